@@ -1,0 +1,22 @@
+"""Business time. Every timestamp is aware; business dates are in Asia/Shanghai."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).astimezone(BUSINESS_TZ)
+
+
+def business_date(moment: datetime) -> date:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: business time must be aware")
+    return moment.astimezone(BUSINESS_TZ).date()
+
+
+def midnight(day: date) -> datetime:
+    """00:00 of ``day`` in business time."""
+    return datetime(day.year, day.month, day.day, tzinfo=BUSINESS_TZ)
