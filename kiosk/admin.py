@@ -1,0 +1,44 @@
+"""``kiosk-admin``: the IT staff's tool. For now: ``config show``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk import settings as settings_mod
+
+
+def _config_show(args) -> int:
+    path = settings_mod.config_path()
+    try:
+        current = settings_mod.load(path)
+    except ValueError as exc:
+        print(f"kiosk-admin: {exc}", file=sys.stderr)
+        return 2
+    print(f"# settings file: {path}{'' if path.exists() else ' (not present: all defaults)'}")
+    for name, default, description in settings_mod.describe():
+        value = getattr(current, name)
+        mark = "" if value == default else "   # changed"
+        print(f"# {description}")
+        print(f"{name} = {value!r}{mark}")
+    problems = current.validate()
+    for problem in problems:
+        print(f"! {problem}", file=sys.stderr)
+    print("# the terminal secret is kept in the OS keyring and is never shown")
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk-admin", description="Configure and check a kiosk")
+    sub = parser.add_subparsers(dest="area", required=True)
+    config = sub.add_parser("config", help="settings")
+    config_sub = config.add_subparsers(dest="action", required=True)
+    config_sub.add_parser("show", help="every setting with its value, default and description")
+    args = parser.parse_args(argv)
+    if args.area == "config" and args.action == "show":
+        return _config_show(args)
+    parser.error("unknown command")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Start-up and wiring: the window first, the services after its first paint."""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from kiosk.devices.qt import DeviceBridge
+from kiosk.resources import resource_dir
+from kiosk.settings import Settings
+from kiosk.ui.i18n import Languages
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.tasks import TaskRunner
+
+log = logging.getLogger("kiosk.app")
+
+
+class KioskApp(QObject):
+    """Owns the window, the task runner and, once booted, the services."""
+
+    ready = Signal()
+    boot_failed = Signal(str)
+
+    def __init__(self, settings: Settings, services_factory: Callable | None = None, *, boot: bool = True):
+        self.qapp = QApplication.instance() or QApplication([])
+        super().__init__()
+        self.settings = settings
+        self.languages = Languages(self.qapp)
+        self.languages.set(settings.language)  # before any widget exists
+        self.qapp.setStyleSheet(_stylesheet())
+        self.tasks = TaskRunner(parent=self)
+        self.bridge = DeviceBridge(self)
+        self.window = MainWindow(settings)
+        self.window.home.language = self.languages.current
+        self.window.home.language_toggled.connect(self.toggle_language)
+        self.services = None
+        self.flow = None
+        self._factory = services_factory or self._default_factory
+        if boot:
+            self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._boot))
+
+    def _default_factory(self):
+        from kiosk.services import build_services
+
+        return build_services(self.settings, self.bridge.deliver)
+
+    def show(self) -> None:
+        if self.settings.full_screen:
+            self.window.showFullScreen()
+        else:
+            self.window.resize(1280, 800)
+            self.window.show()
+
+    def toggle_language(self) -> None:
+        self.window.home.language = self.languages.toggle()
+        self.window.home.retranslate()
+
+    # -- boot ---------------------------------------------------------------
+    def _boot(self) -> None:
+        self.tasks.run(self._factory, self._booted, self._boot_error)
+
+    def _booted(self, services) -> None:
+        from kiosk.ui.pay_flow import PayBillFlow
+
+        self.services = services
+        self.flow = PayBillFlow(self.window, self.tasks, services, self)
+        self.bridge.event.connect(self.flow.on_device_event)
+        services.reader.start()
+        for label, card in services.training_cards.items():
+            self.window.identify.add_training_card(label, lambda c=card: services.reader.present(c))
+        self.window.home.set_ready(True)
+        self.tasks.run(services.recover, self._recovered, lambda e: log.warning("recovery failed: %s", e))
+        self.ready.emit()
+
+    def _boot_error(self, error: BaseException) -> None:
+        log.error("start-up failed", exc_info=error)
+        self.boot_failed.emit(type(error).__name__)
+
+    def _recovered(self, report) -> None:
+        if report.completed or report.refused:
+            log.info("completed %d pending settlements at start", len(report.completed))
+
+    def shutdown(self) -> None:
+        self.tasks.shutdown()
+        if self.services is not None:
+            self.services.close()
+            self.services = None
+        self.window.close()
+
+
+def _stylesheet() -> str:
+    path = resource_dir() / "styles" / "kiosk.qss"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        log.error("stylesheet missing: %s", path)
+        return ""

@@ -1,0 +1,49 @@
+"""What a device can tell the kiosk."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class IdCard:
+    """The text block of a resident ID card. Personal fields stay out of ``repr``."""
+
+    name: str = field(repr=False)
+    sex: str = field(repr=False)
+    nation: str = field(repr=False)
+    birth_date: str = field(repr=False)
+    address: str = field(repr=False)
+    id_number: str = field(repr=False)
+    issuer: str = field(repr=False)
+    valid_from: str = field(repr=False)
+    valid_to: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class CardPresented:
+    device: str
+    card: IdCard
+
+
+@dataclass(frozen=True)
+class CardRemoved:
+    device: str
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """``reason``: a stable code the UI maps to a translated message
+    (``bad_card``, ``read_failed``, ``auth_failed``, ``timeout``)."""
+
+    device: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeviceLost:
+    device: str
+
+
+@dataclass(frozen=True)
+class DeviceBack:
+    device: str

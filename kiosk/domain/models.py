@@ -1,0 +1,90 @@
+"""What the kiosk knows about a patient, an account and a visit.
+
+Plain frozen dataclasses parsed from the platform's answers. Personal fields
+(``name``, ``id_number``) are kept out of ``repr`` so a traceback or a log line
+never carries them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kiosk.domain.idnumber import mask_id, mask_name
+
+
+@dataclass(frozen=True)
+class Patient:
+    patient_id: str
+    name: str = field(repr=False)
+    id_number: str = field(repr=False)
+    sex: str
+    birth_date: date
+    is_minor: bool
+    guardian_patient_id: str | None
+    account_id: str | None
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    status: str  # active | suspended | closed
+    line_fen: int
+    used_fen: int
+    available_fen: int
+    overdue_fen: int = 0
+    value_added: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class VisitItem:
+    code: str
+    name: str
+    quantity: str
+    unit_price_fen: int
+    amount_fen: int
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class Visit:
+    visit_id: str
+    department: str
+    doctor: str
+    ended_at: datetime
+    items: tuple[VisitItem, ...]
+    total_fen: int
+    fund_fen: int
+    personal_fen: int
+
+    def __post_init__(self):
+        if self.fund_fen + self.personal_fen != self.total_fen:
+            raise ValueError("visit split does not add up to the total")
+        if sum(i.amount_fen for i in self.items) != self.total_fen:
+            raise ValueError("visit items do not add up to the total")
+
+
+@dataclass(frozen=True)
+class Settlement:
+    settlement_id: str
+    reference: str
+    visit_id: str
+    total_fen: int
+    fund_fen: int
+    personal_fen: int
+    booked_fen: int
+    line_fen: int
+    available_fen: int
+    due_at: datetime | None
+    settled_at: datetime

@@ -1,0 +1,194 @@
+"""The platform client: one ``requests.Session``, signed requests, honest errors.
+
+Retries happen only where a repeat cannot book twice: reads, and writes that
+carry an idempotency key. Every attempt is signed afresh (new timestamp and
+nonce), since the platform refuses a reused nonce. TLS is always verified.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+import requests
+
+from kiosk.domain import signing
+from kiosk.domain.models import Account, Patient, Settlement, Visit, VisitItem
+
+log = logging.getLogger("kiosk.platform")
+
+
+class PlatformError(Exception):
+    """The platform answered and refused. ``code`` is its stable error code."""
+
+    def __init__(self, code: str, message: str = "", status: int = 0):
+        super().__init__(f"{code} ({status}): {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class PlatformUnavailable(PlatformError):
+    """No usable answer: refused connection, timeout, TLS failure or a 5xx."""
+
+    def __init__(self, message: str, status: int = 0):
+        super().__init__("unavailable", message, status)
+
+
+class PlatformClient:
+    def __init__(
+        self,
+        base_url: str,
+        terminal_id: str,
+        secret: bytes,
+        *,
+        timeout_s: float = 8.0,
+        ca_bundle: str = "",
+        retries: int = 2,
+        backoff_s: float = 0.2,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self._prefix = urlsplit(self.base_url).path
+        self.terminal_id = terminal_id
+        self._secret = secret
+        self.timeout_s = timeout_s
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self.session = requests.Session()
+        self.session.verify = ca_bundle or True  # never False
+        self.session.headers["User-Agent"] = "credit-care-kiosk"
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- transport -------------------------------------------------------
+    def _send(self, method: str, path: str, body: dict | None, key: str | None) -> requests.Response:
+        data = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        timestamp = str(int(time.time()))
+        nonce = secrets.token_hex(16)
+        headers = {
+            signing.HEADER_TERMINAL: self.terminal_id,
+            signing.HEADER_TIMESTAMP: timestamp,
+            signing.HEADER_NONCE: nonce,
+            signing.HEADER_SIGNATURE: signing.sign(
+                self._secret, method, self._prefix + path, timestamp, nonce, data
+            ),
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if key:
+            headers[signing.HEADER_IDEMPOTENCY] = key
+        return self.session.request(
+            method, self.base_url + path, data=data or None, headers=headers, timeout=self.timeout_s
+        )
+
+    def request(self, method: str, path: str, body: dict | None = None, *, key: str | None = None) -> dict:
+        repeatable = method == "GET" or key is not None
+        attempts = 1 + (self.retries if repeatable else 0)
+        for attempt in range(attempts):
+            try:
+                response = self._send(method, path, body, key)
+            except requests.exceptions.SSLError as exc:
+                raise PlatformUnavailable(f"TLS verification failed: {type(exc).__name__}") from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                failure = PlatformUnavailable(type(exc).__name__)
+            else:
+                if response.status_code < 500:
+                    return self._parse(response)
+                failure = PlatformUnavailable(f"server error {response.status_code}", response.status_code)
+            # Paths carry only opaque ids; bodies (which may hold an ID number) are never logged.
+            log.warning("platform %s %s attempt %d failed: %s", method, path, attempt + 1, failure.message)
+            if attempt + 1 < attempts:
+                time.sleep(self.backoff_s * (2**attempt))  # worker thread only
+        raise failure
+
+    @staticmethod
+    def _parse(response: requests.Response) -> dict:
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        if response.ok:
+            return payload
+        error = payload.get("error", {}) if isinstance(payload, dict) else {}
+        raise PlatformError(error.get("code", f"http_{response.status_code}"), error.get("message", ""),
+                            response.status_code)
+
+    # -- API ---------------------------------------------------------------
+    def health(self) -> dict:
+        return self.request("GET", "/v1/health")
+
+    def lookup_identity(self, id_number: str) -> Patient:
+        data = self.request("POST", "/v1/identity/lookup", {"id_number": id_number})
+        return Patient(
+            patient_id=data["patient_id"],
+            name=data["name"],
+            id_number=id_number,
+            sex=data["sex"],
+            birth_date=date.fromisoformat(data["birth_date"]),
+            is_minor=data["is_minor"],
+            guardian_patient_id=data.get("guardian_patient_id"),
+            account_id=data.get("account_id"),
+        )
+
+    def account(self, account_id: str) -> Account:
+        data = self.request("GET", f"/v1/accounts/{account_id}")
+        return Account(
+            account_id=data["account_id"],
+            status=data["status"],
+            line_fen=data["line_fen"],
+            used_fen=data["used_fen"],
+            available_fen=data["available_fen"],
+            overdue_fen=data.get("overdue_fen", 0),
+            value_added=data.get("value_added", False),
+        )
+
+    def open_visits(self, patient_id: str) -> list[Visit]:
+        data = self.request("GET", f"/v1/patients/{patient_id}/visits?status=open")
+        return [_visit(v) for v in data["visits"]]
+
+    def settle_visit(self, visit_id: str, account_id: str, personal_fen: int, key: str) -> Settlement:
+        data = self.request(
+            "POST", f"/v1/visits/{visit_id}/settle",
+            {"account_id": account_id, "personal_fen": personal_fen}, key=key,
+        )
+        return settlement_from(data)
+
+
+def settlement_from(data: dict) -> Settlement:
+    return Settlement(
+        settlement_id=data["settlement_id"],
+        reference=data["reference"],
+        visit_id=data["visit_id"],
+        total_fen=data["total_fen"],
+        fund_fen=data["fund_fen"],
+        personal_fen=data["personal_fen"],
+        booked_fen=data["booked_fen"],
+        line_fen=data["line_fen"],
+        available_fen=data["available_fen"],
+        due_at=datetime.fromisoformat(data["due_at"]) if data.get("due_at") else None,
+        settled_at=datetime.fromisoformat(data["settled_at"]),
+    )
+
+
+def _visit(v: dict) -> Visit:
+    return Visit(
+        visit_id=v["visit_id"],
+        department=v["department"],
+        doctor=v["doctor"],
+        ended_at=datetime.fromisoformat(v["ended_at"]),
+        items=tuple(
+            VisitItem(
+                code=i["code"], name=i["name"], quantity=str(i["quantity"]),
+                unit_price_fen=i["unit_price_fen"], amount_fen=i["amount_fen"],
+                category=i.get("category", ""),
+            )
+            for i in v["items"]
+        ),
+        total_fen=v["total_fen"],
+        fund_fen=v["fund_fen"],
+        personal_fen=v["personal_fen"],
+    )

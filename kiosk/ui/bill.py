@@ -1,0 +1,141 @@
+"""The patient's masked identity, credit line and the visit's bill, to confirm."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from kiosk.domain.money import format_cny
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text
+from kiosk.ui.messages import message_for
+
+
+class BillScreen(Screen):
+    name = "bill"
+    confirm_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.session = None
+        self.visit = None
+        self.refusal: str | None = None
+        self._busy = False
+
+        self.title = heading(self)
+        self.who = body_text(self, "who")
+        self.line = body_text(self, "line")
+        self.visit_label = body_text(self)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setObjectName("items")
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.summary_labels = [body_text(self) for _ in range(3)]
+        self.summary_values = [body_text(self, "amount") for _ in range(3)]
+        self.notice = body_text(self, "error")
+        self.status = body_text(self, "status")
+        self.confirm_button = big_button(self, "primary")
+        self.confirm_button.clicked.connect(self._confirm)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.who)
+        layout.addWidget(self.line)
+        layout.addWidget(self.visit_label)
+        layout.addWidget(self.table, 1)
+        grid = QGridLayout()
+        for row, (label, value) in enumerate(zip(self.summary_labels, self.summary_values)):
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(value, row, 1)
+        layout.addLayout(grid)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.confirm_button, 2)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def show_session(self, session, visit, refusal: str | None) -> None:
+        self.session, self.visit, self.refusal = session, visit, refusal
+        self._busy = False
+        self.table.setRowCount(0)
+        if visit is not None:
+            self.table.setRowCount(len(visit.items))
+            for row, item in enumerate(visit.items):
+                amount = QTableWidgetItem(format_cny(item.amount_fen))
+                amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, 0, QTableWidgetItem(item.name))
+                self.table.setItem(row, 1, QTableWidgetItem(item.quantity))
+                self.table.setItem(row, 2, amount)
+        self.retranslate()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.retranslate()
+
+    def _confirm(self) -> None:
+        if not self._busy and self.refusal is None and self.visit is not None:
+            self.confirm_requested.emit()
+
+    def clear(self) -> None:
+        self.session = self.visit = self.refusal = None
+        self._busy = False
+        self.table.clearContents()
+        self.table.setRowCount(0)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Your outpatient bill"))
+        self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
+        set_button_text(self.back_button, self.tr("Back to start"))
+        set_button_text(self.confirm_button, self.tr("Pay on credit"))
+        s, v = self.session, self.visit
+        if s is None:
+            for w in (self.who, self.line, self.visit_label, self.notice, self.status,
+                      *self.summary_labels, *self.summary_values):
+                w.setText("")
+            self.confirm_button.setEnabled(False)
+            return
+        who = self.tr("{name}  ID {masked_id}").format(name=s.patient.masked_name, masked_id=s.patient.masked_id)
+        if s.patient.is_minor:
+            who += "  " + self.tr("(minor: uses the guardian's credit line)")
+        self.who.setText(who)
+        a = s.account
+        self.line.setText(
+            self.tr("Credit line {line} · used {used} · available {available}").format(
+                line=format_cny(a.line_fen), used=format_cny(a.used_fen), available=format_cny(a.available_fen))
+            if a else self.tr("Credit service not opened")
+        )
+        if v is None:
+            self.visit_label.setText("")
+            for w in (*self.summary_labels, *self.summary_values):
+                w.setText("")
+        else:
+            self.visit_label.setText(self.tr("{department} · Dr {doctor} · {date}").format(
+                department=v.department, doctor=v.doctor, date=v.ended_at.strftime("%Y-%m-%d")))
+            labels = [self.tr("Total"), self.tr("Paid by medical insurance fund"),
+                      self.tr("Your part, booked on your credit line")]
+            for widget, text in zip(self.summary_labels, labels):
+                widget.setText(text)
+            for widget, fen in zip(self.summary_values, (v.total_fen, v.fund_fen, v.personal_fen)):
+                widget.setText(format_cny(fen))
+        self.notice.setText("⚠ " + message_for(self.refusal) if self.refusal else "")
+        self.status.setText(self.tr("Settling, please wait…") if self._busy else "")
+        self.confirm_button.setVisible(self.refusal is None)
+        self.confirm_button.setEnabled(self.refusal is None and not self._busy)
+        self.back_button.setEnabled(not self._busy)

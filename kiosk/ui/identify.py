@@ -1,0 +1,114 @@
+"""Identify the patient: a card on the reader, or an ID number typed at the desk."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout
+
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text
+from kiosk.ui.messages import message_for
+
+
+class IdentifyScreen(Screen):
+    name = "identify"
+    id_submitted = Signal(str)
+    back_requested = Signal()
+
+    def __init__(self, desk_mode: bool, parent=None):
+        super().__init__(parent)
+        self.desk_mode = desk_mode
+        self._error_code: str | None = None
+        self._busy = False
+
+        self.title = heading(self)
+        self.instructions = body_text(self)
+        self.instructions.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error = body_text(self, "error")
+        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.busy = body_text(self, "status")
+        self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.id_field = QLineEdit(self)
+        self.id_field.setObjectName("idField")
+        self.id_field.setMaxLength(18)
+        self.id_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,17}[0-9Xx]?", self.id_field))
+        self.id_field.setEchoMode(QLineEdit.EchoMode.Normal)
+        self.id_field.returnPressed.connect(self._submit_typed)
+        self.lookup_button = big_button(self)
+        self.lookup_button.clicked.connect(self._submit_typed)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+
+        self.training = QGroupBox(self)
+        self.training.setObjectName("training")
+        self.training_layout = QHBoxLayout(self.training)
+        self.training.hide()
+        self._training_buttons = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(64, 48, 64, 48)
+        layout.setSpacing(24)
+        layout.addWidget(self.title)
+        layout.addWidget(self.instructions)
+        typed = QHBoxLayout()
+        typed.addWidget(self.id_field, 3)
+        typed.addWidget(self.lookup_button, 1)
+        layout.addLayout(typed)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.training)
+        layout.addWidget(self.back_button)
+        self.id_field.setVisible(desk_mode)
+        self.lookup_button.setVisible(desk_mode)
+        self.retranslate()
+
+    def add_training_card(self, label: str, present) -> None:
+        """Staff training and demo: a button that lays a demo card on the simulated reader."""
+        button = big_button(self.training, "secondary")
+        set_button_text(button, label)
+        button.clicked.connect(present)
+        self.training_layout.addWidget(button)
+        self._training_buttons.append(button)
+        self.training.show()
+
+    def _submit_typed(self) -> None:
+        if not self._busy:
+            self.id_submitted.emit(self.id_field.text())
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.lookup_button.setEnabled(not busy)
+        if busy:
+            self._error_code = None
+        self.retranslate()
+
+    def show_error(self, code: str) -> None:
+        self._busy = False
+        self._error_code = code
+        self.lookup_button.setEnabled(True)
+        self.retranslate()
+
+    def clear(self) -> None:
+        self.id_field.clear()
+        self._error_code = None
+        self._busy = False
+        self.lookup_button.setEnabled(True)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Identify yourself"))
+        if self.desk_mode:
+            self.instructions.setText(
+                self.tr("Place the patient's ID card on the reader, or type the ID number.")
+            )
+        else:
+            self.instructions.setText(self.tr("Place your resident ID card on the reader below the screen."))
+        self.id_field.setPlaceholderText(self.tr("18-character ID number"))
+        self.id_field.setAccessibleName(self.tr("ID number"))
+        set_button_text(self.lookup_button, self.tr("Look up"))
+        set_button_text(self.back_button, self.tr("Back to start"))
+        self.training.setTitle(self.tr("Training: demo cards"))
+        self.busy.setText(self.tr("Reading your details, please wait…") if self._busy else "")
+        # A warning sign besides the colour, so colour is never the only cue.
+        self.error.setText("⚠ " + message_for(self._error_code) if self._error_code else "")

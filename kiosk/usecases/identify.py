@@ -1,0 +1,28 @@
+"""Identify a patient from an ID number read from a card or typed at the desk."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kiosk.domain.idnumber import parse_id_number
+from kiosk.domain.models import Account, Patient, Visit
+
+
+@dataclass(frozen=True)
+class PatientSession:
+    """Everything the screens show for one patient; dropped when they leave."""
+
+    patient: Patient
+    account: Account | None
+    visits: tuple[Visit, ...] = field(default=())
+
+
+class IdentifyPatient:
+    def __init__(self, platform):
+        self.platform = platform
+
+    def __call__(self, id_text: str) -> PatientSession:
+        id_number = parse_id_number(id_text)  # InvalidIdNumber before any network call
+        patient = self.platform.lookup_identity(id_number.value)
+        account = self.platform.account(patient.account_id) if patient.account_id else None
+        visits = tuple(self.platform.open_visits(patient.patient_id))
+        return PatientSession(patient, account, visits)

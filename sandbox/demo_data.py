@@ -1,0 +1,204 @@
+"""Demo data for the sandbox platform: fictional patients, accounts and outpatient visits.
+
+Everything here is invented. ID numbers are *valid* GB 11643 numbers (so the kiosk's
+checksum validation accepts them) with Xiamen region codes (3502xx); names, addresses
+and phone numbers are made up.
+
+Roles (pick a patient by ``role`` in the demo tour and in tests):
+
+==========  ======================================================================
+``tier1``   adult, 白鹭分 500 (edge of the lowest tier, line 500 CNY)
+``tier2``   adult, 白鹭分 550 (line 1,000 CNY); guardian of the minor
+``tier3``   adult, 白鹭分 650 (line 3,000 CNY)
+``tier4``   adult, 白鹭分 651 (line 3,000 CNY, value-added services)
+``minor``   child born 2015, no account of their own: uses the tier2 guardian's line
+``arrears`` adult, 白鹭分 590, account suspended with an overdue unpaid bill
+==========  ======================================================================
+
+The insurance split is a demo rule, not a real reimbursement policy: each charge
+category has a fund share in per mille, applied per item with integer fen (rounded down
+for the fund, so the patient's part absorbs the remainder).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from kiosk.domain.idnumber import check_character
+
+#: Fund share of each charge category, per mille (demo rule).
+FUND_PERMILLE: dict[str, int] = {
+    "registration": 0,
+    "drug": 700,
+    "tcm_drug": 600,
+    "exam": 600,
+    "lab": 700,
+    "treatment": 650,
+    "material": 500,
+}
+
+#: Charge catalogue: code -> (name, unit price in fen, category).
+CATALOGUE: dict[str, tuple[str, int, str]] = {
+    "GH001": ("普通门诊诊查费", 1000, "registration"),
+    "GH002": ("副主任医师门诊诊查费", 2500, "registration"),
+    "XY101": ("阿莫西林胶囊 0.25g×24粒", 1860, "drug"),
+    "XY102": ("布洛芬缓释胶囊 0.3g×20粒", 2350, "drug"),
+    "XY103": ("苯磺酸氨氯地平片 5mg×28片", 3120, "drug"),
+    "XY104": ("盐酸二甲双胍缓释片 0.5g×30片", 2480, "drug"),
+    "XY105": ("奥美拉唑肠溶胶囊 20mg×14粒", 2760, "drug"),
+    "ZC201": ("连花清瘟胶囊 0.35g×24粒", 2690, "tcm_drug"),
+    "JC301": ("胸部X线摄影(DR)", 9000, "exam"),
+    "JC302": ("腹部彩色多普勒超声", 16000, "exam"),
+    "JC303": ("常规十二导联心电图", 2500, "exam"),
+    "HY401": ("血细胞分析(五分类)", 2000, "lab"),
+    "HY402": ("C反应蛋白测定", 3500, "lab"),
+    "HY403": ("糖化血红蛋白测定", 6000, "lab"),
+    "HY404": ("肝功能常规检查", 8500, "lab"),
+    "ZL501": ("静脉输液(第一组)", 1200, "treatment"),
+    "ZL502": ("雾化吸入治疗", 1500, "treatment"),
+    "CL601": ("一次性使用输液器", 350, "material"),
+}
+
+
+def make_id_number(region: str, birth: date, sequence: int, sex: str) -> str:
+    """A valid 18-character number: region (6) + birth date (8) + order (3) + check.
+
+    The last order digit is odd for men and even for women (GB 11643).
+    """
+    if len(region) != 6 or not region.isdigit():
+        raise ValueError("region code must be 6 digits")
+    if sex not in ("M", "F") or not 0 <= sequence <= 99:
+        raise ValueError("sex must be 'M' or 'F' and sequence 0-99")
+    order = sequence * 10 + (1 if sex == "M" else 2)
+    first17 = f"{region}{birth:%Y%m%d}{order:03d}"
+    return first17 + check_character(first17)
+
+
+def _patient(role: str, patient_id: str, name: str, sex: str, born: date, region: str,
+             sequence: int, phone: str, score: int | None, address: str, issuer: str,
+             card_valid: tuple[str, str]) -> dict:
+    return {
+        "role": role,
+        "patient_id": patient_id,
+        "id_number": make_id_number(region, born, sequence, sex),
+        "name": name,
+        "sex": sex,
+        "birth_date": born.isoformat(),
+        "phone": phone,
+        "score": score,
+        "address": address,
+        "issuer": issuer,
+        "card_valid_from": card_valid[0],
+        "card_valid_to": card_valid[1],
+    }
+
+
+#: Patients, adults first. ``score`` is None for the minor, who shares the guardian's.
+DEMO_PATIENTS: list[dict] = [
+    _patient("tier1", "P000001", "林雅婷", "F", date(1990, 3, 14), "350203", 12,
+             "13900000101", 500, "福建省厦门市思明区湖滨南路示范里12号", "厦门市公安局思明分局",
+             ("2015-04-02", "2035-04-02")),
+    _patient("tier2", "P000002", "陈思远", "M", date(1985, 7, 22), "350206", 34,
+             "13900000102", 550, "福建省厦门市湖里区仙岳路演示巷8号", "厦门市公安局湖里分局",
+             ("2012-09-10", "2032-09-10")),
+    _patient("tier3", "P000003", "黄志强", "M", date(1972, 11, 5), "350211", 5,
+             "13900000103", 650, "福建省厦门市集美区样例路66号", "厦门市公安局集美分局",
+             ("2019-06-18", "长期")),
+    _patient("tier4", "P000004", "吴晓梅", "F", date(1968, 1, 30), "350205", 27,
+             "13900000104", 651, "福建省厦门市海沧区培训大道101号", "厦门市公安局海沧分局",
+             ("2016-12-01", "长期")),
+    _patient("minor", "P000005", "陈乐乐", "F", date(2015, 6, 1), "350206", 41,
+             "13900000102", None, "福建省厦门市湖里区仙岳路演示巷8号", "厦门市公安局湖里分局",
+             ("2023-07-15", "2028-07-15")),
+    _patient("arrears", "P000006", "郑建华", "M", date(1979, 9, 18), "350212", 8,
+             "13900000106", 590, "福建省厦门市同安区测试街3号", "厦门市公安局同安分局",
+             ("2010-03-25", "2030-03-25")),
+]
+
+#: Minor role -> guardian role.
+GUARDIANS: dict[str, str] = {"minor": "tier2"}
+
+#: Credit accounts, one per adult. ``used_fen`` is derived from the unpaid seeded bills.
+DEMO_ACCOUNTS: list[dict] = [
+    {"account_id": "CA000001", "holder_role": "tier1", "status": "active"},
+    {"account_id": "CA000002", "holder_role": "tier2", "status": "active"},
+    {"account_id": "CA000003", "holder_role": "tier3", "status": "active"},
+    {"account_id": "CA000004", "holder_role": "tier4", "status": "active"},
+    {"account_id": "CA000006", "holder_role": "arrears", "status": "suspended"},
+]
+
+#: One open outpatient visit per patient. ``items``: (code, quantity).
+DEMO_VISITS: list[dict] = [
+    {"visit_id": "V000001", "role": "tier1", "department": "全科医学科", "doctor": "许文静",
+     "items": [("GH001", 1), ("XY101", 2), ("HY401", 1), ("HY402", 1)]},
+    {"visit_id": "V000002", "role": "tier2", "department": "呼吸内科", "doctor": "蔡明辉",
+     "items": [("GH002", 1), ("ZC201", 1), ("JC301", 1), ("HY401", 1), ("HY402", 1),
+               ("ZL502", 2)]},
+    {"visit_id": "V000003", "role": "tier3", "department": "心血管内科", "doctor": "庄立新",
+     "items": [("GH002", 1), ("XY103", 2), ("JC303", 1), ("HY404", 1), ("JC302", 1)]},
+    {"visit_id": "V000004", "role": "tier4", "department": "内分泌科", "doctor": "苏慧敏",
+     "items": [("GH002", 1), ("XY104", 3), ("HY403", 1), ("HY404", 1), ("JC302", 1),
+               ("ZL501", 1), ("CL601", 2)]},
+    {"visit_id": "V000005", "role": "minor", "department": "儿科", "doctor": "洪晓燕",
+     "items": [("GH001", 1), ("XY102", 1), ("HY401", 1), ("ZL502", 2)]},
+    {"visit_id": "V000006", "role": "arrears", "department": "消化内科", "doctor": "叶志伟",
+     "items": [("GH001", 1), ("XY105", 2), ("HY404", 1)]},
+]
+
+#: An earlier, settled visit of the arrears patient whose bill is overdue.
+#: ``days_ago``: how long before seeding the visit ended.
+ARREARS_HISTORY: dict = {
+    "visit_id": "V000900", "role": "arrears", "department": "消化内科", "doctor": "叶志伟",
+    "days_ago": 60, "account_id": "CA000006", "settlement_id": "STL000900",
+    "bill_id": "BIL000900",
+    "items": [("GH002", 1), ("JC302", 1), ("HY404", 1), ("XY105", 3), ("ZL501", 1)],
+}
+
+
+def visit_lines(items: list[tuple[str, int]]) -> list[dict]:
+    """Itemised charges for catalogue codes, amounts in integer fen."""
+    lines = []
+    for code, quantity in items:
+        name, unit_price_fen, category = CATALOGUE[code]
+        lines.append({
+            "code": code,
+            "name": name,
+            "quantity": quantity,
+            "unit_price_fen": unit_price_fen,
+            "amount_fen": quantity * unit_price_fen,
+            "category": category,
+        })
+    return lines
+
+
+def insurance_split(lines: list[dict]) -> tuple[int, int, int]:
+    """``(total_fen, fund_fen, personal_fen)``; the three always add up exactly."""
+    total = sum(line["amount_fen"] for line in lines)
+    fund = sum(line["amount_fen"] * FUND_PERMILLE[line["category"]] // 1000 for line in lines)
+    return total, fund, total - fund
+
+
+def patient_by_role(role: str) -> dict:
+    for patient in DEMO_PATIENTS:
+        if patient["role"] == role:
+            return patient
+    raise KeyError(f"no demo patient with role {role!r}")
+
+
+def demo_card(role: str) -> dict:
+    """The text fields a resident ID card carries, for the simulated card reader.
+
+    Dates are ISO strings; ``valid_to`` is ``"长期"`` (long-term) for holders over 45,
+    as printed on real cards.
+    """
+    p = patient_by_role(role)
+    return {
+        "name": p["name"],
+        "sex": "男" if p["sex"] == "M" else "女",
+        "nation": "汉",
+        "birth_date": p["birth_date"],
+        "address": p["address"],
+        "id_number": p["id_number"],
+        "issuer": p["issuer"],
+        "valid_from": p["card_valid_from"],
+        "valid_to": p["card_valid_to"],
+    }

@@ -1,0 +1,165 @@
+"""Running the sandbox platform: embedded in a thread on loopback, or as ``kiosk-sandbox``.
+
+No access log is written (and the API never puts ID numbers in URLs anyway).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from sandbox.app import create_app
+from sandbox.store import Store
+
+DEFAULT_TERMINAL_ID = "KIOSK-DEMO-01"
+DEFAULT_HOSPITAL = "厦门市示范医院"
+SECRET_ENV = "KIOSK_SANDBOX_SECRET"
+START_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 10.0
+
+
+class EmbeddedSandbox:
+    """The sandbox platform served by uvicorn in a daemon thread on 127.0.0.1.
+
+    ``with EmbeddedSandbox(tmp / "platform.sqlite") as sb: requests.get(sb.url + "/v1/health")``
+    """
+
+    def __init__(self, db_path: str | os.PathLike, city: str = "xiamen",
+                 terminal_id: str = DEFAULT_TERMINAL_ID, secret: bytes | None = None,
+                 hospital_name: str = DEFAULT_HOSPITAL, seed: bool = True):
+        self.db_path = Path(db_path)
+        self.city = city
+        self.terminal_id = terminal_id
+        self.secret = secret if secret is not None else secrets.token_bytes(32)
+        self.hospital_name = hospital_name
+        self.seed = seed
+        self.store: Store | None = None
+        self.port: int | None = None
+        self.url: str | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+        self._failure: BaseException | None = None
+
+    def start(self) -> "EmbeddedSandbox":
+        if self._thread is not None:
+            raise RuntimeError("sandbox already started")
+        self.store = Store(self.db_path)
+        try:
+            if self.seed:
+                self.store.seed_demo(self.city)
+            self.store.add_terminal(self.terminal_id, self.secret, self.hospital_name)
+            app = create_app(self.store)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self._sock = sock
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+            self.url = f"http://127.0.0.1:{self.port}"
+            config = uvicorn.Config(app, log_level="warning", access_log=False,
+                                    lifespan="off", ws="none", log_config=None)
+            self._server = uvicorn.Server(config)
+            self._thread = threading.Thread(target=self._run, name="sandbox-platform",
+                                            daemon=True)
+            self._thread.start()
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not self._server.started:
+                if not self._thread.is_alive():
+                    raise RuntimeError("sandbox server stopped during start-up") \
+                        from self._failure
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"sandbox did not start within {START_TIMEOUT_S} s")
+                self._thread.join(0.01)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _run(self) -> None:
+        assert self._server is not None and self._sock is not None
+        try:
+            self._server.run(sockets=[self._sock])
+        except BaseException as exc:  # noqa: BLE001 - reported by start()
+            self._failure = exc
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(STOP_TIMEOUT_S)
+            if self._thread.is_alive() and self._server is not None:
+                self._server.force_exit = True
+                self._thread.join(STOP_TIMEOUT_S)
+            self._thread = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        self._server = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def __enter__(self) -> "EmbeddedSandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("credit-care-kiosk")) / "sandbox.sqlite"
+
+
+def _secret_from_env() -> bytes | None:
+    value = os.environ.get(SECRET_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        secret = bytes.fromhex(value)
+    except ValueError:
+        raise SystemExit(f"{SECRET_ENV} must be hex") from None
+    if len(secret) < 16:
+        raise SystemExit(f"{SECRET_ENV} must hold at least 16 bytes")
+    return secret
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="kiosk-sandbox",
+        description="Sandbox credit-care platform with demo data (demo, training, tests). "
+                    f"The terminal secret comes from ${SECRET_ENV} (hex).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8750)
+    parser.add_argument("--db", type=Path, default=None,
+                        help="SQLite file (default: sandbox.sqlite in the user data folder)")
+    parser.add_argument("--city", default="xiamen", help="policy profile (xiamen, hangzhou)")
+    parser.add_argument("--terminal-id", default=DEFAULT_TERMINAL_ID)
+    args = parser.parse_args(argv)
+
+    secret = _secret_from_env()
+    if secret is None:
+        secret = secrets.token_bytes(32)
+        print(f"kiosk-sandbox: no {SECRET_ENV} set; terminal {args.terminal_id} secret for "
+              f"this run (training only, never for a real hospital): {secret.hex()}",
+              file=sys.stderr)
+    db = args.db or default_db_path()
+    with Store(db) as store:
+        store.seed_demo(args.city)
+        store.add_terminal(args.terminal_id, secret, DEFAULT_HOSPITAL)
+        config = uvicorn.Config(create_app(store), host=args.host, port=args.port,
+                                log_level="warning", access_log=False, lifespan="off",
+                                ws="none")
+        uvicorn.Server(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
