@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if sys.stdout is None:  # a windowed frozen build has no console
         sys.stdout = sys.stderr = open(os.devnull, "w")
+    from kiosk.ui import qtlog
+
+    qtlog.install()
     if args.config:
         os.environ["KIOSK_CONFIG"] = str(args.config)
     if args.command == "demo":

@@ -134,11 +134,11 @@ class Tour(QObject):
             yield self.on("home")
             if role == "tier3":
                 self.tap(w.home.language_button)  # the second patient reads English
-                yield lambda: w.home.pay_button.text() == "Pay outpatient bill"
+                yield lambda: w.home.language_button.text() == "中文"
                 self.shot("home-english")
 
         self.tap(w.home.language_button)
-        yield lambda: w.home.pay_button.text() != "Pay outpatient bill"
+        yield lambda: w.home.language_button.text() == "English"
 
         # An account in arrears: refused, saying why, with a way back.
         self.tap(w.home.pay_button)

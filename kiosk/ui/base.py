@@ -41,6 +41,12 @@ def body_text(parent: QWidget | None = None, name: str = "body") -> QLabel:
     return label
 
 
+def set_optional_text(label: QLabel, text: str) -> None:
+    """A message line that takes no room while it has nothing to say."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
 def big_button(parent: QWidget | None = None, name: str = "primary") -> QPushButton:
     button = QPushButton(parent)
     button.setObjectName(name)

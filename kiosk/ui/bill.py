@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
 from kiosk.ui.messages import message_for
 
 
@@ -34,6 +34,8 @@ class BillScreen(Screen):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().setDefaultSectionSize(44)
+        self.table.setMinimumHeight(240)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -106,9 +108,10 @@ class BillScreen(Screen):
         set_button_text(self.confirm_button, self.tr("Pay on credit"))
         s, v = self.session, self.visit
         if s is None:
-            for w in (self.who, self.line, self.visit_label, self.notice, self.status,
-                      *self.summary_labels, *self.summary_values):
+            for w in (self.who, self.line, self.visit_label, *self.summary_labels, *self.summary_values):
                 w.setText("")
+            set_optional_text(self.notice, "")
+            set_optional_text(self.status, "")
             self.confirm_button.setEnabled(False)
             return
         who = self.tr("{name}  ID {masked_id}").format(name=s.patient.masked_name, masked_id=s.patient.masked_id)
@@ -134,8 +137,8 @@ class BillScreen(Screen):
                 widget.setText(text)
             for widget, fen in zip(self.summary_values, (v.total_fen, v.fund_fen, v.personal_fen)):
                 widget.setText(format_cny(fen))
-        self.notice.setText("⚠ " + message_for(self.refusal) if self.refusal else "")
-        self.status.setText(self.tr("Settling, please wait…") if self._busy else "")
+        set_optional_text(self.notice, "⚠ " + message_for(self.refusal) if self.refusal else "")
+        set_optional_text(self.status, self.tr("Settling, please wait…") if self._busy else "")
         self.confirm_button.setVisible(self.refusal is None)
         self.confirm_button.setEnabled(self.refusal is None and not self._busy)
         self.back_button.setEnabled(not self._busy)

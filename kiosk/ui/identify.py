@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout
 
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
 from kiosk.ui.messages import message_for
 
 
@@ -109,6 +109,6 @@ class IdentifyScreen(Screen):
         set_button_text(self.lookup_button, self.tr("Look up"))
         set_button_text(self.back_button, self.tr("Back to start"))
         self.training.setTitle(self.tr("Training: demo cards"))
-        self.busy.setText(self.tr("Reading your details, please wait…") if self._busy else "")
+        set_optional_text(self.busy, self.tr("Reading your details, please wait…") if self._busy else "")
         # A warning sign besides the colour, so colour is never the only cue.
-        self.error.setText("⚠ " + message_for(self._error_code) if self._error_code else "")
+        set_optional_text(self.error, "⚠ " + message_for(self._error_code) if self._error_code else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.domain.clock import BUSINESS_TZ
+from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text
 from kiosk.ui.messages import message_for
@@ -68,7 +68,7 @@ class ResultScreen(Screen):
         else:
             s = o.settlement
             self.title.setText(self.tr("Paid on credit"))
-            due = s.due_at.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d") if s.due_at else "—"
+            due = last_payable_day(s.due_at).isoformat() if s.due_at else "—"
             self.details.setText(self.tr(
                 "{booked} booked on your credit line, to repay by {due}.\n"
                 "Medical insurance fund paid {fund}. Credit available now: {available}.\n"
