@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
-
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -23,7 +21,7 @@ class KioskApp(QObject):
     ready = Signal()
     boot_failed = Signal(str)
 
-    def __init__(self, settings: Settings, services_factory: Callable | None = None, *, boot: bool = True):
+    def __init__(self, settings: Settings, *, secret: bytes | None = None, boot: bool = True):
         self.qapp = QApplication.instance() or QApplication([])
         super().__init__()
         self.settings = settings
@@ -37,14 +35,14 @@ class KioskApp(QObject):
         self.window.home.language_toggled.connect(self.toggle_language)
         self.services = None
         self.flow = None
-        self._factory = services_factory or self._default_factory
+        self._secret = secret  # tests and the demo hand it in; otherwise the keyring
         if boot:
             self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._boot))
 
-    def _default_factory(self):
+    def _build_services(self):
         from kiosk.services import build_services
 
-        return build_services(self.settings, self.bridge.deliver)
+        return build_services(self.settings, self.bridge.deliver, secret=self._secret)
 
     def show(self) -> None:
         if self.settings.full_screen:
@@ -59,7 +57,7 @@ class KioskApp(QObject):
 
     # -- boot ---------------------------------------------------------------
     def _boot(self) -> None:
-        self.tasks.run(self._factory, self._booted, self._boot_error)
+        self.tasks.run(self._build_services, self._booted, self._boot_error)
 
     def _booted(self, services) -> None:
         from kiosk.ui.pay_flow import PayBillFlow

@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as pdfcanvas
 
-from kiosk.domain.clock import BUSINESS_TZ
+from kiosk.domain.clock import BUSINESS_TZ, last_payable_day
 from kiosk.domain.money import format_cny
 
 from .documents import Receipt
@@ -302,7 +302,7 @@ def _build(r: Receipt, paper: _Paper) -> _Layout:
     layout.field("信用额度记账", format_cny(r.booked_fen), body, bold=True)
     layout.field("剩余可用额度", format_cny(r.available_fen), body)
     if r.due_at is not None:
-        layout.field("还款截止", r.due_at.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d"), body, bold=True)
+        layout.field("还款截止", last_payable_day(r.due_at).isoformat(), body, bold=True)
     layout.rule()
     layout.field("流水号", r.reference, body)
 

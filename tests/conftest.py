@@ -8,3 +8,59 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 
 pytest_plugins = ["tests.sandbox_fixtures"]
+
+
+import threading  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory, monkeypatch):
+    """Fresh settings, data folders and keyring file for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("KIOSK_CONFIG", str(home / "config" / "settings.toml"))
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(home / "kiosk-data"))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads():
+    """A test must not leave worker threads running (napari's check)."""
+    before = set(threading.enumerate())
+    yield
+    leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()
+                and not t.name.startswith(("asyncio_", "ThreadPoolExecutor"))]
+    for thread in leftover:
+        thread.join(timeout=5)
+    still = [t.name for t in leftover if t.is_alive()]
+    assert not still, f"test left threads running: {still}"
+
+
+@pytest.fixture
+def kiosk_settings(tmp_path, sandbox):
+    from kiosk.settings import Settings
+
+    return Settings(
+        platform_url=sandbox.url,
+        terminal_id=sandbox.terminal_id,
+        data_dir=str(tmp_path / "kiosk-data"),
+        printer_pdf_dir=str(tmp_path / "receipts"),
+        full_screen=False,
+        language="en",  # assertions read in English; the Chinese default has its own test
+    )
+
+
+@pytest.fixture
+def kiosk(qtbot, kiosk_settings, sandbox):
+    """The real app, booted against the sandbox on loopback."""
+    from kiosk.app import KioskApp
+
+    app = KioskApp(kiosk_settings, secret=sandbox.secret)
+    qtbot.addWidget(app.window)
+    with qtbot.waitSignal(app.ready, timeout=20_000):
+        app.show()
+    yield app
+    app.shutdown()

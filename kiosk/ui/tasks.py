@@ -41,6 +41,8 @@ class TaskRunner(QObject):
     def _deliver(self, future: Future, on_success, on_failure) -> None:
         self._running -= 1
         self.busy_changed.emit(self._running)
+        if future.cancelled():  # shutting down: nobody is waiting for it
+            return
         error = future.exception()
         if error is None:
             on_success(future.result())

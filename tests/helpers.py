@@ -1,0 +1,40 @@
+"""Small helpers shared by the UI tests."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTableWidget, QWidget
+
+from kiosk.devices.events import IdCard
+from sandbox.demo_data import demo_card, patient_by_role
+
+
+def card(role: str) -> IdCard:
+    return IdCard(**demo_card(role))
+
+
+def patient(role: str) -> dict:
+    return patient_by_role(role)
+
+
+def all_texts(root: QWidget) -> str:
+    """Every piece of text any widget under ``root`` holds, shown or not."""
+    texts = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
+            texts.append(widget.text())
+        if isinstance(widget, QLineEdit):
+            texts.append(widget.placeholderText())
+        if isinstance(widget, QTableWidget):
+            for row in range(widget.rowCount()):
+                for col in range(widget.columnCount()):
+                    item = widget.item(row, col)
+                    if item is not None:
+                        texts.append(item.text())
+    return "\n".join(texts)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
