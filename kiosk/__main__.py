@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--platform-url", default="",
                       help="use this running platform instead of embedding the sandbox (secret from keyring)")
     demo.add_argument("--language", choices=("zh_CN", "en"), default="zh_CN")
+    demo.add_argument("--data-dir", type=Path, help="keep the journal here (default: a temporary folder)")
     return parser
 
 
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.demo import run_demo
 
         return run_demo(tour=args.tour, out=args.out, platform_url=args.platform_url,
-                        language=args.language)
+                        language=args.language, data_dir=args.data_dir)
     return run_app(args)
 
 

@@ -24,11 +24,12 @@ log = logging.getLogger("kiosk.demo")
 STEP_TIMEOUT_MS = 30_000
 
 
-def run_demo(*, tour: bool, out: Path, platform_url: str = "", language: str = "zh_CN") -> int:
+def run_demo(*, tour: bool, out: Path, platform_url: str = "", language: str = "zh_CN",
+             data_dir: Path | None = None) -> int:
     import os
 
     headless = os.environ.get("QT_QPA_PLATFORM") == "offscreen"
-    work = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    work = data_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     out = out.resolve()
     if tour:
         out.mkdir(parents=True, exist_ok=True)
@@ -50,7 +51,8 @@ def run_demo(*, tour: bool, out: Path, platform_url: str = "", language: str = "
     app.show()
     code = app.qapp.exec()
     app.shutdown()
-    shutil.rmtree(work, ignore_errors=True)
+    if data_dir is None:
+        shutil.rmtree(work, ignore_errors=True)
     if tour and result["code"] == 0:
         shots = sorted(out.glob("*.png"))
         receipts = sorted(out.glob("*.pdf"))
