@@ -7,6 +7,12 @@ import sys
 from kiosk import settings as settings_mod
 
 
+def _toml_line(name: str, value) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({name: value}).strip()
+
+
 def _config_show(args) -> int:
     path = settings_mod.config_path()
     try:
@@ -19,7 +25,7 @@ def _config_show(args) -> int:
         value = getattr(current, name)
         mark = "" if value == default else "   # changed"
         print(f"# {description}")
-        print(f"{name} = {value!r}{mark}")
+        print(f"{_toml_line(name, value)}{mark}")
     problems = current.validate()
     for problem in problems:
         print(f"! {problem}", file=sys.stderr)

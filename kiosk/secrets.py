@@ -18,10 +18,15 @@ def get_terminal_secret(terminal_id: str) -> bytes:
     value = keyring.get_password(SERVICE, _account(terminal_id))
     if not value:
         raise SecretMissing(f"no secret in the keyring for terminal {terminal_id}")
-    return bytes.fromhex(value)
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise SecretMissing(f"the keyring entry for terminal {terminal_id} is not a hex secret") from None
 
 
 def set_terminal_secret(terminal_id: str, secret: bytes) -> None:
     import keyring
 
+    if len(secret) < 16:
+        raise ValueError("a terminal secret has at least 16 bytes")
     keyring.set_password(SERVICE, _account(terminal_id), secret.hex())

@@ -82,9 +82,40 @@ class Settings:
             problems.append("idle_warning_s must be at least 20 (WCAG 2.2.1 gives 20 s to react)")
         if self.receipt_width_mm not in (58, 80):
             problems.append("receipt_width_mm must be 58 or 80")
-        if self.platform_url and not self.platform_url.startswith(("https://", "http://127.", "http://localhost")):
-            problems.append("platform_url must use https:// (plain http only on loopback)")
+        if self.platform_url and not _acceptable_platform_url(self.platform_url):
+            problems.append("platform_url must use https:// (plain http only on loopback), with no user name")
+        from kiosk.policies import CITIES
+
+        if self.policy not in CITIES:
+            problems.append(f"policy must be one of: {', '.join(CITIES)}")
+        if self.request_timeout_s <= 0:
+            problems.append("request_timeout_s must be more than 0")
+        if self.printer_backend not in PRINTER_BACKENDS:
+            problems.append(f"printer_backend must be one of: {', '.join(PRINTER_BACKENDS)}")
         return problems
+
+
+PRINTER_BACKENDS = ("pdf-folder",)
+
+
+def _acceptable_platform_url(url: str) -> bool:
+    """https anywhere; plain http only to a loopback address (the embedded or a local sandbox)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None or not parts.hostname:
+        return False
+    if parts.scheme == "https":
+        return True
+    if parts.scheme != "http":
+        return False
+    if parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def describe() -> list[tuple[str, object, str]]:
@@ -103,6 +134,8 @@ def load(path: Path | None = None) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         data = {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from None
     known = {f.name: f for f in fields(Settings)}
     values = {}
     for key, value in data.items():

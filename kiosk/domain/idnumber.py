@@ -59,8 +59,10 @@ class IdNumber:
     __str__ = __repr__
 
 
-def parse_id_number(text: str) -> IdNumber:
-    """Validate typed or read text; tolerates surrounding spaces and a lower-case x."""
+def parse_id_number(text: str, today: date | None = None) -> IdNumber:
+    """Validate typed or read text; tolerates surrounding spaces and a lower-case x.
+
+    With ``today``, a birth date after it is refused too."""
     v = text.strip().upper()
     if len(v) != 18:
         raise InvalidIdNumber("length")
@@ -70,7 +72,7 @@ def parse_id_number(text: str) -> IdNumber:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         raise InvalidIdNumber("birth_date") from None
-    if born.year < 1880:
+    if born.year < 1880 or (today is not None and born > today):
         raise InvalidIdNumber("birth_date")
     if check_character(v[:17]) != v[17]:
         raise InvalidIdNumber("checksum")

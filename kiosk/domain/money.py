@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-_YUAN = re.compile(r"^\s*(-)?(\d+)(?:\.(\d{1,2}))?\s*$")
+_YUAN = re.compile(r"^\s*(-)?([0-9]+)(?:\.([0-9]{1,2}))?\s*$")
 
 
 def yuan(fen: int) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.domain import clock
 from kiosk.domain.idnumber import parse_id_number
 from kiosk.domain.models import Account, Patient, Visit
 
@@ -21,7 +22,8 @@ class IdentifyPatient:
         self.platform = platform
 
     def __call__(self, id_text: str) -> PatientSession:
-        id_number = parse_id_number(id_text)  # InvalidIdNumber before any network call
+        today = clock.business_date(clock.now())
+        id_number = parse_id_number(id_text, today)  # InvalidIdNumber before any network call
         patient = self.platform.lookup_identity(id_number.value)
         account = self.platform.account(patient.account_id) if patient.account_id else None
         visits = tuple(self.platform.open_visits(patient.patient_id))
