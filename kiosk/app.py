@@ -34,7 +34,7 @@ class KioskApp(QObject):
         self.window.home.language = self.languages.current
         self.window.home.language_toggled.connect(self.toggle_language)
         self.services = None
-        self.flow = None
+        self.ctx = None  # the journeys' context, once booted
         self._secret = secret  # tests and the demo hand it in; otherwise the keyring
         if boot:
             self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._boot))
@@ -60,15 +60,32 @@ class KioskApp(QObject):
         self.tasks.run(self._build_services, self._booted, self._boot_error)
 
     def _booted(self, services) -> None:
-        from kiosk.ui.pay_flow import PayBillFlow
+        from kiosk.ui.identification import Identification
+        from kiosk.ui.identify import IdentifyScreen
+        from kiosk.ui.journey import Context
+        from kiosk.ui.journeys import journey_classes
+        from kiosk.ui.outcome import OutcomeScreen
+        from kiosk.ui.payment import Payments, PaymentScreen
 
         self.services = services
-        self.flow = PayBillFlow(self.window, self.tasks, services, self)
-        self.bridge.event.connect(self.flow.on_device_event)
+        w = self.window
+        w.add_screen(IdentifyScreen(desk_mode=self.settings.mode == "desk"))
+        w.add_screen(OutcomeScreen()).done_requested.connect(w.go_home)
+        w.add_screen(PaymentScreen(training=services.training))
+        ctx = self.ctx = Context(w, self.tasks, services)
+        ctx.identification = Identification(ctx, self)
+        ctx.payments = Payments(ctx, self)
+        ctx.journeys = {}
+        for cls in journey_classes():
+            if cls.desk_only and self.settings.mode != "desk":
+                continue
+            journey = ctx.journeys[cls.key] = cls(ctx)
+            w.home.add_journey(cls.key, journey.title, journey.start)
+        self.bridge.event.connect(ctx.identification.on_device_event)
         services.reader.start()
         for label, card in services.training_cards.items():
-            self.window.identify.add_training_card(label, lambda c=card: services.reader.present(c))
-        self.window.home.set_ready(True)
+            w.identify.add_training_card(label, lambda c=card: services.reader.present(c))
+        w.home.set_ready(True)
         self.tasks.run(services.recover, self._recovered, lambda e: log.warning("recovery failed: %s", e))
         self.ready.emit()
 

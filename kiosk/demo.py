@@ -118,11 +118,11 @@ class Tour(QObject):
     # -- the journeys ----------------------------------------------------------
     def script(self):
         w = self.app.window
-        yield lambda: w.home.pay_button.isEnabled()
+        yield lambda: "pay" in w.home.buttons
         self.shot("home")
 
         for role, name in (("tier3", "adult"), ("minor", "minor")):
-            self.tap(w.home.pay_button)
+            self.tap(w.home.buttons["pay"])
             yield self.on("identify")
             if role == "tier3":
                 self.shot("identify")
@@ -130,9 +130,9 @@ class Tour(QObject):
             yield self.on("bill")
             self.shot(f"bill-{name}")
             self.tap(w.bill.confirm_button)
-            yield self.on("result")
+            yield self.on("outcome")
             self.shot(f"paid-{name}")
-            self.tap(w.result.done_button)
+            self.tap(w.outcome.done_button)
             yield self.on("home")
             if role == "tier3":
                 self.tap(w.home.language_button)  # the second patient reads English
@@ -143,7 +143,7 @@ class Tour(QObject):
         yield lambda: w.home.language_button.text() == "English"
 
         # An account in arrears: refused, saying why, with a way back.
-        self.tap(w.home.pay_button)
+        self.tap(w.home.buttons["pay"])
         yield self.on("identify")
         self.present("arrears")
         yield self.on("bill")
@@ -152,7 +152,7 @@ class Tour(QObject):
         yield self.on("home")
 
         # A damaged card: a clear message, and the patient can try again.
-        self.tap(w.home.pay_button)
+        self.tap(w.home.buttons["pay"])
         yield self.on("identify")
         self.present("damaged")
         yield lambda: bool(w.identify.error.text())

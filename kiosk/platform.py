@@ -162,7 +162,7 @@ def settlement_from(data: dict) -> Settlement:
     return Settlement(
         settlement_id=data["settlement_id"],
         reference=data["reference"],
-        visit_id=data["visit_id"],
+        visit_ids=tuple(data.get("visit_ids") or [data["visit_id"]]),
         total_fen=data["total_fen"],
         fund_fen=data["fund_fen"],
         personal_fen=data["personal_fen"],
@@ -171,6 +171,7 @@ def settlement_from(data: dict) -> Settlement:
         available_fen=data["available_fen"],
         due_at=datetime.fromisoformat(data["due_at"]) if data.get("due_at") else None,
         settled_at=datetime.fromisoformat(data["settled_at"]),
+        paid_fen=data.get("paid_fen", 0),
     )
 
 

@@ -17,15 +17,22 @@ log = logging.getLogger("kiosk.services")
 @dataclass
 class Services:
     settings: Settings
+    profile: object  # the city's PolicyProfile
     platform: object
     journal: object
-    printer: object
+    writes: object  # PlatformWrites: every write, journal first
+    printer: object  # DocumentPrinter
+    payments: object  # PaymentChannel
     identify: Callable
     settle: Callable
     recover: Callable
     reader: object
     training_cards: dict = field(default_factory=dict)  # label -> IdCard (simulated reader only)
     sandbox: object | None = None
+
+    @property
+    def training(self) -> bool:
+        return self.sandbox is not None
 
     def close(self) -> None:
         self.reader.stop()
@@ -39,8 +46,12 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
                    secret: bytes | None = None) -> Services:
     from kiosk.devices.simulated import SimulatedIdCardReader
     from kiosk.platform import PlatformClient
+    from kiosk.policies import load_profile
+    from kiosk.usecases.documents import DocumentPrinter, PrintConfig
     from kiosk.usecases.identify import IdentifyPatient
-    from kiosk.usecases.settle import CompletePendingWrites, ReceiptConfig, SettleOutpatient
+    from kiosk.usecases.payments import PaymentChannel
+    from kiosk.usecases.settle import SettleOutpatient
+    from kiosk.usecases.writes import PlatformWrites
     from offline_cache.journal import Journal
     from printing.backends import make_backend
     import printing.receipt  # noqa: F401  (warm: the first receipt should not pay for the import)
@@ -59,17 +70,21 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     platform = PlatformClient(url, settings.terminal_id, secret,
                               timeout_s=settings.request_timeout_s, ca_bundle=settings.ca_bundle)
     journal = Journal(settings.data_path / "journal.sqlite")
-    printer = make_backend(settings.printer_backend, folder=settings.receipts_path)
+    writes = PlatformWrites(platform, journal)
+    printer = DocumentPrinter(make_backend(settings.printer_backend, folder=settings.receipts_path),
+                              PrintConfig(settings.hospital_name, settings.terminal_id, settings.receipt_width_mm))
     reader = SimulatedIdCardReader(device_listener, training_cards)
     return Services(
         settings=settings,
+        profile=load_profile(settings.policy),
         platform=platform,
         journal=journal,
+        writes=writes,
         printer=printer,
+        payments=PaymentChannel(platform, training=sandbox is not None),
         identify=IdentifyPatient(platform),
-        settle=SettleOutpatient(platform, journal, printer, ReceiptConfig(
-            settings.hospital_name, settings.terminal_id, settings.receipt_width_mm)),
-        recover=CompletePendingWrites(platform, journal),
+        settle=SettleOutpatient(writes, printer),
+        recover=writes.complete_pending,
         reader=reader,
         training_cards=training_cards,
         sandbox=sandbox,
@@ -84,7 +99,7 @@ def _start_training_sandbox(settings: Settings, secret: bytes | None):
 
     sandbox = EmbeddedSandbox(settings.data_path / "sandbox.sqlite", city=settings.policy,
                               terminal_id=settings.terminal_id, secret=secret,
-                              hospital_name=settings.hospital_name)
+                              hospital_name=settings.hospital_name, control=True)
     sandbox.start()
     log.info("training mode: embedded sandbox on %s", sandbox.url)
     cards = {p["role"]: IdCard(**demo_card(p["role"])) for p in DEMO_PATIENTS}

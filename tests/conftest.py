@@ -53,14 +53,37 @@ def kiosk_settings(tmp_path, sandbox):
     )
 
 
-@pytest.fixture
-def kiosk(qtbot, kiosk_settings, sandbox):
-    """The real app, booted against the sandbox on loopback."""
+def _booted_app(qtbot, settings, sandbox):
     from kiosk.app import KioskApp
+    from kiosk.ui.payment import Payments
 
-    app = KioskApp(kiosk_settings, secret=sandbox.secret)
+    app = KioskApp(settings, secret=sandbox.secret)
     qtbot.addWidget(app.window)
     with qtbot.waitSignal(app.ready, timeout=20_000):
         app.show()
+    app.ctx.payments.poll_ms = 50  # ask the payment channel often: tests wait on the answer
+    assert isinstance(app.ctx.payments, Payments)
+    return app
+
+
+@pytest.fixture
+def kiosk(qtbot, kiosk_settings, sandbox):
+    """The real app in kiosk mode, booted against the sandbox on loopback."""
+    app = _booted_app(qtbot, kiosk_settings, sandbox)
     yield app
     app.shutdown()
+
+
+@pytest.fixture
+def desk(qtbot, kiosk_settings, sandbox):
+    """The real app in the cashier's desk mode."""
+    app = _booted_app(qtbot, kiosk_settings.with_overrides(mode="desk"), sandbox)
+    yield app
+    app.shutdown()
+
+
+@pytest.fixture
+def taps(qtbot):
+    from tests.helpers import Taps
+
+    return Taps(qtbot)

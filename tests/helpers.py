@@ -10,6 +10,21 @@ from kiosk.devices.events import IdCard
 from sandbox.demo_data import demo_card, patient_by_role
 
 
+class Taps:
+    """Clicks the way a patient taps, and counts them (every journey: at most 6 from home)."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+        self.count = 0
+
+    def __call__(self, widget) -> None:
+        from PySide6.QtCore import Qt
+
+        assert widget.isVisible() and widget.isEnabled(), f"cannot tap {widget.objectName() or widget}"
+        self.count += 1
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
 def card(role: str) -> IdCard:
     return IdCard(**demo_card(role))
 

@@ -11,7 +11,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 def show_patient_bill(qtbot, app, role="tier3"):
     w = app.window
-    qtbot.mouseClick(w.home.pay_button, LEFT)
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     app.services.reader.present(card(role))
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
     return w
@@ -26,7 +26,7 @@ def test_default_timeout_is_a_minute_with_a_countdown_of_at_least_twenty_seconds
 def test_walking_away_clears_every_widget_and_returns_home(qtbot, kiosk):
     w = show_patient_bill(qtbot, kiosk)
     p = patient("tier3")
-    visit = kiosk.flow._visit
+    visit = kiosk.ctx.journeys["pay"].visits[0]
     masked = p["id_number"][:4] + "*" * 10 + p["id_number"][-4:]
     assert masked in all_texts(w)
 
@@ -46,7 +46,7 @@ def test_walking_away_clears_every_widget_and_returns_home(qtbot, kiosk):
     for secret in (masked, p["name"][0] + "*", visit.department,
                    format_cny(visit.personal_fen), visit.items[0].name):
         assert secret not in texts
-    assert kiosk.flow._session is None
+    assert kiosk.ctx.journeys["pay"].session is None
 
 
 def test_more_time_keeps_the_patient_where_they_were(qtbot, kiosk):
@@ -73,9 +73,9 @@ def test_home_screen_is_never_interrupted(qtbot, kiosk):
 def test_a_late_answer_for_a_patient_who_left_is_not_shown(qtbot, kiosk):
     """The platform answers after the screen was cleared: the next patient must not see it."""
     w = kiosk.window
-    qtbot.mouseClick(w.home.pay_button, LEFT)
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     # Identify, and leave (idle expiry) before the answer is handled on the GUI thread.
-    kiosk.flow.identify(patient("tier1")["id_number"])
+    kiosk.ctx.identification.identify(patient("tier1")["id_number"])
     w.go_home()
     qtbot.waitUntil(lambda: kiosk.tasks.running == 0, timeout=10_000)
     assert w.current == "home"

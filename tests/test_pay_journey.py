@@ -14,7 +14,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 def open_bill(qtbot, app, role: str):
     w = app.window
-    qtbot.mouseClick(w.home.pay_button, LEFT)
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     assert w.current == "identify"
     app.services.reader.present(card(role))
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
@@ -27,7 +27,7 @@ def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, s
     w = open_bill(qtbot, app, "tier2")
 
     shown = all_texts(w)
-    visit = app.flow._visit
+    visit = app.ctx.journeys["pay"].visits[0]
     assert p["id_number"] not in shown and p["name"] not in shown  # only masked
     assert p["id_number"][:4] + "*" * 10 + p["id_number"][-4:] in shown
     for item in visit.items:
@@ -35,12 +35,12 @@ def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, s
     for amount in (visit.total_fen, visit.fund_fen, visit.personal_fen, before["available_fen"]):
         assert format_cny(amount) in shown
 
-    with qtbot.waitSignal(app.flow.settled, timeout=10_000) as settled:
+    with qtbot.waitSignal(app.ctx.journeys["pay"].settled, timeout=10_000) as settled:
         qtbot.mouseClick(w.bill.confirm_button, LEFT)
     outcome = settled.args[0]
-    qtbot.waitUntil(lambda: w.current == "result")
+    qtbot.waitUntil(lambda: w.current == "outcome")
     assert outcome.settlement is not None and outcome.print_error is None
-    assert outcome.settlement.reference in w.result.details.text()
+    assert outcome.settlement.reference in w.outcome.details.text()
 
     after = sandbox_client.get("/v1/accounts/CA000002").json()
     assert after["used_fen"] == before["used_fen"] + visit.personal_fen
@@ -56,7 +56,7 @@ def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, s
                      format_cny(after["available_fen"]), outcome.settlement.reference):
         assert expected in text
 
-    qtbot.mouseClick(w.result.done_button, LEFT)
+    qtbot.mouseClick(w.outcome.done_button, LEFT)
     assert w.current == "home"
     assert p["name"][0] + "*" not in all_texts(w)  # cleared on the way home
 
@@ -64,9 +64,9 @@ def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, s
 def test_minor_pays_on_the_guardians_line(qtbot, kiosk, sandbox_client):
     app = kiosk
     w = open_bill(qtbot, app, "minor")
-    assert app.flow._session.account.account_id == "CA000002"  # the guardian's
+    assert app.ctx.journeys["pay"].session.account.account_id == "CA000002"  # the guardian's
     assert "minor" in w.bill.who.text()
-    with qtbot.waitSignal(app.flow.settled, timeout=10_000):
+    with qtbot.waitSignal(app.ctx.journeys["pay"].settled, timeout=10_000):
         qtbot.mouseClick(w.bill.confirm_button, LEFT)
     bills = sandbox_client.get("/v1/accounts/CA000002/bills").json()["bills"]
     assert len(bills) == 1
@@ -88,7 +88,7 @@ def test_damaged_card_gives_a_clear_message_and_the_patient_can_retry(qtbot, kio
     from dataclasses import replace
 
     app, w = kiosk, kiosk.window
-    qtbot.mouseClick(w.home.pay_button, LEFT)
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     good = card("tier1")
     broken = replace(good, id_number=good.id_number[:-1] + ("1" if good.id_number[-1] != "1" else "2"))
     app.services.reader.present(broken)
@@ -100,26 +100,9 @@ def test_damaged_card_gives_a_clear_message_and_the_patient_can_retry(qtbot, kio
     assert not w.identify.error.isVisible() or w.identify.error.text() == ""
 
 
-@pytest.fixture
-def desk_settings(kiosk_settings):
-    return kiosk_settings.with_overrides(mode="desk")
-
-
-@pytest.fixture
-def desk(qtbot, desk_settings, sandbox):
-    from kiosk.app import KioskApp
-
-    app = KioskApp(desk_settings, secret=sandbox.secret)
-    qtbot.addWidget(app.window)
-    with qtbot.waitSignal(app.ready, timeout=20_000):
-        app.show()
-    yield app
-    app.shutdown()
-
-
 def test_cashier_types_an_id_number_checked_before_any_lookup(qtbot, desk, sandbox_client):
     w = desk.window
-    qtbot.mouseClick(w.home.pay_button, LEFT)
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     assert w.identify.id_field.isVisible()
     number = patient("tier4")["id_number"]
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
@@ -139,7 +122,7 @@ def test_unknown_patient_is_told_where_to_go(qtbot, desk):
     from kiosk.domain.idnumber import check_character
 
     w = desk.window
-    qtbot.mouseClick(w.home.pay_button, LEFT)
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     stranger = "35020319700101999"
     qtbot.keyClicks(w.identify.id_field, stranger + check_character(stranger))
     qtbot.mouseClick(w.identify.lookup_button, LEFT)
@@ -157,10 +140,10 @@ def test_chinese_by_default_and_english_on_request(qtbot, kiosk_settings, sandbo
     with qtbot.waitSignal(app.ready, timeout=20_000):
         app.show()
     w = app.window
-    assert w.home.pay_button.text() == "门诊缴费"
+    assert w.home.buttons["pay"].text() == "门诊缴费"
     qtbot.mouseClick(w.home.language_button, LEFT)
-    assert w.home.pay_button.text() == "Pay outpatient bill"
+    assert w.home.buttons["pay"].text() == "Pay outpatient bill"
     assert w.home.language_button.text() == "中文"
     qtbot.mouseClick(w.home.language_button, LEFT)
-    assert w.home.pay_button.text() == "门诊缴费"
+    assert w.home.buttons["pay"].text() == "门诊缴费"
     app.shutdown()

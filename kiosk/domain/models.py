@@ -79,7 +79,7 @@ class Visit:
 class Settlement:
     settlement_id: str
     reference: str
-    visit_id: str
+    visit_ids: tuple[str, ...]
     total_fen: int
     fund_fen: int
     personal_fen: int
@@ -88,3 +88,4 @@ class Settlement:
     available_fen: int
     due_at: datetime | None
     settled_at: datetime
+    paid_fen: int = 0  # paid on the spot through the payment channel

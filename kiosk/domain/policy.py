@@ -36,6 +36,35 @@ class DueRule:
 
 
 @dataclass(frozen=True)
+class OverdueRule:
+    """What the nightly batch does with overdue bills (read from the profile's ``overdue``).
+
+    ``reminder_interval_days``: one reminder per overdue bill every so many days.
+    ``suspend_after_reminders``: the account is suspended once this many reminders went
+    unanswered (Xiamen: 3); None: not by reminders. ``suspend_when_overdue``: suspended as
+    soon as a bill is overdue (Hangzhou). ``dishonest_after_days``: listed as dishonest
+    (insurance real-time settlement suspended) after so many days overdue; None: never.
+    """
+
+    reminder_interval_days: int = 1
+    suspend_after_reminders: int | None = None
+    suspend_when_overdue: bool = False
+    dishonest_after_days: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "OverdueRule":
+        def opt(key: str) -> int | None:
+            return int(data[key]) if data.get(key) is not None else None
+
+        return cls(
+            reminder_interval_days=max(1, int(data.get("reminder_interval_days", 1))),
+            suspend_after_reminders=opt("suspend_after_reminders"),
+            suspend_when_overdue=bool(data.get("suspend_when_overdue", False)),
+            dishonest_after_days=opt("dishonest_after_days"),
+        )
+
+
+@dataclass(frozen=True)
 class PolicyProfile:
     city: str
     name: str
@@ -45,6 +74,24 @@ class PolicyProfile:
     overdue: dict
     repay_before_reuse: bool = True
     adult_age: int = 18
+    dispute_answer_working_days: int = 5
+
+    @property
+    def overdue_rule(self) -> OverdueRule:
+        return OverdueRule.from_dict(self.overdue)
+
+    @property
+    def lowest_open_score(self) -> int | None:
+        """The lowest score that gives a line > 0 (None: no tier has a line)."""
+        for tier in self.tiers:
+            if tier.line_fen > 0:
+                return tier.min_score
+        return None
+
+    def tier_index(self, score: int) -> int:
+        """1-based index of the score's tier; 0 below the lowest tier."""
+        tier = self.tier_for(score)
+        return self.tiers.index(tier) + 1 if tier else 0
 
     @classmethod
     def from_dict(cls, data: dict) -> "PolicyProfile":
@@ -60,6 +107,7 @@ class PolicyProfile:
             overdue=dict(data.get("overdue", {})),
             repay_before_reuse=bool(data.get("repay_before_reuse", True)),
             adult_age=int(data.get("adult_age", 18)),
+            dispute_answer_working_days=int(data.get("dispute_answer_working_days", 5)),
         )
 
     def tier_for(self, score: int) -> Tier | None:

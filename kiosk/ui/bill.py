@@ -13,16 +13,21 @@ from kiosk.ui.messages import message_for
 
 
 class BillScreen(Screen):
+    """One or more unpaid visits, with how they will be paid: fund, credit line, on the spot."""
+
     name = "bill"
     confirm_requested = Signal()
     back_requested = Signal()
+    repay_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.session = None
-        self.visit = None
+        self.visits: tuple = ()
+        self.split = None
         self.refusal: str | None = None
         self._busy = False
+        self._can_repay = False
 
         self.title = heading(self)
         self.who = body_text(self, "who")
@@ -41,14 +46,16 @@ class BillScreen(Screen):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
-        self.summary_labels = [body_text(self) for _ in range(3)]
-        self.summary_values = [body_text(self, "amount") for _ in range(3)]
+        self.summary_labels = [body_text(self) for _ in range(5)]
+        self.summary_values = [body_text(self, "amount") for _ in range(5)]
         self.notice = body_text(self, "error")
         self.status = body_text(self, "status")
         self.confirm_button = big_button(self, "primary")
         self.confirm_button.clicked.connect(self._confirm)
         self.back_button = big_button(self, "secondary")
         self.back_button.clicked.connect(self.back_requested)
+        self.repay_button = big_button(self, "primary")
+        self.repay_button.clicked.connect(self.repay_requested)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
@@ -68,22 +75,23 @@ class BillScreen(Screen):
         layout.addWidget(self.status)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.repay_button, 2)
         buttons.addWidget(self.confirm_button, 2)
         layout.addLayout(buttons)
         self.retranslate()
 
-    def show_session(self, session, visit, refusal: str | None) -> None:
-        self.session, self.visit, self.refusal = session, visit, refusal
+    def show_session(self, session, visits, split, refusal: str | None, can_repay: bool = False) -> None:
+        self.session, self.visits, self.split, self.refusal = session, tuple(visits), split, refusal
         self._busy = False
-        self.table.setRowCount(0)
-        if visit is not None:
-            self.table.setRowCount(len(visit.items))
-            for row, item in enumerate(visit.items):
-                amount = QTableWidgetItem(format_cny(item.amount_fen))
-                amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, 0, QTableWidgetItem(item.name))
-                self.table.setItem(row, 1, QTableWidgetItem(item.quantity))
-                self.table.setItem(row, 2, amount)
+        self._can_repay = can_repay
+        rows = [(i.name, i.quantity, i.amount_fen) for v in self.visits for i in v.items]
+        self.table.setRowCount(len(rows))
+        for row, (name, quantity, fen) in enumerate(rows):
+            amount = QTableWidgetItem(format_cny(fen))
+            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 0, QTableWidgetItem(name))
+            self.table.setItem(row, 1, QTableWidgetItem(quantity))
+            self.table.setItem(row, 2, amount)
         self.retranslate()
 
     def set_busy(self, busy: bool) -> None:
@@ -91,12 +99,13 @@ class BillScreen(Screen):
         self.retranslate()
 
     def _confirm(self) -> None:
-        if not self._busy and self.refusal is None and self.visit is not None:
+        if not self._busy and self.refusal is None and self.visits:
             self.confirm_requested.emit()
 
     def clear(self) -> None:
-        self.session = self.visit = self.refusal = None
+        self.session, self.visits, self.split, self.refusal = None, (), None, None
         self._busy = False
+        self._can_repay = False
         self.table.clearContents()
         self.table.setRowCount(0)
         self.retranslate()
@@ -105,14 +114,20 @@ class BillScreen(Screen):
         self.title.setText(self.tr("Your outpatient bill"))
         self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
         set_button_text(self.back_button, self.tr("Back to start"))
-        set_button_text(self.confirm_button, self.tr("Pay on credit"))
-        s, v = self.session, self.visit
+        set_button_text(self.repay_button, self.tr("Repay now"))
+        s, split = self.session, self.split
+        shortfall = split.shortfall_fen if split else 0
+        set_button_text(self.confirm_button, self.tr("Pay on credit and pay the rest now") if shortfall
+                        else self.tr("Pay on credit"))
+        for w in (*self.summary_labels, *self.summary_values):
+            w.setText("")
         if s is None:
-            for w in (self.who, self.line, self.visit_label, *self.summary_labels, *self.summary_values):
+            for w in (self.who, self.line, self.visit_label):
                 w.setText("")
             set_optional_text(self.notice, "")
             set_optional_text(self.status, "")
             self.confirm_button.setEnabled(False)
+            self.repay_button.hide()
             return
         who = self.tr("{name}  ID {masked_id}").format(name=s.patient.masked_name, masked_id=s.patient.masked_id)
         if s.patient.is_minor:
@@ -124,21 +139,25 @@ class BillScreen(Screen):
                 line=format_cny(a.line_fen), used=format_cny(a.used_fen), available=format_cny(a.available_fen))
             if a else self.tr("Credit service not opened")
         )
-        if v is None:
-            self.visit_label.setText("")
-            for w in (*self.summary_labels, *self.summary_values):
-                w.setText("")
-        else:
-            self.visit_label.setText(self.tr("{department} · Dr {doctor} · {date}").format(
-                department=v.department, doctor=v.doctor, date=v.ended_at.strftime("%Y-%m-%d")))
-            labels = [self.tr("Total"), self.tr("Paid by medical insurance fund"),
-                      self.tr("Your part, booked on your credit line")]
-            for widget, text in zip(self.summary_labels, labels):
-                widget.setText(text)
-            for widget, fen in zip(self.summary_values, (v.total_fen, v.fund_fen, v.personal_fen)):
-                widget.setText(format_cny(fen))
+        self.visit_label.setText("\n".join(
+            self.tr("{department} · Dr {doctor} · {date}").format(
+                department=v.department, doctor=v.doctor, date=v.ended_at.strftime("%Y-%m-%d"))
+            for v in self.visits))
+        rows = []
+        if self.visits:
+            rows = [(self.tr("Total"), sum(v.total_fen for v in self.visits)),
+                    (self.tr("Paid by medical insurance fund"), sum(v.fund_fen for v in self.visits)),
+                    (self.tr("Your part"), sum(v.personal_fen for v in self.visits))]
+        if split is not None:
+            rows.append((self.tr("Booked on your credit line"), split.booked_fen))
+            if shortfall:
+                rows.append((self.tr("To pay now with your phone"), shortfall))
+        for (text, fen), label, value in zip(rows, self.summary_labels, self.summary_values):
+            label.setText(text)
+            value.setText(format_cny(fen))
         set_optional_text(self.notice, "⚠ " + message_for(self.refusal) if self.refusal else "")
         set_optional_text(self.status, self.tr("Settling, please wait…") if self._busy else "")
         self.confirm_button.setVisible(self.refusal is None)
         self.confirm_button.setEnabled(self.refusal is None and not self._busy)
+        self.repay_button.setVisible(self._can_repay and self.refusal in ("account_suspended", "repay_first"))
         self.back_button.setEnabled(not self._busy)

@@ -3,7 +3,7 @@ then clear the patient's data and return home."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout
 
 from kiosk.ui.base import big_button, body_text, set_button_text
 
@@ -40,10 +40,16 @@ class IdleGuard(QObject):
         return self._tick.isActive()
 
     def arm(self) -> None:
+        """Watch input application-wide. The filter is installed only while armed: on the
+        home screen (and at start-up) no event pays for a trip through Python."""
+        if not self._armed:
+            QApplication.instance().installEventFilter(self)
         self._armed = True
         self._restart()
 
     def disarm(self) -> None:
+        if self._armed:
+            QApplication.instance().removeEventFilter(self)
         self._armed = False
         self._idle.stop()
         self._tick.stop()

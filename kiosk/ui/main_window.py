@@ -1,15 +1,16 @@
-"""The window: a header, the idle banner, and one screen at a time."""
+"""The window: a header, the idle banner, and one screen at a time.
+
+Only the home screen is built before the first paint; the other screens are
+added when the services are ready (``add_screen``).
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.base import Screen
-from kiosk.ui.bill import BillScreen
 from kiosk.ui.home import HomeScreen
-from kiosk.ui.identify import IdentifyScreen
 from kiosk.ui.idle import IdleBanner, IdleGuard
-from kiosk.ui.result import ResultScreen
 
 
 class MainWindow(QMainWindow):
@@ -22,19 +23,14 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setObjectName("kioskWindow")
         self._painted = False
+        self.generation = 0  # +1 each time the window is cleared; late answers for older ones are dropped
 
         self.header = QLabel(settings.hospital_name, self)
         self.header.setObjectName("header")
         self.banner = IdleBanner(self)
         self.stack = QStackedWidget(self)
-        self.home = HomeScreen(settings.hospital_name)
-        self.identify = IdentifyScreen(desk_mode=settings.mode == "desk")
-        self.bill = BillScreen()
-        self.result = ResultScreen()
         self.screens: dict[str, Screen] = {}
-        for screen in (self.home, self.identify, self.bill, self.result):
-            self.stack.addWidget(screen)
-            self.screens[screen.name] = screen
+        self.home = self.add_screen(HomeScreen(settings.hospital_name))
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -46,13 +42,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.idle = IdleGuard(settings.idle_timeout_s * 1000, settings.idle_warning_s * 1000, self)
-        QApplication.instance().installEventFilter(self.idle)
         self.idle.warning.connect(self.banner.show_seconds)
         self.idle.activity.connect(self.banner.hide)
         self.idle.expired.connect(self.go_home)
         self.banner.more_time.connect(self.idle.arm)
         self.home.installEventFilter(self)
         self.retranslate()
+
+    def add_screen(self, screen: Screen) -> Screen:
+        self.stack.addWidget(screen)
+        self.screens[screen.name] = screen
+        setattr(self, screen.name, screen)
+        return screen
 
     @property
     def current(self) -> str:
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
 
     def go_home(self) -> None:
         """Back to the start, leaving none of the patient's data in any widget."""
+        self.generation += 1
         for screen in self.screens.values():
             screen.clear()
         self.show_screen("home")
@@ -90,5 +92,5 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event):
-        QApplication.instance().removeEventFilter(self.idle)
+        self.idle.disarm()
         super().closeEvent(event)

@@ -27,6 +27,14 @@ _TEXTS = {
     "insufficient_line": QT_TRANSLATE_NOOP("Messages", "Your available credit is less than your part of this bill. Please pay at the cashier window."),
     "visit_already_settled": QT_TRANSLATE_NOOP("Messages", "This bill has already been paid."),
     "no_open_visits": QT_TRANSLATE_NOOP("Messages", "You have no unpaid outpatient bills."),
+    "repay_first": QT_TRANSLATE_NOOP("Messages", "Your credit line is used up or a bill is overdue. Please repay first; then you can use it again."),
+    "shortfall_unpaid": QT_TRANSLATE_NOOP("Messages", "The rest of the bill has not been paid yet. Please pay it with your phone or at the cashier window."),
+    "payment_expired": QT_TRANSLATE_NOOP("Messages", "The payment code has expired. Nothing was charged. Please start again."),
+    "payment_not_completed": QT_TRANSLATE_NOOP("Messages", "The payment has not been completed. Nothing was charged. Please start again."),
+    "internal": QT_TRANSLATE_NOOP("Messages", "Something went wrong. Please go to the cashier window for help."),
+    # --- credit service journeys (open, close, query, dispute) ---
+    # --- registration and money journeys (register, repay, refund) ---
+    # --- inpatient journeys (admission, discharge) ---
 }
 _FALLBACK = QT_TRANSLATE_NOOP("Messages", "Something went wrong. Please go to the cashier window for help.")
 

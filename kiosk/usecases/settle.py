@@ -1,8 +1,8 @@
-"""Settle an outpatient visit against the credit line, then print the receipt.
+"""Settle a patient's unpaid outpatient visits: the fund part settled, the personal
+part booked on the credit line, any rest paid on the spot; then the receipt.
 
-Order matters: the intent goes to the durable journal (with its idempotency
-key) before the platform is called; the journal is marked when the platform
-answers. A printer fault never undoes a settlement.
+The write goes through ``PlatformWrites`` (journal first). A printer fault
+never undoes a settlement.
 """
 from __future__ import annotations
 
@@ -11,27 +11,12 @@ from dataclasses import dataclass
 
 from kiosk.domain import clock
 from kiosk.domain.models import Settlement, Visit
-from kiosk.platform import PlatformError, PlatformUnavailable
+from kiosk.domain.settlement import Split, split_visits
+from kiosk.platform import settlement_from
 from kiosk.usecases.identify import PatientSession
+from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.settle")
-
-SETTLE_VISIT = "settle_visit"
-
-
-class SettlementRefused(Exception):
-    """Refused before or by the platform; ``code`` is shown to the patient as a message."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class ReceiptConfig:
-    hospital: str
-    terminal_id: str
-    width_mm: int = 80
 
 
 @dataclass(frozen=True)
@@ -46,114 +31,52 @@ class SettleOutcome:
         return self.settlement is None
 
 
-def precheck(session: PatientSession, visit: Visit) -> str | None:
-    """Why this visit cannot be settled on credit here, or None."""
-    account = session.account
-    if account is None:
-        return "no_credit_service"
-    if account.status != "active":
-        return "account_suspended"
-    if account.available_fen < visit.personal_fen or account.available_fen == 0:
-        return "insufficient_line"
-    return None
+def plan(session: PatientSession, visits: tuple[Visit, ...], repay_before_reuse: bool = True) -> Split:
+    """Raises ``CannotUseCredit`` when the credit service cannot be used."""
+    return split_visits(visits, session.account, repay_before_reuse)
 
 
 class SettleOutpatient:
-    def __init__(self, platform, journal, printer, receipt: ReceiptConfig):
-        self.platform = platform
-        self.journal = journal
+    def __init__(self, writes, printer):
+        self.writes = writes
         self.printer = printer
-        self.receipt = receipt
 
-    def __call__(self, session: PatientSession, visit: Visit) -> SettleOutcome:
-        reason = precheck(session, visit)
-        if reason:
-            raise SettlementRefused(reason)
-        payload = {
-            "visit_id": visit.visit_id,
-            "account_id": session.account.account_id,
-            "personal_fen": visit.personal_fen,
+    def __call__(self, session: PatientSession, visits: tuple[Visit, ...],
+                 payment_id: str | None = None) -> SettleOutcome:
+        body = {
+            "patient_id": session.patient.patient_id,
+            "account_id": session.account.account_id if session.account else None,
+            "visit_ids": [v.visit_id for v in visits],
         }
-        key = self.journal.record_intent(SETTLE_VISIT, payload)
+        if payment_id:
+            body["payment_id"] = payment_id
         try:
-            settlement = self.platform.settle_visit(key=key, **payload)
-        except PlatformUnavailable:
-            log.warning("settlement %s left pending: platform unavailable", key[:8])
+            data = self.writes.send("settlement", "/v1/settlements", body)
+        except WritePending:
             return SettleOutcome(None)
-        except PlatformError as exc:
-            self.journal.mark_refused(key, {"code": exc.code, "status": exc.status})
-            raise SettlementRefused(exc.code) from None
-        self.journal.mark_done(key, {"reference": settlement.reference,
-                                     "settlement_id": settlement.settlement_id})
+        settlement = settlement_from(data)
         log.info("settled %s", settlement.reference)
-        job, error = self._print(session, visit, settlement)
+        job, error = self.printer.print_receipt(receipt_for(self.printer.config, session, visits, settlement),
+                                                f"receipt-{settlement.reference}")
         return SettleOutcome(settlement, job, error)
 
-    def _print(self, session: PatientSession, visit: Visit, s: Settlement):
-        from printing.backends import PrintError
-        from printing.documents import Receipt, ReceiptLine
-        from printing.receipt import render_receipt
 
-        receipt = Receipt(
-            title="门诊信用结算凭条",
-            hospital=self.receipt.hospital,
-            terminal_id=self.receipt.terminal_id,
-            printed_at=clock.now(),
-            masked_id=session.patient.masked_id,
-            masked_name=session.patient.masked_name,
-            lines=tuple(ReceiptLine(i.name, i.quantity, i.amount_fen) for i in visit.items),
-            total_fen=s.total_fen,
-            fund_fen=s.fund_fen,
-            personal_fen=s.personal_fen,
-            booked_fen=s.booked_fen,
-            available_fen=s.available_fen,
-            due_at=s.due_at,
-            reference=s.reference,
-        )
-        try:
-            pdf = render_receipt(receipt, width_mm=self.receipt.width_mm)
-            return self.printer.print_document(f"receipt-{s.reference}", pdf), None
-        except PrintError as exc:
-            log.error("receipt %s not printed: %s", s.reference, exc.reason)
-            return None, exc.reason
+def receipt_for(config, session: PatientSession, visits, s: Settlement):
+    from printing.documents import Receipt, ReceiptLine
 
-
-@dataclass(frozen=True)
-class RecoveryReport:
-    completed: tuple[str, ...] = ()
-    refused: tuple[str, ...] = ()
-    still_pending: int = 0
-
-
-class CompletePendingWrites:
-    """At start (and whenever the platform is back): finish what a crash left pending.
-
-    Each pending intent is sent again with its original idempotency key, so the
-    platform answers with the first result if it had booked it, or books it now.
-    """
-
-    def __init__(self, platform, journal):
-        self.platform = platform
-        self.journal = journal
-
-    def __call__(self) -> RecoveryReport:
-        completed, refused = [], []
-        pending = self.journal.pending()
-        for index, entry in enumerate(pending):
-            if entry.kind != SETTLE_VISIT:
-                continue
-            self.journal.note_attempt(entry.key)
-            try:
-                data = self.platform.settle_visit(key=entry.key, **entry.payload)
-            except PlatformUnavailable:
-                return RecoveryReport(tuple(completed), tuple(refused), len(pending) - index)
-            except PlatformError as exc:
-                self.journal.mark_refused(entry.key, {"code": exc.code, "status": exc.status})
-                refused.append(entry.key)
-                continue
-            self.journal.mark_done(entry.key, {"reference": data.reference,
-                                               "settlement_id": data.settlement_id})
-            completed.append(data.reference)
-        log.info("recovery: %d completed, %d refused", len(completed), len(refused))
-        return RecoveryReport(tuple(completed), tuple(refused), 0)
-
+    return Receipt(
+        title="门诊信用结算凭条",
+        hospital=config.hospital,
+        terminal_id=config.terminal_id,
+        printed_at=clock.now(),
+        masked_id=session.patient.masked_id,
+        masked_name=session.patient.masked_name,
+        lines=tuple(ReceiptLine(i.name, i.quantity, i.amount_fen) for v in visits for i in v.items),
+        total_fen=s.total_fen,
+        fund_fen=s.fund_fen,
+        personal_fen=s.personal_fen,
+        booked_fen=s.booked_fen,
+        available_fen=s.available_fen,
+        due_at=s.due_at,
+        reference=s.reference,
+    )

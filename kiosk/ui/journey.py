@@ -1,0 +1,85 @@
+"""What every journey shares: the context it runs in and the way it reports problems.
+
+A journey is a patient task started from the home screen (pay a bill,
+register, ...). It owns its screens and sequences them; rules live in the use
+cases, words in the screens. Work runs through ``Context.run``: the answer
+comes back on the GUI thread, and is dropped if the patient has left since
+(the window was cleared), so the next patient never sees it.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject
+
+log = logging.getLogger("kiosk.ui.journey")
+
+
+def error_code(error: BaseException) -> str:
+    """The stable code of a problem meant for the patient; 'internal' for a bug."""
+    code = getattr(error, "code", None) or getattr(error, "reason", None)
+    if isinstance(code, str):
+        return code
+    log.error("unexpected failure in a journey", exc_info=error)
+    return "internal"
+
+
+class Context:
+    """The window, the task runner and the services, as one journey sees them."""
+
+    def __init__(self, window, tasks, services, identification=None, payments=None):
+        self.window = window
+        self.tasks = tasks
+        self.services = services
+        self.identification = identification
+        self.payments = payments
+
+    @property
+    def desk(self) -> bool:
+        return self.services.settings.mode == "desk"
+
+    def run(self, fn: Callable[[], Any], on_success: Callable[[Any], None],
+            on_failure: Callable[[BaseException], None] | None = None):
+        generation = self.window.generation
+
+        def success(result):
+            if generation == self.window.generation:
+                on_success(result)
+
+        def failure(error):
+            if generation == self.window.generation:
+                (on_failure or self.fail)(error)
+
+        return self.tasks.run(fn, success, failure)
+
+    def fail(self, error: BaseException) -> None:
+        """Default: the outcome screen with a translated message and a way home."""
+        self.window.outcome.show_problem(error_code(error))
+        self.window.show_screen("outcome")
+
+
+class Journey(QObject):
+    key = ""
+    needs_identity = True
+    desk_only = False
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx.window)
+        self.ctx = ctx
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """From the home button: identify first unless the journey needs no patient."""
+        if self.needs_identity:
+            self.ctx.identification.start(self)
+        else:
+            self.begin(None)
+
+    def begin(self, session) -> None:
+        raise NotImplementedError
+
+    def forget(self) -> None:
+        """The window was cleared: drop any patient data held here."""

@@ -1,0 +1,105 @@
+"""Pay outpatient bills: identify → bill → (pay the rest by phone) → outcome → home."""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+
+from kiosk.domain.clock import last_payable_day
+from kiosk.domain.money import format_cny
+from kiosk.domain.settlement import CannotUseCredit
+from kiosk.ui.bill import BillScreen
+from kiosk.ui.journey import Journey
+from kiosk.ui.outcome import OutcomeText
+
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+
+class PayJourney(Journey):
+    key = "pay"
+    settled = Signal(object)  # SettleOutcome, for the tour and for tests
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.session = None
+        self.visits: tuple = ()
+        self.split = None
+        self.screen: BillScreen = ctx.window.add_screen(BillScreen())
+        self.screen.back_requested.connect(ctx.window.go_home)
+        self.screen.confirm_requested.connect(self.confirm)
+        self.screen.repay_requested.connect(self._repay)
+        ctx.window.cleared.connect(self.forget)
+
+    def title(self) -> str:
+        return translate("PayJourney", "Pay outpatient bill")
+
+    def forget(self) -> None:
+        self.session, self.visits, self.split = None, (), None
+
+    def begin(self, session) -> None:
+        from kiosk.usecases.settle import plan
+
+        self.session, self.visits, self.split = session, tuple(session.visits), None
+        refusal = None
+        if not self.visits:
+            refusal = "no_open_visits"
+        else:
+            try:
+                self.split = plan(session, self.visits, self.ctx.services.profile.repay_before_reuse)
+            except CannotUseCredit as exc:
+                refusal = exc.code
+        self.screen.show_session(session, self.visits, self.split, refusal,
+                                 can_repay="repay" in self.ctx.journeys)
+        self.ctx.window.show_screen("bill")
+
+    def confirm(self) -> None:
+        if self.split is None:
+            return
+        if self.split.shortfall_fen:
+            self.ctx.payments.request(self.session.patient.patient_id, self.split.shortfall_fen, "settlement",
+                                      self._settle, lambda: self.ctx.window.show_screen("bill"))
+        else:
+            self._settle(None)
+
+    def _settle(self, payment_id: str | None) -> None:
+        session, visits = self.session, self.visits
+        self.screen.set_busy(True)
+        self.ctx.run(lambda: self.ctx.services.settle(session, visits, payment_id), self._settled,
+                     self._failed)
+
+    def _failed(self, error) -> None:
+        self.screen.set_busy(False)
+        self.ctx.fail(error)
+
+    def _settled(self, outcome) -> None:
+        self.settled.emit(outcome)
+        self.ctx.window.outcome.show_text(lambda: settlement_text(outcome))
+        self.ctx.window.show_screen("outcome")
+
+    def _repay(self) -> None:
+        self.ctx.journeys["repay"].begin(self.session)
+
+
+def settlement_text(outcome) -> OutcomeText:
+    if outcome.pending:
+        return OutcomeText(
+            translate("PayJourney", "Waiting for the hospital system"),
+            translate("PayJourney", "The hospital system did not confirm in time. Your payment is kept safely and will be "
+               "completed automatically; it will never be charged twice."),
+            translate("PayJourney", "Please collect your receipt at the cashier window."))
+    s = outcome.settlement
+    due = last_payable_day(s.due_at).isoformat() if s.due_at else "—"
+    lines = [translate("PayJourney", "{booked} booked on your credit line, to repay by {due}.").format(
+        booked=format_cny(s.booked_fen), due=due)]
+    if s.paid_fen:
+        lines.append(translate("PayJourney", "Paid now: {paid}.").format(paid=format_cny(s.paid_fen)))
+    lines.append(translate("PayJourney", "Medical insurance fund paid {fund}. Credit available now: {available}.").format(
+        fund=format_cny(s.fund_fen), available=format_cny(s.available_fen)))
+    lines.append(translate("PayJourney", "Reference {reference}").format(reference=s.reference))
+    return OutcomeText(translate("PayJourney", "Paid on credit"), "\n".join(lines), receipt_note(outcome.print_error))
+
+
+def receipt_note(print_error: str | None) -> str:
+    if print_error is None:
+        return translate("PayJourney", "Your receipt is printing. Please take it.")
+    return "⚠ " + translate("PayJourney", "The receipt could not be printed. Your payment is complete; "
+                     "please ask the cashier window for a copy.")
