@@ -23,6 +23,7 @@ class Services:
     writes: object  # PlatformWrites: every write, journal first
     printer: object  # DocumentPrinter
     payments: object  # PaymentChannel
+    inpatient: object  # Inpatient: admission and discharge
     identify: Callable
     settle: Callable
     recover: Callable
@@ -49,6 +50,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.policies import load_profile
     from kiosk.usecases.documents import DocumentPrinter, PrintConfig
     from kiosk.usecases.identify import IdentifyPatient
+    from kiosk.usecases.inpatient import Inpatient
     from kiosk.usecases.payments import PaymentChannel
     from kiosk.usecases.settle import SettleOutpatient
     from kiosk.usecases.writes import PlatformWrites
@@ -82,6 +84,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
         writes=writes,
         printer=printer,
         payments=PaymentChannel(platform, training=sandbox is not None),
+        inpatient=Inpatient(platform, writes, printer),
         identify=IdentifyPatient(platform),
         settle=SettleOutpatient(writes, printer),
         recover=writes.complete_pending,

@@ -26,6 +26,7 @@ class Languages:
             self.app.removeTranslator(translator)
         self._installed.clear()
         self.current = language
+        self.app.setProperty("kiosk_language", language)
         if language == "en":
             return
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -41,3 +42,13 @@ class Languages:
     def toggle(self) -> str:
         self.set("en" if self.current != "en" else "zh_CN")
         return self.current
+
+
+def current_language() -> str:
+    """'zh_CN' or 'en': for data the platform sends in both languages (department names...)."""
+    return QCoreApplication.instance().property("kiosk_language") or "zh_CN"
+
+
+def pick(chinese: str, english: str | None) -> str:
+    """The platform's text in the interface language (Chinese when no English is given)."""
+    return english if english and current_language() == "en" else chinese

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 
 def journey_classes() -> list[type]:
+    from kiosk.ui.admit import AdmitJourney
+    from kiosk.ui.discharge import DischargeJourney
     from kiosk.ui.pay import PayJourney
 
-    return [PayJourney]
+    return [PayJourney, AdmitJourney, DischargeJourney]

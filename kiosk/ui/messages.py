@@ -35,6 +35,8 @@ _TEXTS = {
     # --- credit service journeys (open, close, query, dispute) ---
     # --- registration and money journeys (register, repay, refund) ---
     # --- inpatient journeys (admission, discharge) ---
+    "no_stay": QT_TRANSLATE_NOOP("Messages", "There is no hospital stay to settle for you. Please ask the ward's nurse station."),
+    "already_admitted": QT_TRANSLATE_NOOP("Messages", "You are already admitted."),
 }
 _FALLBACK = QT_TRANSLATE_NOOP("Messages", "Something went wrong. Please go to the cashier window for help.")
 

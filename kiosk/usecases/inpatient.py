@@ -1,0 +1,154 @@
+"""Credit admission (no deposit: the line stands as the guarantee) and credit discharge
+(the stay's itemised charges, the insurance split, the personal part on the line or paid),
+with the A4 discharge statement besides the receipt."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kiosk.domain import clock
+from kiosk.domain.settlement import Split, split_bill
+from kiosk.usecases.identify import PatientSession
+from kiosk.usecases.writes import WritePending
+
+log = logging.getLogger("kiosk.inpatient")
+
+
+@dataclass(frozen=True)
+class StayItem:
+    day: date
+    code: str
+    name: str
+    category: str
+    quantity: str
+    unit_price_fen: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Stay:
+    admission_id: str
+    department: str
+    ward: str
+    bed: str
+    admitted_at: datetime
+    deposit_paid_fen: int
+    items: tuple[StayItem, ...]
+    total_fen: int
+    fund_fen: int
+    personal_fen: int
+
+    @property
+    def owed_after_deposit_fen(self) -> int:
+        return max(0, self.personal_fen - self.deposit_paid_fen)
+
+
+def stay_from(data: dict) -> Stay:
+    items = tuple(
+        StayItem(date.fromisoformat(i["date"][:10]), i["code"], i["name"], i.get("category", ""),
+                 str(i["quantity"]), i["unit_price_fen"], i["amount_fen"])
+        for i in data["items"])
+    stay = Stay(data["admission_id"], data.get("department", ""), data.get("ward", ""), data.get("bed", ""),
+                datetime.fromisoformat(data["admitted_at"]), data.get("deposit_paid_fen", 0), items,
+                data["total_fen"], data["fund_fen"], data["personal_fen"])
+    if sum(i.amount_fen for i in items) != stay.total_fen or stay.fund_fen + stay.personal_fen != stay.total_fen:
+        raise ValueError("the stay's charges do not add up")
+    return stay
+
+
+def discharge_split(stay: Stay, session: PatientSession, repay_before_reuse: bool = True) -> Split:
+    """The deposit is used first; what remains goes on the line as far as it reaches."""
+    owed = stay.owed_after_deposit_fen
+    split = split_bill(owed, 0, owed, session.account, repay_before_reuse)
+    return split
+
+
+@dataclass(frozen=True)
+class DischargeOutcome:
+    data: dict | None  # the platform's discharge settlement; None while pending
+    receipt_job: str | None = None
+    statement_job: str | None = None
+    print_error: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.data is None
+
+
+class Inpatient:
+    def __init__(self, platform, writes, printer):
+        self.platform = platform
+        self.writes = writes
+        self.printer = printer
+
+    def departments(self) -> list[dict]:
+        return self.platform.request("GET", "/v1/departments")["departments"]
+
+    def admit(self, session: PatientSession, department_id: str) -> dict:
+        return self.writes.send("admission", "/v1/admissions", {
+            "patient_id": session.patient.patient_id,
+            "account_id": session.account.account_id if session.account else None,
+            "department_id": department_id,
+        })
+
+    def current_stay(self, session: PatientSession) -> Stay | None:
+        data = self.platform.request("GET", f"/v1/patients/{session.patient.patient_id}/admissions?status=admitted")
+        if not data["admissions"]:
+            return None
+        admission_id = data["admissions"][0]["admission_id"]
+        return stay_from(self.platform.request("GET", f"/v1/admissions/{admission_id}"))
+
+    def discharge(self, session: PatientSession, stay: Stay, payment_id: str | None = None) -> DischargeOutcome:
+        body = {"account_id": session.account.account_id if session.account else None}
+        if payment_id:
+            body["payment_id"] = payment_id
+        try:
+            data = self.writes.send("discharge", f"/v1/admissions/{stay.admission_id}/discharge", body)
+        except WritePending:
+            return DischargeOutcome(None)
+        log.info("discharged %s", data["reference"])
+        receipt_job, receipt_error = self.printer.print_receipt(
+            self._receipt(session, stay, data), f"discharge-{data['reference']}")
+        statement_job, statement_error = self.printer.print_statement(
+            self._statement(session, stay, data), f"statement-{data['reference']}")
+        return DischargeOutcome(data, receipt_job, statement_job, receipt_error or statement_error)
+
+    def _receipt(self, session, stay: Stay, d: dict):
+        from printing.slips import SlipHeader, discharge_receipt
+
+        cfg = self.printer.config
+        return discharge_receipt(
+            SlipHeader(cfg.hospital, cfg.terminal_id, clock.now(), session.patient.masked_id,
+                       session.patient.masked_name),
+            reference=d["reference"], inpatient_no=stay.admission_id, department=stay.department,
+            admitted_on=clock.business_date(stay.admitted_at),
+            discharged_on=clock.business_date(datetime.fromisoformat(d["settled_at"])),
+            total_fen=d["total_fen"], fund_fen=d["fund_fen"], personal_fen=d["personal_fen"],
+            deposit_used_fen=d["deposit_used_fen"], deposit_refunded_fen=d["deposit_refund_fen"],
+            booked_fen=d["booked_fen"], paid_fen=d["paid_fen"], channel="扫码支付" if d["paid_fen"] else "",
+            available_fen=d.get("available_fen"),
+            due_at=datetime.fromisoformat(d["due_at"]) if d.get("due_at") else None,
+        )
+
+    def _statement(self, session, stay: Stay, d: dict):
+        from printing.documents import Statement, StatementLine
+
+        cfg = self.printer.config
+        discharged = clock.business_date(datetime.fromisoformat(d["settled_at"]))
+        return Statement(
+            title="住院费用清单",
+            hospital=cfg.hospital,
+            masked_id=session.patient.masked_id,
+            masked_name=session.patient.masked_name,
+            period=f"{clock.business_date(stay.admitted_at).isoformat()} 至 {discharged.isoformat()}",
+            lines=tuple(StatementLine(i.day, i.code, i.name, i.category, i.quantity, i.unit_price_fen,
+                                      i.amount_fen) for i in stay.items),
+            totals=(("合计", d["total_fen"]), ("医保统筹支付", d["fund_fen"]), ("个人负担", d["personal_fen"]),
+                    ("预交金抵扣", d["deposit_used_fen"]), ("信用额度记账", d["booked_fen"]),
+                    ("现场支付", d["paid_fen"])),
+            reference=d["reference"],
+            printed_at=clock.now(),
+            info=(("住院号", stay.admission_id), ("科室", stay.department),
+                  ("病区床位", f"{stay.ward} {stay.bed}".strip())),
+        )

@@ -1,0 +1,66 @@
+"""Credit admission (no deposit) and credit discharge with a 300-item stay and its A4 statement."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from kiosk.domain.money import format_cny
+from tests.helpers import all_texts, card, patient, pdf_text
+
+
+def test_admission_needs_no_deposit(qtbot, kiosk, taps, sandbox_client):
+    w = kiosk.window
+    taps(w.home.buttons["admit"])
+    kiosk.services.reader.present(card("tier1"))
+    qtbot.waitUntil(lambda: w.current == "admit" and w.admit.buttons, timeout=10_000)
+    assert "No deposit" in w.admit.explain.text()
+    taps(w.admit.buttons[0])
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    assert "without a deposit" in w.outcome.details.text()
+    person = sandbox_client.post("/v1/identity/lookup", json={"id_number": patient("tier1")["id_number"]}).json()
+    admissions = sandbox_client.get(f"/v1/patients/{person['patient_id']}/admissions?status=admitted").json()
+    assert [a["deposit_fen"] for a in admissions["admissions"]] == [0]
+    assert taps.count <= 6
+
+
+def test_suspended_patient_cannot_be_admitted_on_credit(qtbot, kiosk, taps):
+    w = kiosk.window
+    taps(w.home.buttons["admit"])
+    kiosk.services.reader.present(card("arrears"))
+    qtbot.waitUntil(lambda: w.current == "admit", timeout=10_000)
+    assert not w.admit.buttons
+    assert "suspended" in w.admit.notice.text()
+
+
+def test_discharge_books_the_stay_and_prints_receipt_and_statement(qtbot, kiosk, taps, sandbox_client, tmp_path):
+    w = kiosk.window
+    journey = kiosk.ctx.journeys["discharge"]
+    taps(w.home.buttons["discharge"])
+    kiosk.services.reader.present(card("inpatient"))
+    qtbot.waitUntil(lambda: w.current == "discharge", timeout=10_000)
+    stay, split = journey.stay, journey.split
+    assert len(stay.items) == 300 and w.discharge.table.rowCount() == 300
+    shown = all_texts(w.discharge)
+    assert format_cny(stay.total_fen) in shown and format_cny(split.booked_fen) in shown
+    account_before = sandbox_client.get(f"/v1/accounts/{journey.session.account.account_id}").json()
+
+    with qtbot.waitSignal(journey.discharged, timeout=20_000) as done:
+        taps(w.discharge.confirm_button)
+    outcome = done.args[0]
+    assert taps.count <= 6
+    d = outcome.data
+    assert d["booked_fen"] == split.booked_fen and d["items_count"] == 300
+    account = sandbox_client.get(f"/v1/accounts/{journey.session.account.account_id}").json()
+    assert account["used_fen"] == account_before["used_fen"] + d["booked_fen"]
+
+    statement = Path(outcome.statement_job)
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(statement)], capture_output=True, text=True, check=True).stdout).group(1))
+    assert pages > 1
+    text = pdf_text(statement)
+    assert patient("inpatient")["id_number"] not in text
+    assert all(item.name[:6] in text for item in stay.items[:20])
+    assert format_cny(stay.total_fen) in text
+    receipt = pdf_text(Path(outcome.receipt_job))
+    assert format_cny(d["booked_fen"]) in receipt and d["reference"] in receipt
