@@ -28,6 +28,11 @@ class DocumentPrinter:
 
         return self._send(name, lambda: render_receipt(receipt, width_mm=self.config.width_mm))
 
+    def print_slip(self, slip, name: str) -> tuple[str | None, str | None]:
+        from printing.receipt import render_slip
+
+        return self._send(name, lambda: render_slip(slip, width_mm=self.config.width_mm))
+
     def print_statement(self, statement, name: str) -> tuple[str | None, str | None]:
         from printing.statement import render_statement
 

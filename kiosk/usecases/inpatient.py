@@ -108,7 +108,7 @@ class Inpatient:
         except WritePending:
             return DischargeOutcome(None)
         log.info("discharged %s", data["reference"])
-        receipt_job, receipt_error = self.printer.print_receipt(
+        receipt_job, receipt_error = self.printer.print_slip(
             self._receipt(session, stay, data), f"discharge-{data['reference']}")
         statement_job, statement_error = self.printer.print_statement(
             self._statement(session, stay, data), f"statement-{data['reference']}")

@@ -1,0 +1,286 @@
+"""The slips of the credit-care journeys, as :class:`~printing.documents.Slip` values.
+
+Each factory takes the :class:`SlipHeader` (who, where, when) and the journey's
+figures, checks that the figures add up, and lays them out as labelled rows. Print
+with ``printing.receipt.render_slip(slip, width_mm)``; reprint with
+``dataclasses.replace(slip, copy=True)``.
+
+Amounts are integer fen. ``due_at`` is the platform's due instant (00:00 of the day
+after the last payable day); the slip prints the last payable day, like the receipt.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Sequence
+
+from kiosk.domain.clock import last_payable_day
+
+from .documents import (
+    ReceiptLine, Slip, SlipRow, _check_aware, _check_fen, _check_person, _check_reference,
+)
+
+__all__ = [
+    "SlipHeader", "SESSIONS",
+    "registration_slip", "cancellation_slip", "repayment_receipt", "refund_receipt",
+    "discharge_receipt", "dispute_acknowledgement",
+]
+
+#: Half-day clinic sessions (午别).
+SESSIONS = {"AM": "上午", "PM": "下午"}
+_WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class SlipHeader:
+    """What every slip starts with: the hospital, the terminal, when, and whose it is
+    (already masked, see ``kiosk.domain.idnumber.mask_id`` / ``mask_name``)."""
+
+    hospital: str
+    terminal_id: str
+    printed_at: datetime
+    masked_id: str
+    masked_name: str
+
+    def __post_init__(self) -> None:
+        _check_person(self.masked_id, self.masked_name)
+        _check_aware("printed_at", self.printed_at)
+
+    def __repr__(self) -> str:
+        return f"SlipHeader(terminal_id={self.terminal_id!r}, masked_id={self.masked_id!r})"
+
+
+def _slip(header: SlipHeader, title: str, reference: str, *, rows=(), totals=(),
+          lines: Sequence[ReceiptLine] = (), highlight: SlipRow | None = None,
+          reference_label: str = "流水号", note: str = "", copy: bool = False) -> Slip:
+    if not isinstance(header, SlipHeader):
+        raise ValueError("header must be a SlipHeader")
+    return Slip(
+        title=title, hospital=header.hospital, terminal_id=header.terminal_id,
+        printed_at=header.printed_at, masked_id=header.masked_id,
+        masked_name=header.masked_name, reference=reference, rows=tuple(rows),
+        lines=tuple(lines), totals=tuple(totals), highlight=highlight,
+        reference_label=reference_label, note=note, copy=copy,
+    )
+
+
+def _fen(**amounts: int | None) -> None:
+    for name, value in amounts.items():
+        if value is not None:
+            _check_fen(name, value)
+            if value < 0:
+                raise ValueError(f"{name} must not be negative")
+
+
+def _session_text(session_date: date, session: str) -> str:
+    if isinstance(session_date, datetime) or not isinstance(session_date, date):
+        raise ValueError("session_date must be a date")
+    try:
+        half = SESSIONS[session]
+    except KeyError:
+        raise ValueError(f"session must be one of {', '.join(SESSIONS)}") from None
+    return f"{session_date.isoformat()} 周{_WEEKDAYS[session_date.weekday()]} {half}"
+
+
+def _doctor_text(doctor: str, doctor_title: str) -> str:
+    return f"{doctor} {doctor_title}".strip()
+
+
+def _line_and_due(booked_fen: int, available_fen: int | None, due_at: datetime | None) -> list[SlipRow]:
+    """剩余可用额度 and 还款截止 (the last payable day) after something was booked."""
+    rows = []
+    if available_fen is not None:
+        rows.append(SlipRow("剩余可用额度", available_fen))
+    if booked_fen > 0:
+        if due_at is None:
+            raise ValueError("due_at is required when an amount is booked on the credit line")
+        _check_aware("due_at", due_at)
+        rows.append(SlipRow("还款截止", last_payable_day(due_at), "bold"))
+    return rows
+
+
+def _refund_rows(to_credit_fen: int, to_channel_fen: int, channel: str,
+                 available_fen: int) -> list[SlipRow]:
+    if to_channel_fen > 0 and not channel.strip():
+        raise ValueError("channel is required when money goes back to the original channel")
+    rows = [SlipRow("退回信用账户", to_credit_fen), SlipRow("退回原支付渠道", to_channel_fen)]
+    if to_channel_fen > 0:
+        rows.append(SlipRow("原支付渠道", channel))
+    rows.append(SlipRow("当前可用额度", available_fen, "bold"))
+    return rows
+
+
+def _check_queue(queue_number: str | int) -> str:
+    if isinstance(queue_number, bool) or not isinstance(queue_number, (str, int)):
+        raise ValueError("queue_number must be text or an integer")
+    text = str(queue_number).strip()
+    if not text:
+        raise ValueError("queue_number must not be empty")
+    return text
+
+
+def registration_slip(
+    header: SlipHeader, *, reference: str, department: str, doctor: str, doctor_title: str = "",
+    session_date: date, session: str, time_slot: str, room: str, queue_number: str | int,
+    fee_fen: int, booked_fen: int = 0, fund_fen: int = 0, paid_fen: int = 0, channel: str = "",
+    available_fen: int | None = None, due_at: datetime | None = None,
+    note: str = "", copy: bool = False,
+) -> Slip:
+    """挂号凭条. The queue number is printed large. ``fee_fen`` must equal
+    ``fund_fen + booked_fen + paid_fen`` (fund, credit line, paid on the spot via ``channel``);
+    ``due_at`` is required when something is booked on the line."""
+    _fen(fee_fen=fee_fen, booked_fen=booked_fen, fund_fen=fund_fen, paid_fen=paid_fen,
+         available_fen=available_fen)
+    if fund_fen + booked_fen + paid_fen != fee_fen:
+        raise ValueError("fund, booked and paid do not add up to the fee")
+    if paid_fen > 0 and not channel.strip():
+        raise ValueError("channel is required when part of the fee is paid on the spot")
+    rows = [
+        SlipRow("科室", department),
+        SlipRow("医生", _doctor_text(doctor, doctor_title)),
+        SlipRow("就诊日期", _session_text(session_date, session), "bold"),
+        SlipRow("就诊时段", time_slot, "bold"),
+        SlipRow("诊室", room),
+    ]
+    totals = [SlipRow("挂号费", fee_fen, "total")]
+    if fund_fen:
+        totals.append(SlipRow("医保统筹支付", fund_fen))
+    if booked_fen:
+        totals.append(SlipRow("信用额度记账", booked_fen, "bold"))
+    if paid_fen:
+        totals += [SlipRow("现场支付", paid_fen), SlipRow("支付渠道", channel)]
+    totals += _line_and_due(booked_fen, available_fen, due_at)
+    return _slip(header, "挂号凭条", reference, rows=rows, totals=totals,
+                 highlight=SlipRow("就诊序号", _check_queue(queue_number)), note=note, copy=copy)
+
+
+def cancellation_slip(
+    header: SlipHeader, *, reference: str, original_reference: str, department: str,
+    doctor: str, doctor_title: str = "", session_date: date, session: str,
+    queue_number: str | int, refund_fen: int, to_credit_fen: int, to_channel_fen: int = 0,
+    channel: str = "", available_fen: int, note: str = "", copy: bool = False,
+) -> Slip:
+    """退号凭条: the registration given back and where its fee went
+    (``refund_fen == to_credit_fen + to_channel_fen``)."""
+    _fen(refund_fen=refund_fen, to_credit_fen=to_credit_fen, to_channel_fen=to_channel_fen,
+         available_fen=available_fen)
+    _check_reference("original_reference", original_reference)
+    if to_credit_fen + to_channel_fen != refund_fen:
+        raise ValueError("credit and channel refunds do not add up to the refund")
+    rows = [
+        SlipRow("原挂号流水号", original_reference),
+        SlipRow("科室", department),
+        SlipRow("医生", _doctor_text(doctor, doctor_title)),
+        SlipRow("就诊日期", _session_text(session_date, session)),
+        SlipRow("原就诊序号", _check_queue(queue_number)),
+        SlipRow("状态", "已退号", "bold"),
+    ]
+    totals = [SlipRow("退还挂号费", refund_fen, "total")]
+    totals += _refund_rows(to_credit_fen, to_channel_fen, channel, available_fen)
+    return _slip(header, "退号凭条", reference, rows=rows, totals=totals, note=note, copy=copy)
+
+
+def repayment_receipt(
+    header: SlipHeader, *, reference: str, amount_fen: int, channel: str, bills_paid: int,
+    available_fen: int, outstanding_fen: int | None = None, note: str = "", copy: bool = False,
+) -> Slip:
+    """还款凭条: ``amount_fen`` repaid through ``channel`` (微信支付, 支付宝, 银行卡, 现金 ...),
+    settling ``bills_paid`` bills; the line now available, and what is still owed if given."""
+    _fen(amount_fen=amount_fen, available_fen=available_fen, outstanding_fen=outstanding_fen)
+    if not isinstance(channel, str) or not channel.strip():
+        raise ValueError("channel must not be empty")
+    if isinstance(bills_paid, bool) or not isinstance(bills_paid, int) or bills_paid < 0:
+        raise ValueError("bills_paid must be a count")
+    totals = [
+        SlipRow("还款金额", amount_fen, "total"),
+        SlipRow("支付渠道", channel),
+        SlipRow("结清账单", f"{bills_paid}笔"),
+    ]
+    if outstanding_fen is not None:
+        totals.append(SlipRow("剩余待还", outstanding_fen))
+    totals.append(SlipRow("当前可用额度", available_fen, "bold"))
+    return _slip(header, "还款凭条", reference, totals=totals, note=note, copy=copy)
+
+
+def refund_receipt(
+    header: SlipHeader, *, reference: str, amount_fen: int, to_credit_fen: int,
+    to_channel_fen: int = 0, channel: str = "", available_fen: int,
+    original_reference: str = "", lines: Sequence[ReceiptLine] = (),
+    note: str = "", copy: bool = False,
+) -> Slip:
+    """退费凭条: ``amount_fen`` refunded, ``to_credit_fen`` back onto the credit account and
+    ``to_channel_fen`` to the original payment ``channel``; optionally the items refunded."""
+    _fen(amount_fen=amount_fen, to_credit_fen=to_credit_fen, to_channel_fen=to_channel_fen,
+         available_fen=available_fen)
+    if to_credit_fen + to_channel_fen != amount_fen:
+        raise ValueError("credit and channel refunds do not add up to the amount")
+    rows = [SlipRow("原交易流水号", original_reference)] if original_reference.strip() else []
+    totals = [SlipRow("退费金额", amount_fen, "total")]
+    totals += _refund_rows(to_credit_fen, to_channel_fen, channel, available_fen)
+    return _slip(header, "退费凭条", reference, rows=rows, lines=lines, totals=totals,
+                 note=note, copy=copy)
+
+
+def discharge_receipt(
+    header: SlipHeader, *, reference: str, inpatient_no: str, department: str,
+    admitted_on: date, discharged_on: date, total_fen: int, fund_fen: int, personal_fen: int,
+    deposit_used_fen: int, deposit_refunded_fen: int, booked_fen: int, paid_fen: int = 0,
+    channel: str = "", available_fen: int | None = None, due_at: datetime | None = None,
+    note: str = "", copy: bool = False,
+) -> Slip:
+    """出院结算凭条. ``total = fund + personal`` and ``personal = deposit used + booked on
+    the line + paid on the spot``; the unused deposit (预交金退还) is shown apart."""
+    _fen(total_fen=total_fen, fund_fen=fund_fen, personal_fen=personal_fen,
+         deposit_used_fen=deposit_used_fen, deposit_refunded_fen=deposit_refunded_fen,
+         booked_fen=booked_fen, paid_fen=paid_fen, available_fen=available_fen)
+    if fund_fen + personal_fen != total_fen:
+        raise ValueError("fund and personal do not add up to the total")
+    if deposit_used_fen + booked_fen + paid_fen != personal_fen:
+        raise ValueError("deposit, booked and paid do not add up to the personal share")
+    if paid_fen > 0 and not channel.strip():
+        raise ValueError("channel is required when part is paid on the spot")
+    for name, day in (("admitted_on", admitted_on), ("discharged_on", discharged_on)):
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise ValueError(f"{name} must be a date")
+    if discharged_on < admitted_on:
+        raise ValueError("discharged before admitted")
+    rows = [
+        SlipRow("住院号", inpatient_no),
+        SlipRow("科室", department),
+        SlipRow("入院日期", admitted_on),
+        SlipRow("出院日期", discharged_on),
+        SlipRow("住院天数", f"{max(1, (discharged_on - admitted_on).days)}天"),
+    ]
+    totals = [
+        SlipRow("住院总费用", total_fen, "total"),
+        SlipRow("医保统筹支付", fund_fen),
+        SlipRow("个人负担", personal_fen),
+        SlipRow("预交金抵扣", deposit_used_fen),
+        SlipRow("预交金退还", deposit_refunded_fen),
+        SlipRow("信用额度记账", booked_fen, "bold"),
+        SlipRow("现场支付", paid_fen),
+    ]
+    if paid_fen:
+        totals.append(SlipRow("支付渠道", channel))
+    totals += _line_and_due(booked_fen, available_fen, due_at)
+    return _slip(header, "出院结算凭条", reference, rows=rows, totals=totals, note=note, copy=copy)
+
+
+def dispute_acknowledgement(
+    header: SlipHeader, *, reference: str, bill_reference: str, reason: str,
+    answer_due: date, amount_fen: int | None = None, note: str = "", copy: bool = False,
+) -> Slip:
+    """异议受理回执: the dispute about bill ``bill_reference`` was received under
+    ``reference`` (受理编号) and will be answered by ``answer_due``."""
+    _fen(amount_fen=amount_fen)
+    _check_reference("bill_reference", bill_reference)
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValueError("reason must not be empty")
+    if isinstance(answer_due, datetime) or not isinstance(answer_due, date):
+        raise ValueError("answer_due must be a date")
+    rows = [SlipRow("账单编号", bill_reference)]
+    if amount_fen is not None:
+        rows.append(SlipRow("异议金额", amount_fen))
+    rows += [SlipRow("异议原因", reason, "paragraph"), SlipRow("答复期限", answer_due, "bold")]
+    return _slip(header, "异议受理回执", reference, rows=rows, reference_label="受理编号",
+                 note=note, copy=copy)
