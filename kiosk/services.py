@@ -24,10 +24,14 @@ class Services:
     printer: object  # DocumentPrinter
     payments: object  # PaymentChannel
     inpatient: object  # Inpatient: admission and discharge
+    overview: Callable  # ReadOverview: account, bills, linked relations (money journeys)
+    registrations: object  # Registrations: departments, sessions, register, cancel
+    repay: Callable  # Repay: kiosk (phone) or desk (cash, bank card)
+    refund: Callable  # RefundSettlement (desk)
     identify: Callable
     settle: Callable
     recover: Callable
-    reader: object
+    reader: object  # DeviceManager: start/stop every device; present() lays a training card
     training_cards: dict = field(default_factory=dict)  # label -> IdCard (simulated reader only)
     sandbox: object | None = None
 
@@ -45,13 +49,16 @@ class Services:
 
 def build_services(settings: Settings, device_listener: Callable[[object], None], *,
                    secret: bytes | None = None) -> Services:
-    from kiosk.devices.simulated import SimulatedIdCardReader
+    from kiosk.devices.manager import DeviceManager
     from kiosk.platform import PlatformClient
     from kiosk.policies import load_profile
     from kiosk.usecases.documents import DocumentPrinter, PrintConfig
     from kiosk.usecases.identify import IdentifyPatient
     from kiosk.usecases.inpatient import Inpatient
     from kiosk.usecases.payments import PaymentChannel
+    from kiosk.usecases.refund import RefundSettlement
+    from kiosk.usecases.registration import Registrations
+    from kiosk.usecases.repayment import ReadOverview, Repay
     from kiosk.usecases.settle import SettleOutpatient
     from kiosk.usecases.writes import PlatformWrites
     from offline_cache.journal import Journal
@@ -75,7 +82,10 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     writes = PlatformWrites(platform, journal)
     printer = DocumentPrinter(make_backend(settings.printer_backend, folder=settings.receipts_path),
                               PrintConfig(settings.hospital_name, settings.terminal_id, settings.receipt_width_mm))
-    reader = SimulatedIdCardReader(device_listener, training_cards)
+    reader = DeviceManager(settings, device_listener)  # the devices named in the settings
+    if not reader.can_present:
+        training_cards = {}  # a real reader: no demo-card buttons
+    overview = ReadOverview(platform)
     return Services(
         settings=settings,
         profile=load_profile(settings.policy),
@@ -85,6 +95,10 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
         printer=printer,
         payments=PaymentChannel(platform, training=sandbox is not None),
         inpatient=Inpatient(platform, writes, printer),
+        overview=overview,
+        registrations=Registrations(platform, writes, printer, overview),
+        repay=Repay(writes, printer),
+        refund=RefundSettlement(writes, printer),
         identify=IdentifyPatient(platform),
         settle=SettleOutpatient(writes, printer),
         recover=writes.complete_pending,

@@ -46,6 +46,7 @@ class Entry:
     result: dict | None
     attempts: int
     created_at: datetime
+    updated_at: datetime
 
 
 def _now() -> str:
@@ -99,6 +100,13 @@ class Journal:
         rows = self.db.query("SELECT * FROM journal WHERE state = ? ORDER BY created_at", (PENDING,))
         return [_entry(r) for r in rows]
 
+    def done_between(self, start: datetime, end: datetime) -> list[Entry]:
+        """Entries the platform confirmed in [start, end)."""
+        rows = self.db.query(
+            "SELECT * FROM journal WHERE state = ? AND updated_at >= ? AND updated_at < ? ORDER BY updated_at",
+            (DONE, start.astimezone(timezone.utc).isoformat(), end.astimezone(timezone.utc).isoformat()))
+        return [_entry(r) for r in rows]
+
     def close(self) -> None:
         self.db.close()
 
@@ -112,4 +120,5 @@ def _entry(row) -> Entry:
         result=json.loads(row["result"]) if row["result"] else None,
         attempts=row["attempts"],
         created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
     )

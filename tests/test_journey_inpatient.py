@@ -13,14 +13,14 @@ def test_admission_needs_no_deposit(qtbot, kiosk, taps, sandbox_client):
     w = kiosk.window
     taps(w.home.buttons["admit"])
     kiosk.services.reader.present(card("tier1"))
-    qtbot.waitUntil(lambda: w.current == "admit" and w.admit.buttons, timeout=10_000)
+    qtbot.waitUntil(lambda: w.current == "admit" and bool(w.admit.buttons), timeout=10_000)
     assert "No deposit" in w.admit.explain.text()
     taps(w.admit.buttons[0])
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert "without a deposit" in w.outcome.details.text()
     person = sandbox_client.post("/v1/identity/lookup", json={"id_number": patient("tier1")["id_number"]}).json()
     admissions = sandbox_client.get(f"/v1/patients/{person['patient_id']}/admissions?status=admitted").json()
-    assert [a["deposit_fen"] for a in admissions["admissions"]] == [0]
+    assert [(a["deposit_paid_fen"], a["guarantee"]) for a in admissions["admissions"]] == [(0, "credit_line")]
     assert taps.count <= 6
 
 

@@ -9,6 +9,13 @@ from __future__ import annotations
 def journey_classes() -> list[type]:
     from kiosk.ui.admit import AdmitJourney
     from kiosk.ui.discharge import DischargeJourney
+    from kiosk.ui.close_service import CloseServiceJourney
+    from kiosk.ui.dispute import DisputeJourney
+    from kiosk.ui.open_service import OpenServiceJourney
     from kiosk.ui.pay import PayJourney
+    from kiosk.ui.query import QueryJourney
+    from kiosk.ui.refund import RefundJourney
+    from kiosk.ui.register import RegisterJourney
+    from kiosk.ui.repay import RepayJourney
 
-    return [PayJourney, AdmitJourney, DischargeJourney]
+    return [RegisterJourney, PayJourney, RepayJourney, OpenServiceJourney, QueryJourney, DisputeJourney, CloseServiceJourney, AdmitJourney, DischargeJourney, RefundJourney]

@@ -50,7 +50,12 @@ class PlatformWrites:
         except PlatformError as exc:
             self.journal.mark_refused(key, {"code": exc.code, "status": exc.status})
             raise
-        self.journal.mark_done(key, {"reference": data.get("reference", "")})
+        # What reconciliation needs of the answer: its reference and amounts (no personal data).
+        self.journal.mark_done(key, {
+            "reference": data.get("reference", ""),
+            "amounts": {k: v for k, v in data.items() if k.endswith("_fen") and isinstance(v, int)},
+            "channel": data.get("channel"),
+        })
         return data
 
     def complete_pending(self) -> RecoveryReport:

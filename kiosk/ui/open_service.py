@@ -1,0 +1,518 @@
+"""Open the credit service: identify → consent → phone → opened (line by score tier).
+
+A minor cannot open alone: a guardian identifies with their own card and
+consents, and the child then uses the guardian's line (Xiamen art. 24(5);
+Hangzhou §3.2.1). The consent text and its version come from the platform;
+the platform records the version and the time.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QScroller, QTextBrowser, QVBoxLayout
+
+from kiosk.domain.clock import BUSINESS_TZ
+from kiosk.domain.idnumber import mask_phone
+from kiosk.domain.money import format_cny
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.keypad import Keypad
+from kiosk.ui.messages import message_for
+from kiosk.ui.outcome import OutcomeText
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+
+class CardStep:
+    """A journey step that only needs someone identified: ``ctx.identification.start(CardStep(fn))``.
+
+    The shared identification calls ``begin(session)`` as it does for a journey.
+    """
+
+    def __init__(self, on_identified: Callable[[object], None]):
+        self._on_identified = on_identified
+
+    def begin(self, session) -> None:
+        self._on_identified(session)
+
+
+def who_text(patient) -> str:
+    """Masked name and ID: all a screen ever shows of who is at the kiosk."""
+    return translate("CreditScreens", "{name}  ID {masked_id}").format(
+        name=patient.masked_name, masked_id=patient.masked_id)
+
+
+# -- screens ------------------------------------------------------------------------
+class ConsentScreen(Screen):
+    """The platform's current consent text, in the UI language, with its version; scrollable."""
+
+    name = "credit_consent"
+    agree_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, language: Callable[[], str] = lambda: "zh_CN", parent=None):
+        super().__init__(parent)
+        self._language = language
+        self.patient = None
+        self.child = None  # the minor, when a guardian consents for them
+        self.consent = None
+        self.notice_code: str | None = None
+        self._busy = False
+
+        self.title = heading(self)
+        self.who = body_text(self, "who")
+        self.version = body_text(self, "status")
+        self.text = QTextBrowser(self)
+        self.text.setObjectName("consentText")
+        self.text.setOpenLinks(False)
+        self.text.setMinimumHeight(260)
+        self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        QScroller.grabGesture(self.text.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.notice = body_text(self, "error")
+        self.status = body_text(self, "status")
+        self.agree_button = big_button(self, "primary")
+        self.agree_button.clicked.connect(self._agree)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.who)
+        layout.addWidget(self.version)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.agree_button, 2)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def show_loading(self, patient, child=None) -> None:
+        self.patient, self.child, self.consent, self.notice_code = patient, child, None, None
+        self._busy = True
+        self.retranslate()
+
+    def show_consent(self, patient, consent, child=None, notice_code: str | None = None) -> None:
+        self.patient, self.child, self.consent, self.notice_code = patient, child, consent, notice_code
+        self._busy = False
+        self.retranslate()
+        self.text.verticalScrollBar().setValue(0)
+
+    def _agree(self) -> None:
+        if self.consent is not None and not self._busy:
+            self.agree_requested.emit()
+
+    def clear(self) -> None:
+        self.patient = self.child = self.consent = self.notice_code = None
+        self._busy = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        c = self.consent
+        # The platform's title is Chinese only; the English UI shows its own.
+        chinese = self._language() != "en"
+        self.title.setText(c.title if c and c.title and chinese else self.tr("Consent to the credit service"))
+        set_button_text(self.agree_button, self.tr("I agree and authorise the credit score lookup"))
+        set_button_text(self.back_button, self.tr("Back"))
+        if self.patient is None:
+            self.who.setText("")
+        elif self.child is not None:
+            self.who.setText(self.tr("Guardian {guardian} consents for {child}").format(
+                guardian=self.patient.masked_name, child=self.child.masked_name))
+        else:
+            self.who.setText(who_text(self.patient))
+        if c is None:
+            self.version.setText("")
+            self.text.setPlainText("")
+        else:
+            published = c.published_at.strftime("%Y-%m-%d") if c.published_at else "—"
+            self.version.setText(self.tr("Consent text version {version}, published {date}. "
+                                         "Scroll to read all of it.").format(version=c.version, date=published))
+            self.text.setPlainText(c.text_for(self._language()))
+        set_optional_text(self.notice, "⚠ " + message_for(self.notice_code) if self.notice_code else "")
+        set_optional_text(self.status, self.tr("Loading, please wait…") if self._busy else "")
+        self.agree_button.setEnabled(c is not None and not self._busy)
+
+
+class PhoneScreen(Screen):
+    """The number the platform has, masked, confirmed with one tap; or another one on the keypad."""
+
+    name = "credit_phone"
+    number_chosen = Signal(str)
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._on_file = ""  # the platform's number; shown masked only
+        self._entering = False
+        self._error: str | None = None
+        self._busy = False
+
+        self.title = heading(self)
+        self.explanation = body_text(self)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number = body_text(self, "who")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.keypad = Keypad(11, self)
+        self.keypad.submitted.connect(self._submit_typed)
+        self.keypad.changed.connect(self._typed)
+        self.error = body_text(self, "error")
+        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status = body_text(self, "status")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.use_button = big_button(self, "primary")
+        self.use_button.clicked.connect(self._use_on_file)
+        self.other_button = big_button(self, "secondary")
+        self.other_button.clicked.connect(self._enter_other)
+        self.confirm_button = big_button(self, "primary")
+        self.confirm_button.clicked.connect(self._submit_typed)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self._back)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(64, 24, 64, 24)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.number)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.keypad, 3)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.other_button, 1)
+        buttons.addWidget(self.use_button, 2)
+        buttons.addWidget(self.confirm_button, 2)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def show_phone(self, on_file: str) -> None:
+        from kiosk.usecases.credit import valid_phone
+
+        on_file = on_file if valid_phone(on_file) else ""  # e.g. a landline in the record: type a mobile
+        self._on_file, self._error, self._busy = on_file, None, False
+        self._entering = not on_file  # nothing on file: straight to the keypad
+        self.keypad.clear()
+        self.retranslate()
+        if self._entering:
+            self.keypad.setFocus()
+
+    def show_error(self, code: str) -> None:
+        self._error, self._busy = code, False
+        self.retranslate()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self._error = None
+        self.retranslate()
+
+    def _use_on_file(self) -> None:
+        if self._on_file and not self._busy:
+            self.number_chosen.emit(self._on_file)
+
+    def _enter_other(self) -> None:
+        self._entering, self._error = True, None
+        self.keypad.clear()
+        self.retranslate()
+        self.keypad.setFocus()
+
+    def _typed(self, _text: str) -> None:
+        if self._error:
+            self._error = None
+            self.retranslate()
+
+    def _submit_typed(self, *_args) -> None:
+        from kiosk.usecases.credit import valid_phone
+
+        if self._busy or not self._entering:
+            return
+        number = self.keypad.text()
+        if not valid_phone(number):  # checked here, before anything is sent
+            self.show_error("phone_invalid")
+            return
+        self.number_chosen.emit(number)
+
+    def _back(self) -> None:
+        if self._entering and self._on_file:
+            self._entering, self._error = False, None
+            self.keypad.clear()
+            self.retranslate()
+        else:
+            self.back_requested.emit()
+
+    def clear(self) -> None:
+        self._on_file, self._entering, self._error, self._busy = "", False, None, False
+        self.keypad.clear()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Mobile phone for repayment reminders"))
+        if self._entering:
+            self.explanation.setText(self.tr("Type the 11-digit mobile number, then confirm."))
+            self.number.setText("")
+        else:
+            self.explanation.setText(self.tr("Reminders of amounts due will be sent to this number:"))
+            self.number.setText(mask_phone(self._on_file) if self._on_file else "")
+        self.number.setVisible(not self._entering)
+        self.keypad.setVisible(self._entering)
+        set_button_text(self.use_button, self.tr("Use this number"))
+        set_button_text(self.other_button, self.tr("Enter another number"))
+        set_button_text(self.confirm_button, self.tr("Confirm this number"))
+        set_button_text(self.back_button, self.tr("Back"))
+        self.use_button.setVisible(not self._entering)
+        self.other_button.setVisible(not self._entering)
+        self.confirm_button.setVisible(self._entering)
+        for button in (self.use_button, self.other_button, self.confirm_button, self.back_button):
+            button.setEnabled(not self._busy)
+        self.keypad.setEnabled(not self._busy)
+        set_optional_text(self.error, "⚠ " + message_for(self._error) if self._error else "")
+        set_optional_text(self.status, self.tr("Opening your credit service, please wait…") if self._busy else "")
+
+
+class GuardianScreen(Screen):
+    """A minor is told that a guardian must identify and consent."""
+
+    name = "credit_guardian"
+    continue_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.child = None
+        self.title = heading(self)
+        self.who = body_text(self, "who")
+        self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.explanation = body_text(self)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.continue_button = big_button(self, "primary")
+        self.continue_button.clicked.connect(self.continue_requested)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(64, 48, 64, 48)
+        layout.setSpacing(24)
+        layout.addWidget(self.title)
+        layout.addWidget(self.who)
+        layout.addStretch(1)
+        layout.addWidget(self.explanation)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.continue_button, 2)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def show_child(self, child) -> None:
+        self.child = child
+        self.retranslate()
+
+    def clear(self) -> None:
+        self.child = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("A parent or guardian must consent"))
+        self.who.setText(who_text(self.child) if self.child else "")
+        self.explanation.setText(self.tr(
+            "Patients under 18 cannot open the credit service alone. A parent or guardian identifies with "
+            "their own ID card and gives consent; the child then uses the guardian's credit line and the "
+            "guardian repays.\n\nGuardian: tap the button, then place your ID card on the reader."))
+        set_button_text(self.continue_button, self.tr("Guardian: identify now"))
+        set_button_text(self.back_button, self.tr("Back to start"))
+
+
+# -- the journey ---------------------------------------------------------------------
+class OpenServiceJourney(Journey):
+    key = "open"
+    opened = Signal(object)  # Opened, for the tour and for tests
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        from kiosk.usecases.credit import CreditService
+
+        self.credit = CreditService(ctx.services.platform, ctx.services.writes)
+        self.session = None  # the patient the service is opened for (adult, or the minor)
+        self.guardian = None  # the guardian's PatientSession, for a minor
+        self.details = None  # CreditDetails of whoever consents (phone on file)
+        self.consent = None
+        w = ctx.window
+        self.consent_screen: ConsentScreen = w.add_screen(ConsentScreen(lambda: w.home.language))
+        self.phone_screen: PhoneScreen = w.add_screen(PhoneScreen())
+        self.guardian_screen: GuardianScreen = w.add_screen(GuardianScreen())
+        self.consent_screen.back_requested.connect(w.go_home)
+        self.consent_screen.agree_requested.connect(self._agreed)
+        self.phone_screen.back_requested.connect(lambda: w.show_screen(ConsentScreen.name))
+        self.phone_screen.number_chosen.connect(self._open)
+        self.guardian_screen.back_requested.connect(w.go_home)
+        self.guardian_screen.continue_requested.connect(self._identify_guardian)
+        w.cleared.connect(self.forget)
+
+    def title(self) -> str:
+        return translate("OpenServiceJourney", "Open credit service")
+
+    def forget(self) -> None:
+        self.session = self.guardian = self.details = self.consent = None
+
+    def begin(self, session) -> None:
+        self.forget()
+        self.session = session
+        consenting = session.patient
+        self.consent_screen.show_loading(consenting)
+        self.ctx.window.show_screen(ConsentScreen.name)
+        number = consenting.id_number
+        if consenting.is_minor:
+            self.ctx.run(lambda: self.credit.details(number), self._minor_checked)
+        else:
+            self.ctx.run(lambda: self.credit.prepare_open(number), self._prepared)
+
+    # -- adult ---------------------------------------------------------------------------
+    def _prepared(self, result) -> None:
+        details, consent = result
+        if details.has_credit_service:
+            self._already_open()
+            return
+        self.details, self.consent = details, consent
+        self.consent_screen.show_consent(self.session.patient, consent)
+
+    def _already_open(self) -> None:
+        session = self.session
+        self.ctx.window.outcome.show_text(lambda: already_open_text(session))
+        self.ctx.window.show_screen("outcome")
+
+    # -- minor: the guardian identifies and consents ---------------------------------------
+    def _minor_checked(self, details) -> None:
+        if details.has_credit_service:
+            self._already_open()
+            return
+        self.guardian_screen.show_child(self.session.patient)
+        self.ctx.window.show_screen(GuardianScreen.name)
+
+    def _identify_guardian(self) -> None:
+        if self.session is not None:
+            self.ctx.identification.start(CardStep(self._guardian_identified))
+
+    def _guardian_identified(self, guardian) -> None:
+        child = self.session.patient if self.session else None
+        if child is None:
+            return
+        problem = None
+        if guardian.patient.patient_id == child.patient_id or guardian.patient.is_minor:
+            problem = "guardian_is_minor"
+        elif child.guardian_patient_id and guardian.patient.patient_id != child.guardian_patient_id:
+            problem = "not_the_guardian"
+        if problem:
+            self.ctx.window.outcome.show_problem(problem)
+            self.ctx.window.show_screen("outcome")
+            return
+        self.guardian = guardian
+        self.consent_screen.show_loading(guardian.patient, child)
+        self.ctx.window.show_screen(ConsentScreen.name)
+        number = guardian.patient.id_number
+        self.ctx.run(lambda: (self.credit.details(number), self.credit.consent()), self._guardian_prepared)
+
+    def _guardian_prepared(self, result) -> None:
+        details, consent = result
+        if not details.has_credit_service:
+            guardian = self.guardian  # offered: open the guardian's own service first
+            self.ctx.window.outcome.show_problem(
+                "guardian_not_open",
+                (lambda: translate("OpenServiceJourney", "Open the guardian's service"), lambda: self.begin(guardian)))
+            self.ctx.window.show_screen("outcome")
+            return
+        self.details, self.consent = details, consent
+        self.consent_screen.show_consent(self.guardian.patient, consent, child=self.session.patient)
+
+    # -- phone, then open ----------------------------------------------------------------------
+    def _agreed(self) -> None:
+        if self.details is None:
+            return
+        self.phone_screen.show_phone(self.details.phone)
+        self.ctx.window.show_screen(PhoneScreen.name)
+
+    def _open(self, phone: str) -> None:
+        if self.session is None or self.consent is None:
+            return
+        patient_id = self.session.patient.patient_id
+        guardian_id = self.guardian.patient.patient_id if self.guardian else None
+        version = self.consent.version
+        self.phone_screen.set_busy(True)
+        self.ctx.run(lambda: self.credit.open(patient_id, version, phone, guardian_id),
+                     lambda opened: self._opened(opened, phone), self._refused)
+
+    def _refused(self, error) -> None:
+        code = error_code(error)
+        if code == "phone_invalid":
+            self.phone_screen.show_error(code)
+        elif code == "consent_outdated":  # a new text was published meanwhile: read it and agree again
+            self.phone_screen.set_busy(False)
+            self.consent_screen.show_loading(self.consent_screen.patient, self.consent_screen.child)
+            self.ctx.window.show_screen(ConsentScreen.name)
+            self.ctx.run(self.credit.consent, self._consent_renewed)
+        else:
+            self.phone_screen.set_busy(False)
+            self.ctx.fail(error)
+
+    def _consent_renewed(self, consent) -> None:
+        self.consent = consent
+        self.consent_screen.show_consent(self.consent_screen.patient, consent, self.consent_screen.child,
+                                         notice_code="consent_outdated")
+
+    def _opened(self, opened, phone: str) -> None:
+        session, masked_phone = self.session, mask_phone(phone)
+        score_name = self.ctx.services.profile.score_name
+        self.opened.emit(opened)
+        self.ctx.window.outcome.show_text(lambda: opened_text(opened, session, score_name, masked_phone))
+        self.ctx.window.show_screen("outcome")
+
+
+# -- outcome texts --------------------------------------------------------------------------
+def already_open_text(session) -> OutcomeText:
+    lines = [translate("OpenServiceJourney", "Your credit service is already open; there is nothing to do.")]
+    if session.patient.is_minor:
+        lines = [translate("OpenServiceJourney", "{child} already uses the guardian's credit line.").format(
+            child=session.patient.masked_name)]
+    a = session.account
+    if a is not None:
+        lines.append(translate("OpenServiceJourney", "Credit line {line}, available now {available}.").format(
+            line=format_cny(a.line_fen), available=format_cny(a.available_fen)))
+    return OutcomeText(translate("OpenServiceJourney", "Credit service already open"), "\n".join(lines))
+
+
+def opened_text(opened, session, score_name: str, masked_phone: str) -> OutcomeText:
+    if opened.pending:
+        return OutcomeText(
+            translate("OpenServiceJourney", "Waiting for the hospital system"),
+            translate("OpenServiceJourney", "The hospital system did not confirm in time. Your request is kept "
+                      "safely and will be completed automatically; please check at the cashier window later."))
+    lines = []
+    if opened.for_minor:
+        a = opened.account
+        lines.append(translate("OpenServiceJourney", "{child} now uses the guardian's credit line.").format(
+            child=session.patient.masked_name))
+        if a is not None:
+            lines.append(translate("OpenServiceJourney", "Guardian's credit line {line}, available now {available}."
+                                   ).format(line=format_cny(a.line_fen), available=format_cny(a.available_fen)))
+        lines.append(translate("OpenServiceJourney", "The guardian repays the child's bills."))
+    else:
+        lines.append(translate("OpenServiceJourney", "Your credit line: {line} ({score_name} tier {tier})").format(
+            line=format_cny(opened.line_fen), score_name=opened.score_name or score_name,
+            tier=opened.tier if opened.tier is not None else "—"))
+        if opened.value_added:
+            lines.append(translate("OpenServiceJourney", "Your tier also lets you choose value-added services "
+                                   "of the partner financial institutions."))
+    consented = (opened.consented_at.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
+                 if opened.consented_at else "—")
+    lines.append(translate("OpenServiceJourney", "Consent version {version}, given {time}.").format(
+        version=opened.consent_version, time=consented))
+    note = translate("OpenServiceJourney", "Repayment reminders go to {phone}.").format(phone=masked_phone)
+    return OutcomeText(translate("OpenServiceJourney", "Credit service opened"), "\n".join(lines), note)

@@ -1,0 +1,484 @@
+"""Account query: the patient's account and bills, then each linked child's and parent's.
+
+Xiamen art. 28: a user may query their own, their children's and their parents'
+accounts, lines and amounts due. From here the patient can repay, dispute a
+bill, or take on repayment for a parent (art. 24(5)).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QScroller,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from kiosk.domain.money import format_cny
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.journey import Journey
+from kiosk.ui.open_service import CardStep, who_text
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+ROW_HEIGHT = 48
+
+
+# -- words for states (colour is never the only cue) ------------------------------------
+def account_status_text(status: str) -> str:
+    return {
+        "active": translate("CreditWords", "active"),
+        "suspended": "⚠ " + translate("CreditWords", "suspended"),
+        "closed": translate("CreditWords", "closed"),
+    }.get(status, status)
+
+
+def bill_status_text(bill) -> str:
+    if bill.status == "disputed":
+        if bill.dispute_answer_due:
+            return translate("CreditWords", "disputed (answer by {date})").format(
+                date=bill.dispute_answer_due.isoformat())
+        return translate("CreditWords", "disputed")
+    return {
+        "due": translate("CreditWords", "due"),
+        "overdue": "⚠ " + translate("CreditWords", "overdue"),
+        "paid": "✓ " + translate("CreditWords", "paid"),
+    }.get(bill.status, bill.status)
+
+
+def bill_kind_text(kind: str) -> str:
+    return {
+        "registration": translate("CreditWords", "Registration"),
+        "outpatient": translate("CreditWords", "Outpatient"),
+        "inpatient": translate("CreditWords", "Inpatient"),
+    }.get(kind, kind)
+
+
+def relation_text(relation: str) -> str:
+    return {
+        "child": translate("CreditWords", "Child"),
+        "parent": translate("CreditWords", "Parent"),
+        "guardian": translate("CreditWords", "Guardian"),
+    }.get(relation, relation)
+
+
+def grade_text(grade: str) -> str:
+    meaning = {
+        "A": translate("CreditWords", "excellent (优秀)"),
+        "B": translate("CreditWords", "good (良好)"),
+        "C": translate("CreditWords", "fair (中等)"),
+        "D": translate("CreditWords", "poor (较差)"),
+        "E": translate("CreditWords", "very poor (极差)"),
+    }[grade]
+    return translate("CreditWords", "Medical-insurance credit grade: {grade} — {meaning}").format(
+        grade=grade, meaning=meaning)
+
+
+def account_text(account) -> str:
+    if account is None:
+        return translate("CreditWords", "Credit service not opened")
+    text = translate("CreditWords", "Credit line {line} · used {used} · available {available} · status: {status}").format(
+        line=format_cny(account.line_fen), used=format_cny(account.used_fen),
+        available=format_cny(account.available_fen), status=account_status_text(account.status))
+    if account.overdue_fen:
+        text += "\n⚠ " + translate("CreditWords", "Overdue: {amount}").format(amount=format_cny(account.overdue_fen))
+    return text
+
+
+class BillTable(QTableWidget):
+    """All of one person's bills; as tall as its rows (the screen scrolls, not the table)."""
+
+    COLUMNS = 6
+
+    def __init__(self, bills, parent=None):
+        super().__init__(len(bills), self.COLUMNS, parent)
+        self.setObjectName("bills")
+        self.bills = tuple(bills)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.render()
+
+    def render(self) -> None:
+        self.setHorizontalHeaderLabels([
+            translate("CreditWords", "Reference"), translate("CreditWords", "Kind"),
+            translate("CreditWords", "Amount"), translate("CreditWords", "Outstanding"),
+            translate("CreditWords", "Pay by"), translate("CreditWords", "Status")])
+        for row, b in enumerate(self.bills):
+            pay_by = b.last_payable_day.isoformat() if b.last_payable_day and b.status != "paid" else "—"
+            cells = (b.reference, bill_kind_text(b.kind), format_cny(b.amount_fen), format_cny(b.outstanding_fen),
+                     pay_by, bill_status_text(b))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(row, col, item)
+        height = self.horizontalHeader().sizeHint().height() + ROW_HEIGHT * len(self.bills) + 2 * self.frameWidth()
+        self.setFixedHeight(height + 4)
+
+
+class AccountScreen(Screen):
+    name = "credit_account"
+    done_requested = Signal()
+    repay_requested = Signal()
+    dispute_requested = Signal()
+    add_parent_requested = Signal()
+    take_on_requested = Signal(object)  # Relation: a parent the platform lists, nobody repaying yet
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.patient = None
+        self.overview = None
+        self.notice: Callable[[], str] | None = None  # rendered again on a language change
+        self._loading = False
+        self._can_repay = False
+        self._can_dispute = False
+        self._can_add_parent = False
+        self.take_on_buttons: list[QPushButton] = []
+
+        self.title = heading(self)
+        self.who = body_text(self, "who")
+        self.status = body_text(self, "status")
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("accountScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.scroll.verticalScrollBar().setMinimumWidth(32)  # wide enough for a finger
+        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.content = QWidget()
+        self.scroll.setWidget(self.content)
+        self.sections = QVBoxLayout(self.content)
+        self.sections.setSpacing(12)
+
+        self.done_button = big_button(self, "secondary")
+        self.done_button.clicked.connect(self.done_requested)
+        self.repay_button = big_button(self, "primary")
+        self.repay_button.clicked.connect(self.repay_requested)
+        self.dispute_button = big_button(self, "secondary")
+        self.dispute_button.clicked.connect(self.dispute_requested)
+        self.add_parent_button = big_button(self, "secondary")
+        self.add_parent_button.clicked.connect(self.add_parent_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 16, 40, 16)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.who)
+        layout.addWidget(self.status)
+        layout.addWidget(self.scroll, 1)
+        more = QHBoxLayout()  # two rows: the labels stay whole at large type
+        more.addWidget(self.add_parent_button, 1)
+        more.addWidget(self.dispute_button, 1)
+        layout.addLayout(more)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done_button, 1)
+        buttons.addWidget(self.repay_button, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def show_loading(self, patient) -> None:
+        self.patient, self.overview, self.notice, self._loading = patient, None, None, True
+        self.retranslate()
+
+    def show_overview(self, patient, overview, *, can_repay: bool, can_dispute: bool,
+                      can_add_parent: bool, notice: Callable[[], str] | None = None) -> None:
+        self.patient, self.overview, self.notice, self._loading = patient, overview, notice, False
+        self._can_repay, self._can_dispute, self._can_add_parent = can_repay, can_dispute, can_add_parent
+        self.retranslate()
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def clear(self) -> None:
+        self.patient = self.overview = self.notice = None
+        self._loading = False
+        self._can_repay = self._can_dispute = self._can_add_parent = False
+        self.retranslate()
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _clear_sections(self) -> None:
+        self.take_on_buttons = []
+        while self.sections.count():
+            item = self.sections.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().setParent(None)  # gone now (no patient data left behind), not at the next loop
+
+    def _add(self, widget: QWidget) -> None:
+        self.sections.addWidget(widget)
+        widget.show()  # at once, not at the next turn of the event loop (a tap may come first)
+
+    def _label(self, text: str, name: str = "body") -> QLabel:
+        label = body_text(self.content, name)
+        label.setText(text)
+        self._add(label)
+        return label
+
+    def _person(self, title: str, person, grade: str | None = None, bills=None, account_line: str = "") -> None:
+        self._label(title, "who")
+        if grade:
+            self._label(grade_text(grade), "amount")
+        self._label(account_line or account_text(person.account))
+        bills = person.bills if bills is None else bills
+        if bills:
+            self._add(BillTable(bills, self.content))
+        else:
+            self._label(translate("CreditWords", "No bills."), "status")
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Your credit account"))
+        set_button_text(self.done_button, self.tr("Done"))
+        set_button_text(self.repay_button, self.tr("Repay"))
+        set_button_text(self.dispute_button, self.tr("Dispute a bill"))
+        set_button_text(self.add_parent_button, self.tr("Add a parent I repay for"))
+        self.who.setText(who_text(self.patient) if self.patient else "")
+        notice = self.tr("Loading your account, please wait…") if self._loading else (
+            self.notice() if self.notice else "")
+        set_optional_text(self.status, notice)
+        self._clear_sections()
+        o = self.overview
+        self.repay_button.setVisible(bool(o) and self._can_repay and o.owed_fen > 0)
+        self.dispute_button.setVisible(bool(o) and self._can_dispute and any(b.disputable for b in o.own.bills))
+        self.add_parent_button.setVisible(bool(o) and self._can_add_parent)
+        if o is None:
+            return
+        own_account = o.own.account.account_id if o.own.account else None
+        # A guardian's account also holds the linked children's bills: those are listed under each child.
+        on_my_line = {p.patient_id for p in o.linked if p.account and p.account.account_id == own_account}
+        own_bills = tuple(b for b in o.own.bills if b.patient_id not in on_my_line)
+        own_line = ""
+        if self.patient is not None and self.patient.is_minor and o.own.account is not None:
+            own_line = self.tr("You use your guardian's credit line: available {available}.").format(
+                available=format_cny(o.own.account.available_fen))
+        self._person(self.tr("Your account"), o.own, o.insurance_credit_grade, own_bills, own_line)
+        for person in o.linked:
+            title = self.tr("{relation}: {name}").format(relation=relation_text(person.relation),
+                                                        name=person.masked_name)
+            line = ""
+            if person.patient_id in on_my_line:
+                line = self.tr("Uses your credit line; you repay these bills.")
+            self._person(title, person, account_line=line)
+        for relation in o.parents_to_take_on:
+            self._label(self.tr("{relation}: {name}").format(relation=relation_text("parent"),
+                                                             name=relation.masked_name), "who")
+            self._label(self.tr("Registered by the hospital as your parent. You may take on repayment of "
+                                "their credit bills."))
+            button = big_button(self.content, "secondary")
+            set_button_text(button, self.tr("Take on repayment for {name}").format(name=relation.masked_name))
+            button.clicked.connect(lambda _=False, r=relation: self.take_on_requested.emit(r))
+            self._add(button)
+            self.take_on_buttons.append(button)
+        self.sections.addStretch(1)
+
+
+class ParentScreen(Screen):
+    """Taking on repayment for a parent: first who must come, then who it is, to confirm."""
+
+    name = "credit_parent"
+    continue_requested = Signal()
+    confirm_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.payer = None
+        self.parent_name = ""  # masked
+        self.parent_id_masked = ""
+        self._busy = False
+        self.title = heading(self)
+        self.explanation = body_text(self)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status = body_text(self, "status")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.continue_button = big_button(self, "primary")
+        self.continue_button.clicked.connect(self.continue_requested)
+        self.confirm_button = big_button(self, "primary")
+        self.confirm_button.clicked.connect(self._confirm)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(64, 48, 64, 48)
+        layout.setSpacing(24)
+        layout.addWidget(self.title)
+        layout.addStretch(1)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.continue_button, 2)
+        buttons.addWidget(self.confirm_button, 2)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    @property
+    def confirming(self) -> bool:
+        return bool(self.parent_name or self.parent_id_masked)
+
+    def show_explanation(self, payer) -> None:
+        self.payer, self.parent_name, self.parent_id_masked, self._busy = payer, "", "", False
+        self.retranslate()
+
+    def show_parent(self, payer, masked_name: str, masked_id: str = "") -> None:
+        self.payer, self.parent_name, self.parent_id_masked, self._busy = payer, masked_name, masked_id, False
+        self.retranslate()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.retranslate()
+
+    def _confirm(self) -> None:
+        if self.confirming and not self._busy:
+            self.confirm_requested.emit()
+
+    def clear(self) -> None:
+        self.payer, self.parent_name, self.parent_id_masked, self._busy = None, "", "", False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Take on repayment for a parent"))
+        if self.confirming:
+            parent = self.parent_name
+            if self.parent_id_masked:
+                parent = self.tr("{name} (ID {masked_id})").format(name=parent, masked_id=self.parent_id_masked)
+            self.explanation.setText(self.tr(
+                "You will repay the credit bills of your parent {parent}. Their bills will appear in your account "
+                "query, and you can repay them here.").format(parent=parent))
+        else:
+            self.explanation.setText(self.tr(
+                "Adult children may take on repayment of their parents' credit bills.\n\nTap Continue, then ask "
+                "your parent to place their own ID card on the reader."))
+        set_button_text(self.continue_button, self.tr("Continue"))
+        set_button_text(self.confirm_button, self.tr("Confirm: I repay for this parent"))
+        set_button_text(self.back_button, self.tr("Back"))
+        self.continue_button.setVisible(not self.confirming)
+        self.confirm_button.setVisible(self.confirming)
+        self.confirm_button.setEnabled(not self._busy)
+        self.back_button.setEnabled(not self._busy)
+        set_optional_text(self.status, self.tr("Saving, please wait…") if self._busy else "")
+
+
+class QueryJourney(Journey):
+    key = "query"
+    shown = Signal(object)  # Overview, for the tour and for tests
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        from kiosk.usecases.credit import CreditService
+
+        self.credit = CreditService(ctx.services.platform, ctx.services.writes)
+        self.session = None
+        self.overview = None
+        self.parent_id: str | None = None  # the parent being linked
+        w = ctx.window
+        self.screen: AccountScreen = w.add_screen(AccountScreen())
+        self.parent_screen: ParentScreen = w.add_screen(ParentScreen())
+        self.screen.done_requested.connect(w.go_home)
+        self.screen.repay_requested.connect(self._repay)
+        self.screen.dispute_requested.connect(self._dispute)
+        self.screen.add_parent_requested.connect(self._add_parent)
+        self.screen.take_on_requested.connect(self._take_on)
+        self.parent_screen.back_requested.connect(self._back_to_account)
+        self.parent_screen.continue_requested.connect(self._identify_parent)
+        self.parent_screen.confirm_requested.connect(self._link_parent)
+        w.cleared.connect(self.forget)
+
+    def title(self) -> str:
+        return translate("QueryJourney", "My credit account")
+
+    def forget(self) -> None:
+        self.session, self.overview, self.parent_id = None, None, None
+
+    def begin(self, session, notice: Callable[[], str] | None = None) -> None:
+        self.session, self.overview, self.parent_id = session, None, None
+        self.screen.show_loading(session.patient)
+        self.ctx.window.show_screen(AccountScreen.name)
+        patient_id = session.patient.patient_id
+        number = session.patient.id_number
+        self.ctx.run(lambda: self.credit.query(number, patient_id), lambda o: self._loaded(o, notice))
+
+    def _loaded(self, overview, notice: Callable[[], str] | None) -> None:
+        self.overview = overview
+        journeys = getattr(self.ctx, "journeys", {})
+        adult = not self.session.patient.is_minor and overview.has_credit_service  # a payer needs their own
+        self.screen.show_overview(self.session.patient, overview, can_repay="repay" in journeys,
+                                  can_dispute="dispute" in journeys, can_add_parent=adult, notice=notice)
+        self.shown.emit(overview)
+
+    def _repay(self) -> None:
+        if self.session is not None and "repay" in self.ctx.journeys:
+            self.ctx.journeys["repay"].begin(self.session)
+
+    def _dispute(self) -> None:
+        if self.session is not None and "dispute" in self.ctx.journeys:
+            self.ctx.journeys["dispute"].begin(self.session)
+
+    def _back_to_account(self) -> None:
+        self.parent_id = None
+        self.ctx.window.show_screen(AccountScreen.name)
+
+    # -- taking on repayment for a parent ---------------------------------------------------------
+    def _add_parent(self) -> None:
+        if self.session is None:
+            return
+        self.parent_id = None
+        self.parent_screen.show_explanation(self.session.patient)
+        self.ctx.window.show_screen(ParentScreen.name)
+
+    def _identify_parent(self) -> None:
+        if self.session is not None:
+            self.ctx.identification.start(CardStep(self._parent_identified))
+
+    def _parent_identified(self, parent_session) -> None:
+        if self.session is None:
+            return
+        parent = parent_session.patient
+        if parent.patient_id == self.session.patient.patient_id:
+            self._problem("same_person")
+            return
+        if parent.is_minor:
+            self._problem("parent_is_minor")
+            return
+        self.parent_id = parent.patient_id
+        self.parent_screen.show_parent(self.session.patient, parent.masked_name, parent.masked_id)
+        self.ctx.window.show_screen(ParentScreen.name)
+
+    def _take_on(self, person) -> None:
+        if self.session is None:
+            return
+        self.parent_id = person.patient_id
+        self.parent_screen.show_parent(self.session.patient, person.masked_name)
+        self.ctx.window.show_screen(ParentScreen.name)
+
+    def _link_parent(self) -> None:
+        if self.session is None or self.parent_id is None:
+            return
+        payer, parent = self.session.patient.patient_id, self.parent_id
+        name = self.parent_screen.parent_name
+        self.parent_screen.set_busy(True)
+        self.ctx.run(lambda: self.credit.add_parent(payer, parent), lambda done: self._linked(done, name),
+                     self._link_failed)
+
+    def _linked(self, done: bool, masked_name: str) -> None:
+        self.begin(self.session, lambda: linked_text(done, masked_name))
+
+    def _link_failed(self, error) -> None:
+        self.parent_screen.set_busy(False)
+        self.ctx.fail(error)
+
+    def _problem(self, code: str) -> None:
+        self.ctx.window.outcome.show_problem(code)
+        self.ctx.window.show_screen("outcome")
+
+
+def linked_text(done: bool, masked_name: str) -> str:
+    if done:
+        return "✓ " + translate("QueryJourney", "You now repay for {name}.").format(name=masked_name)
+    return translate("QueryJourney", "The hospital system did not confirm yet; your request is kept and will be "
+                     "completed automatically.")

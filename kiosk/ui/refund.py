@@ -1,0 +1,342 @@
+"""Refund at the cashier's desk (desk only): the cashier identifies the patient, picks one
+of their settlements, enters the amount in yuan (prefilled with all that is refundable;
+the first key replaces it) and a reason, and refunds. Back to the credit account first,
+the rest to the original payment channel; a refund receipt is printed.
+Full refund: home(1) settlement(2) reason(3) refund(4) done(5).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+
+from kiosk.domain.clock import business_date
+from kiosk.domain.money import format_cny, yuan
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.messages import message_for
+from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.register_screens import ChoiceList
+from kiosk.ui.repay import kind_text
+
+translate = QCoreApplication.translate
+
+
+def reason_text(code: str) -> str:
+    return {"not_performed": translate("Refund", "Service not performed"),
+            "medicine_returned": translate("Refund", "Medicine returned"),
+            "charged_in_error": translate("Refund", "Charged in error"),
+            "other": translate("Refund", "Other reason")}.get(code, code)
+
+
+def settlement_text(item) -> str:
+    return "\n".join((
+        translate("Refund", "{kind} · {date} · {reference}").format(
+            kind=kind_text(item.kind), date=business_date(item.settled_at).isoformat(), reference=item.reference),
+        translate("Refund", "Amount {amount} · refunded so far {refunded} · refundable {refundable}").format(
+            amount=format_cny(item.amount_fen), refunded=format_cny(item.refunded_fen),
+            refundable=format_cny(item.refundable_fen)),
+    ))
+
+
+class RefundListScreen(Screen):
+    name = "refund_list"
+    settlement_chosen = Signal(int)
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.session = None
+        self.items: tuple = ()
+        self._loading = False
+        self.title = heading(self)
+        self.who = body_text(self, "who")
+        self.status = body_text(self, "status")
+        self.choices = ChoiceList(self, lines=2)
+        self.choices.chosen.connect(self.settlement_chosen)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.who)
+        layout.addWidget(self.status)
+        layout.addWidget(self.choices, 1)
+        layout.addWidget(self.back_button)
+        self.retranslate()
+
+    def show_loading(self, session) -> None:
+        self.session, self.items, self._loading = session, (), True
+        self.retranslate()
+
+    def show_items(self, session, items) -> None:
+        self.session, self.items, self._loading = session, tuple(items), False
+        self.retranslate()
+
+    def clear(self) -> None:
+        self.session, self.items, self._loading = None, (), False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Refund: choose the settlement"))
+        s = self.session
+        self.who.setText(self.tr("{name}  ID {masked_id}").format(
+            name=s.patient.masked_name, masked_id=s.patient.masked_id) if s else "")
+        if self._loading:
+            status = self.tr("Loading, please wait…")
+        elif s is not None and not self.items:
+            status = self.tr("This patient has no settlement that can be refunded.")
+        else:
+            status = ""
+        set_optional_text(self.status, status)
+        self.choices.set_choices([settlement_text(i) for i in self.items])
+        set_button_text(self.back_button, self.tr("Back to start"))
+
+
+class RefundEntryScreen(Screen):
+    """Amount in yuan (on-screen keypad or the desk keyboard) and the reason."""
+
+    name = "refund_entry"
+    refund_requested = Signal(str, str)  # amount text, reason code
+    back_requested = Signal()
+    KEYS = ("7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "⌫")
+
+    def __init__(self, reasons: tuple[str, ...], parent=None):
+        super().__init__(parent)
+        self.reasons = reasons
+        self.item = None
+        self.reason: str | None = None
+        self.error: str | None = None
+        self._fresh = False  # the prefilled amount is replaced by the first key
+        self._busy = False
+        self.title = heading(self)
+        self.details = body_text(self)
+        self.amount_label = body_text(self)
+        self.amount_field = QLineEdit(self)
+        self.amount_field.setObjectName("amountField")
+        self.amount_field.setMaxLength(10)
+        self.amount_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,7}(\.[0-9]{0,2})?", self.amount_field))
+        self.amount_field.textEdited.connect(self._edited)
+        self.amount_field.returnPressed.connect(self._refund)
+        self.keys: dict[str, QPushButton] = {}
+        keypad = QGridLayout()
+        keypad.setSpacing(8)
+        for index, key in enumerate(self.KEYS):
+            button = big_button(self, "secondary")
+            button.setMinimumHeight(64)
+            set_button_text(button, key)
+            button.clicked.connect(lambda _=False, k=key: self.press(k))
+            keypad.addWidget(button, index // 3, index % 3)
+            self.keys[key] = button
+        self.reason_label = body_text(self)
+        self.reason_buttons: dict[str, QPushButton] = {}
+        reasons_row = QHBoxLayout()
+        for code in reasons:
+            button = big_button(self, "secondary")
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, c=code: self.choose_reason(c))
+            reasons_row.addWidget(button)
+            self.reason_buttons[code] = button
+        self.notice = body_text(self, "error")
+        self.status = body_text(self, "status")
+        self.refund_button = big_button(self, "primary")
+        self.refund_button.clicked.connect(self._refund)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.details)
+        entry = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.amount_label)
+        left.addWidget(self.amount_field)
+        left.addStretch(1)
+        entry.addLayout(left, 1)
+        entry.addLayout(keypad, 1)
+        layout.addLayout(entry)
+        layout.addWidget(self.reason_label)
+        layout.addLayout(reasons_row)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button, 1)
+        row.addWidget(self.refund_button, 2)
+        layout.addLayout(row)
+        self.retranslate()
+
+    def show_item(self, item) -> None:
+        self.item, self.reason, self.error, self._busy = item, None, None, False
+        self.amount_field.setText(yuan(item.refundable_fen))
+        self.amount_field.selectAll()
+        self._fresh = True
+        self.retranslate()
+
+    def press(self, key: str) -> None:
+        if self._busy:
+            return
+        text = "" if self._fresh else self.amount_field.text()
+        self._fresh = False
+        if key == "⌫":
+            text = text[:-1]
+        else:
+            candidate = text + key
+            state = self.amount_field.validator().validate(candidate, len(candidate))[0]
+            if state == QRegularExpressionValidator.State.Invalid:
+                return
+            text = candidate
+        self.amount_field.setText(text)
+        self._edited()
+
+    def _edited(self, *_args) -> None:
+        self._fresh = False
+        self.error = None
+        self.retranslate()
+
+    def choose_reason(self, code: str) -> None:
+        self.reason = code
+        self.error = None if self.error == "reason_required" else self.error
+        self.retranslate()
+
+    def show_error(self, code: str) -> None:
+        self.error, self._busy = code, False
+        self.retranslate()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.retranslate()
+
+    def _refund(self) -> None:
+        if self._busy or self.item is None:
+            return
+        if self.reason is None:
+            self.show_error("reason_required")
+            return
+        self.refund_requested.emit(self.amount_field.text(), self.reason)
+
+    def clear(self) -> None:
+        self.item, self.reason, self.error, self._busy, self._fresh = None, None, None, False, False
+        self.amount_field.clear()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Refund"))
+        self.details.setText(settlement_text(self.item) if self.item else "")
+        self.amount_label.setText(self.tr("Amount to refund, in yuan (at most {refundable})").format(
+            refundable=format_cny(self.item.refundable_fen)) if self.item else "")
+        self.amount_field.setAccessibleName(self.tr("Amount to refund in yuan"))
+        self.keys["⌫"].setAccessibleName(self.tr("Delete the last digit"))
+        self.reason_label.setText(self.tr("Reason"))
+        for code, button in self.reason_buttons.items():
+            set_button_text(button, ("✓ " if code == self.reason else "") + reason_text(code))  # not by colour alone
+            button.setChecked(code == self.reason)
+        set_optional_text(self.notice, "⚠ " + message_for(self.error) if self.error else "")
+        set_optional_text(self.status, self.tr("Refunding, please wait…") if self._busy else "")
+        set_button_text(self.refund_button, self.tr("Refund"))
+        self.refund_button.setEnabled(self.item is not None and not self._busy)
+        set_button_text(self.back_button, self.tr("Back"))
+        self.back_button.setEnabled(not self._busy)
+
+
+class RefundJourney(Journey):
+    key = "refund"
+    desk_only = True
+    refunded = Signal(object)  # RefundOutcome, for tests
+
+    def __init__(self, ctx):
+        from kiosk.usecases.refund import REASONS
+
+        super().__init__(ctx)
+        w = ctx.window
+        self.session = None
+        self.items: tuple = ()
+        self.item = None
+        self.list_screen: RefundListScreen = w.add_screen(RefundListScreen())
+        self.entry_screen: RefundEntryScreen = w.add_screen(RefundEntryScreen(REASONS))
+        self.list_screen.back_requested.connect(w.go_home)
+        self.list_screen.settlement_chosen.connect(self.choose)
+        self.entry_screen.back_requested.connect(lambda: w.show_screen(RefundListScreen.name))
+        self.entry_screen.refund_requested.connect(self.refund)
+        w.cleared.connect(self.forget)
+
+    def title(self) -> str:
+        return translate("RefundJourney", "Refund")
+
+    def forget(self) -> None:
+        self.session, self.items, self.item = None, (), None
+
+    def begin(self, session) -> None:
+        from kiosk.usecases.refund import refundables
+
+        self.forget()
+        self.session = session
+        self.list_screen.show_loading(session)
+        self.ctx.window.show_screen(RefundListScreen.name)
+        patient_id = session.patient.patient_id
+        self.ctx.run(lambda: refundables(self.ctx.services.overview(patient_id)),
+                     lambda items: self._loaded(session, items))
+
+    def _loaded(self, session, items) -> None:
+        if session is not self.session:
+            return
+        self.items = tuple(items)
+        self.list_screen.show_items(session, self.items)
+
+    def choose(self, index: int) -> None:
+        if 0 <= index < len(self.items):
+            self.item = self.items[index]
+            self.entry_screen.show_item(self.item)
+            self.ctx.window.show_screen(RefundEntryScreen.name)
+
+    def refund(self, amount_text: str, reason: str) -> None:
+        from kiosk.usecases.refund import refund_amount
+        from kiosk.usecases.repayment import Refused
+
+        session, item = self.session, self.item
+        try:
+            amount_fen = refund_amount(amount_text, item)
+        except Refused as exc:
+            self.entry_screen.show_error(exc.code)
+            return
+        # The cashier is the terminal for now: operator login comes with issue 7.
+        operator_id = self.ctx.services.settings.terminal_id
+        self.entry_screen.set_busy(True)
+        self.ctx.run(lambda: self.ctx.services.refund(session, item, amount_fen, reason, operator_id),
+                     self._refunded, self._failed)
+
+    def _failed(self, error) -> None:
+        code = error_code(error)
+        if code in ("refund_exceeds", "amount_invalid"):  # the cashier corrects the amount on the spot
+            self.entry_screen.show_error(code)
+            return
+        self.entry_screen.set_busy(False)
+        self.ctx.fail(error)
+
+    def _refunded(self, outcome) -> None:
+        self.refunded.emit(outcome)
+        self.ctx.window.outcome.show_text(lambda: refund_text(outcome))
+        self.ctx.window.show_screen("outcome")
+
+
+def refund_text(outcome) -> OutcomeText:
+    if outcome.pending:
+        return OutcomeText(
+            translate("RefundJourney", "Waiting for the hospital system"),
+            translate("RefundJourney", "The platform did not confirm in time. The refund of {amount} is kept and "
+                      "will be completed automatically, once.").format(amount=format_cny(outcome.amount_fen)),
+            translate("RefundJourney", "Do not refund it again: the platform applies it once."))
+    lines = [translate("RefundJourney", "{credit} back to the credit account, {channel} to the original payment "
+                       "channel.").format(credit=format_cny(outcome.to_credit_fen),
+                                          channel=format_cny(outcome.to_channel_fen))]
+    if outcome.account is not None:
+        lines.append(translate("RefundJourney", "Credit available now: {available}.").format(
+            available=format_cny(outcome.account.available_fen)))
+    lines.append(translate("RefundJourney", "Reference {reference}").format(reference=outcome.data["reference"]))
+    note = (translate("RefundJourney", "The refund receipt is printing.") if outcome.print_error is None else
+            "⚠ " + translate("RefundJourney", "The refund receipt could not be printed. The refund is complete."))
+    return OutcomeText(translate("RefundJourney", "Refunded {amount}").format(amount=format_cny(outcome.amount_fen)),
+                       "\n".join(lines), note)

@@ -1,0 +1,229 @@
+"""Credit registration (信用挂号), the kiosk's most used task, so it is short:
+identify → department → session → confirm → outcome (queue number, slip).
+Home(1) department(2) session(3) confirm(4) done(5).
+
+"My registrations" on the department screen lists the booked ones to cancel before
+their session starts: home(1) my registrations(2) pick(3) cancel(4) done(5).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+
+from kiosk.domain.clock import last_payable_day
+from kiosk.domain.money import format_cny
+from kiosk.ui.i18n import pick
+from kiosk.ui.journey import Journey
+from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.register_screens import (
+    CancelScreen, ConfirmScreen, DepartmentScreen, MyRegistrationsScreen, SessionScreen, doctor_text, when_text,
+)
+
+translate = QCoreApplication.translate
+
+
+class RegisterJourney(Journey):
+    key = "register"
+    registered = Signal(object)  # RegisterOutcome, for the tour and for tests
+    cancelled = Signal(object)  # CancelOutcome
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        w = ctx.window
+        self.session = None
+        self.departments: tuple = ()
+        self.department = None
+        self.sessions: tuple = ()
+        self.clinic = None
+        self.pay, self.reason = "credit", None
+        self.booked: tuple = ()
+        self.registration = None
+
+        self.departments_screen: DepartmentScreen = w.add_screen(DepartmentScreen())
+        self.sessions_screen: SessionScreen = w.add_screen(SessionScreen())
+        self.confirm_screen: ConfirmScreen = w.add_screen(ConfirmScreen())
+        self.mine_screen: MyRegistrationsScreen = w.add_screen(MyRegistrationsScreen())
+        self.cancel_screen: CancelScreen = w.add_screen(CancelScreen())
+
+        self.departments_screen.back_requested.connect(w.go_home)
+        self.departments_screen.department_chosen.connect(self.choose_department)
+        self.departments_screen.mine_requested.connect(self.show_mine)
+        self.sessions_screen.session_chosen.connect(self.choose_session)
+        self.sessions_screen.back_requested.connect(lambda: w.show_screen(DepartmentScreen.name))
+        self.sessions_screen.home_requested.connect(w.go_home)
+        self.confirm_screen.confirm_requested.connect(self.confirm)
+        self.confirm_screen.repay_requested.connect(self._repay)
+        self.confirm_screen.back_requested.connect(lambda: w.show_screen(SessionScreen.name))
+        self.mine_screen.registration_chosen.connect(self.choose_registration)
+        self.mine_screen.back_requested.connect(lambda: w.show_screen(DepartmentScreen.name))
+        self.cancel_screen.cancel_requested.connect(self.cancel)
+        self.cancel_screen.back_requested.connect(lambda: w.show_screen(MyRegistrationsScreen.name))
+        w.cleared.connect(self.forget)
+
+    def title(self) -> str:
+        return translate("RegisterJourney", "Register for a clinic")
+
+    def forget(self) -> None:
+        self.session, self.departments, self.department, self.sessions, self.clinic = None, (), None, (), None
+        self.pay, self.reason, self.booked, self.registration = "credit", None, (), None
+
+    @property
+    def _use(self):
+        return self.ctx.services.registrations
+
+    # -- registering ---------------------------------------------------------------------
+    def begin(self, session) -> None:
+        self.forget()
+        self.session = session
+        self.departments_screen.show_loading(session)
+        self.ctx.window.show_screen(DepartmentScreen.name)
+        self.ctx.run(self._use.departments, self._departments_loaded)
+
+    def _departments_loaded(self, departments) -> None:
+        self.departments = tuple(departments)
+        self.departments_screen.show_departments(self.session, self.departments)
+
+    def choose_department(self, index: int) -> None:
+        if not 0 <= index < len(self.departments):
+            return
+        department = self.department = self.departments[index]
+        self.sessions = ()
+        self.sessions_screen.show_loading(department)
+        self.ctx.window.show_screen(SessionScreen.name)
+        self.ctx.run(lambda: self._use.sessions(department.department_id),
+                     lambda sessions: self._sessions_loaded(department, sessions))
+
+    def _sessions_loaded(self, department, sessions) -> None:
+        if department is not self.department:
+            return  # the patient went back and chose another department meanwhile
+        self.sessions = tuple(sessions)
+        self.sessions_screen.show_sessions(department, self.sessions)
+
+    def choose_session(self, index: int) -> None:
+        from kiosk.usecases.registration import how_to_pay
+
+        if not 0 <= index < len(self.sessions) or self.sessions[index].full:
+            return
+        self.clinic = self.sessions[index]
+        self.pay, self.reason = how_to_pay(self.session.account, self.clinic.fee_fen,
+                                           self.ctx.services.profile.repay_before_reuse)
+        self.confirm_screen.show_choice(self.session, self.department, self.clinic, self.pay, self.reason,
+                                        can_repay="repay" in self.ctx.journeys)
+        self.ctx.window.show_screen(ConfirmScreen.name)
+
+    def confirm(self) -> None:
+        if self.clinic is None:
+            return
+        if self.pay == "credit":
+            self._register(None)
+        else:
+            self.ctx.payments.request(self.session.patient.patient_id, self.clinic.fee_fen, "registration",
+                                      self._register, lambda: self.ctx.window.show_screen(ConfirmScreen.name))
+
+    def _register(self, payment_id: str | None) -> None:
+        session, department, clinic = self.session, self.department, self.clinic
+        self.confirm_screen.set_busy(True)
+        self.ctx.run(lambda: self._use.register(session, department, clinic, payment_id), self._registered,
+                     self._failed)
+
+    def _failed(self, error) -> None:
+        self.confirm_screen.set_busy(False)
+        self.cancel_screen.set_busy(False)
+        self.ctx.fail(error)
+
+    def _registered(self, outcome) -> None:
+        self.registered.emit(outcome)
+        department = self.department
+        self.ctx.window.outcome.show_text(lambda: registration_text(outcome, department))
+        self.ctx.window.show_screen("outcome")
+
+    def _repay(self) -> None:
+        self.ctx.journeys["repay"].begin(self.session)
+
+    # -- cancelling ----------------------------------------------------------------------
+    def show_mine(self) -> None:
+        session = self.session
+        self.booked = ()
+        self.mine_screen.show_loading()
+        self.ctx.window.show_screen(MyRegistrationsScreen.name)
+        self.ctx.run(lambda: self._use.booked(session), self._booked_loaded)
+
+    def _booked_loaded(self, registrations) -> None:
+        self.booked = tuple(registrations)
+        self.mine_screen.show_registrations(self.booked, self.departments)
+
+    def choose_registration(self, index: int) -> None:
+        if not 0 <= index < len(self.booked):
+            return
+        self.registration = self.booked[index]
+        self.cancel_screen.show_registration(self.registration, self.departments)
+        self.ctx.window.show_screen(CancelScreen.name)
+
+    def cancel(self) -> None:
+        session, registration = self.session, self.registration
+        if registration is None:
+            return
+        self.cancel_screen.set_busy(True)
+        self.ctx.run(lambda: self._use.cancel(session, registration), self._cancelled, self._failed)
+
+    def _cancelled(self, outcome) -> None:
+        self.cancelled.emit(outcome)
+        self.ctx.window.outcome.show_text(lambda: cancellation_text(outcome))
+        self.ctx.window.show_screen("outcome")
+
+
+def registration_text(outcome, department) -> OutcomeText:
+    if outcome.pending:
+        return OutcomeText(
+            translate("RegisterJourney", "Waiting for the hospital system"),
+            translate("RegisterJourney", "The hospital system did not confirm in time. Your registration is kept "
+                      "safely and will be completed automatically; you will never be charged twice."),
+            translate("RegisterJourney", "Please ask at the registration desk for your queue number."))
+    r, s = outcome.registration, outcome.registration.session
+    lines = [
+        " · ".join(p for p in (pick(department.name, department.name_en) if department else r.department,
+                                doctor_text(s)) if p),
+        when_text(s) + "  " + translate("RegisterJourney", "Room {room}").format(room=s.room),
+    ]
+    if r.booked_fen:
+        due = last_payable_day(r.due_at).isoformat() if r.due_at else "—"
+        lines.append(translate("RegisterJourney", "Fee {fee} booked on your credit line, to repay by {due}.").format(
+            fee=format_cny(r.booked_fen), due=due))
+    if r.paid_fen:
+        lines.append(translate("RegisterJourney", "Fee {fee} paid with your phone.").format(
+            fee=format_cny(r.paid_fen)))
+    if r.account is not None:
+        lines.append(translate("RegisterJourney", "Credit available now: {available}.").format(
+            available=format_cny(r.account.available_fen)))
+    lines.append(translate("RegisterJourney", "Reference {reference}").format(reference=r.reference))
+    return OutcomeText(translate("RegisterJourney", "Registered · your number is {queue}").format(queue=r.queue_number),
+                       "\n".join(lines), slip_note(outcome.print_error))
+
+
+def cancellation_text(outcome) -> OutcomeText:
+    if outcome.pending:
+        return OutcomeText(
+            translate("RegisterJourney", "Waiting for the hospital system"),
+            translate("RegisterJourney", "The hospital system did not confirm in time. Your cancellation is kept "
+                      "safely and will be completed automatically."),
+            translate("RegisterJourney", "Please ask at the registration desk if you need a slip."))
+    lines = []
+    if outcome.returned_to_line_fen:
+        lines.append(translate("RegisterJourney", "The fee {fee} was returned to your credit line.").format(
+            fee=format_cny(outcome.returned_to_line_fen)))
+    if outcome.refunded_to_channel_fen:
+        lines.append(translate("RegisterJourney", "{fee} will be refunded to the account you paid from.").format(
+            fee=format_cny(outcome.refunded_to_channel_fen)))
+    if outcome.account is not None:
+        lines.append(translate("RegisterJourney", "Credit available now: {available}.").format(
+            available=format_cny(outcome.account.available_fen)))
+    lines.append(translate("RegisterJourney", "Reference {reference}").format(
+        reference=outcome.registration.reference))
+    return OutcomeText(translate("RegisterJourney", "Registration cancelled"), "\n".join(lines),
+                       slip_note(outcome.print_error))
+
+
+def slip_note(print_error: str | None) -> str:
+    if print_error is None:
+        return translate("RegisterJourney", "Your slip is printing. Please take it.")
+    return "⚠ " + translate("RegisterJourney", "The slip could not be printed. This does not change anything "
+                            "above; please ask at the registration desk for a copy.")

@@ -1,0 +1,116 @@
+"""Refunds at the cashier's desk (退费): part or all of a settlement is given back, to the
+credit account first (it reduces what is owed), the rest to the original payment channel
+(000 art. 17). The platform decides the split; the kiosk checks the amount first and
+prints the refund receipt.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.models import Account
+from kiosk.domain.money import parse_yuan
+from kiosk.usecases.identify import PatientSession
+from kiosk.usecases.repayment import Overview, Refused, account_from, print_slip, slip_header
+from kiosk.usecases.writes import WritePending
+
+log = logging.getLogger("kiosk.refund")
+
+#: Reason codes the cashier picks from (sent to the platform as they are; the UI names them).
+REASONS = ("not_performed", "medicine_returned", "charged_in_error", "other")
+#: How each reason is printed on the receipt.
+REASON_ON_PAPER = {"not_performed": "项目未执行", "medicine_returned": "退药",
+                   "charged_in_error": "收费错误", "other": "其他"}
+KINDS = ("outpatient", "registration", "inpatient")
+
+
+@dataclass(frozen=True)
+class Refundable:
+    """One settlement that can still be refunded, read from its bill."""
+
+    settlement_id: str
+    reference: str
+    kind: str  # outpatient | registration | inpatient
+    settled_at: datetime
+    amount_fen: int  # booked on the credit line by the settlement
+    refunded_fen: int
+    outstanding_fen: int
+
+    @property
+    def refundable_fen(self) -> int:
+        return max(0, self.amount_fen - self.refunded_fen)
+
+
+def refundables(overview: Overview) -> tuple[Refundable, ...]:
+    """The patient's settlements with something left to refund, newest first."""
+    found = [
+        Refundable(b.settlement_id, b.reference, b.kind, b.created_at, b.amount_fen, b.refunded_fen,
+                   b.outstanding_fen)
+        for b in overview.bills
+        if b.settlement_id and b.kind in KINDS and b.amount_fen > b.refunded_fen
+    ]
+    return tuple(sorted(found, key=lambda r: r.settled_at, reverse=True))
+
+
+def refund_amount(text: str, item: Refundable) -> int:
+    """The amount typed in yuan, as fen; ``Refused`` with amount_invalid / refund_exceeds."""
+    try:
+        fen = parse_yuan(text)
+    except ValueError:
+        raise Refused("amount_invalid") from None
+    if fen <= 0:
+        raise Refused("amount_invalid")
+    if fen > item.refundable_fen:
+        raise Refused("refund_exceeds")
+    return fen
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    data: dict | None  # the platform's refund; None while the write is pending
+    amount_fen: int
+    to_credit_fen: int = 0
+    to_channel_fen: int = 0
+    account: Account | None = None
+    receipt_job: str | None = None
+    print_error: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.data is None
+
+
+class RefundSettlement:
+    def __init__(self, writes, printer):
+        self.writes = writes
+        self.printer = printer
+
+    def __call__(self, session: PatientSession, item: Refundable, amount_fen: int, reason: str,
+                 operator_id: str) -> RefundOutcome:
+        if reason not in REASONS:
+            raise ValueError(f"unknown refund reason {reason!r}")
+        if not 0 < amount_fen <= item.refundable_fen:
+            raise Refused("refund_exceeds" if amount_fen > 0 else "amount_invalid")
+        body = {"settlement_id": item.settlement_id, "amount_fen": amount_fen, "operator_id": operator_id,
+                "reason": reason}
+        try:
+            data = self.writes.send("refund", "/v1/refunds", body)
+        except WritePending:
+            return RefundOutcome(None, amount_fen)
+        account = account_from(data["account"]) if data.get("account") else None
+        log.info("refunded %s", data.get("reference", ""))
+        job, error = print_slip(self.printer, lambda: self._receipt(session, item, reason, data, account),
+                                f"refund-{data['reference']}")
+        return RefundOutcome(data, data["amount_fen"], data["to_credit_fen"], data["to_channel_fen"], account,
+                             job, error)
+
+    def _receipt(self, session: PatientSession, item: Refundable, reason: str, d: dict, account: Account | None):
+        from printing.slips import refund_receipt
+
+        return refund_receipt(
+            slip_header(self.printer, session), reference=d["reference"], amount_fen=d["amount_fen"],
+            to_credit_fen=d["to_credit_fen"], to_channel_fen=d["to_channel_fen"],
+            channel="原路退回" if d["to_channel_fen"] else "",
+            available_fen=account.available_fen if account else 0, original_reference=item.reference,
+            note="退费原因：{reason}".format(reason=REASON_ON_PAPER[reason]))

@@ -1,0 +1,256 @@
+"""Credit registration (信用挂号): departments, their clinic sessions, registering on the
+credit line or paying the fee by phone, the registration slip; and cancelling a
+registration before its session starts (the fee goes back to where it came from).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from kiosk.domain import clock
+from kiosk.domain.models import Account
+from kiosk.domain.settlement import CannotUseCredit, split_bill
+from kiosk.platform import PlatformError
+from kiosk.usecases.identify import PatientSession
+from kiosk.usecases.repayment import account_from, print_slip, slip_header
+from kiosk.usecases.writes import WritePending
+
+log = logging.getLogger("kiosk.registration")
+
+DAYS_AHEAD = 3  # today and the next two days
+
+
+@dataclass(frozen=True)
+class Department:
+    department_id: str
+    name: str  # Chinese, as printed
+    name_en: str
+
+
+@dataclass(frozen=True)
+class ClinicSession:
+    """One half-day clinic of one doctor (号源)."""
+
+    session_id: str
+    department_id: str
+    doctor: str
+    doctor_title: str
+    date: date
+    period: str  # AM | PM
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    fee_fen: int
+    slots_total: int
+    slots_left: int
+
+    @property
+    def full(self) -> bool:
+        return self.slots_left <= 0
+
+    @property
+    def time_slot(self) -> str:
+        return "{start}–{end}".format(start=self.starts_at.astimezone(clock.BUSINESS_TZ).strftime("%H:%M"),
+                                      end=self.ends_at.astimezone(clock.BUSINESS_TZ).strftime("%H:%M"))
+
+
+def session_from(d: dict) -> ClinicSession:
+    return ClinicSession(
+        session_id=d["session_id"], department_id=d.get("department_id", ""), doctor=d["doctor"],
+        doctor_title=d.get("doctor_title", ""), date=date.fromisoformat(d["date"]), period=d["period"],
+        starts_at=datetime.fromisoformat(d["starts_at"]), ends_at=datetime.fromisoformat(d["ends_at"]),
+        room=d.get("room", ""), fee_fen=d["fee_fen"], slots_total=d.get("slots_total", 0),
+        slots_left=d.get("slots_left", 0))
+
+
+@dataclass(frozen=True)
+class Registration:
+    registration_id: str
+    reference: str
+    queue_number: str
+    session: ClinicSession | None  # None when the platform listed it without its session
+    fee_fen: int
+    booked_fen: int
+    paid_fen: int
+    account: Account | None
+    due_at: datetime | None
+    status: str  # booked | cancelled
+    department: str = ""  # Chinese name, when known
+    registered_at: datetime | None = None
+
+
+def registration_from(d: dict, department: str = "") -> Registration:
+    s = d.get("session") or None
+    return Registration(
+        registration_id=d["registration_id"], reference=d.get("reference") or d["registration_id"],
+        queue_number=str(d.get("queue_number", "")),
+        session=session_from(s) if s else None,
+        fee_fen=d.get("fee_fen", 0), booked_fen=d.get("booked_fen", 0), paid_fen=d.get("paid_fen", 0),
+        account=account_from(d["account"]) if d.get("account") else None,
+        due_at=datetime.fromisoformat(d["due_at"]) if d.get("due_at") else None,
+        status=d.get("status", "booked"),
+        department=department or (s or {}).get("department", ""),
+    )
+
+
+def how_to_pay(account: Account | None, fee_fen: int, repay_before_reuse: bool = True) -> tuple[str, str | None]:
+    """``("credit", None)`` when the fee can go on the line, else ``("channel", why)``:
+    no_credit_service, account_suspended, repay_first or insufficient_line."""
+    if account is None:
+        return "channel", "no_credit_service"
+    try:
+        split = split_bill(fee_fen, 0, fee_fen, account, repay_before_reuse)
+    except CannotUseCredit as exc:
+        return "channel", exc.code
+    if split.shortfall_fen:
+        return "channel", "insufficient_line"
+    return "credit", None
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    registration: Registration | None  # None while the write is pending
+    receipt_job: str | None = None
+    print_error: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.registration is None
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    registration: Registration
+    data: dict | None  # the platform's answer; None while the write is pending
+    returned_to_line_fen: int = 0
+    refunded_to_channel_fen: int = 0
+    account: Account | None = None
+    receipt_job: str | None = None
+    print_error: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.data is None
+
+
+class Registrations:
+    def __init__(self, platform, writes, printer, overview):
+        self.platform = platform
+        self.writes = writes
+        self.printer = printer
+        self.overview = overview  # ReadOverview
+
+    # -- reading -------------------------------------------------------------------------
+    def departments(self) -> tuple[Department, ...]:
+        data = self.platform.request("GET", "/v1/departments")
+        return tuple(Department(d["department_id"], d["name"], d.get("name_en") or "")
+                     for d in data["departments"])
+
+    def sessions(self, department_id: str) -> tuple[ClinicSession, ...]:
+        """Today's and the next two days' sessions (the platform leaves out those that ended),
+        in time order."""
+        data = self.platform.request("GET", f"/v1/departments/{department_id}/sessions?days={DAYS_AHEAD}")
+        return tuple(sorted((session_from(s) for s in data["sessions"]), key=lambda s: (s.starts_at, s.doctor)))
+
+    def booked(self, session: PatientSession) -> tuple[Registration, ...]:
+        """The patient's registrations still booked, soonest first."""
+        patient_id = session.patient.patient_id
+        try:
+            data = self.platform.request("GET", f"/v1/patients/{patient_id}/registrations?status=booked")
+        except PlatformError as exc:
+            if exc.status != 404:
+                raise
+            return self._booked_from_bills(patient_id)
+        now = clock.now()
+        found = [registration_from(r) for r in data["registrations"] if r.get("status", "booked") == "booked"]
+        # A session that has ended is history, not something to cancel; one that has started
+        # is still listed, and the platform's "too late" is explained to the patient.
+        found = [r for r in found if r.session is None or r.session.ends_at > now]
+        return tuple(sorted(found, key=lambda r: r.session.starts_at if r.session else now))
+
+    def _booked_from_bills(self, patient_id: str) -> tuple[Registration, ...]:
+        """No registrations listing: the overview's registration bills (credit registrations only)."""
+        overview = self.overview(patient_id)
+        return tuple(
+            Registration(b.registration_id, b.reference, "", None, b.amount_fen, b.amount_fen, 0,
+                         overview.account, b.due_at, "booked", registered_at=b.created_at)
+            for b in overview.bills
+            if b.kind == "registration" and b.registration_id and b.refunded_fen < b.amount_fen)
+
+    # -- writing -------------------------------------------------------------------------
+    def register(self, session: PatientSession, department: Department, clinic: ClinicSession,
+                 payment_id: str | None = None) -> RegisterOutcome:
+        body = {"session_id": clinic.session_id, "patient_id": session.patient.patient_id,
+                "pay": "channel" if payment_id else "credit"}
+        if payment_id:
+            body["payment_id"] = payment_id
+        try:
+            data = self.writes.send("registration", "/v1/registrations", body)
+        except WritePending:
+            return RegisterOutcome(None)
+        registration = registration_from(data, department.name)
+        if registration.session is None:  # the platform did not repeat it: the one chosen
+            registration = replace(registration, session=clinic)
+        log.info("registered %s", registration.reference)
+        job, error = print_slip(self.printer, lambda: self._slip(session, registration),
+                                f"registration-{registration.reference}")
+        return RegisterOutcome(registration, job, error)
+
+    def cancel(self, session: PatientSession, registration: Registration) -> CancelOutcome:
+        try:
+            data = self.writes.send("registration_cancel",
+                                    f"/v1/registrations/{registration.registration_id}/cancel", {})
+        except WritePending:
+            return CancelOutcome(registration, None)
+        account = account_from(data["account"]) if data.get("account") else None
+        outcome = CancelOutcome(registration, data, data.get("returned_to_line_fen", 0),
+                                data.get("refunded_to_channel_fen", 0), account)
+        log.info("cancelled %s", registration.reference)
+        job, error = print_slip(self.printer, lambda: self._cancel_slip(session, outcome),
+                                f"cancellation-{registration.reference}")
+        return CancelOutcome(registration, data, outcome.returned_to_line_fen, outcome.refunded_to_channel_fen,
+                             account, job, error)
+
+    # -- paper ---------------------------------------------------------------------------
+    def _slip(self, session: PatientSession, r: Registration):
+        from printing.slips import registration_slip
+
+        s = r.session
+        return registration_slip(
+            slip_header(self.printer, session), reference=r.reference, department=r.department,
+            doctor=s.doctor, doctor_title=s.doctor_title, session_date=s.date, session=s.period,
+            time_slot=s.time_slot, room=s.room, queue_number=r.queue_number, fee_fen=r.fee_fen,
+            booked_fen=r.booked_fen, fund_fen=r.fee_fen - r.booked_fen - r.paid_fen, paid_fen=r.paid_fen,
+            channel="扫码支付" if r.paid_fen else "",
+            available_fen=r.account.available_fen if r.account else None, due_at=r.due_at)
+
+    def _cancel_slip(self, session: PatientSession, c: CancelOutcome):
+        from printing.documents import Slip, SlipRow
+        from printing.slips import cancellation_slip
+
+        r, s = c.registration, c.registration.session
+        header = slip_header(self.printer, session)
+        reference = c.data.get("reference") or r.reference
+        refund = c.returned_to_line_fen + c.refunded_to_channel_fen
+        channel = "扫码支付" if c.refunded_to_channel_fen else ""
+        if s is not None and c.account is not None:
+            return cancellation_slip(
+                header, reference=reference, original_reference=r.reference, department=r.department,
+                doctor=s.doctor, doctor_title=s.doctor_title, session_date=s.date, session=s.period,
+                queue_number=r.queue_number, refund_fen=refund, to_credit_fen=c.returned_to_line_fen,
+                to_channel_fen=c.refunded_to_channel_fen, channel=channel, available_fen=c.account.available_fen)
+        # Only what is known: no session when the platform listed the registration from its
+        # bill; no credit line for a registration paid by phone without the credit service.
+        rows = [SlipRow("原挂号流水号", r.reference)]
+        if s is not None:
+            rows += [SlipRow("科室", r.department), SlipRow("医生", f"{s.doctor} {s.doctor_title}".strip()),
+                     SlipRow("就诊日期", f"{s.date.isoformat()} {s.period}")]
+        rows.append(SlipRow("状态", "已退号", "bold"))
+        totals = [SlipRow("退还挂号费", refund, "total"), SlipRow("退回信用账户", c.returned_to_line_fen),
+                  SlipRow("退回原支付渠道", c.refunded_to_channel_fen)]
+        if c.account is not None:
+            totals.append(SlipRow("当前可用额度", c.account.available_fen, "bold"))
+        return Slip(title="退号凭条", hospital=header.hospital, terminal_id=header.terminal_id,
+                    printed_at=header.printed_at, masked_id=header.masked_id, masked_name=header.masked_name,
+                    reference=reference, rows=tuple(rows), totals=tuple(totals))

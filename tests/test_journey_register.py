@@ -1,0 +1,335 @@
+"""Credit registration (信用挂号) and cancelling, driven like a patient would, against the
+real sandbox on loopback (with its control API: the tests are the patient's phone and
+move the platform's clock)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.domain.clock import last_payable_day
+from kiosk.domain.money import format_cny
+from tests.helpers import all_texts, card, patient, pdf_text
+
+# -- a sandbox with its control API, and the app booted on it -------------------------------
+
+
+@pytest.fixture
+def city() -> str:
+    return "xiamen"
+
+
+@pytest.fixture
+def platform(tmp_path, city):
+    from sandbox.server import EmbeddedSandbox
+
+    with EmbeddedSandbox(tmp_path / "p.sqlite", city=city, control=True) as running:
+        yield running
+
+
+@pytest.fixture
+def client(platform):
+    from tests.sandbox_fixtures import SignedClient
+
+    with SignedClient(platform.url, platform.terminal_id, platform.secret) as signed:
+        yield signed
+
+
+def boot(qtbot, tmp_path, platform, city, mode="kiosk"):
+    from kiosk.app import KioskApp
+    from kiosk.settings import Settings
+
+    settings = Settings(platform_url=platform.url, terminal_id=platform.terminal_id, policy=city, mode=mode,
+                        data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
+                        full_screen=False, language="en")
+    app = KioskApp(settings, secret=platform.secret)
+    qtbot.addWidget(app.window)
+    with qtbot.waitSignal(app.ready, timeout=20_000):
+        app.show()
+    app.ctx.payments.poll_ms = 50
+    return app
+
+
+@pytest.fixture
+def kiosk_app(qtbot, tmp_path, platform, city):
+    app = boot(qtbot, tmp_path, platform, city)
+    yield app
+    app.shutdown()
+
+
+def write(client, path: str, body: dict) -> dict:
+    response = client.post(path, json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def pay_by_phone(qtbot, app, client) -> None:
+    """What the patient's phone does once the QR code is on the screen."""
+    qtbot.waitUntil(lambda: app.window.current == "payment" and app.ctx.payments.payment_id is not None,
+                    timeout=10_000)
+    write(client, f"/v1/_sandbox/payments/{app.ctx.payments.payment_id}/complete", {})
+
+
+def platform_now(client) -> datetime:
+    return datetime.fromisoformat(client.get("/v1/_sandbox/clock").json()["now"])
+
+
+def masked(role: str) -> str:
+    number = patient(role)["id_number"]
+    return number[:4] + "*" * 10 + number[-4:]
+
+
+GENERAL_PRACTICE = "D01"  # a morning clinic every day of the year, 40 numbers
+
+
+# -- driving the journey ------------------------------------------------------------------------
+
+def open_departments(qtbot, app, taps, role: str):
+    w = app.window
+    taps(w.home.buttons["register"])
+    assert w.current == "identify"
+    app.services.reader.present(card(role))
+    journey = app.ctx.journeys["register"]
+    qtbot.waitUntil(lambda: w.current == "register_departments" and bool(journey.departments), timeout=10_000)
+    return w, journey
+
+
+def open_department(qtbot, app, taps, journey, department_id: str):
+    index = [d.department_id for d in journey.departments].index(department_id)
+    taps(journey.departments_screen.buttons[index])
+    qtbot.waitUntil(lambda: bool(journey.sessions), timeout=10_000)
+    assert app.window.current == "register_sessions"
+
+
+def first_open_session(journey) -> int:
+    return next(i for i, s in enumerate(journey.sessions) if not s.full)
+
+
+# -- registering ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
+def test_register_on_credit_books_the_fee_and_prints_the_slip(qtbot, kiosk_app, client, taps, city):
+    app, p = kiosk_app, patient("tier3")
+    account_id = client.post("/v1/identity/lookup", json={"id_number": p["id_number"]}).json()["account_id"]
+    before = client.get(f"/v1/accounts/{account_id}").json()
+
+    w, journey = open_departments(qtbot, app, taps, "tier3")                       # tap 1
+    shown = all_texts(w)
+    assert masked("tier3") in shown and p["id_number"] not in shown and p["name"] not in shown
+    assert "General Practice" in shown  # department names in the UI language
+
+    open_department(qtbot, app, taps, journey, GENERAL_PRACTICE)                  # tap 2
+    index = first_open_session(journey)
+    clinic = journey.sessions[index]
+    text = journey.sessions_screen.choices.buttons[index].text()
+    for expected in (clinic.doctor, clinic.room, format_cny(clinic.fee_fen), clinic.date.isoformat(),
+                     "Morning" if clinic.period == "AM" else "Afternoon", clinic.time_slot,
+                     f"{clinic.slots_left} of {clinic.slots_total} numbers left"):
+        assert expected in text
+
+    taps(journey.sessions_screen.choices.buttons[index])                             # tap 3
+    assert w.current == "register_confirm"
+    confirm = journey.confirm_screen
+    assert confirm.confirm_button.text() == "Register on credit"
+    assert format_cny(clinic.fee_fen) in confirm.fee.text()
+
+    with qtbot.waitSignal(journey.registered, timeout=10_000) as done:
+        taps(confirm.confirm_button)                                                 # tap 4
+    outcome = done.args[0]
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    r = outcome.registration
+    assert outcome.print_error is None
+    assert r.queue_number and r.queue_number in w.outcome.title.text()  # the number, large
+    assert clinic.room in w.outcome.details.text()
+
+    after = client.get(f"/v1/accounts/{account_id}").json()
+    assert after["used_fen"] == before["used_fen"] + clinic.fee_fen
+    assert after["available_fen"] == before["available_fen"] - clinic.fee_fen
+
+    # The due date follows the city: Xiamen 42 days after the visit, Hangzhou 48 hours
+    # counted from the next midnight (so the last payable day is two days later).
+    due_day = clinic.date + timedelta(days=42 if city == "xiamen" else 2)
+    assert last_payable_day(r.due_at) == due_day
+    assert due_day.isoformat() in w.outcome.details.text()
+
+    slip = pdf_text(Path(outcome.receipt_job))
+    assert "挂号凭条" in slip
+    assert masked("tier3") in slip and p["id_number"] not in slip and p["name"] not in slip
+    for expected in (r.queue_number, clinic.room, "全科医学科", clinic.doctor, format_cny(clinic.fee_fen),
+                     "信用额度记账", format_cny(after["available_fen"]), due_day.isoformat(), r.reference):
+        assert expected in slip
+
+    taps(w.outcome.done_button)                                                      # tap 5
+    assert w.current == "home"
+    assert taps.count <= 6
+    assert masked("tier3") not in all_texts(w)
+    assert journey.session is None and journey.clinic is None
+
+
+def test_register_without_credit_service_pays_by_phone(qtbot, kiosk_app, client, taps):
+    app = kiosk_app
+    w, journey = open_departments(qtbot, app, taps, "nocredit")                      # tap 1
+    assert "not opened" in journey.departments_screen.line.text()
+    open_department(qtbot, app, taps, journey, GENERAL_PRACTICE)                  # tap 2
+    index = first_open_session(journey)
+    clinic = journey.sessions[index]
+    taps(journey.sessions_screen.choices.buttons[index])                             # tap 3
+    confirm = journey.confirm_screen
+    assert confirm.confirm_button.text() == f"Pay now {format_cny(clinic.fee_fen)}"
+    assert "not opened the credit service" in confirm.notice.text()
+
+    with qtbot.waitSignal(journey.registered, timeout=15_000) as done:
+        taps(confirm.confirm_button)                                                 # tap 4
+        pay_by_phone(qtbot, app, client)
+    outcome = done.args[0]
+    r = outcome.registration
+    assert r.paid_fen == clinic.fee_fen and r.booked_fen == 0
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    assert "paid with your phone" in w.outcome.details.text()
+    slip = pdf_text(Path(outcome.receipt_job))
+    assert r.queue_number in slip and "现场支付" in slip and clinic.room in slip
+    assert patient("nocredit")["id_number"] not in slip
+
+    taps(w.outcome.done_button)                                                      # tap 5
+    assert taps.count <= 6
+
+
+def test_suspended_patient_is_offered_to_pay_now_or_repay_first(qtbot, kiosk_app, taps):
+    app = kiosk_app
+    w, journey = open_departments(qtbot, app, taps, "arrears")
+    open_department(qtbot, app, taps, journey, GENERAL_PRACTICE)
+    taps(journey.sessions_screen.choices.buttons[first_open_session(journey)])
+    confirm = journey.confirm_screen
+    assert confirm.confirm_button.text().startswith("Pay now")
+    assert "suspended" in confirm.notice.text()
+    assert confirm.repay_button.isVisible()
+    taps(confirm.repay_button)
+    qtbot.waitUntil(lambda: w.current == "repay" and bool(app.ctx.journeys["repay"].screen.debts), timeout=10_000)
+
+
+def scarce_session(client) -> dict:
+    """A clinic with two numbers (the experts' clinics run on working days): move the
+    platform's clock a day at a time until one is listed."""
+    for _ in range(10):
+        for department in ("D03", "D02"):
+            sessions = client.get(f"/v1/departments/{department}/sessions?days=3").json()["sessions"]
+            for s in sessions:
+                if s["slots_total"] <= 2 and s["slots_left"] == s["slots_total"] \
+                        and datetime.fromisoformat(s["starts_at"]) > platform_now(client):
+                    return s
+        write(client, "/v1/_sandbox/clock", {"advance_s": 86_400})
+    raise AssertionError("no expert clinic in ten days")
+
+
+def test_a_full_session_is_shown_as_full_and_cannot_be_picked(qtbot, kiosk_app, client, taps):
+    from PySide6.QtCore import Qt
+
+    app = kiosk_app
+    full = scarce_session(client)
+    for role in ("tier1", "tier2"):
+        write(client, "/v1/registrations", {"session_id": full["session_id"],
+                                            "patient_id": patient(role)["patient_id"], "pay": "credit"})
+    w, journey = open_departments(qtbot, app, taps, "tier3")
+    open_department(qtbot, app, taps, journey, full["department_id"])
+    index = [s.session_id for s in journey.sessions].index(full["session_id"])
+    assert journey.sessions[index].full
+    button = journey.sessions_screen.choices.buttons[index]
+    assert "Full" in button.text()  # in words, not just grey
+    assert not button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert w.current == "register_sessions"
+    assert journey.clinic is None
+
+
+# -- cancelling -------------------------------------------------------------------------------
+
+def book(client, role: str, department_id: str = GENERAL_PRACTICE) -> dict:
+    """A registration made earlier (at another kiosk), for a session that has not started."""
+    now = platform_now(client)
+    sessions = client.get(f"/v1/departments/{department_id}/sessions?days=3").json()["sessions"]
+    session = next(s for s in sessions if datetime.fromisoformat(s["starts_at"]) > now and s["slots_left"])
+    return write(client, "/v1/registrations", {"session_id": session["session_id"],
+                                               "patient_id": patient(role)["patient_id"], "pay": "credit"})
+
+
+def open_my_registrations(qtbot, app, taps, role: str):
+    w, journey = open_departments(qtbot, app, taps, role)                            # tap 1
+    taps(journey.departments_screen.mine_button)                                     # tap 2
+    qtbot.waitUntil(lambda: w.current == "register_mine" and bool(journey.booked), timeout=10_000)
+    return w, journey
+
+
+@pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
+def test_cancel_returns_the_fee_to_the_credit_line(qtbot, kiosk_app, client, taps, city):
+    app = kiosk_app
+    booked = book(client, "tier3")
+    account_id = booked["account"]["account_id"]
+    before = client.get(f"/v1/accounts/{account_id}").json()
+
+    w, journey = open_my_registrations(qtbot, app, taps, "tier3")
+    assert [r.registration_id for r in journey.booked] == [booked["registration_id"]]
+    assert format_cny(booked["fee_fen"]) in journey.mine_screen.choices.buttons[0].text()
+    taps(journey.mine_screen.choices.buttons[0])                                     # tap 3
+    assert w.current == "register_cancel"
+    assert "credit line" in journey.cancel_screen.effect.text()
+    with qtbot.waitSignal(journey.cancelled, timeout=10_000) as done:
+        taps(journey.cancel_screen.cancel_button)                                    # tap 4
+    outcome = done.args[0]
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    assert outcome.returned_to_line_fen == booked["fee_fen"]
+    assert f"The fee {format_cny(booked['fee_fen'])} was returned to your credit line" in w.outcome.details.text()
+
+    after = client.get(f"/v1/accounts/{account_id}").json()
+    assert after["used_fen"] == before["used_fen"] - booked["fee_fen"]
+    slip = pdf_text(Path(outcome.receipt_job))
+    assert "退号凭条" in slip and booked["reference"] in slip and masked("tier3") in slip
+    assert format_cny(booked["fee_fen"]) in slip
+
+    taps(w.outcome.done_button)                                                      # tap 5
+    assert taps.count <= 6
+
+    # Cancelled: no longer offered.
+    taps.count = 0
+    w, journey = open_departments(qtbot, app, taps, "tier3")
+    taps(journey.departments_screen.mine_button)
+    qtbot.waitUntil(lambda: w.current == "register_mine" and "no registrations" in journey.mine_screen.status.text(),
+                    timeout=10_000)
+    assert not journey.mine_screen.choices.buttons
+
+
+def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kiosk_app, client, taps):
+    app = kiosk_app
+    booked = book(client, "tier2")
+    starts = datetime.fromisoformat(booked["session"]["starts_at"])
+    write(client, "/v1/_sandbox/clock", {"set_to": (starts + timedelta(minutes=5)).isoformat()})
+    account_id = booked["account"]["account_id"]
+    before = client.get(f"/v1/accounts/{account_id}").json()
+
+    w, journey = open_my_registrations(qtbot, app, taps, "tier2")
+    taps(journey.mine_screen.choices.buttons[0])
+    taps(journey.cancel_screen.cancel_button)
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    details = w.outcome.details.text()
+    assert details.startswith("⚠") and "already started" in details
+    assert client.get(f"/v1/accounts/{account_id}").json()["used_fen"] == before["used_fen"]
+    taps(w.outcome.done_button)
+    assert w.current == "home"
+
+
+def test_department_names_follow_the_language(qtbot, kiosk_app, taps):
+    from PySide6.QtCore import Qt
+
+    app = kiosk_app
+    w, journey = open_departments(qtbot, app, taps, "tier1")
+    names = [b.text() for b in journey.departments_screen.buttons]
+    assert "General Practice" in names
+    app.toggle_language()
+    try:
+        qtbot.waitUntil(lambda: "全科医学科" in [b.text() for b in journey.departments_screen.buttons])
+    finally:
+        app.toggle_language()
+    qtbot.waitUntil(lambda: "General Practice" in [b.text() for b in journey.departments_screen.buttons])
+    qtbot.mouseClick(journey.departments_screen.back_button, Qt.MouseButton.LeftButton)
+    assert w.current == "home" and not journey.departments_screen.buttons
