@@ -98,6 +98,7 @@ class KioskApp(QObject):
             log.info("completed %d pending settlements at start", len(report.completed))
 
     def shutdown(self) -> None:
+        self.languages.set("en")  # removes our translators from the (shared) application
         self.tasks.shutdown()
         if self.services is not None:
             self.services.close()

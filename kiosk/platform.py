@@ -24,11 +24,12 @@ log = logging.getLogger("kiosk.platform")
 class PlatformError(Exception):
     """The platform answered and refused. ``code`` is its stable error code."""
 
-    def __init__(self, code: str, message: str = "", status: int = 0):
+    def __init__(self, code: str, message: str = "", status: int = 0, details: dict | None = None):
         super().__init__(f"{code} ({status}): {message}")
         self.code = code
         self.message = message
         self.status = status
+        self.details = details or {}  # e.g. {"outstanding_fen": ...} for a refused close
 
 
 class PlatformUnavailable(PlatformError):
@@ -115,7 +116,7 @@ class PlatformClient:
             return payload
         error = payload.get("error", {}) if isinstance(payload, dict) else {}
         raise PlatformError(error.get("code", f"http_{response.status_code}"), error.get("message", ""),
-                            response.status_code)
+                            response.status_code, error.get("details") or {})
 
     # -- API ---------------------------------------------------------------
     def health(self) -> dict:
@@ -149,13 +150,6 @@ class PlatformClient:
     def open_visits(self, patient_id: str) -> list[Visit]:
         data = self.request("GET", f"/v1/patients/{patient_id}/visits?status=open")
         return [_visit(v) for v in data["visits"]]
-
-    def settle_visit(self, visit_id: str, account_id: str, personal_fen: int, key: str) -> Settlement:
-        data = self.request(
-            "POST", f"/v1/visits/{visit_id}/settle",
-            {"account_id": account_id, "personal_fen": personal_fen}, key=key,
-        )
-        return settlement_from(data)
 
 
 def settlement_from(data: dict) -> Settlement:

@@ -53,3 +53,15 @@ def all_texts(root: QWidget) -> str:
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
+
+
+def pay_by_phone(qtbot, app, client) -> str:
+    """The patient's phone pays the code on the payment screen (the sandbox's control API)."""
+    import uuid
+
+    qtbot.waitUntil(lambda: app.ctx.payments.payment_id is not None, timeout=10_000)
+    payment_id = app.ctx.payments.payment_id
+    done = client.post(f"/v1/_sandbox/payments/{payment_id}/complete", json={},
+                       headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert done.status_code == 200, done.text
+    return payment_id

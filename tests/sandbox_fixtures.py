@@ -1,12 +1,19 @@
 """Pytest plugin: the sandbox platform on loopback, and a signing HTTP client for tests.
 
 Loaded from ``tests/conftest.py`` (``pytest_plugins = ["tests.sandbox_fixtures"]``).
+
+``sandbox`` / ``sandbox_client``: Xiamen, no control API (what the kiosk sees).
+``sandbox_control`` / ``control_client``: with the control API (movable clock, payment
+completion); the city is ``xiamen`` unless the test parametrizes it indirectly:
+``@pytest.mark.parametrize("sandbox_control", ["xiamen", "hangzhou"], indirect=True)``.
+:class:`Api` wraps the journeys' calls for the sandbox tests.
 """
 from __future__ import annotations
 
 import json as jsonlib
 import secrets
 import time
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -71,6 +78,13 @@ class SignedClient:
     def post(self, path: str, **kwargs) -> requests.Response:
         return self.request("POST", path, **kwargs)
 
+    def write(self, path: str, json: object, *, key: str | None = None,
+              **kwargs) -> requests.Response:
+        """A POST with a fresh (or the given) Idempotency-Key."""
+        headers = {signing.HEADER_IDEMPOTENCY: key or uuid.uuid4().hex,
+                   **kwargs.pop("headers", {})}
+        return self.post(path, json=json, headers=headers, **kwargs)
+
     def close(self) -> None:
         self.session.close()
 
@@ -82,9 +96,11 @@ class SignedClient:
 
 
 @pytest.fixture
-def sandbox(tmp_path) -> Iterator[EmbeddedSandbox]:
-    """A seeded sandbox platform on 127.0.0.1 with a fresh database, stopped afterwards."""
-    with EmbeddedSandbox(tmp_path / "platform.sqlite") as running:
+def sandbox(tmp_path, request) -> Iterator[EmbeddedSandbox]:
+    """A seeded sandbox platform on 127.0.0.1 with a fresh database and its control API
+    (clock, payments), stopped afterwards. ``request.param`` (indirect): the city."""
+    city = getattr(request, "param", "xiamen")
+    with EmbeddedSandbox(tmp_path / "platform.sqlite", city=city, control=True) as running:
         yield running
 
 
@@ -93,3 +109,97 @@ def sandbox_client(sandbox) -> Iterator[SignedClient]:
     """A :class:`SignedClient` registered as the sandbox's terminal."""
     with SignedClient(sandbox.url, sandbox.terminal_id, sandbox.secret) as client:
         yield client
+
+
+@pytest.fixture
+def sandbox_control(tmp_path, request) -> Iterator[EmbeddedSandbox]:
+    """A seeded sandbox with its control API. ``request.param`` (indirect): the city, or a
+    dict of ``EmbeddedSandbox`` arguments (``city``, ``start_at``)."""
+    param = getattr(request, "param", "xiamen")
+    options = {"city": param} if isinstance(param, str) else dict(param)
+    with EmbeddedSandbox(tmp_path / "platform.sqlite", control=True, **options) as running:
+        yield running
+
+
+@pytest.fixture
+def control_client(sandbox_control) -> Iterator[SignedClient]:
+    with SignedClient(sandbox_control.url, sandbox_control.terminal_id,
+                      sandbox_control.secret) as client:
+        yield client
+
+
+@pytest.fixture
+def api(control_client) -> "Api":
+    return Api(control_client)
+
+
+class ApiError(AssertionError):
+    pass
+
+
+class Api:
+    """The sandbox journeys' calls, asserting success unless ``expect`` says otherwise."""
+
+    def __init__(self, client: SignedClient):
+        self.client = client
+
+    @staticmethod
+    def _check(r: requests.Response, expect: int | None = 200) -> dict:
+        if expect is not None and r.status_code != expect:
+            raise ApiError(f"{r.request.method} {r.request.path_url}: {r.status_code} {r.text}")
+        return r.json()
+
+    def get(self, path: str, expect: int | None = 200, **params) -> dict:
+        return self._check(self.client.get(path, params=params or None), expect)
+
+    def post(self, path: str, body: dict, expect: int | None = 200, key: str | None = None,
+             ) -> dict:
+        return self._check(self.client.write(path, body, key=key), expect)
+
+    # -- common reads --
+    def who(self, role: str) -> dict:
+        from sandbox.demo_data import patient_by_role
+
+        return self.post("/v1/identity/lookup",
+                         {"id_number": patient_by_role(role)["id_number"]})
+
+    def account(self, account_id: str) -> dict:
+        return self.get(f"/v1/accounts/{account_id}")
+
+    def bills(self, account_id: str) -> list[dict]:
+        return self.get(f"/v1/accounts/{account_id}/bills")["bills"]
+
+    def open_visits(self, patient_id: str) -> list[dict]:
+        return self.get(f"/v1/patients/{patient_id}/visits", status="open")["visits"]
+
+    def now(self) -> str:
+        return self.get("/v1/_sandbox/clock")["now"]
+
+    # -- writes --
+    def paid(self, patient_id: str, amount_fen: int, purpose: str) -> str:
+        """A completed channel payment (the test plays the patient's phone)."""
+        payment = self.post("/v1/payments", {"patient_id": patient_id, "amount_fen": amount_fen,
+                                             "purpose": purpose})
+        assert payment["status"] == "pending"
+        done = self.post(f"/v1/_sandbox/payments/{payment['payment_id']}/complete", {})
+        assert done["status"] == "paid"
+        return payment["payment_id"]
+
+    def advance(self, seconds: int) -> dict:
+        return self.post("/v1/_sandbox/clock", {"advance_s": seconds})
+
+    def set_clock(self, moment: str) -> dict:
+        return self.post("/v1/_sandbox/clock", {"set_to": moment})
+
+    def repay_all(self, account_id: str, channel: str = "cash") -> dict:
+        owed = self.account(account_id)["outstanding_fen"]
+        return self.post("/v1/repayments", {"account_id": account_id, "amount_fen": owed,
+                                            "channel": channel, "operator_id": "OP-TEST"})
+
+
+def error_of(r: requests.Response | dict) -> dict:
+    """The error object of an answer (envelope checked)."""
+    body = r.json() if isinstance(r, requests.Response) else r
+    assert set(body) == {"error"}, body
+    assert {"code", "message"} <= set(body["error"]) <= {"code", "message", "details"}, body
+    return body["error"]

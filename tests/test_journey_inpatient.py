@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from kiosk.domain.money import format_cny
-from tests.helpers import all_texts, card, patient, pdf_text
+from tests.helpers import all_texts, card, patient, pay_by_phone, pdf_text
 
 
 def test_admission_needs_no_deposit(qtbot, kiosk, taps, sandbox_client):
@@ -45,12 +45,17 @@ def test_discharge_books_the_stay_and_prints_receipt_and_statement(qtbot, kiosk,
     assert format_cny(stay.total_fen) in shown and format_cny(split.booked_fen) in shown
     account_before = sandbox_client.get(f"/v1/accounts/{journey.session.account.account_id}").json()
 
+    assert split.booked_fen + split.shortfall_fen == stay.personal_fen - stay.deposit_paid_fen
     with qtbot.waitSignal(journey.discharged, timeout=20_000) as done:
         taps(w.discharge.confirm_button)
+        if split.shortfall_fen:  # more than the line takes: the rest by phone
+            assert w.current == "payment"
+            pay_by_phone(qtbot, kiosk, sandbox_client)
     outcome = done.args[0]
     assert taps.count <= 6
     d = outcome.data
     assert d["booked_fen"] == split.booked_fen and d["items_count"] == 300
+    assert d["paid_fen"] == split.shortfall_fen
     account = sandbox_client.get(f"/v1/accounts/{journey.session.account.account_id}").json()
     assert account["used_fen"] == account_before["used_fen"] + d["booked_fen"]
 
@@ -64,3 +69,31 @@ def test_discharge_books_the_stay_and_prints_receipt_and_statement(qtbot, kiosk,
     assert format_cny(stay.total_fen) in text
     receipt = pdf_text(Path(outcome.receipt_job))
     assert format_cny(d["booked_fen"]) in receipt and d["reference"] in receipt
+
+
+def test_discharge_beyond_the_line_pays_the_rest_by_phone(qtbot, kiosk, taps, sandbox, sandbox_client):
+    """Use most of the line first, so the stay needs a spot payment."""
+    w = kiosk.window
+    journey = kiosk.ctx.journeys["discharge"]
+    taps(w.home.buttons["discharge"])
+    kiosk.services.reader.present(card("inpatient"))
+    qtbot.waitUntil(lambda: w.current == "discharge", timeout=10_000)
+    account_id = journey.session.account.account_id
+    w.go_home()
+    # The patient has used all but 100 yuan of the line elsewhere (set in the platform's store).
+    with sandbox.store.transaction() as conn:
+        conn.execute("UPDATE accounts SET used_fen = line_fen - 10000 WHERE account_id = ?", (account_id,))
+    taps.count = 0
+    taps(w.home.buttons["discharge"])
+    kiosk.services.reader.present(card("inpatient"))
+    qtbot.waitUntil(lambda: w.current == "discharge", timeout=10_000)
+    split = journey.split
+    assert split.booked_fen == 10000 and split.shortfall_fen > 0
+    assert "pay the rest" in w.discharge.confirm_button.text()
+    with qtbot.waitSignal(journey.discharged, timeout=20_000) as done:
+        taps(w.discharge.confirm_button)
+        assert w.current == "payment"
+        pay_by_phone(qtbot, kiosk, sandbox_client)
+    assert done.args[0].data["paid_fen"] == split.shortfall_fen
+    assert sandbox_client.get(f"/v1/accounts/{account_id}").json()["available_fen"] == 0
+    assert taps.count <= 6

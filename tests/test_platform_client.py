@@ -9,6 +9,14 @@ from tests.faultproxy import FaultProxy
 from tests.helpers import patient
 
 
+def settle(c: PlatformClient, person, visit, key: str):
+    from kiosk.platform import settlement_from
+
+    return settlement_from(c.request("POST", "/v1/settlements", {
+        "patient_id": person.patient_id, "account_id": person.account_id, "visit_ids": [visit.visit_id]},
+        key=key))
+
+
 def client(url: str, sandbox, **options) -> PlatformClient:
     options.setdefault("backoff_s", 0.01)
     return PlatformClient(url, sandbox.terminal_id, sandbox.secret, **options)
@@ -20,10 +28,10 @@ def test_reads_and_settles_through_signed_requests(sandbox):
         person = c.lookup_identity(patient("tier1")["id_number"])
         account = c.account(person.account_id)
         visit = c.open_visits(person.patient_id)[0]
-        s = c.settle_visit(visit.visit_id, account.account_id, visit.personal_fen, key="k-1")
+        s = settle(c, person, visit, key="k-1")
         assert s.available_fen == account.available_fen - visit.personal_fen
         assert s.due_at is not None and s.due_at.utcoffset() is not None
-        again = c.settle_visit(visit.visit_id, account.account_id, visit.personal_fen, key="k-1")
+        again = settle(c, person, visit, key="k-1")
         assert again == s  # same key: the first answer, not a second booking
         assert c.account(account.account_id).used_fen == account.used_fen + visit.personal_fen
     finally:
@@ -68,19 +76,19 @@ def test_a_keyed_write_is_retried_and_books_once_when_the_first_answer_was_lost(
     person = c.lookup_identity(patient("tier4")["id_number"])
     visit = c.open_visits(person.patient_id)[0]
     c.close()
-    with FaultProxy("127.0.0.1", sandbox.port, mode="blackhole", trigger=b"/settle") as proxy:
+    with FaultProxy("127.0.0.1", sandbox.port, mode="blackhole", trigger=b"/v1/settlements") as proxy:
         lossy = client(proxy.url, sandbox, retries=2, timeout_s=0.5)
         try:
             with pytest.raises(PlatformUnavailable):
-                lossy.settle_visit(visit.visit_id, person.account_id, visit.personal_fen, key="lost-1")
+                settle(lossy, person, visit, key="lost-1")
         finally:
             lossy.close()
         assert proxy.triggered == 3  # the platform saw it three times
     assert sandbox.store.bill_count(person.account_id) == 1  # and booked it once
     c = client(sandbox.url, sandbox)
     try:
-        s = c.settle_visit(visit.visit_id, person.account_id, visit.personal_fen, key="lost-1")
-        assert s.visit_id == visit.visit_id
+        s = settle(c, person, visit, key="lost-1")
+        assert s.visit_ids == (visit.visit_id,)
     finally:
         c.close()
     assert sandbox.store.bill_count(person.account_id) == 1

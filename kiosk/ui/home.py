@@ -50,6 +50,7 @@ class HomeScreen(Screen):
         button.clicked.connect(start)
         index = len(self.buttons)
         self.grid.addWidget(button, index // self.COLUMNS, index % self.COLUMNS)
+        button.show()  # added to a screen already on the glass: tappable now, not a loop turn later
         self.buttons[key] = button
         self._titles[key] = title
         self.retranslate()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScroller, QTextBrowser, QVBoxLayout
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.idnumber import mask_phone
 from kiosk.domain.money import format_cny
+from kiosk.ui.i18n import current_language
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keypad import Keypad
@@ -346,7 +347,7 @@ class OpenServiceJourney(Journey):
         self.details = None  # CreditDetails of whoever consents (phone on file)
         self.consent = None
         w = ctx.window
-        self.consent_screen: ConsentScreen = w.add_screen(ConsentScreen(lambda: w.home.language))
+        self.consent_screen: ConsentScreen = w.add_screen(ConsentScreen(current_language))
         self.phone_screen: PhoneScreen = w.add_screen(PhoneScreen())
         self.guardian_screen: GuardianScreen = w.add_screen(GuardianScreen())
         self.consent_screen.back_requested.connect(w.go_home)

@@ -1,102 +1,924 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>BillScreen</name>
+    <name>AccountScreen</name>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="105" />
-        <source>Your outpatient bill</source>
-        <translation>您的门诊账单</translation>
+        <location filename="../../kiosk/ui/query.py" line="235" />
+        <source>Your credit account</source>
+        <translation>您的信用账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="106" />
-        <source>Item</source>
-        <translation>项目</translation>
+        <location filename="../../kiosk/ui/query.py" line="236" />
+        <source>Done</source>
+        <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="106" />
-        <source>Qty</source>
-        <translation>数量</translation>
+        <location filename="../../kiosk/ui/query.py" line="237" />
+        <source>Repay</source>
+        <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="106" />
-        <source>Amount</source>
-        <translation>金额</translation>
+        <location filename="../../kiosk/ui/query.py" line="238" />
+        <source>Dispute a bill</source>
+        <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="107" />
-        <source>Back to start</source>
-        <translation>返回首页</translation>
+        <location filename="../../kiosk/ui/query.py" line="239" />
+        <source>Add a parent I repay for</source>
+        <translation>添加由我代还的父母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="108" />
-        <source>Pay on credit</source>
-        <translation>信用支付</translation>
+        <location filename="../../kiosk/ui/query.py" line="241" />
+        <source>Loading your account, please wait…</source>
+        <translation>正在查询您的账户，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="117" />
+        <location filename="../../kiosk/ui/query.py" line="257" />
+        <source>You use your guardian's credit line: available {available}.</source>
+        <translation>您共享监护人的信用额度：可用 {available}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="259" />
+        <source>Your account</source>
+        <translation>您本人的账户</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="261" />
+        <location filename="../../kiosk/ui/query.py" line="268" />
+        <source>{relation}: {name}</source>
+        <translation>{relation}：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="265" />
+        <source>Uses your credit line; you repay these bills.</source>
+        <translation>共享您的信用额度，以下账单由您还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="270" />
+        <source>Registered by the hospital as your parent. You may take on repayment of their credit bills.</source>
+        <translation>医院登记为您的父母。您可以自愿为其信用就医账单还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="273" />
+        <source>Take on repayment for {name}</source>
+        <translation>为{name}代为还款</translation>
+    </message>
+</context>
+<context>
+    <name>AdmitJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="93" />
+        <source>Admission on credit</source>
+        <translation>信用入院</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="122" />
+        <source>Admitted</source>
+        <translation>入院办理成功</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="123" />
+        <source>You are admitted without a deposit; your credit line is the guarantee.
+Admission number {number}. Please go to the ward with your admission notice.</source>
+        <translation>您已免预交金入院，由信用额度作为担保。
+住院号 {number}。请持入院通知单前往病区。</translation>
+    </message>
+</context>
+<context>
+    <name>AdmitScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="67" />
+        <source>Admission on credit</source>
+        <translation>信用入院</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="69" />
         <source>{name}  ID {masked_id}</source>
         <translation>{name}  证件号 {masked_id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="119" />
+        <location filename="../../kiosk/ui/admit.py" line="73" />
+        <source>No deposit is needed: your credit line of {line} stands as the guarantee. Choose the department on your admission notice.</source>
+        <translation>无需缴纳预交金：您的信用额度 {line} 作为担保。请选择入院通知单上的科室。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="78" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>BillScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="114" />
+        <source>Your outpatient bill</source>
+        <translation>您的门诊账单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="115" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="115" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="115" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="116" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="117" />
+        <source>Repay now</source>
+        <translation>立即还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="120" />
+        <source>Pay on credit and pay the rest now</source>
+        <translation>信用支付，差额现场支付</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="121" />
+        <source>Pay on credit</source>
+        <translation>信用支付</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="132" />
+        <source>{name}  ID {masked_id}</source>
+        <translation>{name}  证件号 {masked_id}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="134" />
         <source>(minor: uses the guardian's credit line)</source>
         <translation>（未成年人：使用监护人的信用额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="123" />
+        <location filename="../../kiosk/ui/bill.py" line="138" />
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="125" />
+        <location filename="../../kiosk/ui/bill.py" line="140" />
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="132" />
+        <location filename="../../kiosk/ui/bill.py" line="143" />
         <source>{department} · Dr {doctor} · {date}</source>
         <translation>{department} · {doctor} 医生 · {date}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="134" />
+        <location filename="../../kiosk/ui/bill.py" line="148" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="134" />
+        <location filename="../../kiosk/ui/bill.py" line="149" />
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="135" />
-        <source>Your part, booked on your credit line</source>
-        <translation>个人负担（记入信用额度）</translation>
+        <location filename="../../kiosk/ui/bill.py" line="150" />
+        <source>Your part</source>
+        <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="141" />
+        <location filename="../../kiosk/ui/bill.py" line="152" />
+        <source>Booked on your credit line</source>
+        <translation>记入信用额度</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="154" />
+        <source>To pay now with your phone</source>
+        <translation>需用手机现场支付</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="159" />
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
 </context>
 <context>
+    <name>CancelScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="487" />
+        <source>Cancel this registration?</source>
+        <translation>确定退掉这个号吗？</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="492" />
+        <source>The fee {fee} goes back to the account you paid from.</source>
+        <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="495" />
+        <source>The fee {fee} goes back to your credit line.</source>
+        <translation>挂号费 {fee} 将退回您的信用额度。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="497" />
+        <source>Cancelling, please wait…</source>
+        <translation>正在退号，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="498" />
+        <source>Cancel registration</source>
+        <translation>确认退号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="500" />
+        <source>Keep it</source>
+        <translation>不退了</translation>
+    </message>
+</context>
+<context>
+    <name>CloseConfirmScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="83" />
+        <source>Close the credit service</source>
+        <translation>关闭信用就医服务</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="86" />
+        <source>After closing, you pay each bill on the spot as before. You can open the service again later. It can be closed only when nothing is owed.</source>
+        <translation>关闭后，您需像以前一样每次当场缴费，以后可以重新开通。只有在没有欠款时才能关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="90" />
+        <source>The credit service of the children linked to you closes too: {names}.</source>
+        <translation>与您关联的未成年子女的信用就医服务也将一并关闭：{names}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="94" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="96" />
+        <source>Closing, please wait…</source>
+        <translation>正在关闭，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="98" />
+        <source>Close my credit service</source>
+        <translation>关闭我的信用就医服务</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="99" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>CloseServiceJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="121" />
+        <source>Close credit service</source>
+        <translation>关闭信用就医</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="166" />
+        <source>Repay now</source>
+        <translation>立即还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="175" />
+        <source>Still owed: {amount}</source>
+        <translation>尚欠金额：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="176" />
+        <source>Not closed</source>
+        <translation>未能关闭</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="182" />
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="183" />
+        <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically.</source>
+        <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="189" />
+        <source>You ({name})</source>
+        <translation>您本人（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="191" />
+        <source>{name} (linked child)</source>
+        <translation>{name}（关联子女）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="194" />
+        <source>A linked patient</source>
+        <translation>一位关联就诊人</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="195" />
+        <source>The credit service is closed for:</source>
+        <translation>已关闭以下人员的信用就医服务：</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="196" />
+        <source>From now on, please pay each bill on the spot.</source>
+        <translation>今后请在每次就诊时当场缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/close_service.py" line="197" />
+        <source>Credit service closed</source>
+        <translation>信用就医服务已关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="325" />
+        <source>You have not opened the credit service, so the fee is paid now with your phone.</source>
+        <translation>您尚未开通信用就医，挂号费需用手机现场支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="327" />
+        <source>Your credit service is suspended because a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
+        <translation>您有逾期账单，信用就医服务已暂停，挂号费需用手机现场支付。您也可以先还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="329" />
+        <source>Your credit line is used up or a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
+        <translation>您的信用额度已用完或有逾期账单，挂号费需用手机现场支付。您也可以先还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="331" />
+        <source>Your available credit is less than the fee, so the fee is paid now with your phone.</source>
+        <translation>您的可用信用额度不足挂号费，挂号费需用手机现场支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="337" />
+        <source>Confirm your registration</source>
+        <translation>确认挂号信息</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="342" />
+        <source>Room {room}</source>
+        <translation>诊室 {room}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="343" />
+        <source>Registration fee {fee}</source>
+        <translation>挂号费 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="346" />
+        <source>Registering, please wait…</source>
+        <translation>正在挂号，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="348" />
+        <source>Register on credit</source>
+        <translation>信用挂号（记入额度）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="350" />
+        <source>Pay now {fee}</source>
+        <translation>现场支付 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="353" />
+        <source>Repay first</source>
+        <translation>先去还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="355" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="119" />
+        <source>Consent to the credit service</source>
+        <translation>信用就医服务授权书</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="120" />
+        <source>I agree and authorise the credit score lookup</source>
+        <translation>我同意并授权查询信用分</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="121" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="125" />
+        <source>Guardian {guardian} consents for {child}</source>
+        <translation>监护人{guardian}为{child}授权</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="134" />
+        <source>Consent text version {version}, published {date}. Scroll to read all of it.</source>
+        <translation>授权书版本 {version}，发布日期 {date}。请滑动阅读全文。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="138" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>CreditScreens</name>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="43" />
+        <source>{name}  ID {masked_id}</source>
+        <translation>{name}  证件号 {masked_id}</translation>
+    </message>
+</context>
+<context>
+    <name>CreditWords</name>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="30" />
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="31" />
+        <source>suspended</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="32" />
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="39" />
+        <source>disputed (answer by {date})</source>
+        <translation>异议处理中（{date}前答复）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="41" />
+        <source>disputed</source>
+        <translation>异议处理中</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="43" />
+        <source>due</source>
+        <translation>待还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="44" />
+        <source>overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="45" />
+        <source>paid</source>
+        <translation>已还清</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="51" />
+        <source>Registration</source>
+        <translation>挂号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="52" />
+        <source>Outpatient</source>
+        <translation>门诊</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="53" />
+        <source>Inpatient</source>
+        <translation>住院</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="59" />
+        <source>Child</source>
+        <translation>子女</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="60" />
+        <source>Parent</source>
+        <translation>父母</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="61" />
+        <source>Guardian</source>
+        <translation>监护人</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="67" />
+        <source>excellent (优秀)</source>
+        <translation>优秀</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="68" />
+        <source>good (良好)</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="69" />
+        <source>fair (中等)</source>
+        <translation>中等</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="70" />
+        <source>poor (较差)</source>
+        <translation>较差</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="71" />
+        <source>very poor (极差)</source>
+        <translation>极差</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="73" />
+        <source>Medical-insurance credit grade: {grade} — {meaning}</source>
+        <translation>医保信用等级：{grade}（{meaning}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="79" />
+        <source>Credit service not opened</source>
+        <translation>未开通信用就医</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="80" />
+        <source>Credit line {line} · used {used} · available {available} · status: {status}</source>
+        <translation>信用额度 {line} · 已用 {used} · 可用 {available} · 状态：{status}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="84" />
+        <source>Overdue: {amount}</source>
+        <translation>逾期金额：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="111" />
+        <source>Reference</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="111" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="112" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="112" />
+        <source>Outstanding</source>
+        <translation>未还</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="113" />
+        <source>Pay by</source>
+        <translation>最后还款日</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="113" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="232" />
+        <source>No bills.</source>
+        <translation>暂无账单。</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="181" />
+        <source>Choose a department</source>
+        <translation>请选择科室</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="186" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="187" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="188" />
+        <source>My registrations (cancel)</source>
+        <translation>我的挂号（退号）</translation>
+    </message>
+</context>
+<context>
+    <name>DischargeJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="147" />
+        <source>Discharge on credit</source>
+        <translation>信用出院</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="193" />
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="194" />
+        <source>The hospital system did not confirm in time. Your discharge is kept safely and will be completed automatically; it will never be charged twice.</source>
+        <translation>医院系统未能及时确认。您的出院结算已安全保存，将自动完成，绝不会重复扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="196" />
+        <source>Please collect your documents at the cashier window.</source>
+        <translation>请到收费窗口领取单据。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="199" />
+        <source>{booked} booked on your credit line, to repay by {due}.</source>
+        <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="202" />
+        <source>Paid now: {paid}.</source>
+        <translation>现场支付：{paid}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="204" />
+        <source>Deposit returned: {amount}.</source>
+        <translation>退还预交金：{amount}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="206" />
+        <source>Reference {reference}</source>
+        <translation>流水号 {reference}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="207" />
+        <source>Your receipt and the itemised statement are printing.</source>
+        <translation>凭条和费用清单正在打印。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="209" />
+        <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
+        <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="211" />
+        <source>Discharged</source>
+        <translation>出院结算成功</translation>
+    </message>
+</context>
+<context>
+    <name>DischargeScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="102" />
+        <location filename="../../kiosk/ui/discharge.py" line="109" />
+        <source>Discharge on credit</source>
+        <translation>信用出院</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="104" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="105" />
+        <source>Repay now</source>
+        <translation>立即还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="108" />
+        <source>Discharge and pay the rest now</source>
+        <translation>信用出院，差额现场支付</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="110" />
+        <source>{name}  ID {masked_id}</source>
+        <translation>{name}  证件号 {masked_id}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="112" />
+        <source>{department} · admitted {date} · {count} charges</source>
+        <translation>{department} · {date} 入院 · 共 {count} 项费用</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="117" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="117" />
+        <source>Paid by medical insurance fund</source>
+        <translation>医保统筹支付</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <source>Your part</source>
+        <translation>个人负担</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <source>Deposit paid</source>
+        <translation>已交预交金</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="120" />
+        <source>Booked on your credit line</source>
+        <translation>记入信用额度</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="121" />
+        <source>To pay now with your phone</source>
+        <translation>需用手机现场支付</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="126" />
+        <source>Settling, please wait…</source>
+        <translation>正在结算，请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>DisputeBillScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="88" />
+        <source>Dispute a bill</source>
+        <translation>账单异议</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="90" />
+        <source>Tap the bill you think is wrong. The hospital checks it and answers within {days} working days.</source>
+        <translation>请点击您认为有误的账单。医院核实后将在{days}个工作日内答复。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="92" />
+        <source>Loading your bills, please wait…</source>
+        <translation>正在查询您的账单，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="93" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="104" />
+        <source>{bill} — already disputed, cannot be picked</source>
+        <translation>{bill} — 已提出异议，不可再选</translation>
+    </message>
+</context>
+<context>
+    <name>DisputeJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="30" />
+        <source>{reference} · {kind} · {outstanding} · pay by {date} · {status}</source>
+        <translation>{reference} · {kind} · {outstanding} · 最后还款日 {date} · {status}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="265" />
+        <source>Dispute a bill</source>
+        <translation>账单异议</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="312" />
+        <source>Show my account</source>
+        <translation>查看我的账户</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="322" />
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="323" />
+        <source>The hospital system did not confirm in time. Your dispute is kept safely and will be sent automatically.</source>
+        <translation>医院系统未能及时确认。您的异议已妥善保存，将自动提交。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="326" />
+        <source>Your dispute on bill {reference} ({amount}) is recorded.
+The hospital will answer by {date} (within {days} working days).</source>
+        <translation>您对账单 {reference}（{amount}）的异议已登记。
+医院将于 {date} 前答复（{days}个工作日内）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="329" />
+        <source>Until then the bill is shown as disputed.</source>
+        <translation>答复前该账单显示为“异议处理中”。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="330" />
+        <source>Dispute raised</source>
+        <translation>异议已提交</translation>
+    </message>
+</context>
+<context>
+    <name>DisputeReasonScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="225" />
+        <source>Why is this bill wrong?</source>
+        <translation>您认为账单哪里有误？</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="227" />
+        <source>Tap the reason that fits best.</source>
+        <translation>请点击最符合的原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="228" />
+        <source>Anything to add? (optional, up to 200 characters)</source>
+        <translation>补充说明（选填，最多200字）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="229" />
+        <location filename="../../kiosk/ui/dispute.py" line="230" />
+        <source>Optional note</source>
+        <translation>补充说明（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="231" />
+        <source>Submit dispute</source>
+        <translation>提交异议</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="232" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="233" />
+        <source>Sending your dispute, please wait…</source>
+        <translation>正在提交异议，请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>GuardianScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="325" />
+        <source>A parent or guardian must consent</source>
+        <translation>需由父母或监护人授权</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="328" />
+        <source>Patients under 18 cannot open the credit service alone. A parent or guardian identifies with their own ID card and gives consent; the child then uses the guardian's credit line and the guardian repays.
+
+Guardian: tap the button, then place your ID card on the reader.</source>
+        <translation>未满18周岁不能单独开通信用就医服务。请父母或监护人使用本人身份证验证身份并授权；开通后孩子共享监护人的信用额度，由监护人负责还款。
+
+请监护人点击下方按钮，然后将本人身份证放在读卡器上。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="331" />
+        <source>Guardian: identify now</source>
+        <translation>监护人验证身份</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="332" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+</context>
+<context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="52" />
+        <location filename="../../kiosk/ui/home.py" line="65" />
         <source>Welcome to {hospital}</source>
         <translation>欢迎来到{hospital}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="53" />
+        <location filename="../../kiosk/ui/home.py" line="66" />
         <source>Credit-based care: treat first, pay later</source>
         <translation>信用就医 · 先诊疗后付费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="54" />
-        <source>Pay outpatient bill</source>
-        <translation>门诊缴费</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/home.py" line="55" />
+        <location filename="../../kiosk/ui/home.py" line="69" />
         <source>Starting, one moment please…</source>
         <translation>正在启动，请稍候…</translation>
     </message>
@@ -152,20 +974,44 @@
 <context>
     <name>IdleBanner</name>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="104" />
+        <location filename="../../kiosk/ui/idle.py" line="110" />
         <source>Are you still there? For your privacy this screen will be cleared in {seconds} seconds.</source>
         <translation>您还在吗？为保护您的隐私，本屏幕将在 {seconds} 秒后清除。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="106" />
+        <location filename="../../kiosk/ui/idle.py" line="112" />
         <source>I need more time</source>
         <translation>我需要更多时间</translation>
     </message>
 </context>
 <context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../../kiosk/ui/keypad.py" line="114" />
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/keypad.py" line="115" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/keypad.py" line="116" />
+        <location filename="../../kiosk/ui/keypad.py" line="117" />
+        <source>Delete last digit</source>
+        <translation>删除最后一位</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/keypad.py" line="118" />
+        <source>Phone number keypad</source>
+        <translation>手机号码键盘</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="78" />
+        <location filename="../../kiosk/ui/main_window.py" line="80" />
         <source>Credit-based care kiosk</source>
         <translation>信用就医自助机</translation>
     </message>
@@ -244,61 +1090,1178 @@
         <translation>您没有待缴的门诊账单。</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/messages.py" line="30" />
+        <source>Your credit line is used up or a bill is overdue. Please repay first; then you can use it again.</source>
+        <translation>您的信用额度已用完或有逾期账单，请先还款后再使用。</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/messages.py" line="31" />
+        <source>The rest of the bill has not been paid yet. Please pay it with your phone or at the cashier window.</source>
+        <translation>差额尚未支付，请用手机支付或到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="32" />
+        <source>The payment code has expired. Nothing was charged. Please start again.</source>
+        <translation>支付码已过期，未产生扣费，请重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="33" />
+        <source>The payment has not been completed. Nothing was charged. Please start again.</source>
+        <translation>支付未完成，未产生扣费，请重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="34" />
+        <location filename="../../kiosk/ui/messages.py" line="79" />
         <source>Something went wrong. Please go to the cashier window for help.</source>
         <translation>出现问题，请到收费窗口寻求帮助。</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="36" />
+        <source>The consent text was updated while you were reading. Please read the new version and agree again.</source>
+        <translation>您阅读期间授权书已更新。请阅读新版本后重新同意。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="37" />
+        <source>The credit service needs your authorisation to look up your credit score. Nothing was opened.</source>
+        <translation>开通信用就医需要您授权查询信用分。本次未开通。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="38" />
+        <source>This is not a mobile number. Please enter 11 digits starting with 1, for example 139 1234 5678.</source>
+        <translation>这不是有效的手机号码。请输入以1开头的11位数字，例如 139 1234 5678。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="39" />
+        <source>Your credit service is already open.</source>
+        <translation>您已开通信用就医服务。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="40" />
+        <source>Your credit score does not give a credit line at the moment. You can still pay at the cashier window.</source>
+        <translation>您目前的信用分暂不能获得信用额度。您仍可到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="41" />
+        <source>A patient under 18 needs a parent or guardian to open the credit service. Please come back with your guardian and their ID card.</source>
+        <translation>未满18周岁需由父母或监护人开通信用就医服务。请与监护人携带其身份证一同办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="42" />
+        <source>The guardian has not opened the credit service. The guardian should open their own service first, then the child's.</source>
+        <translation>监护人尚未开通信用就医服务。请监护人先开通本人的服务，再为孩子开通。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="43" />
+        <location filename="../../kiosk/ui/messages.py" line="53" />
+        <source>This card is not the card of the guardian registered for this child. Please ask at the registration desk.</source>
+        <translation>该证件不是医院登记的此儿童监护人的证件。请到挂号窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="44" />
+        <source>The guardian must be an adult with their own ID card. Please start again.</source>
+        <translation>监护人须为持本人身份证的成年人。请重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="45" />
+        <source>The credit service can be closed only when nothing is owed. Please repay first, then close it.</source>
+        <translation>只有在没有欠款时才能关闭信用就医服务。请先还款，再办理关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="46" />
+        <source>Your credit service is not open, so there is nothing to close.</source>
+        <translation>您未开通信用就医服务，无需关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="47" />
+        <source>This bill is already disputed. The hospital will answer the first dispute; a second one is not possible.</source>
+        <translation>该账单已有异议在处理中。医院将答复已提交的异议，不能重复提出。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="48" />
+        <source>You have no unpaid bills to dispute.</source>
+        <translation>您没有可提出异议的未还账单。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="49" />
+        <source>Please choose a reason for the dispute.</source>
+        <translation>请选择异议原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="50" />
+        <source>The note can have at most 200 characters. Please shorten it.</source>
+        <translation>补充说明最多200字，请删减。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="51" />
+        <source>This is your own card. Your parent must place their own ID card on the reader.</source>
+        <translation>这是您本人的证件。请您的父母将其本人身份证放在读卡器上。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="52" />
+        <source>This card belongs to a person under 18, who cannot be linked as a parent.</source>
+        <translation>该证件持有人未满18周岁，不能关联为父母。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="54" />
+        <source>Only an adult can take on repayment for an adult parent. Nothing was changed.</source>
+        <translation>只有成年人才能为成年父母代为还款。未作任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="55" />
+        <source>To repay for a parent, your own credit service must be open and active.</source>
+        <translation>为父母代还款，您本人的信用就医服务须已开通且状态正常。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="56" />
+        <source>You already repay for this parent.</source>
+        <translation>您已在为该父母代为还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="58" />
+        <source>This clinic session has just become full. Please choose another time or doctor.</source>
+        <translation>该时段刚刚约满，请选择其他时间或医生。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="59" />
+        <source>You are already registered for this clinic session. Your slip shows your queue number.</source>
+        <translation>您已挂过该时段的号，凭条上有您的就诊序号。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="60" />
+        <source>This session has already started, so the registration can no longer be cancelled here. Please ask at the registration desk.</source>
+        <translation>该就诊时段已开始，无法在自助机退号，请到挂号窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="61" />
+        <source>This registration was not found or is already cancelled.</source>
+        <translation>未找到该挂号记录，或已退号。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="62" />
+        <source>The amount is more than what is owed. Nothing was charged; please start again.</source>
+        <translation>金额超过待还款额，未扣费，请重新操作。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="63" />
+        <source>There is nothing to repay on this account.</source>
+        <translation>该账户没有待还款项。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="64" />
+        <source>The refund is more than what can still be refunded for this settlement. Please enter a smaller amount.</source>
+        <translation>退费金额超过该结算的可退金额，请输入较小的金额。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="65" />
+        <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
+        <translation>请输入大于零的金额（元），最多两位小数。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="66" />
+        <source>Please choose the reason for the refund.</source>
+        <translation>请选择退费原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="68" />
+        <source>There is no hospital stay to settle for you. Please ask the ward's nurse station.</source>
+        <translation>没有需要结算的住院记录，请咨询病区护士站。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="69" />
+        <source>You are already admitted.</source>
+        <translation>您已办理入院。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="71" />
+        <source>The card moved before it could be read. Please place it on the reader again and hold it still.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="72" />
+        <source>The card was taken out before it was read. Please insert it again and wait for the screen to change.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="73" />
+        <source>This is not a social-security card. Please insert your social-security card, or use your ID card.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="74" />
+        <source>The card reader is not working. Please go to the cashier window.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="75" />
+        <source>This code cannot be used here. Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="76" />
+        <source>This code was not recognised. Please refresh the code on your phone and scan it again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="77" />
+        <source>This code has expired. Please refresh the code on your phone and scan it again.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
-    <name>ResultScreen</name>
+    <name>MyRegistrationsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="52" />
-        <source>Done</source>
-        <translation>完成</translation>
+        <location filename="../../kiosk/ui/register_screens.py" line="426" />
+        <source>My registrations</source>
+        <translation>我的挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="55" />
-        <source>Not paid</source>
-        <translation>未支付</translation>
+        <location filename="../../kiosk/ui/register_screens.py" line="427" />
+        <source>Tap a registration to cancel it. A registration can be cancelled until its session starts.</source>
+        <translation>点击挂号记录即可退号。就诊时段开始前均可退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="63" />
+        <location filename="../../kiosk/ui/register_screens.py" line="430" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="432" />
+        <source>You have no registrations to cancel.</source>
+        <translation>您没有可退的挂号。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="438" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>OpenServiceJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="362" />
+        <source>Open credit service</source>
+        <translation>开通信用就医</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="430" />
+        <source>Open the guardian's service</source>
+        <translation>先为监护人开通</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="481" />
+        <source>Your credit service is already open; there is nothing to do.</source>
+        <translation>您已开通信用就医服务，无需再次开通。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="483" />
+        <source>{child} already uses the guardian's credit line.</source>
+        <translation>{child}已在使用监护人的信用额度。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="487" />
+        <source>Credit line {line}, available now {available}.</source>
+        <translation>信用额度 {line}，当前可用 {available}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="489" />
+        <source>Credit service already open</source>
+        <translation>信用就医服务已开通</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="495" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="65" />
+        <location filename="../../kiosk/ui/open_service.py" line="496" />
+        <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically; please check at the cashier window later.</source>
+        <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成；请稍后到收费窗口查询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="501" />
+        <source>{child} now uses the guardian's credit line.</source>
+        <translation>{child}现已共享监护人的信用额度。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="504" />
+        <source>Guardian's credit line {line}, available now {available}.</source>
+        <translation>监护人信用额度 {line}，当前可用 {available}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="506" />
+        <source>The guardian repays the child's bills.</source>
+        <translation>孩子的账单由监护人负责还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="508" />
+        <source>Your credit line: {line} ({score_name} tier {tier})</source>
+        <translation>您的信用额度：{line}（{score_name}第{tier}档）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="512" />
+        <source>Your tier also lets you choose value-added services of the partner financial institutions.</source>
+        <translation>您的信用分档位还可选择合作金融机构提供的增值服务。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="516" />
+        <source>Consent version {version}, given {time}.</source>
+        <translation>授权书版本 {version}，授权时间 {time}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="518" />
+        <source>Repayment reminders go to {phone}.</source>
+        <translation>还款提醒将发送至 {phone}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="519" />
+        <source>Credit service opened</source>
+        <translation>信用就医服务开通成功</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/outcome.py" line="65" />
+        <source>Not done</source>
+        <translation>未办理成功</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/outcome.py" line="76" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>ParentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="345" />
+        <source>Take on repayment for a parent</source>
+        <translation>为父母代为还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="349" />
+        <source>{name} (ID {masked_id})</source>
+        <translation>{name}（证件号 {masked_id}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="351" />
+        <source>You will repay the credit bills of your parent {parent}. Their bills will appear in your account query, and you can repay them here.</source>
+        <translation>您将为父母{parent}的信用就医账单还款。其账单将显示在您的账户查询中，您可以在此还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="355" />
+        <source>Adult children may take on repayment of their parents' credit bills.
+
+Tap Continue, then ask your parent to place their own ID card on the reader.</source>
+        <translation>成年子女可自愿为父母的信用就医账单还款。
+
+请点击“继续”，然后请您的父母将其本人身份证放在读卡器上。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="357" />
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="358" />
+        <source>Confirm: I repay for this parent</source>
+        <translation>确认：由我为该父母还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="359" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="364" />
+        <source>Saving, please wait…</source>
+        <translation>正在保存，请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>PayJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="33" />
+        <source>Pay outpatient bill</source>
+        <translation>门诊缴费</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="85" />
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="86" />
         <source>The hospital system did not confirm in time. Your payment is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的支付已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="67" />
+        <location filename="../../kiosk/ui/pay.py" line="88" />
         <source>Please collect your receipt at the cashier window.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="70" />
+        <location filename="../../kiosk/ui/pay.py" line="91" />
+        <source>{booked} booked on your credit line, to repay by {due}.</source>
+        <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="94" />
+        <source>Paid now: {paid}.</source>
+        <translation>现场支付：{paid}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="95" />
+        <source>Medical insurance fund paid {fund}. Credit available now: {available}.</source>
+        <translation>医保统筹支付 {fund}。当前可用额度：{available}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="97" />
+        <source>Reference {reference}</source>
+        <translation>流水号 {reference}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="98" />
         <source>Paid on credit</source>
         <translation>信用支付成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="73" />
-        <source>{booked} booked on your credit line, to repay by {due}.
-Medical insurance fund paid {fund}. Credit available now: {available}.
-Reference {reference}</source>
-        <translation>已记入信用额度 {booked}，请于 {due} 前还款。
-医保统筹支付 {fund}。当前可用额度：{available}。
-流水号 {reference}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/result.py" line="79" />
+        <location filename="../../kiosk/ui/pay.py" line="103" />
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/result.py" line="80" />
+        <location filename="../../kiosk/ui/pay.py" line="104" />
         <source>The receipt could not be printed. Your payment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的支付已完成，请到收费窗口补打。</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="75" />
+        <source>Pay the rest with your phone</source>
+        <translation>请用手机支付差额</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="76" />
+        <source>Amount to pay now: {amount}</source>
+        <translation>现场支付金额：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="78" />
+        <source>Scan the code with your payment app and confirm the payment.</source>
+        <translation>请用支付应用扫描二维码并确认支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="79" />
+        <source>Preparing the payment code…</source>
+        <translation>正在生成支付码…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="80" />
+        <source>Waiting for your payment…</source>
+        <translation>正在等待您完成支付…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="81" />
+        <source>Payment received.</source>
+        <translation>已收到付款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="83" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="84" />
+        <source>Training: pay from the demo phone</source>
+        <translation>培训：用演示手机支付</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="260" />
+        <source>Mobile phone for repayment reminders</source>
+        <translation>接收还款提醒的手机号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="262" />
+        <source>Type the 11-digit mobile number, then confirm.</source>
+        <translation>请输入11位手机号码，然后确认。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="265" />
+        <source>Reminders of amounts due will be sent to this number:</source>
+        <translation>应还金额提醒将发送至此号码：</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="269" />
+        <source>Use this number</source>
+        <translation>使用此号码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="270" />
+        <source>Enter another number</source>
+        <translation>输入其他号码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="271" />
+        <source>Confirm this number</source>
+        <translation>确认此号码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="272" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/open_service.py" line="280" />
+        <source>Opening your credit service, please wait…</source>
+        <translation>正在为您开通信用就医服务，请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>QueryJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="393" />
+        <source>My credit account</source>
+        <translation>信用账户查询</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="482" />
+        <source>You now repay for {name}.</source>
+        <translation>您已为{name}代为还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="483" />
+        <source>The hospital system did not confirm yet; your request is kept and will be completed automatically.</source>
+        <translation>医院系统尚未确认；您的申请已保存，将自动完成。</translation>
+    </message>
+</context>
+<context>
+    <name>Refund</name>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="26" />
+        <source>Service not performed</source>
+        <translation>项目未执行</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="27" />
+        <source>Medicine returned</source>
+        <translation>退药</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="28" />
+        <source>Charged in error</source>
+        <translation>收费错误</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="29" />
+        <source>Other reason</source>
+        <translation>其他原因</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="34" />
+        <source>{kind} · {date} · {reference}</source>
+        <translation>{kind} · {date} · {reference}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="36" />
+        <source>Amount {amount} · refunded so far {refunded} · refundable {refundable}</source>
+        <translation>金额 {amount} · 已退 {refunded} · 可退 {refundable}</translation>
+    </message>
+</context>
+<context>
+    <name>RefundEntryScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="227" />
+        <location filename="../../kiosk/ui/refund.py" line="239" />
+        <source>Refund</source>
+        <translation>退费</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="229" />
+        <source>Amount to refund, in yuan (at most {refundable})</source>
+        <translation>退费金额（元，最多 {refundable}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="231" />
+        <source>Amount to refund in yuan</source>
+        <translation>退费金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="232" />
+        <source>Delete the last digit</source>
+        <translation>删除最后一位</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="233" />
+        <source>Reason</source>
+        <translation>退费原因</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="238" />
+        <source>Refunding, please wait…</source>
+        <translation>正在退费，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="241" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>RefundJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="267" />
+        <source>Refund</source>
+        <translation>退费</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="328" />
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="329" />
+        <source>The platform did not confirm in time. The refund of {amount} is kept and will be completed automatically, once.</source>
+        <translation>平台未能及时确认。退费 {amount} 已保存，将自动完成且只执行一次。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="331" />
+        <source>Do not refund it again: the platform applies it once.</source>
+        <translation>请勿重复退费：平台只会执行一次。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="332" />
+        <source>{credit} back to the credit account, {channel} to the original payment channel.</source>
+        <translation>{credit} 退回信用账户，{channel} 原路退回支付渠道。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="336" />
+        <source>Credit available now: {available}.</source>
+        <translation>当前可用额度：{available}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="338" />
+        <source>Reference {reference}</source>
+        <translation>流水号 {reference}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="339" />
+        <source>The refund receipt is printing.</source>
+        <translation>退费凭条正在打印。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="340" />
+        <source>The refund receipt could not be printed. The refund is complete.</source>
+        <translation>退费凭条未能打印，退费已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="341" />
+        <source>Refunded {amount}</source>
+        <translation>已退费 {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>RefundListScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="82" />
+        <source>Refund: choose the settlement</source>
+        <translation>退费：请选择结算记录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="84" />
+        <source>{name}  ID {masked_id}</source>
+        <translation>{name}  证件号 {masked_id}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="87" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="89" />
+        <source>This patient has no settlement that can be refunded.</source>
+        <translation>该患者没有可退费的结算记录。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="94" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>Register</name>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="71" />
+        <source>{name}  ID {masked_id}</source>
+        <translation>{name}  证件号 {masked_id}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="75" />
+        <source>Morning</source>
+        <translation>上午</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="75" />
+        <source>Afternoon</source>
+        <translation>下午</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="81" />
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="83" />
+        <source>Tomorrow</source>
+        <translation>明天</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="84" />
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="84" />
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="84" />
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="85" />
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="85" />
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="85" />
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="86" />
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="91" />
+        <source>{day} {date} · {period} {time}</source>
+        <translation>{date} {day} · {period} {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="96" />
+        <source>Dr {doctor} · {title}</source>
+        <translation>{doctor} {title}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="97" />
+        <source>Dr {doctor}</source>
+        <translation>{doctor} 医生</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="102" />
+        <source>Credit service not opened</source>
+        <translation>未开通信用就医</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="104" />
+        <source>Credit service suspended · available {available}</source>
+        <translation>信用就医服务已暂停 · 可用 {available}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="106" />
+        <source>Credit available {available} of {line}</source>
+        <translation>可用信用额度 {available}（总额度 {line}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="375" />
+        <source>Registration {reference}</source>
+        <translation>挂号 {reference}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="377" />
+        <source>Registered on {when}</source>
+        <translation>挂号时间 {when}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="379" />
+        <source>Fee {fee}</source>
+        <translation>挂号费 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="381" />
+        <source>No. {queue}</source>
+        <translation>{queue} 号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="383" />
+        <source>Started: ask at the registration desk</source>
+        <translation>已开诊：请到挂号窗口咨询</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="63" />
+        <source>Register for a clinic</source>
+        <translation>信用挂号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="177" />
+        <location filename="../../kiosk/ui/register.py" line="205" />
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="178" />
+        <source>The hospital system did not confirm in time. Your registration is kept safely and will be completed automatically; you will never be charged twice.</source>
+        <translation>医院系统未能及时确认。您的挂号已安全保存，将自动完成，绝不会重复扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="180" />
+        <source>Please ask at the registration desk for your queue number.</source>
+        <translation>请到挂号窗口查询您的就诊序号。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="185" />
+        <source>Room {room}</source>
+        <translation>诊室 {room}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="189" />
+        <source>Fee {fee} booked on your credit line, to repay by {due}.</source>
+        <translation>挂号费 {fee} 已记入信用额度，请于 {due} 前还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="192" />
+        <source>Fee {fee} paid with your phone.</source>
+        <translation>挂号费 {fee} 已通过手机支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="195" />
+        <location filename="../../kiosk/ui/register.py" line="217" />
+        <source>Credit available now: {available}.</source>
+        <translation>当前可用额度：{available}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="197" />
+        <location filename="../../kiosk/ui/register.py" line="219" />
+        <source>Reference {reference}</source>
+        <translation>流水号 {reference}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="198" />
+        <source>Registered · your number is {queue}</source>
+        <translation>挂号成功 · 您的就诊序号 {queue}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="206" />
+        <source>The hospital system did not confirm in time. Your cancellation is kept safely and will be completed automatically.</source>
+        <translation>医院系统未能及时确认。您的退号申请已安全保存，将自动完成。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="208" />
+        <source>Please ask at the registration desk if you need a slip.</source>
+        <translation>如需凭条，请到挂号窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="211" />
+        <source>The fee {fee} was returned to your credit line.</source>
+        <translation>挂号费 {fee} 已退回您的信用额度。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="214" />
+        <source>{fee} will be refunded to the account you paid from.</source>
+        <translation>{fee} 将原路退回您的支付账户。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="221" />
+        <source>Registration cancelled</source>
+        <translation>已退号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="227" />
+        <source>Your slip is printing. Please take it.</source>
+        <translation>凭条正在打印，请取走。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="228" />
+        <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
+        <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
+    </message>
+</context>
+<context>
+    <name>Repay</name>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="26" />
+        <source>Registration</source>
+        <translation>挂号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="26" />
+        <source>Outpatient</source>
+        <translation>门诊</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="27" />
+        <source>Inpatient</source>
+        <translation>住院</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="33" />
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="35" />
+        <source>Disputed</source>
+        <translation>异议处理中</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="36" />
+        <source>Due</source>
+        <translation>待还款</translation>
+    </message>
+</context>
+<context>
+    <name>RepayJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="278" />
+        <source>Repay</source>
+        <translation>还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="334" />
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="335" />
+        <source>The hospital system did not confirm in time. Your repayment of {amount} is kept safely and will be completed automatically; it will never be charged twice.</source>
+        <translation>医院系统未能及时确认。您的还款 {amount} 已安全保存，将自动完成，绝不会重复扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="338" />
+        <source>Please ask the cashier window for a receipt.</source>
+        <translation>请到收费窗口领取凭条。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="339" />
+        <source>{amount} repaid.</source>
+        <translation>已还款 {amount}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="342" />
+        <source>Your credit service is active again.</source>
+        <translation>您的信用就医服务已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="344" />
+        <source>Your credit service stays suspended until every overdue bill is repaid.</source>
+        <translation>还清全部逾期账单后，信用就医服务才会恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="347" />
+        <source>Real-time medical insurance settlement is available to you again.</source>
+        <translation>您的医保实时结算已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="349" />
+        <source>Credit available now: {available}.</source>
+        <translation>当前可用额度：{available}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="352" />
+        <source>Still to repay: {used}.</source>
+        <translation>仍待还款：{used}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="353" />
+        <source>Reference {reference}</source>
+        <translation>流水号 {reference}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="354" />
+        <source>Repaid</source>
+        <translation>还款成功</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="359" />
+        <source>Your receipt is printing. Please take it.</source>
+        <translation>凭条正在打印，请取走。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="360" />
+        <source>The receipt could not be printed. Your repayment is complete; please ask the cashier window for a copy.</source>
+        <translation>凭条未能打印。您的还款已完成，请到收费窗口补打。</translation>
+    </message>
+</context>
+<context>
+    <name>RepayScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="189" />
+        <source>My parent {name}</source>
+        <translation>我的父母 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="190" />
+        <source>Me</source>
+        <translation>本人</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="193" />
+        <source>Repay</source>
+        <translation>还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="195" />
+        <source>{name}  ID {masked_id}</source>
+        <translation>{name}  证件号 {masked_id}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="205" />
+        <source>Credit line {line} · used {used} · available {available}</source>
+        <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="208" />
+        <source>Credit service suspended until the overdue bills are repaid.</source>
+        <translation>信用就医服务已暂停，还清逾期账单后恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <source>Bill</source>
+        <translation>账单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <source>Due by</source>
+        <translation>还款截止</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <source>To repay</source>
+        <translation>待还金额</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="232" />
+        <source>Total owed {total}</source>
+        <translation>待还合计 {total}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="234" />
+        <source>(overdue {overdue})</source>
+        <translation>（其中逾期 {overdue}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="239" />
+        <source>You owe nothing. Thank you.</source>
+        <translation>您没有待还款项，谢谢。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="241" />
+        <source>Tap a bill to leave it out or put it back.</source>
+        <translation>点击账单可取消或重新选中。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="246" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="247" />
+        <source>Recording the repayment, please wait…</source>
+        <translation>正在登记还款，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="250" />
+        <source>Repay all {amount}</source>
+        <translation>全部还清 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="251" />
+        <source>Repay selected {amount}</source>
+        <translation>归还所选 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="252" />
+        <source>Cash {amount}</source>
+        <translation>现金 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="253" />
+        <source>Bank card {amount}</source>
+        <translation>银行卡 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="260" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>SessionScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="240" />
+        <source>Room {room}</source>
+        <translation>诊室 {room}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="242" />
+        <source>Full — no numbers left · fee {fee}</source>
+        <translation>已约满 · 无剩余号源 · 挂号费 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="244" />
+        <source>Fee {fee} · {left} of {total} numbers left</source>
+        <translation>挂号费 {fee} · 剩余 {left}/{total} 个号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="250" />
+        <source>{department}: choose a doctor and time</source>
+        <translation>{department}：请选择医生和时间</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="251" />
+        <source>Choose a doctor and time</source>
+        <translation>请选择医生和时间</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="253" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="255" />
+        <source>No clinic sessions in the next three days. Please choose another department.</source>
+        <translation>未来三天没有可挂的号，请选择其他科室。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="260" />
+        <source>Other department</source>
+        <translation>其他科室</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="261" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
     </message>
 </context>
 </TS>
