@@ -1,0 +1,98 @@
+"""Daily reconciliation: a terminal's day of mixed traffic, counted by the kiosk (its
+journal) and by the platform, agrees to the fen — under both city profiles."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from kiosk.domain import clock
+from kiosk.services import build_services
+from kiosk.settings import Settings
+from kiosk.usecases.refund import refundables
+from kiosk.usecases.repayment import debts
+from tests.helpers import patient
+
+
+@pytest.fixture
+def services(sandbox, tmp_path):
+    settings = Settings(platform_url=sandbox.url, terminal_id=sandbox.terminal_id, policy=sandbox.city,
+                        data_dir=str(tmp_path / "kiosk"), printer_pdf_dir=str(tmp_path / "paper"))
+    built = build_services(settings, lambda event: None, secret=sandbox.secret)
+    yield built
+    built.close()
+
+
+def paid_payment(services, sandbox_client, patient_id: str, amount_fen: int, purpose: str) -> str:
+    payment = services.payments.create(patient_id, amount_fen, purpose)
+    done = sandbox_client.post(f"/v1/_sandbox/payments/{payment['payment_id']}/complete", json={},
+                               headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert done.status_code == 200
+    return payment["payment_id"]
+
+
+@pytest.mark.parametrize("sandbox", ["xiamen", "hangzhou"], indirect=True)
+def test_a_day_of_mixed_traffic_agrees_to_the_fen(services, sandbox, sandbox_client):
+    s = services
+    who = {role: s.identify(patient(role)["id_number"]) for role in
+           ("tier1", "tier2", "tier3", "tier4", "nocredit", "arrears", "shortline")}
+    department = s.registrations.departments()[0]
+    open_sessions = [c for c in s.registrations.sessions(department.department_id) if not c.full]
+
+    # registrations: on credit, paid by phone, and one cancelled
+    s.registrations.register(who["tier1"], department, open_sessions[0])
+    fee = open_sessions[0].fee_fen
+    pay = paid_payment(s, sandbox_client, who["nocredit"].patient.patient_id, fee, "registration")
+    s.registrations.register(who["nocredit"], department, open_sessions[0], payment_id=pay)
+    booked = s.registrations.register(who["tier4"], department, open_sessions[1])
+    s.registrations.cancel(who["tier4"], booked.registration)
+
+    # settlements: on the line, across two visits, and beyond the line with a spot payment
+    s.settle(who["tier2"], who["tier2"].visits)
+    settled = s.settle(who["tier3"], who["tier3"].visits)
+    assert len(settled.settlement.visit_ids) == 2
+    short = who["shortline"]
+    from kiosk.usecases.settle import plan
+
+    split = plan(short, short.visits)
+    assert split.shortfall_fen > 0
+    pay = paid_payment(s, sandbox_client, short.patient.patient_id, split.shortfall_fen, "settlement")
+    s.settle(short, short.visits, pay)
+
+    # a refund (credit first, then the channel) and two repayments (cash, phone)
+    item = next(r for r in refundables(s.overview(who["tier3"].patient.patient_id))
+                if r.reference == settled.settlement.reference)
+    s.refund(who["tier3"], item, item.refundable_fen // 2, "charged_in_error", operator_id="CASHIER-1")
+    arrears = debts(s.overview(who["arrears"].patient.patient_id))[0]
+    s.repay(who["arrears"], arrears, arrears.total_fen, "cash", operator_id="CASHIER-1")
+    tier2 = debts(s.overview(who["tier2"].patient.patient_id))[0]
+    pay = paid_payment(s, sandbox_client, who["tier2"].patient.patient_id, tier2.total_fen, "repayment")
+    s.repay(who["tier2"], tier2, tier2.total_fen, "payment_channel", payment_id=pay)
+
+    from kiosk.usecases.reconciliation import Reconcile
+
+    report = Reconcile(s.platform, s.journal)(clock.business_date(clock.now()))
+    assert report.differences == ()
+    assert report.kiosk == report.platform
+    counts = {kind: totals["count"] for kind, totals in report.kiosk.items()}
+    assert counts == {"registration": 3, "registration_cancel": 1, "settlement": 3, "discharge": 0,
+                      "repayment": 2, "refund": 1}
+    assert report.kiosk["repayment"]["cash_fen"] == arrears.total_fen
+    assert report.kiosk["settlement"]["channel_fen"] == split.shortfall_fen
+
+
+def test_a_booking_the_kiosk_never_heard_of_is_reported(services, sandbox, sandbox_client):
+    """A settlement made at this terminal but missing from its journal shows as a difference."""
+    s = services
+    tier2 = s.identify(patient("tier2")["id_number"])
+    s.settle(tier2, tier2.visits)
+    tier1 = s.identify(patient("tier1")["id_number"])
+    sandbox_client.post("/v1/settlements", json={
+        "patient_id": tier1.patient.patient_id, "account_id": tier1.account.account_id,
+        "visit_ids": [v.visit_id for v in tier1.visits]}, headers={"Idempotency-Key": uuid.uuid4().hex})
+
+    from kiosk.usecases.reconciliation import Reconcile
+
+    report = Reconcile(s.platform, s.journal)(clock.business_date(clock.now()))
+    assert len(report.differences) == 1
+    assert "on the platform, not on the kiosk" in report.differences[0]
