@@ -8,10 +8,13 @@ STAMP  := $(VENV)/.installed
 QM     := resources/translations/kiosk_zh_CN.qm
 
 # Debian packages Qt needs to run (offscreen or on a screen), a CJK font for the
-# screens, and the tools the tests check printed documents with.
+# screens, and the tools the tests check printed documents with; for the device
+# tests: socat (pty pairs), pcscd + vpcd (PC/SC with a virtual card; libpcsclite-dev
+# and swig build pyscard where no wheel fits), Xvfb + xdotool (a keyboard-wedge scanner).
 DEB_PACKAGES := libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render-util0 libxcb-image0 \
-	fonts-wqy-microhei poppler-utils zbar-tools
+	fonts-wqy-microhei poppler-utils zbar-tools \
+	socat pcscd pcsc-tools vsmartcard-vpcd libpcsclite-dev swig xvfb xdotool x11-utils dbus-x11
 
 .PHONY: demo test bench debs translations api-doc lint clean
 

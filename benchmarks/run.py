@@ -195,6 +195,29 @@ def startup(options: Options, context: dict) -> dict[str, Metric]:
     }
 
 
+SCAN_TO_SCREEN_GOAL = Goal("<=", 150)
+
+
+@benchmark
+def scan_to_screen(options: Options, context: dict) -> dict[str, Metric]:
+    """Last byte of an ID card's frame on a pty to the bill screen painted (see
+    ``benchmarks/scan_to_screen.py``): serial driver, simulated SAM reader process,
+    sandbox on loopback; 25 samples after 3 warm-ups, in one subprocess."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        env = isolated_env(Path(tmp))
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.scan_to_screen", "--samples", "25"],
+                              cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=SUBPROCESS_TIMEOUT_S)
+    if proc.returncode != 0:
+        raise BenchmarkError(f"scan_to_screen exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    context["scan_to_screen"] = result
+    return {
+        "scan_to_screen_p95_ms": Metric(result["p95_ms"], "ms", SCAN_TO_SCREEN_GOAL),
+        "scan_to_screen_median_ms": Metric(result["median_ms"], "ms"),
+    }
+
+
 # -- runner -------------------------------------------------------------------------
 def _versions() -> dict:
     context = {

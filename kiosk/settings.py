@@ -58,6 +58,24 @@ class Settings:
     receipt_width_mm: int = _setting(80, "Receipt paper width in mm: 80 or 58.")
     data_dir: str = _setting("", "Folder for the journal and caches; empty uses the platform's data folder.")
     full_screen: bool = _setting(True, "Show the window full screen (kiosk).")
+    # --- devices ---
+    id_reader: str = _setting(
+        "simulated", "Resident ID-card reader: 'simulated' (training buttons), 'serial' (a SAM reader on "
+        "id_reader_port) or 'sam-simulator' (the serial driver talking to a simulated reader process)."
+    )
+    id_reader_port: str = _setting("", "Serial port of the ID-card reader, e.g. /dev/ttyUSB0 (id_reader = 'serial').")
+    id_reader_poll_ms: int = _setting(300, "How often the ID-card reader is asked for a card, in ms (50-5000).")
+    sscard_reader: str = _setting(
+        "", "Social-security card reader: '' (none), 'pcsc' (a PC/SC reader through pcscd) or 'simulated'."
+    )
+    sscard_reader_name: str = _setting(
+        "", "Part of the PC/SC reader's name to use (sscard_reader = 'pcsc'); empty: the first reader."
+    )
+    scanner: str = _setting(
+        "", "QR/barcode scanner: '' (none), 'wedge' (types as a keyboard), 'serial' (on scanner_port) "
+        "or 'simulated'."
+    )
+    scanner_port: str = _setting("", "Serial port of the QR/barcode scanner (scanner = 'serial').")
 
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -92,10 +110,28 @@ class Settings:
             problems.append("request_timeout_s must be more than 0")
         if self.printer_backend not in PRINTER_BACKENDS:
             problems.append(f"printer_backend must be one of: {', '.join(PRINTER_BACKENDS)}")
+        problems += _device_problems(self)
         return problems
 
 
 PRINTER_BACKENDS = ("pdf-folder",)
+
+
+def _device_problems(s: "Settings") -> list[str]:
+    problems = []
+    if s.id_reader not in ("simulated", "serial", "sam-simulator"):
+        problems.append("id_reader must be 'simulated', 'serial' or 'sam-simulator'")
+    if s.id_reader == "serial" and not s.id_reader_port:
+        problems.append("id_reader_port must name the reader's serial port when id_reader is 'serial'")
+    if not 50 <= s.id_reader_poll_ms <= 5000:
+        problems.append("id_reader_poll_ms must be between 50 and 5000")
+    if s.sscard_reader not in ("", "pcsc", "simulated"):
+        problems.append("sscard_reader must be '', 'pcsc' or 'simulated'")
+    if s.scanner not in ("", "wedge", "serial", "simulated"):
+        problems.append("scanner must be '', 'wedge', 'serial' or 'simulated'")
+    if s.scanner == "serial" and not s.scanner_port:
+        problems.append("scanner_port must name the scanner's serial port when scanner is 'serial'")
+    return problems
 
 
 def _acceptable_platform_url(url: str) -> bool:

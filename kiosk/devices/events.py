@@ -47,3 +47,29 @@ class DeviceLost:
 @dataclass(frozen=True)
 class DeviceBack:
     device: str
+
+
+@dataclass(frozen=True)
+class SocialSecurityCard:
+    """The cardholder record of a social-security card (SSSE application, EF06).
+
+    ``id_number`` is the social-security number, which is the holder's resident ID
+    number: identification goes through the same lookup as an ID card.
+    """
+
+    card_number: str = field(repr=False)
+    id_number: str = field(repr=False)
+    name: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class TokenPresented:
+    """A scanned code the kiosk can identify a patient with.
+
+    ``token_type``: ``insurance_evoucher`` or ``health_card`` (opaque tokens the
+    platform resolves), or ``id_number`` (looked up like a card's number).
+    """
+
+    device: str
+    token_type: str
+    token: str = field(repr=False)

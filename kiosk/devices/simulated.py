@@ -22,7 +22,10 @@ _STOP = object()
 
 class SimulatedIdCardReader:
     name = "id-reader"
+    kind = "id-reader (simulated)"
     simulated = True
+    state = "ready"
+    problem = ""
 
     def __init__(self, listener: Callable[[object], None], cards: dict[str, IdCard] | None = None):
         self.listener = listener
@@ -34,8 +37,13 @@ class SimulatedIdCardReader:
         self._thread.start()
 
     def stop(self) -> None:
-        self._inbox.put(_STOP)
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._inbox.put(_STOP)
+            self._thread.join(timeout=5)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def present(self, card: IdCard) -> None:
         self._inbox.put(card)
@@ -58,3 +66,77 @@ class SimulatedIdCardReader:
                 self.listener(ReadError(self.name, "bad_card"))
                 continue
             self.listener(CardPresented(self.name, item))
+
+
+class _SimulatedDevice:
+    """An in-process stand-in with its own worker thread: items put in, events out."""
+
+    name = "device"
+    kind = "device (simulated)"
+    simulated = True
+    state = "ready"
+    problem = ""
+
+    def __init__(self, listener: Callable[[object], None]):
+        self.listener = listener
+        self._inbox: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name=f"device-{self.name}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._inbox.put(_STOP)
+            self._thread.join(timeout=5)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        while True:
+            item = self._inbox.get()
+            if item is _STOP:
+                return
+            self.listener(self._event(item))
+
+    def _event(self, item):
+        raise NotImplementedError
+
+
+class SimulatedSocialSecurityReader(_SimulatedDevice):
+    """A social-security card reader for training: ``present`` a ``SocialSecurityCard``."""
+
+    name = "sscard"
+    kind = "social-security card (simulated)"
+
+    def present(self, card) -> None:
+        self._inbox.put(card)
+
+    def remove(self) -> None:
+        self._inbox.put(None)
+
+    def _event(self, card):
+        if card is None:
+            return CardRemoved(self.name)
+        try:
+            parse_id_number(card.id_number)
+        except InvalidIdNumber:
+            return ReadError(self.name, "bad_card")
+        return CardPresented(self.name, card)
+
+
+class SimulatedScanner(_SimulatedDevice):
+    """A QR/barcode scanner for training: ``scan`` the text a code holds."""
+
+    name = "scanner"
+    kind = "scanner (simulated)"
+
+    def scan(self, text: str) -> None:
+        self._inbox.put(text)
+
+    def _event(self, text: str):
+        from kiosk.devices.scanner import scan_event
+
+        return scan_event(self.name, text)

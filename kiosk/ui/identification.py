@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from kiosk.devices.events import CardPresented, ReadError
+from kiosk.devices.events import CardPresented, ReadError, TokenPresented
 from kiosk.ui.journey import error_code
 
 
@@ -24,8 +24,13 @@ class Identification(QObject):
     def on_device_event(self, event) -> None:
         if self.ctx.window.current != "identify":
             return  # a card laid down elsewhere is ignored; the patient starts from home
-        if isinstance(event, CardPresented):
+        if isinstance(event, CardPresented):  # an ID card or a social-security card
             self.identify(event.card.id_number)
+        elif isinstance(event, TokenPresented):  # a scanned code
+            if event.token_type == "id_number":
+                self.identify(event.token)
+            else:
+                self.resolve(event.token_type, event.token)
         elif isinstance(event, ReadError):
             self.ctx.window.identify.show_error(event.reason)
 
@@ -35,6 +40,16 @@ class Identification(QObject):
             return
         self.ctx.window.identify.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.identify(id_text),
+                     lambda session: self._identified(journey, session),
+                     lambda error: self.ctx.window.identify.show_error(error_code(error)))
+
+    def resolve(self, token_type: str, token: str) -> None:
+        """An e-voucher or e-health-card code: the platform resolves it to the patient."""
+        journey = self.journey
+        if journey is None:
+            return
+        self.ctx.window.identify.set_busy(True)
+        self.ctx.run(lambda: self.ctx.services.identify.resolve_token(token_type, token),
                      lambda session: self._identified(journey, session),
                      lambda error: self.ctx.window.identify.show_error(error_code(error)))
 

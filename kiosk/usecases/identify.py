@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from kiosk.domain import clock
 from kiosk.domain.idnumber import parse_id_number
@@ -25,6 +26,27 @@ class IdentifyPatient:
         today = clock.business_date(clock.now())
         id_number = parse_id_number(id_text, today)  # InvalidIdNumber before any network call
         patient = self.platform.lookup_identity(id_number.value)
+        account = self.platform.account(patient.account_id) if patient.account_id else None
+        visits = tuple(self.platform.open_visits(patient.patient_id))
+        return PatientSession(patient, account, visits)
+
+    def resolve_token(self, token_type: str, token: str) -> PatientSession:
+        """A scanned e-voucher or e-health-card token: the platform says whose it is
+        (``POST /v1/identity/resolve-token``, answered like ``/v1/identity/lookup``);
+        then the same account and visits as for a card, so a minor's code leads to
+        the guardian's line as a minor's card does."""
+        data = self.platform.request("POST", "/v1/identity/resolve-token",
+                                     {"token_type": token_type, "token": token})
+        patient = Patient(
+            patient_id=data["patient_id"],
+            name=data["name"],
+            id_number=data.get("id_number", ""),  # shown masked; a token need not carry it
+            sex=data["sex"],
+            birth_date=date.fromisoformat(data["birth_date"]),
+            is_minor=data["is_minor"],
+            guardian_patient_id=data.get("guardian_patient_id"),
+            account_id=data.get("account_id"),
+        )
         account = self.platform.account(patient.account_id) if patient.account_id else None
         visits = tuple(self.platform.open_visits(patient.patient_id))
         return PatientSession(patient, account, visits)

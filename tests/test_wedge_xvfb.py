@@ -1,0 +1,100 @@
+"""The keyboard-wedge scanner in a real window under Xvfb, typed at by ``xdotool``.
+
+``xdotool type --delay 0`` types as a wedge scanner does (a burst, then Enter);
+``--delay 120`` as a person. The window runs in its own process on Qt's xcb
+platform (this test process is offscreen), under ``dbus-run-session``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.devices.processes import LineProcess, need, start_xvfb, stop_process
+from tests.helpers import card
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def display():
+    need("xdotool")
+    proc, name = start_xvfb()
+    yield name
+    stop_process(proc)
+
+
+@pytest.fixture(scope="module")
+def window(display):
+    argv = [sys.executable, "-m", "tests.devices.wedge_window"]
+    dbus = shutil.which("dbus-run-session")  # Qt under X starts a session bus otherwise
+    process = LineProcess(([dbus, "--"] if dbus else []) + argv, "wedge-window",
+                          env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"})
+    try:
+        win_id = process.expect("ready", timeout=30).split()[1]
+        xdotool(display, "windowfocus", "--sync", win_id)
+        process.send("focus", "focus")
+        yield Window(process, display)
+    finally:
+        process.stop()
+
+
+class Window:
+    def __init__(self, process: LineProcess, display: str):
+        self.process = process
+        self.display = display
+
+    def scan(self, text: str) -> None:
+        """A wedge scanner: the code and Enter in one fast burst."""
+        xdotool(self.display, "type", "--delay", "0", text + "\r")
+
+    def type_slowly(self, text: str) -> None:
+        """A person at the keyboard."""
+        xdotool(self.display, "type", "--delay", "120", text)
+        xdotool(self.display, "key", "Return")
+
+    def type_fast(self, text: str) -> None:
+        xdotool(self.display, "type", "--delay", "0", text)
+        xdotool(self.display, "key", "Return")
+
+    def next(self) -> str:
+        return self.process.next_line(timeout=15)
+
+
+def xdotool(display: str, *args: str) -> None:
+    subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True,
+                   timeout=30, capture_output=True)
+
+
+def test_a_scanned_evoucher_becomes_one_token_and_types_nothing(window):
+    window.scan("ECV:demo-tier1-7f3a9c2e5b1d4068")
+    assert window.next() == "event token insurance_evoucher demo-tier1-7f3a9c2e5b1d4068"
+    window.type_fast("ok")  # the field is still empty: the scan typed nothing into it
+    assert window.next() == "typed ok"
+
+
+def test_a_scanned_health_card_and_id_number(window):
+    window.scan("EHC:demo-tier3-c81e728d9d4c2f63")
+    assert window.next() == "event token health_card demo-tier3-c81e728d9d4c2f63"
+    number = card("minor").id_number
+    window.scan(number)
+    assert window.next() == f"event token id_number {number}"
+
+
+def test_a_person_typing_an_id_number_reaches_the_field_unchanged(window):
+    number = card("tier1").id_number
+    window.type_slowly(number)
+    assert window.next() == f"typed {number}"  # and no scanner event before it
+
+
+def test_a_short_fast_entry_is_typing_not_a_scan(window):
+    window.type_fast("1234")
+    assert window.next() == "typed 1234"
+
+
+def test_an_unknown_code_is_refused(window):
+    window.scan("https://example.invalid/some/page")
+    assert window.next() == "event error unknown_code -"
