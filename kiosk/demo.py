@@ -107,6 +107,11 @@ class Tour(QObject):
     def tap(self, button) -> None:
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
+    def tap_ready(self, button):
+        """Wait until the button can be used (its screen may still be loading), then tap it."""
+        yield lambda: button.isVisible() and button.isEnabled()
+        self.tap(button)
+
     def on(self, screen: str) -> Callable[[], bool]:
         return lambda: self.app.window.current == screen
 
@@ -116,40 +121,150 @@ class Tour(QObject):
         services.reader.present(card)
 
     # -- the journeys ----------------------------------------------------------
+    def journey(self, key: str, role: str):
+        """Tap the journey's home button and lay the patient's card on the reader."""
+        w = self.app.window
+        self.tap(w.home.buttons[key])
+        yield self.on("identify")
+        self.present(role)
+
+    def pay_by_phone(self):
+        """On the payment screen: the demo phone pays (the sandbox's stand-in for the patient's)."""
+        w = self.app.window
+        yield lambda: w.current == "payment" and self.app.ctx.payments.payment_id is not None
+        self.shot("payment-qr")
+        yield from self.tap_ready(w.payment.training_button)
+
+    def done(self):
+        w = self.app.window
+        self.tap(w.outcome.done_button)
+        yield self.on("home")
+
     def script(self):
         w = self.app.window
+        journeys = lambda: self.app.ctx.journeys  # noqa: E731
         yield lambda: "pay" in w.home.buttons
         self.shot("home")
 
-        for role, name in (("tier3", "adult"), ("minor", "minor")):
-            self.tap(w.home.buttons["pay"])
-            yield self.on("identify")
-            if role == "tier3":
-                self.shot("identify")
-            self.present(role)
-            yield self.on("bill")
-            self.shot(f"bill-{name}")
-            self.tap(w.bill.confirm_button)
-            yield self.on("outcome")
-            self.shot(f"paid-{name}")
-            self.tap(w.outcome.done_button)
-            yield self.on("home")
-            if role == "tier3":
-                self.tap(w.home.language_button)  # the second patient reads English
-                yield lambda: w.home.language_button.text() == "中文"
-                self.shot("home-english")
-
+        # Pay outpatient bills on credit: an adult with two visits, then a minor in English.
+        yield from self.journey("pay", "tier3")
+        yield self.on("bill")
+        self.shot("bill-adult")
+        yield from self.tap_ready(w.bill.confirm_button)
+        yield self.on("outcome")
+        self.shot("paid-adult")
+        yield from self.done()
+        self.tap(w.home.language_button)
+        yield lambda: w.home.language_button.text() == "中文"
+        self.shot("home-english")
+        yield from self.journey("pay", "minor")
+        yield self.on("bill")
+        self.shot("bill-minor")
+        yield from self.tap_ready(w.bill.confirm_button)
+        yield self.on("outcome")
+        self.shot("paid-minor")
+        yield from self.done()
         self.tap(w.home.language_button)
         yield lambda: w.home.language_button.text() == "English"
 
-        # An account in arrears: refused, saying why, with a way back.
-        self.tap(w.home.buttons["pay"])
-        yield self.on("identify")
-        self.present("arrears")
+        # A bill beyond the line: the rest paid by phone.
+        yield from self.journey("pay", "shortline")
+        yield self.on("bill")
+        self.shot("bill-beyond-line")
+        yield from self.tap_ready(w.bill.confirm_button)
+        yield from self.pay_by_phone()
+        yield self.on("outcome")
+        self.shot("paid-with-phone")
+        yield from self.done()
+
+        # A suspended service: refused, saying why, and the offer to repay at once.
+        yield from self.journey("pay", "arrears")
         yield self.on("bill")
         self.shot("refused-suspended")
-        self.tap(w.bill.back_button)
+        yield from self.tap_ready(w.bill.repay_button)
+        repay = journeys()["repay"]
+        yield lambda: w.current == "repay" and bool(repay.screen.debts)
+        self.shot("repay")
+        yield from self.tap_ready(repay.screen.pay_button)
+        yield from self.pay_by_phone()
+        yield self.on("outcome")
+        self.shot("repaid")
+        yield from self.done()
+
+        # Credit registration (信用挂号) with its slip.
+        register = journeys()["register"]
+        yield from self.journey("register", "tier1")
+        yield lambda: w.current == "register_departments" and bool(register.departments)
+        self.shot("register-departments")
+        self.tap(register.departments_screen.buttons[0])
+        yield lambda: w.current == "register_sessions" and bool(register.sessions)
+        self.shot("register-sessions")
+        self.tap(register.sessions_screen.choices.buttons[next(
+            i for i, s in enumerate(register.sessions) if not s.full)])
+        yield self.on("register_confirm")
+        yield from self.tap_ready(register.confirm_screen.confirm_button)
+        yield self.on("outcome")
+        self.shot("registered")
+        yield from self.done()
+
+        # Open the credit service: consent, phone, the line by tier.
+        yield from self.journey("open", "nocredit")
+        yield self.on("credit_consent")
+        self.shot("open-consent")
+        yield from self.tap_ready(w.credit_consent.agree_button)
+        yield self.on("credit_phone")
+        self.shot("open-phone")
+        yield from self.tap_ready(w.credit_phone.use_button)
+        yield self.on("outcome")
+        self.shot("opened")
+        yield from self.done()
+
+        # Account query: own line and bills, the linked child's.
+        query = journeys()["query"]
+        yield from self.journey("query", "tier2")
+        yield lambda: w.current == "credit_account" and query.overview is not None
+        self.shot("query")
+        yield from self.tap_ready(w.credit_account.done_button)
         yield self.on("home")
+
+        # Dispute a bill.
+        yield from self.journey("dispute", "tier3")
+        yield lambda: w.current == "dispute_bill" and bool(w.dispute_bill.bill_buttons)
+        self.shot("dispute-bill")
+        self.tap(w.dispute_bill.bill_buttons[0])
+        yield self.on("dispute_reason")
+        self.tap(next(iter(w.dispute_reason.reason_buttons.values())))
+        yield from self.tap_ready(w.dispute_reason.submit_button)
+        yield self.on("outcome")
+        self.shot("disputed")
+        yield from self.done()
+
+        # Admission without a deposit, then a discharge with its A4 statement.
+        yield from self.journey("admit", "tier4")
+        yield lambda: w.current == "admit" and bool(w.admit.buttons)
+        self.shot("admit")
+        self.tap(w.admit.buttons[0])
+        yield self.on("outcome")
+        self.shot("admitted")
+        yield from self.done()
+        discharge = journeys()["discharge"]
+        yield from self.journey("discharge", "inpatient")
+        yield self.on("discharge")
+        self.shot("discharge")
+        yield from self.tap_ready(w.discharge.confirm_button)
+        if discharge.split and discharge.split.shortfall_fen:
+            yield from self.pay_by_phone()
+        yield self.on("outcome")
+        self.shot("discharged")
+        yield from self.done()
+
+        # Closing is refused while something is owed (tier1's registration fee).
+        yield from self.journey("close", "tier1")
+        yield self.on("credit_close")
+        yield from self.tap_ready(w.credit_close.confirm_button)
+        yield self.on("outcome")
+        self.shot("close-refused")
+        yield from self.done()
 
         # A damaged card: a clear message, and the patient can try again.
         self.tap(w.home.buttons["pay"])
