@@ -218,6 +218,32 @@ def scan_to_screen(options: Options, context: dict) -> dict[str, Metric]:
     }
 
 
+SETTLE_GOAL = Goal("<=", 200)
+DISCHARGE_GOAL = Goal("<=", 600)
+
+
+@benchmark
+def journeys(options: Options, context: dict) -> dict[str, Metric]:
+    """Card read to documents queued, through the use cases against the sandbox on loopback
+    (see ``benchmarks/journeys.py``): an outpatient bill of 30 items, a stay of 300 with its
+    A4 statement; 30 samples each after 3 warm-ups, in one subprocess."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        env = isolated_env(Path(tmp))
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.journeys", "--samples", "30"],
+                              cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=SUBPROCESS_TIMEOUT_S)
+    if proc.returncode != 0:
+        raise BenchmarkError(f"journeys exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    context["journeys"] = result
+    return {
+        "settle_p95_ms": Metric(result["settle_p95_ms"], "ms", SETTLE_GOAL),
+        "settle_median_ms": Metric(result["settle_median_ms"], "ms"),
+        "discharge_p95_ms": Metric(result["discharge_p95_ms"], "ms", DISCHARGE_GOAL),
+        "discharge_median_ms": Metric(result["discharge_median_ms"], "ms"),
+    }
+
+
 # -- runner -------------------------------------------------------------------------
 def _versions() -> dict:
     context = {
