@@ -10,7 +10,7 @@ from kiosk.domain import signing
 from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.domain.models import Account
-from kiosk.usecases.credit import BillView, Overview, PersonAccount, Relation
+from kiosk.usecases.credit import Bill, Overview, PersonAccount, Relation
 from sandbox.server import EmbeddedSandbox
 from tests.helpers import all_texts, card, patient
 
@@ -194,7 +194,7 @@ def test_twenty_five_bills_stay_readable_and_scroll(qtbot):
 
     start = datetime(2026, 11, 2, tzinfo=BUSINESS_TZ)
     statuses = ["due", "overdue", "paid", "disputed"]
-    bills = tuple(BillView(bill_id=f"B{i}", kind="outpatient", reference=f"MZ2026{i:04d}", amount_fen=1000 + i,
+    bills = tuple(Bill(bill_id=f"B{i}", kind="outpatient", reference=f"MZ2026{i:04d}", amount_fen=1000 + i,
                            outstanding_fen=0 if statuses[i % 4] == "paid" else 1000 + i,
                            due_at=start + timedelta(days=i), status=statuses[i % 4]) for i in range(25))
     account = Account("CA1", "active", 100000, 25000, 75000)

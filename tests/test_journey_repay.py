@@ -263,7 +263,8 @@ def test_a_receipt_that_cannot_be_built_never_undoes_the_repayment():
 def _bills(amount_fen: int):
     from datetime import datetime, timezone
 
-    from kiosk.usecases.repayment import Bill
+    from kiosk.usecases.accounts import Bill
 
     now = datetime.now(timezone.utc)
-    return (Bill("B1", "outpatient", "ST1", "S1", None, amount_fen, 0, 0, amount_fen, now, now, "due"),)
+    return (Bill(bill_id="B1", kind="outpatient", reference="ST1", amount_fen=amount_fen,
+                 outstanding_fen=amount_fen, due_at=now, status="due", created_at=now, settlement_id="S1"),)

@@ -36,7 +36,7 @@ class DisputeBillScreen(Screen):
     """The patient's open bills as big buttons; disputed ones marked and not pickable."""
 
     name = "dispute_bill"
-    bill_picked = Signal(object)  # BillView
+    bill_picked = Signal(object)  # Bill
     back_requested = Signal()
 
     def __init__(self, parent=None):

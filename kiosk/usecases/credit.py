@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
-from kiosk.domain import clock
 from kiosk.domain.idnumber import mask_name, mask_phone
 from kiosk.domain.models import Account
 from kiosk.platform import PlatformError
+from kiosk.usecases.accounts import Bill, account_from, bill_from, when
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.credit")
@@ -109,28 +109,6 @@ class Closed:
 
 
 @dataclass(frozen=True)
-class BillView:
-    bill_id: str
-    kind: str  # registration | outpatient | inpatient
-    reference: str
-    amount_fen: int
-    outstanding_fen: int
-    due_at: datetime | None
-    status: str  # due | overdue | paid | disputed
-    created_at: datetime | None = None
-    dispute_answer_due: date | None = None
-    patient_id: str | None = None  # whose visit it was (a guardian's account also holds a minor's bills)
-
-    @property
-    def last_payable_day(self) -> date | None:
-        return clock.last_payable_day(self.due_at) if self.due_at else None
-
-    @property
-    def disputable(self) -> bool:
-        return self.status in ("due", "overdue") and self.outstanding_fen > 0
-
-
-@dataclass(frozen=True)
 class PersonAccount:
     """One person's account and bills as the query screen shows them."""
 
@@ -138,7 +116,7 @@ class PersonAccount:
     relation: str  # self | child | parent | guardian
     masked_name: str
     account: Account | None
-    bills: tuple[BillView, ...] = ()
+    bills: tuple[Bill, ...] = ()
     has_credit_service: bool = True
 
     @property
@@ -161,53 +139,11 @@ class Overview:
         account_owed = self.own.account.used_fen if self.own.account else 0
         return max(account_owed, self.own.owed_fen)
 
-    def disputable_bills(self) -> tuple[BillView, ...]:
+    def disputable_bills(self) -> tuple[Bill, ...]:
         return tuple(b for b in self.own.bills if b.status in ("due", "overdue", "disputed"))
 
 
 # -- parsing ------------------------------------------------------------------
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def day_of(text: str | None) -> date | None:
-    if not text:
-        return None
-    if len(text) == 10:
-        return date.fromisoformat(text)
-    return clock.business_date(datetime.fromisoformat(text))
-
-
-def account_from(data: dict | None) -> Account | None:
-    if not data:
-        return None
-    return Account(
-        account_id=data["account_id"],
-        status=data["status"],
-        line_fen=data["line_fen"],
-        used_fen=data["used_fen"],
-        available_fen=data["available_fen"],
-        overdue_fen=data.get("overdue_fen", 0),
-        value_added=bool(data.get("value_added", False)),
-    )
-
-
-def bill_from(data: dict) -> BillView:
-    dispute = data.get("dispute") or {}
-    return BillView(
-        bill_id=data["bill_id"],
-        kind=data.get("kind", "outpatient"),
-        reference=data.get("reference", ""),
-        amount_fen=data["amount_fen"],
-        outstanding_fen=data.get("outstanding_fen", 0),
-        due_at=_when(data.get("due_at")),
-        status=data["status"],
-        created_at=_when(data.get("created_at")),
-        dispute_answer_due=day_of(dispute.get("answer_due")),
-        patient_id=data.get("patient_id"),
-    )
-
-
 def _taken_on(data: dict) -> bool | None:
     """Whether someone repays for this parent; None when the platform does not say."""
     taken = data.get("repayment_taken_on")
@@ -246,7 +182,7 @@ class CreditService:
     def consent(self) -> Consent:
         data = self.platform.request("GET", "/v1/consent/current")
         return Consent(version=data["version"], title=data.get("title", ""), text_zh=data.get("text_zh", ""),
-                       text_en=data.get("text_en", ""), published_at=_when(data.get("published_at")))
+                       text_en=data.get("text_en", ""), published_at=when(data.get("published_at")))
 
     def prepare_open(self, id_number: str) -> tuple[CreditDetails, Consent | None]:
         """The patient's state and, if they can still open the service, the consent to read."""
@@ -275,7 +211,7 @@ class CreditService:
             line_fen=data.get("line_fen", 0),
             value_added=bool(data.get("value_added", False)),
             consent_version=data.get("consent_version", consent_version),
-            consented_at=_when(data.get("consented_at")),
+            consented_at=when(data.get("consented_at")),
             for_minor=guardian_patient_id is not None,
         )
 

@@ -9,7 +9,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk.usecases.credit import CreditRefused, day_of
+from kiosk.usecases.accounts import day_of
+from kiosk.usecases.credit import CreditRefused
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.disputes")

@@ -12,7 +12,8 @@ from datetime import datetime
 from kiosk.domain.models import Account
 from kiosk.domain.money import parse_yuan
 from kiosk.usecases.identify import PatientSession
-from kiosk.usecases.repayment import Overview, Refused, account_from, print_slip, slip_header
+from kiosk.usecases.accounts import account_from
+from kiosk.usecases.repayment import Overview, Refused, print_slip, slip_header
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.refund")
@@ -98,7 +99,7 @@ class RefundSettlement:
             data = self.writes.send("refund", "/v1/refunds", body)
         except WritePending:
             return RefundOutcome(None, amount_fen)
-        account = account_from(data["account"]) if data.get("account") else None
+        account = account_from(data.get("account"))
         log.info("refunded %s", data.get("reference", ""))
         job, error = print_slip(self.printer, lambda: self._receipt(session, item, reason, data, account),
                                 f"refund-{data['reference']}")

@@ -13,7 +13,8 @@ from kiosk.domain.models import Account
 from kiosk.domain.settlement import CannotUseCredit, split_bill
 from kiosk.platform import PlatformError
 from kiosk.usecases.identify import PatientSession
-from kiosk.usecases.repayment import account_from, print_slip, slip_header
+from kiosk.usecases.accounts import account_from
+from kiosk.usecases.repayment import print_slip, slip_header
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.registration")
@@ -87,7 +88,7 @@ def registration_from(d: dict, department: str = "") -> Registration:
         queue_number=str(d.get("queue_number", "")),
         session=session_from(s) if s else None,
         fee_fen=d.get("fee_fen", 0), booked_fen=d.get("booked_fen", 0), paid_fen=d.get("paid_fen", 0),
-        account=account_from(d["account"]) if d.get("account") else None,
+        account=account_from(d.get("account")),
         due_at=datetime.fromisoformat(d["due_at"]) if d.get("due_at") else None,
         status=d.get("status", "booked"),
         department=department or (s or {}).get("department", ""),
@@ -203,7 +204,7 @@ class Registrations:
                                     f"/v1/registrations/{registration.registration_id}/cancel", {})
         except WritePending:
             return CancelOutcome(registration, None)
-        account = account_from(data["account"]) if data.get("account") else None
+        account = account_from(data.get("account"))
         outcome = CancelOutcome(registration, data, data.get("returned_to_line_fen", 0),
                                 data.get("refunded_to_channel_fen", 0), account)
         log.info("cancelled %s", registration.reference)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+
 
 from kiosk.domain import clock
 from kiosk.domain.idnumber import mask_name
 from kiosk.domain.models import Account
 from kiosk.usecases.identify import PatientSession
+from kiosk.usecases.accounts import Bill, account_from, bill_from
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.repayment")
@@ -34,61 +35,6 @@ class Refused(Exception):
 
 
 # -- what the platform tells us ------------------------------------------------------------
-
-def account_from(data: dict) -> Account:
-    return Account(
-        account_id=data["account_id"],
-        status=data["status"],
-        line_fen=data["line_fen"],
-        used_fen=data["used_fen"],
-        available_fen=data["available_fen"],
-        overdue_fen=data.get("overdue_fen", 0),
-        value_added=data.get("value_added", False),
-    )
-
-
-def _time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-@dataclass(frozen=True)
-class Bill:
-    bill_id: str
-    kind: str  # registration | outpatient | inpatient
-    reference: str
-    settlement_id: str | None
-    registration_id: str | None
-    amount_fen: int  # booked on the credit line
-    paid_fen: int  # repaid so far
-    refunded_fen: int
-    outstanding_fen: int
-    created_at: datetime
-    due_at: datetime | None
-    status: str  # due | overdue | paid | disputed
-    disputed: bool = False
-
-    @property
-    def overdue(self) -> bool:
-        return self.status == "overdue"
-
-
-def bill_from(data: dict) -> Bill:
-    return Bill(
-        bill_id=data["bill_id"],
-        kind=data.get("kind", "outpatient"),
-        reference=data.get("reference") or data["bill_id"],
-        settlement_id=data.get("settlement_id"),
-        registration_id=data.get("registration_id"),
-        amount_fen=data["amount_fen"],
-        paid_fen=data.get("paid_fen", 0),
-        refunded_fen=data.get("refunded_fen", 0),
-        outstanding_fen=data.get("outstanding_fen", data["amount_fen"]),
-        created_at=datetime.fromisoformat(data["created_at"]),
-        due_at=_time(data.get("due_at")),
-        status=data["status"],
-        disputed=data.get("dispute") is not None,
-    )
-
 
 @dataclass(frozen=True)
 class Linked:
@@ -113,9 +59,7 @@ class Overview:
 
 
 def overview_from(data: dict) -> Overview:
-    def account(d):
-        return account_from(d) if d else None
-
+    account = account_from
     return Overview(
         patient_id=data["patient_id"],
         has_credit_service=bool(data.get("has_credit_service")),
@@ -258,7 +202,7 @@ class Repay:
             data = self.writes.send("repayment", "/v1/repayments", body)
         except WritePending:
             return RepayOutcome(None, amount_fen)
-        account = account_from(data["account"]) if data.get("account") else None
+        account = account_from(data.get("account"))
         was_dishonest = debt.dishonest
         now_dishonest = bool((data.get("account") or {}).get("dishonest", was_dishonest))
         log.info("repaid %s", data.get("reference", ""))
