@@ -13,7 +13,19 @@ Roles (pick a patient by ``role`` in the demo tour and in tests):
 ``tier4``   adult, 白鹭分 651 (line 3,000 CNY, value-added services)
 ``minor``   child born 2015, no account of their own: uses the tier2 guardian's line
 ``arrears`` adult, 白鹭分 590, account suspended with an overdue unpaid bill
+``nocredit`` adult, 白鹭分 560, no credit service yet (opening it gives a Xiamen line
+            of 1,000 CNY); one open visit, paid through the payment channel until then
+``elder``   aged 70+, parent of ``tier4``; own active account with one bill due (not
+            overdue), so ``tier4`` can take on repayment and query it
+``inpatient`` adult, an ongoing inpatient stay: 300 itemised charge lines over 6 days,
+            no deposit (credit admission); its personal part fits the 3,000 CNY line
+``shortline`` adult, lowest tier: line 500 CNY of which 450 are used by due bills; an
+            open visit whose personal part exceeds the 50 CNY left (shortfall payment)
 ==========  ======================================================================
+
+``tier3`` has two open visits (settlement across visits). ``score`` is the Xiamen-style
+demo score; ``scores`` overrides it per city (Hangzhou's 钱江分 tiers differ). Patients
+carry a medical-insurance credit grade (A-E; None for some).
 
 The insurance split is a demo rule, not a real reimbursement policy: each charge
 category has a fund share in per mille, applied per item with integer fen (rounded down
@@ -28,6 +40,9 @@ from kiosk.domain.idnumber import check_character
 #: Fund share of each charge category, per mille (demo rule).
 FUND_PERMILLE: dict[str, int] = {
     "registration": 0,
+    "self_pay": 0,
+    "bed": 800,
+    "nursing": 850,
     "drug": 700,
     "tcm_drug": 600,
     "exam": 600,
@@ -56,6 +71,33 @@ CATALOGUE: dict[str, tuple[str, int, str]] = {
     "ZL501": ("静脉输液(第一组)", 1200, "treatment"),
     "ZL502": ("雾化吸入治疗", 1500, "treatment"),
     "CL601": ("一次性使用输液器", 350, "material"),
+    "GH003": ("主任医师门诊诊查费", 4000, "registration"),
+    "JC304": ("头颅CT平扫", 22000, "exam"),
+    "ZF701": ("胸腺法新注射液 1.6mg(自费)", 100, "self_pay"),
+}
+
+#: Inpatient charges: code -> (name, unit price in fen, category).
+INPATIENT_CATALOGUE: dict[str, tuple[str, int, str]] = {
+    "CW001": ("普通病房床位费(三人间)", 4500, "bed"),
+    "HL001": ("二级护理", 2800, "nursing"),
+    "HL002": ("静脉采血", 400, "nursing"),
+    "ZY001": ("住院诊查费", 1500, "treatment"),
+    "XY201": ("注射用头孢曲松钠 1g", 2860, "drug"),
+    "XY202": ("0.9%氯化钠注射液 250ml", 520, "drug"),
+    "XY203": ("5%葡萄糖注射液 250ml", 560, "drug"),
+    "XY204": ("注射用泮托拉唑钠 40mg", 4350, "drug"),
+    "XY205": ("低分子肝素钙注射液 4100IU", 3980, "drug"),
+    "XY206": ("人血白蛋白注射液 10g(自费)", 39800, "self_pay"),
+    "HY501": ("血常规", 2000, "lab"),
+    "HY502": ("电解质四项", 3200, "lab"),
+    "HY503": ("肾功能", 4500, "lab"),
+    "HY504": ("凝血四项", 6800, "lab"),
+    "JC401": ("床旁心电图", 3000, "exam"),
+    "JC402": ("胸部CT平扫", 26000, "exam"),
+    "ZL601": ("静脉输液(每组)", 1200, "treatment"),
+    "ZL602": ("雾化吸入", 1500, "treatment"),
+    "CL701": ("一次性输液器", 350, "material"),
+    "CL702": ("留置针", 2800, "material"),
 }
 
 
@@ -75,7 +117,8 @@ def make_id_number(region: str, birth: date, sequence: int, sex: str) -> str:
 
 def _patient(role: str, patient_id: str, name: str, sex: str, born: date, region: str,
              sequence: int, phone: str, score: int | None, address: str, issuer: str,
-             card_valid: tuple[str, str]) -> dict:
+             card_valid: tuple[str, str], grade: str | None = None,
+             scores: dict[str, int] | None = None) -> dict:
     return {
         "role": role,
         "patient_id": patient_id,
@@ -89,32 +132,51 @@ def _patient(role: str, patient_id: str, name: str, sex: str, born: date, region
         "issuer": issuer,
         "card_valid_from": card_valid[0],
         "card_valid_to": card_valid[1],
+        "insurance_credit_grade": grade,
+        "scores": scores or {},
     }
+
+
+def demo_score(patient: dict, city: str) -> int | None:
+    """The patient's demo score in a city's scale."""
+    return patient["scores"].get(city, patient["score"])
 
 
 #: Patients, adults first. ``score`` is None for the minor, who shares the guardian's.
 DEMO_PATIENTS: list[dict] = [
     _patient("tier1", "P000001", "林雅婷", "F", date(1990, 3, 14), "350203", 12,
              "13900000101", 500, "福建省厦门市思明区湖滨南路示范里12号", "厦门市公安局思明分局",
-             ("2015-04-02", "2035-04-02")),
+             ("2015-04-02", "2035-04-02"), "B", {"hangzhou": 560}),
     _patient("tier2", "P000002", "陈思远", "M", date(1985, 7, 22), "350206", 34,
              "13900000102", 550, "福建省厦门市湖里区仙岳路演示巷8号", "厦门市公安局湖里分局",
-             ("2012-09-10", "2032-09-10")),
+             ("2012-09-10", "2032-09-10"), "A", {"hangzhou": 600}),
     _patient("tier3", "P000003", "黄志强", "M", date(1972, 11, 5), "350211", 5,
              "13900000103", 650, "福建省厦门市集美区样例路66号", "厦门市公安局集美分局",
-             ("2019-06-18", "长期")),
+             ("2019-06-18", "长期"), "A", {"hangzhou": 680}),
     _patient("tier4", "P000004", "吴晓梅", "F", date(1968, 1, 30), "350205", 27,
              "13900000104", 651, "福建省厦门市海沧区培训大道101号", "厦门市公安局海沧分局",
-             ("2016-12-01", "长期")),
+             ("2016-12-01", "长期"), "B", {"hangzhou": 720}),
     _patient("minor", "P000005", "陈乐乐", "F", date(2015, 6, 1), "350206", 41,
              "13900000102", None, "福建省厦门市湖里区仙岳路演示巷8号", "厦门市公安局湖里分局",
              ("2023-07-15", "2028-07-15")),
     _patient("arrears", "P000006", "郑建华", "M", date(1979, 9, 18), "350212", 8,
              "13900000106", 590, "福建省厦门市同安区测试街3号", "厦门市公安局同安分局",
-             ("2010-03-25", "2030-03-25")),
+             ("2010-03-25", "2030-03-25"), "D", {"hangzhou": 590}),
+    _patient("nocredit", "P000007", "周美玲", "F", date(1993, 8, 9), "350203", 57,
+             "13900000107", 560, "福建省厦门市思明区演武路样板楼7号", "厦门市公安局思明分局",
+             ("2021-05-20", "2041-05-20"), "C", {"hangzhou": 560}),
+    _patient("elder", "P000008", "吴德福", "M", date(1948, 4, 12), "350205", 3,
+             "13900000108", 610, "福建省厦门市海沧区培训大道101号", "厦门市公安局海沧分局",
+             ("2008-10-01", "长期"), "A", {"hangzhou": 660}),
+    _patient("inpatient", "P000009", "刘振东", "M", date(1966, 2, 27), "350211", 19,
+             "13900000109", 700, "福建省厦门市集美区示例大道9号", "厦门市公安局集美分局",
+             ("2014-02-11", "长期"), "B", {"hangzhou": 700}),
+    _patient("shortline", "P000010", "何静怡", "F", date(1998, 12, 3), "350212", 23,
+             "13900000110", 480, "福建省厦门市同安区演示路10号", "厦门市公安局同安分局",
+             ("2018-01-08", "2028-01-08"), None, {"hangzhou": 560}),
 ]
 
-#: Minor role -> guardian role.
+#: Minor role -> guardian role (the minor's service is linked to the guardian's account).
 GUARDIANS: dict[str, str] = {"minor": "tier2"}
 
 #: Credit accounts, one per adult. ``used_fen`` is derived from the unpaid seeded bills.
@@ -124,7 +186,13 @@ DEMO_ACCOUNTS: list[dict] = [
     {"account_id": "CA000003", "holder_role": "tier3", "status": "active"},
     {"account_id": "CA000004", "holder_role": "tier4", "status": "active"},
     {"account_id": "CA000006", "holder_role": "arrears", "status": "suspended"},
+    {"account_id": "CA000008", "holder_role": "elder", "status": "active"},
+    {"account_id": "CA000009", "holder_role": "inpatient", "status": "active"},
+    {"account_id": "CA000010", "holder_role": "shortline", "status": "active"},
 ]
+
+#: Adult child role -> parent role (the HIS family record; repayment not yet taken on).
+PARENTS: dict[str, str] = {"tier4": "elder"}
 
 #: One open outpatient visit per patient. ``items``: (code, quantity).
 DEMO_VISITS: list[dict] = [
@@ -142,7 +210,36 @@ DEMO_VISITS: list[dict] = [
      "items": [("GH001", 1), ("XY102", 1), ("HY401", 1), ("ZL502", 2)]},
     {"visit_id": "V000006", "role": "arrears", "department": "消化内科", "doctor": "叶志伟",
      "items": [("GH001", 1), ("XY105", 2), ("HY404", 1)]},
+    {"visit_id": "V000007", "role": "nocredit", "department": "全科医学科", "doctor": "林国栋",
+     "items": [("GH001", 1), ("XY102", 1), ("HY401", 1), ("HY402", 1)]},
+    {"visit_id": "V000010", "role": "shortline", "department": "骨科", "doctor": "郭海峰",
+     "items": [("GH003", 1), ("JC304", 1), ("XY102", 2), ("ZL501", 1)]},
+    {"visit_id": "V000013", "role": "tier3", "department": "消化内科", "doctor": "叶志伟",
+     "items": [("GH001", 1), ("XY105", 1), ("HY401", 1)]},
 ]
+
+#: Earlier settled visits whose bills are still open (due, in either city): ``days_ago``
+#: before seeding. ``fill_to_available``: a self-paid line is added, sized so that the
+#: account's available line ends at that many fen.
+OPEN_BILL_HISTORY: list[dict] = [
+    {"visit_id": "V000908", "role": "elder", "department": "心血管内科", "doctor": "庄立新",
+     "days_ago": 1, "account_id": "CA000008", "settlement_id": "STL000908",
+     "bill_id": "BIL000908",
+     "items": [("GH003", 1), ("XY103", 2), ("JC303", 1), ("HY404", 1)]},
+    {"visit_id": "V000910", "role": "shortline", "department": "内分泌科", "doctor": "杨建新",
+     "days_ago": 1, "account_id": "CA000010", "settlement_id": "STL000910",
+     "bill_id": "BIL000910",
+     "items": [("GH001", 1), ("XY104", 2), ("HY403", 1)]},
+    {"visit_id": "V000911", "role": "shortline", "department": "全科医学科", "doctor": "许文静",
+     "days_ago": 0, "account_id": "CA000010", "settlement_id": "STL000911",
+     "bill_id": "BIL000911", "items": [("GH001", 1)], "fill_to_available": 5000},
+]
+
+#: The inpatient's ongoing stay (admitted ``days`` days before seeding).
+INPATIENT_STAY: dict = {
+    "admission_id": "A000001", "role": "inpatient", "account_id": "CA000009",
+    "department_id": "D02", "bed": "07床", "days": 6, "lines": 300,
+}
 
 #: An earlier, settled visit of the arrears patient whose bill is overdue.
 #: ``days_ago``: how long before seeding the visit ended.
@@ -154,11 +251,14 @@ ARREARS_HISTORY: dict = {
 }
 
 
-def visit_lines(items: list[tuple[str, int]]) -> list[dict]:
-    """Itemised charges for catalogue codes, amounts in integer fen."""
+def visit_lines(items: list[tuple]) -> list[dict]:
+    """Itemised charges for catalogue codes, amounts in integer fen.
+
+    An item is ``(code, quantity)`` or ``(code, quantity, unit_price_fen)``."""
     lines = []
-    for code, quantity in items:
+    for code, quantity, *price in items:
         name, unit_price_fen, category = CATALOGUE[code]
+        unit_price_fen = price[0] if price else unit_price_fen
         lines.append({
             "code": code,
             "name": name,
@@ -167,6 +267,34 @@ def visit_lines(items: list[tuple[str, int]]) -> list[dict]:
             "amount_fen": quantity * unit_price_fen,
             "category": category,
         })
+    return lines
+
+
+def inpatient_lines(days: int, count: int) -> list[dict]:
+    """``count`` itemised inpatient charges over ``days`` days (``day`` 0 is the day of
+    admission), deterministic: bed, nursing and the ward round every day; a chest CT,
+    ECGs, coagulation tests and one self-paid albumin dose on chosen days; drugs,
+    infusions, labs and materials in rotation for the rest."""
+    planned: list[tuple[int, str, int]] = []
+    for day in range(days):
+        planned += [(day, "CW001", 1), (day, "HL001", 1), (day, "ZY001", 1)]
+    planned += [(1, "JC402", 1), (2, "XY206", 1), (4, "JC401", 1), (0, "JC401", 1),
+                (0, "HY504", 1), (3, "HY504", 1)]
+    rotation = [("XY201", 2), ("XY202", 2), ("XY203", 1), ("ZL601", 2), ("CL701", 2),
+                ("HL002", 1), ("XY204", 1), ("HY501", 1), ("XY205", 1), ("ZL602", 1),
+                ("HY502", 1), ("CL702", 1), ("HY503", 1)]
+    n = 0
+    while len(planned) < count:
+        code, quantity = rotation[n % len(rotation)]
+        planned.append((n % days, code, quantity))
+        n += 1
+    planned.sort(key=lambda p: p[0])
+    lines = []
+    for day, code, quantity in planned[:count]:
+        name, unit_price_fen, category = INPATIENT_CATALOGUE[code]
+        lines.append({"day": day, "code": code, "name": name, "category": category,
+                      "quantity": quantity, "unit_price_fen": unit_price_fen,
+                      "amount_fen": quantity * unit_price_fen})
     return lines
 
 

@@ -11,6 +11,8 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import uvicorn
@@ -29,13 +31,24 @@ class EmbeddedSandbox:
     """The sandbox platform served by uvicorn in a daemon thread on 127.0.0.1.
 
     ``with EmbeddedSandbox(tmp / "platform.sqlite") as sb: requests.get(sb.url + "/v1/health")``
+
+    ``city`` picks the one policy profile the instance serves; ``control=True`` enables
+    the sandbox control API (``/v1/_sandbox/...``: movable clock, payment completion);
+    ``clock`` replaces the wall clock (an aware-datetime callable; it also checks request
+    timestamps); ``start_at`` starts a fresh sandbox's business clock at that moment
+    (a given day in tests and demos). In-process callers may use ``sandbox.store``.
     """
 
     def __init__(self, db_path: str | os.PathLike, city: str = "xiamen",
                  terminal_id: str = DEFAULT_TERMINAL_ID, secret: bytes | None = None,
-                 hospital_name: str = DEFAULT_HOSPITAL, seed: bool = True):
+                 hospital_name: str = DEFAULT_HOSPITAL, seed: bool = True,
+                 control: bool = False, clock: Callable[[], datetime] | None = None,
+                 start_at: datetime | None = None):
         self.db_path = Path(db_path)
         self.city = city
+        self.control = control
+        self.clock = clock
+        self.start_at = start_at
         self.terminal_id = terminal_id
         self.secret = secret if secret is not None else secrets.token_bytes(32)
         self.hospital_name = hospital_name
@@ -51,13 +64,18 @@ class EmbeddedSandbox:
     def start(self) -> "EmbeddedSandbox":
         if self._thread is not None:
             raise RuntimeError("sandbox already started")
-        self.store = Store(self.db_path)
+        self.store = Store(self.db_path, city=self.city,
+                           **({"clock": self.clock} if self.clock else {}))
         try:
+            if self.start_at is not None:
+                self.store.start_clock_at(self.start_at)
             if self.seed:
                 self.store.seed_demo(self.city)
             self.store.add_terminal(self.terminal_id, self.secret, self.hospital_name)
-            app = create_app(self.store)
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            app = create_app(self.store, control=self.control)
+            # IPPROTO_TCP explicitly: with protocol 0 asyncio leaves Nagle on for accepted
+            # connections, and each kept-alive request waits ~40 ms for a delayed ACK.
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             self._sock = sock
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -142,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="SQLite file (default: sandbox.sqlite in the user data folder)")
     parser.add_argument("--city", default="xiamen", help="policy profile (xiamen, hangzhou)")
     parser.add_argument("--terminal-id", default=DEFAULT_TERMINAL_ID)
+    parser.add_argument("--control", action="store_true",
+                        help="enable the sandbox control API (/v1/_sandbox/...: move the "
+                             "clock, complete payments); for tests and demos only")
     args = parser.parse_args(argv)
 
     secret = _secret_from_env()
@@ -151,10 +172,11 @@ def main(argv: list[str] | None = None) -> int:
               f"this run (training only, never for a real hospital): {secret.hex()}",
               file=sys.stderr)
     db = args.db or default_db_path()
-    with Store(db) as store:
+    with Store(db, city=args.city) as store:
         store.seed_demo(args.city)
         store.add_terminal(args.terminal_id, secret, DEFAULT_HOSPITAL)
-        config = uvicorn.Config(create_app(store), host=args.host, port=args.port,
+        config = uvicorn.Config(create_app(store, control=args.control), host=args.host,
+                                port=args.port,
                                 log_level="warning", access_log=False, lifespan="off",
                                 ws="none")
         uvicorn.Server(config).run()

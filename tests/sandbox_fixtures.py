@@ -2,9 +2,10 @@
 
 Loaded from ``tests/conftest.py`` (``pytest_plugins = ["tests.sandbox_fixtures"]``).
 
-``sandbox`` / ``sandbox_client``: Xiamen, no control API (what the kiosk sees).
-``sandbox_control`` / ``control_client``: with the control API (movable clock, payment
-completion); the city is ``xiamen`` unless the test parametrizes it indirectly:
+``sandbox`` / ``sandbox_client``: with the control API (movable clock, payment completion,
+which the kiosk's journey tests use); Xiamen unless parametrized indirectly with a city.
+``sandbox_control`` / ``control_client`` / ``api``: the same for the sandbox API tests; the
+parameter is a city or a dict of ``EmbeddedSandbox`` arguments, e.g.
 ``@pytest.mark.parametrize("sandbox_control", ["xiamen", "hangzhou"], indirect=True)``.
 :class:`Api` wraps the journeys' calls for the sandbox tests.
 """

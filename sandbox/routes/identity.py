@@ -1,0 +1,176 @@
+"""Health, identity lookup, accounts and bills, visits, and the one-visit settlement."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
+from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
+from sandbox.schemas import (Account, Bills, Fen, RequestModel, example_id, path_id, responses,
+                             write_responses)
+from sandbox.store import Refusal, Store, iso
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    time: str = Field(description="Platform (business) time, ISO 8601 with offset.")
+
+
+class LookupRequest(RequestModel):
+    id_number: str = Field(min_length=1, max_length=32, examples=["350211197211050510"],
+                           description="18-character resident ID number (GB 11643).")
+
+
+class Relation(BaseModel):
+    patient_id: str
+    relation: Literal["child", "parent", "guardian"] = Field(
+        description="What the other person is to the looked-up patient.")
+    name: str
+    account_id: str | None = Field(description="The account the other person uses, if any.")
+    repayment_taken_on: bool = Field(
+        description="For parent/child between adults: the child took on repayment.")
+
+
+class Identity(BaseModel):
+    patient_id: str
+    name: str
+    sex: Literal["M", "F"]
+    birth_date: str = Field(description="YYYY-MM-DD")
+    phone: str
+    is_minor: bool = Field(description="Under the policy's adult age on today's business date.")
+    guardian_patient_id: str | None = Field(description="The guardian of a minor, else null.")
+    account_id: str | None = Field(
+        description="The credit account this patient uses: a minor uses the guardian's; "
+                    "null if the credit service is not open.")
+    has_credit_service: bool
+    insurance_credit_grade: Literal["A", "B", "C", "D", "E"] | None = Field(
+        description="Medical-insurance credit grade, A (excellent) to E (very poor).")
+    relations: list[Relation]
+
+
+class VisitItem(BaseModel):
+    code: str
+    name: str
+    quantity: int
+    unit_price_fen: int
+    amount_fen: int = Field(description="quantity × unit_price_fen")
+    category: str = Field(description="registration, drug, tcm_drug, exam, lab, treatment, "
+                                      "material, self_pay, …")
+
+
+class Visit(BaseModel):
+    visit_id: str
+    patient_id: str
+    kind: Literal["outpatient"]
+    department: str
+    doctor: str
+    started_at: str
+    ended_at: str | None
+    status: Literal["open", "settled"]
+    items: list[VisitItem]
+    total_fen: int
+    fund_fen: int = Field(description="Part paid by the medical-insurance fund.")
+    personal_fen: int = Field(description="Part the patient owes; fund_fen + personal_fen "
+                                          "== total_fen.")
+
+
+class Visits(BaseModel):
+    visits: list[Visit]
+
+
+class SettleRequest(RequestModel):
+    account_id: str = example_id("CA000001")
+    personal_fen: Fen = Field(description="Must equal the visit's personal_fen.",
+                              examples=[3766])
+
+
+class Settlement(BaseModel):
+    settlement_id: str
+    reference: str = Field(description="Human-readable, unique: ST + yyyymmdd + 6 digits.")
+    visit_id: str
+    account_id: str
+    total_fen: int
+    fund_fen: int
+    personal_fen: int
+    booked_fen: int = Field(description="Amount booked against the credit line.")
+    line_fen: int
+    available_fen: int = Field(description="Available line after booking.")
+    due_at: str
+    settled_at: str
+
+
+def build(store: Store) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/v1/health", response_model=Health, tags=["platform"],
+                summary="Liveness and platform time (unsigned)")
+    def health() -> Health:
+        return Health(status="ok", time=iso(store.now()))
+
+    @router.post("/v1/identity/lookup", response_model=Identity, tags=["identity"],
+                 summary="Find a patient by resident ID number",
+                 responses=responses(r404="`patient_not_found`",
+                                     r413="`body_too_large`",
+                                     r422="`invalid_id_number` (checksum, length, characters "
+                                          "or birth date)"))
+    def identity_lookup(body: LookupRequest) -> Identity:
+        try:
+            number = parse_id_number(body.id_number)
+        except InvalidIdNumber as exc:
+            raise Refusal(422, "invalid_id_number",
+                          f"The ID number is not valid ({exc.reason}).") from None
+        found = store.lookup(number.value)
+        if found is None:
+            raise Refusal(404, "patient_not_found", "No patient with this ID number.")
+        return Identity.model_validate(found)
+
+    @router.get("/v1/accounts/{account_id}", response_model=Account, tags=["accounts"],
+                summary="Credit line, usage and arrears of an account",
+                responses=responses(r404="`account_not_found`"))
+    def get_account(account_id: Annotated[str, path_id("CA000001")]) -> Account:
+        account = store.account(account_id)
+        if account is None:
+            raise Refusal(404, "account_not_found", "No credit account with this id.")
+        return Account.model_validate(account)
+
+    @router.get("/v1/accounts/{account_id}/bills", response_model=Bills, tags=["accounts"],
+                summary="Bills booked on an account, oldest first",
+                responses=responses(r404="`account_not_found`"))
+    def get_bills(account_id: Annotated[str, path_id("CA000006")]) -> Bills:
+        bills = store.bills(account_id)
+        if bills is None:
+            raise Refusal(404, "account_not_found", "No credit account with this id.")
+        return Bills.model_validate({"bills": bills})
+
+    @router.get("/v1/patients/{patient_id}/visits", response_model=Visits, tags=["visits"],
+                summary="A patient's visits with itemised charges, newest first",
+                responses=responses(r404="`patient_not_found`"))
+    def get_visits(patient_id: Annotated[str, path_id("P000003")],
+                   status: Annotated[Literal["open", "settled"] | None,
+                                     Query(description="Only visits in this state.")] = None,
+                   ) -> Visits:
+        visits = store.visits(patient_id, status)
+        if visits is None:
+            raise Refusal(404, "patient_not_found", "No patient with this id.")
+        return Visits.model_validate({"visits": visits})
+
+    @router.post("/v1/visits/{visit_id}/settle", response_model=Settlement, tags=["visits"],
+                 summary="Book one visit's personal part against a credit line",
+                 description=WRITE_DESCRIPTION + " The whole personal part must fit the "
+                             "available line (see `POST /v1/settlements` for several visits "
+                             "and a shortfall paid through the payment channel).",
+                 responses=write_responses(
+                     r403="`account_suspended`, `account_not_linked`",
+                     r404="`visit_not_found`, `account_not_found`",
+                     r409="`visit_already_settled`, `amount_mismatch`, `repay_first` (a bill "
+                          "is overdue), `insufficient_line`"))
+    def settle(visit_id: Annotated[str, path_id("V000001")], body: SettleRequest, request: Request,
+               idempotency_key: IdempotencyKey = None) -> Response:
+        return keyed_write(store, request, idempotency_key, Settlement, store.book_visit,
+                           visit_id=visit_id, account_id=body.account_id,
+                           personal_fen=body.personal_fen)
+
+    return router

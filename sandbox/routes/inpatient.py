@@ -1,0 +1,153 @@
+"""Credit admission (no deposit) and credit discharge."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
+from sandbox.schemas import Id, RequestModel, example_id, path_id, responses, write_responses
+from sandbox.store import Refusal, Store
+
+
+class AdmitRequest(RequestModel):
+    patient_id: str = example_id("P000003")
+    account_id: str = example_id("CA000003")
+    department_id: str = example_id("D03")
+
+
+class Admitted(BaseModel):
+    admission_id: str
+    patient_id: str
+    account_id: str
+    department_id: str
+    department: str
+    ward: str
+    bed: str
+    status: Literal["admitted"]
+    admitted_at: str
+    deposit_fen: int = Field(description="Always 0: the credit line guarantees the stay.")
+    guarantee: Literal["credit_line"]
+
+
+class AdmissionItem(BaseModel):
+    code: str
+    name: str
+    category: str
+    date: str = Field(description="YYYY-MM-DD the charge was incurred.")
+    quantity: int
+    unit_price_fen: int
+    amount_fen: int
+
+
+class AdmissionSummary(BaseModel):
+    admission_id: str
+    patient_id: str
+    account_id: str | None
+    department_id: str
+    department: str
+    ward: str
+    bed: str
+    admitted_at: str
+    discharged_at: str | None
+    status: Literal["admitted", "discharged"]
+    guarantee: Literal["credit_line", "deposit"]
+    deposit_paid_fen: int
+    settlement_id: str | None
+    total_fen: int
+    fund_fen: int
+    personal_fen: int
+    items_count: int
+
+
+class Admission(AdmissionSummary):
+    items: list[AdmissionItem]
+
+
+class Admissions(BaseModel):
+    admissions: list[AdmissionSummary]
+
+
+class DischargeRequest(RequestModel):
+    account_id: Id | None = Field(examples=["CA000009"],
+                                  description="The credit account to book on; null: "
+                                              "everything through the payment channel.")
+    payment_id: Id | None = Field(default=None, description="A completed `discharge` payment "
+                                  "of exactly the shortfall, when there is one.")
+
+
+class Discharged(BaseModel):
+    settlement_id: str
+    reference: str = Field(description="CY + yyyymmdd + 6 digits.")
+    admission_id: str
+    patient_id: str
+    account_id: str | None
+    total_fen: int
+    fund_fen: int
+    personal_fen: int
+    deposit_used_fen: int
+    deposit_refund_fen: int = Field(description="Deposit beyond the personal part, refunded.")
+    booked_fen: int
+    paid_fen: int
+    line_fen: int
+    available_fen: int
+    due_at: str | None
+    settled_at: str
+    items_count: int
+
+
+def build(store: Store) -> APIRouter:
+    router = APIRouter(tags=["inpatient"])
+
+    @router.post("/v1/admissions", response_model=Admitted,
+                 summary="Credit admission: no deposit, the line guarantees the stay",
+                 description=WRITE_DESCRIPTION,
+                 responses=write_responses(
+                     r403="`account_suspended`, `account_not_linked`",
+                     r404="`patient_not_found`, `account_not_found`, `department_not_found`",
+                     r409="`no_credit_service`, `repay_first`, `already_admitted`"))
+    def admit(body: AdmitRequest, request: Request,
+              idempotency_key: IdempotencyKey = None) -> Response:
+        return keyed_write(store, request, idempotency_key, Admitted, store.admit,
+                           **body.model_dump())
+
+    @router.get("/v1/patients/{patient_id}/admissions", response_model=Admissions,
+                summary="A patient's inpatient stays, newest first",
+                responses=responses(r404="`patient_not_found`"))
+    def admissions(patient_id: Annotated[str, path_id("P000009")],
+                   status: Annotated[Literal["admitted", "discharged"] | None,
+                                     Query(description="Only stays in this state.")] = None,
+                   ) -> Admissions:
+        found = store.admissions(patient_id, status)
+        if found is None:
+            raise Refusal(404, "patient_not_found", "No patient with this id.")
+        return Admissions.model_validate({"admissions": found})
+
+    @router.get("/v1/admissions/{admission_id}", response_model=Admission,
+                summary="An inpatient stay with its itemised charges",
+                responses=responses(r404="`admission_not_found`"))
+    def admission(admission_id: Annotated[str, path_id("A000001")]) -> Admission:
+        found = store.admission(admission_id)
+        if found is None:
+            raise Refusal(404, "admission_not_found", "No admission with this id.")
+        return Admission.model_validate(found)
+
+    @router.post("/v1/admissions/{admission_id}/discharge", response_model=Discharged,
+                 summary="Credit discharge: personal part less deposit on the line, the "
+                         "shortfall paid",
+                 description=WRITE_DESCRIPTION,
+                 responses=write_responses(
+                     r403="`account_suspended`, `account_not_linked`, `insurance_suspended`",
+                     r404="`admission_not_found`, `account_not_found`, `payment_not_found`",
+                     r409="`already_discharged`, `no_credit_service`, `repay_first`, "
+                          "`shortfall_unpaid` (details: `shortfall_fen`, `booked_fen`), "
+                          "`payment_mismatch`, `payment_already_used`, `payment_not_needed`"))
+    def discharge(admission_id: Annotated[str, path_id("A000001")], body: DischargeRequest,
+                  request: Request,
+                  idempotency_key: IdempotencyKey = None) -> Response:
+        return keyed_write(store, request, idempotency_key, Discharged, store.discharge,
+                           admission_id=admission_id, **body.model_dump())
+
+    return router

@@ -1,0 +1,39 @@
+"""The sandbox platform's SQLite store: one file, one connection, one lock.
+
+All SQL of the sandbox lives in this package, one module per area:
+
+============  ==================================================================
+``schema``    tables (version 2) and the migration from version 1
+``base``      connection, transactions, movable clock, idempotent writes, references
+``views``     patients, accounts, bills, visits, the account overview
+``booking``   checks and building blocks shared by every write that moves money
+``credit``    opening/closing the service, minors' links, taking on a parent
+``registration``  the payment channel and credit registration
+``money``     outpatient settlement, repayment, refunds
+``inpatient`` credit admission and discharge
+``admin``     disputes, reconciliation, the clock and the nightly batch
+``seed``      demo data
+============  ==================================================================
+
+Writes are methods ``op(conn, now, terminal_id, **fields) -> dict`` run by
+:meth:`Store.keyed` (HTTP, idempotent) or :meth:`Store.perform` (in-process).
+"""
+from __future__ import annotations
+
+from sandbox.store.admin import AdminMixin
+from sandbox.store.base import Refusal, SchemaTooNew, StoreBase, iso, parse_iso
+from sandbox.store.credit import CreditMixin
+from sandbox.store.inpatient import InpatientMixin
+from sandbox.store.money import MoneyMixin
+from sandbox.store.registration import RegistrationMixin
+from sandbox.store.schema import SCHEMA_VERSION
+from sandbox.store.seed import SeedMixin
+from sandbox.store.views import ViewsMixin, bill_status, outstanding
+
+__all__ = ["SCHEMA_VERSION", "Refusal", "SchemaTooNew", "Store", "bill_status", "iso",
+           "outstanding", "parse_iso"]
+
+
+class Store(SeedMixin, AdminMixin, InpatientMixin, MoneyMixin, RegistrationMixin,
+            CreditMixin, ViewsMixin, StoreBase):
+    """``Store(path, clock=callable returning an aware datetime, city="xiamen")``."""

@@ -1,0 +1,265 @@
+"""Plumbing of the sandbox store: one SQLite connection, one lock, the movable clock,
+idempotent writes, reference numbers and terminal replay protection.
+
+Writes go through :meth:`StoreBase.transaction` (``BEGIN IMMEDIATE``); reads through
+:meth:`StoreBase.snapshot`.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from kiosk.domain import clock as business_clock
+from kiosk.domain.clock import BUSINESS_TZ
+from kiosk.domain.policy import PolicyProfile
+from kiosk.policies import load_profile
+from sandbox.store import schema
+
+DEFAULT_CITY = "xiamen"
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer sandbox."""
+
+
+class Refusal(Exception):
+    """A business refusal: HTTP status, stable snake_case code, English message and
+    optional machine-readable ``details``."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def envelope(self) -> dict:
+        error: dict = {"code": self.code, "message": self.message}
+        if self.details is not None:
+            error["details"] = self.details
+        return {"error": error}
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 with offset, in business time, to the second."""
+    return moment.astimezone(BUSINESS_TZ).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"naive timestamp in store: {text!r}")
+    return moment
+
+
+def new_id(prefix: str) -> str:
+    return prefix + uuid.uuid4().hex[:16].upper()
+
+
+class StoreBase:
+    """``Store(path, clock=callable returning an aware datetime, city="xiamen")``.
+
+    ``clock`` is the wall clock (it also checks request timestamps); the business clock,
+    :meth:`now`, is the wall clock plus an offset that the sandbox control API moves
+    forward (kept in the database, so a restarted sandbox keeps its time).
+    """
+
+    def __init__(self, path: str | Path, clock: Callable[[], datetime] = business_clock.now,
+                 city: str | None = None):
+        self.path = str(path)
+        self.clock = clock
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA busy_timeout=5000")
+        self._migrate()
+        self._offset = timedelta(seconds=float(self.state("clock_offset_s") or 0))
+        stored_city = self.state("city")
+        self.city = city or stored_city or DEFAULT_CITY
+        load_profile(self.city)  # an unknown city fails here, not at the first request
+        if stored_city is None:
+            self.set_state("city", self.city)
+        last = self.state("last_batch_date")
+        self._last_batch = date.fromisoformat(last) if last else None
+
+    # -- plumbing -------------------------------------------------------------------
+
+    @property
+    def profile(self) -> PolicyProfile:
+        return load_profile(self.city)
+
+    def wall_now(self) -> datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("the store clock must return aware datetimes")
+        return moment.astimezone(BUSINESS_TZ)
+
+    def now(self) -> datetime:
+        """Business time: the wall clock moved by the sandbox clock offset."""
+        return self.wall_now() + self._offset
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``), committed on success, else rolled back."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: several queries see one consistent state."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        with self.transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > schema.SCHEMA_VERSION:
+                raise SchemaTooNew(f"database schema {version} is newer than this sandbox "
+                                   f"({schema.SCHEMA_VERSION})")
+            if version == 0:
+                schema.create(conn)
+            elif version == 1:
+                schema.migrate_1_to_2(conn)
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+
+    def state(self, key: str) -> str | None:
+        with self.snapshot() as conn:
+            row = conn.execute("SELECT value FROM sandbox_state WHERE key = ?",
+                               (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_state(self, key: str, value: str, conn: sqlite3.Connection | None = None) -> None:
+        sql = ("INSERT INTO sandbox_state (key, value) VALUES (?, ?) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        if conn is not None:
+            conn.execute(sql, (key, value))
+            return
+        with self.transaction() as c:
+            c.execute(sql, (key, value))
+
+    # -- idempotent writes ------------------------------------------------------------
+
+    def keyed(self, terminal_id: str, idempotency_key: str, digest: str,
+              action: Callable[[sqlite3.Connection, datetime], dict]) -> tuple[int, str]:
+        """Run ``action(conn, now)`` once per ``(terminal_id, key)``, in one transaction.
+
+        Returns ``(http_status, response_json)``. A request already answered under the key
+        gets the stored answer (refusals included); the same key with a different request
+        raises :class:`Refusal` (409 ``idempotency_key_reused``, not stored). A refusal
+        rolls back whatever the action wrote before it (a savepoint) and is stored.
+        """
+        with self.transaction() as conn:
+            seen = conn.execute(
+                "SELECT body_digest, status_code, response_json FROM idempotency "
+                "WHERE terminal_id = ? AND key = ?", (terminal_id, idempotency_key)).fetchone()
+            if seen is not None:
+                if seen["body_digest"] != digest:
+                    raise Refusal(409, "idempotency_key_reused",
+                                  "This Idempotency-Key was already used for a different "
+                                  "request.")
+                return seen["status_code"], seen["response_json"]
+            now = self.now()
+            conn.execute("SAVEPOINT action")
+            try:
+                status, body = 200, action(conn, now)
+                conn.execute("RELEASE action")
+            except Refusal as refusal:
+                conn.execute("ROLLBACK TO action")
+                conn.execute("RELEASE action")
+                status, body = refusal.status, refusal.envelope()
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            conn.execute(
+                "INSERT INTO idempotency (terminal_id, key, body_digest, status_code, "
+                "response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (terminal_id, idempotency_key, digest, status, text, iso(now)))
+            return status, text
+
+    def perform(self, op: Callable[..., dict], terminal_id: str | None = None,
+                **fields) -> dict:
+        """Run a write ``op(conn, now, terminal_id, **fields)`` in one transaction without an
+        idempotency key: in-process use by tests and the demo, e.g.
+        ``store.perform(store.complete_payment, payment_id=pid)``. A :class:`Refusal`
+        rolls everything back and propagates."""
+        with self.transaction() as conn:
+            return op(conn, self.now(), terminal_id, **fields)
+
+    # -- reference numbers ------------------------------------------------------------
+
+    @staticmethod
+    def next_reference(conn: sqlite3.Connection, prefix: str, moment: datetime) -> str:
+        """``prefix`` + business date + a 6-digit daily sequence, e.g. ``ST20261125000001``."""
+        head = f"{prefix}{business_clock.business_date(moment):%Y%m%d}"
+        row = conn.execute("INSERT INTO sequences (prefix, last) VALUES (?, 1) "
+                           "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
+                           "RETURNING last", (head,)).fetchone()
+        return f"{head}{row[0]:06d}"
+
+    # -- terminals and replay protection --------------------------------------------
+
+    def add_terminal(self, terminal_id: str, secret: bytes, hospital_name: str) -> None:
+        """Register a terminal, or replace its secret and hospital name."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO terminals (terminal_id, secret, hospital_name) VALUES (?, ?, ?) "
+                "ON CONFLICT (terminal_id) DO UPDATE SET secret = excluded.secret, "
+                "hospital_name = excluded.hospital_name",
+                (terminal_id, bytes(secret), hospital_name))
+
+    def terminal_secret(self, terminal_id: str) -> bytes | None:
+        with self.snapshot() as conn:
+            row = conn.execute("SELECT secret FROM terminals WHERE terminal_id = ?",
+                               (terminal_id,)).fetchone()
+        return bytes(row["secret"]) if row else None
+
+    def remember_nonce(self, terminal_id: str, nonce: str, ts: int, window_s: int) -> bool:
+        """Record a nonce; False if it was already seen for this terminal within the window.
+
+        Nonces whose request timestamp is older than the window (by the wall clock, which
+        signs requests) are pruned: a request that old is refused as stale anyway.
+        """
+        horizon = int(self.wall_now().timestamp()) - window_s
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM nonces WHERE ts < ?", (horizon,))
+            try:
+                conn.execute("INSERT INTO nonces (terminal_id, nonce, ts) VALUES (?, ?, ?)",
+                             (terminal_id, nonce, ts))
+            except sqlite3.IntegrityError:
+                return False
+        return True

@@ -1,0 +1,192 @@
+"""Building blocks shared by every write that moves money: checks, payments taken,
+settlements, bills, ledger entries, restoring a suspended account.
+
+All functions work inside the caller's transaction and raise :class:`Refusal` before
+they write anything (the caller's savepoint undoes earlier writes anyway).
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from kiosk.domain.clock import business_date
+from kiosk.domain.policy import PolicyProfile
+from sandbox.store.base import Refusal, StoreBase, iso, new_id, parse_iso
+from sandbox.store.views import overdue_bills, patient_row
+
+
+def require_patient(conn: sqlite3.Connection, patient_id: str) -> sqlite3.Row:
+    row = patient_row(conn, patient_id)
+    if row is None:
+        raise Refusal(404, "patient_not_found", "No patient with this id.")
+    return row
+
+
+def require_account(conn: sqlite3.Connection, account_id: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM accounts WHERE account_id = ?", (account_id,)).fetchone()
+    if row is None:
+        raise Refusal(404, "account_not_found", "No credit account with this id.")
+    return row
+
+
+def is_linked(conn: sqlite3.Connection, account: sqlite3.Row, patient_id: str) -> bool:
+    """The patient holds the account or uses it through an active minor's link."""
+    if account["holder_patient_id"] == patient_id:
+        return True
+    return conn.execute("SELECT 1 FROM credit_links WHERE patient_id = ? AND account_id = ? "
+                        "AND status = 'active'", (patient_id, account["account_id"])
+                        ).fetchone() is not None
+
+
+def require_linked(conn: sqlite3.Connection, account: sqlite3.Row, patient_id: str) -> None:
+    if not is_linked(conn, account, patient_id):
+        raise Refusal(403, "account_not_linked",
+                      "The account belongs neither to the patient nor to their guardian.")
+
+
+def insurance_check(conn: sqlite3.Connection, patient_id: str) -> None:
+    """A patient listed as dishonest has insurance real-time settlement suspended."""
+    if conn.execute("SELECT 1 FROM accounts WHERE holder_patient_id = ? AND dishonest = 1",
+                    (patient_id,)).fetchone():
+        raise Refusal(403, "insurance_suspended",
+                      "The patient is listed as dishonest: insurance real-time settlement is "
+                      "suspended until the overdue bills are repaid.")
+
+
+def bookable(conn: sqlite3.Connection, account: sqlite3.Row, profile: PolicyProfile,
+             amount: int, now: datetime, *, partial: bool) -> int:
+    """How much of ``amount`` the line takes: all of it, or (``partial``) as much as is
+    available. Refuses a closed or suspended account and, under "repay before reuse", a
+    line with anything overdue or nothing available."""
+    if account["status"] == "closed":
+        raise Refusal(409, "no_credit_service", "The credit service of this account is closed.")
+    if account["status"] != "active":
+        raise Refusal(403, "account_suspended",
+                      f"The credit account is {account['status']}; repay before using it.")
+    if amount <= 0:
+        return 0
+    available = max(0, account["line_fen"] - account["used_fen"])
+    overdue = overdue_bills(conn, account["account_id"], now)
+    if profile.repay_before_reuse and (overdue or available == 0):
+        raise Refusal(409, "repay_first",
+                      "The line is used up or a bill is overdue: repay before using it again.",
+                      {"available_fen": available,
+                       "overdue_fen": sum(b["amount_fen"] - b["paid_fen"] - b["refunded_fen"]
+                                          for b in overdue)})
+    if not partial and available < amount:
+        raise Refusal(409, "insufficient_line",
+                      "The available credit line does not cover the amount.",
+                      {"available_fen": available, "amount_fen": amount})
+    return min(amount, available)
+
+
+def payment_row(conn: sqlite3.Connection, payment_id: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM payments WHERE payment_id = ?", (payment_id,)).fetchone()
+    if row is None:
+        raise Refusal(404, "payment_not_found", "No payment with this id.")
+    return row
+
+
+def payment_status(row: sqlite3.Row, now: datetime) -> str:
+    if row["status"] == "pending" and now >= parse_iso(row["expires_at"]):
+        return "expired"
+    return row["status"]
+
+
+def take_payment(conn: sqlite3.Connection, now: datetime, payment_id: str | None, *,
+                 purpose: str, amount: int, patient_id: str | None, consumer: str,
+                 unpaid: Refusal) -> int:
+    """Mark a completed channel payment of exactly ``amount`` as used by ``consumer``.
+
+    ``unpaid`` is raised when there is no payment, it is not completed or its amount
+    differs; a payment for another purpose or patient, or one already used, is refused
+    with its own code."""
+    if amount <= 0:
+        if payment_id is not None:
+            raise Refusal(409, "payment_not_needed",
+                          "Nothing is left to pay through the payment channel.")
+        return 0
+    if payment_id is None:
+        raise unpaid
+    row = payment_row(conn, payment_id)
+    if row["used_by"] is not None:
+        raise Refusal(409, "payment_already_used", "This payment was already used.")
+    if row["purpose"] != purpose or (patient_id is not None and row["patient_id"] != patient_id):
+        raise Refusal(409, "payment_mismatch",
+                      f"The payment is not a {purpose} payment of this patient.")
+    if payment_status(row, now) != "paid" or row["amount_fen"] != amount:
+        raise unpaid
+    conn.execute("UPDATE payments SET used_by = ? WHERE payment_id = ?", (consumer, payment_id))
+    return amount
+
+
+def create_settlement(conn: sqlite3.Connection, now: datetime, *, kind: str, prefix: str,
+                      patient_id: str, account_id: str | None, terminal_id: str | None,
+                      total: int, fund: int, personal: int, booked: int, paid: int,
+                      deposit_used: int = 0, payment_id: str | None = None,
+                      registration_id: str | None = None, admission_id: str | None = None,
+                      settlement_id: str | None = None) -> tuple[str, str]:
+    settlement_id = settlement_id or new_id("STL")
+    reference = StoreBase.next_reference(conn, prefix, now)
+    conn.execute(
+        "INSERT INTO settlements (settlement_id, reference, kind, patient_id, account_id, "
+        "terminal_id, total_fen, fund_fen, personal_fen, deposit_used_fen, booked_fen, "
+        "paid_fen, payment_id, registration_id, admission_id, settled_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (settlement_id, reference, kind, patient_id, account_id, terminal_id, total, fund,
+         personal, deposit_used, booked, paid, payment_id, registration_id, admission_id,
+         iso(now)))
+    return settlement_id, reference
+
+
+def create_bill(conn: sqlite3.Connection, now: datetime, *, kind: str, settlement_id: str,
+                account_id: str, patient_id: str, amount: int, due_at: datetime,
+                visit_id: str | None = None, registration_id: str | None = None,
+                admission_id: str | None = None, bill_id: str | None = None) -> str:
+    """A bill for ``amount`` booked on the line (``used_fen`` grows by it)."""
+    bill_id = bill_id or new_id("BIL")
+    conn.execute(
+        "INSERT INTO bills (bill_id, kind, settlement_id, account_id, patient_id, visit_id, "
+        "registration_id, admission_id, amount_fen, created_at, due_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (bill_id, kind, settlement_id, account_id, patient_id, visit_id, registration_id,
+         admission_id, amount, iso(now), iso(due_at)))
+    conn.execute("UPDATE accounts SET used_fen = used_fen + ? WHERE account_id = ?",
+                 (amount, account_id))
+    return bill_id
+
+
+def reduce_bill(conn: sqlite3.Connection, now: datetime, bill: sqlite3.Row, amount: int,
+                column: str) -> None:
+    """Pay (``paid_fen``) or refund (``refunded_fen``) part of a bill; the line gets the
+    amount back."""
+    if column not in ("paid_fen", "refunded_fen"):
+        raise ValueError(column)
+    left = bill["amount_fen"] - bill["paid_fen"] - bill["refunded_fen"] - amount
+    conn.execute(f"UPDATE bills SET {column} = {column} + ?, "
+                 "paid_at = CASE WHEN ? <= 0 THEN ? ELSE paid_at END WHERE bill_id = ?",
+                 (amount, left, iso(now), bill["bill_id"]))
+    conn.execute("UPDATE accounts SET used_fen = MAX(0, used_fen - ?) WHERE account_id = ?",
+                 (amount, bill["account_id"]))
+
+
+def record(conn: sqlite3.Connection, now: datetime, terminal_id: str | None, kind: str,
+           reference: str, *, credit: int = 0, channel: int = 0, cash: int = 0) -> None:
+    """A reconciliation ledger entry of the terminal's business day."""
+    conn.execute(
+        "INSERT INTO ledger (terminal_id, business_date, kind, reference, amount_fen, "
+        "credit_fen, channel_fen, cash_fen, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (terminal_id, business_date(now).isoformat(), kind, reference,
+         credit + channel + cash, credit, channel, cash, iso(now)))
+
+
+def restore_if_clear(conn: sqlite3.Connection, account_id: str, now: datetime) -> bool:
+    """Nothing overdue left: a suspended account is active again at once, the dishonest
+    listing and the unanswered reminders are cleared. True if the account changed."""
+    if overdue_bills(conn, account_id, now):
+        return False
+    changed = conn.execute(
+        "UPDATE accounts SET status = CASE WHEN status = 'suspended' THEN 'active' "
+        "ELSE status END, dishonest = 0, reminders = 0 WHERE account_id = ? AND "
+        "(status = 'suspended' OR dishonest = 1 OR reminders > 0)", (account_id,)).rowcount
+    return bool(changed)

@@ -1,0 +1,286 @@
+"""Outpatient settlement (one visit, or several at once with a shortfall payment),
+repayment and refunds."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from kiosk.policies import load_profile
+from sandbox.store.base import Refusal, iso, new_id, parse_iso
+from sandbox.store.booking import (bookable, create_bill, create_settlement, insurance_check,
+                                   record, reduce_bill, require_account,
+                                   require_linked, require_patient, restore_if_clear,
+                                   take_payment)
+from sandbox.store.views import account_view, outstanding, overdue_bills
+
+
+def shortfall_refusal(shortfall: int, booked: int) -> Refusal:
+    return Refusal(409, "shortfall_unpaid",
+                   "The personal part exceeds what the line takes: the shortfall must be paid "
+                   "through the payment channel first (a completed payment of exactly "
+                   "shortfall_fen).", {"shortfall_fen": shortfall, "booked_fen": booked})
+
+
+class MoneyMixin:
+
+    # -- one visit (the first endpoint, kept as it was) -------------------------------------
+
+    def settle_visit(self, *, terminal_id: str, idempotency_key: str, digest: str,
+                     visit_id: str, account_id: str, personal_fen: int) -> tuple[int, str]:
+        """Book a visit's personal part against a credit line, idempotently: see
+        :meth:`StoreBase.keyed`."""
+        return self.keyed(terminal_id, idempotency_key, digest, lambda conn, now: self.book_visit(
+            conn, now, terminal_id, visit_id=visit_id, account_id=account_id,
+            personal_fen=personal_fen))
+
+    def book_visit(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *,
+                   visit_id: str, account_id: str, personal_fen: int) -> dict:
+        visit = conn.execute("SELECT * FROM visits WHERE visit_id = ?", (visit_id,)).fetchone()
+        if visit is None:
+            raise Refusal(404, "visit_not_found", "No visit with this id.")
+        account = require_account(conn, account_id)
+        if visit["status"] != "open":
+            raise Refusal(409, "visit_already_settled", "This visit has already been settled.")
+        require_linked(conn, account, visit["patient_id"])
+        if personal_fen != visit["personal_fen"]:
+            raise Refusal(409, "amount_mismatch",
+                          "personal_fen does not match the visit's personal part.")
+        if account["status"] != "active":
+            raise Refusal(403, "account_suspended",
+                          f"The credit account is {account['status']}; repay before using it.")
+        if self.profile.repay_before_reuse and overdue_bills(conn, account_id, now):
+            raise Refusal(409, "repay_first", "A bill is overdue: repay before using the line.")
+        available = account["line_fen"] - account["used_fen"]
+        if available <= 0 or available < personal_fen:
+            raise Refusal(409, "insufficient_line",
+                          "The available credit line does not cover the personal part.")
+        ended = parse_iso(visit["ended_at"]) if visit["ended_at"] else now
+        due_at = load_profile(account["policy"]).due.due_at(ended)
+        settlement_id, reference = create_settlement(
+            conn, now, kind="outpatient", prefix="ST", patient_id=visit["patient_id"],
+            account_id=account_id, terminal_id=terminal_id, total=visit["total_fen"],
+            fund=visit["fund_fen"], personal=personal_fen, booked=personal_fen, paid=0)
+        conn.execute("INSERT INTO settlement_visits (settlement_id, visit_id) VALUES (?, ?)",
+                     (settlement_id, visit_id))
+        create_bill(conn, now, kind="outpatient", settlement_id=settlement_id,
+                    account_id=account_id, patient_id=visit["patient_id"], amount=personal_fen,
+                    due_at=due_at, visit_id=visit_id)
+        conn.execute("UPDATE visits SET status = 'settled', ended_at = COALESCE(ended_at, ?) "
+                     "WHERE visit_id = ?", (iso(ended), visit_id))
+        record(conn, now, terminal_id, "settlement", reference, credit=personal_fen)
+        used = account["used_fen"] + personal_fen
+        return {
+            "settlement_id": settlement_id,
+            "reference": reference,
+            "visit_id": visit_id,
+            "account_id": account_id,
+            "total_fen": visit["total_fen"],
+            "fund_fen": visit["fund_fen"],
+            "personal_fen": personal_fen,
+            "booked_fen": personal_fen,
+            "line_fen": account["line_fen"],
+            "available_fen": max(0, account["line_fen"] - used),
+            "due_at": iso(due_at),
+            "settled_at": iso(now),
+        }
+
+    # -- several visits at once ----------------------------------------------------------
+
+    def settle(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *,
+               patient_id: str, account_id: str | None, visit_ids: list[str],
+               payment_id: str | None = None) -> dict:
+        require_patient(conn, patient_id)
+        if len(set(visit_ids)) != len(visit_ids):
+            raise Refusal(422, "duplicate_visit", "A visit is listed twice.")
+        visits = []
+        for visit_id in visit_ids:
+            visit = conn.execute("SELECT * FROM visits WHERE visit_id = ?",
+                                 (visit_id,)).fetchone()
+            if visit is None:
+                raise Refusal(404, "visit_not_found", f"No visit {visit_id}.")
+            if visit["patient_id"] != patient_id:
+                raise Refusal(409, "visit_not_of_patient",
+                              f"Visit {visit_id} is not this patient's.")
+            if visit["status"] != "open":
+                raise Refusal(409, "visit_already_settled",
+                              f"Visit {visit_id} has already been settled.")
+            visits.append(visit)
+        insurance_check(conn, patient_id)
+        total = sum(v["total_fen"] for v in visits)
+        fund = sum(v["fund_fen"] for v in visits)
+        personal = sum(v["personal_fen"] for v in visits)
+        items = sum(conn.execute("SELECT COUNT(*) FROM visit_items WHERE visit_id = ?",
+                                 (v["visit_id"],)).fetchone()[0] for v in visits)
+
+        account = None
+        booked = 0
+        if account_id is not None:
+            account = require_account(conn, account_id)
+            require_linked(conn, account, patient_id)
+            booked = bookable(conn, account, self.profile, personal, now, partial=True)
+        shortfall = personal - booked
+        settlement_id = new_id("STL")
+        paid = take_payment(conn, now, payment_id, purpose="settlement", amount=shortfall,
+                            patient_id=patient_id, consumer=settlement_id,
+                            unpaid=shortfall_refusal(shortfall, booked))
+        settlement_id, reference = create_settlement(
+            conn, now, kind="outpatient", prefix="ST", patient_id=patient_id,
+            account_id=account_id, terminal_id=terminal_id, total=total, fund=fund,
+            personal=personal, booked=booked, paid=paid, payment_id=payment_id,
+            settlement_id=settlement_id)
+        ended = max(parse_iso(v["ended_at"]) if v["ended_at"] else now for v in visits)
+        for visit in visits:
+            conn.execute("INSERT INTO settlement_visits (settlement_id, visit_id) VALUES (?, ?)",
+                         (settlement_id, visit["visit_id"]))
+            conn.execute("UPDATE visits SET status = 'settled', ended_at = COALESCE(ended_at, ?) "
+                         "WHERE visit_id = ?", (iso(now), visit["visit_id"]))
+        due_at = None
+        if booked:
+            due_at = load_profile(account["policy"]).due.due_at(ended)
+            create_bill(conn, now, kind="outpatient", settlement_id=settlement_id,
+                        account_id=account_id, patient_id=patient_id, amount=booked,
+                        due_at=due_at,
+                        visit_id=visit_ids[0] if len(visit_ids) == 1 else None)
+        record(conn, now, terminal_id, "settlement", reference, credit=booked, channel=paid)
+        view = account_view(conn, account_id, now) if account_id else None
+        return {
+            "settlement_id": settlement_id,
+            "reference": reference,
+            "patient_id": patient_id,
+            "account_id": account_id,
+            "visit_ids": list(visit_ids),
+            "total_fen": total,
+            "fund_fen": fund,
+            "personal_fen": personal,
+            "booked_fen": booked,
+            "paid_fen": paid,
+            "line_fen": view["line_fen"] if view else 0,
+            "available_fen": view["available_fen"] if view else 0,
+            "due_at": iso(due_at) if due_at else None,
+            "settled_at": iso(now),
+            "items_count": items,
+        }
+
+    # -- repayment -------------------------------------------------------------------------
+
+    def repay(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *,
+              account_id: str, amount_fen: int, channel: str, payment_id: str | None = None,
+              operator_id: str | None = None, bill_ids: list[str] | None = None) -> dict:
+        account = require_account(conn, account_id)
+        if channel == "payment_channel" and not payment_id:
+            raise Refusal(422, "payment_required",
+                          "A repayment through the payment channel needs payment_id.")
+        if channel != "payment_channel" and not operator_id:
+            raise Refusal(422, "operator_required",
+                          "Cash and bank-card repayments are taken by a cashier: operator_id.")
+        if channel != "payment_channel" and payment_id:
+            raise Refusal(422, "payment_not_needed",
+                          "payment_id is only for repayments through the payment channel.")
+        rows = conn.execute(
+            "SELECT b.*, (SELECT COUNT(*) FROM disputes d WHERE d.bill_id = b.bill_id AND "
+            "d.status = 'open') AS open_disputes FROM bills b WHERE b.account_id = ? "
+            "ORDER BY b.due_at, b.created_at, b.bill_id", (account_id,)).fetchall()
+        if bill_ids:
+            if len(set(bill_ids)) != len(bill_ids):
+                raise Refusal(422, "duplicate_bill", "A bill is listed twice.")
+            by_id = {r["bill_id"]: r for r in rows}
+            missing = [b for b in bill_ids if b not in by_id]
+            if missing:
+                raise Refusal(404, "bill_not_found",
+                              "A listed bill does not exist on this account.",
+                              {"bill_ids": missing})
+            chosen = set(bill_ids)
+            candidates = [r for r in rows if r["bill_id"] in chosen and outstanding(r) > 0]
+        else:  # oldest first; bills under an open dispute wait for the answer
+            candidates = [r for r in rows if outstanding(r) > 0 and not r["open_disputes"]]
+        owed = sum(outstanding(r) for r in candidates)
+        if amount_fen > owed:
+            raise Refusal(409, "overpayment", "The amount exceeds what is owed.",
+                          {"owed_fen": owed})
+        repayment_id = new_id("RPY")
+        if channel == "payment_channel":
+            take_payment(conn, now, payment_id, purpose="repayment", amount=amount_fen,
+                         patient_id=None, consumer=repayment_id,
+                         unpaid=Refusal(409, "payment_not_completed",
+                                        "The repayment needs a completed channel payment of "
+                                        "the same amount.", {"amount_fen": amount_fen}))
+        reference = self.next_reference(conn, "HK", now)
+        conn.execute(
+            "INSERT INTO repayments (repayment_id, reference, account_id, amount_fen, channel, "
+            "payment_id, operator_id, terminal_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (repayment_id, reference, account_id, amount_fen, channel, payment_id, operator_id,
+             terminal_id, iso(now)))
+        left = amount_fen
+        allocations = []
+        for bill in candidates:
+            if left <= 0:
+                break
+            part = min(left, outstanding(bill))
+            reduce_bill(conn, now, bill, part, "paid_fen")
+            conn.execute("INSERT INTO repayment_allocations (repayment_id, bill_id, amount_fen) "
+                         "VALUES (?, ?, ?)", (repayment_id, bill["bill_id"], part))
+            allocations.append({"bill_id": bill["bill_id"], "amount_fen": part,
+                                "outstanding_fen": outstanding(bill) - part})
+            left -= part
+        restored = restore_if_clear(conn, account_id, now)
+        cash = amount_fen if channel == "cash" else 0
+        record(conn, now, terminal_id, "repayment", reference, channel=amount_fen - cash,
+               cash=cash)
+        return {
+            "repayment_id": repayment_id,
+            "reference": reference,
+            "account_id": account_id,
+            "amount_fen": amount_fen,
+            "channel": channel,
+            "bills_paid": [a["bill_id"] for a in allocations],
+            "allocations": allocations,
+            "restored": restored and account["status"] == "suspended",
+            "account": account_view(conn, account_id, now),
+            "repaid_at": iso(now),
+        }
+
+    # -- refunds ---------------------------------------------------------------------------
+
+    def refund(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *,
+               settlement_id: str, amount_fen: int, operator_id: str, reason: str) -> dict:
+        settlement = conn.execute("SELECT * FROM settlements WHERE settlement_id = ?",
+                                  (settlement_id,)).fetchone()
+        if settlement is None:
+            raise Refusal(404, "settlement_not_found", "No settlement with this id.")
+        refundable = settlement["personal_fen"] - settlement["refunded_fen"]
+        if amount_fen > refundable:
+            raise Refusal(409, "refund_exceeds",
+                          "The refund exceeds the personal part less earlier refunds.",
+                          {"refundable_fen": refundable})
+        bill = conn.execute("SELECT * FROM bills WHERE settlement_id = ?",
+                            (settlement_id,)).fetchone()
+        to_credit = min(amount_fen, outstanding(bill)) if bill is not None else 0
+        to_channel = amount_fen - to_credit
+        if to_credit:
+            reduce_bill(conn, now, bill, to_credit, "refunded_fen")
+        conn.execute("UPDATE settlements SET refunded_fen = refunded_fen + ? "
+                     "WHERE settlement_id = ?", (amount_fen, settlement_id))
+        refund_id = new_id("RFD")
+        reference = self.next_reference(conn, "TK", now)
+        conn.execute(
+            "INSERT INTO refunds (refund_id, reference, settlement_id, amount_fen, "
+            "to_credit_fen, to_channel_fen, operator_id, reason, terminal_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (refund_id, reference, settlement_id, amount_fen, to_credit, to_channel,
+             operator_id, reason, terminal_id, iso(now)))
+        if bill is not None:
+            restore_if_clear(conn, bill["account_id"], now)
+        record(conn, now, terminal_id, "refund", reference, credit=to_credit,
+               channel=to_channel)
+        account_id = settlement["account_id"]
+        return {
+            "refund_id": refund_id,
+            "reference": reference,
+            "settlement_id": settlement_id,
+            "settlement_reference": settlement["reference"],
+            "amount_fen": amount_fen,
+            "to_credit_fen": to_credit,
+            "to_channel_fen": to_channel,
+            "account": account_view(conn, account_id, now) if account_id else None,
+            "refunded_at": iso(now),
+        }
