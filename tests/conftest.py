@@ -46,6 +46,7 @@ def kiosk_settings(tmp_path, sandbox):
     return Settings(
         platform_url=sandbox.url,
         terminal_id=sandbox.terminal_id,
+        policy=sandbox.city,  # the kiosk follows the platform's city profile
         data_dir=str(tmp_path / "kiosk-data"),
         printer_pdf_dir=str(tmp_path / "receipts"),
         full_screen=False,

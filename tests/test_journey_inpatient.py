@@ -5,6 +5,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from kiosk.domain.money import format_cny
 from tests.helpers import all_texts, card, patient, pay_by_phone, pdf_text
 
@@ -33,6 +35,7 @@ def test_suspended_patient_cannot_be_admitted_on_credit(qtbot, kiosk, taps):
     assert "suspended" in w.admit.notice.text()
 
 
+@pytest.mark.parametrize("sandbox", ["xiamen", "hangzhou"], indirect=True)
 def test_discharge_books_the_stay_and_prints_receipt_and_statement(qtbot, kiosk, taps, sandbox_client, tmp_path):
     w = kiosk.window
     journey = kiosk.ctx.journeys["discharge"]

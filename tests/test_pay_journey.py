@@ -21,6 +21,7 @@ def open_bill(qtbot, app, role: str):
     return w
 
 
+@pytest.mark.parametrize("sandbox", ["xiamen", "hangzhou"], indirect=True)
 def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, sandbox_client, tmp_path):
     app, p = kiosk, patient("tier2")
     before = sandbox_client.get("/v1/accounts/CA000002").json()
@@ -72,6 +73,7 @@ def test_minor_pays_on_the_guardians_line(qtbot, kiosk, sandbox_client):
     assert len(bills) == 1
 
 
+@pytest.mark.parametrize("sandbox", ["xiamen", "hangzhou"], indirect=True)
 def test_suspended_account_is_refused_with_the_reason_and_a_way_back(qtbot, kiosk, sandbox_client):
     app = kiosk
     w = open_bill(qtbot, app, "arrears")
