@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout
 
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
 from kiosk.ui.messages import message_for
@@ -41,7 +41,7 @@ class IdentifyScreen(Screen):
 
         self.training = QGroupBox(self)
         self.training.setObjectName("training")
-        self.training_layout = QHBoxLayout(self.training)
+        self.training_layout = QGridLayout(self.training)  # rows of five: fits any kiosk width
         self.training.hide()
         self._training_buttons = []
 
@@ -68,7 +68,8 @@ class IdentifyScreen(Screen):
         button = big_button(self.training, "secondary")
         set_button_text(button, label)
         button.clicked.connect(present)
-        self.training_layout.addWidget(button)
+        count = len(self._training_buttons)
+        self.training_layout.addWidget(button, count // 5, count % 5)
         self._training_buttons.append(button)
         self.training.show()
 
