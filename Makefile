@@ -10,13 +10,44 @@ QM     := resources/translations/kiosk_zh_CN.qm
 # Debian packages Qt needs to run (offscreen or on a screen), a CJK font for the
 # screens, and the tools the tests check printed documents with; for the device
 # tests: socat (pty pairs), pcscd + vpcd (PC/SC with a virtual card; libpcsclite-dev
-# and swig build pyscard where no wheel fits), Xvfb + xdotool (a keyboard-wedge scanner).
+# and swig build pyscard where no wheel fits), Xvfb + xdotool (a keyboard-wedge scanner);
+# for the printing tests: CUPS with cups-pdf and Ghostscript (a private cupsd per test run).
 DEB_PACKAGES := libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render-util0 libxcb-image0 \
-	fonts-wqy-microhei poppler-utils zbar-tools \
-	socat pcscd pcsc-tools vsmartcard-vpcd libpcsclite-dev swig xvfb xdotool x11-utils dbus-x11
+	fonts-wqy-microhei fonts-noto-cjk poppler-utils zbar-tools \
+	socat pcscd pcsc-tools vsmartcard-vpcd libpcsclite-dev swig xvfb xdotool x11-utils dbus-x11 \
+	cups cups-client cups-bsd printer-driver-cups-pdf ghostscript
 
 .PHONY: demo test bench debs translations api-doc lint clean
+
+# -- the installable bundle (not part of `make test`: a build takes a minute or two) ----------
+# `make bundle`: the PyInstaller one-folder bundle (build.spec), the Linux tarball and .deb
+# (packaging/linux), then the smoke test: the frozen app's tour headless, the tarball, and the
+# .deb installed with dpkg -i, its tour run, and removed again (as root).
+VERSION    := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' kiosk/__init__.py)
+BUNDLE_DIR := dist/kiosk-$(VERSION)
+BUILD_STAMP := $(VENV)/.installed-build
+# binutils: strip, objdump, as, ld (bundle size, the .deb's glibc dependency, the trimmed ICU
+# data); icu-devtools: icupkg (build.spec); gnome-keyring + dbus: the real Secret Service for
+# the frozen app in the smoke test; dpkg-deb comes with dpkg.
+BUNDLE_DEB_PACKAGES := binutils icu-devtools gnome-keyring dbus
+
+.PHONY: bundle bundle-build
+bundle: bundle-build
+	packaging/linux/build-tarball.sh $(BUNDLE_DIR) dist
+	packaging/linux/build-deb.sh $(BUNDLE_DIR) dist
+	KIOSK_BUNDLE_DIR=$(BUNDLE_DIR) \
+	KIOSK_BUNDLE_TARBALL=dist/credit-care-kiosk-$(VERSION)-linux-$$(uname -m).tar.gz \
+	KIOSK_BUNDLE_DEB=dist/credit-care-kiosk_$(VERSION)_$$(dpkg --print-architecture).deb \
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q tests/test_bundle_smoke.py
+
+bundle-build: $(STAMP) $(QM) $(BUILD_STAMP)
+	@$(MAKE) --no-print-directory debs DEB_PACKAGES="$(DEB_PACKAGES) $(BUNDLE_DEB_PACKAGES)"
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build build.spec
+
+$(BUILD_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[build]'
+	@touch $@
 
 demo: $(STAMP) $(QM) debs
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -45,7 +76,7 @@ $(QM): resources/translations/kiosk_zh_CN.ts $(STAMP)
 
 # Refresh the .ts from the sources after changing user-visible text.
 update-ts: $(STAMP)
-	$(BIN)/pyside6-lupdate -no-obsolete kiosk/ui/*.py -ts resources/translations/kiosk_zh_CN.ts
+	$(BIN)/pyside6-lupdate -no-obsolete kiosk/ui/*.py kiosk/devices/*.py kiosk/*.py -ts resources/translations/kiosk_zh_CN.ts
 
 api-doc: $(STAMP)
 	$(BIN)/python -m sandbox.openapi

@@ -14,6 +14,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="settings file (default: the platform's config folder)")
     parser.add_argument("--windowed", action="store_true", help="not full screen (IT and training)")
     parser.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # benchmarks: RSS
+    from kiosk import __version__
+
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run on the embedded sandbox with demo data")
     demo.add_argument("--tour", action="store_true",
@@ -27,15 +31,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if sys.stdout is None:  # a windowed frozen build has no console
+    if sys.stdout is None:  # a windowed frozen build has no console (before argparse prints)
         sys.stdout = sys.stderr = open(os.devnull, "w")
+    if argv is None and Path(sys.argv[0]).stem == "kiosk-admin":  # the bundle's second executable
+        from kiosk.admin import main as admin_main
+
+        return admin_main(sys.argv[1:])
+    args = _parser().parse_args(argv)
+    if args.config:
+        os.environ["KIOSK_CONFIG"] = str(args.config)
+    from kiosk import logs
+
+    logs.install()  # rotating files in the data folder, personal data redacted
+    logging.getLogger("kiosk").info("kiosk %s starting (%s)", _version_line(), " ".join(sys.argv[1:]))
     from kiosk.ui import qtlog
 
     qtlog.install()
-    if args.config:
-        os.environ["KIOSK_CONFIG"] = str(args.config)
     if args.command == "demo":
         from kiosk.demo import run_demo
 
@@ -62,10 +73,22 @@ def run_app(args) -> int:
     app = KioskApp(settings, boot=not args.exit_after_first_paint)
     if args.exit_after_first_paint:  # for `make bench`: cold start to the home screen on the glass
         app.window.first_paint.connect(app.qapp.quit)
+    if args.exit_when_ready:  # for `make bench`: the app started with its services (RSS)
+        app.ready.connect(app.qapp.quit)
+        app.boot_failed.connect(lambda why: app.qapp.exit(1))
     app.show()
     code = app.qapp.exec()
     app.shutdown()
     return code
+
+
+def _version_line() -> str:
+    from kiosk import __version__
+
+    frozen = " frozen" if getattr(sys, "frozen", False) else ""
+    system = os.uname() if hasattr(os, "uname") else None  # (the platform module costs ms at start)
+    where = f"{system.sysname} {system.release} {system.machine}" if system else sys.platform
+    return f"{__version__}{frozen}, Python {sys.version.split()[0]}, {where}"
 
 
 if __name__ == "__main__":

@@ -33,11 +33,38 @@ class KioskApp(QObject):
         self.window = MainWindow(settings)
         self.window.home.language = self.languages.current
         self.window.home.language_toggled.connect(self.toggle_language)
+        self._kiosk_shell(settings)
         self.services = None
         self.ctx = None  # the journeys' context, once booted
         self._secret = secret  # tests and the demo hand it in; otherwise the keyring
+        self.heartbeat = None  # fleet health reports (kiosk/heartbeat.py), once booted
+        self._started_at = _started_at()
         if boot:
             self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._boot))
+
+    def _kiosk_shell(self, settings: Settings) -> None:
+        """Lockdown (kiosk mode, full screen) before the window shows; elderly mode and the
+        idle notices right after the first paint (``_comforts``); the desk's login comes with
+        the services (ui/lockdown.py, ui/elderly.py, ui/notices.py, ui/login.py)."""
+        self.lockdown = self.notices = self.desk_login = self.it_exit = self.elderly = None
+        kiosk_mode = settings.mode == "kiosk"
+        if kiosk_mode and settings.full_screen:
+            from kiosk.ui.lockdown import Lockdown
+
+            self.lockdown = Lockdown(self.window, touch_screen=settings.touch_screen)
+        self.window.home.elderly_button.setVisible(kiosk_mode)  # for patients, not at the desk
+        self.window.first_paint.connect(self._comforts)
+
+    def _comforts(self) -> None:
+        from kiosk.ui.elderly import ElderlyMode
+
+        settings = self.settings
+        self.elderly = ElderlyMode(self.window, settings, self.languages)
+        if settings.mode == "kiosk" and settings.notices_after_s:
+            from kiosk.ui.notices import Notices
+
+            self.notices = Notices(self.window, settings)
+            self.notices.shown.connect(lambda: self.elderly.set(False))  # the next patient starts afresh
 
     def _build_services(self):
         from kiosk.services import build_services
@@ -64,6 +91,7 @@ class KioskApp(QObject):
         from kiosk.ui.identify import IdentifyScreen
         from kiosk.ui.journey import Context
         from kiosk.ui.journeys import journey_classes
+        from kiosk.ui.offline import offline_guard, start_sync
         from kiosk.ui.outcome import OutcomeScreen
         from kiosk.ui.payment import Payments, PaymentScreen
 
@@ -80,13 +108,28 @@ class KioskApp(QObject):
             if cls.desk_only and self.settings.mode != "desk":
                 continue
             journey = ctx.journeys[cls.key] = cls(ctx)
-            w.home.add_journey(cls.key, journey.title, journey.start)
+            w.home.add_journey(cls.key, journey.title, offline_guard(ctx, journey))
         self.bridge.event.connect(ctx.identification.on_device_event)
         services.reader.start()
         for label, card in services.training_cards.items():
             w.identify.add_training_card(label, lambda c=card: services.reader.present(c))
         w.home.set_ready(True)
+        if self.settings.mode == "desk":
+            from kiosk.ui.login import DeskLogin
+
+            self.desk_login = ctx.desk_login = DeskLogin(ctx, self.settings.operator_idle_s)
+            self.desk_login.start()
+        if self.lockdown is not None:
+            from kiosk.ui.lockdown import ItExit
+
+            self.it_exit = ItExit(ctx, self.lockdown)
+        if self.notices is not None:
+            self.notices.start()
         self.tasks.run(services.recover, self._recovered, lambda e: log.warning("recovery failed: %s", e))
+        self.sync_bridge = start_sync(self, services)  # the offline queue's thread and banner
+        from kiosk.heartbeat import start_heartbeat
+
+        self.heartbeat = start_heartbeat(services, self.settings, started_at=self._started_at)
         self.ready.emit()
 
     def _boot_error(self, error: BaseException) -> None:
@@ -99,11 +142,23 @@ class KioskApp(QObject):
 
     def shutdown(self) -> None:
         self.languages.set("en")  # removes our translators from the (shared) application
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
+        for part in (self.lockdown, self.notices, self.desk_login):
+            if part is not None:
+                part.shutdown()
         self.tasks.shutdown()
         if self.services is not None:
             self.services.close()
             self.services = None
         self.window.close()
+
+
+def _started_at():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).astimezone()
 
 
 def _stylesheet() -> str:

@@ -82,8 +82,9 @@ class PlatformClient:
             headers["Content-Type"] = "application/json"
         if key:
             headers[signing.HEADER_IDEMPOTENCY] = key
-        return self.session.request(
-            method, self.base_url + path, data=data or None, headers=headers, timeout=self.timeout_s
+        return self.session.request(  # verify given per request: else REQUESTS_CA_BUNDLE would win
+            method, self.base_url + path, data=data or None, headers=headers, timeout=self.timeout_s,
+            verify=self.session.verify,
         )
 
     def request(self, method: str, path: str, body: dict | None = None, *, key: str | None = None) -> dict:

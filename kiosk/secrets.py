@@ -30,3 +30,29 @@ def set_terminal_secret(terminal_id: str, secret: bytes) -> None:
     if len(secret) < 16:
         raise ValueError("a terminal secret has at least 16 bytes")
     keyring.set_password(SERVICE, _account(terminal_id), secret.hex())
+
+
+# -- the data key (offline mode) --------------------------------------------------------
+# Seals the personal data in the outbox and the offline cache (offline_cache.crypto).
+# One per installation, generated on first use; losing it makes the queued writes
+# unreadable (never sent), so it is not rotated by the app.
+DATA_KEY_ACCOUNT = "data-key"
+
+
+def data_key() -> bytes:
+    import keyring
+
+    from offline_cache.crypto import KEY_BYTES, new_key
+
+    value = keyring.get_password(SERVICE, DATA_KEY_ACCOUNT)
+    if value:
+        try:
+            key = bytes.fromhex(value)
+        except ValueError:
+            key = b""
+        if len(key) != KEY_BYTES:
+            raise SecretMissing("the keyring's data key is not 32 hex-encoded bytes")
+        return key
+    key = new_key()
+    keyring.set_password(SERVICE, DATA_KEY_ACCOUNT, key.hex())
+    return key

@@ -34,15 +34,31 @@ class Services:
     reader: object  # DeviceManager: start/stop every device; present() lays a training card
     training_cards: dict = field(default_factory=dict)  # label -> IdCard (simulated reader only)
     sandbox: object | None = None
+    desk: object | None = None  # Desk: operator login, roles, audit log (offline_cache.audit)
+    shifts: object | None = None  # Shifts: open and close the cashier's shift (desk)
+    offline: object | None = None  # OfflineMode: outbox, sync engine (its thread started by the app), cache
+    link: object | None = None  # TrainingLink (embedded sandbox only): cut and restore the network
 
     @property
     def training(self) -> bool:
         return self.sandbox is not None
 
+    def queue_state(self) -> dict | None:
+        """The offline queue for the heartbeat: counts and the oldest item's time, nothing opened."""
+        if self.offline is None:
+            return None
+        counts = self.offline.outbox.counts(self.offline.expiry_s)
+        return {"length": counts.queued, "oldest_at": counts.oldest_at, "conflicts": counts.conflicts}
+
     def close(self) -> None:
         self.reader.stop()
+        if self.offline is not None:
+            self.offline.close()  # stops the sync thread first
         self.platform.close()
         self.journal.close()
+        self.printer.close()
+        if self.desk is not None:
+            self.desk.audit.close()
         if self.sandbox is not None:
             self.sandbox.stop()
 
@@ -52,7 +68,6 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.devices.manager import DeviceManager
     from kiosk.platform import PlatformClient
     from kiosk.policies import load_profile
-    from kiosk.usecases.documents import DocumentPrinter, PrintConfig
     from kiosk.usecases.identify import IdentifyPatient
     from kiosk.usecases.inpatient import Inpatient
     from kiosk.usecases.payments import PaymentChannel
@@ -61,8 +76,6 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.usecases.repayment import ReadOverview, Repay
     from kiosk.usecases.settle import SettleOutpatient
     from kiosk.usecases.writes import PlatformWrites
-    from offline_cache.journal import Journal
-    from printing.backends import make_backend
     import printing.receipt  # noqa: F401  (warm: the first receipt should not pay for the import)
 
     sandbox = None
@@ -78,14 +91,18 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
 
     platform = PlatformClient(url, settings.terminal_id, secret,
                               timeout_s=settings.request_timeout_s, ca_bundle=settings.ca_bundle)
-    journal = Journal(settings.data_path / "journal.sqlite")
-    writes = PlatformWrites(platform, journal)
-    printer = DocumentPrinter(make_backend(settings.printer_backend, folder=settings.receipts_path),
-                              PrintConfig(settings.hospital_name, settings.terminal_id, settings.receipt_width_mm))
+    offline, link = _offline_mode(settings, url, secret, training=sandbox is not None)
+    if link is not None:
+        link.fit(platform)
+    journal = offline.outbox  # the journal of writes is the offline outbox
+    writes = PlatformWrites(platform, journal, offline.sync)
+    printer = build_printer(settings, secret)
     reader = DeviceManager(settings, device_listener)  # the devices named in the settings
     if not reader.can_present:
         training_cards = {}  # a real reader: no demo-card buttons
     overview = ReadOverview(platform)
+    desk = _build_desk(settings, platform)
+    offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
     return Services(
         settings=settings,
         profile=load_profile(settings.policy),
@@ -98,14 +115,125 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
         overview=overview,
         registrations=Registrations(platform, writes, printer, overview),
         repay=Repay(writes, printer),
-        refund=RefundSettlement(writes, printer),
-        identify=IdentifyPatient(platform),
-        settle=SettleOutpatient(writes, printer),
+        refund=RefundSettlement(writes, printer, desk),
+        identify=IdentifyPatient(platform, offline),
+        settle=SettleOutpatient(writes, printer, offline),
         recover=writes.complete_pending,
         reader=reader,
         training_cards=training_cards,
         sandbox=sandbox,
+        desk=desk,
+        shifts=_build_shifts(settings, platform, journal, desk, printer),
+        offline=offline,
+        link=link,
     )
+
+
+def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool):
+    """The outbox and the cache (sealed with the keyring's data key), the sync engine on a
+    client of its own (no retries: the engine backs off itself), the offline limits."""
+    from kiosk.domain.signing import snapshot_key
+    from kiosk.platform import PlatformClient
+    from kiosk.usecases.offline import (OfflineLimits, OfflineMode, PatientCache, PlatformTransport,
+                                        TrainingLink)
+    from offline_cache.cache import SnapshotCache
+    from offline_cache.crypto import Sealer
+    from offline_cache.journal import Journal
+    from offline_cache.sync import SyncEngine
+
+    sealer = Sealer(_data_key(training))
+    journal = Journal(settings.data_path / "journal.sqlite", sealer)
+    cache = SnapshotCache(settings.data_path / "cache.sqlite", sealer)
+    client = PlatformClient(url, settings.terminal_id, secret, timeout_s=settings.request_timeout_s,
+                            ca_bundle=settings.ca_bundle, retries=0)
+    link = None
+    if training:
+        link = TrainingLink()
+        link.fit(client)
+    expiry_s = settings.queue_expiry_h * 3600
+    sync = SyncEngine(journal, PlatformTransport(client), batch_size=settings.sync_batch_size,
+                      probe_interval_s=settings.health_probe_s, expiry_s=expiry_s, upkeep=[cache.prune])
+    offline = OfflineMode(journal, sync, PatientCache(cache, snapshot_key(secret)),
+                          OfflineLimits.from_settings(settings), expiry_s)
+    return offline, link
+
+
+def _data_key(training: bool) -> bytes:
+    """The keyring's data key; in training only, a key for this run if no keyring works."""
+    from kiosk.secrets import data_key
+
+    try:
+        return data_key()
+    except Exception as exc:  # noqa: BLE001 - keyring back-ends raise their own types
+        if not training:
+            raise
+        from offline_cache.crypto import new_key
+
+        log.warning("training mode: no usable keyring (%s); queued data is sealed for this run only",
+                    type(exc).__name__)
+        return new_key()
+
+
+def _build_desk(settings: Settings, platform):
+    from kiosk.usecases.operators import Desk
+    from offline_cache.audit import AuditLog, audit_path
+
+    return Desk(platform, AuditLog(audit_path(settings.data_path)), terminal_id=settings.terminal_id,
+                login_required=settings.mode == "desk" and settings.operator_login,
+                supervisor_over_fen=settings.refund_supervisor_over_fen)
+
+
+def _build_shifts(settings: Settings, platform, journal, desk, printer):
+    if settings.mode != "desk":
+        return None
+    from kiosk.usecases.shift import Shifts
+
+    return Shifts(platform, journal, desk, printer)
+
+
+def make_printer_backend(settings: Settings):
+    """The printer back-end the settings name (also used by ``kiosk-admin``'s self-test)."""
+    from printing.backends import make_backend
+
+    kind = settings.printer_backend
+    if kind == "cups":
+        return make_backend("cups", queue=settings.printer_queue, job_timeout_s=settings.printer_job_timeout_s)
+    if kind == "escpos":
+        return make_backend("escpos", connection=settings.escpos_connection, mode=settings.escpos_mode,
+                            width_mm=settings.receipt_width_mm, job_timeout_s=settings.printer_job_timeout_s)
+    return make_backend(kind, folder=settings.receipts_path)
+
+
+def build_printer(settings: Settings, secret: bytes | None):
+    """The ``DocumentPrinter`` the settings describe: back-end, archive, reprint queue, and QR
+    signatures with the terminal secret (see docs/printing.md)."""
+    from kiosk.usecases.documents import DocumentPrinter, PrintConfig
+    from offline_cache.reprints import ReprintQueue
+    from printing.archive import DocumentArchive
+    from printing.backends import make_backend
+    from printing.signing import sign_reference
+
+    kind = settings.printer_backend
+    backend = make_printer_backend(settings)
+    a4_backend = None
+    if settings.printer_a4_queue:
+        a4_backend = make_backend("cups", queue=settings.printer_a4_queue,
+                                  job_timeout_s=settings.printer_job_timeout_s)
+    raster = kind == "escpos" and settings.escpos_mode == "raster"
+    if raster or any(getattr(b, "embeds_font", False) for b in (backend, a4_backend)):
+        from printing.fonts import FontUnavailable, embedded_face
+
+        try:
+            embedded_face()  # a large .ttc: loaded here, on the services worker, not at the first receipt
+        except FontUnavailable as exc:
+            log.error("%s", exc)
+    terminal_id = settings.terminal_id
+    signer = (lambda reference: sign_reference(secret, terminal_id, reference)) if secret else None
+    return DocumentPrinter(
+        backend, PrintConfig(settings.hospital_name, terminal_id, settings.receipt_width_mm),
+        archive=DocumentArchive(settings.archive_path),
+        reprints=ReprintQueue(settings.data_path / "reprints.sqlite"),
+        signer=signer, a4_backend=a4_backend)
 
 
 def _start_training_sandbox(settings: Settings, secret: bytes | None):

@@ -51,11 +51,33 @@ class Settings:
     ca_bundle: str = _setting(
         "", "PEM file of the CA that signed the platform's certificate; empty uses the system CAs."
     )
-    printer_backend: str = _setting("pdf-folder", "Receipt printer back-end: 'pdf-folder'.")
+    printer_backend: str = _setting(
+        "pdf-folder", "Printer back-end: 'pdf-folder' (PDF files, demo), 'cups' (a system printer queue, "
+        "printer_queue) or 'escpos' (a thermal receipt printer, escpos_connection)."
+    )
     printer_pdf_dir: str = _setting(
         "", "Folder for the 'pdf-folder' back-end; empty uses 'receipts' in the data folder."
     )
     receipt_width_mm: int = _setting(80, "Receipt paper width in mm: 80 or 58.")
+    # --- printing (printing/, docs/printing.md) ---
+    printer_queue: str = _setting("", "CUPS queue of the printer (printer_backend = 'cups').")
+    printer_a4_queue: str = _setting(
+        "", "CUPS queue for A4 statements when receipts go to a thermal printer; empty: the same back-end "
+        "(an ESC/POS printer cannot print A4: the statement then waits in the reprint queue for the desk)."
+    )
+    printer_job_timeout_s: float = _setting(
+        30.0, "Seconds a CUPS job may take before it counts as stuck, is cancelled and queued for reprint."
+    )
+    escpos_connection: str = _setting(
+        "", "ESC/POS printer (printer_backend = 'escpos'): 'usb:VID:PID' (hex), 'serial:/dev/ttyUSB0:9600', "
+        "'tcp:HOST:9100' or 'cups:QUEUE' (a raw CUPS queue)."
+    )
+    escpos_mode: str = _setting(
+        "text", "ESC/POS mode: 'text' (GB18030 text in the printer's font) or 'raster' (the PDF layout as an image)."
+    )
+    archive_dir: str = _setting(
+        "", "Folder where every printed document is kept as a PDF; empty uses 'archive' in the data folder."
+    )
     data_dir: str = _setting("", "Folder for the journal and caches; empty uses the platform's data folder.")
     full_screen: bool = _setting(True, "Show the window full screen (kiosk).")
     # --- devices ---
@@ -76,6 +98,57 @@ class Settings:
         "or 'simulated'."
     )
     scanner_port: str = _setting("", "Serial port of the QR/barcode scanner (scanner = 'serial').")
+    # --- offline mode (docs/offline.md) ---
+    offline_snapshot_max_age_s: int = _setting(
+        1800, "Offline, credit is used only if the account's signed snapshot is younger than this (seconds)."
+    )
+    offline_txn_cap_fen: int = _setting(50_000, "Offline, the most one settlement may book on credit, in fen.")
+    offline_terminal_cap_fen: int = _setting(
+        300_000, "The most credit this terminal may hold unconfirmed by the platform (queued or in conflict), in fen."
+    )
+    queue_expiry_h: int = _setting(
+        24, "A queued write older than this many hours raises an alert on the cashier desk and in kiosk-admin."
+    )
+    health_probe_s: int = _setting(10, "Seconds between checks that the platform answers (off the GUI thread).")
+    sync_batch_size: int = _setting(100, "Queued writes sent to the platform per batch request (1-200).")
+    # --- logs and fleet health (kiosk/logs.py, kiosk/heartbeat.py) ---
+    log_dir: str = _setting("", "Folder for the log files; empty uses 'logs' in the data folder.")
+    log_max_mb: int = _setting(
+        20, "Most disk space all log files together may take, in MB (1-1000); the oldest file goes first."
+    )
+    log_files: int = _setting(5, "How many files the log space is split over: the current one and older ones (2-50).")
+    log_level: str = _setting("INFO", "Lowest level written to the log files: DEBUG, INFO, WARNING or ERROR.")
+    heartbeat_interval_s: int = _setting(
+        300, "Seconds between two heartbeats to the platform (fleet health: version, queue, printer, devices); "
+        "0 sends none."
+    )
+
+    # --- desk, lockdown, accessibility (kiosk/ui/login.py, lockdown.py, notices.py, elderly.py) ---
+    operator_login: bool = _setting(
+        True, "Desk mode: a cashier logs in with staff number and PIN (checked by the platform, locked after 5 "
+        "wrong PINs) at start and after operator_idle_s without input. Off: actions in the terminal's name "
+        "(training only)."
+    )
+    operator_idle_s: int = _setting(900, "Desk mode: seconds without input before the cashier must log in again.")
+    refund_supervisor_over_fen: int = _setting(
+        20000, "Refunds above this amount (fen; 20000 = ￥200) need a supervisor's staff number and PIN."
+    )
+    touch_screen: bool = _setting(True, "Kiosk mode: the screen is a touch screen; the mouse cursor is hidden.")
+    notices: str = _setting(
+        "", "Hospital notices shown in turn when the kiosk stands idle on the home screen, one per line; "
+        "empty: the built-in notices."
+    )
+    notices_after_s: int = _setting(
+        120, "Kiosk mode: seconds idle on the home screen before the notices are shown; 0 shows none."
+    )
+    notice_rotate_s: int = _setting(10, "Seconds each notice stays on the screen (3-120).")
+    elderly_journeys: str = _setting(
+        "pay,register,repay,query", "Elderly mode: the journeys the home screen shows (at most 4, comma-separated "
+        "keys); the others are behind \"More\"."
+    )
+    voice_prompts: bool = _setting(
+        True, "Elderly mode: read each screen's title aloud where Qt text-to-speech is installed."
+    )
 
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -85,8 +158,16 @@ class Settings:
         return Path(self.data_dir) if self.data_dir else data_dir()
 
     @property
+    def log_path(self) -> Path:
+        return Path(self.log_dir) if self.log_dir else self.data_path / "logs"
+
+    @property
     def receipts_path(self) -> Path:
         return Path(self.printer_pdf_dir) if self.printer_pdf_dir else self.data_path / "receipts"
+
+    @property
+    def archive_path(self) -> Path:
+        return Path(self.archive_dir) if self.archive_dir else self.data_path / "archive"
 
     def validate(self) -> list[str]:
         problems = []
@@ -110,11 +191,55 @@ class Settings:
             problems.append("request_timeout_s must be more than 0")
         if self.printer_backend not in PRINTER_BACKENDS:
             problems.append(f"printer_backend must be one of: {', '.join(PRINTER_BACKENDS)}")
+        problems += _printer_problems(self)
         problems += _device_problems(self)
+        problems += _offline_problems(self)
+        problems += _desk_problems(self)
+        problems += _operations_problems(self)
         return problems
 
 
-PRINTER_BACKENDS = ("pdf-folder",)
+PRINTER_BACKENDS = ("pdf-folder", "cups", "escpos")
+
+
+def _printer_problems(s: "Settings") -> list[str]:
+    problems = []
+    if s.printer_backend == "cups" and not _queue_name_ok(s.printer_queue):
+        problems.append("printer_queue must name the CUPS queue when printer_backend is 'cups'")
+    if s.printer_a4_queue and not _queue_name_ok(s.printer_a4_queue):
+        problems.append("printer_a4_queue must be a CUPS queue name (no spaces, '/' or '#')")
+    if s.printer_backend == "escpos":
+        from printing.escpos_backend import parse_connection
+
+        try:
+            parse_connection(s.escpos_connection)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if s.escpos_mode not in ("text", "raster"):
+        problems.append("escpos_mode must be 'text' or 'raster'")
+    if not 1 <= s.printer_job_timeout_s <= 600:
+        problems.append("printer_job_timeout_s must be between 1 and 600")
+    return problems
+
+
+def _queue_name_ok(name: str) -> bool:
+    return bool(name) and not any(ch.isspace() or ch in "/#" for ch in name)
+
+
+def _desk_problems(s: "Settings") -> list[str]:
+    problems = []
+    if not 60 <= s.operator_idle_s <= 8 * 3600:
+        problems.append("operator_idle_s must be between 60 and 28800")
+    if s.refund_supervisor_over_fen < 0:
+        problems.append("refund_supervisor_over_fen must be 0 or more")
+    if s.notices_after_s != 0 and not 10 <= s.notices_after_s <= 3600:
+        problems.append("notices_after_s must be 0 (none) or between 10 and 3600")
+    if not 3 <= s.notice_rotate_s <= 120:
+        problems.append("notice_rotate_s must be between 3 and 120")
+    keys = [k.strip() for k in s.elderly_journeys.split(",") if k.strip()]
+    if not 1 <= len(keys) <= 4:
+        problems.append("elderly_journeys must name 1 to 4 journeys")
+    return problems
 
 
 def _device_problems(s: "Settings") -> list[str]:
@@ -131,6 +256,37 @@ def _device_problems(s: "Settings") -> list[str]:
         problems.append("scanner must be '', 'wedge', 'serial' or 'simulated'")
     if s.scanner == "serial" and not s.scanner_port:
         problems.append("scanner_port must name the scanner's serial port when scanner is 'serial'")
+    return problems
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _operations_problems(s: "Settings") -> list[str]:
+    problems = []
+    if not 1 <= s.log_max_mb <= 1000:
+        problems.append("log_max_mb must be between 1 and 1000")
+    if not 2 <= s.log_files <= 50:
+        problems.append("log_files must be between 2 and 50")
+    if s.log_level not in LOG_LEVELS:
+        problems.append(f"log_level must be one of: {', '.join(LOG_LEVELS)}")
+    if s.heartbeat_interval_s != 0 and not 10 <= s.heartbeat_interval_s <= 86400:
+        problems.append("heartbeat_interval_s must be 0 (none) or between 10 and 86400")
+    return problems
+
+
+def _offline_problems(s: "Settings") -> list[str]:
+    problems = []
+    if s.offline_snapshot_max_age_s < 0:
+        problems.append("offline_snapshot_max_age_s must be 0 (no offline credit) or more")
+    if s.offline_txn_cap_fen < 0 or s.offline_terminal_cap_fen < 0:
+        problems.append("offline_txn_cap_fen and offline_terminal_cap_fen must be 0 or more")
+    if s.queue_expiry_h < 1:
+        problems.append("queue_expiry_h must be at least 1")
+    if not 1 <= s.health_probe_s <= 600:
+        problems.append("health_probe_s must be between 1 and 600")
+    if not 1 <= s.sync_batch_size <= 200:
+        problems.append("sync_batch_size must be between 1 and 200")
     return problems
 
 

@@ -8,9 +8,24 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
+
+
+def statements(script: str) -> Iterator[str]:
+    """The statements of a migration script, split where SQLite says a statement is complete
+    (a trigger's body holds semicolons of its own)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip().rstrip(";").strip():
+                yield pending.strip()
+            pending = ""
+    if pending.strip():
+        yield pending.strip()
 
 
 class Database:
@@ -24,16 +39,29 @@ class Database:
             self.path, isolation_level=None, check_same_thread=False, timeout=30
         )
         self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._wal()
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._migrate(migrations)
+
+    def _wal(self, patience_s: float = 30.0) -> None:
+        """Switch to WAL. Two processes opening a new file at once: the switch can meet the
+        other's lock without SQLite's busy handler being asked, so it is tried again."""
+        deadline = time.monotonic() + patience_s
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self, migrations: Sequence[str]) -> None:
         with self.transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(migrations[version:], start=version + 1):
-                for statement in filter(str.strip, script.split(";")):
+                for statement in statements(script):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={number}")
 
@@ -47,6 +75,16 @@ class Database:
                 self._conn.execute("ROLLBACK")
                 raise
             else:
+                self._conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction (``BEGIN``, no write lock): several queries see one state."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
                 self._conn.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:

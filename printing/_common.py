@@ -1,13 +1,19 @@
 """Type and QR helpers shared by the thermal slips and the A4 statements.
 
-Text uses reportlab's built-in CID font ``STSong-Light`` (Adobe-GB1), which needs no
-font file and which PDF viewers and printers substitute with a local Song/Ming face.
+Text uses reportlab's built-in CID font ``STSong-Light`` (Adobe-GB1) by default, which
+needs no font file and which PDF viewers substitute with a local Song/Ming face. A print
+host without a Chinese font prints boxes instead, so documents for a system printer are
+laid out and drawn with an embedded TrueType face (:mod:`printing.fonts`): a renderer
+runs inside ``using_face(face)`` and every width and ``setFont`` below follows it.
 """
 from __future__ import annotations
 
 import re
 import threading
-from typing import Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfbase import pdfmetrics
@@ -35,7 +41,39 @@ def ensure_font() -> UnicodeCIDFont:
     return _font
 
 
+@dataclass(frozen=True)
+class Face:
+    """A registered reportlab font (``name``) and its width function, in points."""
+
+    name: str
+    width: Callable[[str, float], float]
+
+
+# The face of the render running in this thread (None: the CID font). A ContextVar, so
+# renders on different worker threads never see each other's face.
+_face: ContextVar[Face | None] = ContextVar("printing_face", default=None)
+
+
+@contextmanager
+def using_face(face: Face | None) -> Iterator[None]:
+    """Lay out and draw with ``face`` (``None``: the CID font) until the block ends."""
+    token = _face.set(face)
+    try:
+        yield
+    finally:
+        _face.reset(token)
+
+
+def font_name() -> str:
+    """The reportlab font name of the current face."""
+    face = _face.get()
+    return FONT if face is None else face.name
+
+
 def text_width(text: str, size: float) -> float:
+    face = _face.get()
+    if face is not None:
+        return face.width(text, size)
     return (_font or ensure_font()).stringWidth(text, size)
 
 
@@ -124,7 +162,7 @@ def draw_text(c: pdfcanvas.Canvas, x: float, y: float, text: str, size: float,
         c.drawString(x, y, text)
         return
     t = c.beginText(x, y)
-    t.setFont(FONT, size)
+    t.setFont(font_name(), size)
     t.setTextRenderMode(2)
     c.setLineWidth(size * 0.03)
     t.textOut(text)

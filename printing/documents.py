@@ -256,7 +256,8 @@ class Statement:
     ``period`` is printed as given (e.g. "入院 2025-04-20　出院 2025-05-01（11天）");
     ``info`` adds ``(label, text)`` pairs to the header (住院号, 科室, ...).
     ``totals`` are ``(label, fen)`` rows printed after the table; a row labelled
-    ``合计`` must equal the sum of the lines.
+    ``合计`` must equal the sum of the lines. ``qr_payload`` is what the QR code holds
+    (the reference if ``None``; the kiosk prints a signed payload, see ``printing.signing``).
     """
 
     title: str
@@ -270,11 +271,14 @@ class Statement:
     printed_at: datetime
     copy: bool = False
     info: tuple[tuple[str, str], ...] = ()
+    qr_payload: str | None = None
 
     def __post_init__(self) -> None:
         _check_person(self.masked_id, self.masked_name)
         _check_aware("printed_at", self.printed_at)
         _check_reference("reference", self.reference)
+        if self.qr_payload is not None:
+            _check_reference("qr_payload", self.qr_payload)
         lines = tuple(self.lines)
         if not all(isinstance(line, StatementLine) for line in lines):
             raise ValueError("lines must be StatementLine values")

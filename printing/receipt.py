@@ -15,11 +15,11 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
 
-from ._common import COPY_MARK, FONT, MM, draw_qr, draw_text, ensure_font, qr_matrix, wrap
+from ._common import COPY_MARK, MM, Face, draw_qr, draw_text, ensure_font, font_name, qr_matrix, using_face, wrap
 from ._common import text_width as _width
 from .documents import Receipt, ReceiptLine, RowValue, Slip, SlipRow
 
-__all__ = ["render_receipt", "render_slip", "format_value", "SUPPORTED_WIDTHS_MM"]
+__all__ = ["render_receipt", "render_slip", "layout_slip", "format_value", "SUPPORTED_WIDTHS_MM"]
 
 _MM = MM
 
@@ -291,7 +291,7 @@ def _draw(c: pdfcanvas.Canvas, layout: _Layout, height: float) -> None:
             if not text:
                 continue
             if size != current_size:
-                c.setFont(FONT, size)
+                c.setFont(font_name(), size)
                 current_size = size
             draw_text(c, x, height - baseline, text, size, bold)
         elif kind == "rule":
@@ -316,23 +316,39 @@ def _paper(width_mm: int) -> _Paper:
         raise ValueError(f"unsupported paper width {width_mm} mm; use one of {SUPPORTED_WIDTHS_MM}") from None
 
 
-def render_slip(s: Slip, width_mm: int = 80) -> bytes:
-    """The slip as PDF bytes: one page ``width_mm`` wide (80 or 58) and as tall as its content."""
+def layout_slip(s: Slip, width_mm: int = 80, face: Face | None = None) -> _Layout:
+    """The slip's drawing operations, top-down (``ops``, ``y`` = height, ``paper``), laid
+    out with ``face`` (``None``: the CID font). The raster back-end draws these same ops."""
     paper = _paper(width_mm)
-    ensure_font()
-    layout = _build(s, paper)
-    height = layout.y
-    buffer = io.BytesIO()
-    c = pdfcanvas.Canvas(buffer, pagesize=(paper.width, height), invariant=True, pageCompression=1,
-                         initialFontName=FONT, initialFontSize=paper.body)
-    c.setTitle(s.title)
-    c.setCreator("credit-care-kiosk")
-    _draw(c, layout, height)
-    c.showPage()
-    c.save()
+    with using_face(face):
+        if face is None:
+            ensure_font()
+        return _build(s, paper)
+
+
+def render_slip(s: Slip, width_mm: int = 80, face: Face | None = None) -> bytes:
+    """The slip as PDF bytes: one page ``width_mm`` wide (80 or 58) and as tall as its content.
+
+    ``face``: an embedded TrueType face (``printing.fonts.embedded_face()``) for a print
+    host that may have no Chinese font; ``None`` uses the CID font (not embedded).
+    """
+    paper = _paper(width_mm)
+    with using_face(face):
+        if face is None:
+            ensure_font()
+        layout = _build(s, paper)
+        height = layout.y
+        buffer = io.BytesIO()
+        c = pdfcanvas.Canvas(buffer, pagesize=(paper.width, height), invariant=True, pageCompression=1,
+                             initialFontName=font_name(), initialFontSize=paper.body)
+        c.setTitle(s.title)
+        c.setCreator("credit-care-kiosk")
+        _draw(c, layout, height)
+        c.showPage()
+        c.save()
     return buffer.getvalue()
 
 
-def render_receipt(r: Receipt, width_mm: int = 80) -> bytes:
+def render_receipt(r: Receipt, width_mm: int = 80, face: Face | None = None) -> bytes:
     """The receipt as PDF bytes: one page ``width_mm`` wide (80 or 58) and as tall as its content."""
-    return render_slip(r.as_slip(), width_mm)
+    return render_slip(r.as_slip(), width_mm, face)

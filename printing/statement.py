@@ -19,7 +19,9 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
 
-from ._common import COPY_MARK, FONT, MM, draw_qr, draw_text, ensure_font, qr_matrix, truncate, wrap
+from ._common import (
+    COPY_MARK, MM, Face, draw_qr, draw_text, ensure_font, font_name, qr_matrix, truncate, using_face, wrap,
+)
 from ._common import text_width as _width
 from .documents import Statement, StatementLine
 
@@ -171,7 +173,7 @@ class _Page:
 
     # -- primitives --------------------------------------------------------------
     def text(self, x: float, baseline: float, text: str, size: float, bold: bool = False) -> None:
-        self.c.setFont(FONT, size)
+        self.c.setFont(font_name(), size)
         draw_text(self.c, x, PAGE_HEIGHT - baseline, text, size, bold)
 
     def right(self, x: float, baseline: float, text: str, size: float, bold: bool = False) -> None:
@@ -263,7 +265,8 @@ class _Page:
         """The item rows in one text object (the fast path), hairlines between them."""
         c, cols = self.c, self.cols
         t = c.beginText()
-        t.setFont(FONT, _BODY)
+        font = font_name()
+        t.setFont(font, _BODY)
         size = _BODY
         hairlines = c.beginPath()
         for row in rows:
@@ -274,11 +277,11 @@ class _Page:
                 t.textOut(text)
             if row.code:
                 if row.code_size != size:
-                    t.setFont(FONT, row.code_size)
+                    t.setFont(font, row.code_size)
                 t.setTextOrigin(cols.code, base)
                 t.textOut(row.code)
                 if row.code_size != size:
-                    t.setFont(FONT, size)
+                    t.setFont(font, size)
             for right, text in ((cols.quantity_right, row.quantity),
                                 (cols.unit_right, format_cny(line.unit_price_fen)),
                                 (cols.amount_right, format_cny(line.amount_fen))):
@@ -311,7 +314,7 @@ class _Page:
             y += _TOTAL_ROW
             self.rule(y - 0.3 * _TOTAL_SIZE, 0.25, label_x, amount_right, grey=0.6)
 
-        matrix = qr_matrix(doc.reference)
+        matrix = qr_matrix(doc.qr_payload or doc.reference)
         span = len(matrix) + 2 * _QR_QUIET_MODULES
         module = max(0.4 * MM, _QR_SIDE / span)
         side = span * module
@@ -323,8 +326,17 @@ class _Page:
         self.right(right, top + side + _INFO_SIZE, ref, _INFO_SIZE)
 
 
-def render_statement(doc: Statement) -> bytes:
-    """The statement as PDF bytes: A4 portrait, as many pages as the lines need."""
+def render_statement(doc: Statement, face: Face | None = None) -> bytes:
+    """The statement as PDF bytes: A4 portrait, as many pages as the lines need.
+
+    ``face``: an embedded TrueType face (``printing.fonts.embedded_face()``) for a print
+    host that may have no Chinese font; ``None`` uses the CID font (not embedded).
+    """
+    with using_face(face):
+        return _render(doc)
+
+
+def _render(doc: Statement) -> bytes:
     ensure_font()
     lines = doc.lines
     magnitude = sum(abs(line.amount_fen) for line in lines)
@@ -336,7 +348,7 @@ def render_statement(doc: Statement) -> bytes:
 
     buffer = io.BytesIO()
     c = pdfcanvas.Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1,
-                         initialFontName=FONT, initialFontSize=_BODY)
+                         initialFontName=font_name(), initialFontSize=_BODY)
     c.setTitle(doc.title)
     c.setCreator("credit-care-kiosk")
     carried = 0

@@ -21,9 +21,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiosk.domain import signing
-from sandbox.routes import admin, credit, disputes, identity, inpatient, money, payments, \
+from sandbox.routes import admin, batch, credit, disputes, identity, inpatient, money, payments, \
     registration
 from sandbox.routes import control as control_routes
+from sandbox.routes import fleet as fleet_routes
+from sandbox.routes import operators as operator_routes
+from sandbox.routes import documents as document_routes
 from sandbox.store import Refusal, Store
 
 log = logging.getLogger("sandbox")
@@ -204,7 +207,11 @@ def create_app(store: Store, *, control: bool = False) -> FastAPI:
 
     for module in (identity, credit, registration, payments, money, inpatient, disputes, admin):
         app.include_router(module.build(store))
+    app.include_router(document_routes.build(store))
+    app.include_router(operator_routes.build(store, control))
     app.include_router(control_routes.build(store, enabled=control))
+    app.include_router(batch.build(store))  # POST /v1/batch: offline queues, item by item
+    app.include_router(fleet_routes.build(store))
 
     def openapi() -> dict:
         if app.openapi_schema is None:

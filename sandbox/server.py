@@ -43,7 +43,8 @@ class EmbeddedSandbox:
                  terminal_id: str = DEFAULT_TERMINAL_ID, secret: bytes | None = None,
                  hospital_name: str = DEFAULT_HOSPITAL, seed: bool = True,
                  control: bool = False, clock: Callable[[], datetime] | None = None,
-                 start_at: datetime | None = None):
+                 start_at: datetime | None = None, ssl: tuple[str, str] | None = None):
+        self.ssl = ssl  # (certificate PEM, key PEM): serve HTTPS (TLS tests)
         self.db_path = Path(db_path)
         self.city = city
         self.control = control
@@ -79,9 +80,10 @@ class EmbeddedSandbox:
             self._sock = sock
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
-            self.url = f"http://127.0.0.1:{self.port}"
+            self.url = f"{'https' if self.ssl else 'http'}://127.0.0.1:{self.port}"
+            tls = dict(zip(("ssl_certfile", "ssl_keyfile"), map(str, self.ssl))) if self.ssl else {}
             config = uvicorn.Config(app, log_level="warning", access_log=False,
-                                    lifespan="off", ws="none", log_config=None)
+                                    lifespan="off", ws="none", log_config=None, **tls)
             self._server = uvicorn.Server(config)
             self._thread = threading.Thread(target=self._run, name="sandbox-platform",
                                             daemon=True)
@@ -163,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--control", action="store_true",
                         help="enable the sandbox control API (/v1/_sandbox/...: move the "
                              "clock, complete payments); for tests and demos only")
+    parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     args = parser.parse_args(argv)
 
     secret = _secret_from_env()
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         config = uvicorn.Config(create_app(store, control=args.control), host=args.host,
                                 port=args.port,
                                 log_level="warning", access_log=False, lifespan="off",
-                                ws="none")
+                                ws="none", ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
         uvicorn.Server(config).run()
     return 0
 

@@ -77,10 +77,24 @@ def kiosk(qtbot, kiosk_settings, sandbox):
 
 @pytest.fixture
 def desk(qtbot, kiosk_settings, sandbox):
-    """The real app in the cashier's desk mode."""
+    """The real app in the cashier's desk mode, the demo cashier logged in (on its login screen)."""
     app = _booted_app(qtbot, kiosk_settings.with_overrides(mode="desk"), sandbox)
+    log_in(qtbot, app, "1001", "246810")
     yield app
     app.shutdown()
+
+
+def log_in(qtbot, app, operator_id: str, pin: str) -> None:
+    """Type the staff number and PIN on the desk's login screen and wait for the home screen."""
+    from PySide6.QtCore import Qt
+
+    form = app.window.login.form
+    assert app.window.current == "login"
+    form.id_field.setText(operator_id)
+    form.pin_field.setText(pin)
+    with qtbot.waitSignal(app.desk_login.logged_in, timeout=10_000):
+        qtbot.keyClick(form.pin_field, Qt.Key.Key_Return)
+    assert app.window.current == "home"
 
 
 @pytest.fixture

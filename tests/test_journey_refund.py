@@ -38,7 +38,8 @@ def boot(qtbot, tmp_path, platform, city, mode):
 
     settings = Settings(platform_url=platform.url, terminal_id=platform.terminal_id, policy=city, mode=mode,
                         data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
-                        full_screen=False, language="en")
+                        full_screen=False, language="en",
+                        operator_login=False)  # refunds and repayments in the terminal's name; login: test_desk_*
     app = KioskApp(settings, secret=platform.secret)
     qtbot.addWidget(app.window)
     with qtbot.waitSignal(app.ready, timeout=20_000):

@@ -45,3 +45,33 @@ def fresh(timestamp: str, now_s: float, max_skew_s: int = MAX_SKEW_S) -> bool:
 def body_digest(body: bytes) -> str:
     """Digest used to tell a replayed idempotent request from a different one."""
     return hashlib.sha256(body).hexdigest()
+
+
+# -- signed snapshots (offline mode) ------------------------------------------------------
+# The platform signs the account and overview answers it gives a terminal, so that a kiosk
+# can tell, offline, a snapshot the platform gave it from one edited on its disk. The key
+# is derived from the terminal secret (one key per terminal, never the request-signing key
+# itself): HMAC-SHA256(secret, "credit-care snapshot v1"). The signature is hex
+# HMAC-SHA256 over the canonical JSON of the answer without its ``signature`` field.
+SNAPSHOT_KEY_INFO = b"credit-care snapshot v1"
+
+
+def snapshot_key(secret: bytes) -> bytes:
+    return hmac.new(secret, SNAPSHOT_KEY_INFO, hashlib.sha256).digest()
+
+
+def canonical_json(obj) -> bytes:
+    """Sorted keys, no whitespace, UTF-8: the same bytes for the same data on both sides."""
+    import json
+
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign_snapshot(key: bytes, snapshot: dict) -> str:
+    unsigned = {k: v for k, v in snapshot.items() if k != "signature"}
+    return hmac.new(key, canonical_json(unsigned), hashlib.sha256).hexdigest()
+
+
+def verify_snapshot(key: bytes, snapshot: dict) -> bool:
+    signature = snapshot.get("signature")
+    return isinstance(signature, str) and hmac.compare_digest(sign_snapshot(key, snapshot), signature)

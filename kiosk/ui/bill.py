@@ -113,6 +113,7 @@ class BillScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Your outpatient bill"))
         self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
+        self.table.setAccessibleName(self.tr("Bill items"))
         set_button_text(self.back_button, self.tr("Back to start"))
         set_button_text(self.repay_button, self.tr("Repay now"))
         s, split = self.session, self.split

@@ -101,6 +101,7 @@ class DischargeScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Discharge on credit"))
         self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
+        self.table.setAccessibleName(self.tr("Items of the hospital stay"))
         set_button_text(self.back_button, self.tr("Back to start"))
         set_button_text(self.repay_button, self.tr("Repay now"))
         split, stay, s = self.split, self.stay, self.session

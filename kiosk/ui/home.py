@@ -12,6 +12,7 @@ from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_tex
 class HomeScreen(Screen):
     name = "home"
     language_toggled = Signal()
+    elderly_toggled = Signal()
     COLUMNS = 3
 
     def __init__(self, hospital: str, parent=None):
@@ -28,6 +29,15 @@ class HomeScreen(Screen):
         self.status = body_text(self, "status")
         self.language_button = big_button(self, "secondary")
         self.language_button.clicked.connect(self.language_toggled)
+        # Elderly mode (kiosk/ui/elderly.py): large text, and fewer journeys with "More" for the rest.
+        self.elderly = False
+        self._limited: list[str] | None = None
+        self.elderly_button = big_button(self, "secondary")
+        self.elderly_button.clicked.connect(self.elderly_toggled)
+        self.more_button = big_button(self, "journey")
+        self.more_button.setMinimumHeight(120)
+        self.more_button.clicked.connect(lambda: self.limit_journeys(None))
+        self.more_button.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(64, 48, 64, 48)
@@ -39,6 +49,7 @@ class HomeScreen(Screen):
         layout.addStretch(2)
         layout.addWidget(self.status)
         row = QHBoxLayout()
+        row.addWidget(self.elderly_button)
         row.addStretch(1)
         row.addWidget(self.language_button)
         layout.addLayout(row)
@@ -53,8 +64,29 @@ class HomeScreen(Screen):
         button.show()  # added to a screen already on the glass: tappable now, not a loop turn later
         self.buttons[key] = button
         self._titles[key] = title
+        if self._limited is not None:
+            self.limit_journeys(self._limited)
         self.retranslate()
         return button
+
+    def limit_journeys(self, keys: list[str] | None) -> None:
+        """Only these journeys, in this order, then "More" (which shows them all); None: all."""
+        self._limited = list(keys) if keys is not None else None
+        shown = list(self.buttons) if keys is None else [k for k in keys if k in self.buttons]
+        for button in [*self.buttons.values(), self.more_button]:
+            self.grid.removeWidget(button)
+            button.hide()
+        cells = [self.buttons[k] for k in shown]
+        if len(shown) < len(self.buttons):
+            cells.append(self.more_button)
+        columns = 2 if keys is not None else self.COLUMNS  # fewer, bigger choices
+        for index, button in enumerate(cells):
+            self.grid.addWidget(button, index // columns, index % columns)
+            button.show()
+
+    def set_elderly(self, on: bool) -> None:
+        self.elderly = on
+        self.retranslate()
 
     def set_ready(self, ready: bool) -> None:
         """Journeys appear once the services have started (they load after the first paint)."""
@@ -69,3 +101,5 @@ class HomeScreen(Screen):
         self.status.setText("" if self._ready else self.tr("Starting, one moment please…"))
         # The switch is labelled in the language it switches to, whatever the current one.
         set_button_text(self.language_button, "English" if self.language == "zh_CN" else "中文")
+        set_button_text(self.elderly_button, self.tr("Standard text") if self.elderly else self.tr("Large text"))
+        set_button_text(self.more_button, self.tr("More services"))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from kiosk.ui.base import Screen
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.idle import IdleBanner, IdleGuard
+from kiosk.ui.offline import OfflineBanner
 
 
 class MainWindow(QMainWindow):
@@ -24,10 +25,12 @@ class MainWindow(QMainWindow):
         self.setObjectName("kioskWindow")
         self._painted = False
         self.generation = 0  # +1 each time the window is cleared; late answers for older ones are dropped
+        self.close_guard = None  # kiosk lockdown (ui/lockdown.py): a callable saying whether the window may close
 
         self.header = QLabel(settings.hospital_name, self)
         self.header.setObjectName("header")
         self.banner = IdleBanner(self)
+        self.offline_banner = OfflineBanner(settings.mode == "desk", self)  # offline mode (ui/offline.py)
         self.stack = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
         self.home = self.add_screen(HomeScreen(settings.hospital_name))
@@ -38,6 +41,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
+        layout.addWidget(self.offline_banner)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -92,5 +96,8 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event):
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()  # Alt+F4 or the window manager's close: the kiosk stays
+            return
         self.idle.disarm()
         super().closeEvent(event)

@@ -75,6 +75,37 @@ _TEXTS = {
     "unknown_code": QT_TRANSLATE_NOOP("Messages", "This code cannot be used here. Please show your medical-insurance e-voucher or e-health card code, or use your ID card."),
     "token_not_found": QT_TRANSLATE_NOOP("Messages", "This code was not recognised. Please refresh the code on your phone and scan it again."),
     "token_expired": QT_TRANSLATE_NOOP("Messages", "This code has expired. Please refresh the code on your phone and scan it again."),
+    # --- printing ---
+    "print_offline": QT_TRANSLATE_NOOP("Messages", "The printer cannot be reached or is offline. Check that it is switched on and connected, then try again."),
+    "print_paper_out": QT_TRANSLATE_NOOP("Messages", "The printer is out of paper. Load a new roll, close the cover and try again."),
+    "print_cover_open": QT_TRANSLATE_NOOP("Messages", "The printer cover is open. Close it and try again."),
+    "print_stuck": QT_TRANSLATE_NOOP("Messages", "The print job did not complete and was cancelled. Check the printer queue (it may be paused), then try again."),
+    "print_unavailable": QT_TRANSLATE_NOOP("Messages", "The document could not be saved or sent. Check the printer settings, then try again."),
+    "print_unsupported": QT_TRANSLATE_NOOP("Messages", "This printer cannot print this document. Set an A4 printer queue for statements."),
+    "print_document": QT_TRANSLATE_NOOP("Messages", "The document could not be made. Please report this problem; the transaction itself is complete."),
+    "print_fault": QT_TRANSLATE_NOOP("Messages", "The printer reported an unexpected error. Please try again; if it happens again, report it."),
+    "print_gone": QT_TRANSLATE_NOOP("Messages", "This document is no longer waiting: it was already reprinted."),
+    # --- desk ---
+    "operator_login_failed": QT_TRANSLATE_NOOP("Messages", "The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked."),
+    "operator_locked": QT_TRANSLATE_NOOP("Messages", "This operator is locked after 5 wrong PINs. Please ask the IT office to unlock it."),
+    "pin_required": QT_TRANSLATE_NOOP("Messages", "Please enter the staff number and the PIN."),
+    "not_a_cashier": QT_TRANSLATE_NOOP("Messages", "This staff number may not work at the cashier desk."),
+    "not_a_supervisor": QT_TRANSLATE_NOOP("Messages", "This staff number is not a supervisor's. A supervisor must approve this refund."),
+    "not_it_staff": QT_TRANSLATE_NOOP("Messages", "This staff number is not IT staff's."),
+    "supervisor_required": QT_TRANSLATE_NOOP("Messages", "This refund is over the desk's limit: a supervisor must enter their staff number and PIN to approve it."),
+    "shift_already_open": QT_TRANSLATE_NOOP("Messages", "A shift is already open at this desk."),
+    "no_shift_open": QT_TRANSLATE_NOOP("Messages", "No shift is open at this desk."),
+    "not_your_shift": QT_TRANSLATE_NOOP("Messages", "This shift was opened by another cashier: they or a supervisor must close it."),
+    # --- offline ---
+    "offline_needs_platform": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here. Please try again later or go to the cashier window."),
+    "offline_unknown_patient": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your details were not seen at this kiosk recently. Please go to the cashier window."),
+    "offline_no_credit": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now."),
+    "offline_account_suspended": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit service is suspended. Please pay at the cashier window."),
+    "offline_repay_first": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and a bill of yours is overdue. Please pay at the cashier window."),
+    "offline_snapshot_stale": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit details here are too old to use. Please pay at the cashier window."),
+    "offline_over_line": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window."),
+    "offline_over_txn_cap": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window."),
+    "offline_over_terminal_cap": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window."),
 }
 _FALLBACK = QT_TRANSLATE_NOOP("Messages", "Something went wrong. Please go to the cashier window for help.")
 

@@ -44,7 +44,9 @@ class PayJourney(Journey):
             refusal = "no_open_visits"
         else:
             try:
-                self.split = plan(session, self.visits, self.ctx.services.profile.repay_before_reuse)
+                offline = self.ctx.services.offline
+                self.split = plan(session, self.visits, self.ctx.services.profile.repay_before_reuse,
+                                  offline.limits if offline is not None else None)
             except CannotUseCredit as exc:
                 refusal = exc.code
         self.screen.show_session(session, self.visits, self.split, refusal,
@@ -80,6 +82,8 @@ class PayJourney(Journey):
 
 
 def settlement_text(outcome) -> OutcomeText:
+    if outcome.offline:
+        return offline_settlement_text(outcome.offline_split)
     if outcome.pending:
         return OutcomeText(
             translate("PayJourney", "Waiting for the hospital system"),
@@ -103,3 +107,15 @@ def receipt_note(print_error: str | None) -> str:
         return translate("PayJourney", "Your receipt is printing. Please take it.")
     return "⚠ " + translate("PayJourney", "The receipt could not be printed. Your payment is complete; "
                      "please ask the cashier window for a copy.")
+
+
+def offline_settlement_text(split) -> OutcomeText:
+    """Settled on credit while the hospital system was offline: queued, sent later, once."""
+    lines = [translate("PayJourney", "{booked} booked on your credit line while the hospital system was "
+                       "offline.").format(booked=format_cny(split.booked_fen)),
+             translate("PayJourney", "Medical insurance fund part: {fund}.").format(fund=format_cny(split.fund_fen)),
+             translate("PayJourney", "It is kept safely on this kiosk and will be sent to the hospital system as "
+                       "soon as it answers; it will never be charged twice.")]
+    return OutcomeText(translate("PayJourney", "Settled offline, will sync"), "\n".join(lines),
+                       translate("PayJourney", "The due date and your receipt are available at the cashier window "
+                                 "or in the account query once it is sent."))

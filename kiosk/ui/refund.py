@@ -14,6 +14,7 @@ from kiosk.domain.clock import business_date
 from kiosk.domain.money import format_cny, yuan
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
 from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.login import LOGIN_REFUSALS, SupervisorApproval
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.register_screens import ChoiceList
@@ -139,6 +140,8 @@ class RefundEntryScreen(Screen):
             reasons_row.addWidget(button)
             self.reason_buttons[code] = button
         self.notice = body_text(self, "error")
+        self.approval = SupervisorApproval(self)  # a refund over the desk's limit
+        self.approval.submitted.connect(self._refund)
         self.status = body_text(self, "status")
         self.refund_button = big_button(self, "primary")
         self.refund_button.clicked.connect(self._refund)
@@ -161,6 +164,7 @@ class RefundEntryScreen(Screen):
         layout.addWidget(self.reason_label)
         layout.addLayout(reasons_row)
         layout.addWidget(self.notice)
+        layout.addWidget(self.approval)
         layout.addWidget(self.status)
         layout.addStretch(1)
         row = QHBoxLayout()
@@ -171,6 +175,7 @@ class RefundEntryScreen(Screen):
 
     def show_item(self, item) -> None:
         self.item, self.reason, self.error, self._busy = item, None, None, False
+        self.approval.reset()
         self.amount_field.setText(yuan(item.refundable_fen))
         self.amount_field.selectAll()
         self._fresh = True
@@ -220,6 +225,7 @@ class RefundEntryScreen(Screen):
 
     def clear(self) -> None:
         self.item, self.reason, self.error, self._busy, self._fresh = None, None, None, False, False
+        self.approval.reset()
         self.amount_field.clear()
         self.retranslate()
 
@@ -302,15 +308,33 @@ class RefundJourney(Journey):
         except Refused as exc:
             self.entry_screen.show_error(exc.code)
             return
-        # The cashier is the terminal for now: operator login comes with issue 7.
-        operator_id = self.ctx.services.settings.terminal_id
+        desk = self.ctx.services.desk
+        operator_id = desk.operator_id  # the logged-in cashier (the terminal when login is off)
+        if desk.needs_supervisor(amount_fen):  # over the limit: a supervisor approves on this screen
+            approval = self.entry_screen.approval
+            if not approval.asked:
+                approval.ask(format_cny(desk.supervisor_over_fen))
+                return
+            supervisor_id, pin = approval.take()
+            self.entry_screen.set_busy(True)
+            self.ctx.run(lambda: desk.authenticate(supervisor_id, pin, role="supervisor", purpose="refund_approval"),
+                         lambda supervisor: self._send(session, item, amount_fen, reason, operator_id,
+                                                       supervisor.operator_id),
+                         self._failed)
+            return
+        approved_by = operator_id if amount_fen > desk.supervisor_over_fen else None  # a supervisor's own
+        self._send(session, item, amount_fen, reason, operator_id, approved_by)
+
+    def _send(self, session, item, amount_fen: int, reason: str, operator_id: str, approved_by) -> None:
         self.entry_screen.set_busy(True)
-        self.ctx.run(lambda: self.ctx.services.refund(session, item, amount_fen, reason, operator_id),
+        self.ctx.run(lambda: self.ctx.services.refund(session, item, amount_fen, reason, operator_id, approved_by),
                      self._refunded, self._failed)
 
     def _failed(self, error) -> None:
         code = error_code(error)
-        if code in ("refund_exceeds", "amount_invalid"):  # the cashier corrects the amount on the spot
+        if code in ("refund_exceeds", "amount_invalid", "supervisor_required") or \
+                code in LOGIN_REFUSALS - {"unavailable"}:
+            # the cashier corrects the amount (or the supervisor their PIN) on the spot
             self.entry_screen.show_error(code)
             return
         self.entry_screen.set_busy(False)

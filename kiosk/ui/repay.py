@@ -207,6 +207,7 @@ class RepayScreen(Screen):
             if a.status == "suspended":
                 text = "⚠ " + self.tr("Credit service suspended until the overdue bills are repaid.") + "\n" + text
             self.line.setText(text)
+        self.table.setAccessibleName(self.tr("Bills to repay: tap a bill to leave it out or put it back"))
         self.table.setHorizontalHeaderLabels(
             ["✓", self.tr("Bill"), self.tr("Due by"), self.tr("Status"), self.tr("To repay")])
         for row, bill in enumerate(debt.bills if debt else ()):
@@ -310,9 +311,8 @@ class RepayJourney(Journey):
             self._record(session, debt, amount, bill_ids, channel, None)
 
     def _record(self, session, debt, amount, bill_ids, channel, payment_id) -> None:
-        # The cashier is the terminal for now: operator login comes with issue 7, which will
-        # pass the signed-in operator's id here instead of the terminal id.
-        operator_id = self.ctx.services.settings.terminal_id if channel != "payment_channel" else None
+        # The logged-in cashier (the terminal's id when operator login is off).
+        operator_id = self.ctx.services.desk.operator_id if channel != "payment_channel" else None
         self.screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.repay(session, debt, amount, channel, bill_ids=bill_ids,
                                                      payment_id=payment_id, operator_id=operator_id),

@@ -197,7 +197,7 @@ class CreditService:
                 "phone": phone}
         if guardian_patient_id:
             body["guardian_patient_id"] = guardian_patient_id
-        # The body holds the phone number, and the journal stores it in clear: issue 4 encrypts the journal.
+        # The body holds the phone number: the outbox seals it (AES-GCM, key in the keyring).
         try:
             data = self.writes.send("consent", "/v1/credit/open", body)
         except WritePending:

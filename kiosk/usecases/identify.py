@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from kiosk.domain import clock
 from kiosk.domain.idnumber import parse_id_number
@@ -16,19 +16,48 @@ class PatientSession:
     patient: Patient
     account: Account | None
     visits: tuple[Visit, ...] = field(default=())
+    # offline mode (kiosk/usecases/offline.py): when the account figures were fetched; a
+    # session from the cache of what was last seen, its account less ``held_fen``, the
+    # credit this kiosk has booked on it and not yet synced
+    offline: bool = False
+    snapshot_at: datetime | None = None
+    held_fen: int = 0
 
 
 class IdentifyPatient:
-    def __init__(self, platform):
+    def __init__(self, platform, offline=None):
         self.platform = platform
+        self.offline = offline  # OfflineMode: the cache of what was last seen, when the platform is down
 
     def __call__(self, id_text: str) -> PatientSession:
         today = clock.business_date(clock.now())
         id_number = parse_id_number(id_text, today)  # InvalidIdNumber before any network call
+        if self.offline is not None:
+            return self._with_cache(id_number.value)
         patient = self.platform.lookup_identity(id_number.value)
         account = self.platform.account(patient.account_id) if patient.account_id else None
         visits = tuple(self.platform.open_visits(patient.patient_id))
         return PatientSession(patient, account, visits)
+
+    def _with_cache(self, id_number: str) -> PatientSession:
+        """Live when the platform answers (the signed account snapshot is cached), else
+        the session as last seen."""
+        from kiosk.platform import PlatformUnavailable
+        from kiosk.usecases.accounts import account_from
+
+        if not self.offline.online:
+            return self.offline.recall(id_number)
+        try:
+            patient = self.platform.lookup_identity(id_number)
+            account_data = (self.platform.request("GET", f"/v1/accounts/{patient.account_id}")
+                            if patient.account_id else None)
+            visits = tuple(self.platform.open_visits(patient.patient_id))
+        except PlatformUnavailable:
+            self.offline.sync.note_down("identify got no answer")
+            return self.offline.recall(id_number)
+        session = PatientSession(patient, account_from(account_data), visits, snapshot_at=clock.now())
+        self.offline.remember(id_number, session, account_data)
+        return self.offline.without_queued(session)
 
     def resolve_token(self, token_type: str, token: str) -> PatientSession:
         """A scanned e-voucher or e-health-card token: the platform says whose it is

@@ -83,22 +83,34 @@ class RefundOutcome:
 
 
 class RefundSettlement:
-    def __init__(self, writes, printer):
+    """``desk`` (``kiosk.usecases.operators.Desk``, optional): refunds above its limit need a
+    supervisor's approval (``approved_by``), and every refund goes to its audit log."""
+
+    def __init__(self, writes, printer, desk=None):
         self.writes = writes
         self.printer = printer
+        self.desk = desk
 
     def __call__(self, session: PatientSession, item: Refundable, amount_fen: int, reason: str,
-                 operator_id: str) -> RefundOutcome:
+                 operator_id: str, approved_by: str | None = None) -> RefundOutcome:
         if reason not in REASONS:
             raise ValueError(f"unknown refund reason {reason!r}")
         if not 0 < amount_fen <= item.refundable_fen:
             raise Refused("refund_exceeds" if amount_fen > 0 else "amount_invalid")
+        if self.desk is not None and amount_fen > self.desk.supervisor_over_fen and not approved_by:
+            raise Refused("supervisor_required")
         body = {"settlement_id": item.settlement_id, "amount_fen": amount_fen, "operator_id": operator_id,
                 "reason": reason}
+        audit = {"settlement_reference": item.reference, "amount_fen": amount_fen, "reason": reason,
+                 "approved_by": approved_by}
         try:
             data = self.writes.send("refund", "/v1/refunds", body)
         except WritePending:
+            if self.desk is not None:
+                self.desk.record("refund_pending", audit, operator_id)
             return RefundOutcome(None, amount_fen)
+        if self.desk is not None:
+            self.desk.record("refund", {**audit, "reference": data.get("reference", "")}, operator_id)
         account = account_from(data.get("account"))
         log.info("refunded %s", data.get("reference", ""))
         job, error = print_slip(self.printer, lambda: self._receipt(session, item, reason, data, account),

@@ -24,25 +24,41 @@ class SettleOutcome:
     settlement: Settlement | None
     receipt_job: str | None = None
     print_error: str | None = None
+    offline_split: Split | None = None  # settled offline on credit: queued, synced later
 
     @property
     def pending(self) -> bool:
         """The platform did not answer: the journal will complete it later."""
         return self.settlement is None
 
+    @property
+    def offline(self) -> bool:
+        return self.offline_split is not None
 
-def plan(session: PatientSession, visits: tuple[Visit, ...], repay_before_reuse: bool = True) -> Split:
-    """Raises ``CannotUseCredit`` when the credit service cannot be used."""
+
+def plan(session: PatientSession, visits: tuple[Visit, ...], repay_before_reuse: bool = True,
+         offline_limits=None) -> Split:
+    """Raises ``CannotUseCredit`` when the credit service cannot be used (offline: when the
+    offline limits do not allow it, ``OfflineRefused``)."""
+    if session.offline:
+        from kiosk.usecases.offline import OfflineLimits, offline_split
+
+        return offline_split(session, visits, offline_limits or OfflineLimits(), now=clock.now())
     return split_visits(visits, session.account, repay_before_reuse)
 
 
 class SettleOutpatient:
-    def __init__(self, writes, printer):
+    def __init__(self, writes, printer, offline=None):
         self.writes = writes
         self.printer = printer
+        self.offline = offline  # OfflineMode: credit settlement within limits while the platform is down
 
     def __call__(self, session: PatientSession, visits: tuple[Visit, ...],
                  payment_id: str | None = None) -> SettleOutcome:
+        if self.offline is not None and payment_id is None and (session.offline or not self.offline.online):
+            key, split = self.offline.settle(self.writes, session, visits)
+            log.info("settled offline: %s queued", key[:8])
+            return SettleOutcome(None, offline_split=split)
         body = {
             "patient_id": session.patient.patient_id,
             "account_id": session.account.account_id if session.account else None,
@@ -51,7 +67,10 @@ class SettleOutpatient:
         if payment_id:
             body["payment_id"] = payment_id
         try:
-            data = self.writes.send("settlement", "/v1/settlements", body)
+            # A rest already paid by phone is never lost: offline, the settlement that uses the
+            # payment is queued (pending) rather than refused.
+            data = self.writes.send("settlement", "/v1/settlements", body, offline_ok=payment_id is not None,
+                                    **_queue_facts(session, visits))
         except WritePending:
             return SettleOutcome(None)
         settlement = settlement_from(data)
@@ -59,6 +78,17 @@ class SettleOutpatient:
         job, error = self.printer.print_receipt(receipt_for(self.printer.config, session, visits, settlement),
                                                 f"receipt-{settlement.reference}")
         return SettleOutcome(settlement, job, error)
+
+
+def _queue_facts(session: PatientSession, visits) -> dict:
+    """For the outbox: the credit this write would book (counted against the terminal's cap
+    while unconfirmed) and who it is for (sealed; shown to the cashier if it conflicts)."""
+    from kiosk.usecases.offline import who_of
+
+    account = session.account
+    personal = sum(v.personal_fen for v in visits)
+    credit = min(personal, max(0, account.available_fen)) if account else 0
+    return {"credit_fen": credit, "who": who_of(session)}
 
 
 def receipt_for(config, session: PatientSession, visits, s: Settlement):

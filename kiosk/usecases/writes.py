@@ -1,11 +1,19 @@
-"""Every write to the platform goes through here: journal first, then the call.
+"""Every write to the platform goes through here: the outbox first, then the call.
 
-The intent (path and body, which hold opaque ids and amounts) is committed to
-the durable journal with a fresh idempotency key before the platform is
-called; it is marked when the platform answers. If the platform does not
-answer, the entry stays pending and ``complete_pending`` sends it again with
-the same key, at the next start or when the platform is back: the platform
-applies it once.
+The write (path and body, sealed) is committed to the durable outbox
+(``offline_cache.journal``) with a fresh idempotency key before the platform is called,
+and leased to this sender so the sync thread leaves it alone meanwhile. It is marked
+when the platform answers. If the platform does not answer, the item goes back to the
+queue and the sync engine (``offline_cache.sync``) sends it again with the same key:
+the platform applies it once.
+
+Order: if an older write of the same account is still queued, the new one is sent
+behind it (the queue of that account is sent first, in order).
+
+Offline (the engine knows the platform is not answering): a write that may wait
+(``offline_ok``, or ``queue`` for an offline credit settlement that passed its limits)
+is queued without trying; any other is refused at once with ``NeedsPlatform`` and
+nothing is queued (opening or closing the service, registration, repayment...).
 """
 from __future__ import annotations
 
@@ -13,8 +21,11 @@ import logging
 from dataclasses import dataclass
 
 from kiosk.platform import PlatformError, PlatformUnavailable
+from offline_cache.journal import new_owner
 
 log = logging.getLogger("kiosk.writes")
+
+LIVE_LEASE_S = 120.0  # longer than a live call can take (client timeout x attempts)
 
 
 class WritePending(Exception):
@@ -25,52 +36,97 @@ class WritePending(Exception):
         self.key = key
 
 
+class NeedsPlatform(PlatformError):
+    """Offline, and this write cannot wait for the platform: nothing was queued."""
+
+    def __init__(self):
+        super().__init__("offline_needs_platform", "the platform is not answering", 0)
+
+
 @dataclass(frozen=True)
 class RecoveryReport:
     completed: tuple[str, ...] = ()
-    refused: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()  # keys that became conflicts (for the cashier)
     still_pending: int = 0
 
 
 class PlatformWrites:
-    def __init__(self, platform, journal):
+    def __init__(self, platform, journal, sync=None):
+        from offline_cache.sync import SyncEngine
+
         self.platform = platform
         self.journal = journal
+        if sync is None:  # used alone (tests): an engine over the same client, never started
+            from kiosk.usecases.offline import PlatformTransport
 
-    def send(self, kind: str, path: str, body: dict) -> dict:
-        key = self.journal.record_intent(kind, {"path": path, "body": body})
+            sync = SyncEngine(journal, PlatformTransport(platform))
+        self.sync = sync
+        self.owner = new_owner()
+
+    @property
+    def online(self) -> bool:
+        return self.sync.online
+
+    def send(self, kind: str, path: str, body: dict, *, lane: str | None = None, credit_fen: int = 0,
+             who: dict | None = None, offline_ok: bool = False) -> dict:
+        """Queue, then send at once; the platform's answer. ``WritePending`` when it did not
+        answer (the write stays queued); ``PlatformError`` for a refusal."""
+        if not self.sync.online:
+            if not offline_ok:
+                raise NeedsPlatform()
+            raise WritePending(self.queue(kind, path, body, lane=lane, credit_fen=credit_fen, who=who))
+        key = self.journal.enqueue(kind, path, body, lane=lane, credit_fen=credit_fen, who=who,
+                                   owner=self.owner, lease_s=LIVE_LEASE_S)
+        if self.journal.has_earlier(key):
+            return self._behind_queue(key)
         return self._call(key, kind, path, body)
+
+    def queue(self, kind: str, path: str, body: dict, *, lane: str | None = None, credit_fen: int = 0,
+              who: dict | None = None, credit_cap_fen: int | None = None) -> str:
+        """Queue without trying (offline); the sync sends it when the platform answers.
+        ``CapExceeded`` if ``credit_cap_fen`` would be passed."""
+        key = self.journal.enqueue(kind, path, body, lane=lane, credit_fen=credit_fen, who=who, offline=True,
+                                   credit_cap_fen=credit_cap_fen)
+        log.info("%s %s queued offline", kind, key[:8])
+        self.sync.wake()
+        return key
 
     def _call(self, key: str, kind: str, path: str, body: dict) -> dict:
         try:
             data = self.platform.request("POST", path, body, key=key)
         except PlatformUnavailable:
             log.warning("%s %s left pending: platform unavailable", kind, key[:8])
+            self.journal.release([key], error="unavailable")
+            self.sync.note_down("a write got no answer")
             raise WritePending(key) from None
         except PlatformError as exc:
             self.journal.mark_refused(key, {"code": exc.code, "status": exc.status})
             raise
-        # What reconciliation needs of the answer: its reference and amounts (no personal data).
-        self.journal.mark_done(key, {
-            "reference": data.get("reference", ""),
-            "amounts": {k: v for k, v in data.items() if k.endswith("_fen") and isinstance(v, int)},
-            "channel": data.get("channel"),
-        })
+        self.journal.mark_done(key, data)
+        self.sync.note_up()
         return data
 
+    def _behind_queue(self, key: str) -> dict:
+        """Older writes of this lane wait: send the lane in order, this one last."""
+        lane = self.journal.get(key).lane
+        self.journal.release([key])
+        self.journal.make_due(lane=lane)  # the patient is here and the platform answers: no backing off
+        report = self.sync.drain(lane=lane, live_keys={key}, until_key=key)
+        if key in report.done:
+            return report.done[key]
+        if key in report.refused:
+            status, body = report.refused[key]
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            raise PlatformError(error.get("code", f"http_{status}"), error.get("message", ""), status,
+                                error.get("details") or {})
+        raise WritePending(key)
+
     def complete_pending(self) -> RecoveryReport:
-        completed, refused = [], []
-        pending = self.journal.pending()
-        for index, entry in enumerate(pending):
-            self.journal.note_attempt(entry.key)
-            try:
-                data = self._call(entry.key, entry.kind, entry.payload["path"], entry.payload["body"])
-            except WritePending:
-                return RecoveryReport(tuple(completed), tuple(refused), len(pending) - index)
-            except PlatformError:
-                refused.append(entry.key)
-                continue
-            completed.append(data.get("reference", entry.key))
-        if completed or refused:
-            log.info("pending writes: %d completed, %d refused", len(completed), len(refused))
-        return RecoveryReport(tuple(completed), tuple(refused), 0)
+        """Send everything queued (at start, or when the platform is back)."""
+        report = self.sync.drain()
+        completed = tuple(data.get("reference", key) if isinstance(data, dict) else key
+                          for key, data in report.done.items())
+        conflicts = tuple(key for key, _ in report.conflicts)
+        if completed or conflicts:
+            log.info("queued writes: %d completed, %d conflicts", len(completed), len(conflicts))
+        return RecoveryReport(completed, conflicts, len(self.journal.pending()))

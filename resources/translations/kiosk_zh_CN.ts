@@ -131,76 +131,81 @@ Admission number {number}. Please go to the ward with your admission notice.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/bill.py" line="116" />
+        <source>Bill items</source>
+        <translation>账单明细</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="117" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="117" />
+        <location filename="../../kiosk/ui/bill.py" line="118" />
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="120" />
+        <location filename="../../kiosk/ui/bill.py" line="121" />
         <source>Pay on credit and pay the rest now</source>
         <translation>信用支付，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="121" />
+        <location filename="../../kiosk/ui/bill.py" line="122" />
         <source>Pay on credit</source>
         <translation>信用支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="132" />
+        <location filename="../../kiosk/ui/bill.py" line="133" />
         <source>{name}  ID {masked_id}</source>
         <translation>{name}  证件号 {masked_id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="134" />
+        <location filename="../../kiosk/ui/bill.py" line="135" />
         <source>(minor: uses the guardian's credit line)</source>
         <translation>（未成年人：使用监护人的信用额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="138" />
+        <location filename="../../kiosk/ui/bill.py" line="139" />
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="140" />
+        <location filename="../../kiosk/ui/bill.py" line="141" />
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="143" />
+        <location filename="../../kiosk/ui/bill.py" line="144" />
         <source>{department} · Dr {doctor} · {date}</source>
         <translation>{department} · {doctor} 医生 · {date}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="148" />
+        <location filename="../../kiosk/ui/bill.py" line="149" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="149" />
+        <location filename="../../kiosk/ui/bill.py" line="150" />
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="150" />
+        <location filename="../../kiosk/ui/bill.py" line="151" />
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="152" />
+        <location filename="../../kiosk/ui/bill.py" line="153" />
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="154" />
+        <location filename="../../kiosk/ui/bill.py" line="155" />
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="159" />
+        <location filename="../../kiosk/ui/bill.py" line="160" />
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -403,6 +408,133 @@ Admission number {number}. Please go to the ward with your admission notice.</so
     </message>
 </context>
 <context>
+    <name>ConflictListScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="101" />
+        <source>Queue conflicts</source>
+        <translation>离线冲突处理</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="103" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="105" />
+        <source>No conflicts: every payment made offline was accepted or is still on its way.</source>
+        <translation>没有冲突：离线支付均已被接受或正在上传。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="107" />
+        <source>{conflicts} payment(s) refused by the platform after they were made offline; {expired} queued payment(s) waiting too long.</source>
+        <translation>{conflicts} 笔离线支付被平台拒绝；{expired} 笔排队支付等待过久。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="115" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="171" />
+        <source>Resolve a queue conflict</source>
+        <translation>处理离线冲突</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="173" />
+        <source>The patient left with this bill paid on credit while the hospital system was offline; the platform has since refused it. Collect the amount from the patient, or confirm the bill was settled another way.</source>
+        <translation>患者在医院系统离线期间以信用支付了此笔费用，平台事后拒绝了该笔结算。请向患者收取该款项，或确认该笔费用已通过其他方式结清。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="176" />
+        <source>Saving, please wait…</source>
+        <translation>正在保存，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="177" />
+        <source>Payment collected</source>
+        <translation>已收款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="178" />
+        <source>Settled elsewhere</source>
+        <translation>已在别处结清</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="179" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>Conflicts</name>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="26" />
+        <source>credit line no longer covers it</source>
+        <translation>信用额度已不足</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="28" />
+        <source>account suspended or closed meanwhile</source>
+        <translation>其间账户已暂停或关闭</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="30" />
+        <source>already settled elsewhere</source>
+        <translation>已在别处结算</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="31" />
+        <source>refused by the platform ({code})</source>
+        <translation>平台拒绝（{code}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="36" />
+        <source>{name}  ID {masked_id} · {amount} on credit · {date}</source>
+        <translation>{name}  证件号 {masked_id} · 信用 {amount} · {date}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="39" />
+        <source>{what}: {reason}</source>
+        <translation>{what}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="45" />
+        <source>Visits {visits}</source>
+        <translation>就诊 {visits}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="51" />
+        <source>Not yet sent since {date}: {kind}, {amount} on credit</source>
+        <translation>自 {date} 起仍未上传：{kind}，信用 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="53" />
+        <source>Attempts {attempts}; last problem: {error}. IT: kiosk-admin queue list</source>
+        <translation>已尝试 {attempts} 次；最近问题：{error}。IT：kiosk-admin queue list</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="204" />
+        <source>Queue conflicts</source>
+        <translation>离线冲突处理</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="244" />
+        <source>✓ Marked as payment collected.</source>
+        <translation>✓ 已标记为已收款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="245" />
+        <source>✓ Marked as settled elsewhere.</source>
+        <translation>✓ 已标记为已在别处结清。</translation>
+    </message>
+</context>
+<context>
     <name>ConsentScreen</name>
     <message>
         <location filename="../../kiosk/ui/open_service.py" line="119" />
@@ -433,6 +565,32 @@ Admission number {number}. Please go to the ward with your admission notice.</so
         <location filename="../../kiosk/ui/open_service.py" line="138" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsForm</name>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="121" />
+        <location filename="../../kiosk/ui/login.py" line="122" />
+        <source>Staff number</source>
+        <extracomment>Refusals the person at the screen corrects on the spot (the form stays, with the message).</extracomment>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="123" />
+        <location filename="../../kiosk/ui/login.py" line="124" />
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="127" />
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="130" />
+        <source>Delete the last digit</source>
+        <translation>删除最后一位</translation>
     </message>
 </context>
 <context>
@@ -622,57 +780,57 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DischargeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="147" />
+        <location filename="../../kiosk/ui/discharge.py" line="148" />
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="193" />
+        <location filename="../../kiosk/ui/discharge.py" line="194" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="194" />
+        <location filename="../../kiosk/ui/discharge.py" line="195" />
         <source>The hospital system did not confirm in time. Your discharge is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的出院结算已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="196" />
+        <location filename="../../kiosk/ui/discharge.py" line="197" />
         <source>Please collect your documents at the cashier window.</source>
         <translation>请到收费窗口领取单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="199" />
+        <location filename="../../kiosk/ui/discharge.py" line="200" />
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="202" />
+        <location filename="../../kiosk/ui/discharge.py" line="203" />
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="204" />
+        <location filename="../../kiosk/ui/discharge.py" line="205" />
         <source>Deposit returned: {amount}.</source>
         <translation>退还预交金：{amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="206" />
+        <location filename="../../kiosk/ui/discharge.py" line="207" />
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="207" />
+        <location filename="../../kiosk/ui/discharge.py" line="208" />
         <source>Your receipt and the itemised statement are printing.</source>
         <translation>凭条和费用清单正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="209" />
+        <location filename="../../kiosk/ui/discharge.py" line="210" />
         <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
         <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="211" />
+        <location filename="../../kiosk/ui/discharge.py" line="212" />
         <source>Discharged</source>
         <translation>出院结算成功</translation>
     </message>
@@ -681,7 +839,7 @@ Admission number {number}. Please go to the ward with your admission notice.</so
     <name>DischargeScreen</name>
     <message>
         <location filename="../../kiosk/ui/discharge.py" line="102" />
-        <location filename="../../kiosk/ui/discharge.py" line="109" />
+        <location filename="../../kiosk/ui/discharge.py" line="110" />
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
@@ -707,61 +865,66 @@ Admission number {number}. Please go to the ward with your admission notice.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/discharge.py" line="104" />
+        <source>Items of the hospital stay</source>
+        <translation>住院费用明细</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="105" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="105" />
+        <location filename="../../kiosk/ui/discharge.py" line="106" />
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="108" />
+        <location filename="../../kiosk/ui/discharge.py" line="109" />
         <source>Discharge and pay the rest now</source>
         <translation>信用出院，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="110" />
+        <location filename="../../kiosk/ui/discharge.py" line="111" />
         <source>{name}  ID {masked_id}</source>
         <translation>{name}  证件号 {masked_id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="112" />
+        <location filename="../../kiosk/ui/discharge.py" line="113" />
         <source>{department} · admitted {date} · {count} charges</source>
         <translation>{department} · {date} 入院 · 共 {count} 项费用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="117" />
+        <location filename="../../kiosk/ui/discharge.py" line="118" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="117" />
+        <location filename="../../kiosk/ui/discharge.py" line="118" />
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <location filename="../../kiosk/ui/discharge.py" line="119" />
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <location filename="../../kiosk/ui/discharge.py" line="119" />
         <source>Deposit paid</source>
         <translation>已交预交金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="120" />
+        <location filename="../../kiosk/ui/discharge.py" line="121" />
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="121" />
+        <location filename="../../kiosk/ui/discharge.py" line="122" />
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="126" />
+        <location filename="../../kiosk/ui/discharge.py" line="127" />
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -908,65 +1071,80 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="65" />
+        <location filename="../../kiosk/ui/home.py" line="97" />
         <source>Welcome to {hospital}</source>
         <translation>欢迎来到{hospital}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="66" />
+        <location filename="../../kiosk/ui/home.py" line="98" />
         <source>Credit-based care: treat first, pay later</source>
         <translation>信用就医 · 先诊疗后付费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="69" />
+        <location filename="../../kiosk/ui/home.py" line="101" />
         <source>Starting, one moment please…</source>
         <translation>正在启动，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/home.py" line="104" />
+        <source>Standard text</source>
+        <translation>标准模式</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/home.py" line="104" />
+        <source>Large text</source>
+        <translation>大字模式</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/home.py" line="105" />
+        <source>More services</source>
+        <translation>更多服务</translation>
     </message>
 </context>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="100" />
+        <location filename="../../kiosk/ui/identify.py" line="101" />
         <source>Identify yourself</source>
         <translation>身份识别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="103" />
+        <location filename="../../kiosk/ui/identify.py" line="104" />
         <source>Place the patient's ID card on the reader, or type the ID number.</source>
         <translation>请将患者身份证放在读卡器上，或输入身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="106" />
+        <location filename="../../kiosk/ui/identify.py" line="107" />
         <source>Place your resident ID card on the reader below the screen.</source>
         <translation>请将您的居民身份证放在屏幕下方的读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="107" />
+        <location filename="../../kiosk/ui/identify.py" line="108" />
         <source>18-character ID number</source>
         <translation>18位身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="108" />
+        <location filename="../../kiosk/ui/identify.py" line="109" />
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="109" />
+        <location filename="../../kiosk/ui/identify.py" line="110" />
         <source>Look up</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="110" />
+        <location filename="../../kiosk/ui/identify.py" line="111" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="111" />
+        <location filename="../../kiosk/ui/identify.py" line="112" />
         <source>Training: demo cards</source>
         <translation>培训：演示卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="112" />
+        <location filename="../../kiosk/ui/identify.py" line="113" />
         <source>Reading your details, please wait…</source>
         <translation>正在读取您的信息，请稍候…</translation>
     </message>
@@ -982,6 +1160,34 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/idle.py" line="112" />
         <source>I need more time</source>
         <translation>我需要更多时间</translation>
+    </message>
+</context>
+<context>
+    <name>ItExitScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="172" />
+        <source>IT staff: leave the kiosk</source>
+        <translation>信息科人员：退出自助机</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="173" />
+        <source>Enter an IT staff number and PIN. Patients: please tap Back.</source>
+        <translation>请输入信息科人员工号和密码。患者请点击“返回首页”。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="175" />
+        <source>Checking, please wait…</source>
+        <translation>正在核验，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="176" />
+        <source>Leave the kiosk</source>
+        <translation>退出自助机</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="178" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
     </message>
 </context>
 <context>
@@ -1009,9 +1215,32 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
 </context>
 <context>
+    <name>LoginScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="192" />
+        <source>Cashier login</source>
+        <translation>收费员登录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="193" />
+        <source>Enter your staff number and PIN. The desk logs you out after a while without use.</source>
+        <translation>请输入工号和密码。长时间无操作将自动退出登录。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="196" />
+        <source>Checking, please wait…</source>
+        <translation>正在核验，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="197" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="80" />
+        <location filename="../../kiosk/ui/main_window.py" line="84" />
         <source>Credit-based care kiosk</source>
         <translation>信用就医自助机</translation>
     </message>
@@ -1111,7 +1340,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="34" />
-        <location filename="../../kiosk/ui/messages.py" line="79" />
+        <location filename="../../kiosk/ui/messages.py" line="110" />
         <source>Something went wrong. Please go to the cashier window for help.</source>
         <translation>出现问题，请到收费窗口寻求帮助。</translation>
     </message>
@@ -1274,37 +1503,177 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="71" />
         <source>The card moved before it could be read. Please place it on the reader again and hold it still.</source>
-        <translation type="unfinished" />
+        <translation>卡片在读取完成前被移动了。请重新将卡片放在读卡器上并保持不动。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="72" />
         <source>The card was taken out before it was read. Please insert it again and wait for the screen to change.</source>
-        <translation type="unfinished" />
+        <translation>卡片在读取完成前被拔出。请重新插入卡片，并等待屏幕变化后再取出。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="73" />
         <source>This is not a social-security card. Please insert your social-security card, or use your ID card.</source>
-        <translation type="unfinished" />
+        <translation>这不是社会保障卡。请插入您的社会保障卡，或使用身份证。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="74" />
         <source>The card reader is not working. Please go to the cashier window.</source>
-        <translation type="unfinished" />
+        <translation>读卡器出现故障。请到收费窗口办理。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="75" />
         <source>This code cannot be used here. Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
-        <translation type="unfinished" />
+        <translation>此二维码无法在这里使用。请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="76" />
         <source>This code was not recognised. Please refresh the code on your phone and scan it again.</source>
-        <translation type="unfinished" />
+        <translation>无法识别此二维码。请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="77" />
         <source>This code has expired. Please refresh the code on your phone and scan it again.</source>
-        <translation type="unfinished" />
+        <translation>此二维码已过期。请在手机上刷新二维码后重新扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="79" />
+        <source>The printer cannot be reached or is offline. Check that it is switched on and connected, then try again.</source>
+        <translation>无法连接打印机或打印机已离线。请检查打印机是否开机并已连接，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="80" />
+        <source>The printer is out of paper. Load a new roll, close the cover and try again.</source>
+        <translation>打印机缺纸。请装入新纸卷，合上盖板后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="81" />
+        <source>The printer cover is open. Close it and try again.</source>
+        <translation>打印机盖板未合上。请合上后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="82" />
+        <source>The print job did not complete and was cancelled. Check the printer queue (it may be paused), then try again.</source>
+        <translation>打印任务未完成，已取消。请检查打印队列（可能已暂停），然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="83" />
+        <source>The document could not be saved or sent. Check the printer settings, then try again.</source>
+        <translation>单据无法保存或发送。请检查打印机设置，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="84" />
+        <source>This printer cannot print this document. Set an A4 printer queue for statements.</source>
+        <translation>该打印机无法打印此单据。请为清单设置 A4 打印队列。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="85" />
+        <source>The document could not be made. Please report this problem; the transaction itself is complete.</source>
+        <translation>单据无法生成。请报告此问题；交易本身已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="86" />
+        <source>The printer reported an unexpected error. Please try again; if it happens again, report it.</source>
+        <translation>打印机报告意外错误。请重试；如再次出现，请报告。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="87" />
+        <source>This document is no longer waiting: it was already reprinted.</source>
+        <translation>该单据已不在等待队列中：已重打。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="89" />
+        <source>The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked.</source>
+        <translation>工号或密码错误。连续输错 5 次密码，该工号将被锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="90" />
+        <source>This operator is locked after 5 wrong PINs. Please ask the IT office to unlock it.</source>
+        <translation>该工号已因连续 5 次输错密码被锁定，请联系信息科解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="91" />
+        <source>Please enter the staff number and the PIN.</source>
+        <translation>请输入工号和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="92" />
+        <source>This staff number may not work at the cashier desk.</source>
+        <translation>该工号无收费窗口操作权限。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="93" />
+        <source>This staff number is not a supervisor's. A supervisor must approve this refund.</source>
+        <translation>该工号不是主管。此笔退费须由主管审批。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="94" />
+        <source>This staff number is not IT staff's.</source>
+        <translation>该工号不是信息科人员。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="95" />
+        <source>This refund is over the desk's limit: a supervisor must enter their staff number and PIN to approve it.</source>
+        <translation>此笔退费超过收费窗口限额，须由主管输入工号和密码审批。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="96" />
+        <source>A shift is already open at this desk.</source>
+        <translation>本窗口已有班次正在进行。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="97" />
+        <source>No shift is open at this desk.</source>
+        <translation>本窗口当前没有开班。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="98" />
+        <source>This shift was opened by another cashier: they or a supervisor must close it.</source>
+        <translation>此班次由其他收费员开班，须由其本人或主管交班。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="100" />
+        <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here. Please try again later or go to the cashier window.</source>
+        <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。请稍后再试或到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="101" />
+        <source>The hospital system is not answering, and your details were not seen at this kiosk recently. Please go to the cashier window.</source>
+        <translation>医院系统暂时无法连接，且本机近期没有您的信息。请到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="102" />
+        <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
+        <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="103" />
+        <source>The hospital system is not answering, and your credit service is suspended. Please pay at the cashier window.</source>
+        <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。请到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="104" />
+        <source>The hospital system is not answering, and a bill of yours is overdue. Please pay at the cashier window.</source>
+        <translation>医院系统暂时无法连接，且您有逾期账单。请到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="105" />
+        <source>The hospital system is not answering, and your credit details here are too old to use. Please pay at the cashier window.</source>
+        <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。请到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="106" />
+        <source>The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window.</source>
+        <translation>医院系统暂时无法连接，且本次费用超过您的可用额度。请到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="107" />
+        <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window.</source>
+        <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。请到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="108" />
+        <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window.</source>
+        <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。请到收费窗口缴费。</translation>
     </message>
 </context>
 <context>
@@ -1333,6 +1702,72 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/register_screens.py" line="438" />
         <source>Back</source>
         <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="20" />
+        <source>Credit-based care: see the doctor first, pay afterwards. Open the service here with your ID card.</source>
+        <translation>信用就医：先看病，后付费。持身份证即可在本机开通。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="22" />
+        <source>Repay on time to keep your credit line: at this kiosk, on your phone or at the cashier window.</source>
+        <translation>请按时还款以保持信用额度：可在本机、手机或收费窗口还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="24" />
+        <source>Large text for older patients: tap "Large text" on the start screen.</source>
+        <translation>老年患者可在首页点击“大字模式”。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="25" />
+        <source>Never tell anyone your payment codes. Hospital staff will never ask for them.</source>
+        <translation>请勿向任何人透露付款码，医院工作人员不会索要。</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="52" />
+        <location filename="../../kiosk/ui/notices.py" line="69" />
+        <source>Hospital notices</source>
+        <translation>医院公告</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="71" />
+        <source>Notice {n} of {count}</source>
+        <translation>第 {n} 条，共 {count} 条</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/notices.py" line="73" />
+        <source>Tap anywhere to start</source>
+        <translation>轻触屏幕任意位置开始</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineBanner</name>
+    <message>
+        <location filename="../../kiosk/ui/offline.py" line="81" />
+        <source>Offline: the hospital system is not answering. Bills can still be paid on credit within limits; {queued} payment(s) waiting to be sent.</source>
+        <extracomment>Like the idle banner's (kiosk.qss), in the banner's own hands: amber while anything is wrong, green for "all sent". The ⚠/✓ signs say it too: colour is never the only cue.</extracomment>
+        <translation>离线：医院系统暂时无法连接。仍可在限额内信用缴费；{queued} 笔支付等待上传。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/offline.py" line="85" />
+        <source>Back online: sending {queued} payment(s) made offline…</source>
+        <translation>已恢复连接：正在上传 {queued} 笔离线支付…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/offline.py" line="88" />
+        <source>Back online: every payment made offline has been sent.</source>
+        <translation>已恢复连接：离线支付已全部上传。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/offline.py" line="90" />
+        <source>Queue: {conflicts} payment(s) refused by the platform, {expired} waiting too long. Open “Queue conflicts”.</source>
+        <translation>队列：{conflicts} 笔支付被平台拒绝，{expired} 笔等待过久。请打开“离线冲突处理”。</translation>
     </message>
 </context>
 <context>
@@ -1486,54 +1921,79 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>门诊缴费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="85" />
+        <location filename="../../kiosk/ui/pay.py" line="89" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="86" />
+        <location filename="../../kiosk/ui/pay.py" line="90" />
         <source>The hospital system did not confirm in time. Your payment is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的支付已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="88" />
+        <location filename="../../kiosk/ui/pay.py" line="92" />
         <source>Please collect your receipt at the cashier window.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="91" />
+        <location filename="../../kiosk/ui/pay.py" line="95" />
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="94" />
+        <location filename="../../kiosk/ui/pay.py" line="98" />
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="95" />
+        <location filename="../../kiosk/ui/pay.py" line="99" />
         <source>Medical insurance fund paid {fund}. Credit available now: {available}.</source>
         <translation>医保统筹支付 {fund}。当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="97" />
+        <location filename="../../kiosk/ui/pay.py" line="101" />
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="98" />
+        <location filename="../../kiosk/ui/pay.py" line="102" />
         <source>Paid on credit</source>
         <translation>信用支付成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="103" />
+        <location filename="../../kiosk/ui/pay.py" line="107" />
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="104" />
+        <location filename="../../kiosk/ui/pay.py" line="108" />
         <source>The receipt could not be printed. Your payment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的支付已完成，请到收费窗口补打。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="114" />
+        <source>{booked} booked on your credit line while the hospital system was offline.</source>
+        <translation>医院系统离线期间，已记入信用额度 {booked}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="116" />
+        <source>Medical insurance fund part: {fund}.</source>
+        <translation>医保统筹部分：{fund}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="117" />
+        <source>It is kept safely on this kiosk and will be sent to the hospital system as soon as it answers; it will never be charged twice.</source>
+        <translation>本笔支付已安全保存在本机，医院系统恢复后将自动上传，绝不会重复扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="119" />
+        <source>Settled offline, will sync</source>
+        <translation>离线结算成功，待上传</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="120" />
+        <source>The due date and your receipt are available at the cashier window or in the account query once it is sent.</source>
+        <translation>上传后，可在收费窗口或信用账户查询中查看还款日期和凭条。</translation>
     </message>
 </context>
 <context>
@@ -1643,32 +2103,32 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Refund</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="26" />
+        <location filename="../../kiosk/ui/refund.py" line="27" />
         <source>Service not performed</source>
         <translation>项目未执行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="27" />
+        <location filename="../../kiosk/ui/refund.py" line="28" />
         <source>Medicine returned</source>
         <translation>退药</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="28" />
+        <location filename="../../kiosk/ui/refund.py" line="29" />
         <source>Charged in error</source>
         <translation>收费错误</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="29" />
+        <location filename="../../kiosk/ui/refund.py" line="30" />
         <source>Other reason</source>
         <translation>其他原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="34" />
+        <location filename="../../kiosk/ui/refund.py" line="35" />
         <source>{kind} · {date} · {reference}</source>
         <translation>{kind} · {date} · {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="36" />
+        <location filename="../../kiosk/ui/refund.py" line="37" />
         <source>Amount {amount} · refunded so far {refunded} · refundable {refundable}</source>
         <translation>金额 {amount} · 已退 {refunded} · 可退 {refundable}</translation>
     </message>
@@ -1676,38 +2136,38 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundEntryScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="227" />
-        <location filename="../../kiosk/ui/refund.py" line="239" />
+        <location filename="../../kiosk/ui/refund.py" line="233" />
+        <location filename="../../kiosk/ui/refund.py" line="245" />
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="229" />
+        <location filename="../../kiosk/ui/refund.py" line="235" />
         <source>Amount to refund, in yuan (at most {refundable})</source>
         <translation>退费金额（元，最多 {refundable}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="231" />
+        <location filename="../../kiosk/ui/refund.py" line="237" />
         <source>Amount to refund in yuan</source>
         <translation>退费金额（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="232" />
+        <location filename="../../kiosk/ui/refund.py" line="238" />
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="233" />
+        <location filename="../../kiosk/ui/refund.py" line="239" />
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="238" />
+        <location filename="../../kiosk/ui/refund.py" line="244" />
         <source>Refunding, please wait…</source>
         <translation>正在退费，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="241" />
+        <location filename="../../kiosk/ui/refund.py" line="247" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1715,52 +2175,52 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundJourney</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="267" />
+        <location filename="../../kiosk/ui/refund.py" line="273" />
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="328" />
+        <location filename="../../kiosk/ui/refund.py" line="352" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="329" />
+        <location filename="../../kiosk/ui/refund.py" line="353" />
         <source>The platform did not confirm in time. The refund of {amount} is kept and will be completed automatically, once.</source>
         <translation>平台未能及时确认。退费 {amount} 已保存，将自动完成且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="331" />
+        <location filename="../../kiosk/ui/refund.py" line="355" />
         <source>Do not refund it again: the platform applies it once.</source>
         <translation>请勿重复退费：平台只会执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="332" />
+        <location filename="../../kiosk/ui/refund.py" line="356" />
         <source>{credit} back to the credit account, {channel} to the original payment channel.</source>
         <translation>{credit} 退回信用账户，{channel} 原路退回支付渠道。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="336" />
+        <location filename="../../kiosk/ui/refund.py" line="360" />
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="338" />
+        <location filename="../../kiosk/ui/refund.py" line="362" />
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="339" />
+        <location filename="../../kiosk/ui/refund.py" line="363" />
         <source>The refund receipt is printing.</source>
         <translation>退费凭条正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="340" />
+        <location filename="../../kiosk/ui/refund.py" line="364" />
         <source>The refund receipt could not be printed. The refund is complete.</source>
         <translation>退费凭条未能打印，退费已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="341" />
+        <location filename="../../kiosk/ui/refund.py" line="365" />
         <source>Refunded {amount}</source>
         <translation>已退费 {amount}</translation>
     </message>
@@ -1768,27 +2228,27 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="82" />
+        <location filename="../../kiosk/ui/refund.py" line="83" />
         <source>Refund: choose the settlement</source>
         <translation>退费：请选择结算记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="84" />
+        <location filename="../../kiosk/ui/refund.py" line="85" />
         <source>{name}  ID {masked_id}</source>
         <translation>{name}  证件号 {masked_id}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="87" />
+        <location filename="../../kiosk/ui/refund.py" line="88" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="89" />
+        <location filename="../../kiosk/ui/refund.py" line="90" />
         <source>This patient has no settlement that can be refunded.</source>
         <translation>该患者没有可退费的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="94" />
+        <location filename="../../kiosk/ui/refund.py" line="95" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2038,7 +2498,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="278" />
+        <location filename="../../kiosk/ui/repay.py" line="279" />
         <source>Repay</source>
         <translation>还款</translation>
     </message>
@@ -2141,77 +2601,211 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>信用就医服务已暂停，还清逾期账单后恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="210" />
+        <source>Bills to repay: tap a bill to leave it out or put it back</source>
+        <translation>待还账单：点击某张账单可取消或重新选中</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/repay.py" line="212" />
         <source>Bill</source>
         <translation>账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="212" />
         <source>Due by</source>
         <translation>还款截止</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="212" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="212" />
         <source>To repay</source>
         <translation>待还金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="232" />
+        <location filename="../../kiosk/ui/repay.py" line="233" />
         <source>Total owed {total}</source>
         <translation>待还合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="234" />
+        <location filename="../../kiosk/ui/repay.py" line="235" />
         <source>(overdue {overdue})</source>
         <translation>（其中逾期 {overdue}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="239" />
+        <location filename="../../kiosk/ui/repay.py" line="240" />
         <source>You owe nothing. Thank you.</source>
         <translation>您没有待还款项，谢谢。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="241" />
+        <location filename="../../kiosk/ui/repay.py" line="242" />
         <source>Tap a bill to leave it out or put it back.</source>
         <translation>点击账单可取消或重新选中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="246" />
+        <location filename="../../kiosk/ui/repay.py" line="247" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="247" />
+        <location filename="../../kiosk/ui/repay.py" line="248" />
         <source>Recording the repayment, please wait…</source>
         <translation>正在登记还款，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="250" />
+        <location filename="../../kiosk/ui/repay.py" line="251" />
         <source>Repay all {amount}</source>
         <translation>全部还清 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="251" />
+        <location filename="../../kiosk/ui/repay.py" line="252" />
         <source>Repay selected {amount}</source>
         <translation>归还所选 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="252" />
+        <location filename="../../kiosk/ui/repay.py" line="253" />
         <source>Cash {amount}</source>
         <translation>现金 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="253" />
+        <location filename="../../kiosk/ui/repay.py" line="254" />
         <source>Bank card {amount}</source>
         <translation>银行卡 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="260" />
+        <location filename="../../kiosk/ui/repay.py" line="261" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>Reprint</name>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="24" />
+        <source>Printer offline</source>
+        <translation>打印机离线</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="25" />
+        <source>Out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="26" />
+        <source>Printer cover open</source>
+        <translation>打印机盖板未合上</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="27" />
+        <source>Stuck in the print queue</source>
+        <translation>卡在打印队列中</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="28" />
+        <source>Printer not reachable</source>
+        <translation>无法连接打印机</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="29" />
+        <source>Needs an A4 printer</source>
+        <translation>需要 A4 打印机</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="30" />
+        <source>Document could not be made</source>
+        <translation>单据无法生成</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="31" />
+        <source>Printer fault</source>
+        <translation>打印机故障</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="174" />
+        <source>Reprints</source>
+        <translation>补打单据</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="204" />
+        <source>A copy of {title} {reference} was printed.</source>
+        <translation>已打印 {title} {reference} 的副本。</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="122" />
+        <source>Reprint queue</source>
+        <translation>补打队列</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="124" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="126" />
+        <source>Printing a copy, please wait…</source>
+        <translation>正在打印副本，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="128" />
+        <source>Nothing is waiting to be reprinted.</source>
+        <translation>没有待补打的单据。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="130" />
+        <source>{count} document(s) did not print. Reprint each as a copy for the patient.</source>
+        <translation>有 {count} 份单据未能打印。请逐份为患者补打副本。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="133" />
+        <source>Documents waiting to be reprinted</source>
+        <translation>等待补打的票据</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <source>Document</source>
+        <translation>单据</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <source>Reference</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <source>Reason</source>
+        <translation>退费原因</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="139" />
+        <source>({count} attempts)</source>
+        <translation>（已尝试 {count} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="149" />
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="156" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/reprint.py" line="157" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2262,6 +2856,198 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <location filename="../../kiosk/ui/register_screens.py" line="261" />
         <source>Back to start</source>
         <translation>返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>Shift</name>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="24" />
+        <source>Registration</source>
+        <translation>挂号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="25" />
+        <source>Registration cancelled</source>
+        <translation>已退号</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="26" />
+        <source>Outpatient settlement</source>
+        <translation>门诊结算</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="27" />
+        <source>Discharge</source>
+        <translation>出院结算</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="28" />
+        <source>Repayment</source>
+        <translation>还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="29" />
+        <source>Refund</source>
+        <translation>退费</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="210" />
+        <source>Shift and report</source>
+        <translation>班次与对账</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <source>Count</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <source>Credit line</source>
+        <translation>信用额度</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <source>Channel or card</source>
+        <translation>渠道/银行卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <source>Check</source>
+        <translation>核对</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="122" />
+        <source>Shift figures by kind and channel</source>
+        <translation>按业务类别与渠道的班次统计</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="134" />
+        <source>{count} · {amount}</source>
+        <translation>{count} 笔 · {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="136" />
+        <source>✓ agrees</source>
+        <translation>✓ 一致</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="136" />
+        <source>differs</source>
+        <translation>不符</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="145" />
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="147" />
+        <source>Cashier {name} (staff number {operator_id})</source>
+        <translation>收费员 {name}（工号 {operator_id}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="152" />
+        <source>Shift {number} open since {time}.</source>
+        <translation>班次 {number}，{time} 开班。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="155" />
+        <source>Shift {number} closed at {time}.</source>
+        <translation>班次 {number}，{time} 已交班。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="158" />
+        <source>No shift is open. Open one before serving patients.</source>
+        <translation>当前未开班。请先开班再为患者办理业务。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="165" />
+        <source>The desk's figures agree with the platform's to the fen.</source>
+        <translation>本窗口统计与平台记录完全一致（精确到分）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="167" />
+        <source>{count} differences with the platform: a supervisor must check them.</source>
+        <translation>与平台记录有 {count} 处差异，须由主管复核。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="171" />
+        <source>The report is printing on A4.</source>
+        <translation>对账单正在用 A4 纸打印。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="173" />
+        <source>The report could not be printed. Check the A4 printer.</source>
+        <translation>对账单未能打印，请检查 A4 打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="176" />
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="176" />
+        <source>Opening the shift…</source>
+        <translation>正在开班…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="177" />
+        <source>Counting and printing the report, please wait…</source>
+        <translation>正在统计并打印对账单，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="180" />
+        <source>Open shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="181" />
+        <source>Close shift and print the report</source>
+        <translation>交班并打印对账单</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="182" />
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="183" />
+        <source>Back to start</source>
+        <translation>返回首页</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorApproval</name>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="237" />
+        <source>A refund over {limit} needs a supervisor: the supervisor enters their staff number and PIN, then taps Refund.</source>
+        <translation>超过 {limit} 的退费须主管审批：请主管输入工号和密码，再点击“退费”。</translation>
     </message>
 </context>
 </TS>

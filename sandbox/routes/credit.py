@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from sandbox.reference_data import CONSENT
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
+from sandbox.routes.identity import signed
 from sandbox.schemas import (Account, Bill, Id, RequestModel, example_id, path_id, responses,
                              write_responses)
 from sandbox.store import Refusal, Store
@@ -90,6 +91,9 @@ class Overview(BaseModel):
                                           "bills on the guardian's line).")
     linked: list[Linked] = Field(description="Minors on the patient's line and parents whose "
                                              "repayment the patient took on.")
+    as_of: str = Field(description="Platform time of this snapshot.")
+    signature: str = Field(description="The terminal's snapshot signature, as for "
+                                       "`GET /v1/accounts/{account_id}`.")
 
 
 def build(store: Store) -> APIRouter:
@@ -145,10 +149,12 @@ def build(store: Store) -> APIRouter:
                 summary="Account query: one's own line and bills, linked children, parents "
                         "taken on",
                 responses=responses(r404="`patient_not_found`"))
-    def overview(patient_id: Annotated[str, path_id("P000002")]) -> Overview:
+    def overview(patient_id: Annotated[str, path_id("P000002")], request: Request) -> Overview:
         found = store.overview(patient_id)
         if found is None:
             raise Refusal(404, "patient_not_found", "No patient with this id.")
-        return Overview.model_validate(found)
+        unsigned = Overview.model_validate({**found, "as_of": "", "signature": ""}).model_dump(
+            mode="json", exclude={"as_of", "signature"})
+        return Overview.model_validate(signed(store, request, unsigned))
 
     return router

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from kiosk.domain import signing
 from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.schemas import (Account, Bills, Fen, RequestModel, example_id, path_id, responses,
@@ -77,6 +78,22 @@ class Visit(BaseModel):
                                           "== total_fen.")
 
 
+class SignedAccount(Account):
+    as_of: str = Field(description="Platform time of this snapshot, ISO 8601 with offset.")
+    signature: str = Field(description="Hex HMAC-SHA256 over the canonical JSON of this answer "
+                                       "without `signature` (sorted keys, no whitespace, UTF-8), "
+                                       "keyed with HMAC-SHA256(terminal secret, \"credit-care "
+                                       "snapshot v1\"): a kiosk offline trusts only a snapshot "
+                                       "the platform signed for it.")
+
+
+def signed(store: Store, request: Request, answer: dict) -> dict:
+    """``answer`` with ``as_of`` and the calling terminal's snapshot ``signature``."""
+    answer = {**answer, "as_of": iso(store.now())}
+    key = signing.snapshot_key(store.terminal_secret(request.state.terminal_id) or b"")
+    return {**answer, "signature": signing.sign_snapshot(key, answer)}
+
+
 class Visits(BaseModel):
     visits: list[Visit]
 
@@ -127,14 +144,15 @@ def build(store: Store) -> APIRouter:
             raise Refusal(404, "patient_not_found", "No patient with this ID number.")
         return Identity.model_validate(found)
 
-    @router.get("/v1/accounts/{account_id}", response_model=Account, tags=["accounts"],
-                summary="Credit line, usage and arrears of an account",
+    @router.get("/v1/accounts/{account_id}", response_model=SignedAccount, tags=["accounts"],
+                summary="Credit line, usage and arrears of an account (a signed snapshot)",
                 responses=responses(r404="`account_not_found`"))
-    def get_account(account_id: Annotated[str, path_id("CA000001")]) -> Account:
+    def get_account(account_id: Annotated[str, path_id("CA000001")], request: Request) -> SignedAccount:
         account = store.account(account_id)
         if account is None:
             raise Refusal(404, "account_not_found", "No credit account with this id.")
-        return Account.model_validate(account)
+        return SignedAccount.model_validate(signed(store, request, Account.model_validate(account).model_dump(
+            mode="json")))
 
     @router.get("/v1/accounts/{account_id}/bills", response_model=Bills, tags=["accounts"],
                 summary="Bills booked on an account, oldest first",

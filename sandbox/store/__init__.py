@@ -12,6 +12,7 @@ All SQL of the sandbox lives in this package, one module per area:
 ``money``     outpatient settlement, repayment, refunds
 ``inpatient`` credit admission and discharge
 ``admin``     disputes, reconciliation, the clock and the nightly batch
+``operators`` desk operators: PIN login, roles, lockout (its own table)
 ``seed``      demo data
 ============  ==================================================================
 
@@ -25,6 +26,7 @@ from sandbox.store.base import Refusal, SchemaTooNew, StoreBase, iso, parse_iso
 from sandbox.store.credit import CreditMixin
 from sandbox.store.inpatient import InpatientMixin
 from sandbox.store.money import MoneyMixin
+from sandbox.store.operators import OperatorsMixin
 from sandbox.store.registration import RegistrationMixin
 from sandbox.store.schema import SCHEMA_VERSION
 from sandbox.store.seed import SeedMixin
@@ -34,6 +36,6 @@ __all__ = ["SCHEMA_VERSION", "Refusal", "SchemaTooNew", "Store", "bill_status", 
            "outstanding", "parse_iso"]
 
 
-class Store(SeedMixin, AdminMixin, InpatientMixin, MoneyMixin, RegistrationMixin,
-            CreditMixin, ViewsMixin, StoreBase):
+class Store(OperatorsMixin, SeedMixin, AdminMixin, InpatientMixin, MoneyMixin,
+            RegistrationMixin, CreditMixin, ViewsMixin, StoreBase):
     """``Store(path, clock=callable returning an aware datetime, city="xiamen")``."""

@@ -112,8 +112,22 @@ class StoreBase:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``), committed on success, else rolled back."""
+        """A write transaction (``BEGIN IMMEDIATE``), committed on success, else rolled back.
+
+        Inside another transaction of the same thread (``POST /v1/batch`` runs each
+        operation's handler within one), a savepoint: undone alone on failure, committed
+        with the outer transaction."""
         with self._lock:
+            if self._conn.in_transaction:
+                self._conn.execute("SAVEPOINT nested")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK TO nested")
+                    self._conn.execute("RELEASE nested")
+                    raise
+                self._conn.execute("RELEASE nested")
+                return
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn

@@ -1,0 +1,303 @@
+"""The installable bundle's measures, registered with ``make bench`` (``benchmarks/run.py``).
+
+==========================  ===================================================================
+``bundle_mb``               the one-folder bundle on disk (``make bundle``), in MB (10^6 bytes)
+``frozen_startup_ratio``    the frozen app's cold start to the home screen painted
+                            (``kiosk --exit-after-first-paint``) / a bare PySide6 window
+                            (``benchmarks.bare_window``), medians of interleaved runs
+``rss_mb``                  peak resident memory of the app started as in a hospital (a
+                            platform configured: the sandbox in its own process; the secret in
+                            the keyring) up to the home screen with its services ready
+                            (``--exit-when-ready``): the frozen app when a bundle exists (the
+                            Secret Service keyring on a private D-Bus), else the unfrozen one
+``rss_growth_mb``           resident memory after 1,000 simulated patient sessions (home →
+                            identify → bill → home) minus before them, after 50 warm-up sessions;
+                            the unfrozen app in one process (offscreen) against an
+                            EmbeddedSandbox (``python -m benchmarks.bundle sessions``)
+==========================  ===================================================================
+
+The bundle is ``$KIOSK_BUNDLE_DIR`` or ``dist/kiosk-<version>``; without one, ``bundle_mb``
+and ``frozen_startup_ratio`` are skipped with a note (nothing is written for them).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shlex
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.run import (BARE_ARGV, ROOT, SUBPROCESS_TIMEOUT_S, BenchmarkError, Goal, Metric, Options,
+                            benchmark, isolated_env, timed_run)
+
+BUNDLE_MB_GOAL = Goal("<=", 120)
+FROZEN_STARTUP_GOAL = Goal("<=", 1.5)
+RSS_GOAL = Goal("<=", 120)
+RSS_GROWTH_GOAL = Goal("<=", 10)
+SESSIONS = 1000
+WARMUP_SESSIONS = 50
+
+
+def bundle_dir() -> Path | None:
+    from kiosk import __version__
+
+    folder = Path(os.environ.get("KIOSK_BUNDLE_DIR") or ROOT / "dist" / f"kiosk-{__version__}")
+    return folder if (folder / "kiosk").is_file() else None
+
+
+def _skip(name: str) -> dict[str, Metric]:
+    print(f"  {name}: skipped, no bundle (run `make bundle`, or set KIOSK_BUNDLE_DIR)")
+    return {}
+
+
+@benchmark
+def bundle_size(options: Options, context: dict) -> dict[str, Metric]:
+    """Bytes of every file in the one-folder bundle (symbolic links not followed)."""
+    folder = bundle_dir()
+    if folder is None:
+        return _skip("bundle_mb")
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+    size = sum(p.stat().st_size for p in files)
+    context["bundle"] = {"path": str(folder), "files": len(files), "bytes": size,
+                         "mib": round(size / 2**20, 1)}
+    return {"bundle_mb": Metric(round(size / 1e6, 1), "MB", BUNDLE_MB_GOAL)}
+
+
+@benchmark
+def frozen_startup(options: Options, context: dict) -> dict[str, Metric]:
+    """Like ``startup``, with the frozen executable: the first run of each warms the file
+    cache and is not counted; the counted runs alternate their order."""
+    folder = bundle_dir()
+    if folder is None:
+        return _skip("frozen_startup_ratio")
+    frozen = [str(folder / "kiosk"), "--exit-after-first-paint"]
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        env = isolated_env(Path(tmp))
+        env.setdefault("LANG", "C.UTF-8")
+        timed_run(frozen, env)
+        timed_run(BARE_ARGV, env)
+        app_s, bare_s = [], []
+        for i in range(options.runs):
+            pair = [(frozen, app_s), (BARE_ARGV, bare_s)]
+            for argv, into in (pair if i % 2 == 0 else reversed(pair)):
+                into.append(timed_run(argv, env))
+    app_ms, bare_ms = statistics.median(app_s) * 1000, statistics.median(bare_s) * 1000
+    context["frozen_startup"] = {"runs": options.runs, "app_ms": [round(t * 1000, 1) for t in app_s],
+                                 "bare_ms": [round(t * 1000, 1) for t in bare_s]}
+    return {
+        "frozen_startup_ratio": Metric(round(app_ms / bare_ms, 3), "x", FROZEN_STARTUP_GOAL),
+        "frozen_startup_ms": Metric(round(app_ms, 1), "ms"),
+    }
+
+
+# -- memory --------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _peak_rss_mb(argv: list[str], env: dict[str, str]) -> float:
+    """Run ``argv``; its peak resident set (with any children it waited for), in MB."""
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            out.seek(0)
+            raise BenchmarkError(f"{' '.join(argv)} exited {code}\n{out.read().decode(errors='replace')[-3000:]}")
+    return usage.ru_maxrss * 1024 / 1e6  # ru_maxrss is in KiB on Linux
+
+
+class _Platform:
+    """``kiosk-sandbox`` in its own process on a free port, with a fresh secret."""
+
+    def __init__(self, tmp: Path, env: dict[str, str]):
+        self.secret = secrets.token_bytes(32)
+        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sandbox.server", "--port", self.url.rsplit(":", 1)[1],
+             "--db", str(tmp / "platform.sqlite")],
+            cwd=ROOT, env={**env, "KIOSK_SANDBOX_SECRET": self.secret.hex()},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import requests
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with requests.get(self.url + "/v1/health", timeout=1) as r:
+                    if r.ok:
+                        break
+            except requests.RequestException:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise BenchmarkError("kiosk-sandbox did not start")
+            time.sleep(0.05)  # polling a subprocess's port: a benchmark helper, not a test
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@benchmark
+def rss(options: Options, context: dict) -> dict[str, Metric]:
+    folder = bundle_dir()
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-rss-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = isolated_env(tmp)
+        env.setdefault("LANG", "C.UTF-8")
+        platform = _Platform(tmp, env)
+        try:
+            config = Path(env["KIOSK_CONFIG"])
+            config.parent.mkdir(parents=True, exist_ok=True)
+            config.write_text(f'platform_url = "{platform.url}"\nfull_screen = false\n', encoding="utf-8")
+            app = ["--exit-when-ready", "--windowed"]
+            keyring_wrapper = shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")
+            if folder is not None and keyring_wrapper:
+                secret_file = tmp / "secret.hex"
+                secret_file.write_text(platform.secret.hex() + "\n")
+                kiosk = shlex.quote(str(folder / "kiosk"))
+                env.pop("PYTHON_KEYRING_BACKEND")  # the bundle has the Secret Service back-end
+                (tmp / "run").mkdir(mode=0o700)
+                env["XDG_RUNTIME_DIR"] = str(tmp / "run")
+                script = (f'eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)"; '
+                          f"export GNOME_KEYRING_CONTROL; "
+                          f"{shlex.quote(str(folder / 'kiosk-admin'))} secret set < {shlex.quote(str(secret_file))}"
+                          f" > /dev/null && exec {kiosk} {' '.join(app)}")
+                which = "frozen, Secret Service keyring"
+                peak = _peak_rss_mb(["dbus-run-session", "--", "sh", "-c", script], env)
+            else:
+                subprocess.run([sys.executable, "-c", "import sys; from kiosk.secrets import set_terminal_secret; "
+                                "set_terminal_secret('KIOSK-DEMO-01', bytes.fromhex(sys.argv[1]))",
+                                platform.secret.hex()], cwd=ROOT, env=env, check=True)
+                which = "unfrozen (no bundle)" if folder is None else "unfrozen (no gnome-keyring for the bundle)"
+                peak = _peak_rss_mb([sys.executable, "-m", "kiosk", *app], env)
+            # For comparison: the same app in training mode (the whole sandbox platform in-process).
+            config.write_text("full_screen = false\n", encoding="utf-8")
+            training_argv = [str(folder / "kiosk")] if folder is not None else [sys.executable, "-m", "kiosk"]
+            training_env = dict(env, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+            training = _peak_rss_mb([*training_argv, *app], training_env)
+            bare = _peak_rss_mb(BARE_ARGV, env)
+        finally:
+            platform.stop()
+    context["rss"] = {"app": which, "peak_mb": round(peak, 1), "training_mode_peak_mb": round(training, 1),
+                      "bare_window_peak_mb": round(bare, 1)}
+    return {"rss_mb": Metric(round(peak, 1), "MB", RSS_GOAL)}
+
+
+@benchmark
+def rss_growth(options: Options, context: dict) -> dict[str, Metric]:
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        env = isolated_env(Path(tmp))
+        proc = subprocess.run([sys.executable, "-m", "benchmarks.bundle", "sessions", "--count", str(SESSIONS),
+                               "--warmup", str(WARMUP_SESSIONS)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S * 5)
+    if proc.returncode != 0:
+        raise BenchmarkError(f"sessions exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    context["rss_growth"] = result
+    return {"rss_growth_mb": Metric(result["growth_mb"], "MB", RSS_GROWTH_GOAL)}
+
+
+# -- the sessions driver (a subprocess of rss_growth) --------------------------------------------------
+
+def rss_now_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024 / 1e6
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def sessions(count: int, warmup: int) -> dict:
+    """Drive the app like patients: tap "pay", lay a card, wait for the bill, tap back, wait
+    for home; ``warmup`` sessions first, then RSS, ``count`` sessions, RSS again."""
+    import gc
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtTest import QTest
+
+    from kiosk.app import KioskApp
+    from kiosk.devices.events import IdCard
+    from kiosk.ui import qtlog
+
+    qtlog.install()  # Qt's messages into logging (the offscreen plugin's noise is DEBUG)
+    from kiosk.settings import Settings
+    from sandbox.demo_data import demo_card
+    from sandbox.server import EmbeddedSandbox
+
+    tmp = Path(tempfile.mkdtemp(prefix="kiosk-bench-sessions-"))
+    sandbox = EmbeddedSandbox(tmp / "platform.sqlite").start()
+    app = None
+    try:
+        settings = Settings(platform_url=sandbox.url, terminal_id=sandbox.terminal_id,
+                            data_dir=str(tmp / "kiosk-data"), printer_pdf_dir=str(tmp / "receipts"),
+                            full_screen=False, language="en")
+        app = KioskApp(settings, secret=sandbox.secret)
+        window, qapp = app.window, app.qapp
+
+        def wait(condition, what: str, timeout_s: float = 15.0) -> None:
+            deadline = time.monotonic() + timeout_s
+            while not condition():
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"timed out waiting for {what} (screen {window.current!r})")
+                qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+        app.show()
+        wait(lambda: app.ctx is not None, "the services", 60)
+        cards = [IdCard(**demo_card(role)) for role in ("tier1", "tier2", "tier3", "tier4")]
+        reader = app.services.reader
+
+        def session(i: int) -> None:
+            QTest.mouseClick(window.home.buttons["pay"], Qt.MouseButton.LeftButton)
+            wait(lambda: window.current == "identify", "the identify screen")
+            reader.present(cards[i % len(cards)])
+            wait(lambda: window.current == "bill" and window.bill.back_button.isVisible(), "the bill")
+            reader.remove()
+            QTest.mouseClick(window.bill.back_button, Qt.MouseButton.LeftButton)
+            wait(lambda: window.current == "home", "home")
+
+        for i in range(warmup):
+            session(i)
+        gc.collect()
+        before = rss_now_mb()
+        started = time.perf_counter()
+        for i in range(count):
+            session(i)
+        elapsed = time.perf_counter() - started
+        gc.collect()
+        after = rss_now_mb()
+        return {"sessions": count, "warmup": warmup, "rss_before_mb": round(before, 1),
+                "rss_after_mb": round(after, 1), "growth_mb": round(after - before, 1),
+                "ms_per_session": round(elapsed * 1000 / count, 1)}
+    finally:
+        if app is not None:
+            app.shutdown()
+        sandbox.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.bundle")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("sessions", help="drive simulated patient sessions and print RSS growth (JSON)")
+    run.add_argument("--count", type=int, default=SESSIONS)
+    run.add_argument("--warmup", type=int, default=WARMUP_SESSIONS)
+    args = parser.parse_args(argv)
+    print(json.dumps(sessions(args.count, args.warmup)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

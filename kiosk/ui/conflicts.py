@@ -1,0 +1,246 @@
+"""Queue conflicts at the cashier's desk (desk only).
+
+A payment made offline that the platform refused when the kiosk sent it later (the line
+no longer covers it, the account was suspended meanwhile, the visit was settled
+elsewhere) is never dropped: it waits here until a cashier resolves it, either by
+collecting the payment from the patient ("Payment collected") or by confirming it was
+settled another way ("Settled elsewhere"). Each resolution goes to the desk's audit log.
+Queued payments waiting longer than the expiry are listed too, as alerts for IT.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.domain.clock import business_date
+from kiosk.domain.money import format_cny
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.journey import Journey
+from kiosk.ui.register_screens import ChoiceList
+
+translate = QCoreApplication.translate
+
+
+def reason_text(code: str) -> str:
+    if code in ("shortfall_unpaid", "insufficient_line", "repay_first"):
+        return translate("Conflicts", "credit line no longer covers it")
+    if code in ("account_suspended", "insurance_suspended", "no_credit_service"):
+        return translate("Conflicts", "account suspended or closed meanwhile")
+    if code == "visit_already_settled":
+        return translate("Conflicts", "already settled elsewhere")
+    return translate("Conflicts", "refused by the platform ({code})").format(code=code)
+
+
+def conflict_text(c) -> str:
+    return "\n".join((
+        translate("Conflicts", "{name}  ID {masked_id} · {amount} on credit · {date}").format(
+            name=c.masked_name, masked_id=c.masked_id, amount=format_cny(c.credit_fen),
+            date=business_date(c.queued_at or c.refused_at).isoformat()),
+        translate("Conflicts", "{what}: {reason}").format(what=what_text(c), reason=reason_text(c.code)),
+    ))
+
+
+def what_text(c) -> str:
+    if c.visits:
+        return translate("Conflicts", "Visits {visits}").format(visits=", ".join(c.visits))
+    return f"{c.kind} · {c.lane}"
+
+
+def expired_text(e) -> str:
+    return "\n".join((
+        "⚠ " + translate("Conflicts", "Not yet sent since {date}: {kind}, {amount} on credit").format(
+            date=e.queued_at.astimezone().strftime("%Y-%m-%d %H:%M"), kind=e.kind, amount=format_cny(e.credit_fen)),
+        translate("Conflicts", "Attempts {attempts}; last problem: {error}. IT: kiosk-admin queue list").format(
+            attempts=e.attempts, error=e.last_error or "—"),
+    ))
+
+
+class ConflictListScreen(Screen):
+    name = "conflicts"
+    chosen = Signal(int)
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.conflicts: tuple = ()
+        self.expired: tuple = ()
+        self.loading = False
+        self.notice = ""
+        self.title = heading(self)
+        self.status = body_text(self, "status")
+        self.choices = ChoiceList(self, lines=2)
+        self.choices.chosen.connect(self._chosen)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status)
+        layout.addWidget(self.choices, 1)
+        layout.addWidget(self.back_button)
+        self.retranslate()
+
+    def show_loading(self) -> None:
+        self.loading = True
+        self.retranslate()
+
+    def show_items(self, conflicts, expired, notice: str = "") -> None:
+        self.conflicts, self.expired, self.loading, self.notice = tuple(conflicts), tuple(expired), False, notice
+        self.retranslate()
+
+    def _chosen(self, index: int) -> None:
+        if 0 <= index < len(self.conflicts):  # the expired rows below are alerts, not choices
+            self.chosen.emit(index)
+
+    def clear(self) -> None:
+        self.conflicts, self.expired, self.loading, self.notice = (), (), False, ""
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Queue conflicts"))
+        if self.loading:
+            status = self.tr("Loading, please wait…")
+        elif not self.conflicts and not self.expired:
+            status = self.tr("No conflicts: every payment made offline was accepted or is still on its way.")
+        else:
+            status = self.tr("{conflicts} payment(s) refused by the platform after they were made offline; "
+                             "{expired} queued payment(s) waiting too long.").format(
+                conflicts=len(self.conflicts), expired=len(self.expired))
+        if self.notice:
+            status = self.notice + "\n" + status
+        set_optional_text(self.status, status)
+        texts = [conflict_text(c) for c in self.conflicts] + [expired_text(e) for e in self.expired]
+        self.choices.set_choices(texts, [True] * len(self.conflicts) + [False] * len(self.expired))
+        set_button_text(self.back_button, self.tr("Back to start"))
+
+
+class ConflictScreen(Screen):
+    """One conflict and its two resolutions."""
+
+    name = "conflict"
+    resolve_requested = Signal(str)  # payment_collected | settled_elsewhere
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.conflict = None
+        self.busy = False
+        self.title = heading(self)
+        self.details = body_text(self, "details")
+        self.help = body_text(self)
+        self.status = body_text(self, "status")
+        self.collected_button = big_button(self, "primary")
+        self.collected_button.clicked.connect(lambda: self._resolve("payment_collected"))
+        self.elsewhere_button = big_button(self, "secondary")
+        self.elsewhere_button.clicked.connect(lambda: self._resolve("settled_elsewhere"))
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.details)
+        layout.addWidget(self.help)
+        layout.addStretch(1)
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button, 1)
+        row.addWidget(self.elsewhere_button, 2)
+        row.addWidget(self.collected_button, 2)
+        layout.addLayout(row)
+        self.retranslate()
+
+    def show_conflict(self, conflict) -> None:
+        self.conflict, self.busy = conflict, False
+        self.retranslate()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.retranslate()
+
+    def _resolve(self, resolution: str) -> None:
+        if self.conflict is not None and not self.busy:
+            self.resolve_requested.emit(resolution)
+
+    def clear(self) -> None:
+        self.conflict, self.busy = None, False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Resolve a queue conflict"))
+        self.details.setText(conflict_text(self.conflict) if self.conflict else "")
+        self.help.setText(self.tr("The patient left with this bill paid on credit while the hospital system was "
+                                  "offline; the platform has since refused it. Collect the amount from the "
+                                  "patient, or confirm the bill was settled another way."))
+        set_optional_text(self.status, self.tr("Saving, please wait…") if self.busy else "")
+        set_button_text(self.collected_button, self.tr("Payment collected"))
+        set_button_text(self.elsewhere_button, self.tr("Settled elsewhere"))
+        set_button_text(self.back_button, self.tr("Back"))
+        for button in (self.collected_button, self.elsewhere_button, self.back_button):
+            button.setEnabled(self.conflict is not None and not self.busy or button is self.back_button)
+
+
+class ConflictsJourney(Journey):
+    key = "conflicts"
+    desk_only = True
+    needs_identity = False
+    resolved = Signal(int)  # conflict id, for tests
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        w = ctx.window
+        self.conflicts: tuple = ()
+        self.current = None
+        self.list_screen: ConflictListScreen = w.add_screen(ConflictListScreen())
+        self.detail_screen: ConflictScreen = w.add_screen(ConflictScreen())
+        self.list_screen.back_requested.connect(w.go_home)
+        self.list_screen.chosen.connect(self.choose)
+        self.detail_screen.back_requested.connect(lambda: w.show_screen(ConflictListScreen.name))
+        self.detail_screen.resolve_requested.connect(self.resolve)
+        w.cleared.connect(self.forget)
+
+    def title(self) -> str:
+        return translate("ConflictsJourney", "Queue conflicts")
+
+    def forget(self) -> None:
+        self.conflicts, self.current = (), None
+
+    def begin(self, session) -> None:
+        self.forget()
+        self.list_screen.show_loading()
+        self.ctx.window.show_screen(ConflictListScreen.name)
+        self._load()
+
+    def _load(self, notice: str = "") -> None:
+        offline = self.ctx.services.offline
+        self.ctx.run(lambda: (offline.conflicts(), offline.expired()),
+                     lambda found: self._loaded(found, notice))
+
+    def _loaded(self, found, notice: str) -> None:
+        conflicts, expired = found
+        self.conflicts = tuple(conflicts)
+        self.list_screen.show_items(self.conflicts, expired, notice)
+        self.ctx.window.show_screen(ConflictListScreen.name)
+
+    def choose(self, index: int) -> None:
+        if 0 <= index < len(self.conflicts):
+            self.current = self.conflicts[index]
+            self.detail_screen.show_conflict(self.current)
+            self.ctx.window.show_screen(ConflictScreen.name)
+
+    def resolve(self, resolution: str) -> None:
+        conflict = self.current
+        if conflict is None:
+            return
+        desk = getattr(self.ctx.services, "desk", None)
+        operator_id = desk.operator_id if desk is not None else self.ctx.services.settings.terminal_id
+        self.detail_screen.set_busy(True)
+        self.ctx.run(lambda: self.ctx.services.offline.resolve(conflict.conflict_id, resolution, operator_id),
+                     lambda _: self._resolved(conflict, resolution))
+
+    def _resolved(self, conflict, resolution: str) -> None:
+        self.resolved.emit(conflict.conflict_id)
+        notice = (translate("ConflictsJourney", "✓ Marked as payment collected.") if resolution == "payment_collected"
+                  else translate("ConflictsJourney", "✓ Marked as settled elsewhere."))
+        self._load(notice)

@@ -1,0 +1,306 @@
+"""Operator login at the cashier's desk, and the pieces the other operator checks share:
+the staff number and PIN form (with an on-screen keypad where there is no keyboard) and the
+supervisor's approval on the refund screen.
+
+The platform checks the PIN and counts failures (``kiosk.usecases.operators``). In desk
+mode with ``operator_login`` on, the login screen is shown at start, whenever the window
+is cleared while nobody is logged in, and after ``operator_idle_s`` without input (the
+operator is logged out, the patient's data cleared).
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.idle import IdleGuard
+from kiosk.ui.journey import error_code
+from kiosk.ui.messages import message_for
+
+log = logging.getLogger("kiosk.ui.login")
+
+#: Refusals the person at the screen corrects on the spot (the form stays, with the message).
+LOGIN_REFUSALS = frozenset({"operator_login_failed", "operator_locked", "pin_required", "not_a_cashier",
+                            "not_a_supervisor", "not_it_staff", "unavailable"})
+
+
+class CredentialsForm(QWidget):
+    """Staff number and PIN. ``keypad``: on-screen digit keys typing into the field last
+    tapped (the kiosk has no keyboard); Enter in the staff number moves to the PIN, Enter
+    in the PIN submits."""
+
+    submitted = Signal()
+    KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back")
+
+    def __init__(self, keypad: bool = False, parent=None):
+        super().__init__(parent)
+        self.id_label = body_text(self)
+        self.id_field = QLineEdit(self)
+        self.id_field.setObjectName("operatorField")
+        self.id_field.setMaxLength(16)
+        self.id_field.setValidator(QRegularExpressionValidator(r"[A-Za-z0-9-]{0,16}", self.id_field))
+        self.id_field.returnPressed.connect(self.pin_field_focus)
+        self.pin_label = body_text(self)
+        self.pin_field = QLineEdit(self)
+        self.pin_field.setObjectName("pinField")
+        self.pin_field.setMaxLength(12)
+        self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,12}", self.pin_field))
+        self.pin_field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+        self.pin_field.returnPressed.connect(self.submitted)
+        self._target = self.id_field
+        for field in (self.id_field, self.pin_field):
+            field.installEventFilter(self)
+
+        fields = QGridLayout()
+        fields.setSpacing(12)
+        if keypad:  # labels above the fields: the keypad takes the width
+            for row, widget in enumerate((self.id_label, self.id_field, self.pin_label, self.pin_field)):
+                fields.addWidget(widget, row, 0)
+            fields.setRowStretch(4, 1)
+        else:
+            fields.addWidget(self.id_label, 0, 0)
+            fields.addWidget(self.id_field, 0, 1)
+            fields.addWidget(self.pin_label, 1, 0)
+            fields.addWidget(self.pin_field, 1, 1)
+            fields.setColumnStretch(1, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(24)
+        layout.addLayout(fields, 3)
+        self.keys: dict[str, object] = {}
+        if keypad:
+            grid = QGridLayout()
+            grid.setSpacing(8)
+            for index, key in enumerate(self.KEYS):
+                button = big_button(self, "secondary")
+                button.setMinimumSize(72, 72)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing goes on in the field
+                button.clicked.connect(lambda _=False, k=key: self.press(k))
+                grid.addWidget(button, index // 3, index % 3)
+                self.keys[key] = button
+            layout.addLayout(grid, 2)
+        self.retranslate()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == event.Type.FocusIn and watched in (self.id_field, self.pin_field):
+            self._target = watched
+        return False
+
+    def pin_field_focus(self) -> None:
+        self._target = self.pin_field
+        self.pin_field.setFocus()
+
+    def press(self, key: str) -> None:
+        field = self._target
+        if key == "clear":
+            field.clear()
+        elif key == "back":
+            field.backspace()
+        elif len(field.text()) < field.maxLength():
+            field.insert(key)
+
+    def credentials(self) -> tuple[str, str]:
+        return self.id_field.text().strip(), self.pin_field.text()
+
+    def take(self) -> tuple[str, str]:
+        """The credentials, and the PIN gone from the field."""
+        found = self.credentials()
+        self.pin_field.clear()
+        return found
+
+    def clear(self) -> None:
+        self.id_field.clear()
+        self.pin_field.clear()
+        self._target = self.id_field
+
+    def retranslate(self) -> None:
+        self.id_label.setText(self.tr("Staff number"))
+        self.id_field.setAccessibleName(self.tr("Staff number"))
+        self.pin_label.setText(self.tr("PIN"))
+        self.pin_field.setAccessibleName(self.tr("PIN"))
+        for key, button in self.keys.items():
+            if key == "clear":
+                set_button_text(button, self.tr("Clear"))
+            elif key == "back":
+                button.setText("⌫")
+                button.setAccessibleName(self.tr("Delete the last digit"))
+            else:
+                set_button_text(button, key)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == event.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class LoginScreen(Screen):
+    name = "login"
+    login_requested = Signal(str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._error: str | None = None
+        self._busy = False
+        self.title = heading(self)
+        self.instructions = body_text(self)
+        self.instructions.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.form = CredentialsForm(keypad=False, parent=self)
+        self.form.submitted.connect(self._submit)
+        self.error = body_text(self, "error")
+        self.status = body_text(self, "status")
+        self.login_button = big_button(self, "primary")
+        self.login_button.clicked.connect(self._submit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(160, 64, 160, 64)
+        layout.setSpacing(24)
+        layout.addWidget(self.title)
+        layout.addWidget(self.instructions)
+        layout.addStretch(1)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.status)
+        layout.addWidget(self.login_button)
+        layout.addStretch(2)
+        self.retranslate()
+
+    def _submit(self) -> None:
+        if not self._busy:
+            operator_id, pin = self.form.take()
+            self.login_requested.emit(operator_id, pin)
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self._error = None
+        self.retranslate()
+
+    def show_error(self, code: str) -> None:
+        self._error, self._busy = code, False
+        self.retranslate()
+        self.form.pin_field_focus()
+
+    def clear(self) -> None:
+        self._error, self._busy = None, False
+        self.form.clear()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Cashier login"))
+        self.instructions.setText(self.tr("Enter your staff number and PIN. The desk logs you out after a while "
+                                          "without use."))
+        set_optional_text(self.error, "⚠ " + message_for(self._error) if self._error else "")
+        set_optional_text(self.status, self.tr("Checking, please wait…") if self._busy else "")
+        set_button_text(self.login_button, self.tr("Log in"))
+        self.login_button.setEnabled(not self._busy)
+
+
+class SupervisorApproval(QFrame):
+    """On the refund screen: a supervisor's staff number and PIN for a refund over the limit.
+    Hidden until asked for."""
+
+    submitted = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("approval")
+        self.asked = False
+        self._limit_text = ""
+        self.text = body_text(self, "status")
+        self.form = CredentialsForm(keypad=False, parent=self)
+        self.form.submitted.connect(self.submitted)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.text)
+        layout.addWidget(self.form)
+        self.hide()
+        self.retranslate()
+
+    def ask(self, limit_text: str) -> None:
+        self.asked, self._limit_text = True, limit_text
+        self.retranslate()
+        self.show()
+        self.form.id_field.setFocus()
+
+    def take(self) -> tuple[str, str]:
+        return self.form.take()
+
+    def reset(self) -> None:
+        self.asked = False
+        self.form.clear()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.text.setText(self.tr("A refund over {limit} needs a supervisor: the supervisor enters their staff "
+                                  "number and PIN, then taps Refund.").format(limit=self._limit_text))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == event.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class DeskLogin(QObject):
+    """The desk's operator session on the screen: login, idle logout, the operator in the
+    header. ``logged_in(operator)`` / ``logged_out(reason)`` for the shift screen and tests."""
+
+    logged_in = Signal(object)
+    logged_out = Signal(str)
+
+    def __init__(self, ctx, idle_s: int):
+        super().__init__(ctx.window)
+        self.ctx = ctx
+        self.desk = ctx.services.desk
+        w = ctx.window
+        self.hospital = w.header.text()
+        self.screen: LoginScreen = w.add_screen(LoginScreen())
+        self.screen.login_requested.connect(self.login)
+        self.idle = IdleGuard(idle_s * 1000, 1000, self)  # its warning is our cue: no countdown
+        self.idle.warning.connect(lambda: self.logout("idle"))
+        w.cleared.connect(self._cleared)
+
+    def start(self) -> None:
+        """After boot: the login screen unless login is off."""
+        if self.desk.locked:
+            self._show_login()
+
+    def login(self, operator_id: str, pin: str) -> None:
+        self.screen.set_busy(True)
+        self.ctx.run(lambda: self.desk.authenticate(operator_id, pin), self._logged_in,
+                     lambda error: self.screen.show_error(error_code(error)))
+
+    def _logged_in(self, operator) -> None:
+        self.desk.operator = operator
+        self.screen.clear()
+        self.ctx.window.header.setText(f"{self.hospital}  ·  {operator.operator_id} {operator.name}")
+        self.idle.arm()
+        self.ctx.window.go_home()
+        self.logged_in.emit(operator)
+
+    def logout(self, reason: str = "logout") -> None:
+        """The operator leaves (or was idle): the patient's data cleared, the login screen shown."""
+        self.idle.disarm()
+        operator, self.desk.operator = self.desk.operator, None
+        if operator is None:
+            return
+        self.ctx.window.header.setText(self.hospital)
+        self.ctx.tasks.run(lambda: self.desk.record("logout", {"reason": reason}, operator.operator_id),
+                           lambda _record: None, lambda error: log.error("audit of logout failed: %s", error))
+        self.ctx.window.go_home()  # cleared: shows the login screen
+        self.logged_out.emit(reason)
+
+    def _cleared(self) -> None:
+        if self.desk.locked:
+            self._show_login()
+
+    def _show_login(self) -> None:
+        w = self.ctx.window
+        w.show_screen(LoginScreen.name)
+        w.idle.disarm()  # nothing of a patient's on this screen: no "are you still there?"
+        self.screen.form.id_field.setFocus()
+
+    def shutdown(self) -> None:
+        self.idle.disarm()

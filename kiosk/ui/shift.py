@@ -1,0 +1,245 @@
+"""The cashier's shift (desk only): open it, close it with the reconciliation report
+(counts and sums by kind and channel, the desk's against the platform's, printed on A4 with
+a chart), and log out. Home(1) close(2) done.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout,
+)
+
+from kiosk.domain.clock import BUSINESS_TZ
+from kiosk.domain.money import format_cny
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.messages import message_for
+
+translate = QCoreApplication.translate
+
+KINDS = ("registration", "registration_cancel", "settlement", "discharge", "repayment", "refund")
+
+
+def kind_name(kind: str) -> str:
+    return {"registration": translate("Shift", "Registration"),
+            "registration_cancel": translate("Shift", "Registration cancelled"),
+            "settlement": translate("Shift", "Outpatient settlement"),
+            "discharge": translate("Shift", "Discharge"),
+            "repayment": translate("Shift", "Repayment"),
+            "refund": translate("Shift", "Refund")}.get(kind, kind)
+
+
+def _time(moment) -> str:
+    return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+class ShiftScreen(Screen):
+    name = "shift"
+    open_requested = Signal()
+    close_requested = Signal()
+    logout_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.operator = None
+        self.shift = None
+        self.closed = None
+        self.error: str | None = None
+        self._busy = ""  # "", "loading", "opening", "closing"
+        self.title = heading(self)
+        self.who = body_text(self, "who")
+        self.state = body_text(self)
+        self.table = QTableWidget(0, 8, self)
+        self.table.setObjectName("shiftFigures")
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.hide()
+        self.result = body_text(self, "who")
+        self.notice = body_text(self, "error")
+        self.status = body_text(self, "status")
+        self.open_button = big_button(self, "primary")
+        self.open_button.clicked.connect(self.open_requested)
+        self.close_button = big_button(self, "primary")
+        self.close_button.clicked.connect(self.close_requested)
+        self.logout_button = big_button(self, "secondary")
+        self.logout_button.clicked.connect(self.logout_requested)
+        self.back_button = big_button(self, "secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.who)
+        layout.addWidget(self.state)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.result)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.status)
+        layout.addStretch(0)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button, 1)
+        row.addWidget(self.logout_button, 1)
+        row.addWidget(self.open_button, 2)
+        row.addWidget(self.close_button, 2)
+        layout.addLayout(row)
+        self.retranslate()
+
+    def show_loading(self, operator) -> None:
+        self.operator, self.shift, self.closed, self.error, self._busy = operator, None, None, None, "loading"
+        self.retranslate()
+
+    def show_shift(self, shift) -> None:
+        self.shift, self.error, self._busy = shift, None, ""
+        self.retranslate()
+
+    def show_closed(self, closed) -> None:
+        self.shift, self.closed, self.error, self._busy = None, closed, None, ""
+        self.retranslate()
+
+    def show_error(self, code: str) -> None:
+        self.error, self._busy = code, ""
+        self.retranslate()
+
+    def set_busy(self, what: str) -> None:
+        self._busy, self.error = what, None
+        self.retranslate()
+
+    def clear(self) -> None:
+        self.operator = self.shift = self.closed = None
+        self.error, self._busy = None, ""
+        self.retranslate()
+
+    def _fill_table(self) -> None:
+        c = self.closed
+        self.table.setVisible(c is not None)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Kind"), self.tr("Count"), self.tr("Total"), self.tr("Credit line"),
+            self.tr("Channel or card"), self.tr("Cash"), self.tr("Platform"), self.tr("Check")])
+        self.table.setAccessibleName(self.tr("Shift figures by kind and channel"))
+        if c is None:
+            self.table.setRowCount(0)
+            return
+        self.table.setRowCount(len(KINDS))
+        for row, kind in enumerate(KINDS):
+            k, p = c.kiosk.get(kind, {}), c.platform.get(kind, {})
+            agrees = all(k.get(f, 0) == p.get(f, 0) for f in ("count", "amount_fen", "credit_fen", "channel_fen",
+                                                                 "cash_fen"))
+            cells = [kind_name(kind), str(k.get("count", 0)), format_cny(k.get("amount_fen", 0)),
+                     format_cny(k.get("credit_fen", 0)), format_cny(k.get("channel_fen", 0)),
+                     format_cny(k.get("cash_fen", 0)),
+                     self.tr("{count} · {amount}").format(count=p.get("count", 0),
+                                                          amount=format_cny(p.get("amount_fen", 0))),
+                     self.tr("✓ agrees") if agrees else "⚠ " + self.tr("differs")]  # words and signs, not colour
+            for column, text in enumerate(cells):
+                item = self.table.item(row, column)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, column, item)
+                item.setText(text)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Shift"))
+        o = self.operator
+        self.who.setText(self.tr("Cashier {name} (staff number {operator_id})").format(
+            name=o.name, operator_id=o.operator_id) if o else "")
+        if self._busy == "loading":
+            state = ""
+        elif self.shift is not None:
+            state = self.tr("Shift {number} open since {time}.").format(number=self.shift.number,
+                                                                       time=_time(self.shift.opened_at))
+        elif self.closed is not None:
+            state = self.tr("Shift {number} closed at {time}.").format(number=self.closed.shift.number,
+                                                                      time=_time(self.closed.closed_at))
+        else:
+            state = self.tr("No shift is open. Open one before serving patients.")
+        self.state.setText(state)
+        self._fill_table()
+        c = self.closed
+        if c is None:
+            result = ""
+        elif c.agrees:
+            result = "✓ " + self.tr("The desk's figures agree with the platform's to the fen.")
+        else:
+            result = "⚠ " + self.tr("{count} differences with the platform: a supervisor must check them.").format(
+                count=len(c.differences))
+        set_optional_text(self.result, result)
+        if c is not None and c.print_error is None:
+            printed = self.tr("The report is printing on A4.")
+        elif c is not None:
+            printed = "⚠ " + self.tr("The report could not be printed. Check the A4 printer.")
+        else:
+            printed = ""
+        busy = {"loading": self.tr("Loading, please wait…"), "opening": self.tr("Opening the shift…"),
+                "closing": self.tr("Counting and printing the report, please wait…")}.get(self._busy, "")
+        set_optional_text(self.status, busy or printed)
+        set_optional_text(self.notice, "⚠ " + message_for(self.error) if self.error else "")
+        set_button_text(self.open_button, self.tr("Open shift"))
+        set_button_text(self.close_button, self.tr("Close shift and print the report"))
+        set_button_text(self.logout_button, self.tr("Log out"))
+        set_button_text(self.back_button, self.tr("Back to start"))
+        idle = not self._busy
+        self.open_button.setVisible(self.shift is None and self._busy != "loading")
+        self.close_button.setVisible(self.shift is not None)
+        self.open_button.setEnabled(idle)
+        self.close_button.setEnabled(idle)
+        self.back_button.setEnabled(idle)
+        self.logout_button.setEnabled(idle)
+
+
+class ShiftJourney(Journey):
+    key = "shift"
+    needs_identity = False
+    desk_only = True
+    opened = Signal(object)  # Shift, for tests
+    closed = Signal(object)  # ShiftClosed
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        w = ctx.window
+        self.screen: ShiftScreen = w.add_screen(ShiftScreen())
+        self.screen.back_requested.connect(w.go_home)
+        self.screen.open_requested.connect(self.open)
+        self.screen.close_requested.connect(self.close)
+        self.screen.logout_requested.connect(self.logout)
+
+    def title(self) -> str:
+        return translate("ShiftJourney", "Shift and report")
+
+    def begin(self, session) -> None:
+        desk = self.ctx.services.desk
+        self.screen.show_loading(desk.acting())
+        self.ctx.window.show_screen(ShiftScreen.name)
+        self.ctx.run(self.ctx.services.shifts.current, self.screen.show_shift, self._failed)
+
+    def open(self) -> None:
+        operator = self.ctx.services.desk.acting()
+        self.screen.set_busy("opening")
+        self.ctx.run(lambda: self.ctx.services.shifts.open(operator), self._opened, self._failed)
+
+    def _opened(self, shift) -> None:
+        self.screen.show_shift(shift)
+        self.opened.emit(shift)
+
+    def close(self) -> None:
+        operator = self.ctx.services.desk.acting()
+        hospital = self.ctx.services.settings.hospital_name
+        self.screen.set_busy("closing")
+        self.ctx.run(lambda: self.ctx.services.shifts.close(operator, hospital), self._closed, self._failed)
+
+    def _closed(self, closed) -> None:
+        self.screen.show_closed(closed)
+        self.closed.emit(closed)
+
+    def _failed(self, error) -> None:
+        self.screen.show_error(error_code(error))
+
+    def logout(self) -> None:
+        login = getattr(self.ctx, "desk_login", None)
+        if login is not None:
+            login.logout("logout")
+        else:
+            self.ctx.window.go_home()

@@ -1,0 +1,102 @@
+"""Desk operators: login checked by the platform, roles, the supervisor's approval of a
+large refund, the IT check of the kiosk's hidden exit, and the audit trail.
+
+The platform checks the PIN and counts failures (locked after five in a row: 423
+``operator_locked``); the kiosk never stores or logs a PIN. ``Desk.operator`` is set and
+read on the GUI thread; every method that reaches the platform or the disk runs on a
+worker (``Context.run``).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kiosk.usecases.repayment import Refused
+
+log = logging.getLogger("kiosk.operators")
+
+CASHIER, SUPERVISOR, IT = "cashier", "supervisor", "it"
+#: What a missing role is called in messages.py.
+ROLE_REFUSALS = {SUPERVISOR: "not_a_supervisor", IT: "not_it_staff", CASHIER: "not_a_cashier"}
+
+
+@dataclass(frozen=True)
+class Operator:
+    operator_id: str
+    name: str
+    roles: frozenset[str]
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def is_supervisor(self) -> bool:
+        return SUPERVISOR in self.roles
+
+
+class Desk:
+    """The operator session of one terminal (desk, or a kiosk's IT exit).
+
+    ``login_required``: desk mode with operator login on; otherwise actions are made in the
+    terminal's name (``operator_id`` is the terminal id), as before operator login existed.
+    ``supervisor_over_fen``: refunds above it need a supervisor.
+    """
+
+    def __init__(self, platform, audit, *, terminal_id: str, login_required: bool,
+                 supervisor_over_fen: int):
+        self.platform = platform
+        self.audit = audit
+        self.terminal_id = terminal_id
+        self.login_required = login_required
+        self.supervisor_over_fen = supervisor_over_fen
+        self.operator: Operator | None = None
+
+    @property
+    def operator_id(self) -> str:
+        return self.operator.operator_id if self.operator is not None else self.terminal_id
+
+    def acting(self) -> Operator:
+        """Who acts now: the logged-in operator, or (login off) the terminal itself."""
+        return self.operator or Operator(self.terminal_id, self.terminal_id, frozenset({CASHIER}))
+
+    @property
+    def locked(self) -> bool:
+        """Desk mode waiting for an operator: nothing but the login screen."""
+        return self.login_required and self.operator is None
+
+    # -- on a worker ----------------------------------------------------------------------
+    def authenticate(self, operator_id: str, pin: str, *, role: str | None = CASHIER,
+                     purpose: str = "login") -> Operator:
+        """The platform checks the PIN; ``role`` (if given) must be one of the operator's.
+        Raises ``PlatformError`` (``operator_login_failed``, ``operator_locked``,
+        ``unavailable``) or ``Refused`` (``pin_required``, ``not_a_supervisor``...).
+        Success and refusal are both audited (never the PIN)."""
+        operator_id = operator_id.strip()
+        if not operator_id or not pin:
+            raise Refused("pin_required")
+        from kiosk.platform import PlatformError, PlatformUnavailable
+
+        try:
+            data = self.platform.request("POST", "/v1/operators/login",
+                                         {"operator_id": operator_id, "pin": pin})
+        except PlatformError as exc:
+            if not isinstance(exc, PlatformUnavailable):
+                self.audit.record(operator_id, purpose + "_refused", {"code": exc.code})
+            raise
+        operator = Operator(data["operator_id"], data["name"], frozenset(data["roles"]))
+        if role is not None and not operator.has(role):
+            self.audit.record(operator.operator_id, purpose + "_refused", {"code": ROLE_REFUSALS[role]})
+            raise Refused(ROLE_REFUSALS[role])
+        self.audit.record(operator.operator_id, purpose, {"terminal_id": self.terminal_id})
+        log.info("%s: operator %s", purpose, operator.operator_id)
+        return operator
+
+    def record(self, action: str, details: dict | None = None, operator_id: str | None = None):
+        """One cashier action in the audit log, in the name of the logged-in operator."""
+        return self.audit.record(operator_id or self.operator_id, action, details or {})
+
+    # -- rules (any thread) -----------------------------------------------------------------
+    def needs_supervisor(self, amount_fen: int, operator: Operator | None = None) -> bool:
+        """A refund above the limit needs a supervisor, unless the operator is one."""
+        operator = operator if operator is not None else self.operator
+        return amount_fen > self.supervisor_over_fen and not (operator is not None and operator.is_supervisor)

@@ -1,0 +1,158 @@
+"""A cashier's shift: opened, then closed with a reconciliation report printed on A4.
+
+The shift lives in the audit log (``shift_open`` and ``shift_close`` records), so it
+survives a restart and its opening and closing are part of the tamper-evident trail.
+
+At close, the report compares what the desk counted in the shift (the journal's confirmed
+writes between the kiosk's open and close times: ``Reconcile.kiosk_between``) with what
+the platform booked for this terminal between the *platform's* open and close times
+(``Reconcile.platform_day``, entries filtered by their time), so the two clocks never need
+to agree. Counts and sums by kind and by channel, to the fen, and every difference.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+
+from kiosk.domain.clock import business_date
+from kiosk.domain.reconciliation import DayReport, Entry, compare
+from kiosk.usecases.reconciliation import Reconcile
+from kiosk.usecases.repayment import Refused
+
+log = logging.getLogger("kiosk.shift")
+
+OPEN, CLOSE = "shift_open", "shift_close"
+
+
+@dataclass(frozen=True)
+class Shift:
+    number: int  # the audit record that opened it
+    operator_id: str
+    operator_name: str
+    opened_at: datetime  # the kiosk's clock (UTC)
+    platform_opened_at: datetime  # the platform's clock
+
+
+@dataclass(frozen=True)
+class ShiftClosed:
+    shift: Shift
+    closed_at: datetime
+    platform_closed_at: datetime
+    kiosk: dict  # kind -> totals (count, amount_fen, credit_fen, channel_fen, cash_fen)
+    platform: dict
+    differences: tuple[str, ...]
+    audit_head: str
+    report_job: str | None = None
+    print_error: str | None = None
+
+    @property
+    def agrees(self) -> bool:
+        return not self.differences
+
+
+class Shifts:
+    def __init__(self, platform, journal, desk, printer):
+        self.platform = platform
+        self.desk = desk
+        self.printer = printer
+        self.reconcile = Reconcile(platform, journal)
+
+    # -- on a worker ----------------------------------------------------------------------
+    def current(self) -> Shift | None:
+        last = self.desk.audit.last(OPEN, CLOSE)
+        if last is None or last.action != OPEN:
+            return None
+        d = last.details
+        return Shift(last.seq, last.operator_id, d.get("operator_name", ""), last.at,
+                     datetime.fromisoformat(d["platform_time"]))
+
+    def open(self, operator) -> Shift:
+        if self.current() is not None:
+            raise Refused("shift_already_open")
+        platform_time = self._platform_time()
+        record = self.desk.record(OPEN, {"operator_name": operator.name, "platform_time": platform_time.isoformat()},
+                                  operator.operator_id)
+        log.info("shift %d opened by %s", record.seq, operator.operator_id)
+        return Shift(record.seq, operator.operator_id, operator.name, record.at, platform_time)
+
+    def close(self, operator, hospital: str) -> ShiftClosed:
+        """Count, compare, record the close (audit) and print the report."""
+        shift = self.current()
+        if shift is None:
+            raise Refused("no_shift_open")
+        if operator.operator_id != shift.operator_id and not operator.is_supervisor:
+            raise Refused("not_your_shift")
+        platform_closed = self._platform_time()
+        closed_at = datetime.now(timezone.utc)
+        ours = self.reconcile.kiosk_between(shift.opened_at, closed_at)
+        theirs = self._platform_entries(shift.platform_opened_at, platform_closed)
+        differences = tuple(compare(ours, theirs))
+        platform_report = DayReport([Entry(e["kind"], e["reference"], e.get("credit_fen", 0),
+                                           e.get("channel_fen", 0), e.get("cash_fen", 0)) for e in theirs])
+        kiosk_totals, platform_totals = ours.totals(), platform_report.totals()
+        record = self.desk.record(CLOSE, {
+            "shift": shift.number, "agrees": not differences,
+            "counts": {kind: t["count"] for kind, t in kiosk_totals.items() if t["count"]},
+            "amounts_fen": {kind: t["amount_fen"] for kind, t in kiosk_totals.items() if t["count"]},
+        }, operator.operator_id)
+        closed = ShiftClosed(shift, closed_at, platform_closed, kiosk_totals, platform_totals, differences,
+                             record.hash)
+        job, error = self._print(closed, hospital)
+        log.info("shift %d closed: %s, report %s", shift.number, "agrees" if closed.agrees else
+                 f"{len(differences)} differences", "printed" if error is None else f"not printed ({error})")
+        return replace(closed, report_job=job, print_error=error)
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _platform_time(self) -> datetime:
+        return datetime.fromisoformat(self.platform.health()["time"])
+
+    def _platform_entries(self, start: datetime, end: datetime) -> list[dict]:
+        """The platform's entries for this terminal between two of its own times."""
+        entries, day = [], business_date(start)
+        while day <= business_date(end):
+            for e in self.reconcile.platform_day(day)["entries"]:
+                if start <= datetime.fromisoformat(e["at"]) <= end:
+                    entries.append(e)
+            day += timedelta(days=1)
+        return entries
+
+    def _print(self, closed: ShiftClosed, hospital: str) -> tuple[str | None, str | None]:
+        """Render and print the A4 report; a printer fault is reported, never raised."""
+        from printing.backends import PrintError, PrintJob, send
+        from printing.shift_report import KINDS, KindFigures, ShiftSheet, render_shift_report
+
+        s = closed.shift
+        sheet = ShiftSheet(hospital, self.desk.terminal_id, s.operator_id, s.operator_name, s.number, s.opened_at,
+                           closed.closed_at, tuple(KindFigures(kind, closed.kiosk.get(kind, {}),
+                                                               closed.platform.get(kind, {})) for kind, _ in KINDS),
+                           closed.differences, closed.audit_head, datetime.now(timezone.utc))
+        name = f"shift-{self.desk.terminal_id}-{s.number}"
+        backend = getattr(self.printer, "a4_backend", None) or self.printer.backend
+        try:
+            pdf = render_shift_report(sheet, face=_face_for(backend))
+        except Exception as exc:  # noqa: BLE001 - the shift is closed: report, never raise
+            log.error("shift report not rendered: %s", type(exc).__name__, exc_info=exc)
+            return None, "document"
+        archive = getattr(self.printer, "archive", None)
+        if archive is not None:
+            archive.store(name, pdf, sheet.printed_at)
+        try:
+            return send(backend, PrintJob(name, pdf, a4=True)), None
+        except PrintError as exc:
+            log.error("shift report not printed: %s", exc.reason)
+            return None, exc.reason
+
+
+def _face_for(backend):
+    """The embedded CJK face for a back-end that prints on a host without Chinese fonts
+    (a CUPS queue), as ``DocumentPrinter`` does; ``None``: the PDF's CID font."""
+    if not getattr(backend, "embeds_font", False):
+        return None
+    from printing.fonts import FontUnavailable, embedded_face
+
+    try:
+        return embedded_face()
+    except FontUnavailable as exc:
+        log.error("shift report without an embedded CJK font: %s", exc)
+        return None

@@ -1,0 +1,196 @@
+"""``POST /v1/batch``: many keyed writes in one request, each applied at most once.
+
+A kiosk that was offline sends its queue in batches. Each operation names a write
+endpoint of this API (method, path, body) and its own idempotency key; the batch runs
+the very route handler of that endpoint (same validation, same store function, same
+idempotency store under ``(terminal, key)`` with the canonical body digest), so an
+operation sent once in a batch and again on its own (or in another batch) acts once and
+answers the same. Operations are applied in the order given, each inside its own
+savepoint of one store transaction (one commit, one fsync, for the whole batch); the
+answer lists one result per operation, in order, with the status and body the endpoint
+would have answered. A refusal or a failure of one operation does not touch the others.
+
+Only keyed write endpoints can be batched (not the control API, not ``/v1/batch``):
+another path answers 404 ``not_batchable`` for that item. The batch itself needs no
+``Idempotency-Key``: repeating it repeats each keyed operation, which is safe.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Iterator, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from starlette.routing import Match
+
+from sandbox.routes.common import MAX_KEY_CHARS
+from sandbox.schemas import RequestModel, responses
+from sandbox.store import Refusal, Store
+
+log = logging.getLogger("sandbox.batch")
+
+MAX_OPERATIONS = 200
+
+
+class Operation(RequestModel):
+    key: str = Field(min_length=1, max_length=MAX_KEY_CHARS, examples=["5f0c3a…"],
+                     description="The operation's Idempotency-Key.")
+    method: Literal["POST"]
+    path: str = Field(min_length=4, max_length=256, examples=["/v1/settlements"],
+                      description="A keyed write endpoint of this API.")
+    body: dict[str, Any] = Field(examples=[{"patient_id": "P000003", "account_id": "CA000003",
+                                            "visit_ids": ["V000003"]}])
+
+
+class BatchRequest(RequestModel):
+    operations: list[Operation] = Field(min_length=1, max_length=MAX_OPERATIONS)
+
+
+class OperationResult(BaseModel):
+    key: str
+    status: int = Field(description="What the endpoint would have answered on its own.")
+    body: dict[str, Any] = Field(description="Its answer, or its error envelope.")
+
+
+class BatchAnswer(BaseModel):
+    results: list[OperationResult] = Field(description="One per operation, in order.")
+
+
+@dataclass(frozen=True)
+class _Target:
+    route: APIRoute
+    body_param: str | None
+    body_model: type[BaseModel] | None
+    request_param: str | None
+    path_params: dict[str, TypeAdapter]
+
+
+def _api_routes(routes) -> Iterator[APIRoute]:
+    """Every ``APIRoute`` under ``routes``, through included routers (newer FastAPI keeps an
+    included router whole, older ones copy its routes; no prefixes are used here)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            yield from _api_routes(route.original_router.routes)
+        elif hasattr(route, "routes"):
+            yield from _api_routes(route.routes)
+
+
+def _targets(app) -> list[_Target]:
+    """The keyed write endpoints of ``app``: POST routes whose handler takes the
+    ``idempotency_key`` header and has no extra dependencies."""
+    found = []
+    for route in _api_routes(app.router.routes):
+        if "POST" not in route.methods or route.dependencies:
+            continue
+        if route.path == "/v1/batch" or route.path.startswith("/v1/_sandbox"):
+            continue
+        signature = inspect.signature(route.endpoint, eval_str=True)
+        if "idempotency_key" not in signature.parameters:
+            continue
+        body_param = body_model = request_param = None
+        path_params = {}
+        for name, param in signature.parameters.items():
+            annotation = param.annotation
+            if name == "idempotency_key":
+                continue
+            if annotation is Request:
+                request_param = name
+            elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                body_param, body_model = name, annotation
+            elif name in route.param_convertors:
+                path_params[name] = TypeAdapter(annotation)
+        found.append(_Target(route, body_param, body_model, request_param, path_params))
+    return found
+
+
+def _error(status: int, code: str, message: str) -> tuple[int, str]:
+    return status, json.dumps(Refusal(status, code, message).envelope(), separators=(",", ":"))
+
+
+def _scope(request: Request, path: str, raw_body: bytes) -> dict:
+    return {
+        "type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "root_path": "",
+        "query_string": b"", "headers": [], "scheme": request.url.scheme, "server": request.scope.get("server"),
+        "app": request.app,
+        "state": {"terminal_id": request.state.terminal_id, "raw_body": raw_body},
+    }
+
+
+class _Dispatch:
+    """Path -> endpoint: a dictionary for the paths without parameters (most writes), the
+    routes' own matching for the others."""
+
+    def __init__(self, app):
+        self.targets = _targets(app)
+        self.exact = {t.route.path: t for t in self.targets if not t.route.param_convertors}
+
+    def find(self, scope: dict) -> tuple[_Target, dict] | None:
+        target = self.exact.get(scope["path"])
+        if target is not None:
+            return target, {"path_params": {}}
+        for target in self.targets:
+            match, child = target.route.matches(scope)
+            if match == Match.FULL:
+                return target, child
+        return None
+
+
+def _apply(dispatch: _Dispatch, request: Request, op: Operation) -> tuple[int, str]:
+    """One operation through its endpoint's handler: (status, JSON text)."""
+    raw_body = json.dumps(op.body, ensure_ascii=False, separators=(",", ":")).encode()
+    scope = _scope(request, op.path, raw_body)
+    found = dispatch.find(scope)
+    if found is None:
+        return _error(404, "not_batchable", "The path is not a keyed write endpoint of this API.")
+    target, child = found
+    kwargs: dict[str, Any] = {"idempotency_key": op.key}
+    try:
+        for name, adapter in target.path_params.items():
+            kwargs[name] = adapter.validate_python(child["path_params"][name])
+        if target.body_param is not None:
+            kwargs[target.body_param] = target.body_model.model_validate(op.body)
+    except ValidationError as exc:
+        where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + ": " + e.get("msg", "invalid")
+                          for e in exc.errors()[:5])
+        return _error(422, "invalid_request", where or "invalid request")
+    if target.request_param is not None:
+        kwargs[target.request_param] = Request(scope)
+    response = target.route.endpoint(**kwargs)
+    return response.status_code, bytes(response.body).decode()
+
+
+def build(store: Store) -> APIRouter:
+    router = APIRouter(tags=["batch"])
+    cache: dict[int, _Dispatch] = {}
+
+    @router.post("/v1/batch", response_model=BatchAnswer,
+                 summary="Apply many keyed writes, each at most once, answering item by item",
+                 description=__doc__.split("\n\n", 1)[1],
+                 responses=responses(r413="`body_too_large`: the body exceeds 64 KiB."))
+    def batch(body: BatchRequest, request: Request) -> Response:
+        dispatch = cache.get(id(request.app))
+        if dispatch is None:
+            dispatch = cache[id(request.app)] = _Dispatch(request.app)
+        parts = []
+        # One transaction; each operation's writes run in a savepoint of their own
+        # (``Store.transaction`` nests), undone alone if that operation fails.
+        with store.transaction():
+            for op in body.operations:
+                try:
+                    status, text = _apply(dispatch, request, op)
+                except Refusal as refusal:  # e.g. idempotency_key_reused, raised before the store acts
+                    status, text = refusal.status, json.dumps(refusal.envelope(), separators=(",", ":"))
+                except Exception as exc:  # noqa: BLE001 - one operation's failure is its own answer
+                    log.error("batch operation failed: %s %s", op.path, type(exc).__name__)
+                    status, text = _error(500, "internal_error", "The platform failed; see its log.")
+                parts.append(f'{{"key":{json.dumps(op.key)},"status":{status},"body":{text}}}')
+        return Response(content=('{"results":[' + ",".join(parts) + "]}").encode(), media_type="application/json")
+
+    return router

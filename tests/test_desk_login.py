@@ -1,0 +1,150 @@
+"""Operator login at the desk, checked by the platform: roles, lockout after five wrong PINs,
+and a new login after the desk stood idle."""
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import all_texts, card, patient
+from tests.sandbox_fixtures import error_of
+
+
+def boot_desk(qtbot, settings, sandbox):
+    from kiosk.app import KioskApp
+
+    app = KioskApp(settings.with_overrides(mode="desk"), secret=sandbox.secret)
+    qtbot.addWidget(app.window)
+    with qtbot.waitSignal(app.ready, timeout=20_000):
+        app.show()
+    return app
+
+
+@pytest.fixture
+def desk_app(qtbot, kiosk_settings, sandbox, request):
+    overrides = getattr(request, "param", {})
+    app = boot_desk(qtbot, kiosk_settings.with_overrides(**overrides), sandbox)
+    yield app
+    app.shutdown()
+
+
+def test_the_platform_checks_pins_counts_failures_and_locks(sandbox_client):
+    ok = sandbox_client.post("/v1/operators/login", json={"operator_id": "2001", "pin": "112233"})
+    assert ok.status_code == 200 and ok.json()["roles"] == ["cashier", "supervisor"]
+    for _ in range(4):
+        wrong = sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "000000"})
+        assert wrong.status_code == 401 and error_of(wrong)["code"] == "operator_login_failed"
+    unknown = sandbox_client.post("/v1/operators/login", json={"operator_id": "4711", "pin": "000000"})
+    assert unknown.status_code == 401 and error_of(unknown) == error_of(wrong)  # the same answer
+    fifth = sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "000000"})
+    assert fifth.status_code == 423 and error_of(fifth)["code"] == "operator_locked"
+    right = sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "135791"})
+    assert right.status_code == 423  # locked is locked
+    unlocked = sandbox_client.write("/v1/_sandbox/operators/1002/unlock", json={})
+    assert unlocked.status_code == 200
+    assert sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "135791"}).status_code == 200
+    # A correct PIN resets the count: four more wrong ones do not lock.
+    for _ in range(4):
+        sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "000000"})
+    assert sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "135791"}).status_code == 200
+
+
+def test_five_wrong_pins_lock_the_operator_and_the_desk_says_so(qtbot, desk_app, taps):
+    app, w = desk_app, desk_app.window
+    assert w.current == "login"
+    screen = w.login
+    for n in range(1, 6):
+        screen.form.id_field.setText("1001")
+        qtbot.keyClicks(screen.form.pin_field, "000000")
+        taps(screen.login_button)
+        qtbot.waitUntil(lambda: screen.error.isVisible() and not screen.status.isVisible(), timeout=10_000)
+        if n < 5:
+            assert "wrong" in screen.error.text() and "After 5 wrong PINs" in screen.error.text()
+    assert screen.error.text().startswith("⚠") and "locked" in screen.error.text()
+    # The right PIN now: still locked, still on the login screen.
+    screen.form.id_field.setText("1001")
+    qtbot.keyClicks(screen.form.pin_field, "246810")
+    taps(screen.login_button)
+    qtbot.waitUntil(lambda: screen.error.isVisible() and not screen.status.isVisible(), timeout=10_000)
+    assert "locked" in screen.error.text() and w.current == "login"
+    assert app.services.desk.operator is None
+    refusals = [r.details["code"] for r in app.services.desk.audit.records("login_refused")]
+    assert refusals == ["operator_login_failed"] * 4 + ["operator_locked"] * 2
+
+
+def test_it_staff_cannot_work_the_desk(qtbot, desk_app, taps):
+    w = desk_app.window
+    w.login.form.id_field.setText("9001")
+    qtbot.keyClicks(w.login.form.pin_field, "998877")
+    taps(w.login.login_button)
+    qtbot.waitUntil(lambda: w.login.error.isVisible(), timeout=10_000)
+    assert "may not work at the cashier desk" in w.login.error.text() and w.current == "login"
+
+
+@pytest.mark.parametrize("desk_app", [{"operator_idle_s": 1}], indirect=True)
+def test_an_idle_desk_asks_for_the_login_again(qtbot, desk_app, taps):
+    app, w = desk_app, desk_app.window
+    w.login.form.id_field.setText("1001")
+    qtbot.keyClicks(w.login.form.pin_field, "246810")
+    with qtbot.waitSignal(app.desk_login.logged_in, timeout=10_000):
+        taps(w.login.login_button)
+    # A patient's repayment is on the screen when the cashier walks away.
+    taps(w.home.buttons["repay"])
+    app.services.reader.present(card("arrears"))
+    qtbot.waitUntil(lambda: w.current == "repay" and bool(app.ctx.journeys["repay"].screen.debts), timeout=10_000)
+    masked = app.ctx.journeys["repay"].screen.who.text()
+    assert masked
+    with qtbot.waitSignal(app.desk_login.logged_out, timeout=10_000) as out:
+        pass  # one second without input
+    assert out.args == ["idle"]
+    assert w.current == "login" and app.services.desk.operator is None
+    assert masked not in all_texts(w) and patient("arrears")["name"] not in all_texts(w)
+    assert w.header.text() == app.settings.hospital_name
+    # The logout's audit record is written on a worker after the signal: wait for it.
+    qtbot.waitUntil(lambda: [r.details for r in app.services.desk.audit.records("logout")] == [{"reason": "idle"}],
+                    timeout=10_000)
+    # The home screen stays out of reach until someone logs in again.
+    w.go_home()
+    assert w.current == "login"
+    w.login.form.id_field.setText("1001")
+    qtbot.keyClicks(w.login.form.pin_field, "246810")
+    with qtbot.waitSignal(app.desk_login.logged_in, timeout=10_000):
+        taps(w.login.login_button)
+    assert w.current == "home"
+
+
+def test_logging_out_from_the_shift_screen(qtbot, desk, taps):
+    w = desk.window
+    taps(w.home.buttons["shift"])
+    screen = desk.ctx.journeys["shift"].screen
+    qtbot.waitUntil(lambda: screen.open_button.isVisible(), timeout=10_000)
+    assert "王丽" in screen.who.text() and "No shift is open" in screen.state.text()
+    with qtbot.waitSignal(desk.desk_login.logged_out, timeout=5_000):
+        taps(screen.logout_button)
+    assert w.current == "login" and desk.services.desk.operator is None
+
+
+def test_a_refund_over_the_limit_by_a_supervisor_needs_no_second_login(qtbot, kiosk_settings, sandbox,
+                                                                       sandbox_client, taps):
+    from tests.test_desk_shift import settle_at_the_lobby
+
+    settled = settle_at_the_lobby(sandbox_client, "tier4")
+    app = boot_desk(qtbot, kiosk_settings.with_overrides(refund_supervisor_over_fen=10_000), sandbox)
+    try:
+        w = app.window
+        w.login.form.id_field.setText("2001")
+        qtbot.keyClicks(w.login.form.pin_field, "112233")
+        with qtbot.waitSignal(app.desk_login.logged_in, timeout=10_000):
+            taps(w.login.login_button)
+        refund = app.ctx.journeys["refund"]
+        taps(w.home.buttons["refund"])
+        app.services.reader.present(card("tier4"))
+        qtbot.waitUntil(lambda: bool(refund.items), timeout=10_000)
+        index = [i.settlement_id for i in refund.items].index(settled["settlement_id"])
+        taps(refund.list_screen.choices.buttons[index])
+        taps(refund.entry_screen.reason_buttons["other"])
+        with qtbot.waitSignal(refund.refunded, timeout=10_000):
+            taps(refund.entry_screen.refund_button)
+        assert not refund.entry_screen.approval.asked
+        record = app.services.desk.audit.last("refund")
+        assert record.operator_id == "2001" and record.details["approved_by"] == "2001"
+    finally:
+        app.shutdown()
