@@ -330,3 +330,14 @@ def demo_card(role: str) -> dict:
         "valid_from": p["card_valid_from"],
         "valid_to": p["card_valid_to"],
     }
+
+
+#: Scanned codes: a medical-insurance e-voucher (医保电子凭证) or an e-health card (电子健康卡) QR
+#: carries an opaque token the platform resolves. Demo tokens name their patient's role;
+#: sequence 000000 stands for a code that has expired (the patient must refresh it).
+TOKEN_KINDS = {"insurance_evoucher": "ecv", "health_card": "ehc"}
+
+
+def demo_token(role: str, token_type: str, expired: bool = False) -> str:
+    patient_by_role(role)  # KeyError for an unknown role
+    return f"demo-{role}-{TOKEN_KINDS[token_type]}-{'000000' if expired else '000001'}"

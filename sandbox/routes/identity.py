@@ -52,6 +52,18 @@ class Identity(BaseModel):
     relations: list[Relation]
 
 
+class ResolveTokenRequest(RequestModel):
+    token_type: Literal["insurance_evoucher", "health_card"] = Field(
+        description="Medical-insurance e-voucher (医保电子凭证) or e-health card (电子健康卡).")
+    token: str = Field(min_length=16, max_length=256, pattern=r"^[A-Za-z0-9._~+/=-]+$",
+                       examples=["demo-tier1-ecv-000001"],
+                       description="The opaque token of the scanned QR code, without its prefix.")
+
+
+class ResolvedIdentity(Identity):
+    id_number: str = Field(description="The patient's ID number (the kiosk shows it masked).")
+
+
 class VisitItem(BaseModel):
     code: str
     name: str
@@ -143,6 +155,27 @@ def build(store: Store) -> APIRouter:
         if found is None:
             raise Refusal(404, "patient_not_found", "No patient with this ID number.")
         return Identity.model_validate(found)
+
+    @router.post("/v1/identity/resolve-token", response_model=ResolvedIdentity, tags=["identity"],
+                 summary="Find a patient by a scanned e-voucher or e-health-card token",
+                 responses=responses(r404="`token_not_found`", r409="`token_expired`",
+                                     r413="`body_too_large`", r422="`invalid_request`"))
+    def resolve_token(body: ResolveTokenRequest) -> ResolvedIdentity:
+        from sandbox.demo_data import TOKEN_KINDS, patient_by_role
+
+        parts = body.token.split("-")
+        if len(parts) != 4 or parts[0] != "demo" or parts[2] != TOKEN_KINDS[body.token_type]:
+            raise Refusal(404, "token_not_found", "No patient for this code.")
+        try:
+            number = patient_by_role(parts[1])["id_number"]
+        except KeyError:
+            raise Refusal(404, "token_not_found", "No patient for this code.") from None
+        if parts[3] == "000000":
+            raise Refusal(409, "token_expired", "This code has expired: refresh it on the phone.")
+        found = store.lookup(number)
+        if found is None:
+            raise Refusal(404, "token_not_found", "No patient for this code.")
+        return ResolvedIdentity.model_validate({**found, "id_number": number})
 
     @router.get("/v1/accounts/{account_id}", response_model=SignedAccount, tags=["accounts"],
                 summary="Credit line, usage and arrears of an account (a signed snapshot)",
