@@ -54,6 +54,34 @@ def kiosk_settings(tmp_path, sandbox):
     )
 
 
+@pytest.fixture
+def city() -> str:
+    """The policy profile of the sandbox (and so of the kiosk); parametrize ``city`` to change it."""
+    return "xiamen"
+
+
+@pytest.fixture
+def platform(sandbox):
+    """The sandbox, under the name the journey tests use."""
+    return sandbox
+
+
+@pytest.fixture
+def client(sandbox_client):
+    return sandbox_client
+
+
+def boot(qtbot, tmp_path, platform, city, mode="kiosk"):
+    """The app booted on ``platform`` with ``city``'s profile; the desk without operator login
+    (refunds and repayments in the terminal's name; the login has its own tests: test_desk_*)."""
+    from kiosk.settings import Settings
+
+    settings = Settings(platform_url=platform.url, terminal_id=platform.terminal_id, policy=city, mode=mode,
+                        data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
+                        full_screen=False, language="en", operator_login=False)
+    return _booted_app(qtbot, settings, platform)
+
+
 def _booted_app(qtbot, settings, sandbox):
     from kiosk.app import KioskApp
     from kiosk.ui.payment import Payments

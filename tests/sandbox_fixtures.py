@@ -100,7 +100,7 @@ class SignedClient:
 def sandbox(tmp_path, request) -> Iterator[EmbeddedSandbox]:
     """A seeded sandbox platform on 127.0.0.1 with a fresh database and its control API
     (clock, payments), stopped afterwards. ``request.param`` (indirect): the city."""
-    city = getattr(request, "param", "xiamen")
+    city = getattr(request, "param", None) or request.getfixturevalue("city")
     with EmbeddedSandbox(tmp_path / "platform.sqlite", city=city, control=True) as running:
         yield running
 

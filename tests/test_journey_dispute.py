@@ -8,26 +8,9 @@ import pytest
 
 from kiosk.domain import signing
 from kiosk.domain.clock import business_date
-from sandbox.server import EmbeddedSandbox
 from tests.helpers import all_texts, card, patient
 
 BILL = "BIL000900"  # the arrears patient's overdue bill
-
-
-@pytest.fixture
-def city():
-    return "xiamen"
-
-
-@pytest.fixture
-def sandbox(tmp_path, city):
-    with EmbeddedSandbox(tmp_path / "platform.sqlite", city=city, control=True) as running:
-        yield running
-
-
-@pytest.fixture
-def kiosk_settings(kiosk_settings, city):
-    return kiosk_settings.with_overrides(policy=city)
 
 
 def answer_day(text: str) -> date:

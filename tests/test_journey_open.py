@@ -11,27 +11,9 @@ from kiosk.domain.idnumber import mask_phone
 from kiosk.domain.money import format_cny
 from kiosk.policies import load_profile
 from sandbox.demo_data import demo_score
-from sandbox.server import EmbeddedSandbox
 from tests.helpers import all_texts, card, patient
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def city():
-    return "xiamen"
-
-
-@pytest.fixture
-def sandbox(tmp_path, city):
-    """The sandbox in the city under test (its tiers differ), with the control endpoints."""
-    with EmbeddedSandbox(tmp_path / "platform.sqlite", city=city, control=True) as running:
-        yield running
-
-
-@pytest.fixture
-def kiosk_settings(kiosk_settings, city):
-    return kiosk_settings.with_overrides(policy=city)
 
 
 def lookup(sandbox_client, role: str) -> dict:

@@ -11,25 +11,8 @@ from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.domain.models import Account
 from kiosk.usecases.credit import Bill, Overview, PersonAccount, Relation
-from sandbox.server import EmbeddedSandbox
 from tests.helpers import all_texts, card, patient
 
-
-
-@pytest.fixture
-def city():
-    return "xiamen"
-
-
-@pytest.fixture
-def sandbox(tmp_path, city):
-    with EmbeddedSandbox(tmp_path / "platform.sqlite", city=city, control=True) as running:
-        yield running
-
-
-@pytest.fixture
-def kiosk_settings(kiosk_settings, city):
-    return kiosk_settings.with_overrides(policy=city)
 
 
 class StubRepay:

@@ -11,45 +11,10 @@ import pytest
 
 from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
+from tests.conftest import boot
 from tests.helpers import all_texts, card, patient, pdf_text
 
 # -- a sandbox with its control API, and the app booted on it -------------------------------
-
-
-@pytest.fixture
-def city() -> str:
-    return "xiamen"
-
-
-@pytest.fixture
-def platform(tmp_path, city):
-    from sandbox.server import EmbeddedSandbox
-
-    with EmbeddedSandbox(tmp_path / "p.sqlite", city=city, control=True) as running:
-        yield running
-
-
-@pytest.fixture
-def client(platform):
-    from tests.sandbox_fixtures import SignedClient
-
-    with SignedClient(platform.url, platform.terminal_id, platform.secret) as signed:
-        yield signed
-
-
-def boot(qtbot, tmp_path, platform, city, mode="kiosk"):
-    from kiosk.app import KioskApp
-    from kiosk.settings import Settings
-
-    settings = Settings(platform_url=platform.url, terminal_id=platform.terminal_id, policy=city, mode=mode,
-                        data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
-                        full_screen=False, language="en")
-    app = KioskApp(settings, secret=platform.secret)
-    qtbot.addWidget(app.window)
-    with qtbot.waitSignal(app.ready, timeout=20_000):
-        app.show()
-    app.ctx.payments.poll_ms = 50
-    return app
 
 
 @pytest.fixture
