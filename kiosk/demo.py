@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Qt, Signal
 from PySide6.QtTest import QTest
 
 from kiosk.app import KioskApp
-from kiosk.settings import Settings
+from kiosk.settings import load as load_settings
 
 log = logging.getLogger("kiosk.demo")
 
@@ -30,11 +30,15 @@ def run_demo(*, tour: bool, out: Path, platform_url: str = "", language: str = "
     out = out.resolve()
     if tour:
         out.mkdir(parents=True, exist_ok=True)
-    settings = Settings(
+    # The settings file still counts (devices: simulated or real, the city's profile...);
+    # the demo brings its own platform, folders, paper and window.
+    settings = load_settings().with_overrides(
         platform_url=platform_url,
         data_dir=str(work),
+        printer_backend="pdf-folder",
         printer_pdf_dir=str(out if tour else work / "receipts"),
         language=language,
+        mode="kiosk",
         full_screen=False,  # a window, not a locked-down kiosk: staff leave a demo as they like
     )
     app = KioskApp(settings)

@@ -47,3 +47,18 @@ def test_tour_saves_every_screen_and_every_receipt_without_a_full_id(tmp_path):
     console = done.stdout + done.stderr
     assert not any(number in console for number in full_ids)
     assert not any(name in console for name in names)
+
+
+def test_the_demo_follows_the_settings_file_for_devices_city_and_hospital(tmp_path):
+    """Staff can train on the real serial driver (against the simulated SAM reader process),
+    under their city's profile and with their hospital's name on paper."""
+    config = tmp_path / "settings.toml"
+    config.write_text('id_reader = "sam-simulator"\npolicy = "hangzhou"\nhospital_name = "杭州市培训医院"\n',
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "kiosk", "demo", "--tour", "--out", str(out)],
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_CONFIG": str(config)},
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    receipt = next(out.glob("receipt-*.pdf"))
+    assert "杭州市培训医院" in pdf_text(receipt)
