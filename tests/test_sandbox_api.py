@@ -47,9 +47,10 @@ def open_visit(client: SignedClient, patient_id: str) -> dict:
 
 
 def account(client: SignedClient, account_id: str) -> dict:
+    """The account's state, without the snapshot's time and signature (they change per read)."""
     r = client.get(f"/v1/accounts/{account_id}")
     assert r.status_code == 200, r.text
-    return r.json()
+    return {k: v for k, v in r.json().items() if k not in ("as_of", "signature")}
 
 
 def bills(client: SignedClient, account_id: str) -> list[dict]:
