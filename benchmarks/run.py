@@ -151,6 +151,18 @@ def extra_imports(argv: list[str], baseline: list[str], env: dict[str, str], top
     return found[:top]
 
 
+def json_subprocess(name: str, *args: str, timeout_s: float = SUBPROCESS_TIMEOUT_S) -> dict:
+    """Run ``python -m benchmarks.NAME ARGS`` isolated (offscreen, throwaway folders) and
+    return the JSON object on its last stdout line; BenchmarkError if it fails."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *args], cwd=ROOT,
+                              env=isolated_env(Path(tmp)), stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=timeout_s)
+    if proc.returncode != 0:
+        raise BenchmarkError(f"{name} exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 # -- benchmarks -------------------------------------------------------------------
 APP_ARGV = [sys.executable, "-m", "kiosk", "--exit-after-first-paint"]
 BARE_ARGV = [sys.executable, "-m", "benchmarks.bare_window"]
@@ -203,14 +215,7 @@ def scan_to_screen(options: Options, context: dict) -> dict[str, Metric]:
     """Last byte of an ID card's frame on a pty to the bill screen painted (see
     ``benchmarks/scan_to_screen.py``): serial driver, simulated SAM reader process,
     sandbox on loopback; 25 samples after 3 warm-ups, in one subprocess."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        env = isolated_env(Path(tmp))
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.scan_to_screen", "--samples", "25"],
-                              cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=SUBPROCESS_TIMEOUT_S)
-    if proc.returncode != 0:
-        raise BenchmarkError(f"scan_to_screen exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json_subprocess("scan_to_screen", "--samples", "25")
     context["scan_to_screen"] = result
     return {
         "scan_to_screen_p95_ms": Metric(result["p95_ms"], "ms", SCAN_TO_SCREEN_GOAL),
@@ -227,14 +232,7 @@ def journeys(options: Options, context: dict) -> dict[str, Metric]:
     """Card read to documents queued, through the use cases against the sandbox on loopback
     (see ``benchmarks/journeys.py``): an outpatient bill of 30 items, a stay of 300 with its
     A4 statement; 30 samples each after 3 warm-ups, in one subprocess."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        env = isolated_env(Path(tmp))
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.journeys", "--samples", "30"],
-                              cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=SUBPROCESS_TIMEOUT_S)
-    if proc.returncode != 0:
-        raise BenchmarkError(f"journeys exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json_subprocess("journeys", "--samples", "30")
     context["journeys"] = result
     return {
         "settle_p95_ms": Metric(result["settle_p95_ms"], "ms", SETTLE_GOAL),
@@ -253,14 +251,7 @@ def printing(options: Options, context: dict) -> dict[str, Metric]:
     """Rendering the documents (see ``benchmarks/printing.py``): the 80 mm receipt of 30
     items with its QR code and the A4 statement of 300 items, each also as a ratio to a
     one-line reportlab canvas rendered in the same run; medians of 40 interleaved samples."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        env = isolated_env(Path(tmp))
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.printing", "--samples", "40"],
-                              cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=SUBPROCESS_TIMEOUT_S)
-    if proc.returncode != 0:
-        raise BenchmarkError(f"printing exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json_subprocess("printing", "--samples", "40")
     context["printing"] = result
     return {
         "receipt_render_ms": Metric(result["receipt_render_ms"], "ms", RECEIPT_RENDER_GOAL),
@@ -282,13 +273,7 @@ def offline(options: Options, context: dict) -> dict[str, Metric]:
     against raw SQLite commits of the same rows, 10,000 queued settlements drained to the
     sandbox (its own process, loopback) through ``/v1/batch`` and 1,000 one request each,
     and the GUI thread's longest stall (5 ms timer) while the app's sync thread drains."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        env = isolated_env(Path(tmp))
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.offline"], cwd=ROOT, env=env,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=OFFLINE_TIMEOUT_S)
-    if proc.returncode != 0:
-        raise BenchmarkError(f"offline exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json_subprocess("offline", timeout_s=OFFLINE_TIMEOUT_S)
     context["offline"] = result
     return {
         "enqueue_ratio": Metric(result["enqueue_ratio"], "x", ENQUEUE_RATIO_GOAL),
