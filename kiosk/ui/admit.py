@@ -5,7 +5,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.i18n import pick
 from kiosk.ui.journey import Journey
 from kiosk.ui.messages import message_for
@@ -66,8 +66,7 @@ class AdmitScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Admission on credit"))
         s = self.session
-        self.who.setText(self.tr("{name}  ID {masked_id}").format(
-            name=s.patient.masked_name, masked_id=s.patient.masked_id) if s else "")
+        self.who.setText(who_text(s.patient if s else None))
         a = s.account if s else None
         self.explain.setText(self.tr(
             "No deposit is needed: your credit line of {line} stands as the guarantee. "

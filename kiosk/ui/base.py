@@ -1,7 +1,7 @@
 """What every screen shares: a name, re-translation on language change, clearing."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 
@@ -39,6 +39,14 @@ def body_text(parent: QWidget | None = None, name: str = "body") -> QLabel:
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+def who_text(patient) -> str:
+    """Masked name and ID: all any screen ever shows of who is at the kiosk ('' for nobody)."""
+    if patient is None:
+        return ""
+    return QCoreApplication.translate("Screen", "{name}  ID {masked_id}").format(
+        name=patient.masked_name, masked_id=patient.masked_id)
 
 
 def set_optional_text(label: QLabel, text: str) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.messages import message_for
 
 
@@ -130,7 +130,7 @@ class BillScreen(Screen):
             self.confirm_button.setEnabled(False)
             self.repay_button.hide()
             return
-        who = self.tr("{name}  ID {masked_id}").format(name=s.patient.masked_name, masked_id=s.patient.masked_id)
+        who = who_text(s.patient)
         if s.patient.is_minor:
             who += "  " + self.tr("(minor: uses the guardian's credit line)")
         self.who.setText(who)

@@ -10,10 +10,9 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.messages import message_for
-from kiosk.ui.open_service import who_text
 from kiosk.ui.outcome import OutcomeText
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -81,7 +80,7 @@ class CloseConfirmScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Close the credit service"))
-        self.who.setText(who_text(self.patient) if self.patient else "")
+        self.who.setText(who_text(self.patient))
         self.explanation.setText(self.tr(
             "After closing, you pay each bill on the spot as before. You can open the service again later. "
             "It can be closed only when nothing is owed."))

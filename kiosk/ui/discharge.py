@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 from kiosk.domain.clock import business_date, last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.domain.settlement import CannotUseCredit
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
@@ -108,8 +108,7 @@ class DischargeScreen(Screen):
         shortfall = split.shortfall_fen if split else 0
         set_button_text(self.confirm_button, self.tr("Discharge and pay the rest now") if shortfall
                         else self.tr("Discharge on credit"))
-        self.who.setText(self.tr("{name}  ID {masked_id}").format(
-            name=s.patient.masked_name, masked_id=s.patient.masked_id) if s else "")
+        self.who.setText(who_text(s.patient if s else None))
         self.stay_label.setText(self.tr("{department} · admitted {date} · {count} charges").format(
             department=stay.department, date=business_date(stay.admitted_at).isoformat(),
             count=len(stay.items)) if stay else "")

@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey
-from kiosk.ui.open_service import who_text
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.query import bill_kind_text, bill_status_text
 
@@ -86,7 +85,7 @@ class DisputeBillScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Dispute a bill"))
-        self.who.setText(who_text(self.patient) if self.patient else "")
+        self.who.setText(who_text(self.patient))
         self.instructions.setText(self.tr("Tap the bill you think is wrong. The hospital checks it and answers "
                                           "within {days} working days.").format(days=self.answer_days))
         set_optional_text(self.status, self.tr("Loading your bills, please wait…") if self._loading else "")

@@ -16,7 +16,7 @@ from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.idnumber import mask_phone
 from kiosk.domain.money import format_cny
 from kiosk.ui.i18n import current_language
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.messages import message_for
@@ -36,12 +36,6 @@ class CardStep:
 
     def begin(self, session) -> None:
         self._on_identified(session)
-
-
-def who_text(patient) -> str:
-    """Masked name and ID: all a screen ever shows of who is at the kiosk."""
-    return translate("CreditScreens", "{name}  ID {masked_id}").format(
-        name=patient.masked_name, masked_id=patient.masked_id)
 
 
 # -- screens ------------------------------------------------------------------------
@@ -323,7 +317,7 @@ class GuardianScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("A parent or guardian must consent"))
-        self.who.setText(who_text(self.child) if self.child else "")
+        self.who.setText(who_text(self.child))
         self.explanation.setText(self.tr(
             "Patients under 18 cannot open the credit service alone. A parent or guardian identifies with "
             "their own ID card and gives consent; the child then uses the guardian's credit line and the "

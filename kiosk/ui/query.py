@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey
-from kiosk.ui.open_service import CardStep, who_text
+from kiosk.ui.open_service import CardStep
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -237,7 +237,7 @@ class AccountScreen(Screen):
         set_button_text(self.repay_button, self.tr("Repay"))
         set_button_text(self.dispute_button, self.tr("Dispute a bill"))
         set_button_text(self.add_parent_button, self.tr("Add a parent I repay for"))
-        self.who.setText(who_text(self.patient) if self.patient else "")
+        self.who.setText(who_text(self.patient))
         notice = self.tr("Loading your account, please wait…") if self._loading else (
             self.notice() if self.notice else "")
         set_optional_text(self.status, notice)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, 
 
 from kiosk.domain.clock import business_date
 from kiosk.domain.money import format_cny, yuan
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.login import LOGIN_REFUSALS, SupervisorApproval
 from kiosk.ui.messages import message_for
@@ -82,8 +82,7 @@ class RefundListScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Refund: choose the settlement"))
         s = self.session
-        self.who.setText(self.tr("{name}  ID {masked_id}").format(
-            name=s.patient.masked_name, masked_id=s.patient.masked_id) if s else "")
+        self.who.setText(who_text(s.patient if s else None))
         if self._loading:
             status = self.tr("Loading, please wait…")
         elif s is not None and not self.items:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain import clock
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.i18n import pick
 
 translate = QCoreApplication.translate
@@ -62,13 +62,6 @@ class ChoiceList(QScrollArea):
         for button, text, ok in zip(self.buttons, texts, enabled):
             set_button_text(button, text)
             button.setEnabled(ok)
-
-
-def who_text(session) -> str:
-    if session is None:
-        return ""
-    p = session.patient
-    return translate("Register", "{name}  ID {masked_id}").format(name=p.masked_name, masked_id=p.masked_id)
 
 
 def period_text(period: str) -> str:
@@ -179,7 +172,7 @@ class DepartmentScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Choose a department"))
-        self.who.setText(who_text(self.session))
+        self.who.setText(who_text(self.session.patient if self.session else None))
         self.line.setText(line_text(self.session.account) if self.session else "")
         for button, dept in zip(self.buttons, self.departments):
             set_button_text(button, pick(dept.name, dept.name_en))
@@ -336,7 +329,7 @@ class ConfirmScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Confirm your registration"))
         c, d = self.clinic, self.department
-        self.who.setText(who_text(self.session))
+        self.who.setText(who_text(self.session.patient if self.session else None))
         self.details.setText("\n".join((
             pick(d.name, d.name_en), doctor_text(c), when_text(c),
             self.tr("Room {room}").format(room=c.room))) if c and d else "")

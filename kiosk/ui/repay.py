@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.clock import business_date, last_payable_day
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
@@ -192,8 +192,7 @@ class RepayScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Repay"))
         s, debt = self.session, self.debt
-        self.who.setText(self.tr("{name}  ID {masked_id}").format(
-            name=s.patient.masked_name, masked_id=s.patient.masked_id) if s else "")
+        self.who.setText(who_text(s.patient if s else None))
         for index, (button, d) in enumerate(zip(self.debt_buttons, self.debts)):
             mark = "✓ " if index == self.current else ""  # not by colour alone
             set_button_text(button, mark + self._debt_label(d) + "  " + format_cny(d.total_fen))

@@ -67,17 +67,17 @@
 <context>
     <name>AdmitJourney</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="93" />
+        <location filename="../../kiosk/ui/admit.py" line="92" />
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="122" />
+        <location filename="../../kiosk/ui/admit.py" line="121" />
         <source>Admitted</source>
         <translation>入院办理成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="123" />
+        <location filename="../../kiosk/ui/admit.py" line="122" />
         <source>You are admitted without a deposit; your credit line is the guarantee.
 Admission number {number}. Please go to the ward with your admission notice.</source>
         <translation>您已免预交金入院，由信用额度作为担保。
@@ -92,17 +92,12 @@ Admission number {number}. Please go to the ward with your admission notice.</so
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="69" />
-        <source>{name}  ID {masked_id}</source>
-        <translation>{name}  证件号 {masked_id}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admit.py" line="73" />
+        <location filename="../../kiosk/ui/admit.py" line="72" />
         <source>No deposit is needed: your credit line of {line} stands as the guarantee. Choose the department on your admission notice.</source>
         <translation>无需缴纳预交金：您的信用额度 {line} 作为担保。请选择入院通知单上的科室。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="78" />
+        <location filename="../../kiosk/ui/admit.py" line="77" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -153,11 +148,6 @@ Admission number {number}. Please go to the ward with your admission notice.</so
         <location filename="../../kiosk/ui/bill.py" line="122" />
         <source>Pay on credit</source>
         <translation>信用支付</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/bill.py" line="133" />
-        <source>{name}  ID {masked_id}</source>
-        <translation>{name}  证件号 {masked_id}</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/bill.py" line="135" />
@@ -213,32 +203,32 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CancelScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="487" />
+        <location filename="../../kiosk/ui/register_screens.py" line="480" />
         <source>Cancel this registration?</source>
         <translation>确定退掉这个号吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="492" />
+        <location filename="../../kiosk/ui/register_screens.py" line="485" />
         <source>The fee {fee} goes back to the account you paid from.</source>
         <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="495" />
+        <location filename="../../kiosk/ui/register_screens.py" line="488" />
         <source>The fee {fee} goes back to your credit line.</source>
         <translation>挂号费 {fee} 将退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="497" />
+        <location filename="../../kiosk/ui/register_screens.py" line="490" />
         <source>Cancelling, please wait…</source>
         <translation>正在退号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="498" />
+        <location filename="../../kiosk/ui/register_screens.py" line="491" />
         <source>Cancel registration</source>
         <translation>确认退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="500" />
+        <location filename="../../kiosk/ui/register_screens.py" line="493" />
         <source>Keep it</source>
         <translation>不退了</translation>
     </message>
@@ -246,37 +236,37 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CloseConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="83" />
+        <location filename="../../kiosk/ui/close_service.py" line="82" />
         <source>Close the credit service</source>
         <translation>关闭信用就医服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="86" />
+        <location filename="../../kiosk/ui/close_service.py" line="85" />
         <source>After closing, you pay each bill on the spot as before. You can open the service again later. It can be closed only when nothing is owed.</source>
         <translation>关闭后，您需像以前一样每次当场缴费，以后可以重新开通。只有在没有欠款时才能关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="90" />
+        <location filename="../../kiosk/ui/close_service.py" line="89" />
         <source>The credit service of the children linked to you closes too: {names}.</source>
         <translation>与您关联的未成年子女的信用就医服务也将一并关闭：{names}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="94" />
+        <location filename="../../kiosk/ui/close_service.py" line="93" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="96" />
+        <location filename="../../kiosk/ui/close_service.py" line="95" />
         <source>Closing, please wait…</source>
         <translation>正在关闭，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="98" />
+        <location filename="../../kiosk/ui/close_service.py" line="97" />
         <source>Close my credit service</source>
         <translation>关闭我的信用就医服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="99" />
+        <location filename="../../kiosk/ui/close_service.py" line="98" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -284,62 +274,62 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CloseServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="121" />
+        <location filename="../../kiosk/ui/close_service.py" line="120" />
         <source>Close credit service</source>
         <translation>关闭信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="166" />
+        <location filename="../../kiosk/ui/close_service.py" line="165" />
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="175" />
+        <location filename="../../kiosk/ui/close_service.py" line="174" />
         <source>Still owed: {amount}</source>
         <translation>尚欠金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="176" />
+        <location filename="../../kiosk/ui/close_service.py" line="175" />
         <source>Not closed</source>
         <translation>未能关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="182" />
+        <location filename="../../kiosk/ui/close_service.py" line="181" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="183" />
+        <location filename="../../kiosk/ui/close_service.py" line="182" />
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="189" />
+        <location filename="../../kiosk/ui/close_service.py" line="188" />
         <source>You ({name})</source>
         <translation>您本人（{name}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="191" />
+        <location filename="../../kiosk/ui/close_service.py" line="190" />
         <source>{name} (linked child)</source>
         <translation>{name}（关联子女）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="194" />
+        <location filename="../../kiosk/ui/close_service.py" line="193" />
         <source>A linked patient</source>
         <translation>一位关联就诊人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="195" />
+        <location filename="../../kiosk/ui/close_service.py" line="194" />
         <source>The credit service is closed for:</source>
         <translation>已关闭以下人员的信用就医服务：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="196" />
+        <location filename="../../kiosk/ui/close_service.py" line="195" />
         <source>From now on, please pay each bill on the spot.</source>
         <translation>今后请在每次就诊时当场缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="197" />
+        <location filename="../../kiosk/ui/close_service.py" line="196" />
         <source>Credit service closed</source>
         <translation>信用就医服务已关闭</translation>
     </message>
@@ -347,62 +337,62 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="325" />
+        <location filename="../../kiosk/ui/register_screens.py" line="318" />
         <source>You have not opened the credit service, so the fee is paid now with your phone.</source>
         <translation>您尚未开通信用就医，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="327" />
+        <location filename="../../kiosk/ui/register_screens.py" line="320" />
         <source>Your credit service is suspended because a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您有逾期账单，信用就医服务已暂停，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="329" />
+        <location filename="../../kiosk/ui/register_screens.py" line="322" />
         <source>Your credit line is used up or a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您的信用额度已用完或有逾期账单，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="331" />
+        <location filename="../../kiosk/ui/register_screens.py" line="324" />
         <source>Your available credit is less than the fee, so the fee is paid now with your phone.</source>
         <translation>您的可用信用额度不足挂号费，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="337" />
+        <location filename="../../kiosk/ui/register_screens.py" line="330" />
         <source>Confirm your registration</source>
         <translation>确认挂号信息</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="342" />
+        <location filename="../../kiosk/ui/register_screens.py" line="335" />
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="343" />
+        <location filename="../../kiosk/ui/register_screens.py" line="336" />
         <source>Registration fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="346" />
+        <location filename="../../kiosk/ui/register_screens.py" line="339" />
         <source>Registering, please wait…</source>
         <translation>正在挂号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="348" />
+        <location filename="../../kiosk/ui/register_screens.py" line="341" />
         <source>Register on credit</source>
         <translation>信用挂号（记入额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="350" />
+        <location filename="../../kiosk/ui/register_screens.py" line="343" />
         <source>Pay now {fee}</source>
         <translation>现场支付 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="353" />
+        <location filename="../../kiosk/ui/register_screens.py" line="346" />
         <source>Repay first</source>
         <translation>先去还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="355" />
+        <location filename="../../kiosk/ui/register_screens.py" line="348" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -537,32 +527,32 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>ConsentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="119" />
+        <location filename="../../kiosk/ui/open_service.py" line="113" />
         <source>Consent to the credit service</source>
         <translation>信用就医服务授权书</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="120" />
+        <location filename="../../kiosk/ui/open_service.py" line="114" />
         <source>I agree and authorise the credit score lookup</source>
         <translation>我同意并授权查询信用分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="121" />
+        <location filename="../../kiosk/ui/open_service.py" line="115" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="125" />
+        <location filename="../../kiosk/ui/open_service.py" line="119" />
         <source>Guardian {guardian} consents for {child}</source>
         <translation>监护人{guardian}为{child}授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="134" />
+        <location filename="../../kiosk/ui/open_service.py" line="128" />
         <source>Consent text version {version}, published {date}. Scroll to read all of it.</source>
         <translation>授权书版本 {version}，发布日期 {date}。请滑动阅读全文。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="138" />
+        <location filename="../../kiosk/ui/open_service.py" line="132" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
@@ -591,14 +581,6 @@ Admission number {number}. Please go to the ward with your admission notice.</so
         <location filename="../../kiosk/ui/login.py" line="130" />
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
-    </message>
-</context>
-<context>
-    <name>CreditScreens</name>
-    <message>
-        <location filename="../../kiosk/ui/open_service.py" line="43" />
-        <source>{name}  ID {masked_id}</source>
-        <translation>{name}  证件号 {masked_id}</translation>
     </message>
 </context>
 <context>
@@ -757,22 +739,22 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DepartmentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="181" />
+        <location filename="../../kiosk/ui/register_screens.py" line="174" />
         <source>Choose a department</source>
         <translation>请选择科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="186" />
+        <location filename="../../kiosk/ui/register_screens.py" line="179" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="187" />
+        <location filename="../../kiosk/ui/register_screens.py" line="180" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="188" />
+        <location filename="../../kiosk/ui/register_screens.py" line="181" />
         <source>My registrations (cancel)</source>
         <translation>我的挂号（退号）</translation>
     </message>
@@ -780,57 +762,57 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DischargeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="148" />
+        <location filename="../../kiosk/ui/discharge.py" line="147" />
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="194" />
+        <location filename="../../kiosk/ui/discharge.py" line="193" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="195" />
+        <location filename="../../kiosk/ui/discharge.py" line="194" />
         <source>The hospital system did not confirm in time. Your discharge is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的出院结算已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="197" />
+        <location filename="../../kiosk/ui/discharge.py" line="196" />
         <source>Please collect your documents at the cashier window.</source>
         <translation>请到收费窗口领取单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="200" />
+        <location filename="../../kiosk/ui/discharge.py" line="199" />
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="203" />
+        <location filename="../../kiosk/ui/discharge.py" line="202" />
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="205" />
+        <location filename="../../kiosk/ui/discharge.py" line="204" />
         <source>Deposit returned: {amount}.</source>
         <translation>退还预交金：{amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="207" />
+        <location filename="../../kiosk/ui/discharge.py" line="206" />
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="208" />
+        <location filename="../../kiosk/ui/discharge.py" line="207" />
         <source>Your receipt and the itemised statement are printing.</source>
         <translation>凭条和费用清单正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="210" />
+        <location filename="../../kiosk/ui/discharge.py" line="209" />
         <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
         <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="212" />
+        <location filename="../../kiosk/ui/discharge.py" line="211" />
         <source>Discharged</source>
         <translation>出院结算成功</translation>
     </message>
@@ -884,47 +866,42 @@ Admission number {number}. Please go to the ward with your admission notice.</so
         <translation>信用出院，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="111" />
-        <source>{name}  ID {masked_id}</source>
-        <translation>{name}  证件号 {masked_id}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/discharge.py" line="113" />
+        <location filename="../../kiosk/ui/discharge.py" line="112" />
         <source>{department} · admitted {date} · {count} charges</source>
         <translation>{department} · {date} 入院 · 共 {count} 项费用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <location filename="../../kiosk/ui/discharge.py" line="117" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <location filename="../../kiosk/ui/discharge.py" line="117" />
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="119" />
+        <location filename="../../kiosk/ui/discharge.py" line="118" />
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="119" />
+        <location filename="../../kiosk/ui/discharge.py" line="118" />
         <source>Deposit paid</source>
         <translation>已交预交金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="121" />
+        <location filename="../../kiosk/ui/discharge.py" line="120" />
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="122" />
+        <location filename="../../kiosk/ui/discharge.py" line="121" />
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="127" />
+        <location filename="../../kiosk/ui/discharge.py" line="126" />
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -932,27 +909,27 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DisputeBillScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="88" />
+        <location filename="../../kiosk/ui/dispute.py" line="87" />
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="90" />
+        <location filename="../../kiosk/ui/dispute.py" line="89" />
         <source>Tap the bill you think is wrong. The hospital checks it and answers within {days} working days.</source>
         <translation>请点击您认为有误的账单。医院核实后将在{days}个工作日内答复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="92" />
+        <location filename="../../kiosk/ui/dispute.py" line="91" />
         <source>Loading your bills, please wait…</source>
         <translation>正在查询您的账单，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="93" />
+        <location filename="../../kiosk/ui/dispute.py" line="92" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="104" />
+        <location filename="../../kiosk/ui/dispute.py" line="103" />
         <source>{bill} — already disputed, cannot be picked</source>
         <translation>{bill} — 已提出异议，不可再选</translation>
     </message>
@@ -960,44 +937,44 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DisputeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="30" />
+        <location filename="../../kiosk/ui/dispute.py" line="29" />
         <source>{reference} · {kind} · {outstanding} · pay by {date} · {status}</source>
         <translation>{reference} · {kind} · {outstanding} · 最后还款日 {date} · {status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="265" />
+        <location filename="../../kiosk/ui/dispute.py" line="264" />
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="312" />
+        <location filename="../../kiosk/ui/dispute.py" line="311" />
         <source>Show my account</source>
         <translation>查看我的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="322" />
+        <location filename="../../kiosk/ui/dispute.py" line="321" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="323" />
+        <location filename="../../kiosk/ui/dispute.py" line="322" />
         <source>The hospital system did not confirm in time. Your dispute is kept safely and will be sent automatically.</source>
         <translation>医院系统未能及时确认。您的异议已妥善保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="326" />
+        <location filename="../../kiosk/ui/dispute.py" line="325" />
         <source>Your dispute on bill {reference} ({amount}) is recorded.
 The hospital will answer by {date} (within {days} working days).</source>
         <translation>您对账单 {reference}（{amount}）的异议已登记。
 医院将于 {date} 前答复（{days}个工作日内）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="329" />
+        <location filename="../../kiosk/ui/dispute.py" line="328" />
         <source>Until then the bill is shown as disputed.</source>
         <translation>答复前该账单显示为“异议处理中”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="330" />
+        <location filename="../../kiosk/ui/dispute.py" line="329" />
         <source>Dispute raised</source>
         <translation>异议已提交</translation>
     </message>
@@ -1005,38 +982,38 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>DisputeReasonScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="225" />
+        <location filename="../../kiosk/ui/dispute.py" line="224" />
         <source>Why is this bill wrong?</source>
         <translation>您认为账单哪里有误？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="227" />
+        <location filename="../../kiosk/ui/dispute.py" line="226" />
         <source>Tap the reason that fits best.</source>
         <translation>请点击最符合的原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="228" />
+        <location filename="../../kiosk/ui/dispute.py" line="227" />
         <source>Anything to add? (optional, up to 200 characters)</source>
         <translation>补充说明（选填，最多200字）</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/dispute.py" line="228" />
         <location filename="../../kiosk/ui/dispute.py" line="229" />
-        <location filename="../../kiosk/ui/dispute.py" line="230" />
         <source>Optional note</source>
         <translation>补充说明（选填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="231" />
+        <location filename="../../kiosk/ui/dispute.py" line="230" />
         <source>Submit dispute</source>
         <translation>提交异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="232" />
+        <location filename="../../kiosk/ui/dispute.py" line="231" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="233" />
+        <location filename="../../kiosk/ui/dispute.py" line="232" />
         <source>Sending your dispute, please wait…</source>
         <translation>正在提交异议，请稍候…</translation>
     </message>
@@ -1044,12 +1021,12 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>GuardianScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="325" />
+        <location filename="../../kiosk/ui/open_service.py" line="319" />
         <source>A parent or guardian must consent</source>
         <translation>需由父母或监护人授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="328" />
+        <location filename="../../kiosk/ui/open_service.py" line="322" />
         <source>Patients under 18 cannot open the credit service alone. A parent or guardian identifies with their own ID card and gives consent; the child then uses the guardian's credit line and the guardian repays.
 
 Guardian: tap the button, then place your ID card on the reader.</source>
@@ -1058,12 +1035,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 请监护人点击下方按钮，然后将本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="331" />
+        <location filename="../../kiosk/ui/open_service.py" line="325" />
         <source>Guardian: identify now</source>
         <translation>监护人验证身份</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="332" />
+        <location filename="../../kiosk/ui/open_service.py" line="326" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1679,27 +1656,27 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>MyRegistrationsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="426" />
+        <location filename="../../kiosk/ui/register_screens.py" line="419" />
         <source>My registrations</source>
         <translation>我的挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="427" />
+        <location filename="../../kiosk/ui/register_screens.py" line="420" />
         <source>Tap a registration to cancel it. A registration can be cancelled until its session starts.</source>
         <translation>点击挂号记录即可退号。就诊时段开始前均可退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="430" />
+        <location filename="../../kiosk/ui/register_screens.py" line="423" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="432" />
+        <location filename="../../kiosk/ui/register_screens.py" line="425" />
         <source>You have no registrations to cancel.</source>
         <translation>您没有可退的挂号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="438" />
+        <location filename="../../kiosk/ui/register_screens.py" line="431" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1773,82 +1750,82 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OpenServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="362" />
+        <location filename="../../kiosk/ui/open_service.py" line="356" />
         <source>Open credit service</source>
         <translation>开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="430" />
+        <location filename="../../kiosk/ui/open_service.py" line="424" />
         <source>Open the guardian's service</source>
         <translation>先为监护人开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="481" />
+        <location filename="../../kiosk/ui/open_service.py" line="475" />
         <source>Your credit service is already open; there is nothing to do.</source>
         <translation>您已开通信用就医服务，无需再次开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="483" />
+        <location filename="../../kiosk/ui/open_service.py" line="477" />
         <source>{child} already uses the guardian's credit line.</source>
         <translation>{child}已在使用监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="487" />
+        <location filename="../../kiosk/ui/open_service.py" line="481" />
         <source>Credit line {line}, available now {available}.</source>
         <translation>信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="489" />
+        <location filename="../../kiosk/ui/open_service.py" line="483" />
         <source>Credit service already open</source>
         <translation>信用就医服务已开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="495" />
+        <location filename="../../kiosk/ui/open_service.py" line="489" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="496" />
+        <location filename="../../kiosk/ui/open_service.py" line="490" />
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically; please check at the cashier window later.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成；请稍后到收费窗口查询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="501" />
+        <location filename="../../kiosk/ui/open_service.py" line="495" />
         <source>{child} now uses the guardian's credit line.</source>
         <translation>{child}现已共享监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="504" />
+        <location filename="../../kiosk/ui/open_service.py" line="498" />
         <source>Guardian's credit line {line}, available now {available}.</source>
         <translation>监护人信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="506" />
+        <location filename="../../kiosk/ui/open_service.py" line="500" />
         <source>The guardian repays the child's bills.</source>
         <translation>孩子的账单由监护人负责还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="508" />
+        <location filename="../../kiosk/ui/open_service.py" line="502" />
         <source>Your credit line: {line} ({score_name} tier {tier})</source>
         <translation>您的信用额度：{line}（{score_name}第{tier}档）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="512" />
+        <location filename="../../kiosk/ui/open_service.py" line="506" />
         <source>Your tier also lets you choose value-added services of the partner financial institutions.</source>
         <translation>您的信用分档位还可选择合作金融机构提供的增值服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="516" />
+        <location filename="../../kiosk/ui/open_service.py" line="510" />
         <source>Consent version {version}, given {time}.</source>
         <translation>授权书版本 {version}，授权时间 {time}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="518" />
+        <location filename="../../kiosk/ui/open_service.py" line="512" />
         <source>Repayment reminders go to {phone}.</source>
         <translation>还款提醒将发送至 {phone}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="519" />
+        <location filename="../../kiosk/ui/open_service.py" line="513" />
         <source>Credit service opened</source>
         <translation>信用就医服务开通成功</translation>
     </message>
@@ -2042,42 +2019,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PhoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="260" />
+        <location filename="../../kiosk/ui/open_service.py" line="254" />
         <source>Mobile phone for repayment reminders</source>
         <translation>接收还款提醒的手机号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="262" />
+        <location filename="../../kiosk/ui/open_service.py" line="256" />
         <source>Type the 11-digit mobile number, then confirm.</source>
         <translation>请输入11位手机号码，然后确认。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="265" />
+        <location filename="../../kiosk/ui/open_service.py" line="259" />
         <source>Reminders of amounts due will be sent to this number:</source>
         <translation>应还金额提醒将发送至此号码：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="269" />
+        <location filename="../../kiosk/ui/open_service.py" line="263" />
         <source>Use this number</source>
         <translation>使用此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="270" />
+        <location filename="../../kiosk/ui/open_service.py" line="264" />
         <source>Enter another number</source>
         <translation>输入其他号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="271" />
+        <location filename="../../kiosk/ui/open_service.py" line="265" />
         <source>Confirm this number</source>
         <translation>确认此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="272" />
+        <location filename="../../kiosk/ui/open_service.py" line="266" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="280" />
+        <location filename="../../kiosk/ui/open_service.py" line="274" />
         <source>Opening your credit service, please wait…</source>
         <translation>正在为您开通信用就医服务，请稍候…</translation>
     </message>
@@ -2136,38 +2113,38 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundEntryScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="233" />
-        <location filename="../../kiosk/ui/refund.py" line="245" />
+        <location filename="../../kiosk/ui/refund.py" line="232" />
+        <location filename="../../kiosk/ui/refund.py" line="244" />
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="235" />
+        <location filename="../../kiosk/ui/refund.py" line="234" />
         <source>Amount to refund, in yuan (at most {refundable})</source>
         <translation>退费金额（元，最多 {refundable}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="237" />
+        <location filename="../../kiosk/ui/refund.py" line="236" />
         <source>Amount to refund in yuan</source>
         <translation>退费金额（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="238" />
+        <location filename="../../kiosk/ui/refund.py" line="237" />
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="239" />
+        <location filename="../../kiosk/ui/refund.py" line="238" />
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="244" />
+        <location filename="../../kiosk/ui/refund.py" line="243" />
         <source>Refunding, please wait…</source>
         <translation>正在退费，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="247" />
+        <location filename="../../kiosk/ui/refund.py" line="246" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2175,52 +2152,52 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundJourney</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="273" />
+        <location filename="../../kiosk/ui/refund.py" line="272" />
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="352" />
+        <location filename="../../kiosk/ui/refund.py" line="351" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="353" />
+        <location filename="../../kiosk/ui/refund.py" line="352" />
         <source>The platform did not confirm in time. The refund of {amount} is kept and will be completed automatically, once.</source>
         <translation>平台未能及时确认。退费 {amount} 已保存，将自动完成且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="355" />
+        <location filename="../../kiosk/ui/refund.py" line="354" />
         <source>Do not refund it again: the platform applies it once.</source>
         <translation>请勿重复退费：平台只会执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="356" />
+        <location filename="../../kiosk/ui/refund.py" line="355" />
         <source>{credit} back to the credit account, {channel} to the original payment channel.</source>
         <translation>{credit} 退回信用账户，{channel} 原路退回支付渠道。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="360" />
+        <location filename="../../kiosk/ui/refund.py" line="359" />
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="362" />
+        <location filename="../../kiosk/ui/refund.py" line="361" />
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="363" />
+        <location filename="../../kiosk/ui/refund.py" line="362" />
         <source>The refund receipt is printing.</source>
         <translation>退费凭条正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="364" />
+        <location filename="../../kiosk/ui/refund.py" line="363" />
         <source>The refund receipt could not be printed. The refund is complete.</source>
         <translation>退费凭条未能打印，退费已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="365" />
+        <location filename="../../kiosk/ui/refund.py" line="364" />
         <source>Refunded {amount}</source>
         <translation>已退费 {amount}</translation>
     </message>
@@ -2233,22 +2210,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>退费：请选择结算记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="85" />
-        <source>{name}  ID {masked_id}</source>
-        <translation>{name}  证件号 {masked_id}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/refund.py" line="88" />
+        <location filename="../../kiosk/ui/refund.py" line="87" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="90" />
+        <location filename="../../kiosk/ui/refund.py" line="89" />
         <source>This patient has no settlement that can be refunded.</source>
         <translation>该患者没有可退费的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="95" />
+        <location filename="../../kiosk/ui/refund.py" line="94" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2256,117 +2228,112 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="71" />
-        <source>{name}  ID {masked_id}</source>
-        <translation>{name}  证件号 {masked_id}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="75" />
+        <location filename="../../kiosk/ui/register_screens.py" line="68" />
         <source>Morning</source>
         <translation>上午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="75" />
+        <location filename="../../kiosk/ui/register_screens.py" line="68" />
         <source>Afternoon</source>
         <translation>下午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="81" />
+        <location filename="../../kiosk/ui/register_screens.py" line="74" />
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="83" />
+        <location filename="../../kiosk/ui/register_screens.py" line="76" />
         <source>Tomorrow</source>
         <translation>明天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84" />
+        <location filename="../../kiosk/ui/register_screens.py" line="77" />
         <source>Monday</source>
         <translation>星期一</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84" />
+        <location filename="../../kiosk/ui/register_screens.py" line="77" />
         <source>Tuesday</source>
         <translation>星期二</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84" />
+        <location filename="../../kiosk/ui/register_screens.py" line="77" />
         <source>Wednesday</source>
         <translation>星期三</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="85" />
+        <location filename="../../kiosk/ui/register_screens.py" line="78" />
         <source>Thursday</source>
         <translation>星期四</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="85" />
+        <location filename="../../kiosk/ui/register_screens.py" line="78" />
         <source>Friday</source>
         <translation>星期五</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="85" />
+        <location filename="../../kiosk/ui/register_screens.py" line="78" />
         <source>Saturday</source>
         <translation>星期六</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="86" />
+        <location filename="../../kiosk/ui/register_screens.py" line="79" />
         <source>Sunday</source>
         <translation>星期日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="91" />
+        <location filename="../../kiosk/ui/register_screens.py" line="84" />
         <source>{day} {date} · {period} {time}</source>
         <translation>{date} {day} · {period} {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="96" />
+        <location filename="../../kiosk/ui/register_screens.py" line="89" />
         <source>Dr {doctor} · {title}</source>
         <translation>{doctor} {title}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="97" />
+        <location filename="../../kiosk/ui/register_screens.py" line="90" />
         <source>Dr {doctor}</source>
         <translation>{doctor} 医生</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="102" />
+        <location filename="../../kiosk/ui/register_screens.py" line="95" />
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="104" />
+        <location filename="../../kiosk/ui/register_screens.py" line="97" />
         <source>Credit service suspended · available {available}</source>
         <translation>信用就医服务已暂停 · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="106" />
+        <location filename="../../kiosk/ui/register_screens.py" line="99" />
         <source>Credit available {available} of {line}</source>
         <translation>可用信用额度 {available}（总额度 {line}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="375" />
+        <location filename="../../kiosk/ui/register_screens.py" line="368" />
         <source>Registration {reference}</source>
         <translation>挂号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="377" />
+        <location filename="../../kiosk/ui/register_screens.py" line="370" />
         <source>Registered on {when}</source>
         <translation>挂号时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="379" />
+        <location filename="../../kiosk/ui/register_screens.py" line="372" />
         <source>Fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="381" />
+        <location filename="../../kiosk/ui/register_screens.py" line="374" />
         <source>No. {queue}</source>
         <translation>{queue} 号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="383" />
+        <location filename="../../kiosk/ui/register_screens.py" line="376" />
         <source>Started: ask at the registration desk</source>
         <translation>已开诊：请到挂号窗口咨询</translation>
     </message>
@@ -2498,72 +2465,72 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="279" />
+        <location filename="../../kiosk/ui/repay.py" line="278" />
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="334" />
+        <location filename="../../kiosk/ui/repay.py" line="333" />
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="335" />
+        <location filename="../../kiosk/ui/repay.py" line="334" />
         <source>The hospital system did not confirm in time. Your repayment of {amount} is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的还款 {amount} 已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="338" />
+        <location filename="../../kiosk/ui/repay.py" line="337" />
         <source>Please ask the cashier window for a receipt.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="339" />
+        <location filename="../../kiosk/ui/repay.py" line="338" />
         <source>{amount} repaid.</source>
         <translation>已还款 {amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="342" />
+        <location filename="../../kiosk/ui/repay.py" line="341" />
         <source>Your credit service is active again.</source>
         <translation>您的信用就医服务已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="344" />
+        <location filename="../../kiosk/ui/repay.py" line="343" />
         <source>Your credit service stays suspended until every overdue bill is repaid.</source>
         <translation>还清全部逾期账单后，信用就医服务才会恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="347" />
+        <location filename="../../kiosk/ui/repay.py" line="346" />
         <source>Real-time medical insurance settlement is available to you again.</source>
         <translation>您的医保实时结算已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="349" />
+        <location filename="../../kiosk/ui/repay.py" line="348" />
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="352" />
+        <location filename="../../kiosk/ui/repay.py" line="351" />
         <source>Still to repay: {used}.</source>
         <translation>仍待还款：{used}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="353" />
+        <location filename="../../kiosk/ui/repay.py" line="352" />
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="354" />
+        <location filename="../../kiosk/ui/repay.py" line="353" />
         <source>Repaid</source>
         <translation>还款成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="359" />
+        <location filename="../../kiosk/ui/repay.py" line="358" />
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="360" />
+        <location filename="../../kiosk/ui/repay.py" line="359" />
         <source>The receipt could not be printed. Your repayment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的还款已完成，请到收费窗口补打。</translation>
     </message>
@@ -2586,97 +2553,92 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="195" />
-        <source>{name}  ID {masked_id}</source>
-        <translation>{name}  证件号 {masked_id}</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/repay.py" line="205" />
+        <location filename="../../kiosk/ui/repay.py" line="204" />
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="208" />
+        <location filename="../../kiosk/ui/repay.py" line="207" />
         <source>Credit service suspended until the overdue bills are repaid.</source>
         <translation>信用就医服务已暂停，还清逾期账单后恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="210" />
+        <location filename="../../kiosk/ui/repay.py" line="209" />
         <source>Bills to repay: tap a bill to leave it out or put it back</source>
         <translation>待还账单：点击某张账单可取消或重新选中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="212" />
+        <location filename="../../kiosk/ui/repay.py" line="211" />
         <source>Bill</source>
         <translation>账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="212" />
+        <location filename="../../kiosk/ui/repay.py" line="211" />
         <source>Due by</source>
         <translation>还款截止</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="212" />
+        <location filename="../../kiosk/ui/repay.py" line="211" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="212" />
+        <location filename="../../kiosk/ui/repay.py" line="211" />
         <source>To repay</source>
         <translation>待还金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="233" />
+        <location filename="../../kiosk/ui/repay.py" line="232" />
         <source>Total owed {total}</source>
         <translation>待还合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="235" />
+        <location filename="../../kiosk/ui/repay.py" line="234" />
         <source>(overdue {overdue})</source>
         <translation>（其中逾期 {overdue}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="240" />
+        <location filename="../../kiosk/ui/repay.py" line="239" />
         <source>You owe nothing. Thank you.</source>
         <translation>您没有待还款项，谢谢。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="242" />
+        <location filename="../../kiosk/ui/repay.py" line="241" />
         <source>Tap a bill to leave it out or put it back.</source>
         <translation>点击账单可取消或重新选中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="247" />
+        <location filename="../../kiosk/ui/repay.py" line="246" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="248" />
+        <location filename="../../kiosk/ui/repay.py" line="247" />
         <source>Recording the repayment, please wait…</source>
         <translation>正在登记还款，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="251" />
+        <location filename="../../kiosk/ui/repay.py" line="250" />
         <source>Repay all {amount}</source>
         <translation>全部还清 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="252" />
+        <location filename="../../kiosk/ui/repay.py" line="251" />
         <source>Repay selected {amount}</source>
         <translation>归还所选 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="253" />
+        <location filename="../../kiosk/ui/repay.py" line="252" />
         <source>Cash {amount}</source>
         <translation>现金 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="254" />
+        <location filename="../../kiosk/ui/repay.py" line="253" />
         <source>Bank card {amount}</source>
         <translation>银行卡 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="261" />
+        <location filename="../../kiosk/ui/repay.py" line="260" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2811,49 +2773,57 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     </message>
 </context>
 <context>
+    <name>Screen</name>
+    <message>
+        <location filename="../../kiosk/ui/base.py" line="48" />
+        <source>{name}  ID {masked_id}</source>
+        <translation>{name}  证件号 {masked_id}</translation>
+    </message>
+</context>
+<context>
     <name>SessionScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="240" />
+        <location filename="../../kiosk/ui/register_screens.py" line="233" />
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="242" />
+        <location filename="../../kiosk/ui/register_screens.py" line="235" />
         <source>Full — no numbers left · fee {fee}</source>
         <translation>已约满 · 无剩余号源 · 挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="244" />
+        <location filename="../../kiosk/ui/register_screens.py" line="237" />
         <source>Fee {fee} · {left} of {total} numbers left</source>
         <translation>挂号费 {fee} · 剩余 {left}/{total} 个号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="250" />
+        <location filename="../../kiosk/ui/register_screens.py" line="243" />
         <source>{department}: choose a doctor and time</source>
         <translation>{department}：请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="251" />
+        <location filename="../../kiosk/ui/register_screens.py" line="244" />
         <source>Choose a doctor and time</source>
         <translation>请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="253" />
+        <location filename="../../kiosk/ui/register_screens.py" line="246" />
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="255" />
+        <location filename="../../kiosk/ui/register_screens.py" line="248" />
         <source>No clinic sessions in the next three days. Please choose another department.</source>
         <translation>未来三天没有可挂的号，请选择其他科室。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="260" />
+        <location filename="../../kiosk/ui/register_screens.py" line="253" />
         <source>Other department</source>
         <translation>其他科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="261" />
+        <location filename="../../kiosk/ui/register_screens.py" line="254" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
