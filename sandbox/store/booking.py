@@ -93,6 +93,32 @@ def payment_status(row: sqlite3.Row, now: datetime) -> str:
     return row["status"]
 
 
+def shortfall_refusal(shortfall: int, booked: int) -> Refusal:
+    return Refusal(409, "shortfall_unpaid",
+                   "The personal part exceeds what the line takes: the shortfall must be paid "
+                   "through the payment channel first (a completed payment of exactly "
+                   "shortfall_fen).", {"shortfall_fen": shortfall, "booked_fen": booked})
+
+
+def line_then_channel(conn: sqlite3.Connection, now: datetime, profile: PolicyProfile, *,
+                      patient_id: str, account_id: str | None, owed: int, payment_id: str | None,
+                      purpose: str) -> tuple[sqlite3.Row | None, int, int, str]:
+    """What a settlement owes goes on the credit line as far as it reaches; the rest must be a
+    completed channel payment of exactly that amount. Returns ``(account, booked, paid,
+    settlement_id)`` (the id the payment is now tied to)."""
+    account, booked = None, 0
+    if account_id is not None:
+        account = require_account(conn, account_id)
+        require_linked(conn, account, patient_id)
+        booked = bookable(conn, account, profile, owed, now, partial=True)
+    shortfall = owed - booked
+    settlement_id = new_id("STL")
+    paid = take_payment(conn, now, payment_id, purpose=purpose, amount=shortfall,
+                        patient_id=patient_id, consumer=settlement_id,
+                        unpaid=shortfall_refusal(shortfall, booked))
+    return account, booked, paid, settlement_id
+
+
 def take_payment(conn: sqlite3.Connection, now: datetime, payment_id: str | None, *,
                  purpose: str, amount: int, patient_id: str | None, consumer: str,
                  unpaid: Refusal) -> int:

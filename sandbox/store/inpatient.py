@@ -10,9 +10,8 @@ from sandbox import demo_data
 from sandbox import reference_data as ref
 from sandbox.store.base import Refusal, iso, new_id
 from sandbox.store.booking import (bookable, create_bill, create_settlement, insurance_check,
-                                   record, require_account, require_linked, require_patient,
-                                   take_payment)
-from sandbox.store.money import shortfall_refusal
+                                   line_then_channel, record, require_account, require_linked,
+                                   require_patient)
 from sandbox.store.views import account_view
 
 ITEM_FIELDS = ("code", "name", "category", "quantity", "unit_price_fen", "amount_fen")
@@ -124,17 +123,9 @@ class InpatientMixin:
         deposit = row["deposit_paid_fen"]
         deposit_used = min(deposit, personal)
         remaining = personal - deposit_used
-        account = None
-        booked = 0
-        if account_id is not None:
-            account = require_account(conn, account_id)
-            require_linked(conn, account, patient_id)
-            booked = bookable(conn, account, self.profile, remaining, now, partial=True)
-        shortfall = remaining - booked
-        settlement_id = new_id("STL")
-        paid = take_payment(conn, now, payment_id, purpose="discharge", amount=shortfall,
-                            patient_id=patient_id, consumer=settlement_id,
-                            unpaid=shortfall_refusal(shortfall, booked))
+        account, booked, paid, settlement_id = line_then_channel(
+            conn, now, self.profile, patient_id=patient_id, account_id=account_id, owed=remaining,
+            payment_id=payment_id, purpose="discharge")
         settlement_id, reference = create_settlement(
             conn, now, kind="inpatient", prefix="CY", patient_id=patient_id,
             account_id=account_id, terminal_id=terminal_id, total=total, fund=fund,

@@ -7,18 +7,11 @@ from datetime import datetime
 
 from kiosk.policies import load_profile
 from sandbox.store.base import Refusal, iso, new_id, parse_iso
-from sandbox.store.booking import (bookable, create_bill, create_settlement, insurance_check,
-                                   record, reduce_bill, require_account,
+from sandbox.store.booking import (create_bill, create_settlement, insurance_check,
+                                   line_then_channel, record, reduce_bill, require_account,
                                    require_linked, require_patient, restore_if_clear,
                                    take_payment)
 from sandbox.store.views import account_view, outstanding, overdue_bills
-
-
-def shortfall_refusal(shortfall: int, booked: int) -> Refusal:
-    return Refusal(409, "shortfall_unpaid",
-                   "The personal part exceeds what the line takes: the shortfall must be paid "
-                   "through the payment channel first (a completed payment of exactly "
-                   "shortfall_fen).", {"shortfall_fen": shortfall, "booked_fen": booked})
 
 
 class MoneyMixin:
@@ -112,17 +105,9 @@ class MoneyMixin:
         items = sum(conn.execute("SELECT COUNT(*) FROM visit_items WHERE visit_id = ?",
                                  (v["visit_id"],)).fetchone()[0] for v in visits)
 
-        account = None
-        booked = 0
-        if account_id is not None:
-            account = require_account(conn, account_id)
-            require_linked(conn, account, patient_id)
-            booked = bookable(conn, account, self.profile, personal, now, partial=True)
-        shortfall = personal - booked
-        settlement_id = new_id("STL")
-        paid = take_payment(conn, now, payment_id, purpose="settlement", amount=shortfall,
-                            patient_id=patient_id, consumer=settlement_id,
-                            unpaid=shortfall_refusal(shortfall, booked))
+        account, booked, paid, settlement_id = line_then_channel(
+            conn, now, self.profile, patient_id=patient_id, account_id=account_id, owed=personal,
+            payment_id=payment_id, purpose="settlement")
         settlement_id, reference = create_settlement(
             conn, now, kind="outpatient", prefix="ST", patient_id=patient_id,
             account_id=account_id, terminal_id=terminal_id, total=total, fund=fund,
