@@ -7,18 +7,22 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 QM     := resources/translations/kiosk_zh_CN.qm
 
-# Debian packages Qt needs to run (offscreen or on a screen), a CJK font for the
-# screens, and the tools the tests check printed documents with; for the device
-# tests: socat (pty pairs), pcscd + vpcd (PC/SC with a virtual card; libpcsclite-dev
-# and swig build pyscard where no wheel fits), Xvfb + xdotool (a keyboard-wedge scanner);
-# for the printing tests: CUPS with cups-pdf and Ghostscript (a private cupsd per test run).
-DEB_PACKAGES := libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 \
+# Debian packages, in two lists. DEB_APP is what the app needs to run and to be installed:
+# Qt's libraries (offscreen or on a screen), CJK fonts for the screens, the PC/SC runtime
+# (pcscd) and what pip needs to compile pyscard, which has no Linux wheel (libpcsclite-dev,
+# swig). DEB_TEST adds what the tests use: poppler + zbar (read printed PDFs and QR codes),
+# socat (serial devices on pty pairs), vpcd + pcsc-tools (a virtual smart card), Xvfb + xdotool
+# (a keyboard-wedge scanner typing into a real X server), CUPS with cups-pdf and Ghostscript
+# (a private print server per test run). `make demo` never pulls a print server.
+# The Debian step always runs BEFORE pip (an order-only prerequisite of the virtualenv).
+DEB_APP := libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render-util0 libxcb-image0 \
-	fonts-wqy-microhei fonts-noto-cjk poppler-utils zbar-tools \
-	socat pcscd pcsc-tools vsmartcard-vpcd libpcsclite-dev swig xvfb xdotool x11-utils dbus-x11 \
+	fonts-wqy-microhei fonts-noto-cjk pcscd libpcsclite1 libpcsclite-dev swig
+DEB_TEST := poppler-utils zbar-tools socat pcsc-tools vsmartcard-vpcd xvfb xdotool x11-utils dbus-x11 \
 	cups cups-client cups-bsd printer-driver-cups-pdf ghostscript
+DEB_PACKAGES ?= $(DEB_APP)
 
-.PHONY: demo test bench debs translations api-doc lint clean
+.PHONY: demo test bench debs debs-app debs-test translations api-doc lint clean
 
 # -- the installable bundle (not part of `make test`: a build takes a minute or two) ----------
 # `make bundle`: the PyInstaller one-folder bundle (build.spec), the Linux tarball and .deb
@@ -41,15 +45,14 @@ bundle: bundle-build
 	KIOSK_BUNDLE_DEB=dist/credit-care-kiosk_$(VERSION)_$$(dpkg --print-architecture).deb \
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q tests/test_bundle_smoke.py
 
-bundle-build: $(STAMP) $(QM) $(BUILD_STAMP)
-	@$(MAKE) --no-print-directory debs DEB_PACKAGES="$(DEB_PACKAGES) $(BUNDLE_DEB_PACKAGES)"
+bundle-build: debs-bundle $(STAMP) $(QM) $(BUILD_STAMP)
 	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build build.spec
 
 $(BUILD_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[build]'
 	@touch $@
 
-demo: $(STAMP) $(QM) debs
+demo: debs-app $(STAMP) $(QM)
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "No display: running the scripted tour headless (offscreen)."; \
 		QT_QPA_PLATFORM=offscreen $(BIN)/kiosk demo --tour --out demo-output; \
@@ -57,18 +60,23 @@ demo: $(STAMP) $(QM) debs
 		$(BIN)/kiosk demo; \
 	fi
 
-test: $(STAMP) $(QM) debs
-	$(BIN)/lint-imports
+test: debs-test $(STAMP) $(QM) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) $(QM) debs
+bench: debs-test $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | debs-app
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
+
+# ruff (pyflakes, pycodestyle, import order, bugbear, pyupgrade: [tool.ruff] in pyproject.toml) and the
+# layer rules (import-linter: [tool.importlinter]).
+lint: $(STAMP)
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache
 
 translations: $(QM)
 $(QM): resources/translations/kiosk_zh_CN.ts $(STAMP)
@@ -80,6 +88,14 @@ update-ts: $(STAMP)
 
 api-doc: $(STAMP)
 	$(BIN)/python -m sandbox.openapi
+
+debs-app:
+	@$(MAKE) --no-print-directory debs DEB_PACKAGES="$(DEB_APP)"
+debs-test:
+	@$(MAKE) --no-print-directory debs DEB_PACKAGES="$(DEB_APP) $(DEB_TEST)"
+.PHONY: debs-bundle
+debs-bundle:
+	@$(MAKE) --no-print-directory debs DEB_PACKAGES="$(DEB_APP) $(DEB_TEST) $(BUNDLE_DEB_PACKAGES)"
 
 debs:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

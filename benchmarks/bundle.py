@@ -35,8 +35,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.run import (BARE_ARGV, ROOT, SUBPROCESS_TIMEOUT_S, BenchmarkError, Goal, Metric, Options,
-                            benchmark, isolated_env, timed_run)
+from benchmarks.run import (
+    BARE_ARGV,
+    ROOT,
+    SUBPROCESS_TIMEOUT_S,
+    BenchmarkError,
+    Goal,
+    Metric,
+    Options,
+    benchmark,
+    isolated_env,
+    timed_run,
+)
 
 BUNDLE_MB_GOAL = Goal("<=", 120)
 FROZEN_STARTUP_GOAL = Goal("<=", 1.5)

@@ -23,7 +23,7 @@ import json
 import re
 import statistics
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 WARMUP = 3
 
@@ -39,10 +39,10 @@ def receipt_slip():
     reference = "ST20250501-0207-000123"
     receipt = Receipt(
         title="门诊信用结算凭条", hospital="厦门市第一医院", terminal_id="KIOSK-DEMO-01",
-        printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=timezone.utc), masked_id="3502**********1016",
+        printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=UTC), masked_id="3502**********1016",
         masked_name="陈*明", lines=lines, total_fen=total, fund_fen=fund, personal_fen=total - fund,
         booked_fen=total - fund, available_fen=300_000 - (total - fund),
-        due_at=datetime(2025, 6, 11, 16, 0, tzinfo=timezone.utc), reference=reference)
+        due_at=datetime(2025, 6, 11, 16, 0, tzinfo=UTC), reference=reference)
     import dataclasses
 
     return dataclasses.replace(receipt.as_slip(),
@@ -64,7 +64,7 @@ def statement_300():
         title="住院费用清单", hospital="厦门市第一医院", masked_id="3502**********1016", masked_name="陈*明",
         period="2025-04-20 至 2025-04-30", lines=lines,
         totals=(("合计", total), ("医保统筹支付", fund), ("个人负担", total - fund)),
-        reference="ZY20250501-0207-000002", printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=timezone.utc),
+        reference="ZY20250501-0207-000002", printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=UTC),
         info=(("住院号", "ZY2025004417"), ("科室", "心血管内科")))
 
 

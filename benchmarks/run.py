@@ -23,9 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -101,8 +101,7 @@ def isolated_env(tmp: Path) -> dict[str, str]:
 def timed_run(argv: list[str], env: dict[str, str]) -> float:
     """Wall time in seconds from spawn to exit; raises BenchmarkError on a non-zero exit."""
     start = time.perf_counter()
-    proc = subprocess.run(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.run(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
                           timeout=SUBPROCESS_TIMEOUT_S)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:

@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             count = len(removed)
             sim.send("remove")
             window.go_home()
-            wait(lambda: len(removed) > count and window.current == "home", "the card lifted")
+            wait(lambda count=count: len(removed) > count and window.current == "home", "the card lifted")
         result = {"samples_ms": [round(s, 2) for s in samples], "p95_ms": round(percentile(samples, 95), 2),
                   "median_ms": round(statistics.median(samples), 2)}
         print(json.dumps(result))

@@ -22,6 +22,7 @@ import argparse
 import importlib
 import importlib.util
 import sys
+from datetime import UTC
 
 from kiosk import settings as settings_mod
 
@@ -151,7 +152,7 @@ def environment_problems(current: settings_mod.Settings) -> list[str]:
 
 
 def _ca_bundle_problems(path) -> list[str]:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from cryptography import x509
 
@@ -163,7 +164,7 @@ def _ca_bundle_problems(path) -> list[str]:
         certificates = x509.load_pem_x509_certificates(data)
     except ValueError:
         return [f"ca_bundle: {path} holds no PEM certificate"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     expired = [c for c in certificates if c.not_valid_after_utc < now]
     if len(expired) == len(certificates):
         return [f"ca_bundle: every certificate in {path} has expired"]

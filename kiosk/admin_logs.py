@@ -33,7 +33,7 @@ def settings_text(current: settings_mod.Settings) -> str:
     import tomli_w
 
     lines = []
-    for name, default, description in settings_mod.describe():
+    for name, default, _description in settings_mod.describe():
         value = getattr(current, name)
         if _SECRET_NAME.search(name):
             lines.append(f"# {name} = {WITHHELD}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.admin import AdminError, load_settings
@@ -38,7 +38,7 @@ def _rows(settings) -> tuple[list[dict], int]:
     finally:
         outbox.close()
     expiry = timedelta(hours=settings.queue_expiry_h)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     expired = 0
     for row in rows:
         row["expired"] = row["state"] == "pending" and now - datetime.fromisoformat(row["created_at"]) > expiry
@@ -49,7 +49,7 @@ def _rows(settings) -> tuple[list[dict], int]:
 
 
 def _age(created_at: str) -> str:
-    seconds = int((datetime.now(timezone.utc) - datetime.fromisoformat(created_at)).total_seconds())
+    seconds = int((datetime.now(UTC) - datetime.fromisoformat(created_at)).total_seconds())
     if seconds < 3600:
         return f"{seconds // 60}m"
     if seconds < 86400:
@@ -99,7 +99,7 @@ def _export(args) -> int:
     settings = load_settings()
     rows, expired = _rows(settings)
     document = {
-        "exported_at": datetime.now(timezone.utc).isoformat(),
+        "exported_at": datetime.now(UTC).isoformat(),
         "terminal_id": settings.terminal_id,
         "expiry_h": settings.queue_expiry_h,
         "expired": expired,

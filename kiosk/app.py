@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -156,9 +158,9 @@ class KioskApp(QObject):
 
 
 def _started_at():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).astimezone()
+    return datetime.now(UTC).astimezone()
 
 
 def _stylesheet() -> str:

@@ -10,10 +10,10 @@ import logging
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
-from PySide6.QtCore import QObject, QTimer, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtTest import QTest
 
 from kiosk.app import KioskApp
@@ -143,7 +143,7 @@ class Tour(QObject):
 
     def script(self):
         w = self.app.window
-        journeys = lambda: self.app.ctx.journeys  # noqa: E731
+        journeys = lambda: self.app.ctx.journeys
         yield lambda: "pay" in w.home.buttons
         self.shot("home")
 
@@ -287,7 +287,8 @@ class Tour(QObject):
         yield from self.done()
         services.link.restore()
         services.offline.sync.check_now()
-        yield lambda: w.offline_banner.status.online and not w.offline_banner.status.queued and w.offline_banner.isVisible()
+        banner = w.offline_banner
+        yield lambda: banner.status.online and not banner.status.queued and banner.isVisible()
         self.shot("synced")
 
         # A damaged card: a clear message, and the patient can try again.

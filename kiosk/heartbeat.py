@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 log = logging.getLogger("kiosk.heartbeat")
 
@@ -39,7 +39,7 @@ def _iso(moment) -> str | None:
     if isinstance(moment, str):
         return moment
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.isoformat(timespec="seconds")
 
 
@@ -115,7 +115,7 @@ def collect(services, *, started_at: datetime, now: Callable[[], datetime] | Non
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).astimezone()
+    return datetime.now(UTC).astimezone()
 
 
 class Heartbeat:
@@ -136,7 +136,7 @@ class Heartbeat:
         self.last_error: str | None = None
         self.last_report: dict | None = None
 
-    def start(self) -> "Heartbeat":
+    def start(self) -> Heartbeat:
         self._thread.start()
         return self
 

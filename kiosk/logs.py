@@ -138,7 +138,7 @@ class Redactor(logging.Filter):
             return True
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string: keep what can be kept, redacted
+        except Exception:  # noqa: BLE001 — a bad format string: keep what can be kept, redacted
             message = f"{record.msg!r} % {record.args!r}"
         record.msg, record.args = redact(message), None
         if record.exc_info and not record.exc_text:

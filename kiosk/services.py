@@ -6,8 +6,8 @@ needs (requests, keyring, reportlab, the sandbox) cost more than the window.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from kiosk.settings import Settings
 
@@ -65,6 +65,7 @@ class Services:
 
 def build_services(settings: Settings, device_listener: Callable[[object], None], *,
                    secret: bytes | None = None) -> Services:
+    import printing.receipt  # noqa: F401  (warm: the first receipt should not pay for the import)
     from kiosk.devices.manager import DeviceManager
     from kiosk.platform import PlatformClient
     from kiosk.policies import load_profile
@@ -76,7 +77,6 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.usecases.repayment import ReadOverview, Repay
     from kiosk.usecases.settle import SettleOutpatient
     from kiosk.usecases.writes import PlatformWrites
-    import printing.receipt  # noqa: F401  (warm: the first receipt should not pay for the import)
 
     sandbox = None
     training_cards = {}
@@ -134,8 +134,7 @@ def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool
     client of its own (no retries: the engine backs off itself), the offline limits."""
     from kiosk.domain.signing import snapshot_key
     from kiosk.platform import PlatformClient
-    from kiosk.usecases.offline import (OfflineLimits, OfflineMode, PatientCache, PlatformTransport,
-                                        TrainingLink)
+    from kiosk.usecases.offline import OfflineLimits, OfflineMode, PatientCache, PlatformTransport, TrainingLink
     from offline_cache.cache import SnapshotCache
     from offline_cache.crypto import Sealer
     from offline_cache.journal import Journal
@@ -164,7 +163,7 @@ def _data_key(training: bool) -> bytes:
 
     try:
         return data_key()
-    except Exception as exc:  # noqa: BLE001 - keyring back-ends raise their own types
+    except Exception as exc:
         if not training:
             raise
         from offline_cache.crypto import new_key

@@ -150,7 +150,7 @@ class Settings:
         True, "Elderly mode: read each screen's title aloud where Qt text-to-speech is installed."
     )
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
 
     @property
@@ -202,7 +202,7 @@ class Settings:
 PRINTER_BACKENDS = ("pdf-folder", "cups", "escpos")
 
 
-def _printer_problems(s: "Settings") -> list[str]:
+def _printer_problems(s: Settings) -> list[str]:
     problems = []
     if s.printer_backend == "cups" and not _queue_name_ok(s.printer_queue):
         problems.append("printer_queue must name the CUPS queue when printer_backend is 'cups'")
@@ -226,7 +226,7 @@ def _queue_name_ok(name: str) -> bool:
     return bool(name) and not any(ch.isspace() or ch in "/#" for ch in name)
 
 
-def _desk_problems(s: "Settings") -> list[str]:
+def _desk_problems(s: Settings) -> list[str]:
     problems = []
     if not 60 <= s.operator_idle_s <= 8 * 3600:
         problems.append("operator_idle_s must be between 60 and 28800")
@@ -242,7 +242,7 @@ def _desk_problems(s: "Settings") -> list[str]:
     return problems
 
 
-def _device_problems(s: "Settings") -> list[str]:
+def _device_problems(s: Settings) -> list[str]:
     problems = []
     if s.id_reader not in ("simulated", "serial", "sam-simulator"):
         problems.append("id_reader must be 'simulated', 'serial' or 'sam-simulator'")
@@ -262,7 +262,7 @@ def _device_problems(s: "Settings") -> list[str]:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-def _operations_problems(s: "Settings") -> list[str]:
+def _operations_problems(s: Settings) -> list[str]:
     problems = []
     if not 1 <= s.log_max_mb <= 1000:
         problems.append("log_max_mb must be between 1 and 1000")
@@ -275,7 +275,7 @@ def _operations_problems(s: "Settings") -> list[str]:
     return problems
 
 
-def _offline_problems(s: "Settings") -> list[str]:
+def _offline_problems(s: Settings) -> list[str]:
     problems = []
     if s.offline_snapshot_max_age_s < 0:
         problems.append("offline_snapshot_max_age_s must be 0 (no offline credit) or more")

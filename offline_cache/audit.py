@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from offline_cache.db import Database
@@ -90,7 +90,7 @@ class AuditLog:
 
     def record(self, operator_id: str, action: str, details: dict | None = None) -> Record:
         details_text = _canonical(details or {})
-        at = datetime.now(timezone.utc).isoformat()
+        at = datetime.now(UTC).isoformat()
         with self.db.transaction() as conn:
             last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
@@ -103,14 +103,14 @@ class AuditLog:
     def records(self, *actions: str, since_seq: int = 0) -> list[Record]:
         sql, params = "SELECT * FROM audit WHERE seq > ?", [since_seq]
         if actions:
-            sql += " AND action IN (%s)" % ",".join("?" * len(actions))
+            sql += f" AND action IN ({','.join('?' * len(actions))})"
             params += actions
         return [_record(r) for r in self.db.query(sql + " ORDER BY seq", params)]
 
     def last(self, *actions: str) -> Record | None:
         sql, params = "SELECT * FROM audit", []
         if actions:
-            sql += " WHERE action IN (%s)" % ",".join("?" * len(actions))
+            sql += f" WHERE action IN ({','.join('?' * len(actions))})"
             params = list(actions)
         rows = self.db.query(sql + " ORDER BY seq DESC LIMIT 1", params)
         return _record(rows[0]) if rows else None

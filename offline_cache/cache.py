@@ -9,10 +9,10 @@ cannot be used for credit anyway.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from offline_cache.crypto import Sealer, SealBroken
+from offline_cache.crypto import SealBroken, Sealer
 from offline_cache.db import Database
 
 _MIGRATIONS = [
@@ -42,7 +42,7 @@ class SnapshotCache:
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO snapshots (ix, sealed, fetched_at) VALUES (?, ?, ?) ON CONFLICT (ix) "
                          "DO UPDATE SET sealed = excluded.sealed, fetched_at = excluded.fetched_at",
-                         (ix, blob, fetched_at.astimezone(timezone.utc).isoformat()))
+                         (ix, blob, fetched_at.astimezone(UTC).isoformat()))
 
     def recall(self, id_number: str) -> tuple[dict, datetime] | None:
         ix = self.sealer.blind(id_number)
@@ -65,6 +65,6 @@ class SnapshotCache:
         self.remember(id_number, change(record), fetched_at)
 
     def prune(self, now: datetime | None = None) -> int:
-        cutoff = ((now or datetime.now(timezone.utc)) - timedelta(seconds=self.keep_s)).astimezone(timezone.utc)
+        cutoff = ((now or datetime.now(UTC)) - timedelta(seconds=self.keep_s)).astimezone(UTC)
         with self.db.transaction() as conn:
             return conn.execute("DELETE FROM snapshots WHERE fetched_at < ?", (cutoff.isoformat(),)).rowcount

@@ -29,12 +29,12 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterable
 
-from offline_cache.crypto import Sealer, SealBroken
+from offline_cache.crypto import SealBroken, Sealer
 from offline_cache.db import Database
 
 PENDING, DONE, REFUSED, CONFLICT, RESOLVED = "pending", "done", "refused", "conflict", "resolved"
@@ -182,11 +182,11 @@ class Conflict:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def new_key() -> str:
@@ -484,7 +484,7 @@ class Journal:
             f"SELECT * FROM journal WHERE state IN ({marks}) ORDER BY seq", states)]
 
     def counts(self, expiry_s: float, now: datetime | None = None) -> Counts:
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         cutoff = _iso(now - timedelta(seconds=expiry_s))
         with self.db.reading() as conn:
             queued, oldest = conn.execute(
@@ -556,7 +556,7 @@ class Journal:
     # -- upkeep ----------------------------------------------------------------------
     def prune(self, now: datetime | None = None, keep_days: int = KEEP_DAYS) -> int:
         """Forget answered items older than ``keep_days`` (never pending items or open conflicts)."""
-        cutoff = _iso((now or datetime.now(timezone.utc)) - timedelta(days=keep_days))
+        cutoff = _iso((now or datetime.now(UTC)) - timedelta(days=keep_days))
         with self.db.transaction() as conn:
             # The newest row always stays: SQLite then never gives a rowid (a seq) twice.
             return conn.execute("DELETE FROM journal WHERE state IN ('done', 'refused', 'resolved') "

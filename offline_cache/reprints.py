@@ -12,7 +12,7 @@ and the queue holds nothing but what they produced. No patient id, no account id
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from offline_cache.db import Database
@@ -68,7 +68,7 @@ class StoredDocument:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _item(row) -> ReprintItem:

@@ -27,9 +27,10 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable, Protocol
+from typing import Protocol
 
 from offline_cache.journal import CONFLICT, DONE, REFUSED, RETRY, Item, Journal, Outcome, new_owner
 
@@ -191,7 +192,7 @@ class SyncEngine:
         while not self._stopping.is_set():
             try:
                 self.step()
-            except Exception:  # noqa: BLE001 - the engine must outlive any one failure
+            except Exception:
                 log.exception("sync step failed")
             self._wake.wait(self._pause())
             self._wake.clear()

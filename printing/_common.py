@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfbase import pdfmetrics

@@ -15,9 +15,10 @@ from __future__ import annotations
 import inspect
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 __all__ = ["PrintError", "PrintJob", "PrinterBackend", "PdfFolderBackend", "make_backend", "REASONS"]
 

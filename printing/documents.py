@@ -11,9 +11,9 @@ an ID number or name that is not masked, a naive time, money that is not integer
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Union
 
 from kiosk.domain.clock import last_payable_day
 
@@ -68,7 +68,7 @@ class ReceiptLine:
 
 #: What a row can show. ``int`` is an amount in fen (printed ``￥12.34``); ``date`` prints
 #: as ``2025-06-12``; an aware ``datetime`` as business time ``2025-06-12 09:30``.
-RowValue = Union[str, int, date, datetime]
+RowValue = str | int | date | datetime
 
 #: ``plain``; ``bold``; ``total`` (bold, one point larger); ``paragraph`` (label on its
 #: own line, the value wrapped beneath it at full width — for free text such as a reason).

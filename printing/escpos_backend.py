@@ -299,7 +299,7 @@ def read_status_byte(printer, n: int, timeout_s: float) -> int | None:
             data = device.read(1)
         else:
             data = bytes(printer._read())[:1]
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return None
     if not data or not _valid(data[0]):
         return None

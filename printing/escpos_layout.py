@@ -13,8 +13,8 @@ printer, feed and the cut.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence, Union
 
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
@@ -55,7 +55,7 @@ class QR:
     payload: str
 
 
-Item = Union[Line, QR]
+Item = Line | QR
 
 
 class _Grid:

@@ -6,9 +6,9 @@ Nothing is written to disk: the PDF comes back as bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
 
 from reportlab.pdfgen import canvas as pdfcanvas
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = ["PREFIX", "sign_reference", "parse_payload", "verify_payload", "Verification"]
 

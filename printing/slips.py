@@ -10,14 +10,20 @@ after the last payable day); the slip prints the last payable day, like the rece
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
 
 from kiosk.domain.clock import last_payable_day
 
 from .documents import (
-    ReceiptLine, Slip, SlipRow, _check_aware, _check_fen, _check_person, _check_reference,
+    ReceiptLine,
+    Slip,
+    SlipRow,
+    _check_aware,
+    _check_fen,
+    _check_person,
+    _check_reference,
 )
 
 __all__ = [

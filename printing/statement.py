@@ -10,8 +10,8 @@ Drawn on the canvas directly (no platypus): 300 lines take a few tens of millise
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas as pdfcanvas
@@ -20,7 +20,17 @@ from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
 
 from ._common import (
-    COPY_MARK, MM, Face, draw_qr, draw_text, ensure_font, font_name, qr_matrix, truncate, using_face, wrap,
+    COPY_MARK,
+    MM,
+    Face,
+    draw_qr,
+    draw_text,
+    ensure_font,
+    font_name,
+    qr_matrix,
+    truncate,
+    using_face,
+    wrap,
 )
 from ._common import text_width as _width
 from .documents import Statement, StatementLine

@@ -21,12 +21,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiosk.domain import signing
-from sandbox.routes import admin, batch, credit, disputes, identity, inpatient, money, payments, \
-    registration
+from sandbox.routes import admin, batch, credit, disputes, identity, inpatient, money, payments, registration
 from sandbox.routes import control as control_routes
+from sandbox.routes import documents as document_routes
 from sandbox.routes import fleet as fleet_routes
 from sandbox.routes import operators as operator_routes
-from sandbox.routes import documents as document_routes
 from sandbox.store import Refusal, Store
 
 log = logging.getLogger("sandbox")

@@ -62,7 +62,7 @@ class EmbeddedSandbox:
         self._sock: socket.socket | None = None
         self._failure: BaseException | None = None
 
-    def start(self) -> "EmbeddedSandbox":
+    def start(self) -> EmbeddedSandbox:
         if self._thread is not None:
             raise RuntimeError("sandbox already started")
         self.store = Store(self.db_path, city=self.city,
@@ -125,7 +125,7 @@ class EmbeddedSandbox:
             self.store.close()
             self.store = None
 
-    def __enter__(self) -> "EmbeddedSandbox":
+    def __enter__(self) -> EmbeddedSandbox:
         return self.start()
 
     def __exit__(self, *exc) -> None:

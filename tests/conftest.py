@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 
-pytest_plugins = ["tests.sandbox_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.ci_skips"]
 
 
 import threading  # noqa: E402
@@ -130,3 +130,4 @@ def taps(qtbot):
     from tests.helpers import Taps
 
     return Taps(qtbot)
+

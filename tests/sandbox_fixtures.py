@@ -89,7 +89,7 @@ class SignedClient:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> "SignedClient":
+    def __enter__(self) -> SignedClient:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -130,7 +130,7 @@ def control_client(sandbox_control) -> Iterator[SignedClient]:
 
 
 @pytest.fixture
-def api(control_client) -> "Api":
+def api(control_client) -> Api:
     return Api(control_client)
 
 

@@ -31,8 +31,16 @@ import pytest
 from PySide6.QtCore import SIGNAL
 from PySide6.QtGui import QFontMetricsF, QPalette
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QHeaderView, QLabel, QLineEdit,
-    QTableWidget, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QWidget,
 )
 
 STANDARD = {"text_pt": 16.5, "heading_pt": 30.0, "target_px": 44, "line_spacing": None}
@@ -121,7 +129,7 @@ def problems_of(window, screen: QWidget, rules: dict, seen: list | None = None) 
 def walk(app, rules: dict, seen: list) -> list[str]:
     window = app.window
     found = []
-    for name, screen in window.screens.items():
+    for screen in window.screens.values():
         window.stack.setCurrentWidget(screen)
         QApplication.processEvents()  # layouts and polish of the screen just shown
         found += problems_of(window, screen, rules, seen)

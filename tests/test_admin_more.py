@@ -261,7 +261,8 @@ def test_logs_bundle_holds_logs_settings_versions_and_nothing_personal(config_fi
 
 
 def test_settings_that_look_secret_are_withheld(monkeypatch):
-    from kiosk import admin_logs, settings as settings_mod
+    from kiosk import admin_logs
+    from kiosk import settings as settings_mod
 
     described = settings_mod.describe() + [("it_pin_hash", "", "PIN hash"), ("api_token", "", "token")]
     monkeypatch.setattr(settings_mod, "describe", lambda: described)

@@ -121,7 +121,7 @@ def test_kill_9_at_random_points_during_200_settlements(sandbox, tmp_path):
         recovered += int(ready.split()[1])  # writes a killed run had left queued, completed at start
         let_through = [rng.randint(1, 6)]  # settlements to let through before the fatal one
 
-        def due(text: str) -> bool:
+        def due(text: str, let_through=let_through) -> bool:
             if text.startswith("settled"):
                 let_through[0] -= 1
             return text == "finished" or let_through[0] <= 0

@@ -27,7 +27,9 @@ def test_tour_saves_every_screen_and_every_receipt_without_a_full_id(tmp_path):
                    "bill-beyond-line", "payment-qr", "paid-with-phone", "refused-suspended", "repay", "repaid",
                    "register-departments", "register-sessions", "registered", "open-consent", "open-phone",
                    "opened", "query", "dispute-bill", "disputed", "admit", "admitted", "discharge",
-                   "discharged", "close-refused", "offline-bill", "settled-offline", "synced", "card-unreadable", "idle-countdown", "home-after-idle"):
+                   "discharged", "close-refused", "offline-bill", "settled-offline", "synced",
+                   "card-unreadable", "idle-countdown",
+                   "home-after-idle"):
         assert any(name.endswith(f"-{screen}.png") for name in shots), screen
     for shot in out.glob("*.png"):
         image = QImage(str(shot))

@@ -176,7 +176,8 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     for line in report.splitlines():
         if line.split():
             rows.setdefault(line.split()[0], line.split()[1:])
-    for label, kind in (("还款", "repayment"), ("退费", "refund"), ("门诊结算", "settlement"), ("挂号", "registration")):
+    for label, kind in (("还款", "repayment"), ("退费", "refund"), ("门诊结算", "settlement"),
+                        ("挂号", "registration")):
         t = platform[kind]
         assert rows[label] == [str(t["count"]), format_cny(t["amount_fen"]), format_cny(t["credit_fen"]),
                                format_cny(t["channel_fen"]), format_cny(t["cash_fen"]), str(t["count"]),

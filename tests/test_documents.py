@@ -5,7 +5,7 @@ import dataclasses
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,13 @@ from kiosk.domain.money import format_cny
 from printing.documents import Receipt, ReceiptLine, Slip, SlipRow
 from printing.receipt import render_receipt, render_slip
 from printing.slips import (
-    SlipHeader, cancellation_slip, discharge_receipt, dispute_acknowledgement, refund_receipt,
-    registration_slip, repayment_receipt,
+    SlipHeader,
+    cancellation_slip,
+    discharge_receipt,
+    dispute_acknowledgement,
+    refund_receipt,
+    registration_slip,
+    repayment_receipt,
 )
 
 _TOOLS = ("pdftotext", "pdfinfo", "pdftoppm", "zbarimg")
@@ -30,9 +35,9 @@ FIRST17 = "35020319800101101"
 FULL_ID = FIRST17 + check_character(FIRST17)
 MASKED_ID = mask_id(FULL_ID)
 # 02:03:04 UTC is 10:03:04 in Shanghai.
-PRINTED_AT = datetime(2025, 5, 1, 2, 3, 4, tzinfo=timezone.utc)
+PRINTED_AT = datetime(2025, 5, 1, 2, 3, 4, tzinfo=UTC)
 # Due at 00:00 Shanghai on 6 June: the last payable day is 5 June.
-DUE_AT = datetime(2025, 6, 5, 16, 0, tzinfo=timezone.utc)
+DUE_AT = datetime(2025, 6, 5, 16, 0, tzinfo=UTC)
 HEADER = SlipHeader("厦门市第一医院", "ZZJ-0207", PRINTED_AT, MASKED_ID, mask_name("陈志明"))
 
 
@@ -232,7 +237,7 @@ def test_a_hand_made_slip_takes_plain_tuples(tmp_path):
     slip = Slip(
         title="预约取号凭条", hospital="厦门市第一医院", terminal_id="ZZJ-0207",
         printed_at=PRINTED_AT, masked_id=MASKED_ID, masked_name="陈*明", reference="QH-000001",
-        rows=(("检查项目", "腹部彩超"), ("检查时间", datetime(2025, 5, 2, 1, 30, tzinfo=timezone.utc)),
+        rows=(("检查项目", "腹部彩超"), ("检查时间", datetime(2025, 5, 2, 1, 30, tzinfo=UTC)),
               ("检查日期", date(2025, 5, 2), "bold")),
         totals=(("预交金", 16_000, "total"),),
         highlight=("检查序号", "B-042"),

@@ -6,9 +6,9 @@ import time
 import pytest
 
 from kiosk.devices import sam
+from kiosk.devices.errors import DeviceError
 from kiosk.devices.events import CardPresented, CardRemoved, DeviceBack, DeviceLost, ReadError
 from kiosk.devices.idcard_serial import SerialIdCardReader, check_reader
-from kiosk.devices.errors import DeviceError
 from tests.devices.fixtures import events, pty_pair, sam_device  # noqa: F401  (fixtures)
 from tests.devices.processes import wait_until
 from tests.helpers import card

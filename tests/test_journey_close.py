@@ -8,7 +8,6 @@ from kiosk.domain.money import format_cny
 from tests.helpers import all_texts, card, patient
 
 
-
 class StubRepay:
     def __init__(self):
         self.sessions = []

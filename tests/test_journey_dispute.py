@@ -58,14 +58,14 @@ def test_dispute_gives_the_answer_date_and_the_query_shows_the_bill_disputed(qtb
     assert after["status"] == "disputed"
     due = answer_day(after["dispute"]["answer_due"])
     assert raised.args[0].answer_due == due
-    assert "answer by {}".format(due.isoformat()) in w.outcome.details.text()
+    assert f"answer by {due.isoformat()}" in w.outcome.details.text()
     assert "5 working days" in w.outcome.details.text()
 
     # "Show my account": the query screen, the bill marked disputed in words.
     taps(w.outcome.action_button)
     qtbot.waitUntil(lambda: w.current == "credit_account" and app.ctx.journeys["query"].overview is not None,
                     timeout=10_000)
-    assert "disputed (answer by {})".format(due.isoformat()) in all_texts(w)
+    assert f"disputed (answer by {due.isoformat()})" in all_texts(w)
     assert taps.count <= 6
 
 

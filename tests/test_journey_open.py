@@ -62,9 +62,9 @@ def test_patient_without_credit_opens_it_and_gets_the_line_of_their_tier(qtbot, 
     qtbot.waitUntil(lambda: w.current == "outcome")
     result = opened.args[0]
     assert not result.pending and result.consent_version == consent["version"]
-    expected = "Your credit line: {line} ({score_name} tier {tier})".format(
-        line=format_cny(profile.line_for(score)), score_name=profile.score_name, tier=profile.tier_index(score))
-    assert expected == "Your credit line: ￥1000.00 ({} tier 2)".format(profile.score_name)
+    tier = profile.tier_index(score)
+    expected = f"Your credit line: {format_cny(profile.line_for(score))} ({profile.score_name} tier {tier})"
+    assert expected == f"Your credit line: ￥1000.00 ({profile.score_name} tier 2)"
     shown = w.outcome.details.text()
     assert expected in shown
     assert "Consent version {}".format(consent["version"]) in shown

@@ -8,11 +8,10 @@ import pytest
 
 from kiosk.domain import signing
 from kiosk.domain.clock import last_payable_day
-from kiosk.domain.money import format_cny
 from kiosk.domain.models import Account
+from kiosk.domain.money import format_cny
 from kiosk.usecases.credit import Bill, Overview, PersonAccount, Relation
 from tests.helpers import all_texts, card, patient
-
 
 
 class StubRepay:

@@ -3,6 +3,7 @@ for a parent; against the real sandbox (the test is the patient's phone)."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -226,10 +227,10 @@ def test_a_receipt_that_cannot_be_built_never_undoes_the_repayment():
 
 
 def _bills(amount_fen: int):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from kiosk.usecases.accounts import Bill
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return (Bill(bill_id="B1", kind="outpatient", reference="ST1", amount_fen=amount_fen,
                  outstanding_fen=amount_fen, due_at=now, status="due", created_at=now, settlement_id="S1"),)

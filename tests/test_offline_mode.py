@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,7 +21,7 @@ from tests.faultproxy import FaultProxy
 from tests.helpers import all_texts, card, patient
 
 LEFT = Qt.MouseButton.LeftButton
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 LIMITS = OfflineLimits(max_age_s=1800, txn_cap_fen=50_000, terminal_cap_fen=300_000)
 
 
@@ -253,7 +253,8 @@ def test_the_cashier_resolves_a_conflict_and_it_is_audited(qtbot, proxy, sandbox
 
 def test_kiosk_admin_queue_lists_retries_and_exports_without_personal_data(services, proxy, tmp_path,
                                                                           monkeypatch, capsys):
-    from kiosk import admin, settings as settings_mod
+    from kiosk import admin
+    from kiosk import settings as settings_mod
 
     settings_mod.save(replace(services.settings, platform_url="", queue_expiry_h=24),
                       tmp_path / "admin.toml")
@@ -268,7 +269,7 @@ def test_kiosk_admin_queue_lists_retries_and_exports_without_personal_data(servi
     services.offline.sync.drain()  # no answer: both wait, backing off
     with services.journal.db.transaction() as conn:
         conn.execute("UPDATE journal SET created_at = ? WHERE key = ?",
-                     ((datetime.now(timezone.utc) - timedelta(hours=30)).isoformat(), old))
+                     ((datetime.now(UTC) - timedelta(hours=30)).isoformat(), old))
 
     assert admin.main(["queue", "list"]) == 1  # an expired item: the exit code says so
     out, err = capsys.readouterr()

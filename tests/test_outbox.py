@@ -6,14 +6,13 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from offline_cache.crypto import SealBroken, Sealer, new_key
 from offline_cache.db import Database, statements
-from offline_cache.journal import (CONFLICT, DONE, RETRY, CapExceeded, Journal, Outcome, lane_of, new_owner,
-                                   owner_alive)
+from offline_cache.journal import CONFLICT, DONE, RETRY, CapExceeded, Journal, Outcome, lane_of, new_owner, owner_alive
 
 BODY = {"patient_id": "P000003", "account_id": "CA000003", "visit_ids": ["V000003"]}
 WHO = {"name": "黄志强", "id_number": "350211197211050510"}
@@ -99,7 +98,7 @@ def test_a_lease_runs_out_or_dies_with_its_process(outbox):
     assert [i.key for i in outbox.claim(new_owner(), limit=1, lease_s=60)] == [key]
     live = new_owner()
     assert outbox.claim(new_owner(), limit=1, lease_s=60, now=0) == []  # held (a live owner, lease not over)
-    later = datetime.now(timezone.utc).timestamp() + 3600
+    later = datetime.now(UTC).timestamp() + 3600
     assert [i.key for i in outbox.claim(live, limit=1, lease_s=60, now=later)] == [key]  # the lease ran out
 
 
@@ -112,7 +111,7 @@ def test_a_refusal_met_by_the_sync_becomes_a_conflict_never_dropped(outbox):
     [conflict] = outbox.conflicts()
     assert (conflict.key, conflict.code, conflict.credit_fen, conflict.who) == (key, "shortfall_unpaid", 900, WHO)
     assert outbox.unsynced_credit() == 900  # money at risk until a cashier resolves it
-    assert outbox.prune(datetime.now(timezone.utc) + timedelta(days=400)) == 0  # never pruned while open
+    assert outbox.prune(datetime.now(UTC) + timedelta(days=400)) == 0  # never pruned while open
     with pytest.raises(ValueError):
         outbox.resolve(conflict.id, "forgotten", "OP1")
     facts = outbox.resolve(conflict.id, "payment_collected", "OP1")
@@ -139,14 +138,14 @@ def test_counts_expiry_and_pruning(outbox):
     outbox.enqueue("settlement", "/v1/settlements", body("CA2", "V2"), credit_fen=20)
     done = outbox.enqueue("settlement", "/v1/settlements", body("CA3", "V3"))
     outbox.mark_done(done, {"reference": "ST3"})
-    two_days_ago = (datetime.now(timezone.utc) - timedelta(days=2)).isoformat()
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat()
     with outbox.db.transaction() as conn:
         conn.execute("UPDATE journal SET created_at = ? WHERE key = ?", (two_days_ago, old))
     counts = outbox.counts(expiry_s=24 * 3600)
     assert (counts.queued, counts.unsynced_credit_fen, counts.expired, counts.conflicts) == (2, 30, 1, 0)
-    assert outbox.prune(datetime.now(timezone.utc) + timedelta(days=46)) == 0  # the newest row always stays
+    assert outbox.prune(datetime.now(UTC) + timedelta(days=46)) == 0  # the newest row always stays
     newest = outbox.enqueue("settlement", "/v1/settlements", body("CA4", "V4"))
-    assert outbox.prune(datetime.now(timezone.utc) + timedelta(days=46)) == 1  # now the answered one goes
+    assert outbox.prune(datetime.now(UTC) + timedelta(days=46)) == 1  # now the answered one goes
     assert outbox.get(done) is None
     assert [m["key"] for m in outbox.metadata()] == [old, outbox.pending()[1].key, newest]
     assert "sealed" not in outbox.metadata()[0] and "payload" not in outbox.metadata()[0]

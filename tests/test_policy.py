@@ -1,7 +1,7 @@
 """City policy profiles: credit lines by score tier and when a bill is due."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ from kiosk.domain.policy import DueRule
 from kiosk.policies import load_profile
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-UTC = timezone.utc
+UTC = UTC
 
 
 def _shanghai(*args) -> datetime:

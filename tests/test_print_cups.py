@@ -15,10 +15,15 @@ from printing.cups import CupsBackend, parse_lpstat
 from printing.escpos_backend import EscposBackend
 from printing.signing import sign_reference, verify_payload
 from tests.printing.escpos_decode import decode
-from tests.printing.pictures import assert_same_pictures, decode_qr, render_pages
 from tests.printing.fixtures import (  # noqa: F401
-    _raw_queue_name, cups_server, pdf_queue, raw_queue, tcp_printer, terminal_secret,
+    _raw_queue_name,
+    cups_server,
+    pdf_queue,
+    raw_queue,
+    tcp_printer,
+    terminal_secret,
 )
+from tests.printing.pictures import assert_same_pictures, decode_qr, render_pages
 from tests.test_receipt import FULL_ID, REFERENCE, make_receipt
 from tests.test_statement import make_lines, make_statement
 

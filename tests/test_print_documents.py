@@ -20,7 +20,12 @@ from printing.signing import parse_payload, sign_reference, verify_payload
 from printing.statement import render_statement
 from tests.printing.pictures import assert_same_pictures
 from tests.test_documents import (
-    cancellation, dispute, discharge, refund, registration, repayment,
+    cancellation,
+    discharge,
+    dispute,
+    refund,
+    registration,
+    repayment,
 )
 from tests.test_receipt import FULL_ID, REFERENCE, make_receipt
 from tests.test_statement import make_lines, make_statement
@@ -130,7 +135,8 @@ class Broken:
 
 
 def _printer(backend, tmp_path, **kw) -> DocumentPrinter:
-    return DocumentPrinter(backend, PrintConfig("厦门市第一医院", TERMINAL), archive=DocumentArchive(tmp_path / "archive"),
+    return DocumentPrinter(backend, PrintConfig("厦门市第一医院", TERMINAL),
+                           archive=DocumentArchive(tmp_path / "archive"),
                            reprints=ReprintQueue(tmp_path / "reprints.sqlite"),
                            signer=lambda ref: sign_reference(SECRET, TERMINAL, ref), **kw)
 

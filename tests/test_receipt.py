@@ -5,14 +5,14 @@ import dataclasses
 import re
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from kiosk.domain.idnumber import check_character, mask_id, mask_name
 from kiosk.domain.money import format_cny
-from printing.backends import PdfFolderBackend, PrintError, PrinterBackend, make_backend
+from printing.backends import PdfFolderBackend, PrinterBackend, PrintError, make_backend
 from printing.documents import Receipt, ReceiptLine
 from printing.receipt import render_receipt
 
@@ -45,7 +45,7 @@ def make_receipt(lines: tuple[ReceiptLine, ...] = VISIT, **changes) -> Receipt:
         hospital="厦门市第一医院",
         terminal_id="ZZJ-0207",
         # 02:03:04 UTC is 10:03:04 in Shanghai; 16:30 UTC is already the next day there.
-        printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=timezone.utc),
+        printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=UTC),
         masked_id=mask_id(FULL_ID),
         masked_name=mask_name("陈志明"),
         lines=lines,
@@ -54,7 +54,7 @@ def make_receipt(lines: tuple[ReceiptLine, ...] = VISIT, **changes) -> Receipt:
         personal_fen=personal,
         booked_fen=personal,
         available_fen=300_000 - personal,
-        due_at=datetime(2025, 6, 11, 16, 30, tzinfo=timezone.utc),
+        due_at=datetime(2025, 6, 11, 16, 30, tzinfo=UTC),
         reference=REFERENCE,
     )
     return dataclasses.replace(receipt, **changes)

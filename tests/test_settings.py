@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import settings as settings_mod
 from kiosk.secrets import SecretMissing, get_terminal_secret, set_terminal_secret
 from kiosk.settings import Settings, describe, load, save
 

@@ -3,7 +3,7 @@ the cash to hand over, the differences and the audit head."""
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ def totals(count=0, amount=0, credit=0, channel=0, cash=0) -> dict:
 
 
 def sheet(figures: dict, differences=()) -> ShiftSheet:
-    now = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
     rows = tuple(KindFigures(kind, *figures.get(kind, (totals(), totals()))) for kind, _ in KINDS)
     return ShiftSheet("厦门市示范医院", "DESK-03", "1001", "王丽", 7, now - timedelta(hours=8), now, rows,
                       tuple(differences), "ab12" * 16, now)

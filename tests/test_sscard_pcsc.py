@@ -8,8 +8,7 @@ import pytest
 
 from kiosk.devices.errors import DeviceError
 from kiosk.devices.events import CardPresented, CardRemoved, DeviceLost, ReadError, SocialSecurityCard
-from kiosk.devices.sscard import (SELECT_SSSE, PcscSocialSecurityReader, check_pcsc, read_record,
-                                  read_ssse)
+from kiosk.devices.sscard import SELECT_SSSE, PcscSocialSecurityReader, check_pcsc, read_record, read_ssse
 from tests.devices.pcsc import READER, Pcscd, wait_until_empty
 from tests.devices.processes import EventSink, LineProcess, wait_until
 from tests.helpers import card

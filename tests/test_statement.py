@@ -5,7 +5,7 @@ import dataclasses
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,7 @@ def make_statement(lines: tuple[StatementLine, ...], **changes) -> Statement:
         period=PERIOD, lines=lines,
         totals=(("合计", total), ("医保统筹支付", fund), ("个人负担", personal),
                 ("预交金抵扣", deposit), ("信用额度记账", personal - deposit), ("现场支付", 0)),
-        reference=REFERENCE, printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=timezone.utc),
+        reference=REFERENCE, printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=UTC),
         info=(("住院号", "ZY2025004417"), ("科室", "呼吸与危重症医学科"), ("病区床位", "5病区 12床")),
     )
     return dataclasses.replace(statement, **changes)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -43,7 +43,7 @@ class TestCA:
         folder.mkdir(parents=True, exist_ok=True)
         self.slug = name.lower().replace(" ", "-")
         self.key = ec.generate_private_key(ec.SECP256R1())
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self.certificate = (
             x509.CertificateBuilder()
             .subject_name(_name(name)).issuer_name(_name(name))
@@ -69,7 +69,7 @@ class TestCA:
                 names.append(x509.IPAddress(ipaddress.ip_address(host)))
             except ValueError:
                 names.append(x509.DNSName(host))
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         certificate = (
             x509.CertificateBuilder()
             .subject_name(_name(hosts[0])).issuer_name(self.certificate.subject)

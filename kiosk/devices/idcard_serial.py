@@ -19,7 +19,7 @@ after ``CardPresented``; the kiosk does not act on removals, so nothing breaks.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from kiosk.devices import sam
 from kiosk.devices.base import DeviceWorker

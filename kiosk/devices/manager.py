@@ -24,8 +24,8 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kiosk.devices.errors import DeviceError
 from kiosk.devices.events import IdCard, SocialSecurityCard

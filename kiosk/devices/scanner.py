@@ -7,7 +7,7 @@ for a code the kiosk can identify a patient with, ``ReadError`` otherwise.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from kiosk.devices.base import DeviceWorker
 from kiosk.devices.errors import DeviceError

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from typing import Callable
+from collections.abc import Callable
 
-from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
 from kiosk.devices.events import CardPresented, CardRemoved, IdCard, ReadError
+from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
 
 log = logging.getLogger("kiosk.devices.simulated_id")
 

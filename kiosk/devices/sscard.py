@@ -35,8 +35,8 @@ card) or return an answer without a status word (vpcd does that):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kiosk.devices.base import DeviceWorker
 from kiosk.devices.errors import DeviceError
@@ -61,7 +61,7 @@ class Answer:
     sw: int
 
     @classmethod
-    def of(cls, raw: bytes) -> "Answer":
+    def of(cls, raw: bytes) -> Answer:
         if len(raw) < 2:
             raise DeviceError("bad_card", "answer shorter than its status word")
         return cls(bytes(raw[:-2]), (raw[-2] << 8) | raw[-1])

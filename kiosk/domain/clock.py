@@ -1,14 +1,14 @@
 """Business time. Every timestamp is aware; business dates are in Asia/Shanghai."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).astimezone(BUSINESS_TZ)
+    return datetime.now(UTC).astimezone(BUSINESS_TZ)
 
 
 def business_date(moment: datetime) -> date:

@@ -52,7 +52,7 @@ class OverdueRule:
     dishonest_after_days: int | None = None
 
     @classmethod
-    def from_dict(cls, data: dict) -> "OverdueRule":
+    def from_dict(cls, data: dict) -> OverdueRule:
         def opt(key: str) -> int | None:
             return int(data[key]) if data.get(key) is not None else None
 
@@ -94,7 +94,7 @@ class PolicyProfile:
         return self.tiers.index(tier) + 1 if tier else 0
 
     @classmethod
-    def from_dict(cls, data: dict) -> "PolicyProfile":
+    def from_dict(cls, data: dict) -> PolicyProfile:
         tiers = tuple(sorted((Tier(**t) for t in data["tiers"]), key=lambda t: t.min_score))
         if not tiers:
             raise ValueError("a profile needs at least one tier")

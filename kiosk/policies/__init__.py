@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from kiosk.domain.policy import PolicyProfile
@@ -10,7 +10,7 @@ from kiosk.domain.policy import PolicyProfile
 CITIES = ("xiamen", "hangzhou")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_profile(city: str) -> PolicyProfile:
     if city not in CITIES:
         raise ValueError(f"unknown policy profile {city!r}; known: {', '.join(CITIES)}")

@@ -9,7 +9,8 @@ comes back on the GUI thread, and is dropped if the patient has left since
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject
 

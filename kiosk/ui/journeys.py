@@ -8,9 +8,9 @@ from __future__ import annotations
 
 def journey_classes() -> list[type]:
     from kiosk.ui.admit import AdmitJourney
-    from kiosk.ui.discharge import DischargeJourney
     from kiosk.ui.close_service import CloseServiceJourney
     from kiosk.ui.conflicts import ConflictsJourney
+    from kiosk.ui.discharge import DischargeJourney
     from kiosk.ui.dispute import DisputeJourney
     from kiosk.ui.open_service import OpenServiceJourney
     from kiosk.ui.pay import PayJourney
@@ -18,8 +18,9 @@ def journey_classes() -> list[type]:
     from kiosk.ui.refund import RefundJourney
     from kiosk.ui.register import RegisterJourney
     from kiosk.ui.repay import RepayJourney
-    from kiosk.ui.shift import ShiftJourney
     from kiosk.ui.reprint import ReprintJourney
+    from kiosk.ui.shift import ShiftJourney
 
-    return [RegisterJourney, PayJourney, RepayJourney, OpenServiceJourney, QueryJourney, DisputeJourney, CloseServiceJourney, AdmitJourney, DischargeJourney, RefundJourney, ReprintJourney,
-            ShiftJourney, ConflictsJourney]
+    return [RegisterJourney, PayJourney, RepayJourney, OpenServiceJourney, QueryJourney, DisputeJourney,
+            CloseServiceJourney, AdmitJourney, DischargeJourney, RefundJourney, ReprintJourney, ShiftJourney,
+            ConflictsJourney]

@@ -7,7 +7,7 @@ the platform records the version and the time.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScroller, QTextBrowser, QVBoxLayout
@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QScroller, QTextBrowser, QVBoxLayout
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.idnumber import mask_phone
 from kiosk.domain.money import format_cny
-from kiosk.ui.i18n import current_language
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.i18n import current_language
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.messages import message_for

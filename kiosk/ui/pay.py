@@ -10,7 +10,6 @@ from kiosk.ui.bill import BillScreen
 from kiosk.ui.journey import Journey
 from kiosk.ui.outcome import OutcomeText
 
-
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
@@ -87,8 +86,8 @@ def settlement_text(outcome) -> OutcomeText:
     if outcome.pending:
         return OutcomeText(
             translate("PayJourney", "Waiting for the hospital system"),
-            translate("PayJourney", "The hospital system did not confirm in time. Your payment is kept safely and will be "
-               "completed automatically; it will never be charged twice."),
+            translate("PayJourney", "The hospital system did not confirm in time. Your payment is kept safely "
+                      "and will be completed automatically; it will never be charged twice."),
             translate("PayJourney", "Please collect your receipt at the cashier window."))
     s = outcome.settlement
     due = last_payable_day(s.due_at).isoformat() if s.due_at else "—"
@@ -96,8 +95,8 @@ def settlement_text(outcome) -> OutcomeText:
         booked=format_cny(s.booked_fen), due=due)]
     if s.paid_fen:
         lines.append(translate("PayJourney", "Paid now: {paid}.").format(paid=format_cny(s.paid_fen)))
-    lines.append(translate("PayJourney", "Medical insurance fund paid {fund}. Credit available now: {available}.").format(
-        fund=format_cny(s.fund_fen), available=format_cny(s.available_fen)))
+    lines.append(translate("PayJourney", "Medical insurance fund paid {fund}. Credit available now: {available}.")
+                 .format(fund=format_cny(s.fund_fen), available=format_cny(s.available_fen)))
     lines.append(translate("PayJourney", "Reference {reference}").format(reference=s.reference))
     return OutcomeText(translate("PayJourney", "Paid on credit"), "\n".join(lines), receipt_note(outcome.print_error))
 

@@ -6,12 +6,22 @@ bill, or take on repayment for a parent (art. 24(5)).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QScroller,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from kiosk.domain.money import format_cny
@@ -77,7 +87,8 @@ def grade_text(grade: str) -> str:
 def account_text(account) -> str:
     if account is None:
         return translate("CreditWords", "Credit service not opened")
-    text = translate("CreditWords", "Credit line {line} · used {used} · available {available} · status: {status}").format(
+    text = translate("CreditWords",
+                     "Credit line {line} · used {used} · available {available} · status: {status}").format(
         line=format_cny(account.line_fen), used=format_cny(account.used_fen),
         available=format_cny(account.available_fen), status=account_status_text(account.status))
     if account.overdue_fen:

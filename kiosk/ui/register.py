@@ -15,7 +15,13 @@ from kiosk.ui.i18n import pick
 from kiosk.ui.journey import Journey
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.register_screens import (
-    CancelScreen, ConfirmScreen, DepartmentScreen, MyRegistrationsScreen, SessionScreen, doctor_text, when_text,
+    CancelScreen,
+    ConfirmScreen,
+    DepartmentScreen,
+    MyRegistrationsScreen,
+    SessionScreen,
+    doctor_text,
+    when_text,
 )
 
 translate = QCoreApplication.translate

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
 )
 
 from kiosk.domain.clock import business_date, last_payable_day
@@ -212,9 +218,7 @@ class RepayScreen(Screen):
         for row, bill in enumerate(debt.bills if debt else ()):
             cells = [
                 "☑" if bill.bill_id in self.selected else "☐",
-                "{kind} · {date} · {reference}".format(kind=kind_text(bill.kind),
-                                                         date=business_date(bill.created_at).isoformat(),
-                                                         reference=bill.reference),
+                f"{kind_text(bill.kind)} · {business_date(bill.created_at).isoformat()} · {bill.reference}",
                 last_payable_day(bill.due_at).isoformat() if bill.due_at else "—",
                 status_text(bill),
                 format_cny(bill.outstanding_fen),

@@ -19,9 +19,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 log = logging.getLogger("kiosk.documents")
 
@@ -73,7 +73,7 @@ class DocumentPrinter:
         try:
             doc = self._signed(doc)
             pdf, embedded = self._render(doc, backend)
-        except Exception as exc:  # noqa: BLE001 - the money has moved: report, never raise
+        except Exception as exc:
             log.error("document %s not rendered: %s", name, type(exc).__name__, exc_info=exc)
             self._note_error("document")
             return None, "document"
@@ -102,7 +102,7 @@ class DocumentPrinter:
             return send(backend, job)
         except PrintError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.error("printer back-end failed on %s", name, exc_info=exc)
             raise PrintError("fault", type(exc).__name__) from exc
 
@@ -117,7 +117,7 @@ class DocumentPrinter:
             self.reprints.add(name=name, kind=_kind(copy), title=copy.title, reference=copy.reference,
                               reason=reason, document=serialize.dumps(copy), pdf=pdf, embedded=embedded)
             log.info("document %s queued for reprint (%s)", name, reason)
-        except Exception as exc:  # noqa: BLE001 - still never raise: the receipt note tells the patient
+        except Exception as exc:
             log.error("document %s could not be queued for reprint", name, exc_info=exc)
 
     # -- reprints ---------------------------------------------------------------------
@@ -145,7 +145,7 @@ class DocumentPrinter:
             if stored.embedded != _embeds(backend):  # the printer changed since: render again
                 pdf, embedded = self._render(doc, backend)
                 self.reprints.replace_rendering(item_id, pdf, embedded)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.error("reprint %s not rendered: %s", name, type(exc).__name__, exc_info=exc)
             self.reprints.note_failure(item_id, "document")
             return None, "document"
@@ -231,11 +231,11 @@ class DocumentPrinter:
 
     def _note_error(self, reason: str) -> None:
         with self._lock:
-            self._last_error = (reason, datetime.now(timezone.utc).isoformat())
+            self._last_error = (reason, datetime.now(UTC).isoformat())
 
     def _note_printed(self) -> None:
         with self._lock:
-            self._last_printed_at = datetime.now(timezone.utc).isoformat()
+            self._last_printed_at = datetime.now(UTC).isoformat()
 
 
 def _embeds(backend) -> bool:

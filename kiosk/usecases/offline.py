@@ -50,7 +50,7 @@ class OfflineLimits:
     terminal_cap_fen: int = 300_000
 
     @classmethod
-    def from_settings(cls, settings) -> "OfflineLimits":
+    def from_settings(cls, settings) -> OfflineLimits:
         return cls(settings.offline_snapshot_max_age_s, settings.offline_txn_cap_fen,
                    settings.offline_terminal_cap_fen)
 

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from kiosk.domain.models import Account
 from kiosk.domain.money import parse_yuan
-from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.accounts import account_from
+from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.repayment import Overview, Refused, print_slip, slip_header
 from kiosk.usecases.writes import WritePending
 
@@ -126,4 +126,4 @@ class RefundSettlement:
             to_credit_fen=d["to_credit_fen"], to_channel_fen=d["to_channel_fen"],
             channel="原路退回" if d["to_channel_fen"] else "",
             available_fen=account.available_fen if account else 0, original_reference=item.reference,
-            note="退费原因：{reason}".format(reason=REASON_ON_PAPER[reason]))
+            note=f"退费原因：{REASON_ON_PAPER[reason]}")

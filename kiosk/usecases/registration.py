@@ -12,8 +12,8 @@ from kiosk.domain import clock
 from kiosk.domain.models import Account
 from kiosk.domain.settlement import CannotUseCredit, split_bill
 from kiosk.platform import PlatformError
-from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.accounts import account_from
+from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.repayment import print_slip, slip_header
 from kiosk.usecases.writes import WritePending
 

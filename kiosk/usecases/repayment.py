@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-
 from kiosk.domain import clock
 from kiosk.domain.idnumber import mask_name
 from kiosk.domain.models import Account
-from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.accounts import Bill, account_from, bill_from
+from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.repayment")
@@ -217,7 +216,7 @@ class Repay:
     def _receipt(self, payer: PatientSession, debt: Debt, d: dict, account: Account | None):
         from printing.slips import repayment_receipt
 
-        note = "代父母还款：{name}".format(name=debt.masked_name) if debt.relation == "parent" else ""
+        note = f"代父母还款：{debt.masked_name}" if debt.relation == "parent" else ""
         return repayment_receipt(
             slip_header(self.printer, payer), reference=d["reference"], amount_fen=d["amount_fen"],
             channel=CHANNEL_ON_PAPER[d.get("channel", "payment_channel")],

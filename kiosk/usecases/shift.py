@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from kiosk.domain.clock import business_date
 from kiosk.domain.reconciliation import DayReport, Entry, compare
@@ -84,7 +84,7 @@ class Shifts:
         if operator.operator_id != shift.operator_id and not operator.is_supervisor:
             raise Refused("not_your_shift")
         platform_closed = self._platform_time()
-        closed_at = datetime.now(timezone.utc)
+        closed_at = datetime.now(UTC)
         ours = self.reconcile.kiosk_between(shift.opened_at, closed_at)
         theirs = self._platform_entries(shift.platform_opened_at, platform_closed)
         differences = tuple(compare(ours, theirs))
@@ -126,12 +126,12 @@ class Shifts:
         sheet = ShiftSheet(hospital, self.desk.terminal_id, s.operator_id, s.operator_name, s.number, s.opened_at,
                            closed.closed_at, tuple(KindFigures(kind, closed.kiosk.get(kind, {}),
                                                                closed.platform.get(kind, {})) for kind, _ in KINDS),
-                           closed.differences, closed.audit_head, datetime.now(timezone.utc))
+                           closed.differences, closed.audit_head, datetime.now(UTC))
         name = f"shift-{self.desk.terminal_id}-{s.number}"
         backend = getattr(self.printer, "a4_backend", None) or self.printer.backend
         try:
             pdf = render_shift_report(sheet, face=_face_for(backend))
-        except Exception as exc:  # noqa: BLE001 - the shift is closed: report, never raise
+        except Exception as exc:
             log.error("shift report not rendered: %s", type(exc).__name__, exc_info=exc)
             return None, "document"
         archive = getattr(self.printer, "archive", None)

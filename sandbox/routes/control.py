@@ -33,7 +33,7 @@ class ClockRequest(RequestModel):
                                                               "before the current time.")
 
     @model_validator(mode="after")
-    def _one(self) -> "ClockRequest":
+    def _one(self) -> ClockRequest:
         if (self.advance_s is None) == (self.set_to is None):
             raise ValueError("give exactly one of advance_s and set_to")
         if self.set_to is not None and self.set_to.tzinfo is None:

@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 from sandbox.reference_data import CONSENT
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.routes.identity import signed
-from sandbox.schemas import (Account, Bill, Id, RequestModel, example_id, path_id, responses,
-                             write_responses)
+from sandbox.schemas import Account, Bill, Id, RequestModel, example_id, path_id, responses, write_responses
 from sandbox.store import Refusal, Store
 
 

@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 from kiosk.domain import signing
 from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
-from sandbox.schemas import (Account, Bills, Fen, RequestModel, example_id, path_id, responses,
-                             write_responses)
+from sandbox.schemas import Account, Bills, Fen, RequestModel, example_id, path_id, responses, write_responses
 from sandbox.store import Refusal, Store, iso
 
 

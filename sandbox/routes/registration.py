@@ -9,8 +9,7 @@ from pydantic import BaseModel, Field
 
 from sandbox import reference_data as ref
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
-from sandbox.schemas import (Account, Id, RequestModel, example_id, path_id, responses,
-                             write_responses)
+from sandbox.schemas import Account, Id, RequestModel, example_id, path_id, responses, write_responses
 from sandbox.store import Refusal, Store
 
 

@@ -9,9 +9,17 @@ from kiosk.policies import load_profile
 from sandbox import demo_data
 from sandbox import reference_data as ref
 from sandbox.store.base import Refusal, iso, new_id
-from sandbox.store.booking import (bookable, create_bill, create_settlement, insurance_check,
-                                   line_then_channel, record, require_account, require_linked,
-                                   require_patient)
+from sandbox.store.booking import (
+    bookable,
+    create_bill,
+    create_settlement,
+    insurance_check,
+    line_then_channel,
+    record,
+    require_account,
+    require_linked,
+    require_patient,
+)
 from sandbox.store.views import account_view
 
 ITEM_FIELDS = ("code", "name", "category", "quantity", "unit_price_fen", "amount_fen")

@@ -7,10 +7,19 @@ from datetime import datetime
 
 from kiosk.policies import load_profile
 from sandbox.store.base import Refusal, iso, new_id, parse_iso
-from sandbox.store.booking import (create_bill, create_settlement, insurance_check,
-                                   line_then_channel, record, reduce_bill, require_account,
-                                   require_linked, require_patient, restore_if_clear,
-                                   take_payment)
+from sandbox.store.booking import (
+    create_bill,
+    create_settlement,
+    insurance_check,
+    line_then_channel,
+    record,
+    reduce_bill,
+    require_account,
+    require_linked,
+    require_patient,
+    restore_if_clear,
+    take_payment,
+)
 from sandbox.store.views import account_view, outstanding, overdue_bills
 
 

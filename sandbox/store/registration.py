@@ -10,9 +10,19 @@ from kiosk.domain.clock import business_date
 from kiosk.policies import load_profile
 from sandbox import reference_data as ref
 from sandbox.store.base import Refusal, iso, new_id, parse_iso
-from sandbox.store.booking import (bookable, create_bill, create_settlement, payment_row,
-                                   payment_status, record, reduce_bill, require_account,
-                                   require_linked, require_patient, take_payment)
+from sandbox.store.booking import (
+    bookable,
+    create_bill,
+    create_settlement,
+    payment_row,
+    payment_status,
+    record,
+    reduce_bill,
+    require_account,
+    require_linked,
+    require_patient,
+    take_payment,
+)
 from sandbox.store.views import account_view, usable_account_id
 
 PAYMENT_TTL = timedelta(minutes=5)

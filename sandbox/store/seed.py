@@ -9,10 +9,10 @@ from kiosk.policies import load_profile
 from sandbox import demo_data
 from sandbox import reference_data as ref
 from sandbox.store.base import iso
+from sandbox.store.booking import create_bill, create_settlement
 
 #: The consent version the seeded accounts agreed to (older than the current text).
 SEEDED_CONSENT = "2025-01"
-from sandbox.store.booking import create_bill, create_settlement
 
 
 class SeedMixin:

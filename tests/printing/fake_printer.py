@@ -90,7 +90,7 @@ class TcpPrinter(_Printer):
             while not self._stop.is_set():
                 try:
                     conn, _ = self._server.accept()
-                except (TimeoutError, socket.timeout):
+                except TimeoutError:
                     continue
                 with conn:
                     self.connections += 1
@@ -99,7 +99,7 @@ class TcpPrinter(_Printer):
                     while not self._stop.is_set():
                         try:
                             chunk = conn.recv(65536)
-                        except (TimeoutError, socket.timeout):
+                        except TimeoutError:
                             continue
                         except OSError:
                             break
