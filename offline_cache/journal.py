@@ -469,6 +469,9 @@ class Journal:
         """The bodies of the writes still waiting in one lane (opened: needs the data key)."""
         rows = self.db.query("SELECT key, sealed, payload FROM journal WHERE state = 'pending' AND lane = ? "
                              "ORDER BY seq", (lane,))
+        return self._bodies(rows)
+
+    def _bodies(self, rows) -> list[dict]:
         bodies = []
         for row in rows:
             try:
@@ -477,6 +480,14 @@ class Journal:
                 continue
             bodies.append(content.get("body") or {})
         return bodies
+
+    def bodies(self, lane: str, states: tuple[str, ...]) -> list[dict]:
+        """The bodies of one lane's writes in these states, oldest first (opened: needs the
+        data key). Answered items are not indexed by lane: for the offline path, not a hot one."""
+        marks = ",".join("?" * len(states))
+        rows = self.db.query(f"SELECT key, sealed, payload FROM journal WHERE lane = ? AND state IN ({marks}) "
+                             "ORDER BY seq", (lane, *states))
+        return self._bodies(rows)
 
     def entries(self, states: tuple[str, ...] = (PENDING, CONFLICT)) -> list[Entry]:
         marks = ",".join("?" * len(states))

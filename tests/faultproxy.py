@@ -15,6 +15,10 @@ holding those bytes (say ``b"/settle"``); the fault applies from that request on
 
 Runs an asyncio loop on its own thread; ``forwarded`` counts connections that
 reached the upstream, ``triggered`` the requests the fault was applied to.
+
+``cut(mode)`` switches the mode and severs every open connection (a pulled cable: the
+kiosk's kept-alive connections go too, not only new ones); ``upstream`` may be changed
+while running (a platform restarted on another port): new connections go there.
 """
 from __future__ import annotations
 
@@ -64,6 +68,16 @@ class FaultProxy:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
+
+    def cut(self, mode: str) -> None:
+        """Switch to ``mode`` and close every open connection at once."""
+        self.mode = mode
+
+        async def sever():
+            for task in list(self._tasks):
+                task.cancel()
+
+        asyncio.run_coroutine_threadsafe(sever(), self._loop).result(10)
 
     def __enter__(self):
         return self.start()

@@ -12,6 +12,13 @@
   on the spot (the payment channel needs the platform). Otherwise: the cashier.
 - ``OfflineMode``: the above joined with the outbox and the sync engine for the use cases
   and the screens (status, conflicts and their resolution).
+
+A bill is never offered offline once this kiosk has a write for it that the platform did
+not refuse: the cache forgets the visits a settlement paid online (``paid_online``), and the
+offline path also leaves out every visit of the account's writes that are queued, confirmed,
+in conflict or resolved (``without_paid``), so a kiosk that died before it could update the
+cache still does not offer the bill again (the platform would refuse it as already settled,
+and a cashier's "Payment collected" would charge the patient twice).
 """
 from __future__ import annotations
 
@@ -24,7 +31,8 @@ from kiosk.domain.models import Patient, Visit, VisitItem
 from kiosk.domain.settlement import CannotUseCredit, Split
 from kiosk.platform import PlatformError, PlatformUnavailable
 from kiosk.usecases.accounts import account_from
-from offline_cache.journal import CapExceeded, Journal
+from kiosk.usecases.writes import phase
+from offline_cache.journal import CONFLICT, DONE, PENDING, RESOLVED, CapExceeded, Journal
 from offline_cache.sync import Answer, SyncEngine, SyncStatus, TransportDown
 
 log = logging.getLogger("kiosk.offline")
@@ -100,6 +108,7 @@ class PlatformTransport:
             return response.status_code == 200
 
     def send(self, operations: list[dict]) -> list[Answer]:
+        phase("sync", str(len(operations)))
         if self.batch:
             try:
                 data = self.client.request("POST", "/v1/batch", {"operations": operations})
@@ -247,25 +256,40 @@ class OfflineMode:
 
     # identify --------------------------------------------------------------
     def recall(self, id_number: str):
+        phase("identify")
         if self.cache is None:
             raise NotSeenOffline()
         found = self.cache.cache.recall(id_number)
         lane = ((found[0].get("account") or {}).get("account_id") if found else None)
         held = self.outbox.unsynced_credit(lane) if lane else 0
-        return self.without_queued(self.cache.recall(id_number, held))
+        return self.without_paid(self.cache.recall(id_number, held))
 
     def without_queued(self, session):
-        """The session without the visits whose settlement is still queued here: a bill
-        already paid (and waiting to be sent) is not offered again."""
-        lane = session.account.account_id if session.account else session.patient.patient_id
-        queued = {v for body in self.outbox.pending_bodies(lane) for v in body.get("visit_ids") or ()}
-        if not queued:
-            return session
-        return replace(session, visits=tuple(v for v in session.visits if v.visit_id not in queued))
+        """Online: the platform's open visits less those whose settlement is still queued
+        here (a bill already paid, waiting to be sent, is not offered again)."""
+        return _without(session, self.outbox.pending_bodies(_lane_of(session)))
+
+    def without_paid(self, session):
+        """Offline: the visits as last seen less every visit of a write of this account that
+        the platform did not refuse — queued, confirmed, in conflict or resolved at the desk.
+        The snapshot may predate a settlement made here, online or offline."""
+        return _without(session, self.outbox.bodies(_lane_of(session), (PENDING, DONE, CONFLICT, RESOLVED)))
 
     def remember(self, id_number: str, session, account_data: dict | None) -> None:
+        phase("identify")
         if self.cache is not None:
             self.cache.remember(id_number, session, account_data)
+
+    def paid_online(self, session, visit_ids) -> None:
+        """A settlement of these visits was confirmed (or left pending for the queue): the
+        cache forgets them. Never raises: the payment stands, and ``without_paid`` still
+        leaves them out offline."""
+        if self.cache is None or not session.patient.id_number:
+            return
+        try:
+            self.cache.forget_visits(session.patient.id_number, visit_ids)
+        except Exception:  # a cache fault must not turn a payment into an error
+            log.exception("the offline cache could not forget the visits of a settlement")
 
     # settle ----------------------------------------------------------------
     def settle(self, writes, session, visits) -> tuple[str, Split]:
@@ -320,6 +344,18 @@ class OfflineMode:
                 "account_id": body.get("account_id")}, operator_id)
         self.outbox.resolve(conflict_id, resolution, operator_id)
         self.sync.wake()  # new counts for the banner
+
+
+def _lane_of(session) -> str:
+    return session.account.account_id if session.account else session.patient.patient_id
+
+
+def _without(session, bodies):
+    """The session without the visits named by these write bodies."""
+    paid = {v for body in bodies for v in body.get("visit_ids") or ()}
+    if not paid:
+        return session
+    return replace(session, visits=tuple(v for v in session.visits if v.visit_id not in paid))
 
 
 def who_of(session) -> dict:

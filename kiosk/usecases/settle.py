@@ -2,7 +2,9 @@
 part booked on the credit line, any rest paid on the spot; then the receipt.
 
 The write goes through ``PlatformWrites`` (journal first). A printer fault
-never undoes a settlement.
+never undoes a settlement. Visits paid online (or left pending, to be completed by the
+queue) are taken out of the offline cache at once, so that a patient is never offered
+them again if the platform stops answering (``OfflineMode.paid_online``).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from kiosk.domain.models import Settlement, Visit
 from kiosk.domain.settlement import Split, split_visits
 from kiosk.platform import settlement_from
 from kiosk.usecases.identify import PatientSession
-from kiosk.usecases.writes import WritePending
+from kiosk.usecases.writes import WritePending, phase
 
 log = logging.getLogger("kiosk.settle")
 
@@ -72,12 +74,19 @@ class SettleOutpatient:
             data = self.writes.send("settlement", "/v1/settlements", body, offline_ok=payment_id is not None,
                                     **_queue_facts(session, visits))
         except WritePending:
+            self._paid_online(session, visits)  # the queue completes it: not to be offered again
             return SettleOutcome(None)
+        self._paid_online(session, visits)
         settlement = settlement_from(data)
         log.info("settled %s", settlement.reference)
+        phase("printing", settlement.reference)
         job, error = self.printer.print_receipt(receipt_for(self.printer.config, session, visits, settlement),
                                                 f"receipt-{settlement.reference}")
         return SettleOutcome(settlement, job, error)
+
+    def _paid_online(self, session: PatientSession, visits) -> None:
+        if self.offline is not None:
+            self.offline.paid_online(session, [v.visit_id for v in visits])
 
 
 def _queue_facts(session: PatientSession, visits) -> dict:

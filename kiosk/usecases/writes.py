@@ -14,10 +14,15 @@ Offline (the engine knows the platform is not answering): a write that may wait
 (``offline_ok``, or ``queue`` for an offline credit settlement that passed its limits)
 is queued without trying; any other is refused at once with ``NeedsPlatform`` and
 nothing is queued (opening or closing the service, registration, repayment...).
+
+``phase(name)`` marks the points of the write path (identify, journal, printing, sync) for
+the crash tests (``tests/offline/``), which install ``trace_hook`` in a test process to stop
+a kiosk exactly there and kill it. Nothing is installed in the app: ``phase`` does nothing.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.platform import PlatformError, PlatformUnavailable
@@ -26,6 +31,16 @@ from offline_cache.journal import new_owner
 log = logging.getLogger("kiosk.writes")
 
 LIVE_LEASE_S = 120.0  # longer than a live call can take (client timeout x attempts)
+
+trace_hook: Callable[[str, str], None] | None = None  # installed only by the crash tests' processes
+
+
+def phase(name: str, detail: str = "") -> None:
+    """A named point of the write path (``detail``: opaque ids only). A no-op unless a test
+    process installed ``trace_hook``."""
+    hook = trace_hook
+    if hook is not None:
+        hook(name, detail)
 
 
 class WritePending(Exception):
@@ -77,6 +92,7 @@ class PlatformWrites:
             raise WritePending(self.queue(kind, path, body, lane=lane, credit_fen=credit_fen, who=who))
         key = self.journal.enqueue(kind, path, body, lane=lane, credit_fen=credit_fen, who=who,
                                    owner=self.owner, lease_s=LIVE_LEASE_S)
+        phase("journal", key)
         if self.journal.has_earlier(key):
             return self._behind_queue(key)
         return self._call(key, kind, path, body)
@@ -87,6 +103,7 @@ class PlatformWrites:
         ``CapExceeded`` if ``credit_cap_fen`` would be passed."""
         key = self.journal.enqueue(kind, path, body, lane=lane, credit_fen=credit_fen, who=who, offline=True,
                                    credit_cap_fen=credit_cap_fen)
+        phase("journal", key)
         log.info("%s %s queued offline", kind, key[:8])
         self.sync.wake()
         return key
