@@ -8,15 +8,16 @@ STAMP  := $(VENV)/.installed
 QM     := resources/translations/kiosk_zh_CN.qm
 
 # Debian packages, in two lists. DEB_APP is what the app needs to run and to be installed:
-# Qt's libraries (offscreen or on a screen), CJK fonts for the screens, the PC/SC runtime
+# Qt's libraries (QtCore needs GLib; the offscreen and xcb platform plugins the rest), CJK fonts for the screens, the PC/SC runtime
 # (pcscd) and what pip needs to compile pyscard, which has no Linux wheel (libpcsclite-dev,
 # swig). DEB_TEST adds what the tests use: poppler + zbar (read printed PDFs and QR codes),
 # socat (serial devices on pty pairs), vpcd + pcsc-tools (a virtual smart card), Xvfb + xdotool
 # (a keyboard-wedge scanner typing into a real X server), CUPS with cups-pdf and Ghostscript
 # (a private print server per test run). `make demo` never pulls a print server.
 # The Debian step always runs BEFORE pip (an order-only prerequisite of the virtualenv).
-DEB_APP := libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 \
-	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render-util0 libxcb-image0 \
+DEB_APP := libglib2.0-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
+	libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render0 \
+	libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 \
 	fonts-wqy-microhei fonts-noto-cjk pcscd libpcsclite1 libpcsclite-dev swig
 DEB_TEST := poppler-utils zbar-tools socat pcsc-tools vsmartcard-vpcd xvfb xdotool x11-utils dbus-x11 \
 	cups cups-client cups-bsd printer-driver-cups-pdf ghostscript
