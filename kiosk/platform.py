@@ -2,7 +2,8 @@
 
 Retries happen only where a repeat cannot book twice: reads, and writes that
 carry an idempotency key. Every attempt is signed afresh (new timestamp and
-nonce), since the platform refuses a reused nonce. TLS is always verified.
+nonce), since the platform refuses a reused nonce; the signature covers the
+idempotency key too (``kiosk.domain.signing``). TLS is always verified.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -50,7 +52,11 @@ class PlatformClient:
         ca_bundle: str = "",
         retries: int = 2,
         backoff_s: float = 0.2,
+        clock: Callable[[], float] = time.time,
+        nonces: Callable[[], str] = lambda: secrets.token_hex(16),
     ):
+        """``clock`` (Unix seconds) and ``nonces`` give each attempt its ``X-Timestamp`` and
+        ``X-Nonce``; tests fix them to check the signature against known answers."""
         self.base_url = base_url.rstrip("/")
         self._prefix = urlsplit(self.base_url).path
         self.terminal_id = terminal_id
@@ -58,6 +64,8 @@ class PlatformClient:
         self.timeout_s = timeout_s
         self.retries = retries
         self.backoff_s = backoff_s
+        self._clock = clock
+        self._nonces = nonces
         self.session = requests.Session()
         self.session.verify = ca_bundle or True  # never False
         self.session.headers["User-Agent"] = "credit-care-kiosk"
@@ -68,14 +76,14 @@ class PlatformClient:
     # -- transport -------------------------------------------------------
     def _send(self, method: str, path: str, body: dict | None, key: str | None) -> requests.Response:
         data = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        timestamp = str(int(time.time()))
-        nonce = secrets.token_hex(16)
+        timestamp = str(int(self._clock()))
+        nonce = self._nonces()
         headers = {
             signing.HEADER_TERMINAL: self.terminal_id,
             signing.HEADER_TIMESTAMP: timestamp,
             signing.HEADER_NONCE: nonce,
             signing.HEADER_SIGNATURE: signing.sign(
-                self._secret, method, self._prefix + path, timestamp, nonce, data
+                self._secret, method, self._prefix + path, timestamp, nonce, data, idempotency_key=key
             ),
         }
         if body is not None:

@@ -9,6 +9,7 @@ before any routing or body parsing. Every error answers
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -18,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiosk.domain import signing
@@ -26,6 +28,7 @@ from sandbox.routes import control as control_routes
 from sandbox.routes import documents as document_routes
 from sandbox.routes import fleet as fleet_routes
 from sandbox.routes import operators as operator_routes
+from sandbox.routes.common import MAX_KEY_CHARS
 from sandbox.store import Refusal, Store
 
 log = logging.getLogger("sandbox")
@@ -48,8 +51,10 @@ with demo data, for demonstration, staff training and tests.
 `{signing.HEADER_TIMESTAMP}` (Unix seconds, within {signing.MAX_SKEW_S} s of the platform's
 wall clock), `{signing.HEADER_NONCE}` (never reused by a terminal) and `{signing.HEADER_SIGNATURE}`:
 hex HMAC-SHA256 with the terminal secret over
-`METHOD\\nPATH[?QUERY]\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))`, where PATH and QUERY are
-exactly as sent. Refusals answer 401 with code `unknown_terminal`, `bad_signature`,
+`METHOD\\nPATH[?QUERY]\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))\\nIDEMPOTENCY_KEY`, where PATH and
+QUERY are exactly as sent and IDEMPOTENCY_KEY is the `{signing.HEADER_IDEMPOTENCY}` header as sent
+(empty when there is none; the line is always there). Refusals answer 401 with code
+`unknown_terminal`, `bad_signature` (also for a signature header that is not ASCII),
 `stale_timestamp` or `replayed_nonce`.
 
 **Writes** are POSTs that require an `{signing.HEADER_IDEMPOTENCY}` header: the same key
@@ -83,6 +88,27 @@ def _describe_validation(exc: RequestValidationError) -> str:
         loc = ".".join(str(p) for p in error.get("loc", ()))
         parts.append(f"{loc}: {error.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
+
+
+def _routes(routes) -> Iterator[BaseRoute]:
+    """Every route under ``routes``, through included routers (kept whole by newer FastAPI)."""
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is None and not isinstance(route, Route):
+            inner = getattr(route, "routes", None)
+        if inner is not None:
+            yield from _routes(inner)
+        else:
+            yield route
+
+
+def allowed_methods(routes, scope: Scope) -> list[str]:
+    """The methods the routes offer for the request's path: a 405's ``Allow`` (RFC 9110 15.5.6)."""
+    methods: set[str] = set()
+    for route in _routes(routes):
+        if isinstance(route, Route) and route.methods and route.matches(scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
 
 
 # -- signature ---------------------------------------------------------------------------
@@ -155,13 +181,15 @@ class SignatureMiddleware:
         if secret is None:
             return "unknown_terminal", "No terminal is registered under this X-Terminal-Id."
         if not (timestamp and nonce and signature) or any(
-                len(v) > MAX_HEADER_CHARS for v in (timestamp, nonce, signature)):
+                len(v) > MAX_HEADER_CHARS or not v.isascii() for v in (timestamp, nonce, signature)):
             return "bad_signature", "Signature headers are missing or malformed."
         path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         query = scope.get("query_string", b"").decode("latin-1")
         if query:
             path += "?" + query
-        if not signing.verify(secret, signature, scope["method"], path, timestamp, nonce, body):
+        key = headers.get(signing.HEADER_IDEMPOTENCY)  # signed as sent; its format is the route's check
+        if not signing.verify(secret, signature, scope["method"], path, timestamp, nonce, body,
+                              idempotency_key=key):
             return "bad_signature", "The signature does not match the request."
         if not signing.fresh(timestamp, self.store.wall_now().timestamp()):
             return ("stale_timestamp",
@@ -170,6 +198,21 @@ class SignatureMiddleware:
             return "replayed_nonce", "This nonce was already used by the terminal."
         self.store.catch_up()  # the nightly batch of any business day begun since the last
         return None
+
+
+#: What the routes' key check (``sandbox.routes.common.check_key``) lets through, as it
+#: arrives: printable ASCII; HTTP strips spaces around a header value.
+KEY_PATTERN = "^[!-~]([ -~]*[!-~])?$"
+
+
+def _require_key(parameter: dict) -> None:
+    """Declare a write's ``Idempotency-Key`` as what it is: required, 1-128 printable ASCII.
+    (The route takes it as optional so that a missing key is its documented 400
+    ``missing_idempotency_key``, not FastAPI's 422.)"""
+    parameter["required"] = True
+    parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS,
+                           "pattern": KEY_PATTERN, "title": parameter["name"],
+                           "description": parameter.get("description", "")}
 
 
 # -- application ---------------------------------------------------------------------------
@@ -192,7 +235,11 @@ def create_app(store: Store, *, control: bool = False) -> FastAPI:
         if exc.status_code == 400:  # a body that is not JSON at all (e.g. not UTF-8)
             return error_response(422, "invalid_request", "The body is not valid JSON.")
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        response = error_response(exc.status_code, code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            response.headers["Allow"] = ", ".join(allowed_methods(app.router.routes, request.scope))
+        return response
 
     @app.exception_handler(Refusal)
     async def _refusal(request: Request, exc: Refusal) -> JSONResponse:
@@ -221,9 +268,12 @@ def create_app(store: Store, *, control: bool = False) -> FastAPI:
                 for name, header in SECURITY_SCHEMES.items()}
             requirement = [{name: [] for name in SECURITY_SCHEMES}]
             for path, operations in schema["paths"].items():
-                if needs_signature(path):
-                    for operation in operations.values():
+                for operation in operations.values():
+                    if needs_signature(path):
                         operation["security"] = requirement
+                    for parameter in operation.get("parameters", ()):
+                        if parameter["in"] == "header" and parameter["name"] == signing.HEADER_IDEMPOTENCY:
+                            _require_key(parameter)
             app.openapi_schema = jsonable_encoder(schema)
         return app.openapi_schema
 

@@ -27,9 +27,10 @@ from sandbox.server import EmbeddedSandbox
 class SignedClient:
     """A ``requests`` client that signs every request like a kiosk terminal.
 
-    Keyword overrides let tests send deliberately wrong requests: ``timestamp``,
-    ``nonce``, ``secret``, ``terminal_id``; :meth:`prepare` + :meth:`send` allow changing
-    a request after it was signed.
+    The signature covers the ``Idempotency-Key`` given in ``headers``. Keyword overrides let
+    tests send deliberately wrong requests: ``timestamp``, ``nonce``, ``secret``,
+    ``terminal_id``; :meth:`prepare` + :meth:`send` allow changing a request after it was
+    signed (a body, a query, a key).
     """
 
     def __init__(self, base_url: str, terminal_id: str, secret: bytes, timeout: float = 10.0):
@@ -55,7 +56,8 @@ class SignedClient:
         if isinstance(raw, str):
             raw = raw.encode()
         signature = signing.sign(secret if secret is not None else self.secret,
-                                 prepared.method, prepared.path_url, ts, nonce, raw)
+                                 prepared.method, prepared.path_url, ts, nonce, raw,
+                                 idempotency_key=prepared.headers.get(signing.HEADER_IDEMPOTENCY))
         prepared.headers.update({
             signing.HEADER_TERMINAL: terminal_id if terminal_id is not None else self.terminal_id,
             signing.HEADER_TIMESTAMP: ts,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 import uuid
@@ -137,6 +138,73 @@ def test_unknown_terminal_is_refused(sandbox_client):
     r = sandbox_client.get("/v1/accounts/CA000001", terminal_id="KIOSK-ROGUE-99")
     assert r.status_code == 401
     assert error_code(r) == "unknown_terminal"
+
+
+def raw_request(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request written byte for byte on a socket (what no client library would send)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+def test_a_non_ascii_signature_is_refused_401_not_a_crash(sandbox):
+    for signature in ("é".encode("latin-1") * 64, "签名".encode() * 16, b"\xff" + b"0" * 63):
+        request = (b"GET /v1/accounts/CA000001 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                   b"X-Terminal-Id: " + sandbox.terminal_id.encode() + b"\r\n"
+                   b"X-Timestamp: " + str(int(time.time())).encode() + b"\r\n"
+                   b"X-Nonce: " + uuid.uuid4().hex.encode() + b"\r\n"
+                   b"X-Signature: " + signature + b"\r\n\r\n")
+        status, _, body = raw_request(sandbox.port, request)
+        assert status == 401, body
+        assert json.loads(body)["error"]["code"] == "bad_signature"
+
+
+def test_the_idempotency_key_is_signed_a_swapped_key_is_refused(sandbox, sandbox_client):
+    who, visit = ready(sandbox_client, "tier1")
+    body = {"account_id": who["account_id"], "personal_fen": visit["personal_fen"]}
+    path = f"/v1/visits/{visit['visit_id']}/settle"
+    swapped = sandbox_client.prepare("POST", path, json=body, headers={"Idempotency-Key": "key-signed"})
+    swapped.headers["Idempotency-Key"] = "key-swapped"
+    dropped = sandbox_client.prepare("POST", path, json=body, headers={"Idempotency-Key": "key-signed"})
+    del dropped.headers["Idempotency-Key"]
+    added = sandbox_client.prepare("POST", path, json=body)
+    added.headers["Idempotency-Key"] = "key-added"
+    for prepared in (swapped, dropped, added):
+        r = sandbox_client.send(prepared)
+        assert r.status_code == 401 and error_code(r) == "bad_signature"
+    assert sandbox.store.bill_count(who["account_id"]) == 0
+    r = settle(sandbox_client, visit["visit_id"], who["account_id"], visit["personal_fen"], key="key-signed")
+    assert r.status_code == 200  # the key was never used: the refused requests did nothing
+
+
+def test_a_non_ascii_key_is_signed_as_sent_and_refused_by_the_key_check(sandbox, sandbox_client):
+    """The key is signed as its bytes on the wire, so a bad key meets its documented 400."""
+    prepared = sandbox_client.prepare("POST", "/v1/payments", headers={"Idempotency-Key": "clé"},
+                                      json={"patient_id": "P000007", "amount_fen": 100, "purpose": "settlement"})
+    request = (f"POST {prepared.path_url} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".encode()
+               + b"".join(k.encode() + b": " + v.encode("latin-1") + b"\r\n" for k, v in prepared.headers.items()
+                          if k.lower() != "connection")
+               + b"\r\n" + prepared.body)
+    assert "Idempotency-Key: cl\xe9".encode("latin-1") in request
+    status, _, body = raw_request(sandbox.port, request)
+    assert (status, json.loads(body)["error"]["code"]) == (400, "invalid_idempotency_key")
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("PUT", "/v1/accounts/CA000001", "GET"),
+    ("GET", "/v1/settlements", "POST"),
+    ("DELETE", "/v1/_sandbox/clock", "GET, POST"),  # two routes, one path: both methods
+])
+def test_a_wrong_method_is_405_with_allow(sandbox_client, method, path, allow):
+    r = sandbox_client.request(method, path)
+    assert r.status_code == 405 and error_code(r) == "method_not_allowed"
+    assert r.headers["Allow"] == allow
 
 
 def test_errors_use_the_envelope(sandbox_client):

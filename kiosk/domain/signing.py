@@ -3,7 +3,11 @@
 Every request carries ``X-Terminal-Id``, ``X-Timestamp`` (Unix seconds),
 ``X-Nonce`` and ``X-Signature``: hex HMAC-SHA256 with the terminal secret over::
 
-    METHOD \\n PATH[?QUERY] \\n TIMESTAMP \\n NONCE \\n hex(SHA-256(body))
+    METHOD \\n PATH[?QUERY] \\n TIMESTAMP \\n NONCE \\n hex(SHA-256(body)) \\n IDEMPOTENCY_KEY
+
+The last line is the ``Idempotency-Key`` header exactly as sent, empty when the request has
+none: a key swapped on a signed request breaks the signature. The header values are ASCII
+on the wire; a signature that is not ASCII never matches (it is refused, not a crash).
 """
 from __future__ import annotations
 
@@ -19,19 +23,30 @@ HEADER_SIGNATURE = "X-Signature"
 HEADER_IDEMPOTENCY = "Idempotency-Key"
 
 
-def canonical(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> bytes:
-    return "\n".join(
-        [method.upper(), path, timestamp, nonce, hashlib.sha256(body).hexdigest()]
-    ).encode()
+def canonical(method: str, path: str, timestamp: str, nonce: str, body: bytes, *,
+              idempotency_key: str | None) -> bytes:
+    """The bytes signed. ``idempotency_key``: the header's value, ``None`` (or empty) when absent.
+
+    The key is taken as its bytes on the wire (HTTP header values are Latin-1 octets), so a key
+    that is not ASCII is still signed as sent and reaches the platform's own key check."""
+    lines = [method.upper(), path, timestamp, nonce, hashlib.sha256(body).hexdigest()]
+    return "\n".join(lines).encode() + b"\n" + (idempotency_key or "").encode("latin-1")
 
 
-def sign(secret: bytes, method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
-    return hmac.new(secret, canonical(method, path, timestamp, nonce, body), hashlib.sha256).hexdigest()
+def sign(secret: bytes, method: str, path: str, timestamp: str, nonce: str, body: bytes, *,
+         idempotency_key: str | None) -> str:
+    message = canonical(method, path, timestamp, nonce, body, idempotency_key=idempotency_key)
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def verify(secret: bytes, signature: str, method: str, path: str, timestamp: str, nonce: str,
-           body: bytes) -> bool:
-    return hmac.compare_digest(sign(secret, method, path, timestamp, nonce, body), signature)
+           body: bytes, *, idempotency_key: str | None) -> bool:
+    """Constant-time check of ``signature`` (as received). A signature with any non-ASCII
+    character cannot be a hex digest: ``False``, never an exception."""
+    if not signature.isascii():
+        return False
+    expected = sign(secret, method, path, timestamp, nonce, body, idempotency_key=idempotency_key)
+    return hmac.compare_digest(expected.encode(), signature.encode())
 
 
 def fresh(timestamp: str, now_s: float, max_skew_s: int = MAX_SKEW_S) -> bool:

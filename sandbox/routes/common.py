@@ -17,9 +17,10 @@ MAX_KEY_CHARS = 128
 IdempotencyKey = Annotated[str | None, Header(
     alias=signing.HEADER_IDEMPOTENCY,
     description="Required on every write: a client-chosen key per attempt (1-128 printable "
-                "ASCII characters). The same key with the same path and body gets the stored "
-                "answer, refusals included; with a different request: 409 "
-                "`idempotency_key_reused`.")]
+                "ASCII characters), covered by the request signature. The same key with the same "
+                "path and body gets the stored answer, refusals included; with a different "
+                "request: 409 `idempotency_key_reused`. Missing: 400 `missing_idempotency_key`; "
+                "malformed: 400 `invalid_idempotency_key`.")]
 
 WRITE_DESCRIPTION = ("Idempotent: requires `Idempotency-Key`; a repeat with the same key, "
                      "path and body gets the first answer (refusals included) and never "
