@@ -112,9 +112,12 @@ class KioskApp(QObject):
             journey = ctx.journeys[cls.key] = cls(ctx)
             w.home.add_journey(cls.key, journey.title, offline_guard(ctx, journey))
         self.bridge.event.connect(ctx.identification.on_device_event)
+        self.bridge.state_changed.connect(self._device_state_changed)
+        for role in services.training_cards:
+            w.identify.add_training_card(role)
+        w.identify.training_card_tapped.connect(self._present_training_card)
         services.reader.start()
-        for label, card in services.training_cards.items():
-            w.identify.add_training_card(label, lambda c=card: services.reader.present(c))
+        self._device_state_changed()
         w.home.set_ready(True)
         if self.settings.mode == "desk":
             from kiosk.ui.login import DeskLogin
@@ -133,6 +136,23 @@ class KioskApp(QObject):
 
         self.heartbeat = start_heartbeat(services, self.settings, started_at=self._started_at)
         self.ready.emit()
+
+    def _present_training_card(self, role: str) -> None:
+        """A training card tapped: its card laid on the simulated reader."""
+        card = self.services.training_cards.get(role) if self.services is not None else None
+        if card is not None:
+            self.services.reader.present(card)
+
+    def _device_state_changed(self, device: str = "") -> None:
+        """A device lost or back: the notice on the window, the training cards, and IT at once."""
+        if self.services is None:
+            return
+        statuses = self.services.reader.status()
+        self.window.device_notice.show_status(statuses)
+        self.window.identify.set_training_enabled(
+            all(s.state != "lost" for s in statuses if s.name == "id-reader"))
+        if self.heartbeat is not None and device:  # a change, not the first look at start-up
+            self.heartbeat.beat_now()
 
     def _boot_error(self, error: BaseException) -> None:
         log.error("start-up failed", exc_info=error)

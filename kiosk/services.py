@@ -32,7 +32,7 @@ class Services:
     settle: Callable
     recover: Callable
     reader: object  # DeviceManager: start/stop every device; present() lays a training card
-    training_cards: dict = field(default_factory=dict)  # label -> IdCard (simulated reader only)
+    training_cards: dict = field(default_factory=dict)  # demo role -> IdCard (simulated reader only)
     sandbox: object | None = None
     desk: object | None = None  # Desk: operator login, roles, audit log (offline_cache.audit)
     shifts: object | None = None  # Shifts: open and close the cashier's shift (desk)
@@ -79,10 +79,9 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.usecases.writes import PlatformWrites
 
     sandbox = None
-    training_cards = {}
     url = settings.platform_url
     if not url:
-        sandbox, secret, training_cards = _start_training_sandbox(settings, secret)
+        sandbox, secret = _start_training_sandbox(settings, secret)
         url = sandbox.url
     elif secret is None:
         from kiosk.secrets import get_terminal_secret
@@ -98,8 +97,11 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     writes = PlatformWrites(platform, journal, offline.sync)
     printer = build_printer(settings, secret)
     reader = DeviceManager(settings, device_listener)  # the devices named in the settings
-    if not reader.can_present:
-        training_cards = {}  # a real reader: no demo-card buttons
+    training_cards = {}  # a real reader: no demo-card buttons
+    if reader.can_present:  # a simulated one: the demo cards, whether the sandbox runs embedded or not
+        from kiosk.training import demo_cards
+
+        training_cards = demo_cards()
     overview = ReadOverview(platform)
     desk = _build_desk(settings, platform)
     offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
@@ -237,8 +239,6 @@ def build_printer(settings: Settings, secret: bytes | None):
 
 def _start_training_sandbox(settings: Settings, secret: bytes | None):
     """No platform configured: run the sandbox in-process with its demo data (training mode)."""
-    from kiosk.devices.events import IdCard
-    from sandbox.demo_data import DEMO_PATIENTS, demo_card
     from sandbox.server import EmbeddedSandbox
 
     sandbox = EmbeddedSandbox(settings.data_path / "sandbox.sqlite", city=settings.policy,
@@ -246,5 +246,4 @@ def _start_training_sandbox(settings: Settings, secret: bytes | None):
                               hospital_name=settings.hospital_name, control=True)
     sandbox.start()
     log.info("training mode: embedded sandbox on %s", sandbox.url)
-    cards = {p["role"]: IdCard(**demo_card(p["role"])) for p in DEMO_PATIENTS}
-    return sandbox, sandbox.secret, cards
+    return sandbox, sandbox.secret
