@@ -341,11 +341,16 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.getLogger("kiosk.admin").info("kiosk-admin %s", " ".join(_audit_words(args)))
+    from offline_cache.db import SchemaTooNew
+
     try:
         return args.func(args)
     except AdminError as exc:
         print(f"kiosk-admin: {exc}", file=sys.stderr)
         return exc.code
+    except SchemaTooNew as exc:  # a downgraded kiosk: the data folder is newer than this software
+        print(f"kiosk-admin: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("kiosk-admin: interrupted", file=sys.stderr)
         return 130

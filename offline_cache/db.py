@@ -3,15 +3,51 @@
 Every database of the kiosk is opened here: WAL journal, ``synchronous=FULL``
 (a committed row survives power loss), schema migrations counted in
 ``PRAGMA user_version``.
+
+A database whose schema is newer than the code's migrations (a kiosk downgraded to an
+older release) is refused with :class:`SchemaTooNew` before anything is written to it:
+older code could misread or overwrite what the newer one stored. So that the refusal can
+say which release to reinstall, every database records, per schema version, the release
+that first brought it there (table ``schema_software``).
 """
 from __future__ import annotations
 
+import importlib.metadata
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+DISTRIBUTION = "credit-care-kiosk"
+
+
+def software_version() -> str:
+    """This release's version ("" where the package metadata is missing, as in a frozen build)."""
+    try:
+        return importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+class SchemaTooNew(Exception):
+    """The database was written by newer software than this: it is not opened.
+
+    ``found``: its schema version; ``known``: the newest this code knows; ``needed``: the
+    release that brought it to ``found`` ("" if it did not say). ``code`` names the message
+    shown on screen (``kiosk.ui.messages``); ``str()`` is the message for IT (kiosk-admin,
+    the log)."""
+
+    code = "software_older_than_data"
+
+    def __init__(self, path: Path, found: int, known: int, needed: str, running: str):
+        self.path, self.found, self.known, self.needed, self.running = path, found, known, needed, running
+        release = f"version {needed} or later" if needed else "the newer release it came from"
+        super().__init__(
+            f"{path.name} has schema version {found}, newer than this software "
+            f"({running or 'this release'}) knows (up to {known}): this kiosk's software is older "
+            f"than its data. Nothing was opened or changed. Reinstall {release}, or call IT.")
 
 
 def statements(script: str) -> Iterator[str]:
@@ -31,18 +67,26 @@ def statements(script: str) -> Iterator[str]:
 class Database:
     """A connection shared by threads behind a lock; ``transaction()`` is ``BEGIN IMMEDIATE``."""
 
-    def __init__(self, path: Path | str, migrations: Sequence[str]):
+    def __init__(self, path: Path | str, migrations: Sequence[str], *, software: str | None = None):
+        """``software``: this release's version, recorded beside each schema version it
+        migrates to (default: the installed package's)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.software = software_version() if software is None else software
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=30
         )
         self._conn.row_factory = sqlite3.Row
-        self._wal()
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate(migrations)
+        try:
+            self._refuse_newer(len(migrations))
+            self._wal()
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate(migrations)
+        except BaseException:
+            self._conn.close()
+            raise
 
     def _wal(self, patience_s: float = 30.0) -> None:
         """Switch to WAL. Two processes opening a new file at once: the switch can meet the
@@ -57,13 +101,35 @@ class Database:
                     raise
                 time.sleep(0.01)
 
+    def _refuse_newer(self, known: int) -> None:
+        """Before anything is written: a schema newer than ``known`` raises SchemaTooNew."""
+        found = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if found <= known:
+            return
+        needed = ""
+        if self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_software'"
+                              ).fetchone():
+            row = self._conn.execute("SELECT software FROM schema_software WHERE user_version = ?",
+                                     (found,)).fetchone()
+            needed = row[0] if row else ""
+        raise SchemaTooNew(self.path, found, known, needed, self.software)
+
     def _migrate(self, migrations: Sequence[str]) -> None:
         with self.transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(migrations):  # made newer by another process since the check
+                raise SchemaTooNew(self.path, version, len(migrations), "", self.software)
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_software ("
+                         "user_version INTEGER PRIMARY KEY, software TEXT NOT NULL)")
             for number, script in enumerate(migrations[version:], start=version + 1):
                 for statement in statements(script):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={number}")
+            # The first release seen at this schema version (also for files migrated before
+            # the table existed): the one a downgraded kiosk is told to reinstall.
+            if self.software:
+                conn.execute("INSERT OR IGNORE INTO schema_software (user_version, software) VALUES (?, ?)",
+                             (len(migrations), self.software))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

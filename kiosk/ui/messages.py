@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from offline_cache.db import SchemaTooNew
+
 _TEXTS = {
     # ID numbers, typed or read
     "length": QT_TRANSLATE_NOOP("Messages", "An ID number has 18 characters. Please check it and try again."),
@@ -106,9 +108,21 @@ _TEXTS = {
     "offline_over_line": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window."),
     "offline_over_txn_cap": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window."),
     "offline_over_terminal_cap": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window."),
+    # --- start-up ---
+    "software_older_than_data": QT_TRANSLATE_NOOP("Messages", "This kiosk's software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall the newer release."),
 }
 _FALLBACK = QT_TRANSLATE_NOOP("Messages", "Something went wrong. Please go to the cashier window for help.")
+_SOFTWARE_TOO_OLD = QT_TRANSLATE_NOOP("Messages", "This kiosk's software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall version %1 or later.")
 
 
 def message_for(code: str) -> str:
     return QCoreApplication.translate("Messages", _TEXTS.get(code, _FALLBACK))
+
+
+def startup_problem(error: BaseException) -> str:
+    """What the screen says when the services cannot be built (``KioskApp``'s boot error)."""
+    if isinstance(error, SchemaTooNew):
+        if error.needed:
+            return QCoreApplication.translate("Messages", _SOFTWARE_TOO_OLD).replace("%1", error.needed)
+        return message_for(error.code)
+    return message_for("internal")
