@@ -4,8 +4,9 @@ Inside: ``logs/`` (every log file, current and rotated, each line passed through
 redaction filter once more: files written by an older version, or a line a filter
 missed, are cleaned on the way out), ``settings.toml`` (every setting's effective value;
 settings whose name suggests a secret are withheld; the terminal secret lives in the
-keyring and is never read), ``problems.txt`` (``config validate``'s findings),
-``versions.json`` (the app, Python, the OS, the libraries) and ``MANIFEST.txt``.
+keyring and is never read), ``problems.txt`` (``config validate``'s findings, and a
+device the running kiosk has lost), ``devices.txt`` (every device's state, problem and
+restarts as the kiosk last wrote them), ``versions.json`` (the app, Python, the OS, the libraries) and ``MANIFEST.txt``.
 """
 from __future__ import annotations
 
@@ -65,6 +66,30 @@ def versions() -> dict:
     }
 
 
+def devices_text(current: settings_mod.Settings) -> tuple[str, list[str]]:
+    """``devices.txt``: the device states the kiosk last wrote (``devices.json``), and the
+    problems among them for ``problems.txt`` (a lost device while the kiosk runs)."""
+    from kiosk.devices.supervisor import live_states_path, read_live_states
+
+    states = read_live_states(live_states_path(current))
+    if states is None:
+        return ("No device states recorded: the kiosk has not run its devices with this data folder "
+                f"({current.data_path}).\n", [])
+    lines = [f"Written at {states.written_at} by the kiosk process {states.pid}, which "
+             + ("is running now.\n" if states.live else "is not running any more (states as it left them).\n")]
+    problems = []
+    for d in states.devices:
+        lines.append(f"\n{d.get('name', '?')}: {d.get('state', '?')}  ({d.get('kind', '')})\n")
+        if d.get("problem"):
+            lines.append(f"  problem: {d['problem']}\n")
+        if d.get("restarts"):
+            lines.append(f"  restarted {d['restarts']} time(s); last down at {d.get('last_failure_at', '?')}: "
+                         f"{d.get('last_failure', '')}\n")
+        if states.live and d.get("state") == "lost":
+            problems.append(f"device {d.get('name', '?')} is lost in the running kiosk: {d.get('problem', '')}")
+    return "".join(lines), problems
+
+
 def _default_name(terminal_id: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", terminal_id) or "kiosk"
     return Path.cwd() / f"kiosk-logs-{safe}-{datetime.now():%Y%m%d-%H%M%S}.zip"
@@ -90,10 +115,12 @@ def make_bundle(current: settings_mod.Settings, out: Path) -> tuple[Path, list[s
                 zf.writestr(name, "".join(redact(line) for line in text.splitlines(keepends=True)))
                 names.append(name)
             zf.writestr("settings.toml", settings_text(current))
-            problems = current.validate() + environment_problems(current)
+            devices, device_problems = devices_text(current)
+            problems = current.validate() + environment_problems(current) + device_problems
             zf.writestr("problems.txt", "".join(f"{p}\n" for p in problems) or "none\n")
+            zf.writestr("devices.txt", "".join(redact(line) for line in devices.splitlines(keepends=True)))
             zf.writestr("versions.json", json.dumps(versions(), indent=2, ensure_ascii=False) + "\n")
-            names += ["settings.toml", "problems.txt", "versions.json"]
+            names += ["settings.toml", "problems.txt", "devices.txt", "versions.json"]
             manifest = ("Credit-care kiosk support bundle\n"
                         f"terminal: {current.terminal_id}\n"
                         f"log folder: {current.log_path}\n"

@@ -3,7 +3,9 @@
 Checks, each printed as ``OK`` or ``FAIL`` with the reason: the settings and what they
 name on this machine; the platform (reachable, its clock close enough for signatures, and
 accepting this terminal's signature); the printer (its back-end's ``status()``); every
-configured device (as ``kiosk-admin devices``); free disk space for the journal and logs.
+configured device (as ``kiosk-admin devices``) and, when the kiosk is running, what its
+devices are doing (FAIL while one is lost: a reader whose thread died and is being
+restarted, a cable out); free disk space for the journal and logs.
 Exit 1 when any check fails.
 """
 from __future__ import annotations
@@ -112,6 +114,28 @@ def _devices(current: settings_mod.Settings) -> list[Check]:
     return [Check(f"device {r.name}", r.ok, f"{r.kind}: {r.detail}") for r in check(current)]
 
 
+def _running_devices(current: settings_mod.Settings) -> list[Check]:
+    """What the running kiosk's devices are doing (its ``devices.json``): not OK while one
+    is lost, e.g. its thread died and waits for its restart, or its cable is out."""
+    from kiosk.devices.supervisor import live_states_path, read_live_states
+
+    states = read_live_states(live_states_path(current))
+    if states is None or not states.live:
+        return [Check("running", True, "no kiosk running on this data folder: devices checked by opening them")]
+    checks = []
+    for device in states.devices:
+        name, state = device.get("name", "?"), device.get("state", "?")
+        restarts = int(device.get("restarts") or 0)
+        said = f"in the running kiosk (pid {states.pid}): {state}"
+        if state == "lost":
+            said += f": {device.get('problem') or 'no reason given'}"
+        elif restarts:
+            said += (f"; restarted {restarts} time(s), last down at {device.get('last_failure_at', '?')}: "
+                     f"{device.get('last_failure', '')}")
+        checks.append(Check(f"live {name}", state != "lost", said))
+    return checks
+
+
 def _disk(current: settings_mod.Settings) -> list[Check]:
     probe = current.data_path
     while not probe.exists() and probe.parent != probe:
@@ -122,7 +146,7 @@ def _disk(current: settings_mod.Settings) -> list[Check]:
 
 def run_checks(current: settings_mod.Settings) -> list[Check]:
     results = []
-    for part in (_settings, _platform, _printer, _devices, _disk):
+    for part in (_settings, _platform, _printer, _devices, _running_devices, _disk):
         try:
             results += part(current)
         except Exception as exc:  # noqa: BLE001 - a check that crashes is a failed check
@@ -141,5 +165,5 @@ def _selftest(args) -> int:
 
 
 def register(sub) -> None:
-    sub.add_parser("selftest", help="settings, platform (reachable, signature accepted), printer, "
-                                    "devices, disk: OK or why not").set_defaults(func=_selftest)
+    sub.add_parser("selftest", help="settings, platform (reachable, signature accepted), printer, devices "
+                                    "(and the running kiosk's), disk: OK or why not").set_defaults(func=_selftest)

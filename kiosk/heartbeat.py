@@ -14,8 +14,14 @@ queue      ``services.queue_state()`` → ``{"length", "oldest_at", "conflicts"}
            it the journal's ``pending()`` entries (and ``conflicts()``, when it has them)
 printer    ``services.printer_state()``; without it ``services.printer.status()`` or
            its back-end's → ``{"state", "detail"[, "last_error", "reprints_waiting"]}``
-devices    ``services.reader.status()`` → the device manager's ``DeviceStatus`` list
+devices    ``services.reader.status()`` → the device manager's ``DeviceStatus`` list: a
+           device whose thread died is ``lost`` with the reason and the restarts in
+           ``problem`` until it is back; once back, ``problem`` still says how often it
+           was restarted and why it last went down
 ========== ======================================================================
+
+The app sends a report at once when a device is lost or back (``beat_now``), so IT
+hears of a dead reader within seconds, not at the next interval.
 
 No personal data: versions, counts, times and states only.
 """
@@ -84,8 +90,14 @@ def _devices(services) -> list[dict]:
     devices = []
     for device in status()[:32]:
         fields = asdict(device) if is_dataclass(device) else dict(device)
-        devices.append({key: str(fields.get(key, ""))[:64 if key in ("name", "state") else 300]
-                        for key in ("name", "kind", "state", "problem")})
+        report = {key: str(fields.get(key, ""))[:64 if key in ("name", "state") else 300]
+                  for key in ("name", "kind", "state", "problem")}
+        restarts = int(fields.get("restarts") or 0)
+        if restarts and not report["problem"]:  # back, but IT should know it went down
+            times = "1 time" if restarts == 1 else f"{restarts} times"
+            report["problem"] = (f"restarted {times} since the kiosk started; last down at "
+                                 f"{fields.get('last_failure_at', '')}: {fields.get('last_failure', '')}")[:300]
+        devices.append(report)
     return devices
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTableWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPushButton, QTableWidget, QWidget
 
 from kiosk.devices.events import IdCard
 from sandbox.demo_data import demo_card, patient_by_role
@@ -23,6 +23,24 @@ class Taps:
         assert widget.isVisible() and widget.isEnabled(), f"cannot tap {widget.objectName() or widget}"
         self.count += 1
         self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def training_card(app, role: str) -> QPushButton:
+    """The identify screen's training-card button for a demo ``role`` (``trainingCard-<role>``)."""
+    button = app.window.identify.findChild(QPushButton, f"trainingCard-{role}")
+    assert button is not None, f"no training card for {role!r} on the identify screen"
+    return button
+
+
+def tap_card(qtbot, app, role: str, *, timeout: int = 5_000) -> None:
+    """Lay a patient's card on the reader the way staff do in training: tap the demo card
+    of ``role`` on the identify screen (which must be showing), as a finger would."""
+    from PySide6.QtCore import Qt
+
+    qtbot.waitUntil(lambda: app.window.current == "identify", timeout=timeout)
+    button = training_card(app, role)
+    assert button.isVisible() and button.isEnabled(), f"the {role!r} card cannot be tapped"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def card(role: str) -> IdCard:

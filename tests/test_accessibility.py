@@ -247,7 +247,7 @@ def test_no_pop_ups():
 def test_screens_with_a_patient_on_them(qtbot, desk, sandbox_client, elderly, taps):
     """The screens again with what a journey puts on them: bills in a table, choices, the
     refund keypad and the supervisor's approval, the shift figures."""
-    from tests.helpers import card
+    from tests.helpers import tap_card
     from tests.test_desk_shift import settle_at_the_lobby
 
     app, w = desk, desk.window
@@ -267,19 +267,19 @@ def test_screens_with_a_patient_on_them(qtbot, desk, sandbox_client, elderly, ta
         found.extend(problems_of(w, w.screens[name], rules))
 
     start("repay")
-    app.services.reader.present(card("arrears"))
+    tap_card(qtbot, app, "arrears")
     qtbot.waitUntil(lambda: bool(app.ctx.journeys["repay"].screen.debts), timeout=10_000)
     check("repay")
     w.go_home()
     start("register")
-    app.services.reader.present(card("tier1"))
+    tap_card(qtbot, app, "tier1")
     qtbot.waitUntil(lambda: w.current == "register_departments" and bool(w.register_departments.buttons),
                     timeout=10_000)
     check("register_departments")
     w.go_home()
     refund = app.ctx.journeys["refund"]
     start("refund")
-    app.services.reader.present(card("tier4"))
+    tap_card(qtbot, app, "tier4")
     qtbot.waitUntil(lambda: bool(refund.items), timeout=10_000)
     check("refund_list")
     taps(refund.list_screen.choices.buttons[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import all_texts, card, patient
+from tests.helpers import all_texts, patient, tap_card
 from tests.sandbox_fixtures import error_of
 
 
@@ -88,7 +88,7 @@ def test_an_idle_desk_asks_for_the_login_again(qtbot, desk_app, taps):
         taps(w.login.login_button)
     # A patient's repayment is on the screen when the cashier walks away.
     taps(w.home.buttons["repay"])
-    app.services.reader.present(card("arrears"))
+    tap_card(qtbot, app, "arrears")
     qtbot.waitUntil(lambda: w.current == "repay" and bool(app.ctx.journeys["repay"].screen.debts), timeout=10_000)
     masked = app.ctx.journeys["repay"].screen.who.text()
     assert masked
@@ -136,7 +136,7 @@ def test_a_refund_over_the_limit_by_a_supervisor_needs_no_second_login(qtbot, ki
             taps(w.login.login_button)
         refund = app.ctx.journeys["refund"]
         taps(w.home.buttons["refund"])
-        app.services.reader.present(card("tier4"))
+        tap_card(qtbot, app, "tier4")
         qtbot.waitUntil(lambda: bool(refund.items), timeout=10_000)
         index = [i.settlement_id for i in refund.items].index(settled["settlement_id"])
         taps(refund.list_screen.choices.buttons[index])

@@ -15,7 +15,7 @@ import pytest
 from kiosk.domain import clock
 from kiosk.domain.money import format_cny
 from offline_cache.audit import audit_path, verify
-from tests.helpers import card, patient, pdf_text
+from tests.helpers import patient, pdf_text, tap_card
 from tests.sandbox_fixtures import SignedClient
 
 CASHIER, CASHIER_PIN = "1001", "246810"
@@ -92,7 +92,7 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     # -- a repayment in cash ----------------------------------------------------------------
     repay = app.ctx.journeys["repay"]
     taps(w.home.buttons["repay"])
-    app.services.reader.present(card("arrears"))
+    tap_card(qtbot, app, "arrears")
     qtbot.waitUntil(lambda: w.current == "repay" and bool(repay.screen.debts), timeout=10_000)
     owed = repay.screen.debt.total_fen
     with qtbot.waitSignal(repay.repaid, timeout=10_000) as done:
@@ -105,7 +105,7 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     # -- a refund over the limit: a supervisor approves it on the refund screen -----------------
     refund = app.ctx.journeys["refund"]
     taps(w.home.buttons["refund"])
-    app.services.reader.present(card("tier4"))
+    tap_card(qtbot, app, "tier4")
     qtbot.waitUntil(lambda: w.current == "refund_list" and bool(refund.items), timeout=10_000)
     index = [i.settlement_id for i in refund.items].index(settled["settlement_id"])
     taps(refund.list_screen.choices.buttons[index])

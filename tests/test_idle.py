@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from kiosk.domain.money import format_cny
-from tests.helpers import all_texts, card, patient
+from tests.helpers import all_texts, patient, tap_card
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -12,7 +12,7 @@ LEFT = Qt.MouseButton.LeftButton
 def show_patient_bill(qtbot, app, role="tier3"):
     w = app.window
     qtbot.mouseClick(w.home.buttons["pay"], LEFT)
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
     return w
 

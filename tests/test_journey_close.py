@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.domain.money import format_cny
-from tests.helpers import all_texts, card, patient
+from tests.helpers import all_texts, patient, tap_card
 
 
 class StubRepay:
@@ -24,7 +24,7 @@ def confirm_screen(qtbot, app, taps, role: str):
     w = app.window
     qtbot.waitUntil(w.home.buttons["close"].isVisible)
     taps(w.home.buttons["close"])
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     qtbot.waitUntil(lambda: w.current == "credit_close" and w.credit_close.confirm_button.isEnabled(),
                     timeout=10_000)
     return w
@@ -96,7 +96,7 @@ def test_nothing_to_close_without_the_service(qtbot, kiosk, taps):
     w = kiosk.window
     qtbot.waitUntil(w.home.buttons["close"].isVisible)
     taps(w.home.buttons["close"])
-    kiosk.services.reader.present(card("nocredit"))
+    tap_card(qtbot, kiosk, "nocredit")
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert "nothing to close" in w.outcome.details.text()
     assert taps.count <= 6

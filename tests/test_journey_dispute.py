@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.domain import signing
 from kiosk.domain.clock import business_date
-from tests.helpers import all_texts, card, patient
+from tests.helpers import all_texts, patient, tap_card
 
 BILL = "BIL000900"  # the arrears patient's overdue bill
 
@@ -21,7 +21,7 @@ def pick_bill(qtbot, app, taps, role: str = "arrears"):
     w = app.window
     qtbot.waitUntil(w.home.buttons["dispute"].isVisible)
     taps(w.home.buttons["dispute"])
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     qtbot.waitUntil(lambda: w.current == "dispute_bill" and bool(w.dispute_bill.bill_buttons), timeout=10_000)
     return w
 
@@ -119,7 +119,7 @@ def test_nothing_to_dispute(qtbot, kiosk, taps):
     w = kiosk.window
     qtbot.waitUntil(w.home.buttons["dispute"].isVisible)
     taps(w.home.buttons["dispute"])
-    kiosk.services.reader.present(card("tier1"))
+    tap_card(qtbot, kiosk, "tier1")
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert "no unpaid bills to dispute" in w.outcome.details.text()
     assert taps.count <= 6

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from kiosk.domain.money import format_cny
-from tests.helpers import all_texts, card, patient, pay_by_phone, pdf_text
+from tests.helpers import all_texts, patient, pay_by_phone, pdf_text, tap_card
 
 
 def test_admission_needs_no_deposit(qtbot, kiosk, taps, sandbox_client):
     w = kiosk.window
     taps(w.home.buttons["admit"])
-    kiosk.services.reader.present(card("tier1"))
+    tap_card(qtbot, kiosk, "tier1")
     qtbot.waitUntil(lambda: w.current == "admit" and bool(w.admit.buttons), timeout=10_000)
     assert "No deposit" in w.admit.explain.text()
     taps(w.admit.buttons[0])
@@ -29,7 +29,7 @@ def test_admission_needs_no_deposit(qtbot, kiosk, taps, sandbox_client):
 def test_suspended_patient_cannot_be_admitted_on_credit(qtbot, kiosk, taps):
     w = kiosk.window
     taps(w.home.buttons["admit"])
-    kiosk.services.reader.present(card("arrears"))
+    tap_card(qtbot, kiosk, "arrears")
     qtbot.waitUntil(lambda: w.current == "admit", timeout=10_000)
     assert not w.admit.buttons
     assert "suspended" in w.admit.notice.text()
@@ -40,7 +40,7 @@ def test_discharge_books_the_stay_and_prints_receipt_and_statement(qtbot, kiosk,
     w = kiosk.window
     journey = kiosk.ctx.journeys["discharge"]
     taps(w.home.buttons["discharge"])
-    kiosk.services.reader.present(card("inpatient"))
+    tap_card(qtbot, kiosk, "inpatient")
     qtbot.waitUntil(lambda: w.current == "discharge", timeout=10_000)
     stay, split = journey.stay, journey.split
     assert len(stay.items) == 300 and w.discharge.table.rowCount() == 300
@@ -79,7 +79,7 @@ def test_discharge_beyond_the_line_pays_the_rest_by_phone(qtbot, kiosk, taps, sa
     w = kiosk.window
     journey = kiosk.ctx.journeys["discharge"]
     taps(w.home.buttons["discharge"])
-    kiosk.services.reader.present(card("inpatient"))
+    tap_card(qtbot, kiosk, "inpatient")
     qtbot.waitUntil(lambda: w.current == "discharge", timeout=10_000)
     account_id = journey.session.account.account_id
     w.go_home()
@@ -88,7 +88,7 @@ def test_discharge_beyond_the_line_pays_the_rest_by_phone(qtbot, kiosk, taps, sa
         conn.execute("UPDATE accounts SET used_fen = line_fen - 10000 WHERE account_id = ?", (account_id,))
     taps.count = 0
     taps(w.home.buttons["discharge"])
-    kiosk.services.reader.present(card("inpatient"))
+    tap_card(qtbot, kiosk, "inpatient")
     qtbot.waitUntil(lambda: w.current == "discharge", timeout=10_000)
     split = journey.split
     assert split.booked_fen == 10000 and split.shortfall_fen > 0

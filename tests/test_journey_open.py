@@ -11,7 +11,7 @@ from kiosk.domain.idnumber import mask_phone
 from kiosk.domain.money import format_cny
 from kiosk.policies import load_profile
 from sandbox.demo_data import demo_score
-from tests.helpers import all_texts, card, patient
+from tests.helpers import all_texts, patient, tap_card
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -27,7 +27,7 @@ def start(qtbot, app, taps, role: str):
     qtbot.waitUntil(w.home.buttons["open"].isVisible)
     taps(w.home.buttons["open"])
     assert w.current == "identify"
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     return w
 
 
@@ -182,7 +182,7 @@ def test_minor_opens_through_the_guardian_and_uses_the_guardians_line(qtbot, kio
     assert child["name"][0] + "*" in w.credit_guardian.who.text()
     taps(w.credit_guardian.continue_button)
     assert w.current == "identify"  # the guardian's own card now
-    app.services.reader.present(card("tier2"))
+    tap_card(qtbot, app, "tier2")
     wait_for_consent(qtbot, w)
     assert "Guardian" in w.credit_consent.who.text()
     taps(w.credit_consent.agree_button)
@@ -207,7 +207,7 @@ def test_someone_else_cannot_consent_for_a_minor(qtbot, kiosk, sandbox_client, t
     w = start(qtbot, kiosk, taps, "minor")
     qtbot.waitUntil(lambda: w.current == "credit_guardian", timeout=10_000)
     taps(w.credit_guardian.continue_button)
-    kiosk.services.reader.present(card("tier3"))  # not the registered guardian
+    tap_card(qtbot, kiosk, "tier3")  # not the registered guardian
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert w.outcome.details.text().startswith("⚠")
     assert "guardian registered for this child" in w.outcome.details.text()
@@ -223,7 +223,7 @@ def test_guardian_without_the_service_is_offered_to_open_their_own_first(qtbot, 
     w = start(qtbot, kiosk, taps, "minor")
     qtbot.waitUntil(lambda: w.current == "credit_guardian", timeout=10_000)
     taps(w.credit_guardian.continue_button)
-    kiosk.services.reader.present(card("tier2"))
+    tap_card(qtbot, kiosk, "tier2")
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert w.outcome.details.text().startswith("⚠") and "open their own service first" in w.outcome.details.text()
     taps(w.outcome.action_button)

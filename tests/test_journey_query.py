@@ -11,7 +11,7 @@ from kiosk.domain.clock import last_payable_day
 from kiosk.domain.models import Account
 from kiosk.domain.money import format_cny
 from kiosk.usecases.credit import Bill, Overview, PersonAccount, Relation
-from tests.helpers import all_texts, card, patient
+from tests.helpers import all_texts, patient, tap_card
 
 
 class StubRepay:
@@ -34,7 +34,7 @@ def open_query(qtbot, app, taps, role: str):
     w = app.window
     qtbot.waitUntil(w.home.buttons["query"].isVisible)
     taps(w.home.buttons["query"])
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     qtbot.waitUntil(lambda: w.current == "credit_account" and app.ctx.journeys["query"].overview is not None,
                     timeout=10_000)
     return w
@@ -141,7 +141,7 @@ def test_add_a_parent_by_their_card(qtbot, kiosk, sandbox_client, taps):
     assert w.current == "credit_parent"
     taps(w.credit_parent.continue_button)
     assert w.current == "identify"
-    kiosk.services.reader.present(card("elder"))
+    tap_card(qtbot, kiosk, "elder")
     qtbot.waitUntil(lambda: w.current == "credit_parent" and w.credit_parent.confirming, timeout=10_000)
     assert elder["id_number"][-4:] in w.credit_parent.explanation.text()
     assert elder["name"] not in all_texts(w)
@@ -159,7 +159,7 @@ def test_own_card_is_not_a_parent(qtbot, kiosk, taps):
     w = open_query(qtbot, kiosk, taps, "tier3")
     taps(w.credit_account.add_parent_button)
     taps(w.credit_parent.continue_button)
-    kiosk.services.reader.present(card("tier3"))
+    tap_card(qtbot, kiosk, "tier3")
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert w.outcome.details.text().startswith("⚠") and "own card" in w.outcome.details.text()
     assert taps.count <= 6

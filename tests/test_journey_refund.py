@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.domain.money import format_cny
 from tests.conftest import boot
-from tests.helpers import all_texts, card, patient, pdf_text
+from tests.helpers import all_texts, patient, pdf_text, tap_card
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def bill_of(client, role: str, settlement_id: str) -> dict:
 def open_refund(qtbot, app, taps, role: str, settlement_id: str):
     w = app.window
     taps(w.home.buttons["refund"])                                                   # tap 1
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     journey = app.ctx.journeys["refund"]
     qtbot.waitUntil(lambda: w.current == "refund_list" and bool(journey.items), timeout=10_000)
     index = [i.settlement_id for i in journey.items].index(settlement_id)

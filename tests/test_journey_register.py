@@ -12,7 +12,7 @@ import pytest
 from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from tests.conftest import boot
-from tests.helpers import all_texts, card, patient, pdf_text
+from tests.helpers import all_texts, patient, pdf_text, tap_card
 
 # -- a sandbox with its control API, and the app booted on it -------------------------------
 
@@ -55,7 +55,7 @@ def open_departments(qtbot, app, taps, role: str):
     w = app.window
     taps(w.home.buttons["register"])
     assert w.current == "identify"
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     journey = app.ctx.journeys["register"]
     qtbot.waitUntil(lambda: w.current == "register_departments" and bool(journey.departments), timeout=10_000)
     return w, journey

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from kiosk.domain.money import format_cny
 from tests.conftest import boot
-from tests.helpers import all_texts, card, patient, pdf_text
+from tests.helpers import all_texts, patient, pdf_text, tap_card
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def account_of(client, role: str) -> str:
 def open_repay(qtbot, app, taps, role: str):
     w = app.window
     taps(w.home.buttons["repay"])
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     journey = app.ctx.journeys["repay"]
     qtbot.waitUntil(lambda: w.current == "repay" and bool(journey.screen.debts), timeout=10_000)
     return w, journey
@@ -189,7 +189,7 @@ def test_nothing_owed_says_so_and_offers_no_payment(qtbot, kiosk_app, taps):
 def test_pay_journey_sends_a_suspended_patient_here(qtbot, kiosk_app, taps):
     app, w = kiosk_app, kiosk_app.window
     taps(w.home.buttons["pay"])
-    app.services.reader.present(card("arrears"))
+    tap_card(qtbot, app, "arrears")
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
     taps(w.bill.repay_button)
     qtbot.waitUntil(lambda: w.current == "repay" and bool(app.ctx.journeys["repay"].screen.debts), timeout=10_000)

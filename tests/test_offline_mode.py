@@ -18,7 +18,7 @@ from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.offline import OfflineLimits, OfflineRefused, offline_split
 from sandbox.demo_data import DEMO_PATIENTS
 from tests.faultproxy import FaultProxy
-from tests.helpers import all_texts, card, patient
+from tests.helpers import all_texts, patient, tap_card
 
 LEFT = Qt.MouseButton.LeftButton
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -168,7 +168,7 @@ def pay(qtbot, app, role: str) -> None:
     w = app.window
     qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     qtbot.waitUntil(lambda: w.current == "identify", timeout=5_000)
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
 
 
@@ -189,7 +189,7 @@ def test_the_kiosk_goes_on_offline_shows_it_and_syncs_when_back(qtbot, proxy, sa
         qtbot.mouseClick(w.outcome.done_button, LEFT)
 
         qtbot.mouseClick(w.home.buttons["pay"], LEFT)  # a patient never seen here: to the cashier
-        app.services.reader.present(card("tier1"))
+        tap_card(qtbot, app, "tier1")
         qtbot.waitUntil(lambda: "not seen at this kiosk" in w.identify.error.text(), timeout=10_000)
         qtbot.mouseClick(w.identify.back_button, LEFT)
 

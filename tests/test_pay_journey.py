@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.domain.money import format_cny
-from tests.helpers import all_texts, card, patient, pdf_text
+from tests.helpers import all_texts, patient, pdf_text, tap_card
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -16,7 +16,7 @@ def open_bill(qtbot, app, role: str):
     w = app.window
     qtbot.mouseClick(w.home.buttons["pay"], LEFT)
     assert w.current == "identify"
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
     return w
 
@@ -87,17 +87,13 @@ def test_suspended_account_is_refused_with_the_reason_and_a_way_back(qtbot, kios
 
 
 def test_damaged_card_gives_a_clear_message_and_the_patient_can_retry(qtbot, kiosk):
-    from dataclasses import replace
-
     app, w = kiosk, kiosk.window
     qtbot.mouseClick(w.home.buttons["pay"], LEFT)
-    good = card("tier1")
-    broken = replace(good, id_number=good.id_number[:-1] + ("1" if good.id_number[-1] != "1" else "2"))
-    app.services.reader.present(broken)
+    tap_card(qtbot, app, "damaged")  # the tier-1 card with a wrong check digit
     qtbot.waitUntil(lambda: w.identify.error.isVisible())
     assert "could not be read" in w.identify.error.text()
     assert w.current == "identify"
-    app.services.reader.present(good)
+    tap_card(qtbot, app, "tier1")
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
     assert not w.identify.error.isVisible() or w.identify.error.text() == ""
 

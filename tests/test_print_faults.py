@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from kiosk.domain.money import format_cny
 from printing.signing import sign_reference
 from tests.conftest import _booted_app
-from tests.helpers import card, patient
+from tests.helpers import patient, tap_card
 from tests.printing.escpos_decode import decode
 from tests.printing.fixtures import tcp_printer  # noqa: F401
 
@@ -27,7 +27,7 @@ def test_paper_out_keeps_the_settlement_and_the_desk_reprints_a_copy(qtbot, kios
         w, p = app.window, patient("tier2")
         before = sandbox_client.get("/v1/accounts/CA000002").json()
         qtbot.mouseClick(w.home.buttons["pay"], LEFT)
-        app.services.reader.present(card("tier2"))
+        tap_card(qtbot, app, "tier2")
         qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
         visit = app.ctx.journeys["pay"].visits[0]
         with qtbot.waitSignal(app.ctx.journeys["pay"].settled, timeout=15_000) as settled:

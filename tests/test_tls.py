@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from kiosk.platform import PlatformClient, PlatformUnavailable
 from kiosk.secrets import set_terminal_secret
 from sandbox.server import EmbeddedSandbox
-from tests.helpers import card
+from tests.helpers import tap_card
 from tests.tls_certs import TestCA
 
 ADMIN = Path(sys.executable).with_name("kiosk-admin")
@@ -111,7 +111,7 @@ def test_the_kiosk_shows_an_untrusted_platform_as_not_answering(qtbot, tls_sandb
             app.show()
         w = app.window
         qtbot.mouseClick(w.home.buttons["pay"], Qt.MouseButton.LeftButton)
-        app.services.reader.present(card("tier1"))
+        tap_card(qtbot, app, "tier1")
         qtbot.waitUntil(lambda: w.identify.error.isVisible() and bool(w.identify.error.text()), timeout=15_000)
         assert "not answering" in w.identify.error.text()
         assert w.current == "identify"

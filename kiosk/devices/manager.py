@@ -15,7 +15,10 @@ Settings (``kiosk.settings``) name the devices:
 
 Every device reports to one listener (the Qt bridge). Each keeps its live
 state (``starting``, ``ready``, ``lost`` with the problem in words, ``stopped``);
-``status()`` collects them for a status display. ``check(settings)``
+``status()`` collects them for a status display, with how often each was restarted.
+A device whose thread dies is restarted by the supervisor
+(``kiosk.devices.supervisor``), which also writes the states to ``devices.json`` in the
+data folder for ``kiosk-admin`` (selftest, logs bundle). ``check(settings)``
 is what ``kiosk-admin devices`` runs: it opens each configured device once and
 says OK or why not.
 """
@@ -25,10 +28,11 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from kiosk.devices.errors import DeviceError
-from kiosk.devices.events import IdCard, SocialSecurityCard
+from kiosk.devices.events import DeviceBack, DeviceLost, IdCard, SocialSecurityCard
+from kiosk.devices.supervisor import DeviceSupervisor, live_states_path, write_live_states
 
 log = logging.getLogger("kiosk.devices.manager")
 
@@ -43,6 +47,9 @@ class DeviceStatus:
     kind: str
     state: str  # starting, ready, lost, stopped
     problem: str = ""
+    restarts: int = 0  # how often the supervisor restarted it since the kiosk started
+    last_failure: str = ""  # why it last went down ("" if it never did)
+    last_failure_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,11 +61,15 @@ class CheckResult:
 
 
 class SamSimulatorReader:
-    """``id_reader = "sam-simulator"``: the real serial driver on the pty of a simulator process."""
+    """``id_reader = "sam-simulator"``: the real serial driver on the pty of a simulator process.
+
+    Down (for the supervisor) when the driver's thread died or the simulator process ended;
+    a restart starts a new process on the same link, then the driver again."""
 
     name = "id-reader"
     kind = "id-reader (serial SAM, simulated reader process)"
     simulated = True
+    supervised = True
 
     def __init__(self, listener: Callable[[object], None], poll_ms: int):
         from kiosk.devices.idcard_serial import SerialIdCardReader
@@ -78,9 +89,22 @@ class SamSimulatorReader:
 
     @property
     def running(self) -> bool:
-        return self.driver.running
+        return self.driver.running and self.process.alive
+
+    @property
+    def failure(self) -> str:
+        return self.driver.failure or self.process.ended()
+
+    def fail(self, problem: str) -> None:
+        self.driver.fail(problem)
 
     def start(self) -> None:
+        self.process.start()
+        self.driver.start()
+
+    def restart(self) -> None:
+        self.driver.halt()
+        self.process.stop()
         self.process.start()
         self.driver.start()
 
@@ -144,6 +168,7 @@ class _WedgePlaceholder:
     name = "scanner"
     kind = "scanner (keyboard wedge)"
     simulated = False
+    supervised = False  # a Qt event filter on the GUI thread: no thread of its own to die
     state = "starting"
     problem = ""
     running = False
@@ -169,11 +194,23 @@ class _WedgePlaceholder:
 
 class DeviceManager:
     """Owns the configured devices. ``start``/``stop`` run on the GUI thread (the wedge
-    filter needs it); each driver's I/O runs on its own thread."""
+    filter needs it); each driver's I/O runs on its own thread, and the supervisor's
+    thread restarts a driver whose thread died (``backoff_s``: its first and longest wait)."""
 
-    def __init__(self, settings, listener: Callable[[object], None], devices: list | None = None):
+    def __init__(self, settings, listener: Callable[[object], None], devices: list | None = None, *,
+                 backoff_s: tuple[float, float] = (0.5, 30.0)):
         self.settings = settings
-        self.devices = devices if devices is not None else build_devices(settings, listener)
+        self.listener = listener
+        self.devices = devices if devices is not None else build_devices(settings, self._relay)
+        self.supervisor = DeviceSupervisor(self.devices, first_delay_s=backoff_s[0], max_delay_s=backoff_s[1],
+                                           on_round=self._write_states)
+        self.states_path = live_states_path(settings)
+        self._written: list[dict] | None = None
+
+    def _relay(self, event: object) -> None:
+        self.listener(event)
+        if isinstance(event, (DeviceLost, DeviceBack)):
+            self.supervisor.wake()  # a change of state: written down (and a dead thread seen) at once
 
     def start(self) -> None:
         for device in self.devices:
@@ -181,10 +218,16 @@ class DeviceManager:
                 device.start()
             except DeviceError as exc:
                 log.error("%s did not start: %s", device.name, exc)
+                self.supervisor.started(device, f"it did not start ({exc.reason})")
+            else:
+                self.supervisor.started(device)
+        self.supervisor.start()
 
     def stop(self) -> None:
+        self.supervisor.stop()
         for device in reversed(self.devices):
             device.stop()
+        self._write_states(running=False)
 
     def device(self, name: str):
         for device in self.devices:
@@ -201,6 +244,9 @@ class DeviceManager:
 
     def present(self, card) -> None:
         """Lay a card on the simulated reader of its kind (ID card or social-security card)."""
+        if not isinstance(card, (IdCard, SocialSecurityCard)):
+            log.error("refused: %s is not a card", type(card).__name__)
+            return
         name = "sscard" if isinstance(card, SocialSecurityCard) else "id-reader"
         device = self.device(name)
         if device is None or not hasattr(device, "present"):
@@ -220,7 +266,27 @@ class DeviceManager:
 
     # -- status -----------------------------------------------------------------
     def status(self) -> list[DeviceStatus]:
-        return [DeviceStatus(d.name, d.kind, d.state, d.problem) for d in self.devices]
+        """Every device's live state (attributes only: cheap, and safe on the GUI thread)."""
+        statuses = []
+        for d in self.devices:
+            watch = self.supervisor.watches[d.name]
+            statuses.append(DeviceStatus(d.name, d.kind, d.state, d.problem, watch.restarts,
+                                         watch.last_failure, watch.last_failure_at))
+        return statuses
+
+    def _write_states(self, running: bool = True) -> None:
+        """``devices.json`` for kiosk-admin, when anything changed (the supervisor's thread)."""
+        if self.states_path is None:
+            return
+        states = [asdict(s) for s in self.status()]
+        if running and states == self._written:
+            return
+        try:
+            write_live_states(self.states_path, states, running=running)
+        except OSError as exc:
+            log.warning("device states not written to %s: %s", self.states_path, exc.strerror)
+            return
+        self._written = states
 
 
 def check(settings) -> list[CheckResult]:

@@ -272,6 +272,18 @@ class SimulatorProcess:
                 raise DeviceError("port_unavailable", "the simulated SAM reader did not start")
             time.sleep(0.01)
 
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def ended(self) -> str:
+        """Why the process is gone, in words ("" while it runs or before it started)."""
+        if self.proc is None or self.proc.poll() is None:
+            return ""
+        code = self.proc.returncode
+        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        return f"the simulated reader process ended ({how})"
+
     def send(self, line: str) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return

@@ -1,142 +1,126 @@
-"""A simulated resident ID-card reader for the demo, staff training and tests.
+"""Simulated devices for the demo, staff training and tests.
 
-It behaves like the real driver seen from the kiosk: a worker thread of its
-own, events to a listener. ``present`` stands for a patient laying a card on
-the reader; the simulated SAM module checks the number's check digit the way a
-damaged card shows up on a real reader.
+They behave like the real drivers seen from the kiosk: a worker thread of their
+own (``DeviceWorker``: a live state, restarted by the supervisor if it dies),
+events to a listener. ``present`` stands for a patient laying a card on the
+reader; the simulated SAM module checks the number's check digit the way a
+damaged card shows up on a real reader. An item that is not what the device
+takes (not a card, not text) is refused with a logged error: one bad item never
+ends the worker.
 """
 from __future__ import annotations
 
-import logging
 import queue
-import threading
 from collections.abc import Callable
 
-from kiosk.devices.events import CardPresented, CardRemoved, IdCard, ReadError
+from kiosk.devices.base import DeviceWorker
+from kiosk.devices.events import CardPresented, CardRemoved, IdCard, ReadError, SocialSecurityCard
 from kiosk.domain.idnumber import InvalidIdNumber, parse_id_number
 
-log = logging.getLogger("kiosk.devices.simulated_id")
-
 _STOP = object()
+_REMOVE = object()
 
 
-class SimulatedIdCardReader:
-    name = "id-reader"
-    kind = "id-reader (simulated)"
+class _InboxDevice(DeviceWorker):
+    """Items put in the inbox from any thread; the worker turns each into an event."""
+
     simulated = True
-    state = "ready"
-    problem = ""
 
-    def __init__(self, listener: Callable[[object], None], cards: dict[str, IdCard] | None = None):
-        self.listener = listener
-        self.cards = dict(cards or {})  # label -> card, offered on the training panel
+    def __init__(self, name: str, listener: Callable[[object], None]):
+        super().__init__(name, listener)
         self._inbox: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="device-id-reader", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._inbox.put(_STOP)
-            self._thread.join(timeout=5)
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def present(self, card: IdCard) -> None:
-        self._inbox.put(card)
-
-    def remove(self) -> None:
-        self._inbox.put(None)
+    def _wake(self) -> None:
+        self._inbox.put(_STOP)
 
     def _run(self) -> None:
-        while True:
-            item = self._inbox.get()
+        self._set_ready()  # a simulator answers at once
+        while not self._stop.is_set():
+            item = self._next()
             if item is _STOP:
-                return
-            if item is None:
-                self.listener(CardRemoved(self.name))
-                continue
-            try:
-                parse_id_number(item.id_number)
-            except InvalidIdNumber:
-                log.info("card rejected: unreadable number")
-                self.listener(ReadError(self.name, "bad_card"))
-                continue
-            self.listener(CardPresented(self.name, item))
+                continue  # stop, or a wake-up left over from before a restart
+            self._take(item)
 
+    def _next(self):
+        return self._inbox.get()
 
-class _SimulatedDevice:
-    """An in-process stand-in with its own worker thread: items put in, events out."""
-
-    name = "device"
-    kind = "device (simulated)"
-    simulated = True
-    state = "ready"
-    problem = ""
-
-    def __init__(self, listener: Callable[[object], None]):
-        self.listener = listener
-        self._inbox: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name=f"device-{self.name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._inbox.put(_STOP)
-            self._thread.join(timeout=5)
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def _run(self) -> None:
-        while True:
-            item = self._inbox.get()
-            if item is _STOP:
-                return
-            self.listener(self._event(item))
+    def _take(self, item) -> None:
+        try:
+            event = self._event(item)
+        except Exception:  # one bad item is logged and dropped; the device goes on
+            self.log.exception("item refused: %s", type(item).__name__)
+            return
+        if event is not None:
+            self._emit(event)
 
     def _event(self, item):
         raise NotImplementedError
 
 
-class SimulatedSocialSecurityReader(_SimulatedDevice):
-    """A social-security card reader for training: ``present`` a ``SocialSecurityCard``."""
+def _card_event(device: str, card, kind: type, what: str, log):
+    if card is _REMOVE:
+        return CardRemoved(device)
+    if not isinstance(card, kind):
+        log.error("refused: %s is not %s", type(card).__name__, what)
+        return None
+    try:
+        parse_id_number(card.id_number)
+    except InvalidIdNumber:
+        log.info("card rejected: unreadable number")
+        return ReadError(device, "bad_card")
+    return CardPresented(device, card)
 
-    name = "sscard"
-    kind = "social-security card (simulated)"
 
-    def present(self, card) -> None:
+class SimulatedIdCardReader(_InboxDevice):
+    kind = "id-reader (simulated)"
+
+    def __init__(self, listener: Callable[[object], None], cards: dict[str, IdCard] | None = None):
+        super().__init__("id-reader", listener)
+        self.cards = dict(cards or {})  # label -> card, offered on the training panel
+
+    def present(self, card: IdCard) -> None:
         self._inbox.put(card)
 
     def remove(self) -> None:
-        self._inbox.put(None)
+        self._inbox.put(_REMOVE)
 
     def _event(self, card):
-        if card is None:
-            return CardRemoved(self.name)
-        try:
-            parse_id_number(card.id_number)
-        except InvalidIdNumber:
-            return ReadError(self.name, "bad_card")
-        return CardPresented(self.name, card)
+        return _card_event(self.name, card, IdCard, "an ID card", self.log)
 
 
-class SimulatedScanner(_SimulatedDevice):
+class SimulatedSocialSecurityReader(_InboxDevice):
+    """A social-security card reader for training: ``present`` a ``SocialSecurityCard``."""
+
+    kind = "social-security card (simulated)"
+
+    def __init__(self, listener: Callable[[object], None]):
+        super().__init__("sscard", listener)
+
+    def present(self, card: SocialSecurityCard) -> None:
+        self._inbox.put(card)
+
+    def remove(self) -> None:
+        self._inbox.put(_REMOVE)
+
+    def _event(self, card):
+        return _card_event(self.name, card, SocialSecurityCard, "a social-security card", self.log)
+
+
+class SimulatedScanner(_InboxDevice):
     """A QR/barcode scanner for training: ``scan`` the text a code holds."""
 
-    name = "scanner"
     kind = "scanner (simulated)"
+
+    def __init__(self, listener: Callable[[object], None]):
+        super().__init__("scanner", listener)
 
     def scan(self, text: str) -> None:
         self._inbox.put(text)
 
-    def _event(self, text: str):
+    def _event(self, text):
         from kiosk.devices.scanner import scan_event
 
+        if not isinstance(text, str):
+            self.log.error("refused: %s is not scanned text", type(text).__name__)
+            return None
         return scan_event(self.name, text)

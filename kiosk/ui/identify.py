@@ -1,18 +1,44 @@
 """Identify the patient: a card on the reader, or an ID number typed at the desk."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout
 
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
 from kiosk.ui.messages import message_for
 
+#: What each training card stands for (the demo roles, sandbox/demo_data.py), in the
+#: screen's language. A role missing here shows its key: tests/test_training_cards.py
+#: fails for it first.
+TRAINING_ROLES = {
+    "tier1": QT_TRANSLATE_NOOP("TrainingCards", "tier 1 credit"),
+    "tier2": QT_TRANSLATE_NOOP("TrainingCards", "tier 2, guardian"),
+    "tier3": QT_TRANSLATE_NOOP("TrainingCards", "tier 3, two visits"),
+    "tier4": QT_TRANSLATE_NOOP("TrainingCards", "tier 4, extra services"),
+    "minor": QT_TRANSLATE_NOOP("TrainingCards", "child, guardian's line"),
+    "arrears": QT_TRANSLATE_NOOP("TrainingCards", "overdue, suspended"),
+    "nocredit": QT_TRANSLATE_NOOP("TrainingCards", "no credit service yet"),
+    "elder": QT_TRANSLATE_NOOP("TrainingCards", "aged 70+, a bill due"),
+    "inpatient": QT_TRANSLATE_NOOP("TrainingCards", "in hospital"),
+    "shortline": QT_TRANSLATE_NOOP("TrainingCards", "line almost used up"),
+    "damaged": QT_TRANSLATE_NOOP("TrainingCards", "damaged card"),
+}
+
+
+def training_card_text(role: str) -> str:
+    """A training card's label in the current language: what the card stands for. No name,
+    not even masked: what the screen shows of a patient is only ever the patient's own."""
+    translate = QCoreApplication.translate
+    what = translate("TrainingCards", TRAINING_ROLES[role]) if role in TRAINING_ROLES else role
+    return translate("TrainingCards", "Demo card:\n{role}").format(role=what)
+
 
 class IdentifyScreen(Screen):
     name = "identify"
     id_submitted = Signal(str)
     back_requested = Signal()
+    training_card_tapped = Signal(str)  # the demo role of the card
 
     def __init__(self, desk_mode: bool, parent=None):
         super().__init__(parent)
@@ -43,7 +69,7 @@ class IdentifyScreen(Screen):
         self.training.setObjectName("training")
         self.training_layout = QGridLayout(self.training)  # rows of five: fits any kiosk width
         self.training.hide()
-        self._training_buttons = []
+        self.training_buttons: dict[str, object] = {}  # role -> button (objectName trainingCard-<role>)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(64, 48, 64, 48)
@@ -63,15 +89,30 @@ class IdentifyScreen(Screen):
         self.lookup_button.setVisible(desk_mode)
         self.retranslate()
 
-    def add_training_card(self, label: str, present) -> None:
-        """Staff training and demo: a button that lays a demo card on the simulated reader."""
+    def add_training_card(self, role: str) -> None:
+        """Staff training and demo: a button that lays the demo card of ``role`` on the
+        simulated reader (``training_card_tapped``)."""
         button = big_button(self.training, "secondary")
-        set_button_text(button, label)
-        button.clicked.connect(present)
-        count = len(self._training_buttons)
+        button.setObjectName(f"trainingCard-{role}")
+        button.setMinimumHeight(88)  # two lines: "Demo card:", then what it stands for
+        # clicked(bool) passes ``checked``: swallowed here, so the role is always the role.
+        button.clicked.connect(lambda _checked=False, role=role: self.training_card_tapped.emit(role))
+        count = len(self.training_buttons)
         self.training_layout.addWidget(button, count // 5, count % 5)
-        self._training_buttons.append(button)
+        self.training_buttons[role] = button
+        self._label_training_card(role)
         self.training.show()
+
+    def set_training_enabled(self, enabled: bool) -> None:
+        """Off while the ID reader is down: a card laid on it now would not be read."""
+        for button in self.training_buttons.values():
+            button.setEnabled(enabled)
+
+    def _label_training_card(self, role: str) -> None:
+        button = self.training_buttons[role]
+        text = training_card_text(role)
+        button.setText(text)
+        button.setAccessibleName(text.replace("\n", " "))
 
     def _submit_typed(self) -> None:
         if not self._busy:
@@ -110,6 +151,8 @@ class IdentifyScreen(Screen):
         set_button_text(self.lookup_button, self.tr("Look up"))
         set_button_text(self.back_button, self.tr("Back to start"))
         self.training.setTitle(self.tr("Training: demo cards"))
+        for role in self.training_buttons:
+            self._label_training_card(role)
         set_optional_text(self.busy, self.tr("Reading your details, please wait…") if self._busy else "")
         # A warning sign besides the colour, so colour is never the only cue.
         set_optional_text(self.error, "⚠ " + message_for(self._error_code) if self._error_code else "")

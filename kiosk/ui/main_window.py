@@ -1,4 +1,4 @@
-"""The window: a header, the idle banner, and one screen at a time.
+"""The window: a header, the idle, offline and device banners, and one screen at a time.
 
 Only the home screen is built before the first paint; the other screens are
 added when the services are ready (``add_screen``).
@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.base import Screen
+from kiosk.ui.device_notice import DeviceNotice
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.idle import IdleBanner, IdleGuard
 from kiosk.ui.offline import OfflineBanner
@@ -31,6 +32,7 @@ class MainWindow(QMainWindow):
         self.header.setObjectName("header")
         self.banner = IdleBanner(self)
         self.offline_banner = OfflineBanner(settings.mode == "desk", self)  # offline mode (ui/offline.py)
+        self.device_notice = DeviceNotice(settings.mode == "desk", self)  # a reader down (ui/device_notice.py)
         self.stack = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
         self.home = self.add_screen(HomeScreen(settings.hospital_name))
@@ -42,6 +44,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
         layout.addWidget(self.offline_banner)
+        layout.addWidget(self.device_notice)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
