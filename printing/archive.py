@@ -16,7 +16,8 @@ from pathlib import Path
 
 from kiosk.domain.clock import BUSINESS_TZ
 
-from .backends import PdfFolderBackend, PrintError
+from .backends import PdfFolderBackend
+from .base import PrintError
 
 __all__ = ["DocumentArchive"]
 

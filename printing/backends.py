@@ -7,8 +7,13 @@ PDF goes to another machine's renderer sets ``embeds_font = True``: its document
 with the embedded CJK face (:mod:`printing.fonts`). ``status()`` (optional) answers the
 printer's state for the fleet heartbeat.
 
-Kinds: ``pdf-folder`` (here), ``cups`` (:mod:`printing.cups`), ``escpos``
-(:mod:`printing.escpos_backend`); each registers a factory in ``_FACTORIES``.
+This module is the one registry of back-ends (:data:`KINDS`, :func:`make_backend`):
+``pdf-folder`` (here), ``cups`` (:mod:`printing.cups`), ``escpos``
+(:mod:`printing.escpos_backend`), each built by a factory in ``_FACTORIES`` that imports its
+module only when asked for. The types every back-end shares (:class:`PrintError`,
+:class:`PrintJob`, the protocol, printer and queue states) live in :mod:`printing.base`, so
+no back-end imports this module or another back-end's in return: the printing modules form
+no import cycle (``tests/test_import_cycles.py``).
 """
 from __future__ import annotations
 
@@ -16,57 +21,13 @@ import inspect
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-__all__ = ["PrintError", "PrintJob", "PrinterBackend", "PdfFolderBackend", "make_backend", "REASONS"]
+from .base import REASONS, PrinterBackend, PrintError, PrintJob, send
 
-#: The reasons a document may not print, as ``PrintError.reason``.
-REASONS = {
-    "unavailable": "the folder or device cannot be written",
-    "offline": "the printer cannot be reached, or says it is offline",
-    "paper_out": "the printer reports its paper roll is empty",
-    "cover_open": "the printer reports its cover is open",
-    "stuck": "the job did not complete in the print queue in time (cancelled)",
-    "unsupported": "this printer cannot print this kind of document (an A4 page on a roll)",
-    "document": "the document could not be built or rendered",
-    "fault": "the back-end failed unexpectedly (a bug or a library surprise: see the log)",
-}
-
-
-class PrintError(Exception):
-    """A document could not be printed.
-
-    ``reason`` is a stable code the UI maps to a translated message, one of
-    :data:`REASONS`, e.g. ``unavailable`` (printer or folder cannot be reached or written).
-    """
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-
-@runtime_checkable
-class PrinterBackend(Protocol):
-    def print_document(self, name: str, pdf: bytes) -> str:
-        """Print ``pdf``; return a job id (or, for file backends, the path written)."""
-        ...
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """One document to print: its PDF and, for a thermal document, the slip it was drawn from."""
-
-    name: str
-    pdf: bytes
-    slip: Any = None  # printing.documents.Slip, for thermal documents
-    width_mm: int = 80
-    a4: bool = False  # an A4 page (the statement), not a roll
-
-    def __repr__(self) -> str:
-        return f"PrintJob({self.name!r}, {len(self.pdf)} bytes, a4={self.a4})"
+__all__ = ["KINDS", "PrintError", "PrintJob", "PrinterBackend", "PdfFolderBackend", "make_backend", "send",
+           "REASONS"]
 
 
 _FORBIDDEN_IN_NAME = set('/\\:*?"<>|\0')
@@ -169,6 +130,8 @@ _FACTORIES: dict[str, Callable[..., PrinterBackend]] = {
     "cups": _cups,
     "escpos": _escpos,
 }
+#: The back-end kinds, in the order the settings document them.
+KINDS = tuple(_FACTORIES)
 
 
 def make_backend(kind: str, **options: Any) -> PrinterBackend:
@@ -182,11 +145,3 @@ def make_backend(kind: str, **options: Any) -> PrinterBackend:
     except TypeError as exc:  # unknown or missing option names
         raise ValueError(f"bad options for printer backend {kind!r}: {exc}") from None
     return factory(**options)
-
-
-def send(backend: PrinterBackend, job: PrintJob) -> str:
-    """Hand ``job`` to ``backend``: ``print_job`` if it has one, else the PDF."""
-    print_job = getattr(backend, "print_job", None)
-    if print_job is not None:
-        return print_job(job)
-    return backend.print_document(job.name, job.pdf)

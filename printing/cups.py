@@ -21,9 +21,8 @@ import os
 import re
 import subprocess
 import time
-from dataclasses import dataclass
 
-from .backends import PrintError
+from .base import PrintError, QueueState
 
 __all__ = ["CupsBackend", "QueueState"]
 
@@ -31,15 +30,6 @@ log = logging.getLogger("printing.cups")
 
 _REQUEST_ID = re.compile(r"request id is (\S+)")
 _COMMAND_TIMEOUT_S = 15.0
-
-
-@dataclass(frozen=True)
-class QueueState:
-    exists: bool
-    enabled: bool
-    printing: bool
-    jobs: tuple[str, ...]  # unfinished job ids, oldest first
-    message: str  # the printer's state message or disabled reason
 
 
 class CupsBackend:

@@ -29,11 +29,10 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import threading
 from dataclasses import dataclass
 
-from .backends import PrintError, PrintJob
+from .base import PrintError, PrinterStatus, PrintJob, quiet_capabilities_cache
 
 __all__ = ["EscposBackend", "Connection", "parse_connection", "MODES", "PrinterStatus",
            "read_status_byte"]
@@ -104,25 +103,6 @@ def parse_connection(text: str) -> Connection:
             raise ValueError("cups connection must be cups:QUEUE (a raw queue)")
         return Connection("cups", rest)
     raise ValueError("escpos connection must start with usb:, serial:, tcp: or cups:")
-
-
-@dataclass(frozen=True)
-class PrinterStatus:
-    """What the printer said about itself."""
-
-    online: bool
-    paper: str  # ok | low | out
-    cover_open: bool = False
-
-    @property
-    def state(self) -> str:
-        if self.paper == "out":
-            return "paper_out"
-        if self.cover_open:
-            return "cover_open"
-        if not self.online:
-            return "offline"
-        return "paper_low" if self.paper == "low" else "ready"
 
 
 def _valid(byte: int) -> bool:
@@ -321,19 +301,3 @@ def _close(printer) -> None:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
-
-
-_capabilities_lock = threading.Lock()
-
-
-def quiet_capabilities_cache() -> None:
-    """python-escpos pickles its printer capabilities into a fresh temporary folder on every
-    import unless told where: give it one cache folder."""
-    with _capabilities_lock:
-        if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
-            return
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("credit-care-kiosk", appauthor=False)
-        os.makedirs(folder, exist_ok=True)
-        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder

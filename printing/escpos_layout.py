@@ -20,6 +20,7 @@ from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
 
 from ._common import COPY_MARK, Face, truncate, using_face, wrap
+from .base import quiet_capabilities_cache
 from .documents import ReceiptLine, Slip, SlipRow
 from .receipt import format_value
 
@@ -189,8 +190,6 @@ _SIZE = {"normal": 0x00, "tall": 0x01, "large": 0x11}
 def encode(items: Sequence[Item], width_mm: int = 80) -> bytes:
     """ESC/POS bytes for ``items``: text in GB18030 in the printer's Chinese mode, the QR
     code by the printer (``GS ( k``), then feed and cut (python-escpos's commands)."""
-    from .escpos_backend import quiet_capabilities_cache
-
     quiet_capabilities_cache()
     from escpos.constants import QR_ECLEVEL_M
     from escpos.printer import Dummy
