@@ -18,17 +18,17 @@ from urllib.parse import urlsplit
 import requests
 
 from kiosk.domain import signing
+from kiosk.domain.errors import Refusal
 from kiosk.domain.models import Account, Patient, Settlement, Visit, VisitItem
 
 log = logging.getLogger("kiosk.platform")
 
 
-class PlatformError(Exception):
+class PlatformError(Refusal):
     """The platform answered and refused. ``code`` is its stable error code."""
 
     def __init__(self, code: str, message: str = "", status: int = 0, details: dict | None = None):
-        super().__init__(f"{code} ({status}): {message}")
-        self.code = code
+        super().__init__(code, f"{code} ({status}): {message}")
         self.message = message
         self.status = status
         self.details = details or {}  # e.g. {"outstanding_fen": ...} for a refused close

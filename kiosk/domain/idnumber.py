@@ -4,14 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.domain.errors import Refusal
+
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
 _CHECK = "10X98765432"
 
 
-class InvalidIdNumber(ValueError):
+class InvalidIdNumber(Refusal, ValueError):
     """The text is not a valid 18-character resident ID number.
 
-    ``reason`` is a stable code the UI maps to a translated message:
+    ``reason`` (also its ``code``) is a stable code the UI maps to a translated message:
     ``length``, ``characters``, ``birth_date`` or ``checksum``.
     """
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.domain.errors import Refusal
 from kiosk.domain.models import Account
 
 
-class CannotUseCredit(Exception):
-    """``code``: account_suspended | repay_first."""
+class CannotUseCredit(Refusal):
+    """``code``: account_suspended | repay_first (offline: ``offline_*``)."""
 
     def __init__(self, code: str):
         super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

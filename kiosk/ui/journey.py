@@ -5,6 +5,11 @@ register, ...). It owns its screens and sequences them; rules live in the use
 cases, words in the screens. Work runs through ``Context.run``: the answer
 comes back on the GUI thread, and is dropped if the patient has left since
 (the window was cleared), so the next patient never sees it.
+
+Problems are told apart by type: a :class:`~kiosk.domain.errors.Refusal` (or a
+device's ``DeviceError``) is something the patient is told in its own words; anything
+else is a bug: ``Context.run`` logs it with its traceback, and the patient sees the
+generic message (``internal``: nothing was charged twice, ask staff).
 """
 from __future__ import annotations
 
@@ -14,16 +19,34 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from kiosk.devices.errors import DeviceError
+from kiosk.domain.errors import Refusal
+
 log = logging.getLogger("kiosk.ui.journey")
+
+INTERNAL = "internal"
+
+
+def is_refusal(error: BaseException) -> bool:
+    """A problem meant for the patient (its code has words), not a bug."""
+    return isinstance(error, (Refusal, DeviceError))
 
 
 def error_code(error: BaseException) -> str:
-    """The stable code of a problem meant for the patient; 'internal' for a bug."""
-    code = getattr(error, "code", None) or getattr(error, "reason", None)
-    if isinstance(code, str):
-        return code
-    log.error("unexpected failure in a journey", exc_info=error)
-    return "internal"
+    """The stable code of a problem meant for the patient; ``internal`` for a bug (which
+    ``Context.run`` has logged). Never an attribute of a bug: a ``UnicodeDecodeError`` has a
+    ``reason`` too."""
+    if isinstance(error, Refusal):
+        return error.code
+    if isinstance(error, DeviceError):
+        return error.reason
+    return INTERNAL
+
+
+def report_bug(error: BaseException, where: str) -> None:
+    """Log a bug with its traceback (the handler redacts personal data)."""
+    log.error("bug in %s: %s", where, type(error).__name__,
+              exc_info=(type(error), error, error.__traceback__))
 
 
 class Context:
@@ -49,6 +72,10 @@ class Context:
                 on_success(result)
 
         def failure(error):
+            if is_refusal(error):
+                log.info("refused: %s", error_code(error))
+            else:  # logged even if the patient has left: a bug is a bug
+                report_bug(error, getattr(fn, "__qualname__", "a journey's work"))
             if generation == self.window.generation:
                 (on_failure or self.fail)(error)
 

@@ -1,8 +1,9 @@
 """Every problem a patient can meet, as translated text with what to do next.
 
-Logic reports problems as stable codes (``InvalidIdNumber.reason``,
-``PlatformError.code``, ``ReadError.reason``, ``SettlementRefused.code``);
-this is the one place that turns them into words.
+Logic reports a problem meant for the patient as a ``kiosk.domain.errors.Refusal``
+(``InvalidIdNumber``, ``PlatformError``, ``CannotUseCredit``, ``CreditRefused``, ...) or a
+device's ``ReadError`` / ``DeviceError``, each with a stable code; this is the one place
+that turns codes into words. Anything else is a bug: ``internal``, the generic message.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ _TEXTS = {
     "shortfall_unpaid": QT_TRANSLATE_NOOP("Messages", "The rest of the bill has not been paid yet. Please pay it with your phone or at the cashier window."),
     "payment_expired": QT_TRANSLATE_NOOP("Messages", "The payment code has expired. Nothing was charged. Please start again."),
     "payment_not_completed": QT_TRANSLATE_NOOP("Messages", "The payment has not been completed. Nothing was charged. Please start again."),
-    "internal": QT_TRANSLATE_NOOP("Messages", "Something went wrong. Please go to the cashier window for help."),
+    "internal": QT_TRANSLATE_NOOP("Messages", "Something went wrong here. Nothing was charged twice. Please ask a member of staff for help."),
     # --- credit service journeys (open, close, query, dispute) ---
     "consent_outdated": QT_TRANSLATE_NOOP("Messages", "The consent text was updated while you were reading. Please read the new version and agree again."),
     "score_not_authorised": QT_TRANSLATE_NOOP("Messages", "The credit service needs your authorisation to look up your credit score. Nothing was opened."),

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from kiosk.domain.errors import Refusal
 from kiosk.domain.idnumber import mask_name, mask_phone
 from kiosk.domain.models import Account
 from kiosk.platform import PlatformError
@@ -24,12 +25,11 @@ PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 GRADES = ("A", "B", "C", "D", "E")
 
 
-class CreditRefused(Exception):
+class CreditRefused(Refusal):
     """A request refused by the kiosk before any platform call; ``code`` maps to a message."""
 
     def __init__(self, code: str):
         super().__init__(code)
-        self.code = code
 
 
 class OutstandingBalance(CreditRefused):

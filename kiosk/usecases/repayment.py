@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from kiosk.domain import clock
+from kiosk.domain.errors import Refusal
 from kiosk.domain.idnumber import mask_name
 from kiosk.domain.models import Account
 from kiosk.usecases.accounts import Bill, account_from, bill_from
@@ -25,12 +26,11 @@ CHANNELS = ("payment_channel", "cash", "bank_card")
 CHANNEL_ON_PAPER = {"payment_channel": "扫码支付", "cash": "现金", "bank_card": "银行卡"}
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A request the kiosk refuses before asking the platform; ``code`` is for messages.py."""
 
     def __init__(self, code: str):
         super().__init__(code)
-        self.code = code
 
 
 # -- what the platform tells us ------------------------------------------------------------
