@@ -1,65 +1,66 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AccountScreen</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="235" />
+        <location filename="../../kiosk/ui/query.py" line="246"/>
         <source>Your credit account</source>
         <translation>您的信用账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="236" />
+        <location filename="../../kiosk/ui/query.py" line="247"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="237" />
+        <location filename="../../kiosk/ui/query.py" line="248"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="238" />
+        <location filename="../../kiosk/ui/query.py" line="249"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="239" />
+        <location filename="../../kiosk/ui/query.py" line="250"/>
         <source>Add a parent I repay for</source>
         <translation>添加由我代还的父母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="241" />
+        <location filename="../../kiosk/ui/query.py" line="252"/>
         <source>Loading your account, please wait…</source>
         <translation>正在查询您的账户，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="257" />
-        <source>You use your guardian's credit line: available {available}.</source>
+        <location filename="../../kiosk/ui/query.py" line="268"/>
+        <source>You use your guardian&apos;s credit line: available {available}.</source>
         <translation>您共享监护人的信用额度：可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="259" />
+        <location filename="../../kiosk/ui/query.py" line="270"/>
         <source>Your account</source>
         <translation>您本人的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="261" />
-        <location filename="../../kiosk/ui/query.py" line="268" />
+        <location filename="../../kiosk/ui/query.py" line="272"/>
+        <location filename="../../kiosk/ui/query.py" line="279"/>
         <source>{relation}: {name}</source>
         <translation>{relation}：{name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="265" />
+        <location filename="../../kiosk/ui/query.py" line="276"/>
         <source>Uses your credit line; you repay these bills.</source>
         <translation>共享您的信用额度，以下账单由您还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="270" />
+        <location filename="../../kiosk/ui/query.py" line="281"/>
         <source>Registered by the hospital as your parent. You may take on repayment of their credit bills.</source>
         <translation>医院登记为您的父母。您可以自愿为其信用就医账单还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="273" />
+        <location filename="../../kiosk/ui/query.py" line="284"/>
         <source>Take on repayment for {name}</source>
         <translation>为{name}代为还款</translation>
     </message>
@@ -67,17 +68,17 @@
 <context>
     <name>AdmitJourney</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="92" />
+        <location filename="../../kiosk/ui/admit.py" line="92"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="121" />
+        <location filename="../../kiosk/ui/admit.py" line="121"/>
         <source>Admitted</source>
         <translation>入院办理成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="122" />
+        <location filename="../../kiosk/ui/admit.py" line="122"/>
         <source>You are admitted without a deposit; your credit line is the guarantee.
 Admission number {number}. Please go to the ward with your admission notice.</source>
         <translation>您已免预交金入院，由信用额度作为担保。
@@ -87,17 +88,17 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>AdmitScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="67" />
+        <location filename="../../kiosk/ui/admit.py" line="67"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="72" />
+        <location filename="../../kiosk/ui/admit.py" line="72"/>
         <source>No deposit is needed: your credit line of {line} stands as the guarantee. Choose the department on your admission notice.</source>
         <translation>无需缴纳预交金：您的信用额度 {line} 作为担保。请选择入院通知单上的科室。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="77" />
+        <location filename="../../kiosk/ui/admit.py" line="77"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -105,97 +106,97 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>BillScreen</name>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="114" />
+        <location filename="../../kiosk/ui/bill.py" line="119"/>
         <source>Your outpatient bill</source>
         <translation>您的门诊账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="115" />
+        <location filename="../../kiosk/ui/bill.py" line="120"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="115" />
+        <location filename="../../kiosk/ui/bill.py" line="120"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="115" />
+        <location filename="../../kiosk/ui/bill.py" line="120"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="116" />
+        <location filename="../../kiosk/ui/bill.py" line="121"/>
         <source>Bill items</source>
         <translation>账单明细</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="117" />
+        <location filename="../../kiosk/ui/bill.py" line="122"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="118" />
+        <location filename="../../kiosk/ui/bill.py" line="123"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="121" />
+        <location filename="../../kiosk/ui/bill.py" line="126"/>
         <source>Pay on credit and pay the rest now</source>
         <translation>信用支付，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="122" />
+        <location filename="../../kiosk/ui/bill.py" line="127"/>
         <source>Pay on credit</source>
         <translation>信用支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="135" />
-        <source>(minor: uses the guardian's credit line)</source>
+        <location filename="../../kiosk/ui/bill.py" line="140"/>
+        <source>(minor: uses the guardian&apos;s credit line)</source>
         <translation>（未成年人：使用监护人的信用额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="139" />
+        <location filename="../../kiosk/ui/bill.py" line="144"/>
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="141" />
+        <location filename="../../kiosk/ui/bill.py" line="146"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="144" />
+        <location filename="../../kiosk/ui/bill.py" line="149"/>
         <source>{department} · Dr {doctor} · {date}</source>
         <translation>{department} · {doctor} 医生 · {date}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="149" />
+        <location filename="../../kiosk/ui/bill.py" line="154"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="150" />
+        <location filename="../../kiosk/ui/bill.py" line="155"/>
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="151" />
+        <location filename="../../kiosk/ui/bill.py" line="156"/>
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="153" />
+        <location filename="../../kiosk/ui/bill.py" line="158"/>
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="155" />
+        <location filename="../../kiosk/ui/bill.py" line="160"/>
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="160" />
+        <location filename="../../kiosk/ui/bill.py" line="165"/>
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -203,32 +204,32 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CancelScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="480" />
+        <location filename="../../kiosk/ui/register_screens.py" line="486"/>
         <source>Cancel this registration?</source>
         <translation>确定退掉这个号吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="485" />
+        <location filename="../../kiosk/ui/register_screens.py" line="491"/>
         <source>The fee {fee} goes back to the account you paid from.</source>
         <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="488" />
+        <location filename="../../kiosk/ui/register_screens.py" line="494"/>
         <source>The fee {fee} goes back to your credit line.</source>
         <translation>挂号费 {fee} 将退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="490" />
+        <location filename="../../kiosk/ui/register_screens.py" line="496"/>
         <source>Cancelling, please wait…</source>
         <translation>正在退号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="491" />
+        <location filename="../../kiosk/ui/register_screens.py" line="497"/>
         <source>Cancel registration</source>
         <translation>确认退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="493" />
+        <location filename="../../kiosk/ui/register_screens.py" line="499"/>
         <source>Keep it</source>
         <translation>不退了</translation>
     </message>
@@ -236,37 +237,37 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CloseConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="82" />
+        <location filename="../../kiosk/ui/close_service.py" line="82"/>
         <source>Close the credit service</source>
         <translation>关闭信用就医服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="85" />
+        <location filename="../../kiosk/ui/close_service.py" line="85"/>
         <source>After closing, you pay each bill on the spot as before. You can open the service again later. It can be closed only when nothing is owed.</source>
         <translation>关闭后，您需像以前一样每次当场缴费，以后可以重新开通。只有在没有欠款时才能关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="89" />
+        <location filename="../../kiosk/ui/close_service.py" line="89"/>
         <source>The credit service of the children linked to you closes too: {names}.</source>
         <translation>与您关联的未成年子女的信用就医服务也将一并关闭：{names}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="93" />
+        <location filename="../../kiosk/ui/close_service.py" line="93"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="95" />
+        <location filename="../../kiosk/ui/close_service.py" line="95"/>
         <source>Closing, please wait…</source>
         <translation>正在关闭，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="97" />
+        <location filename="../../kiosk/ui/close_service.py" line="97"/>
         <source>Close my credit service</source>
         <translation>关闭我的信用就医服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="98" />
+        <location filename="../../kiosk/ui/close_service.py" line="98"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -274,62 +275,62 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CloseServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="120" />
+        <location filename="../../kiosk/ui/close_service.py" line="120"/>
         <source>Close credit service</source>
         <translation>关闭信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="165" />
+        <location filename="../../kiosk/ui/close_service.py" line="165"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="174" />
+        <location filename="../../kiosk/ui/close_service.py" line="174"/>
         <source>Still owed: {amount}</source>
         <translation>尚欠金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="175" />
+        <location filename="../../kiosk/ui/close_service.py" line="175"/>
         <source>Not closed</source>
         <translation>未能关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="181" />
+        <location filename="../../kiosk/ui/close_service.py" line="181"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="182" />
+        <location filename="../../kiosk/ui/close_service.py" line="182"/>
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="188" />
+        <location filename="../../kiosk/ui/close_service.py" line="188"/>
         <source>You ({name})</source>
         <translation>您本人（{name}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="190" />
+        <location filename="../../kiosk/ui/close_service.py" line="190"/>
         <source>{name} (linked child)</source>
         <translation>{name}（关联子女）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="193" />
+        <location filename="../../kiosk/ui/close_service.py" line="193"/>
         <source>A linked patient</source>
         <translation>一位关联就诊人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="194" />
+        <location filename="../../kiosk/ui/close_service.py" line="194"/>
         <source>The credit service is closed for:</source>
         <translation>已关闭以下人员的信用就医服务：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="195" />
+        <location filename="../../kiosk/ui/close_service.py" line="195"/>
         <source>From now on, please pay each bill on the spot.</source>
         <translation>今后请在每次就诊时当场缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="196" />
+        <location filename="../../kiosk/ui/close_service.py" line="196"/>
         <source>Credit service closed</source>
         <translation>信用就医服务已关闭</translation>
     </message>
@@ -337,62 +338,62 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="318" />
+        <location filename="../../kiosk/ui/register_screens.py" line="324"/>
         <source>You have not opened the credit service, so the fee is paid now with your phone.</source>
         <translation>您尚未开通信用就医，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="320" />
+        <location filename="../../kiosk/ui/register_screens.py" line="326"/>
         <source>Your credit service is suspended because a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您有逾期账单，信用就医服务已暂停，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="322" />
+        <location filename="../../kiosk/ui/register_screens.py" line="328"/>
         <source>Your credit line is used up or a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您的信用额度已用完或有逾期账单，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="324" />
+        <location filename="../../kiosk/ui/register_screens.py" line="330"/>
         <source>Your available credit is less than the fee, so the fee is paid now with your phone.</source>
         <translation>您的可用信用额度不足挂号费，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="330" />
+        <location filename="../../kiosk/ui/register_screens.py" line="336"/>
         <source>Confirm your registration</source>
         <translation>确认挂号信息</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="335" />
+        <location filename="../../kiosk/ui/register_screens.py" line="341"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="336" />
+        <location filename="../../kiosk/ui/register_screens.py" line="342"/>
         <source>Registration fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="339" />
+        <location filename="../../kiosk/ui/register_screens.py" line="345"/>
         <source>Registering, please wait…</source>
         <translation>正在挂号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="341" />
+        <location filename="../../kiosk/ui/register_screens.py" line="347"/>
         <source>Register on credit</source>
         <translation>信用挂号（记入额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="343" />
+        <location filename="../../kiosk/ui/register_screens.py" line="349"/>
         <source>Pay now {fee}</source>
         <translation>现场支付 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="346" />
+        <location filename="../../kiosk/ui/register_screens.py" line="352"/>
         <source>Repay first</source>
         <translation>先去还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="348" />
+        <location filename="../../kiosk/ui/register_screens.py" line="354"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -400,27 +401,27 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>ConflictListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="101" />
+        <location filename="../../kiosk/ui/conflicts.py" line="101"/>
         <source>Queue conflicts</source>
         <translation>离线冲突处理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="103" />
+        <location filename="../../kiosk/ui/conflicts.py" line="103"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="105" />
+        <location filename="../../kiosk/ui/conflicts.py" line="105"/>
         <source>No conflicts: every payment made offline was accepted or is still on its way.</source>
         <translation>没有冲突：离线支付均已被接受或正在上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="107" />
+        <location filename="../../kiosk/ui/conflicts.py" line="107"/>
         <source>{conflicts} payment(s) refused by the platform after they were made offline; {expired} queued payment(s) waiting too long.</source>
         <translation>{conflicts} 笔离线支付被平台拒绝；{expired} 笔排队支付等待过久。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="115" />
+        <location filename="../../kiosk/ui/conflicts.py" line="115"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -428,32 +429,32 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>ConflictScreen</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="171" />
+        <location filename="../../kiosk/ui/conflicts.py" line="171"/>
         <source>Resolve a queue conflict</source>
         <translation>处理离线冲突</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="173" />
+        <location filename="../../kiosk/ui/conflicts.py" line="173"/>
         <source>The patient left with this bill paid on credit while the hospital system was offline; the platform has since refused it. Collect the amount from the patient, or confirm the bill was settled another way.</source>
         <translation>患者在医院系统离线期间以信用支付了此笔费用，平台事后拒绝了该笔结算。请向患者收取该款项，或确认该笔费用已通过其他方式结清。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="176" />
+        <location filename="../../kiosk/ui/conflicts.py" line="176"/>
         <source>Saving, please wait…</source>
         <translation>正在保存，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="177" />
+        <location filename="../../kiosk/ui/conflicts.py" line="177"/>
         <source>Payment collected</source>
         <translation>已收款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="178" />
+        <location filename="../../kiosk/ui/conflicts.py" line="178"/>
         <source>Settled elsewhere</source>
         <translation>已在别处结清</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="179" />
+        <location filename="../../kiosk/ui/conflicts.py" line="179"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -461,47 +462,47 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>Conflicts</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="26" />
+        <location filename="../../kiosk/ui/conflicts.py" line="26"/>
         <source>credit line no longer covers it</source>
         <translation>信用额度已不足</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="28" />
+        <location filename="../../kiosk/ui/conflicts.py" line="28"/>
         <source>account suspended or closed meanwhile</source>
         <translation>其间账户已暂停或关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="30" />
+        <location filename="../../kiosk/ui/conflicts.py" line="30"/>
         <source>already settled elsewhere</source>
         <translation>已在别处结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="31" />
+        <location filename="../../kiosk/ui/conflicts.py" line="31"/>
         <source>refused by the platform ({code})</source>
         <translation>平台拒绝（{code}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="36" />
+        <location filename="../../kiosk/ui/conflicts.py" line="36"/>
         <source>{name}  ID {masked_id} · {amount} on credit · {date}</source>
         <translation>{name}  证件号 {masked_id} · 信用 {amount} · {date}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="39" />
+        <location filename="../../kiosk/ui/conflicts.py" line="39"/>
         <source>{what}: {reason}</source>
         <translation>{what}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="45" />
+        <location filename="../../kiosk/ui/conflicts.py" line="45"/>
         <source>Visits {visits}</source>
         <translation>就诊 {visits}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="51" />
+        <location filename="../../kiosk/ui/conflicts.py" line="51"/>
         <source>Not yet sent since {date}: {kind}, {amount} on credit</source>
         <translation>自 {date} 起仍未上传：{kind}，信用 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="53" />
+        <location filename="../../kiosk/ui/conflicts.py" line="53"/>
         <source>Attempts {attempts}; last problem: {error}. IT: kiosk-admin queue list</source>
         <translation>已尝试 {attempts} 次；最近问题：{error}。IT：kiosk-admin queue list</translation>
     </message>
@@ -509,17 +510,17 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>ConflictsJourney</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="204" />
+        <location filename="../../kiosk/ui/conflicts.py" line="204"/>
         <source>Queue conflicts</source>
         <translation>离线冲突处理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="244" />
+        <location filename="../../kiosk/ui/conflicts.py" line="244"/>
         <source>✓ Marked as payment collected.</source>
         <translation>✓ 已标记为已收款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="245" />
+        <location filename="../../kiosk/ui/conflicts.py" line="245"/>
         <source>✓ Marked as settled elsewhere.</source>
         <translation>✓ 已标记为已在别处结清。</translation>
     </message>
@@ -527,32 +528,32 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>ConsentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="113" />
+        <location filename="../../kiosk/ui/open_service.py" line="113"/>
         <source>Consent to the credit service</source>
         <translation>信用就医服务授权书</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="114" />
+        <location filename="../../kiosk/ui/open_service.py" line="114"/>
         <source>I agree and authorise the credit score lookup</source>
         <translation>我同意并授权查询信用分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="115" />
+        <location filename="../../kiosk/ui/open_service.py" line="115"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="119" />
+        <location filename="../../kiosk/ui/open_service.py" line="119"/>
         <source>Guardian {guardian} consents for {child}</source>
         <translation>监护人{guardian}为{child}授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="128" />
+        <location filename="../../kiosk/ui/open_service.py" line="128"/>
         <source>Consent text version {version}, published {date}. Scroll to read all of it.</source>
         <translation>授权书版本 {version}，发布日期 {date}。请滑动阅读全文。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="132" />
+        <location filename="../../kiosk/ui/open_service.py" line="132"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
@@ -560,25 +561,25 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CredentialsForm</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="121" />
-        <location filename="../../kiosk/ui/login.py" line="122" />
+        <location filename="../../kiosk/ui/login.py" line="121"/>
+        <location filename="../../kiosk/ui/login.py" line="122"/>
         <source>Staff number</source>
         <extracomment>Refusals the person at the screen corrects on the spot (the form stays, with the message).</extracomment>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="123" />
-        <location filename="../../kiosk/ui/login.py" line="124" />
+        <location filename="../../kiosk/ui/login.py" line="123"/>
+        <location filename="../../kiosk/ui/login.py" line="124"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="127" />
+        <location filename="../../kiosk/ui/login.py" line="127"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="130" />
+        <location filename="../../kiosk/ui/login.py" line="130"/>
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
@@ -586,152 +587,152 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CreditWords</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="30" />
+        <location filename="../../kiosk/ui/query.py" line="40"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="31" />
+        <location filename="../../kiosk/ui/query.py" line="41"/>
         <source>suspended</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="32" />
+        <location filename="../../kiosk/ui/query.py" line="42"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="39" />
+        <location filename="../../kiosk/ui/query.py" line="49"/>
         <source>disputed (answer by {date})</source>
         <translation>异议处理中（{date}前答复）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="41" />
+        <location filename="../../kiosk/ui/query.py" line="51"/>
         <source>disputed</source>
         <translation>异议处理中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="43" />
+        <location filename="../../kiosk/ui/query.py" line="53"/>
         <source>due</source>
         <translation>待还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="44" />
+        <location filename="../../kiosk/ui/query.py" line="54"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="45" />
+        <location filename="../../kiosk/ui/query.py" line="55"/>
         <source>paid</source>
         <translation>已还清</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="51" />
+        <location filename="../../kiosk/ui/query.py" line="61"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="52" />
+        <location filename="../../kiosk/ui/query.py" line="62"/>
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="53" />
+        <location filename="../../kiosk/ui/query.py" line="63"/>
         <source>Inpatient</source>
         <translation>住院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="59" />
+        <location filename="../../kiosk/ui/query.py" line="69"/>
         <source>Child</source>
         <translation>子女</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="60" />
+        <location filename="../../kiosk/ui/query.py" line="70"/>
         <source>Parent</source>
         <translation>父母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="61" />
+        <location filename="../../kiosk/ui/query.py" line="71"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="67" />
+        <location filename="../../kiosk/ui/query.py" line="77"/>
         <source>excellent (优秀)</source>
         <translation>优秀</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="68" />
+        <location filename="../../kiosk/ui/query.py" line="78"/>
         <source>good (良好)</source>
         <translation>良好</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="69" />
+        <location filename="../../kiosk/ui/query.py" line="79"/>
         <source>fair (中等)</source>
         <translation>中等</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="70" />
+        <location filename="../../kiosk/ui/query.py" line="80"/>
         <source>poor (较差)</source>
         <translation>较差</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="71" />
+        <location filename="../../kiosk/ui/query.py" line="81"/>
         <source>very poor (极差)</source>
         <translation>极差</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="73" />
+        <location filename="../../kiosk/ui/query.py" line="83"/>
         <source>Medical-insurance credit grade: {grade} — {meaning}</source>
         <translation>医保信用等级：{grade}（{meaning}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="79" />
+        <location filename="../../kiosk/ui/query.py" line="89"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="80" />
+        <location filename="../../kiosk/ui/query.py" line="90"/>
         <source>Credit line {line} · used {used} · available {available} · status: {status}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available} · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="84" />
+        <location filename="../../kiosk/ui/query.py" line="95"/>
         <source>Overdue: {amount}</source>
         <translation>逾期金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="111" />
+        <location filename="../../kiosk/ui/query.py" line="122"/>
         <source>Reference</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="111" />
+        <location filename="../../kiosk/ui/query.py" line="122"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="112" />
+        <location filename="../../kiosk/ui/query.py" line="123"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="112" />
+        <location filename="../../kiosk/ui/query.py" line="123"/>
         <source>Outstanding</source>
         <translation>未还</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="113" />
+        <location filename="../../kiosk/ui/query.py" line="124"/>
         <source>Pay by</source>
         <translation>最后还款日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="113" />
+        <location filename="../../kiosk/ui/query.py" line="124"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="232" />
+        <location filename="../../kiosk/ui/query.py" line="243"/>
         <source>No bills.</source>
         <translation>暂无账单。</translation>
     </message>
@@ -739,80 +740,129 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DepartmentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="174" />
+        <location filename="../../kiosk/ui/register_screens.py" line="180"/>
         <source>Choose a department</source>
         <translation>请选择科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="179" />
+        <location filename="../../kiosk/ui/register_screens.py" line="185"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="180" />
+        <location filename="../../kiosk/ui/register_screens.py" line="186"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="181" />
+        <location filename="../../kiosk/ui/register_screens.py" line="187"/>
         <source>My registrations (cancel)</source>
         <translation>我的挂号（退号）</translation>
     </message>
 </context>
 <context>
+    <name>DeviceNotice</name>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="22"/>
+        <source>The ID-card reader is not working at the moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="23"/>
+        <source>The social-security card reader is not working at the moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="24"/>
+        <source>The code scanner is not working at the moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="26"/>
+        <source>A reader of this kiosk is not working at the moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="29"/>
+        <source>Please place your resident ID card on the ID-card reader.</source>
+        <extracomment>At a kiosk, the first device still working, in this order, is what the patient is offered.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="30"/>
+        <source>Please use your social-security card in its reader instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="31"/>
+        <source>Please scan your e-health code or insurance e-voucher instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="33"/>
+        <source>Please go to the service desk: staff there can help you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/device_notice.py" line="34"/>
+        <source>You can still type the patient&apos;s ID number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DischargeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="147" />
+        <location filename="../../kiosk/ui/discharge.py" line="153"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="193" />
+        <location filename="../../kiosk/ui/discharge.py" line="199"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="194" />
+        <location filename="../../kiosk/ui/discharge.py" line="200"/>
         <source>The hospital system did not confirm in time. Your discharge is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的出院结算已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="196" />
+        <location filename="../../kiosk/ui/discharge.py" line="202"/>
         <source>Please collect your documents at the cashier window.</source>
         <translation>请到收费窗口领取单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="199" />
+        <location filename="../../kiosk/ui/discharge.py" line="205"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="202" />
+        <location filename="../../kiosk/ui/discharge.py" line="208"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="204" />
+        <location filename="../../kiosk/ui/discharge.py" line="210"/>
         <source>Deposit returned: {amount}.</source>
         <translation>退还预交金：{amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="206" />
+        <location filename="../../kiosk/ui/discharge.py" line="212"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="207" />
+        <location filename="../../kiosk/ui/discharge.py" line="213"/>
         <source>Your receipt and the itemised statement are printing.</source>
         <translation>凭条和费用清单正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="209" />
+        <location filename="../../kiosk/ui/discharge.py" line="215"/>
         <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
         <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="211" />
+        <location filename="../../kiosk/ui/discharge.py" line="217"/>
         <source>Discharged</source>
         <translation>出院结算成功</translation>
     </message>
@@ -820,88 +870,88 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DischargeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="102" />
-        <location filename="../../kiosk/ui/discharge.py" line="110" />
+        <location filename="../../kiosk/ui/discharge.py" line="108"/>
+        <location filename="../../kiosk/ui/discharge.py" line="116"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <location filename="../../kiosk/ui/discharge.py" line="109"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <location filename="../../kiosk/ui/discharge.py" line="109"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <location filename="../../kiosk/ui/discharge.py" line="109"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="103" />
+        <location filename="../../kiosk/ui/discharge.py" line="109"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="104" />
+        <location filename="../../kiosk/ui/discharge.py" line="110"/>
         <source>Items of the hospital stay</source>
         <translation>住院费用明细</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="105" />
+        <location filename="../../kiosk/ui/discharge.py" line="111"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="106" />
+        <location filename="../../kiosk/ui/discharge.py" line="112"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="109" />
+        <location filename="../../kiosk/ui/discharge.py" line="115"/>
         <source>Discharge and pay the rest now</source>
         <translation>信用出院，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="112" />
+        <location filename="../../kiosk/ui/discharge.py" line="118"/>
         <source>{department} · admitted {date} · {count} charges</source>
         <translation>{department} · {date} 入院 · 共 {count} 项费用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="117" />
+        <location filename="../../kiosk/ui/discharge.py" line="123"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="117" />
+        <location filename="../../kiosk/ui/discharge.py" line="123"/>
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <location filename="../../kiosk/ui/discharge.py" line="124"/>
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="118" />
+        <location filename="../../kiosk/ui/discharge.py" line="124"/>
         <source>Deposit paid</source>
         <translation>已交预交金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="120" />
+        <location filename="../../kiosk/ui/discharge.py" line="126"/>
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="121" />
+        <location filename="../../kiosk/ui/discharge.py" line="127"/>
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="126" />
+        <location filename="../../kiosk/ui/discharge.py" line="132"/>
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -909,27 +959,27 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DisputeBillScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="87" />
+        <location filename="../../kiosk/ui/dispute.py" line="95"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="89" />
+        <location filename="../../kiosk/ui/dispute.py" line="97"/>
         <source>Tap the bill you think is wrong. The hospital checks it and answers within {days} working days.</source>
         <translation>请点击您认为有误的账单。医院核实后将在{days}个工作日内答复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="91" />
+        <location filename="../../kiosk/ui/dispute.py" line="99"/>
         <source>Loading your bills, please wait…</source>
         <translation>正在查询您的账单，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="92" />
+        <location filename="../../kiosk/ui/dispute.py" line="100"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="103" />
+        <location filename="../../kiosk/ui/dispute.py" line="111"/>
         <source>{bill} — already disputed, cannot be picked</source>
         <translation>{bill} — 已提出异议，不可再选</translation>
     </message>
@@ -937,44 +987,44 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DisputeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="29" />
+        <location filename="../../kiosk/ui/dispute.py" line="37"/>
         <source>{reference} · {kind} · {outstanding} · pay by {date} · {status}</source>
         <translation>{reference} · {kind} · {outstanding} · 最后还款日 {date} · {status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="264" />
+        <location filename="../../kiosk/ui/dispute.py" line="272"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="311" />
+        <location filename="../../kiosk/ui/dispute.py" line="319"/>
         <source>Show my account</source>
         <translation>查看我的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="321" />
+        <location filename="../../kiosk/ui/dispute.py" line="329"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="322" />
+        <location filename="../../kiosk/ui/dispute.py" line="330"/>
         <source>The hospital system did not confirm in time. Your dispute is kept safely and will be sent automatically.</source>
         <translation>医院系统未能及时确认。您的异议已妥善保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="325" />
+        <location filename="../../kiosk/ui/dispute.py" line="333"/>
         <source>Your dispute on bill {reference} ({amount}) is recorded.
 The hospital will answer by {date} (within {days} working days).</source>
         <translation>您对账单 {reference}（{amount}）的异议已登记。
 医院将于 {date} 前答复（{days}个工作日内）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="328" />
+        <location filename="../../kiosk/ui/dispute.py" line="336"/>
         <source>Until then the bill is shown as disputed.</source>
         <translation>答复前该账单显示为“异议处理中”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="329" />
+        <location filename="../../kiosk/ui/dispute.py" line="337"/>
         <source>Dispute raised</source>
         <translation>异议已提交</translation>
     </message>
@@ -982,38 +1032,38 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>DisputeReasonScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="224" />
+        <location filename="../../kiosk/ui/dispute.py" line="232"/>
         <source>Why is this bill wrong?</source>
         <translation>您认为账单哪里有误？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="226" />
+        <location filename="../../kiosk/ui/dispute.py" line="234"/>
         <source>Tap the reason that fits best.</source>
         <translation>请点击最符合的原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="227" />
+        <location filename="../../kiosk/ui/dispute.py" line="235"/>
         <source>Anything to add? (optional, up to 200 characters)</source>
         <translation>补充说明（选填，最多200字）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="228" />
-        <location filename="../../kiosk/ui/dispute.py" line="229" />
+        <location filename="../../kiosk/ui/dispute.py" line="236"/>
+        <location filename="../../kiosk/ui/dispute.py" line="237"/>
         <source>Optional note</source>
         <translation>补充说明（选填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="230" />
+        <location filename="../../kiosk/ui/dispute.py" line="238"/>
         <source>Submit dispute</source>
         <translation>提交异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="231" />
+        <location filename="../../kiosk/ui/dispute.py" line="239"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="232" />
+        <location filename="../../kiosk/ui/dispute.py" line="240"/>
         <source>Sending your dispute, please wait…</source>
         <translation>正在提交异议，请稍候…</translation>
     </message>
@@ -1021,13 +1071,13 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>GuardianScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="319" />
+        <location filename="../../kiosk/ui/open_service.py" line="319"/>
         <source>A parent or guardian must consent</source>
         <translation>需由父母或监护人授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="322" />
-        <source>Patients under 18 cannot open the credit service alone. A parent or guardian identifies with their own ID card and gives consent; the child then uses the guardian's credit line and the guardian repays.
+        <location filename="../../kiosk/ui/open_service.py" line="322"/>
+        <source>Patients under 18 cannot open the credit service alone. A parent or guardian identifies with their own ID card and gives consent; the child then uses the guardian&apos;s credit line and the guardian repays.
 
 Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>未满18周岁不能单独开通信用就医服务。请父母或监护人使用本人身份证验证身份并授权；开通后孩子共享监护人的信用额度，由监护人负责还款。
@@ -1035,12 +1085,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 请监护人点击下方按钮，然后将本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="325" />
+        <location filename="../../kiosk/ui/open_service.py" line="325"/>
         <source>Guardian: identify now</source>
         <translation>监护人验证身份</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="326" />
+        <location filename="../../kiosk/ui/open_service.py" line="326"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1048,32 +1098,32 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="97" />
+        <location filename="../../kiosk/ui/home.py" line="97"/>
         <source>Welcome to {hospital}</source>
         <translation>欢迎来到{hospital}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="98" />
+        <location filename="../../kiosk/ui/home.py" line="98"/>
         <source>Credit-based care: treat first, pay later</source>
         <translation>信用就医 · 先诊疗后付费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="101" />
+        <location filename="../../kiosk/ui/home.py" line="101"/>
         <source>Starting, one moment please…</source>
         <translation>正在启动，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="104" />
+        <location filename="../../kiosk/ui/home.py" line="104"/>
         <source>Standard text</source>
         <translation>标准模式</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="104" />
+        <location filename="../../kiosk/ui/home.py" line="104"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="105" />
+        <location filename="../../kiosk/ui/home.py" line="105"/>
         <source>More services</source>
         <translation>更多服务</translation>
     </message>
@@ -1081,47 +1131,47 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="101" />
+        <location filename="../../kiosk/ui/identify.py" line="142"/>
         <source>Identify yourself</source>
         <translation>身份识别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="104" />
-        <source>Place the patient's ID card on the reader, or type the ID number.</source>
+        <location filename="../../kiosk/ui/identify.py" line="145"/>
+        <source>Place the patient&apos;s ID card on the reader, or type the ID number.</source>
         <translation>请将患者身份证放在读卡器上，或输入身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="107" />
+        <location filename="../../kiosk/ui/identify.py" line="148"/>
         <source>Place your resident ID card on the reader below the screen.</source>
         <translation>请将您的居民身份证放在屏幕下方的读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="108" />
+        <location filename="../../kiosk/ui/identify.py" line="149"/>
         <source>18-character ID number</source>
         <translation>18位身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="109" />
+        <location filename="../../kiosk/ui/identify.py" line="150"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="110" />
+        <location filename="../../kiosk/ui/identify.py" line="151"/>
         <source>Look up</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="111" />
+        <location filename="../../kiosk/ui/identify.py" line="152"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="112" />
+        <location filename="../../kiosk/ui/identify.py" line="153"/>
         <source>Training: demo cards</source>
         <translation>培训：演示卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="113" />
+        <location filename="../../kiosk/ui/identify.py" line="156"/>
         <source>Reading your details, please wait…</source>
         <translation>正在读取您的信息，请稍候…</translation>
     </message>
@@ -1129,12 +1179,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>IdleBanner</name>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="110" />
+        <location filename="../../kiosk/ui/idle.py" line="110"/>
         <source>Are you still there? For your privacy this screen will be cleared in {seconds} seconds.</source>
         <translation>您还在吗？为保护您的隐私，本屏幕将在 {seconds} 秒后清除。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/idle.py" line="112" />
+        <location filename="../../kiosk/ui/idle.py" line="112"/>
         <source>I need more time</source>
         <translation>我需要更多时间</translation>
     </message>
@@ -1142,27 +1192,27 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>ItExitScreen</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="172" />
+        <location filename="../../kiosk/ui/lockdown.py" line="172"/>
         <source>IT staff: leave the kiosk</source>
         <translation>信息科人员：退出自助机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="173" />
+        <location filename="../../kiosk/ui/lockdown.py" line="173"/>
         <source>Enter an IT staff number and PIN. Patients: please tap Back.</source>
         <translation>请输入信息科人员工号和密码。患者请点击“返回首页”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="175" />
+        <location filename="../../kiosk/ui/lockdown.py" line="175"/>
         <source>Checking, please wait…</source>
         <translation>正在核验，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="176" />
+        <location filename="../../kiosk/ui/lockdown.py" line="176"/>
         <source>Leave the kiosk</source>
         <translation>退出自助机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="178" />
+        <location filename="../../kiosk/ui/lockdown.py" line="178"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1170,23 +1220,23 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>Keypad</name>
     <message>
-        <location filename="../../kiosk/ui/keypad.py" line="114" />
+        <location filename="../../kiosk/ui/keypad.py" line="114"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/keypad.py" line="115" />
+        <location filename="../../kiosk/ui/keypad.py" line="115"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/keypad.py" line="116" />
-        <location filename="../../kiosk/ui/keypad.py" line="117" />
+        <location filename="../../kiosk/ui/keypad.py" line="116"/>
+        <location filename="../../kiosk/ui/keypad.py" line="117"/>
         <source>Delete last digit</source>
         <translation>删除最后一位</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/keypad.py" line="118" />
+        <location filename="../../kiosk/ui/keypad.py" line="118"/>
         <source>Phone number keypad</source>
         <translation>手机号码键盘</translation>
     </message>
@@ -1194,22 +1244,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="192" />
+        <location filename="../../kiosk/ui/login.py" line="192"/>
         <source>Cashier login</source>
         <translation>收费员登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="193" />
+        <location filename="../../kiosk/ui/login.py" line="193"/>
         <source>Enter your staff number and PIN. The desk logs you out after a while without use.</source>
         <translation>请输入工号和密码。长时间无操作将自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="196" />
+        <location filename="../../kiosk/ui/login.py" line="196"/>
         <source>Checking, please wait…</source>
         <translation>正在核验，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="197" />
+        <location filename="../../kiosk/ui/login.py" line="197"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
@@ -1217,7 +1267,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="84" />
+        <location filename="../../kiosk/ui/main_window.py" line="87"/>
         <source>Credit-based care kiosk</source>
         <translation>信用就医自助机</translation>
     </message>
@@ -1225,458 +1275,472 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="13" />
+        <location filename="../../kiosk/ui/messages.py" line="16"/>
         <source>An ID number has 18 characters. Please check it and try again.</source>
         <translation>身份证号码为18位，请核对后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="14" />
+        <location filename="../../kiosk/ui/messages.py" line="17"/>
         <source>An ID number has 17 digits and then a digit or X. Please check it.</source>
         <translation>身份证号码由17位数字加1位数字或X组成，请核对。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="15" />
+        <location filename="../../kiosk/ui/messages.py" line="18"/>
         <source>The birth date inside this ID number is not a real date. Please check it.</source>
         <translation>该身份证号码中的出生日期无效，请核对。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="16" />
-        <location filename="../../kiosk/ui/messages.py" line="17" />
+        <location filename="../../kiosk/ui/messages.py" line="19"/>
+        <location filename="../../kiosk/ui/messages.py" line="20"/>
         <source>This ID number is not valid (check digit). Please check it and try again.</source>
         <translation>该身份证号码校验位不正确，请核对后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="19" />
+        <location filename="../../kiosk/ui/messages.py" line="22"/>
         <source>The card could not be read. Please take it off the reader and place it again.</source>
         <translation>无法读取该卡，请取下后重新放置。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="20" />
+        <location filename="../../kiosk/ui/messages.py" line="23"/>
         <source>The card could not be read. Please place it flat on the reader and try again.</source>
         <translation>无法读取该卡，请将卡平放在读卡器上重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="21" />
+        <location filename="../../kiosk/ui/messages.py" line="24"/>
         <source>This card could not be verified. Please go to the cashier window.</source>
         <translation>该卡无法验证，请到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="23" />
+        <location filename="../../kiosk/ui/messages.py" line="26"/>
         <source>No patient record was found for this ID. Please go to the registration desk.</source>
         <translation>未找到该证件的就诊记录，请到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="24" />
+        <location filename="../../kiosk/ui/messages.py" line="27"/>
         <source>The hospital system is not answering right now. Please try again shortly or go to the cashier window.</source>
         <translation>医院系统暂时无响应，请稍后重试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="25" />
+        <location filename="../../kiosk/ui/messages.py" line="28"/>
         <source>You have not opened the credit service. Please pay at the cashier window.</source>
         <translation>您尚未开通信用就医，请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="26" />
+        <location filename="../../kiosk/ui/messages.py" line="29"/>
         <source>Your credit service is suspended because a bill is overdue. Please repay it at the cashier window first.</source>
         <translation>您有逾期账单，信用就医服务已暂停，请先到收费窗口还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="27" />
+        <location filename="../../kiosk/ui/messages.py" line="30"/>
         <source>Your available credit is less than your part of this bill. Please pay at the cashier window.</source>
         <translation>您的可用信用额度不足以支付本次个人负担部分，请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="28" />
+        <location filename="../../kiosk/ui/messages.py" line="31"/>
         <source>This bill has already been paid.</source>
         <translation>该账单已支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="29" />
+        <location filename="../../kiosk/ui/messages.py" line="32"/>
         <source>You have no unpaid outpatient bills.</source>
         <translation>您没有待缴的门诊账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="30" />
+        <location filename="../../kiosk/ui/messages.py" line="33"/>
         <source>Your credit line is used up or a bill is overdue. Please repay first; then you can use it again.</source>
         <translation>您的信用额度已用完或有逾期账单，请先还款后再使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="31" />
+        <location filename="../../kiosk/ui/messages.py" line="34"/>
         <source>The rest of the bill has not been paid yet. Please pay it with your phone or at the cashier window.</source>
         <translation>差额尚未支付，请用手机支付或到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="32" />
+        <location filename="../../kiosk/ui/messages.py" line="35"/>
         <source>The payment code has expired. Nothing was charged. Please start again.</source>
         <translation>支付码已过期，未产生扣费，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="33" />
+        <location filename="../../kiosk/ui/messages.py" line="36"/>
         <source>The payment has not been completed. Nothing was charged. Please start again.</source>
         <translation>支付未完成，未产生扣费，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="34" />
-        <location filename="../../kiosk/ui/messages.py" line="110" />
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall the newer release.</source>
+        <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装较新的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="115"/>
         <source>Something went wrong. Please go to the cashier window for help.</source>
         <translation>出现问题，请到收费窗口寻求帮助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="36" />
+        <location filename="../../kiosk/ui/messages.py" line="39"/>
         <source>The consent text was updated while you were reading. Please read the new version and agree again.</source>
         <translation>您阅读期间授权书已更新。请阅读新版本后重新同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="37" />
+        <location filename="../../kiosk/ui/messages.py" line="37"/>
+        <source>Something went wrong here. Nothing was charged twice. Please ask a member of staff for help.</source>
+        <translation>此处出现问题。不会重复扣费。请向工作人员求助。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="40"/>
         <source>The credit service needs your authorisation to look up your credit score. Nothing was opened.</source>
         <translation>开通信用就医需要您授权查询信用分。本次未开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="38" />
+        <location filename="../../kiosk/ui/messages.py" line="41"/>
         <source>This is not a mobile number. Please enter 11 digits starting with 1, for example 139 1234 5678.</source>
         <translation>这不是有效的手机号码。请输入以1开头的11位数字，例如 139 1234 5678。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="39" />
+        <location filename="../../kiosk/ui/messages.py" line="42"/>
         <source>Your credit service is already open.</source>
         <translation>您已开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="40" />
+        <location filename="../../kiosk/ui/messages.py" line="43"/>
         <source>Your credit score does not give a credit line at the moment. You can still pay at the cashier window.</source>
         <translation>您目前的信用分暂不能获得信用额度。您仍可到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="41" />
+        <location filename="../../kiosk/ui/messages.py" line="44"/>
         <source>A patient under 18 needs a parent or guardian to open the credit service. Please come back with your guardian and their ID card.</source>
         <translation>未满18周岁需由父母或监护人开通信用就医服务。请与监护人携带其身份证一同办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="42" />
-        <source>The guardian has not opened the credit service. The guardian should open their own service first, then the child's.</source>
+        <location filename="../../kiosk/ui/messages.py" line="45"/>
+        <source>The guardian has not opened the credit service. The guardian should open their own service first, then the child&apos;s.</source>
         <translation>监护人尚未开通信用就医服务。请监护人先开通本人的服务，再为孩子开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="43" />
-        <location filename="../../kiosk/ui/messages.py" line="53" />
+        <location filename="../../kiosk/ui/messages.py" line="46"/>
+        <location filename="../../kiosk/ui/messages.py" line="56"/>
         <source>This card is not the card of the guardian registered for this child. Please ask at the registration desk.</source>
         <translation>该证件不是医院登记的此儿童监护人的证件。请到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="44" />
+        <location filename="../../kiosk/ui/messages.py" line="47"/>
         <source>The guardian must be an adult with their own ID card. Please start again.</source>
         <translation>监护人须为持本人身份证的成年人。请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="45" />
+        <location filename="../../kiosk/ui/messages.py" line="48"/>
         <source>The credit service can be closed only when nothing is owed. Please repay first, then close it.</source>
         <translation>只有在没有欠款时才能关闭信用就医服务。请先还款，再办理关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="46" />
+        <location filename="../../kiosk/ui/messages.py" line="49"/>
         <source>Your credit service is not open, so there is nothing to close.</source>
         <translation>您未开通信用就医服务，无需关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="47" />
+        <location filename="../../kiosk/ui/messages.py" line="50"/>
         <source>This bill is already disputed. The hospital will answer the first dispute; a second one is not possible.</source>
         <translation>该账单已有异议在处理中。医院将答复已提交的异议，不能重复提出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="48" />
+        <location filename="../../kiosk/ui/messages.py" line="51"/>
         <source>You have no unpaid bills to dispute.</source>
         <translation>您没有可提出异议的未还账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="49" />
+        <location filename="../../kiosk/ui/messages.py" line="52"/>
         <source>Please choose a reason for the dispute.</source>
         <translation>请选择异议原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="50" />
+        <location filename="../../kiosk/ui/messages.py" line="53"/>
         <source>The note can have at most 200 characters. Please shorten it.</source>
         <translation>补充说明最多200字，请删减。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="51" />
+        <location filename="../../kiosk/ui/messages.py" line="54"/>
         <source>This is your own card. Your parent must place their own ID card on the reader.</source>
         <translation>这是您本人的证件。请您的父母将其本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="52" />
+        <location filename="../../kiosk/ui/messages.py" line="55"/>
         <source>This card belongs to a person under 18, who cannot be linked as a parent.</source>
         <translation>该证件持有人未满18周岁，不能关联为父母。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="54" />
+        <location filename="../../kiosk/ui/messages.py" line="57"/>
         <source>Only an adult can take on repayment for an adult parent. Nothing was changed.</source>
         <translation>只有成年人才能为成年父母代为还款。未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="55" />
+        <location filename="../../kiosk/ui/messages.py" line="58"/>
         <source>To repay for a parent, your own credit service must be open and active.</source>
         <translation>为父母代还款，您本人的信用就医服务须已开通且状态正常。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="56" />
+        <location filename="../../kiosk/ui/messages.py" line="59"/>
         <source>You already repay for this parent.</source>
         <translation>您已在为该父母代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="58" />
+        <location filename="../../kiosk/ui/messages.py" line="61"/>
         <source>This clinic session has just become full. Please choose another time or doctor.</source>
         <translation>该时段刚刚约满，请选择其他时间或医生。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="59" />
+        <location filename="../../kiosk/ui/messages.py" line="62"/>
         <source>You are already registered for this clinic session. Your slip shows your queue number.</source>
         <translation>您已挂过该时段的号，凭条上有您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="60" />
+        <location filename="../../kiosk/ui/messages.py" line="63"/>
         <source>This session has already started, so the registration can no longer be cancelled here. Please ask at the registration desk.</source>
         <translation>该就诊时段已开始，无法在自助机退号，请到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="61" />
+        <location filename="../../kiosk/ui/messages.py" line="64"/>
         <source>This registration was not found or is already cancelled.</source>
         <translation>未找到该挂号记录，或已退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="62" />
+        <location filename="../../kiosk/ui/messages.py" line="65"/>
         <source>The amount is more than what is owed. Nothing was charged; please start again.</source>
         <translation>金额超过待还款额，未扣费，请重新操作。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="63" />
+        <location filename="../../kiosk/ui/messages.py" line="66"/>
         <source>There is nothing to repay on this account.</source>
         <translation>该账户没有待还款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="64" />
+        <location filename="../../kiosk/ui/messages.py" line="67"/>
         <source>The refund is more than what can still be refunded for this settlement. Please enter a smaller amount.</source>
         <translation>退费金额超过该结算的可退金额，请输入较小的金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="65" />
+        <location filename="../../kiosk/ui/messages.py" line="68"/>
         <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
         <translation>请输入大于零的金额（元），最多两位小数。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="66" />
+        <location filename="../../kiosk/ui/messages.py" line="69"/>
         <source>Please choose the reason for the refund.</source>
         <translation>请选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="68" />
-        <source>There is no hospital stay to settle for you. Please ask the ward's nurse station.</source>
+        <location filename="../../kiosk/ui/messages.py" line="71"/>
+        <source>There is no hospital stay to settle for you. Please ask the ward&apos;s nurse station.</source>
         <translation>没有需要结算的住院记录，请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="69" />
+        <location filename="../../kiosk/ui/messages.py" line="72"/>
         <source>You are already admitted.</source>
         <translation>您已办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="71" />
+        <location filename="../../kiosk/ui/messages.py" line="74"/>
         <source>The card moved before it could be read. Please place it on the reader again and hold it still.</source>
         <translation>卡片在读取完成前被移动了。请重新将卡片放在读卡器上并保持不动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="72" />
+        <location filename="../../kiosk/ui/messages.py" line="75"/>
         <source>The card was taken out before it was read. Please insert it again and wait for the screen to change.</source>
         <translation>卡片在读取完成前被拔出。请重新插入卡片，并等待屏幕变化后再取出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="73" />
+        <location filename="../../kiosk/ui/messages.py" line="76"/>
         <source>This is not a social-security card. Please insert your social-security card, or use your ID card.</source>
         <translation>这不是社会保障卡。请插入您的社会保障卡，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="74" />
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
         <source>The card reader is not working. Please go to the cashier window.</source>
         <translation>读卡器出现故障。请到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="75" />
+        <location filename="../../kiosk/ui/messages.py" line="78"/>
         <source>This code cannot be used here. Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
         <translation>此二维码无法在这里使用。请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="76" />
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
         <source>This code was not recognised. Please refresh the code on your phone and scan it again.</source>
         <translation>无法识别此二维码。请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="77" />
+        <location filename="../../kiosk/ui/messages.py" line="80"/>
         <source>This code has expired. Please refresh the code on your phone and scan it again.</source>
         <translation>此二维码已过期。请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="79" />
+        <location filename="../../kiosk/ui/messages.py" line="82"/>
         <source>The printer cannot be reached or is offline. Check that it is switched on and connected, then try again.</source>
         <translation>无法连接打印机或打印机已离线。请检查打印机是否开机并已连接，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="80" />
+        <location filename="../../kiosk/ui/messages.py" line="83"/>
         <source>The printer is out of paper. Load a new roll, close the cover and try again.</source>
         <translation>打印机缺纸。请装入新纸卷，合上盖板后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="81" />
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
         <source>The printer cover is open. Close it and try again.</source>
         <translation>打印机盖板未合上。请合上后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="82" />
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
         <source>The print job did not complete and was cancelled. Check the printer queue (it may be paused), then try again.</source>
         <translation>打印任务未完成，已取消。请检查打印队列（可能已暂停），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="83" />
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
         <source>The document could not be saved or sent. Check the printer settings, then try again.</source>
         <translation>单据无法保存或发送。请检查打印机设置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="84" />
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
         <source>This printer cannot print this document. Set an A4 printer queue for statements.</source>
         <translation>该打印机无法打印此单据。请为清单设置 A4 打印队列。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="85" />
+        <location filename="../../kiosk/ui/messages.py" line="88"/>
         <source>The document could not be made. Please report this problem; the transaction itself is complete.</source>
         <translation>单据无法生成。请报告此问题；交易本身已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="86" />
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
         <source>The printer reported an unexpected error. Please try again; if it happens again, report it.</source>
         <translation>打印机报告意外错误。请重试；如再次出现，请报告。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="87" />
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
         <source>This document is no longer waiting: it was already reprinted.</source>
         <translation>该单据已不在等待队列中：已重打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="89" />
+        <location filename="../../kiosk/ui/messages.py" line="92"/>
         <source>The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked.</source>
         <translation>工号或密码错误。连续输错 5 次密码，该工号将被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="90" />
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
         <source>This operator is locked after 5 wrong PINs. Please ask the IT office to unlock it.</source>
         <translation>该工号已因连续 5 次输错密码被锁定，请联系信息科解锁。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="91" />
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
         <source>Please enter the staff number and the PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="92" />
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
         <source>This staff number may not work at the cashier desk.</source>
         <translation>该工号无收费窗口操作权限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="93" />
-        <source>This staff number is not a supervisor's. A supervisor must approve this refund.</source>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <source>This staff number is not a supervisor&apos;s. A supervisor must approve this refund.</source>
         <translation>该工号不是主管。此笔退费须由主管审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="94" />
-        <source>This staff number is not IT staff's.</source>
+        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <source>This staff number is not IT staff&apos;s.</source>
         <translation>该工号不是信息科人员。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="95" />
-        <source>This refund is over the desk's limit: a supervisor must enter their staff number and PIN to approve it.</source>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <source>This refund is over the desk&apos;s limit: a supervisor must enter their staff number and PIN to approve it.</source>
         <translation>此笔退费超过收费窗口限额，须由主管输入工号和密码审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="96" />
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
         <source>A shift is already open at this desk.</source>
         <translation>本窗口已有班次正在进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="97" />
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
         <source>No shift is open at this desk.</source>
         <translation>本窗口当前没有开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="98" />
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
         <source>This shift was opened by another cashier: they or a supervisor must close it.</source>
         <translation>此班次由其他收费员开班，须由其本人或主管交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="100" />
+        <location filename="../../kiosk/ui/messages.py" line="103"/>
         <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here. Please try again later or go to the cashier window.</source>
         <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。请稍后再试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="101" />
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
         <source>The hospital system is not answering, and your details were not seen at this kiosk recently. Please go to the cashier window.</source>
         <translation>医院系统暂时无法连接，且本机近期没有您的信息。请到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="102" />
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
         <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
         <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="103" />
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
         <source>The hospital system is not answering, and your credit service is suspended. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="104" />
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
         <source>The hospital system is not answering, and a bill of yours is overdue. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且您有逾期账单。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="105" />
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>The hospital system is not answering, and your credit details here are too old to use. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="106" />
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
         <source>The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且本次费用超过您的可用额度。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="107" />
+        <location filename="../../kiosk/ui/messages.py" line="110"/>
         <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="108" />
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
         <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。请到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall version %1 or later.</source>
+        <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
 </context>
 <context>
     <name>MyRegistrationsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="419" />
+        <location filename="../../kiosk/ui/register_screens.py" line="425"/>
         <source>My registrations</source>
         <translation>我的挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="420" />
+        <location filename="../../kiosk/ui/register_screens.py" line="426"/>
         <source>Tap a registration to cancel it. A registration can be cancelled until its session starts.</source>
         <translation>点击挂号记录即可退号。就诊时段开始前均可退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="423" />
+        <location filename="../../kiosk/ui/register_screens.py" line="429"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="425" />
+        <location filename="../../kiosk/ui/register_screens.py" line="431"/>
         <source>You have no registrations to cancel.</source>
         <translation>您没有可退的挂号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="431" />
+        <location filename="../../kiosk/ui/register_screens.py" line="437"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1684,22 +1748,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>Notices</name>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="20" />
+        <location filename="../../kiosk/ui/notices.py" line="20"/>
         <source>Credit-based care: see the doctor first, pay afterwards. Open the service here with your ID card.</source>
         <translation>信用就医：先看病，后付费。持身份证即可在本机开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="22" />
+        <location filename="../../kiosk/ui/notices.py" line="22"/>
         <source>Repay on time to keep your credit line: at this kiosk, on your phone or at the cashier window.</source>
         <translation>请按时还款以保持信用额度：可在本机、手机或收费窗口还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="24" />
-        <source>Large text for older patients: tap "Large text" on the start screen.</source>
+        <location filename="../../kiosk/ui/notices.py" line="24"/>
+        <source>Large text for older patients: tap &quot;Large text&quot; on the start screen.</source>
         <translation>老年患者可在首页点击“大字模式”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="25" />
+        <location filename="../../kiosk/ui/notices.py" line="25"/>
         <source>Never tell anyone your payment codes. Hospital staff will never ask for them.</source>
         <translation>请勿向任何人透露付款码，医院工作人员不会索要。</translation>
     </message>
@@ -1707,18 +1771,18 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>NoticesScreen</name>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="52" />
-        <location filename="../../kiosk/ui/notices.py" line="69" />
+        <location filename="../../kiosk/ui/notices.py" line="52"/>
+        <location filename="../../kiosk/ui/notices.py" line="69"/>
         <source>Hospital notices</source>
         <translation>医院公告</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="71" />
+        <location filename="../../kiosk/ui/notices.py" line="71"/>
         <source>Notice {n} of {count}</source>
         <translation>第 {n} 条，共 {count} 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="73" />
+        <location filename="../../kiosk/ui/notices.py" line="73"/>
         <source>Tap anywhere to start</source>
         <translation>轻触屏幕任意位置开始</translation>
     </message>
@@ -1726,23 +1790,23 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="81" />
+        <location filename="../../kiosk/ui/offline.py" line="81"/>
         <source>Offline: the hospital system is not answering. Bills can still be paid on credit within limits; {queued} payment(s) waiting to be sent.</source>
-        <extracomment>Like the idle banner's (kiosk.qss), in the banner's own hands: amber while anything is wrong, green for "all sent". The ⚠/✓ signs say it too: colour is never the only cue.</extracomment>
+        <extracomment>Like the idle banner&apos;s (kiosk.qss), in the banner&apos;s own hands: amber while anything is wrong, green for &quot;all sent&quot;. The ⚠/✓ signs say it too: colour is never the only cue.</extracomment>
         <translation>离线：医院系统暂时无法连接。仍可在限额内信用缴费；{queued} 笔支付等待上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="85" />
+        <location filename="../../kiosk/ui/offline.py" line="85"/>
         <source>Back online: sending {queued} payment(s) made offline…</source>
         <translation>已恢复连接：正在上传 {queued} 笔离线支付…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="88" />
+        <location filename="../../kiosk/ui/offline.py" line="88"/>
         <source>Back online: every payment made offline has been sent.</source>
         <translation>已恢复连接：离线支付已全部上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="90" />
+        <location filename="../../kiosk/ui/offline.py" line="90"/>
         <source>Queue: {conflicts} payment(s) refused by the platform, {expired} waiting too long. Open “Queue conflicts”.</source>
         <translation>队列：{conflicts} 笔支付被平台拒绝，{expired} 笔等待过久。请打开“离线冲突处理”。</translation>
     </message>
@@ -1750,82 +1814,82 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OpenServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="356" />
+        <location filename="../../kiosk/ui/open_service.py" line="356"/>
         <source>Open credit service</source>
         <translation>开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="424" />
-        <source>Open the guardian's service</source>
+        <location filename="../../kiosk/ui/open_service.py" line="424"/>
+        <source>Open the guardian&apos;s service</source>
         <translation>先为监护人开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="475" />
+        <location filename="../../kiosk/ui/open_service.py" line="475"/>
         <source>Your credit service is already open; there is nothing to do.</source>
         <translation>您已开通信用就医服务，无需再次开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="477" />
-        <source>{child} already uses the guardian's credit line.</source>
+        <location filename="../../kiosk/ui/open_service.py" line="477"/>
+        <source>{child} already uses the guardian&apos;s credit line.</source>
         <translation>{child}已在使用监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="481" />
+        <location filename="../../kiosk/ui/open_service.py" line="481"/>
         <source>Credit line {line}, available now {available}.</source>
         <translation>信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="483" />
+        <location filename="../../kiosk/ui/open_service.py" line="483"/>
         <source>Credit service already open</source>
         <translation>信用就医服务已开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="489" />
+        <location filename="../../kiosk/ui/open_service.py" line="489"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="490" />
+        <location filename="../../kiosk/ui/open_service.py" line="490"/>
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically; please check at the cashier window later.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成；请稍后到收费窗口查询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="495" />
-        <source>{child} now uses the guardian's credit line.</source>
+        <location filename="../../kiosk/ui/open_service.py" line="495"/>
+        <source>{child} now uses the guardian&apos;s credit line.</source>
         <translation>{child}现已共享监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="498" />
-        <source>Guardian's credit line {line}, available now {available}.</source>
+        <location filename="../../kiosk/ui/open_service.py" line="498"/>
+        <source>Guardian&apos;s credit line {line}, available now {available}.</source>
         <translation>监护人信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="500" />
-        <source>The guardian repays the child's bills.</source>
+        <location filename="../../kiosk/ui/open_service.py" line="500"/>
+        <source>The guardian repays the child&apos;s bills.</source>
         <translation>孩子的账单由监护人负责还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="502" />
+        <location filename="../../kiosk/ui/open_service.py" line="502"/>
         <source>Your credit line: {line} ({score_name} tier {tier})</source>
         <translation>您的信用额度：{line}（{score_name}第{tier}档）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="506" />
+        <location filename="../../kiosk/ui/open_service.py" line="506"/>
         <source>Your tier also lets you choose value-added services of the partner financial institutions.</source>
         <translation>您的信用分档位还可选择合作金融机构提供的增值服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="510" />
+        <location filename="../../kiosk/ui/open_service.py" line="510"/>
         <source>Consent version {version}, given {time}.</source>
         <translation>授权书版本 {version}，授权时间 {time}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="512" />
+        <location filename="../../kiosk/ui/open_service.py" line="512"/>
         <source>Repayment reminders go to {phone}.</source>
         <translation>还款提醒将发送至 {phone}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="513" />
+        <location filename="../../kiosk/ui/open_service.py" line="513"/>
         <source>Credit service opened</source>
         <translation>信用就医服务开通成功</translation>
     </message>
@@ -1833,12 +1897,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OutcomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/outcome.py" line="65" />
+        <location filename="../../kiosk/ui/outcome.py" line="65"/>
         <source>Not done</source>
         <translation>未办理成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/outcome.py" line="76" />
+        <location filename="../../kiosk/ui/outcome.py" line="76"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -1846,23 +1910,23 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>ParentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="345" />
+        <location filename="../../kiosk/ui/query.py" line="356"/>
         <source>Take on repayment for a parent</source>
         <translation>为父母代为还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="349" />
+        <location filename="../../kiosk/ui/query.py" line="360"/>
         <source>{name} (ID {masked_id})</source>
         <translation>{name}（证件号 {masked_id}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="351" />
+        <location filename="../../kiosk/ui/query.py" line="362"/>
         <source>You will repay the credit bills of your parent {parent}. Their bills will appear in your account query, and you can repay them here.</source>
         <translation>您将为父母{parent}的信用就医账单还款。其账单将显示在您的账户查询中，您可以在此还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="355" />
-        <source>Adult children may take on repayment of their parents' credit bills.
+        <location filename="../../kiosk/ui/query.py" line="366"/>
+        <source>Adult children may take on repayment of their parents&apos; credit bills.
 
 Tap Continue, then ask your parent to place their own ID card on the reader.</source>
         <translation>成年子女可自愿为父母的信用就医账单还款。
@@ -1870,22 +1934,22 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 请点击“继续”，然后请您的父母将其本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="357" />
+        <location filename="../../kiosk/ui/query.py" line="368"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="358" />
+        <location filename="../../kiosk/ui/query.py" line="369"/>
         <source>Confirm: I repay for this parent</source>
         <translation>确认：由我为该父母还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="359" />
+        <location filename="../../kiosk/ui/query.py" line="370"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="364" />
+        <location filename="../../kiosk/ui/query.py" line="375"/>
         <source>Saving, please wait…</source>
         <translation>正在保存，请稍候…</translation>
     </message>
@@ -1893,82 +1957,82 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="33" />
+        <location filename="../../kiosk/ui/pay.py" line="32"/>
         <source>Pay outpatient bill</source>
         <translation>门诊缴费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="89" />
+        <location filename="../../kiosk/ui/pay.py" line="88"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="90" />
+        <location filename="../../kiosk/ui/pay.py" line="89"/>
         <source>The hospital system did not confirm in time. Your payment is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的支付已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="92" />
+        <location filename="../../kiosk/ui/pay.py" line="91"/>
         <source>Please collect your receipt at the cashier window.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="95" />
+        <location filename="../../kiosk/ui/pay.py" line="94"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="98" />
+        <location filename="../../kiosk/ui/pay.py" line="97"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="99" />
+        <location filename="../../kiosk/ui/pay.py" line="98"/>
         <source>Medical insurance fund paid {fund}. Credit available now: {available}.</source>
         <translation>医保统筹支付 {fund}。当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="101" />
+        <location filename="../../kiosk/ui/pay.py" line="100"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="102" />
+        <location filename="../../kiosk/ui/pay.py" line="101"/>
         <source>Paid on credit</source>
         <translation>信用支付成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="107" />
+        <location filename="../../kiosk/ui/pay.py" line="106"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="108" />
+        <location filename="../../kiosk/ui/pay.py" line="107"/>
         <source>The receipt could not be printed. Your payment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的支付已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="114" />
+        <location filename="../../kiosk/ui/pay.py" line="113"/>
         <source>{booked} booked on your credit line while the hospital system was offline.</source>
         <translation>医院系统离线期间，已记入信用额度 {booked}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="116" />
+        <location filename="../../kiosk/ui/pay.py" line="115"/>
         <source>Medical insurance fund part: {fund}.</source>
         <translation>医保统筹部分：{fund}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="117" />
+        <location filename="../../kiosk/ui/pay.py" line="116"/>
         <source>It is kept safely on this kiosk and will be sent to the hospital system as soon as it answers; it will never be charged twice.</source>
         <translation>本笔支付已安全保存在本机，医院系统恢复后将自动上传，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="119" />
+        <location filename="../../kiosk/ui/pay.py" line="118"/>
         <source>Settled offline, will sync</source>
         <translation>离线结算成功，待上传</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="120" />
+        <location filename="../../kiosk/ui/pay.py" line="119"/>
         <source>The due date and your receipt are available at the cashier window or in the account query once it is sent.</source>
         <translation>上传后，可在收费窗口或信用账户查询中查看还款日期和凭条。</translation>
     </message>
@@ -1976,42 +2040,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PaymentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="75" />
+        <location filename="../../kiosk/ui/payment.py" line="75"/>
         <source>Pay the rest with your phone</source>
         <translation>请用手机支付差额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="76" />
+        <location filename="../../kiosk/ui/payment.py" line="76"/>
         <source>Amount to pay now: {amount}</source>
         <translation>现场支付金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="78" />
+        <location filename="../../kiosk/ui/payment.py" line="78"/>
         <source>Scan the code with your payment app and confirm the payment.</source>
         <translation>请用支付应用扫描二维码并确认支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="79" />
+        <location filename="../../kiosk/ui/payment.py" line="79"/>
         <source>Preparing the payment code…</source>
         <translation>正在生成支付码…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="80" />
+        <location filename="../../kiosk/ui/payment.py" line="80"/>
         <source>Waiting for your payment…</source>
         <translation>正在等待您完成支付…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="81" />
+        <location filename="../../kiosk/ui/payment.py" line="81"/>
         <source>Payment received.</source>
         <translation>已收到付款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="83" />
+        <location filename="../../kiosk/ui/payment.py" line="83"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="84" />
+        <location filename="../../kiosk/ui/payment.py" line="84"/>
         <source>Training: pay from the demo phone</source>
         <translation>培训：用演示手机支付</translation>
     </message>
@@ -2019,42 +2083,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PhoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="254" />
+        <location filename="../../kiosk/ui/open_service.py" line="254"/>
         <source>Mobile phone for repayment reminders</source>
         <translation>接收还款提醒的手机号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="256" />
+        <location filename="../../kiosk/ui/open_service.py" line="256"/>
         <source>Type the 11-digit mobile number, then confirm.</source>
         <translation>请输入11位手机号码，然后确认。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="259" />
+        <location filename="../../kiosk/ui/open_service.py" line="259"/>
         <source>Reminders of amounts due will be sent to this number:</source>
         <translation>应还金额提醒将发送至此号码：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="263" />
+        <location filename="../../kiosk/ui/open_service.py" line="263"/>
         <source>Use this number</source>
         <translation>使用此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="264" />
+        <location filename="../../kiosk/ui/open_service.py" line="264"/>
         <source>Enter another number</source>
         <translation>输入其他号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="265" />
+        <location filename="../../kiosk/ui/open_service.py" line="265"/>
         <source>Confirm this number</source>
         <translation>确认此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="266" />
+        <location filename="../../kiosk/ui/open_service.py" line="266"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="274" />
+        <location filename="../../kiosk/ui/open_service.py" line="274"/>
         <source>Opening your credit service, please wait…</source>
         <translation>正在为您开通信用就医服务，请稍候…</translation>
     </message>
@@ -2062,17 +2126,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>QueryJourney</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="393" />
+        <location filename="../../kiosk/ui/query.py" line="404"/>
         <source>My credit account</source>
         <translation>信用账户查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="482" />
+        <location filename="../../kiosk/ui/query.py" line="493"/>
         <source>You now repay for {name}.</source>
         <translation>您已为{name}代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="483" />
+        <location filename="../../kiosk/ui/query.py" line="494"/>
         <source>The hospital system did not confirm yet; your request is kept and will be completed automatically.</source>
         <translation>医院系统尚未确认；您的申请已保存，将自动完成。</translation>
     </message>
@@ -2080,32 +2144,32 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Refund</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="27" />
+        <location filename="../../kiosk/ui/refund.py" line="27"/>
         <source>Service not performed</source>
         <translation>项目未执行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="28" />
+        <location filename="../../kiosk/ui/refund.py" line="28"/>
         <source>Medicine returned</source>
         <translation>退药</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="29" />
+        <location filename="../../kiosk/ui/refund.py" line="29"/>
         <source>Charged in error</source>
         <translation>收费错误</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="30" />
+        <location filename="../../kiosk/ui/refund.py" line="30"/>
         <source>Other reason</source>
         <translation>其他原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="35" />
+        <location filename="../../kiosk/ui/refund.py" line="35"/>
         <source>{kind} · {date} · {reference}</source>
         <translation>{kind} · {date} · {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="37" />
+        <location filename="../../kiosk/ui/refund.py" line="37"/>
         <source>Amount {amount} · refunded so far {refunded} · refundable {refundable}</source>
         <translation>金额 {amount} · 已退 {refunded} · 可退 {refundable}</translation>
     </message>
@@ -2113,38 +2177,38 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundEntryScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="232" />
-        <location filename="../../kiosk/ui/refund.py" line="244" />
+        <location filename="../../kiosk/ui/refund.py" line="232"/>
+        <location filename="../../kiosk/ui/refund.py" line="244"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="234" />
+        <location filename="../../kiosk/ui/refund.py" line="234"/>
         <source>Amount to refund, in yuan (at most {refundable})</source>
         <translation>退费金额（元，最多 {refundable}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="236" />
+        <location filename="../../kiosk/ui/refund.py" line="236"/>
         <source>Amount to refund in yuan</source>
         <translation>退费金额（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="237" />
+        <location filename="../../kiosk/ui/refund.py" line="237"/>
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="238" />
+        <location filename="../../kiosk/ui/refund.py" line="238"/>
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="243" />
+        <location filename="../../kiosk/ui/refund.py" line="243"/>
         <source>Refunding, please wait…</source>
         <translation>正在退费，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="246" />
+        <location filename="../../kiosk/ui/refund.py" line="246"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2152,52 +2216,52 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundJourney</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="272" />
+        <location filename="../../kiosk/ui/refund.py" line="272"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="351" />
+        <location filename="../../kiosk/ui/refund.py" line="351"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="352" />
+        <location filename="../../kiosk/ui/refund.py" line="352"/>
         <source>The platform did not confirm in time. The refund of {amount} is kept and will be completed automatically, once.</source>
         <translation>平台未能及时确认。退费 {amount} 已保存，将自动完成且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="354" />
+        <location filename="../../kiosk/ui/refund.py" line="354"/>
         <source>Do not refund it again: the platform applies it once.</source>
         <translation>请勿重复退费：平台只会执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="355" />
+        <location filename="../../kiosk/ui/refund.py" line="355"/>
         <source>{credit} back to the credit account, {channel} to the original payment channel.</source>
         <translation>{credit} 退回信用账户，{channel} 原路退回支付渠道。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="359" />
+        <location filename="../../kiosk/ui/refund.py" line="359"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="361" />
+        <location filename="../../kiosk/ui/refund.py" line="361"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="362" />
+        <location filename="../../kiosk/ui/refund.py" line="362"/>
         <source>The refund receipt is printing.</source>
         <translation>退费凭条正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="363" />
+        <location filename="../../kiosk/ui/refund.py" line="363"/>
         <source>The refund receipt could not be printed. The refund is complete.</source>
         <translation>退费凭条未能打印，退费已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="364" />
+        <location filename="../../kiosk/ui/refund.py" line="364"/>
         <source>Refunded {amount}</source>
         <translation>已退费 {amount}</translation>
     </message>
@@ -2205,22 +2269,22 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="83" />
+        <location filename="../../kiosk/ui/refund.py" line="83"/>
         <source>Refund: choose the settlement</source>
         <translation>退费：请选择结算记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="87" />
+        <location filename="../../kiosk/ui/refund.py" line="87"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="89" />
+        <location filename="../../kiosk/ui/refund.py" line="89"/>
         <source>This patient has no settlement that can be refunded.</source>
         <translation>该患者没有可退费的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="94" />
+        <location filename="../../kiosk/ui/refund.py" line="94"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2228,112 +2292,112 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="68" />
+        <location filename="../../kiosk/ui/register_screens.py" line="74"/>
         <source>Morning</source>
         <translation>上午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="68" />
+        <location filename="../../kiosk/ui/register_screens.py" line="74"/>
         <source>Afternoon</source>
         <translation>下午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="74" />
+        <location filename="../../kiosk/ui/register_screens.py" line="80"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="76" />
+        <location filename="../../kiosk/ui/register_screens.py" line="82"/>
         <source>Tomorrow</source>
         <translation>明天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="77" />
+        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
         <source>Monday</source>
         <translation>星期一</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="77" />
+        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
         <source>Tuesday</source>
         <translation>星期二</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="77" />
+        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
         <source>Wednesday</source>
         <translation>星期三</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="78" />
+        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
         <source>Thursday</source>
         <translation>星期四</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="78" />
+        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
         <source>Friday</source>
         <translation>星期五</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="78" />
+        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
         <source>Saturday</source>
         <translation>星期六</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="79" />
+        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
         <source>Sunday</source>
         <translation>星期日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84" />
+        <location filename="../../kiosk/ui/register_screens.py" line="90"/>
         <source>{day} {date} · {period} {time}</source>
         <translation>{date} {day} · {period} {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="89" />
+        <location filename="../../kiosk/ui/register_screens.py" line="95"/>
         <source>Dr {doctor} · {title}</source>
         <translation>{doctor} {title}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="90" />
+        <location filename="../../kiosk/ui/register_screens.py" line="96"/>
         <source>Dr {doctor}</source>
         <translation>{doctor} 医生</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="95" />
+        <location filename="../../kiosk/ui/register_screens.py" line="101"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="97" />
+        <location filename="../../kiosk/ui/register_screens.py" line="103"/>
         <source>Credit service suspended · available {available}</source>
         <translation>信用就医服务已暂停 · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="99" />
+        <location filename="../../kiosk/ui/register_screens.py" line="105"/>
         <source>Credit available {available} of {line}</source>
         <translation>可用信用额度 {available}（总额度 {line}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="368" />
+        <location filename="../../kiosk/ui/register_screens.py" line="374"/>
         <source>Registration {reference}</source>
         <translation>挂号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="370" />
+        <location filename="../../kiosk/ui/register_screens.py" line="376"/>
         <source>Registered on {when}</source>
         <translation>挂号时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="372" />
+        <location filename="../../kiosk/ui/register_screens.py" line="378"/>
         <source>Fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="374" />
+        <location filename="../../kiosk/ui/register_screens.py" line="380"/>
         <source>No. {queue}</source>
         <translation>{queue} 号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="376" />
+        <location filename="../../kiosk/ui/register_screens.py" line="382"/>
         <source>Started: ask at the registration desk</source>
         <translation>已开诊：请到挂号窗口咨询</translation>
     </message>
@@ -2341,90 +2405,90 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RegisterJourney</name>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="63" />
+        <location filename="../../kiosk/ui/register.py" line="69"/>
         <source>Register for a clinic</source>
         <translation>信用挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="177" />
-        <location filename="../../kiosk/ui/register.py" line="205" />
+        <location filename="../../kiosk/ui/register.py" line="183"/>
+        <location filename="../../kiosk/ui/register.py" line="211"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="178" />
+        <location filename="../../kiosk/ui/register.py" line="184"/>
         <source>The hospital system did not confirm in time. Your registration is kept safely and will be completed automatically; you will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的挂号已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="180" />
+        <location filename="../../kiosk/ui/register.py" line="186"/>
         <source>Please ask at the registration desk for your queue number.</source>
         <translation>请到挂号窗口查询您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="185" />
+        <location filename="../../kiosk/ui/register.py" line="191"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="189" />
+        <location filename="../../kiosk/ui/register.py" line="195"/>
         <source>Fee {fee} booked on your credit line, to repay by {due}.</source>
         <translation>挂号费 {fee} 已记入信用额度，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="192" />
+        <location filename="../../kiosk/ui/register.py" line="198"/>
         <source>Fee {fee} paid with your phone.</source>
         <translation>挂号费 {fee} 已通过手机支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="195" />
-        <location filename="../../kiosk/ui/register.py" line="217" />
+        <location filename="../../kiosk/ui/register.py" line="201"/>
+        <location filename="../../kiosk/ui/register.py" line="223"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="197" />
-        <location filename="../../kiosk/ui/register.py" line="219" />
+        <location filename="../../kiosk/ui/register.py" line="203"/>
+        <location filename="../../kiosk/ui/register.py" line="225"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="198" />
+        <location filename="../../kiosk/ui/register.py" line="204"/>
         <source>Registered · your number is {queue}</source>
         <translation>挂号成功 · 您的就诊序号 {queue}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="206" />
+        <location filename="../../kiosk/ui/register.py" line="212"/>
         <source>The hospital system did not confirm in time. Your cancellation is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的退号申请已安全保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="208" />
+        <location filename="../../kiosk/ui/register.py" line="214"/>
         <source>Please ask at the registration desk if you need a slip.</source>
         <translation>如需凭条，请到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="211" />
+        <location filename="../../kiosk/ui/register.py" line="217"/>
         <source>The fee {fee} was returned to your credit line.</source>
         <translation>挂号费 {fee} 已退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="214" />
+        <location filename="../../kiosk/ui/register.py" line="220"/>
         <source>{fee} will be refunded to the account you paid from.</source>
         <translation>{fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="221" />
+        <location filename="../../kiosk/ui/register.py" line="227"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="227" />
+        <location filename="../../kiosk/ui/register.py" line="233"/>
         <source>Your slip is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="228" />
+        <location filename="../../kiosk/ui/register.py" line="234"/>
         <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
         <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
     </message>
@@ -2432,32 +2496,32 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Repay</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="26" />
+        <location filename="../../kiosk/ui/repay.py" line="32"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="26" />
+        <location filename="../../kiosk/ui/repay.py" line="32"/>
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="27" />
+        <location filename="../../kiosk/ui/repay.py" line="33"/>
         <source>Inpatient</source>
         <translation>住院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="33" />
+        <location filename="../../kiosk/ui/repay.py" line="39"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="35" />
+        <location filename="../../kiosk/ui/repay.py" line="41"/>
         <source>Disputed</source>
         <translation>异议处理中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="36" />
+        <location filename="../../kiosk/ui/repay.py" line="42"/>
         <source>Due</source>
         <translation>待还款</translation>
     </message>
@@ -2465,72 +2529,72 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="278" />
+        <location filename="../../kiosk/ui/repay.py" line="282"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="333" />
+        <location filename="../../kiosk/ui/repay.py" line="337"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="334" />
+        <location filename="../../kiosk/ui/repay.py" line="338"/>
         <source>The hospital system did not confirm in time. Your repayment of {amount} is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的还款 {amount} 已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="337" />
+        <location filename="../../kiosk/ui/repay.py" line="341"/>
         <source>Please ask the cashier window for a receipt.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="338" />
+        <location filename="../../kiosk/ui/repay.py" line="342"/>
         <source>{amount} repaid.</source>
         <translation>已还款 {amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="341" />
+        <location filename="../../kiosk/ui/repay.py" line="345"/>
         <source>Your credit service is active again.</source>
         <translation>您的信用就医服务已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="343" />
+        <location filename="../../kiosk/ui/repay.py" line="347"/>
         <source>Your credit service stays suspended until every overdue bill is repaid.</source>
         <translation>还清全部逾期账单后，信用就医服务才会恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="346" />
+        <location filename="../../kiosk/ui/repay.py" line="350"/>
         <source>Real-time medical insurance settlement is available to you again.</source>
         <translation>您的医保实时结算已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="348" />
+        <location filename="../../kiosk/ui/repay.py" line="352"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="351" />
+        <location filename="../../kiosk/ui/repay.py" line="355"/>
         <source>Still to repay: {used}.</source>
         <translation>仍待还款：{used}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="352" />
+        <location filename="../../kiosk/ui/repay.py" line="356"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="353" />
+        <location filename="../../kiosk/ui/repay.py" line="357"/>
         <source>Repaid</source>
         <translation>还款成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="358" />
+        <location filename="../../kiosk/ui/repay.py" line="362"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="359" />
+        <location filename="../../kiosk/ui/repay.py" line="363"/>
         <source>The receipt could not be printed. Your repayment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的还款已完成，请到收费窗口补打。</translation>
     </message>
@@ -2538,107 +2602,107 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayScreen</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="189" />
+        <location filename="../../kiosk/ui/repay.py" line="195"/>
         <source>My parent {name}</source>
         <translation>我的父母 {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="190" />
+        <location filename="../../kiosk/ui/repay.py" line="196"/>
         <source>Me</source>
         <translation>本人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="193" />
+        <location filename="../../kiosk/ui/repay.py" line="199"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="204" />
+        <location filename="../../kiosk/ui/repay.py" line="210"/>
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="207" />
+        <location filename="../../kiosk/ui/repay.py" line="213"/>
         <source>Credit service suspended until the overdue bills are repaid.</source>
         <translation>信用就医服务已暂停，还清逾期账单后恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="209" />
+        <location filename="../../kiosk/ui/repay.py" line="215"/>
         <source>Bills to repay: tap a bill to leave it out or put it back</source>
         <translation>待还账单：点击某张账单可取消或重新选中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="217"/>
         <source>Bill</source>
         <translation>账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="217"/>
         <source>Due by</source>
         <translation>还款截止</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="217"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211" />
+        <location filename="../../kiosk/ui/repay.py" line="217"/>
         <source>To repay</source>
         <translation>待还金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="232" />
+        <location filename="../../kiosk/ui/repay.py" line="236"/>
         <source>Total owed {total}</source>
         <translation>待还合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="234" />
+        <location filename="../../kiosk/ui/repay.py" line="238"/>
         <source>(overdue {overdue})</source>
         <translation>（其中逾期 {overdue}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="239" />
+        <location filename="../../kiosk/ui/repay.py" line="243"/>
         <source>You owe nothing. Thank you.</source>
         <translation>您没有待还款项，谢谢。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="241" />
+        <location filename="../../kiosk/ui/repay.py" line="245"/>
         <source>Tap a bill to leave it out or put it back.</source>
         <translation>点击账单可取消或重新选中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="246" />
+        <location filename="../../kiosk/ui/repay.py" line="250"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="247" />
+        <location filename="../../kiosk/ui/repay.py" line="251"/>
         <source>Recording the repayment, please wait…</source>
         <translation>正在登记还款，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="250" />
+        <location filename="../../kiosk/ui/repay.py" line="254"/>
         <source>Repay all {amount}</source>
         <translation>全部还清 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="251" />
+        <location filename="../../kiosk/ui/repay.py" line="255"/>
         <source>Repay selected {amount}</source>
         <translation>归还所选 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="252" />
+        <location filename="../../kiosk/ui/repay.py" line="256"/>
         <source>Cash {amount}</source>
         <translation>现金 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="253" />
+        <location filename="../../kiosk/ui/repay.py" line="257"/>
         <source>Bank card {amount}</source>
         <translation>银行卡 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="260" />
+        <location filename="../../kiosk/ui/repay.py" line="264"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2646,42 +2710,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Reprint</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="24" />
+        <location filename="../../kiosk/ui/reprint.py" line="30"/>
         <source>Printer offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="25" />
+        <location filename="../../kiosk/ui/reprint.py" line="31"/>
         <source>Out of paper</source>
         <translation>缺纸</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="26" />
+        <location filename="../../kiosk/ui/reprint.py" line="32"/>
         <source>Printer cover open</source>
         <translation>打印机盖板未合上</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="27" />
+        <location filename="../../kiosk/ui/reprint.py" line="33"/>
         <source>Stuck in the print queue</source>
         <translation>卡在打印队列中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="28" />
+        <location filename="../../kiosk/ui/reprint.py" line="34"/>
         <source>Printer not reachable</source>
         <translation>无法连接打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="29" />
+        <location filename="../../kiosk/ui/reprint.py" line="35"/>
         <source>Needs an A4 printer</source>
         <translation>需要 A4 打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="30" />
+        <location filename="../../kiosk/ui/reprint.py" line="36"/>
         <source>Document could not be made</source>
         <translation>单据无法生成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="31" />
+        <location filename="../../kiosk/ui/reprint.py" line="37"/>
         <source>Printer fault</source>
         <translation>打印机故障</translation>
     </message>
@@ -2689,12 +2753,12 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ReprintJourney</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="174" />
+        <location filename="../../kiosk/ui/reprint.py" line="180"/>
         <source>Reprints</source>
         <translation>补打单据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="204" />
+        <location filename="../../kiosk/ui/reprint.py" line="210"/>
         <source>A copy of {title} {reference} was printed.</source>
         <translation>已打印 {title} {reference} 的副本。</translation>
     </message>
@@ -2702,72 +2766,72 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ReprintScreen</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="122" />
+        <location filename="../../kiosk/ui/reprint.py" line="128"/>
         <source>Reprint queue</source>
         <translation>补打队列</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="124" />
+        <location filename="../../kiosk/ui/reprint.py" line="130"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="126" />
+        <location filename="../../kiosk/ui/reprint.py" line="132"/>
         <source>Printing a copy, please wait…</source>
         <translation>正在打印副本，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="128" />
+        <location filename="../../kiosk/ui/reprint.py" line="134"/>
         <source>Nothing is waiting to be reprinted.</source>
         <translation>没有待补打的单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="130" />
+        <location filename="../../kiosk/ui/reprint.py" line="136"/>
         <source>{count} document(s) did not print. Reprint each as a copy for the patient.</source>
         <translation>有 {count} 份单据未能打印。请逐份为患者补打副本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="133" />
+        <location filename="../../kiosk/ui/reprint.py" line="139"/>
         <source>Documents waiting to be reprinted</source>
         <translation>等待补打的票据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <location filename="../../kiosk/ui/reprint.py" line="141"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <location filename="../../kiosk/ui/reprint.py" line="141"/>
         <source>Reference</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <location filename="../../kiosk/ui/reprint.py" line="141"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="135" />
+        <location filename="../../kiosk/ui/reprint.py" line="141"/>
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="139" />
+        <location filename="../../kiosk/ui/reprint.py" line="145"/>
         <source>({count} attempts)</source>
         <translation>（已尝试 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="149" />
+        <location filename="../../kiosk/ui/reprint.py" line="155"/>
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="156" />
+        <location filename="../../kiosk/ui/reprint.py" line="162"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="157" />
+        <location filename="../../kiosk/ui/reprint.py" line="163"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2775,7 +2839,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../kiosk/ui/base.py" line="48" />
+        <location filename="../../kiosk/ui/base.py" line="48"/>
         <source>{name}  ID {masked_id}</source>
         <translation>{name}  证件号 {masked_id}</translation>
     </message>
@@ -2783,47 +2847,47 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SessionScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="233" />
+        <location filename="../../kiosk/ui/register_screens.py" line="239"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="235" />
+        <location filename="../../kiosk/ui/register_screens.py" line="241"/>
         <source>Full — no numbers left · fee {fee}</source>
         <translation>已约满 · 无剩余号源 · 挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="237" />
+        <location filename="../../kiosk/ui/register_screens.py" line="243"/>
         <source>Fee {fee} · {left} of {total} numbers left</source>
         <translation>挂号费 {fee} · 剩余 {left}/{total} 个号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="243" />
+        <location filename="../../kiosk/ui/register_screens.py" line="249"/>
         <source>{department}: choose a doctor and time</source>
         <translation>{department}：请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="244" />
+        <location filename="../../kiosk/ui/register_screens.py" line="250"/>
         <source>Choose a doctor and time</source>
         <translation>请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="246" />
+        <location filename="../../kiosk/ui/register_screens.py" line="252"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="248" />
+        <location filename="../../kiosk/ui/register_screens.py" line="254"/>
         <source>No clinic sessions in the next three days. Please choose another department.</source>
         <translation>未来三天没有可挂的号，请选择其他科室。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="253" />
+        <location filename="../../kiosk/ui/register_screens.py" line="259"/>
         <source>Other department</source>
         <translation>其他科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="254" />
+        <location filename="../../kiosk/ui/register_screens.py" line="260"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2831,32 +2895,32 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Shift</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="24" />
+        <location filename="../../kiosk/ui/shift.py" line="29"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="25" />
+        <location filename="../../kiosk/ui/shift.py" line="30"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="26" />
+        <location filename="../../kiosk/ui/shift.py" line="31"/>
         <source>Outpatient settlement</source>
         <translation>门诊结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="27" />
+        <location filename="../../kiosk/ui/shift.py" line="32"/>
         <source>Discharge</source>
         <translation>出院结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="28" />
+        <location filename="../../kiosk/ui/shift.py" line="33"/>
         <source>Repayment</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="29" />
+        <location filename="../../kiosk/ui/shift.py" line="34"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
@@ -2864,7 +2928,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ShiftJourney</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="210" />
+        <location filename="../../kiosk/ui/shift.py" line="215"/>
         <source>Shift and report</source>
         <translation>班次与对账</translation>
     </message>
@@ -2872,142 +2936,142 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ShiftScreen</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <location filename="../../kiosk/ui/shift.py" line="125"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <location filename="../../kiosk/ui/shift.py" line="125"/>
         <source>Count</source>
         <translation>笔数</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <location filename="../../kiosk/ui/shift.py" line="125"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="120" />
+        <location filename="../../kiosk/ui/shift.py" line="125"/>
         <source>Credit line</source>
         <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <location filename="../../kiosk/ui/shift.py" line="126"/>
         <source>Channel or card</source>
         <translation>渠道/银行卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <location filename="../../kiosk/ui/shift.py" line="126"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <location filename="../../kiosk/ui/shift.py" line="126"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="121" />
+        <location filename="../../kiosk/ui/shift.py" line="126"/>
         <source>Check</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="122" />
+        <location filename="../../kiosk/ui/shift.py" line="127"/>
         <source>Shift figures by kind and channel</source>
         <translation>按业务类别与渠道的班次统计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="134" />
+        <location filename="../../kiosk/ui/shift.py" line="139"/>
         <source>{count} · {amount}</source>
         <translation>{count} 笔 · {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="136" />
+        <location filename="../../kiosk/ui/shift.py" line="141"/>
         <source>✓ agrees</source>
         <translation>✓ 一致</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="136" />
+        <location filename="../../kiosk/ui/shift.py" line="141"/>
         <source>differs</source>
         <translation>不符</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="145" />
+        <location filename="../../kiosk/ui/shift.py" line="150"/>
         <source>Shift</source>
         <translation>班次</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="147" />
+        <location filename="../../kiosk/ui/shift.py" line="152"/>
         <source>Cashier {name} (staff number {operator_id})</source>
         <translation>收费员 {name}（工号 {operator_id}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="152" />
+        <location filename="../../kiosk/ui/shift.py" line="157"/>
         <source>Shift {number} open since {time}.</source>
         <translation>班次 {number}，{time} 开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="155" />
+        <location filename="../../kiosk/ui/shift.py" line="160"/>
         <source>Shift {number} closed at {time}.</source>
         <translation>班次 {number}，{time} 已交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="158" />
+        <location filename="../../kiosk/ui/shift.py" line="163"/>
         <source>No shift is open. Open one before serving patients.</source>
         <translation>当前未开班。请先开班再为患者办理业务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="165" />
-        <source>The desk's figures agree with the platform's to the fen.</source>
+        <location filename="../../kiosk/ui/shift.py" line="170"/>
+        <source>The desk&apos;s figures agree with the platform&apos;s to the fen.</source>
         <translation>本窗口统计与平台记录完全一致（精确到分）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="167" />
+        <location filename="../../kiosk/ui/shift.py" line="172"/>
         <source>{count} differences with the platform: a supervisor must check them.</source>
         <translation>与平台记录有 {count} 处差异，须由主管复核。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="171" />
+        <location filename="../../kiosk/ui/shift.py" line="176"/>
         <source>The report is printing on A4.</source>
         <translation>对账单正在用 A4 纸打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="173" />
+        <location filename="../../kiosk/ui/shift.py" line="178"/>
         <source>The report could not be printed. Check the A4 printer.</source>
         <translation>对账单未能打印，请检查 A4 打印机。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="176" />
+        <location filename="../../kiosk/ui/shift.py" line="181"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="176" />
+        <location filename="../../kiosk/ui/shift.py" line="181"/>
         <source>Opening the shift…</source>
         <translation>正在开班…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="177" />
+        <location filename="../../kiosk/ui/shift.py" line="182"/>
         <source>Counting and printing the report, please wait…</source>
         <translation>正在统计并打印对账单，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="180" />
+        <location filename="../../kiosk/ui/shift.py" line="185"/>
         <source>Open shift</source>
         <translation>开班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="181" />
+        <location filename="../../kiosk/ui/shift.py" line="186"/>
         <source>Close shift and print the report</source>
         <translation>交班并打印对账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="182" />
+        <location filename="../../kiosk/ui/shift.py" line="187"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="183" />
+        <location filename="../../kiosk/ui/shift.py" line="188"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3015,9 +3079,74 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SupervisorApproval</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="237" />
+        <location filename="../../kiosk/ui/login.py" line="237"/>
         <source>A refund over {limit} needs a supervisor: the supervisor enters their staff number and PIN, then taps Refund.</source>
         <translation>超过 {limit} 的退费须主管审批：请主管输入工号和密码，再点击“退费”。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingCards</name>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="15"/>
+        <source>tier 1 credit</source>
+        <extracomment>What each training card stands for (the demo roles, sandbox/demo_data.py), in the screen&apos;s language. A role missing here shows its key: tests/test_training_cards.py fails for it first.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="16"/>
+        <source>tier 2, guardian</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="17"/>
+        <source>tier 3, two visits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="18"/>
+        <source>tier 4, extra services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="19"/>
+        <source>child, guardian&apos;s line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="20"/>
+        <source>overdue, suspended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="21"/>
+        <source>no credit service yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="22"/>
+        <source>aged 70+, a bill due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="23"/>
+        <source>in hospital</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="24"/>
+        <source>line almost used up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="25"/>
+        <source>damaged card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="34"/>
+        <source>Demo card:
+{role}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
