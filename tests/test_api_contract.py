@@ -357,7 +357,7 @@ def test_the_requests_the_kiosk_sends_are_the_documented_ones(qtbot, tmp_path, s
 
     from kiosk.usecases.offline import PlatformTransport
     from tests.conftest import boot
-    from tests.helpers import card
+    from tests.helpers import tap_card
 
     with Wiretap("127.0.0.1", sandbox.port) as tap:
         platform = SimpleNamespace(url=tap.url, terminal_id=sandbox.terminal_id, secret=sandbox.secret)
@@ -365,7 +365,7 @@ def test_the_requests_the_kiosk_sends_are_the_documented_ones(qtbot, tmp_path, s
         try:
             w = app.window
             qtbot.mouseClick(w.home.buttons["pay"], Qt.MouseButton.LeftButton)
-            app.services.reader.present(card("tier2"))
+            tap_card(qtbot, app, "tier2")
             qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
             with qtbot.waitSignal(app.ctx.journeys["pay"].settled, timeout=10_000):
                 qtbot.mouseClick(w.bill.confirm_button, Qt.MouseButton.LeftButton)
@@ -374,7 +374,7 @@ def test_the_requests_the_kiosk_sends_are_the_documented_ones(qtbot, tmp_path, s
 
             qtbot.waitUntil(w.home.buttons["query"].isVisible)
             qtbot.mouseClick(w.home.buttons["query"], Qt.MouseButton.LeftButton)
-            app.services.reader.present(card("elder"))
+            tap_card(qtbot, app, "elder")
             qtbot.waitUntil(lambda: w.current == "credit_account"
                             and app.ctx.journeys["query"].overview is not None, timeout=10_000)
             qtbot.mouseClick(w.credit_account.done_button, Qt.MouseButton.LeftButton)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.domain.errors import Refusal
-from tests.helpers import card
+from tests.helpers import tap_card
 
 LEFT = Qt.MouseButton.LeftButton
 GENERIC = "Something went wrong here. Nothing was charged twice. Please ask a member of staff for help."
@@ -18,7 +18,7 @@ GENERIC = "Something went wrong here. Nothing was charged twice. Please ask a me
 def open_bill(qtbot, app, role: str):
     w = app.window
     qtbot.mouseClick(w.home.buttons["pay"], LEFT)
-    app.services.reader.present(card(role))
+    tap_card(qtbot, app, role)
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
     return w
 
