@@ -66,15 +66,12 @@ class RecoveryReport:
 
 
 class PlatformWrites:
-    def __init__(self, platform, journal, sync=None):
-        from offline_cache.sync import SyncEngine
-
+    def __init__(self, platform, journal, sync):
+        """``sync``: the offline queue's ``SyncEngine`` (``services.py`` builds it, over
+        ``kiosk.usecases.offline.PlatformTransport``; not built here, which would import that
+        module back: an import cycle)."""
         self.platform = platform
         self.journal = journal
-        if sync is None:  # used alone (tests): an engine over the same client, never started
-            from kiosk.usecases.offline import PlatformTransport
-
-            sync = SyncEngine(journal, PlatformTransport(platform))
         self.sync = sync
         self.owner = new_owner()
 
