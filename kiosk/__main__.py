@@ -59,7 +59,7 @@ def run_app(args) -> int:
     from kiosk import settings as settings_mod
 
     try:
-        settings = settings_mod.load()
+        settings = settings_mod.load_for_start()  # refuses http:// off loopback, a broken ca_bundle
     except ValueError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2

@@ -5,10 +5,13 @@ The file lives in the platform's config folder (platformdirs) unless
 """
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+
+from kiosk.transport import PLATFORM_URL_RULE, acceptable_platform_url, ca_bundle_problems
 
 APP_NAME = "credit-care-kiosk"
 
@@ -49,7 +52,8 @@ class Settings:
     )
     request_timeout_s: float = _setting(8.0, "Seconds to wait for the platform to answer a request.")
     ca_bundle: str = _setting(
-        "", "PEM file of the CA that signed the platform's certificate; empty uses the system CAs."
+        "", "PEM file of the CA that signed the platform's certificate, then the only CA trusted; empty uses the "
+        "system's CA bundle (never REQUESTS_CA_BUNDLE or other variables of the environment)."
     )
     printer_backend: str = _setting(
         "pdf-folder", "Printer back-end: 'pdf-folder' (PDF files, demo), 'cups' (a system printer queue, "
@@ -181,8 +185,8 @@ class Settings:
             problems.append("idle_warning_s must be at least 20 (WCAG 2.2.1 gives 20 s to react)")
         if self.receipt_width_mm not in (58, 80):
             problems.append("receipt_width_mm must be 58 or 80")
-        if self.platform_url and not _acceptable_platform_url(self.platform_url):
-            problems.append("platform_url must use https:// (plain http only on loopback), with no user name")
+        if self.platform_url and not acceptable_platform_url(self.platform_url):
+            problems.append(PLATFORM_URL_RULE)
         from kiosk.policies import CITIES
 
         if self.policy not in CITIES:
@@ -290,24 +294,34 @@ def _offline_problems(s: Settings) -> list[str]:
     return problems
 
 
-def _acceptable_platform_url(url: str) -> bool:
-    """https anywhere; plain http only to a loopback address (the embedded or a local sandbox)."""
-    import ipaddress
-    from urllib.parse import urlsplit
+class StartRefused(ValueError):
+    """The settings would have the app talk to its platform unsafely: it does not start."""
 
-    parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None or not parts.hostname:
-        return False
-    if parts.scheme == "https":
-        return True
-    if parts.scheme != "http":
-        return False
-    if parts.hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return False
+
+def start_problems(s: Settings) -> list[str]:
+    """What the app refuses to start with: a platform reached in clear (``http://`` to a host
+    that is not loopback) or a ``ca_bundle`` that is not a readable PEM bundle. Checked
+    before the window and before anything touches the network."""
+    problems = []
+    if s.platform_url and not acceptable_platform_url(s.platform_url):
+        problems.append(PLATFORM_URL_RULE)
+    if s.ca_bundle:
+        problems += ca_bundle_problems(s.ca_bundle)
+    return problems
+
+
+def load_for_start(path: Path | None = None) -> Settings:
+    """:func:`load`, then :func:`start_problems`: the refusal is logged and raised as
+    :class:`StartRefused` (a ``ValueError``, which the entry point prints and exits 2 on)."""
+    path = path or config_path()
+    settings = load(path)
+    problems = start_problems(settings)
+    if problems:
+        message = (f"refusing to start, nothing was sent: {'; '.join(problems)} (in {path}; fix it with "
+                   "kiosk-admin config set, then check with kiosk-admin config validate)")
+        logging.getLogger("kiosk.settings").error("%s", message)
+        raise StartRefused(message)
+    return settings
 
 
 def describe() -> list[tuple[str, object, str]]:
