@@ -152,18 +152,21 @@ def environment_problems(current: settings_mod.Settings) -> list[str]:
 
 
 def _ca_bundle_problems(path) -> list[str]:
+    """The start's check (``kiosk.transport.ca_bundle_problems``: there, a readable PEM
+    bundle), then each certificate parsed and its validity dates read."""
     from datetime import datetime
 
     from cryptography import x509
 
+    from kiosk.transport import ca_bundle_problems
+
+    problems = ca_bundle_problems(path)
+    if problems:
+        return problems
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [f"ca_bundle: {path} cannot be read ({exc.strerror or exc})"]
-    try:
-        certificates = x509.load_pem_x509_certificates(data)
+        certificates = x509.load_pem_x509_certificates(path.read_bytes())
     except ValueError:
-        return [f"ca_bundle: {path} holds no PEM certificate"]
+        return [f"ca_bundle: {path} holds a PEM block that is not a valid certificate"]
     now = datetime.now(UTC)
     expired = [c for c in certificates if c.not_valid_after_utc < now]
     if len(expired) == len(certificates):
@@ -246,8 +249,11 @@ def check_platform(current: settings_mod.Settings, secret: bytes) -> tuple[bool,
     ``GET /v1/fleet/me``. (ok, what to say)."""
     from kiosk.platform import PlatformClient, PlatformError, PlatformUnavailable
 
-    client = PlatformClient(current.platform_url, current.terminal_id, secret, retries=0,
-                            timeout_s=current.request_timeout_s, ca_bundle=current.ca_bundle)
+    try:  # a client for http:// off loopback is refused before it sends anything
+        client = PlatformClient(current.platform_url, current.terminal_id, secret, retries=0,
+                                timeout_s=current.request_timeout_s, ca_bundle=current.ca_bundle)
+    except ValueError as exc:
+        return False, f"not contacted: {exc}"
     try:
         client.request("GET", "/v1/fleet/me")
     except PlatformUnavailable as exc:

@@ -38,13 +38,17 @@ def _settings(current: settings_mod.Settings) -> list[Check]:
 def _platform(current: settings_mod.Settings) -> list[Check]:
     if not current.platform_url:
         return [Check("platform", True, "none configured: training mode on the embedded sandbox")]
+    from kiosk.transport import PLATFORM_URL_RULE, acceptable_platform_url, trust_store
+
+    if not acceptable_platform_url(current.platform_url):  # nothing is sent in clear off loopback
+        return [Check("platform", False, f"not contacted: {PLATFORM_URL_RULE}")]
     import requests
 
     checks = []
     try:
         with requests.get(current.platform_url.rstrip("/") + "/v1/health",
                           timeout=current.request_timeout_s,
-                          verify=current.ca_bundle or True) as response:
+                          verify=trust_store(current.ca_bundle)) as response:  # a file: not the environment's
             response.raise_for_status()
             date = response.headers.get("Date")
     except requests.exceptions.SSLError as exc:

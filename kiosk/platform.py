@@ -3,7 +3,11 @@
 Retries happen only where a repeat cannot book twice: reads, and writes that
 carry an idempotency key. Every attempt is signed afresh (new timestamp and
 nonce), since the platform refuses a reused nonce; the signature covers the
-idempotency key too (``kiosk.domain.signing``). TLS is always verified.
+idempotency key too (``kiosk.domain.signing``). TLS is always verified, against the CA
+file :func:`kiosk.transport.trust_store` names (the settings' ``ca_bundle`` or the system's
+bundle), which the session applies to every request however it is made: the environment
+(``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) never chooses whom the kiosk trusts. A client for plain ``http://`` to
+a host that is not loopback is refused when it is built, before any request.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import requests
 from kiosk.domain import signing
 from kiosk.domain.errors import Refusal
 from kiosk.domain.models import Account, Patient, Settlement, Visit, VisitItem
+from kiosk.transport import PLATFORM_URL_RULE, acceptable_platform_url, trust_store
 
 log = logging.getLogger("kiosk.platform")
 
@@ -41,6 +46,18 @@ class PlatformUnavailable(PlatformError):
         super().__init__("unavailable", message, status)
 
 
+class _Session(requests.Session):
+    """A session that verifies every request against its own CA file (``verify``), however
+    the request is made (``request``, ``get``: the sync engine's health probe): requests
+    would otherwise let ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` replace it for any
+    request that does not name a file itself. Proxies from the environment still apply."""
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        merged["verify"] = self.verify
+        return merged
+
+
 class PlatformClient:
     def __init__(
         self,
@@ -56,7 +73,10 @@ class PlatformClient:
         nonces: Callable[[], str] = lambda: secrets.token_hex(16),
     ):
         """``clock`` (Unix seconds) and ``nonces`` give each attempt its ``X-Timestamp`` and
-        ``X-Nonce``; tests fix them to check the signature against known answers."""
+        ``X-Nonce``; tests fix them to check the signature against known answers.
+        ``ca_bundle``: the only CA file trusted; empty: the system's bundle."""
+        if not acceptable_platform_url(base_url):
+            raise ValueError(PLATFORM_URL_RULE)  # (not the URL: it may hold a password)
         self.base_url = base_url.rstrip("/")
         self._prefix = urlsplit(self.base_url).path
         self.terminal_id = terminal_id
@@ -66,8 +86,8 @@ class PlatformClient:
         self.backoff_s = backoff_s
         self._clock = clock
         self._nonces = nonces
-        self.session = requests.Session()
-        self.session.verify = ca_bundle or True  # never False
+        self.session = _Session()
+        self.session.verify = trust_store(ca_bundle)  # a file, never True (the environment's) nor False
         self.session.headers["User-Agent"] = "credit-care-kiosk"
 
     def close(self) -> None:
@@ -90,9 +110,8 @@ class PlatformClient:
             headers["Content-Type"] = "application/json"
         if key:
             headers[signing.HEADER_IDEMPOTENCY] = key
-        return self.session.request(  # verify given per request: else REQUESTS_CA_BUNDLE would win
+        return self.session.request(
             method, self.base_url + path, data=data or None, headers=headers, timeout=self.timeout_s,
-            verify=self.session.verify,
         )
 
     def request(self, method: str, path: str, body: dict | None = None, *, key: str | None = None) -> dict:
