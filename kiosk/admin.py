@@ -6,7 +6,8 @@ parsers and gives each a ``func(args) -> exit code`` default (``set_defaults(fun
 each part of the app adds its own commands in its own module:
 
 =========================  ====================================================
-``kiosk.admin``            ``config show|set|validate``, ``secret set|check``, ``devices``
+``kiosk.admin``            ``config show|set|validate``, ``secret set|check``, ``devices``,
+                           ``audit verify``
 ``kiosk.admin_logs``       ``logs bundle``: logs (redacted), settings, versions in a zip
 ``kiosk.admin_selftest``   ``selftest``: settings, platform and signature, printer, devices
 ``kiosk.admin_queue``      ``queue …``: the offline journal (offline_cache)
@@ -23,6 +24,7 @@ import importlib
 import importlib.util
 import sys
 from datetime import UTC
+from pathlib import Path
 
 from kiosk import settings as settings_mod
 
@@ -298,6 +300,25 @@ def _devices(args) -> int:
     return 1 if failed else 0
 
 
+# -- audit ----------------------------------------------------------------------------------
+
+def _audit_verify(args) -> int:
+    """The cashier desk's audit log (``offline_cache.audit``): every hash, link and the anchor."""
+    from offline_cache.audit import audit_path, verify
+
+    path = args.file or audit_path(load_settings().data_path)
+    result = verify(path)
+    if result.ok:
+        kept = "" if path.exists() else f" (no audit log at {path}: a desk starts one at its first action)"
+        print(f"OK, {result.records} records, head {result.head}{kept}")
+        return 0
+    for problem in result.problems:
+        print(f"! {problem}", file=sys.stderr)
+    print(f"{len(result.problems)} problem(s) in {path} ({result.records} records): the audit log was changed "
+          "outside the desk or damaged; keep a copy of it and of its .head file, and tell the finance office")
+    return 1
+
+
 # -- registry ----------------------------------------------------------------------------------
 
 def register(sub) -> None:
@@ -322,6 +343,13 @@ def register(sub) -> None:
 
     sub.add_parser("devices", help="open each configured device and say OK or why not") \
         .set_defaults(func=_devices)
+
+    audit = sub.add_parser("audit", help="the cashier desk's hash-chained audit log")
+    audit_sub = audit.add_subparsers(dest="action", required=True)
+    verifier = audit_sub.add_parser("verify", help="check every record's hash, the chain and the anchor file: "
+                                                   "exit 0 if intact, 1 with the problems")
+    verifier.add_argument("--file", type=Path, help="another audit log (default: audit.sqlite in the data folder)")
+    verifier.set_defaults(func=_audit_verify)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -76,10 +76,14 @@ def test_a_deleted_log_is_found_when_its_anchor_is_left(log, tmp_path):
 
 def test_an_anchor_one_behind_after_a_crash_is_not_tampering(log):
     records = log.records()
-    log.anchor_path.write_text(f"4 {records[3].hash}\n", encoding="ascii")  # the rewrite never happened
+    # Killed between record 5's commit and the anchor's rewrite: the pending line names record 5.
+    log.anchor_path.write_text(f"4 {records[3].hash}\npending 5 {records[4].hash}\n", encoding="ascii")
     assert log.verify().ok
-    log.anchor_path.write_text(f"4 {'f' * 64}\n", encoding="ascii")
-    assert log.verify().problems == ("record 4 does not match the anchor",)
+    log.anchor_path.write_text(f"4 {'f' * 64}\npending 5 {records[4].hash}\n", encoding="ascii")
+    assert log.verify().problems[0] == "record 4 does not match the anchor"
+    log.anchor_path.write_text(f"4 {records[3].hash}\n", encoding="ascii")  # no proof of a crash: an old anchor
+    assert log.verify().problems == ("records 5-5 are newer than the anchor, which names record 4 "
+                                     "(written outside the desk, or an older anchor file put back)",)
 
 
 def test_records_hold_no_pin(tmp_path, sandbox):
