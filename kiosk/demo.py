@@ -1,8 +1,9 @@
 """``kiosk demo``: the kiosk on its embedded sandbox, and the scripted tour.
 
 The tour walks the journeys the way a patient would (taps on the real
-buttons, cards laid on the simulated reader), saving a screenshot of every
-screen and every printed receipt to one folder.
+buttons; a card is laid on the simulated reader by tapping its training card,
+as staff do), saving a screenshot of every screen and every printed receipt to
+one folder.
 """
 from __future__ import annotations
 
@@ -116,18 +117,21 @@ class Tour(QObject):
     def on(self, screen: str) -> Callable[[], bool]:
         return lambda: self.app.window.current == screen
 
-    def present(self, role: str) -> None:
-        services = self.app.services
-        card = services.training_cards.get(role) or _demo_card(role)
-        services.reader.present(card)
+    def tap_card(self, role: str):
+        """Tap the patient's training card on the identify screen, as staff do in training."""
+        button = self.app.window.identify.training_buttons.get(role)
+        if button is None:
+            raise RuntimeError(f"no training card {role!r}: the tour needs a simulated ID reader "
+                               "(id_reader = \"simulated\" or \"sam-simulator\")")
+        yield from self.tap_ready(button)
 
     # -- the journeys ----------------------------------------------------------
     def journey(self, key: str, role: str):
-        """Tap the journey's home button and lay the patient's card on the reader."""
+        """Tap the journey's home button, then the patient's training card."""
         w = self.app.window
         self.tap(w.home.buttons[key])
         yield self.on("identify")
-        self.present(role)
+        yield from self.tap_card(role)
 
     def pay_by_phone(self):
         """On the payment screen: the demo phone pays (the sandbox's stand-in for the patient's)."""
@@ -294,7 +298,8 @@ class Tour(QObject):
         # A damaged card: a clear message, and the patient can try again.
         self.tap(w.home.buttons["pay"])
         yield self.on("identify")
-        self.present("damaged")
+        self.shot("identify")
+        yield from self.tap_card("damaged")
         yield lambda: bool(w.identify.error.text())
         self.shot("card-unreadable")
 
@@ -310,16 +315,3 @@ class Tour(QObject):
         cfg = self.app.settings
         w.idle.configure(cfg.idle_timeout_s * 1000, cfg.idle_warning_s * 1000)
 
-
-def _demo_card(role: str):
-    """Cards for a platform that is not embedded (the same demo data), and a damaged one."""
-    from dataclasses import replace
-
-    from kiosk.devices.events import IdCard
-    from sandbox.demo_data import demo_card
-
-    if role == "damaged":  # a card whose number fails the check digit
-        card = IdCard(**demo_card("tier1"))
-        last = card.id_number[-1]
-        return replace(card, id_number=card.id_number[:-1] + ("0" if last != "0" else "1"))
-    return IdCard(**demo_card(role))

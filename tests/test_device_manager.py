@@ -220,16 +220,27 @@ def test_the_resolve_token_use_case_asks_the_platform_and_reads_the_account():
     assert platform.calls[1:] == [("account", "CA000002"), ("visits", "P000005")]
 
 
-def test_the_wedge_scanner_in_the_app(qtbot, kiosk_settings, sandbox):
-    from PySide6.QtTest import QTest
+def scanner_types(window, text: str, *, gap_ms: int = 5) -> None:
+    """Keys as a wedge scanner types them: ``gap_ms`` apart by their own event times (the
+    window system's, which the burst rule reads), then Return. Not QTest.keyClick: its keys
+    carry no time, so the rule would read the clock of a busy test machine instead."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtGui import QKeyEvent
 
+    when = 1_000_000
+    for key, char in [(Qt.Key(ord(c.upper())), c) for c in text] + [(Qt.Key.Key_Return, "\r")]:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
+            event.setTimestamp(when)
+            QCoreApplication.sendEvent(window, event)
+        when += gap_ms
+
+
+def test_the_wedge_scanner_in_the_app(qtbot, kiosk_settings, sandbox):
     booted = boot(qtbot, kiosk_settings.with_overrides(scanner="wedge"), sandbox)
     try:
         to_identify(qtbot, booted)
-        window = booted.window.windowHandle()
-        for ch in card("tier3").id_number:  # back to back, as a scanner types
-            QTest.keyClick(window, ch)
-        QTest.keyClick(window, Qt.Key.Key_Return)
+        scanner_types(booted.window.windowHandle(), card("tier3").id_number)
         qtbot.waitUntil(lambda: booted.window.current == "bill", timeout=10_000)
         assert booted.ctx.journeys["pay"].session.patient.patient_id == "P000003"
     finally:

@@ -22,9 +22,14 @@ _REMOVE = object()
 
 
 class _InboxDevice(DeviceWorker):
-    """Items put in the inbox from any thread; the worker turns each into an event."""
+    """Items put in the inbox from any thread; the worker turns each into an event.
+
+    Like a real driver polling its device, the loop comes round at least every
+    ``poll_s``; each time round the device has answered, so it is ``ready`` (the
+    first time at once, and after a restart only once the loop works again)."""
 
     simulated = True
+    poll_s = 0.5
 
     def __init__(self, name: str, listener: Callable[[object], None]):
         super().__init__(name, listener)
@@ -34,15 +39,21 @@ class _InboxDevice(DeviceWorker):
         self._inbox.put(_STOP)
 
     def _run(self) -> None:
-        self._set_ready()  # a simulator answers at once
+        wait = 0.0  # the first time round: at once
         while not self._stop.is_set():
-            item = self._next()
-            if item is _STOP:
-                continue  # stop, or a wake-up left over from before a restart
+            item = self._next(wait)
+            wait = self.poll_s
+            self._set_ready()
+            if item is None or item is _STOP:
+                continue  # nothing came; or stop, or a wake-up left over from before a restart
             self._take(item)
 
-    def _next(self):
-        return self._inbox.get()
+    def _next(self, timeout: float):
+        """The next item, or None when none came within ``timeout`` seconds."""
+        try:
+            return self._inbox.get(timeout=timeout)
+        except queue.Empty:
+            return None
 
     def _take(self, item) -> None:
         try:

@@ -56,13 +56,14 @@ def _now_iso() -> str:
 class DeviceSupervisor:
     def __init__(self, devices: list, *, first_delay_s: float = 0.5, max_delay_s: float = 30.0,
                  stable_s: float = 60.0, watch_s: float = 1.0,
-                 on_round: Callable[[], None] | None = None):
+                 on_round: Callable[[], None] | None = None, clock: Callable[[], float] = time.monotonic):
         self.devices = [d for d in devices if getattr(d, "supervised", False)]
         self.first_delay_s = first_delay_s
         self.max_delay_s = max_delay_s
         self.stable_s = stable_s
         self.watch_s = watch_s
         self.on_round = on_round  # after each round, on this thread (the manager writes the live states)
+        self.clock = clock
         self.watches: dict[str, Watch] = {d.name: Watch() for d in devices}
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -73,7 +74,7 @@ class DeviceSupervisor:
         """The manager started ``device``; ``error``: why it did not start (then it is down)."""
         watch = self.watches[device.name]
         watch.started = True
-        watch.up_since = time.monotonic()
+        watch.up_since = self.clock()
         watch.start_error = error
 
     def start(self) -> None:
@@ -108,7 +109,7 @@ class DeviceSupervisor:
                     self.on_round()
                 except Exception:
                     log.exception("device states not written")
-            wait = self.watch_s if next_due is None else min(self.watch_s, max(0.0, next_due - time.monotonic()))
+            wait = self.watch_s if next_due is None else min(self.watch_s, max(0.0, next_due - self.clock()))
             self._wake.wait(wait)
             self._wake.clear()
 
@@ -124,7 +125,7 @@ class DeviceSupervisor:
                 continue
             if watch.due is None:
                 self._look(device, watch)
-            elif time.monotonic() >= watch.due:
+            elif self.clock() >= watch.due:
                 self._restart(device, watch)
             if watch.due is not None:
                 next_due = watch.due if next_due is None else min(next_due, watch.due)
@@ -133,13 +134,13 @@ class DeviceSupervisor:
     def _look(self, device, watch: Watch) -> None:
         failure = getattr(device, "failure", "") or watch.start_error
         if device.running and not failure:
-            if watch.streak and time.monotonic() - watch.up_since >= self.stable_s:
+            if watch.streak and self.clock() - watch.up_since >= self.stable_s:
                 watch.streak = 0  # it has run a good while: the next failure is a fresh one
             return
         reason = failure or "its worker stopped"
         delay = min(self.max_delay_s, self.first_delay_s * 2 ** watch.streak)
         watch.streak += 1
-        watch.due = time.monotonic() + delay
+        watch.due = self.clock() + delay
         watch.last_failure, watch.last_failure_at = reason, _now_iso()
         log.error("%s is down: %s; restart %d in %g s", device.name, reason, watch.restarts + 1, delay)
         device.fail(f"{reason}; restarting it in {delay:g} s")
@@ -147,7 +148,7 @@ class DeviceSupervisor:
     def _restart(self, device, watch: Watch) -> None:
         watch.due = None
         watch.restarts += 1
-        watch.up_since = time.monotonic()
+        watch.up_since = self.clock()
         watch.start_error = ""
         times = "1 time" if watch.restarts == 1 else f"{watch.restarts} times"
         # Said before the restart: once running, the device may answer (and be ready) at once.

@@ -15,15 +15,20 @@ TRAINING_ROLES = {
     "tier1": QT_TRANSLATE_NOOP("TrainingCards", "tier 1 credit"),
     "tier2": QT_TRANSLATE_NOOP("TrainingCards", "tier 2, guardian"),
     "tier3": QT_TRANSLATE_NOOP("TrainingCards", "tier 3, two visits"),
-    "tier4": QT_TRANSLATE_NOOP("TrainingCards", "tier 4, extra services"),
-    "minor": QT_TRANSLATE_NOOP("TrainingCards", "child, guardian's line"),
+    "tier4": QT_TRANSLATE_NOOP("TrainingCards", "tier 4, extras"),
+    "minor": QT_TRANSLATE_NOOP("TrainingCards", "child (guardian)"),
     "arrears": QT_TRANSLATE_NOOP("TrainingCards", "overdue, suspended"),
-    "nocredit": QT_TRANSLATE_NOOP("TrainingCards", "no credit service yet"),
-    "elder": QT_TRANSLATE_NOOP("TrainingCards", "aged 70+, a bill due"),
+    "nocredit": QT_TRANSLATE_NOOP("TrainingCards", "credit not opened"),
+    "elder": QT_TRANSLATE_NOOP("TrainingCards", "aged 70+, bill due"),
     "inpatient": QT_TRANSLATE_NOOP("TrainingCards", "in hospital"),
-    "shortline": QT_TRANSLATE_NOOP("TrainingCards", "line almost used up"),
+    "shortline": QT_TRANSLATE_NOOP("TrainingCards", "line nearly used"),
     "damaged": QT_TRANSLATE_NOOP("TrainingCards", "damaged card"),
 }
+
+
+_COLUMNS = 4
+#: Narrow padding: four two-line labels to a row, also in the elderly mode's larger type.
+_TRAINING_STYLE = "QPushButton { padding: 4px 8px; min-width: 0px; }"
 
 
 def training_card_text(role: str) -> str:
@@ -67,7 +72,8 @@ class IdentifyScreen(Screen):
 
         self.training = QGroupBox(self)
         self.training.setObjectName("training")
-        self.training_layout = QGridLayout(self.training)  # rows of five: fits any kiosk width
+        self.training.setStyleSheet(_TRAINING_STYLE)
+        self.training_layout = QGridLayout(self.training)  # rows of four: two-line labels fit 1280 px
         self.training.hide()
         self.training_buttons: dict[str, object] = {}  # role -> button (objectName trainingCard-<role>)
 
@@ -94,11 +100,11 @@ class IdentifyScreen(Screen):
         simulated reader (``training_card_tapped``)."""
         button = big_button(self.training, "secondary")
         button.setObjectName(f"trainingCard-{role}")
-        button.setMinimumHeight(88)  # two lines: "Demo card:", then what it stands for
+        button.setMinimumHeight(76)  # two lines: "Demo card:", then what it stands for
         # clicked(bool) passes ``checked``: swallowed here, so the role is always the role.
         button.clicked.connect(lambda _checked=False, role=role: self.training_card_tapped.emit(role))
         count = len(self.training_buttons)
-        self.training_layout.addWidget(button, count // 5, count % 5)
+        self.training_layout.addWidget(button, count // _COLUMNS, count % _COLUMNS)
         self.training_buttons[role] = button
         self._label_training_card(role)
         self.training.show()

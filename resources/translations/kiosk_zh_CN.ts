@@ -765,48 +765,48 @@ Admission number {number}. Please go to the ward with your admission notice.</so
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="22"/>
         <source>The ID-card reader is not working at the moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证读卡器暂时无法使用。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="23"/>
         <source>The social-security card reader is not working at the moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>社保卡读卡器暂时无法使用。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="24"/>
         <source>The code scanner is not working at the moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>扫码器暂时无法使用。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="26"/>
         <source>A reader of this kiosk is not working at the moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>本机有一台读卡设备暂时无法使用。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="29"/>
         <source>Please place your resident ID card on the ID-card reader.</source>
         <extracomment>At a kiosk, the first device still working, in this order, is what the patient is offered.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>请将居民身份证放在身份证读卡器上。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="30"/>
         <source>Please use your social-security card in its reader instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>请改用社保卡，插入社保卡读卡器。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="31"/>
         <source>Please scan your e-health code or insurance e-voucher instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>请改为扫描电子健康卡或医保电子凭证。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="33"/>
         <source>Please go to the service desk: staff there can help you.</source>
-        <translation type="unfinished"></translation>
+        <translation>请到服务台办理，工作人员会为您服务。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/device_notice.py" line="34"/>
         <source>You can still type the patient&apos;s ID number.</source>
-        <translation type="unfinished"></translation>
+        <translation>仍可手工输入患者的身份证号码。</translation>
     </message>
 </context>
 <context>
@@ -1131,47 +1131,47 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="142"/>
+        <location filename="../../kiosk/ui/identify.py" line="148"/>
         <source>Identify yourself</source>
         <translation>身份识别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="145"/>
+        <location filename="../../kiosk/ui/identify.py" line="151"/>
         <source>Place the patient&apos;s ID card on the reader, or type the ID number.</source>
         <translation>请将患者身份证放在读卡器上，或输入身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="148"/>
+        <location filename="../../kiosk/ui/identify.py" line="154"/>
         <source>Place your resident ID card on the reader below the screen.</source>
         <translation>请将您的居民身份证放在屏幕下方的读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="149"/>
+        <location filename="../../kiosk/ui/identify.py" line="155"/>
         <source>18-character ID number</source>
         <translation>18位身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="150"/>
+        <location filename="../../kiosk/ui/identify.py" line="156"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="151"/>
+        <location filename="../../kiosk/ui/identify.py" line="157"/>
         <source>Look up</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="152"/>
+        <location filename="../../kiosk/ui/identify.py" line="158"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="153"/>
+        <location filename="../../kiosk/ui/identify.py" line="159"/>
         <source>Training: demo cards</source>
         <translation>培训：演示卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="156"/>
+        <location filename="../../kiosk/ui/identify.py" line="162"/>
         <source>Reading your details, please wait…</source>
         <translation>正在读取您的信息，请稍候…</translation>
     </message>
@@ -3090,63 +3090,65 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <location filename="../../kiosk/ui/identify.py" line="15"/>
         <source>tier 1 credit</source>
         <extracomment>What each training card stands for (the demo roles, sandbox/demo_data.py), in the screen&apos;s language. A role missing here shows its key: tests/test_training_cards.py fails for it first.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>一档信用</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="16"/>
         <source>tier 2, guardian</source>
-        <translation type="unfinished"></translation>
+        <translation>二档信用，监护人</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="17"/>
         <source>tier 3, two visits</source>
-        <translation type="unfinished"></translation>
+        <translation>三档，两次就诊</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="18"/>
-        <source>tier 4, extra services</source>
-        <translation type="unfinished"></translation>
+        <source>tier 4, extras</source>
+        <translation>四档，增值服务</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="19"/>
-        <source>child, guardian&apos;s line</source>
-        <translation type="unfinished"></translation>
+        <source>child (guardian)</source>
+        <translation>未成年（监护人）</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="20"/>
         <source>overdue, suspended</source>
-        <translation type="unfinished"></translation>
+        <translation>逾期，已暂停</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="21"/>
-        <source>no credit service yet</source>
-        <translation type="unfinished"></translation>
+        <source>credit not opened</source>
+        <translation>未开通信用</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="22"/>
-        <source>aged 70+, a bill due</source>
-        <translation type="unfinished"></translation>
+        <source>aged 70+, bill due</source>
+        <translation>70岁以上，待还款</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="23"/>
         <source>in hospital</source>
-        <translation type="unfinished"></translation>
+        <translation>住院中</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="24"/>
-        <source>line almost used up</source>
-        <translation type="unfinished"></translation>
+        <source>line nearly used</source>
+        <translation>额度快用完</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="25"/>
         <source>damaged card</source>
-        <translation type="unfinished"></translation>
+        <translation>损坏的卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="34"/>
+        <location filename="../../kiosk/ui/identify.py" line="39"/>
         <source>Demo card:
 {role}</source>
-        <translation type="unfinished"></translation>
+        <extracomment>Narrow padding: four two-line labels to a row, also in the elderly mode&apos;s larger type.</extracomment>
+        <translation>示范卡：
+{role}</translation>
     </message>
 </context>
 </TS>
