@@ -1,13 +1,17 @@
-"""Baseline for ``startup_ratio``: the cheapest PySide6 window that reaches the screen.
+"""Baseline for ``ready_ratio`` and ``first_paint_ratio``: the cheapest PySide6 window that
+reaches the screen.
 
 A QApplication and a QWidget holding a QLabel, shown at the size the kiosk
 uses when not full screen (see ``KioskApp.show``), quitting on its first
 paint, the same way ``kiosk --exit-after-first-paint`` quits on the home
-screen's first paint. Run as ``python -m benchmarks.bare_window``.
+screen's first paint, and printing when that paint came as the app does
+(``kiosk-bench-frame <CLOCK_MONOTONIC seconds>``): the benchmarks time spawn
+to that frame, not to the exit. Run as ``python -m benchmarks.bare_window``.
 """
 from __future__ import annotations
 
 import sys
+import time
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
@@ -24,7 +28,8 @@ class _QuitOnFirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
-            self._app.quit()  # as the app does: first_paint -> qapp.quit
+            print(f"kiosk-bench-frame {time.monotonic():.6f}", flush=True)  # as kiosk.__main__ does
+            self._app.quit()
         return False  # let the paint happen
 
 

@@ -4,17 +4,25 @@ and the GUI thread while the sync drains.
 - ``enqueue_ratio``: durable enqueues a second (seal with AES-GCM, insert, commit: fsynced)
   divided by raw SQLite inserts-and-commits a second of rows of the same size, same
   pragmas (WAL, ``synchronous=FULL``), same disk, measured interleaved in this run.
-- ``drain_ops_per_s``: 10,000 queued settlements (2,000 patients with 5 visits each, as a
-  queue after an outage holds) sent by the sync engine to the sandbox on loopback through
-  ``POST /v1/batch``, until every one is confirmed in the outbox.
+  In blocks of 500 rows: the ratio per block, for the spread.
+- ``drain_ops_per_s``: queued settlements (patients with 5 visits each, as a queue after
+  an outage holds) sent by the sync engine to the sandbox on loopback through
+  ``POST /v1/batch``, until every one is confirmed in the outbox: in rounds of 2,000
+  (``--rounds``, 5 by default: 10,000 in all), a rate per round.
+- ``drain_ratio``: each round's rate against its limit, measured in the same round: the
+  same queue (the same patients and bodies, keys of the same length, another outbox file)
+  drained by the same engine and client to the same server's no-op batch endpoint
+  (``POST /v1/_sandbox/batch/noop``: the batch checked as ``/v1/batch`` checks it, then
+  discarded). The order alternates from round to round.
 - ``drain_batch_gain``: that rate against one request per operation (1,000 more).
 - ``gui_stall_max_ms``: the longest gap between ticks of a 5 ms ``QTimer`` on the GUI thread
   (the kiosk's main window shown, offscreen, its offline banner fed by the sync thread)
   while the app's sync thread drains 5,000 more; ``gui_idle_max_ms`` the same, idle.
 
-The sandbox runs in a process of its own (``--serve``): on a kiosk the platform is another
-machine, and sharing one interpreter would measure the GIL, not the kiosk.
-Prints one JSON line. Usage: ``python -m benchmarks.offline [--serve DB]``
+The sandbox runs in a process of its own (``--serve``, with its control API for the no-op
+endpoint): on a kiosk the platform is another machine, and sharing one interpreter would
+measure the GIL, not the kiosk.
+Prints one JSON line. Usage: ``python -m benchmarks.offline [--rounds N] [--serve DB]``
 """
 from __future__ import annotations
 
@@ -23,6 +31,7 @@ import json
 import os
 import secrets
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,12 +39,15 @@ import time
 from pathlib import Path
 
 TERMINAL = "KIOSK-BENCH-01"
-DRAIN_OPS = 10_000
+ROUND_OPS = 2_000
+ROUNDS = 5
+NOOP_PATH = "/v1/_sandbox/batch/noop"
 SINGLE_OPS = 1_000
 GUI_OPS = 5_000
 TWO_SENDERS_OPS = 5_000  # for the record: a headless drain with two senders
 VISITS_EACH = 5
 ENQUEUE_ROWS = 4000  # per side
+ENQUEUE_BLOCK = 500
 
 
 # -- the platform, in a process of its own ------------------------------------------------------
@@ -45,7 +57,7 @@ def serve(db: Path) -> None:
     from sandbox.server import EmbeddedSandbox
 
     secret = bytes.fromhex(os.environ["KIOSK_SANDBOX_SECRET"])
-    with EmbeddedSandbox(db, terminal_id=TERMINAL, secret=secret, seed=False) as sandbox:
+    with EmbeddedSandbox(db, terminal_id=TERMINAL, secret=secret, seed=False, control=True) as sandbox:
         print(sandbox.url, flush=True)
         sys.stdin.read()
 
@@ -105,8 +117,10 @@ def enqueue_ratio(folder: Path) -> dict:
     raw.close()
     outbox.close()
     ours_rate, raw_rate = len(ours) / sum(ours), len(theirs) / sum(theirs)
+    blocks = [sum(theirs[i:i + ENQUEUE_BLOCK]) / sum(ours[i:i + ENQUEUE_BLOCK])  # rate ratio of a block
+              for i in range(0, len(ours), ENQUEUE_BLOCK)]
     return {"enqueue_per_s": round(ours_rate), "raw_insert_commit_per_s": round(raw_rate), "row_bytes": size,
-            "enqueue_ratio": round(ours_rate / raw_rate, 3)}
+            "enqueue_ratio": round(ours_rate / raw_rate, 3), "enqueue_ratio_blocks": [round(b, 3) for b in blocks]}
 
 
 # -- the drain -------------------------------------------------------------------------------------
@@ -125,7 +139,22 @@ def client(url: str, secret: bytes):
     return PlatformClient(url, TERMINAL, secret, timeout_s=30, retries=0)
 
 
-def drain_rate(folder: Path, name: str, url: str, secret: bytes, people, *, batch: bool, senders: int = 1) -> dict:
+class NoopClient:
+    """The platform client with ``/v1/batch`` sent to the no-op batch endpoint instead: the
+    same engine, transport, signing and request bodies."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def request(self, method: str, path: str, *args, **kwargs):
+        return self._client.request(method, NOOP_PATH if path == "/v1/batch" else path, *args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._client, name)
+
+
+def drain_rate(folder: Path, name: str, url: str, secret: bytes, people, *, batch: bool, senders: int = 1,
+               noop: bool = False) -> dict:
     from kiosk.usecases.offline import PlatformTransport
     from offline_cache.crypto import Sealer, new_key
     from offline_cache.journal import Journal
@@ -134,13 +163,18 @@ def drain_rate(folder: Path, name: str, url: str, secret: bytes, people, *, batc
     outbox = Journal(folder / f"{name}.sqlite", Sealer(new_key()))
     keys = queue_settlements(outbox, people)
     platform = client(url, secret)
-    engine = SyncEngine(outbox, PlatformTransport(platform, batch=batch), senders=senders)
+    transport = PlatformTransport(NoopClient(platform) if noop else platform, batch=batch)
+    engine = SyncEngine(outbox, transport, senders=senders)
     try:
         start = time.perf_counter()
         report = engine.drain()
         elapsed = time.perf_counter() - start
         if len(report.done) != len(keys) or report.conflicts or outbox.pending():
             raise RuntimeError(f"{name}: {len(report.done)} of {len(keys)} done, {len(report.conflicts)} conflicts")
+        if noop and any(report.done.values()):
+            raise RuntimeError(f"{name}: the no-op endpoint answered with data: not the no-op")
+        if not noop and not all(answer.get("reference") for answer in report.done.values()):
+            raise RuntimeError(f"{name}: a drained settlement without its reference")
     finally:
         platform.close()
         outbox.close()
@@ -213,12 +247,13 @@ def gui_stall(folder: Path, url: str, secret: bytes, people) -> dict:
             "gui_drain_ops_per_s": round(len(keys) / elapsed)}
 
 
-def measure() -> dict:
+def measure(rounds: int) -> dict:
     secret = secrets.token_bytes(32)
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-offline-") as tmp:
         folder = Path(tmp)
         result = enqueue_ratio(folder)
-        sizes = {"batch": DRAIN_OPS, "single": SINGLE_OPS, "gui": GUI_OPS, "two_senders": TWO_SENDERS_OPS}
+        sizes = {**{f"round{i}": ROUND_OPS for i in range(rounds)},
+                 "single": SINGLE_OPS, "gui": GUI_OPS, "two_senders": TWO_SENDERS_OPS}
         people = populate_platform(folder / "platform.sqlite", sum(sizes.values()) // VISITS_EACH)
         groups, start = {}, 0
         for name, ops in sizes.items():
@@ -226,7 +261,12 @@ def measure() -> dict:
             start += ops // VISITS_EACH
         process, url = start_platform(folder / "platform.sqlite", secret)
         try:
-            batch = drain_rate(folder, "batch", url, secret, groups["batch"], batch=True)
+            drained, noop = [], []
+            for i in range(rounds):  # the no-op first in even rounds, last in odd ones
+                pair = [("noop", noop), ("drain", drained)]
+                for kind, into in (pair if i % 2 == 0 else reversed(pair)):
+                    into.append(drain_rate(folder, f"{kind}{i}", url, secret, groups[f"round{i}"], batch=True,
+                                           noop=kind == "noop"))
             single = drain_rate(folder, "single", url, secret, groups["single"], batch=False)
             two = drain_rate(folder, "two", url, secret, groups["two_senders"], batch=True, senders=2)
             result.update(gui_stall(folder, url, secret, groups["gui"]))
@@ -234,10 +274,13 @@ def measure() -> dict:
             process.stdin.close()
             process.wait(timeout=30)
             process.stdout.close()
+    rates = sorted(r["ops_per_s"] for r in drained)
     result.update({
-        "drain_ops_per_s": batch["ops_per_s"], "drain_seconds": batch["seconds"], "drain_ops": batch["ops"],
+        "drain_rounds": drained, "noop_rounds": noop,
+        "drain_ops_per_s": statistics.median(rates),
+        "drain_ratio": round(statistics.median(d["ops_per_s"] / n["ops_per_s"] for d, n in zip(drained, noop)), 3),
         "single_ops_per_s": single["ops_per_s"],
-        "drain_batch_gain": round(batch["ops_per_s"] / single["ops_per_s"], 1),
+        "drain_batch_gain": round(statistics.median(rates) / single["ops_per_s"], 1),
         "drain_two_senders_ops_per_s": two["ops_per_s"],
     })
     return result
@@ -245,12 +288,13 @@ def measure() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="drain rounds (each: the drain and the no-op)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
         return
-    print(json.dumps(measure()))
+    print(json.dumps(measure(args.rounds)))
 
 
 if __name__ == "__main__":

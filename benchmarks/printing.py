@@ -13,7 +13,8 @@ renders, so drift and the first render's imports and font set-up hit none of the
 Also reported: the receipt with the embedded CJK face (for a system printer), and the
 ESC/POS text and raster encodings of the same slip.
 
-Prints one JSON line. Usage: ``python -m benchmarks.printing [--samples N]``
+Prints one JSON line (with the baseline's, the receipt's and the statement's samples, in
+the order taken). Usage: ``python -m benchmarks.printing [--samples N]``
 """
 from __future__ import annotations
 
@@ -130,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "escpos_raster_ms": round(median["escpos_raster"], 2),
         "receipt_pdf_bytes": len(render_slip(slip, 80)),
         "statement_pages": len(re.findall(rb"/Type /Page[^s]", render_statement(statement))),
+        "samples_ms": {name: [round(x, 3) for x in samples[name]] for name in ("baseline", "receipt", "statement")},
     }
     print(json.dumps(result))
     return 0

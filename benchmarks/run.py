@@ -1,14 +1,24 @@
 """``make bench``: run the registered benchmarks, print a table, update results.json.
 
-Each benchmark is a function registered with :func:`benchmark`; it returns a
-dict ``{metric_name: Metric}``. The results file keeps metrics written by
-benchmarks that did not run this time (other modules add theirs), and is::
+Each benchmark is a function registered with :func:`benchmarks.common.benchmark`; it
+returns a dict ``{metric_name: Metric}``. The measures of this module are registered
+first, then those of ``benchmarks.bundle``. The results file is::
 
-    {"metrics": {name: {"value": v, "unit": u}}, "context": {...}}
+    {"metrics": {name: {"value": v, "unit": u, "min": a, "median": m, "max": b, "runs": n,
+                        "goal": "<= 2.5", "verdict": "ok", "commit": sha}},
+     "context": {"commit": sha, "dirty": false, ...}}
 
-Goals are printed next to the values and a missed goal is marked, but the run
-still exits 0: the figures are for reading, not a gate. A benchmark that cannot
-measure (a subprocess that fails) makes the run fail, loudly.
+``commit`` is ``git rev-parse HEAD`` when the figures were measured and ``dirty`` whether
+the checkout differed from it (``git status --porcelain``, ignoring results.json itself):
+a figure belongs to the commit it is committed with (``tests/test_bench_results.py``).
+A run of some benchmarks only (``--only``) keeps the others' figures, each with the
+commit it was measured at, and says which are older.
+
+Every figure carries its spread over its runs (min, median, max). The table marks a goal
+``ok`` when every run meets it, ``MISSED`` when none does, and ``within noise`` when the
+goal lies inside the spread: that is not a pass. The run still exits 0 on a missed goal
+(the figures are for reading, not a gate); a benchmark that cannot measure (a subprocess
+that fails) makes the run fail, loudly.
 
 Usage: ``python -m benchmarks.run [--runs N] [--only NAME ...] [--output PATH]``
 """
@@ -18,207 +28,103 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results.json"
-DEFAULT_RUNS = 7
-SUBPROCESS_TIMEOUT_S = 120
+from benchmarks.common import (
+    BARE_ARGV,
+    BENCHMARKS,
+    RESULTS,
+    ROOT,
+    BenchmarkError,
+    Goal,
+    Metric,
+    Options,
+    Platform,
+    benchmark,
+    interleaved,
+    isolated_env,
+    json_subprocess,
+    pair_ratios,
+    print_extra_imports,
+)
 
-
-# -- registry -----------------------------------------------------------------
-@dataclass(frozen=True)
-class Goal:
-    op: str  # "<=" or ">="
-    target: float
-
-    def met(self, value: float) -> bool:
-        return value <= self.target if self.op == "<=" else value >= self.target
-
-    def __str__(self) -> str:
-        return f"{self.op} {self.target:g}"
-
-
-@dataclass(frozen=True)
-class Metric:
-    value: float
-    unit: str
-    goal: Goal | None = None
-
-    def as_json(self) -> dict:
-        return {"value": self.value, "unit": self.unit}
-
-
-@dataclass
-class Options:
-    runs: int = DEFAULT_RUNS
-
-
-@dataclass(frozen=True)
-class Benchmark:
-    name: str
-    func: Callable[[Options, dict], dict[str, Metric]]
-
-
-BENCHMARKS: list[Benchmark] = []
-
-
-def benchmark(func: Callable[[Options, dict], dict[str, Metric]]):
-    """Register ``func(options, context) -> {name: Metric}``; it may add entries to ``context``."""
-    BENCHMARKS.append(Benchmark(func.__name__, func))
-    return func
-
-
-class BenchmarkError(RuntimeError):
-    """A benchmark could not measure (as opposed to measuring a bad figure)."""
-
-
-# -- helpers --------------------------------------------------------------------
-def isolated_env(tmp: Path) -> dict[str, str]:
-    """Offscreen Qt, throwaway settings and data folders, the file keyring."""
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        KIOSK_CONFIG=str(tmp / "config" / "settings.toml"),
-        KIOSK_DATA_DIR=str(tmp / "kiosk-data"),
-        XDG_CONFIG_HOME=str(tmp / "config"),
-        XDG_DATA_HOME=str(tmp / "data"),
-        XDG_CACHE_HOME=str(tmp / "cache"),
-        PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
-    )
-    for name in ("PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONTRACEMALLOC"):
-        env.pop(name, None)  # any of these would slow the cold start
-    return env
-
-
-def timed_run(argv: list[str], env: dict[str, str]) -> float:
-    """Wall time in seconds from spawn to exit; raises BenchmarkError on a non-zero exit."""
-    start = time.perf_counter()
-    proc = subprocess.run(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          timeout=SUBPROCESS_TIMEOUT_S)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise BenchmarkError(
-            f"{' '.join(argv)} exited {proc.returncode}\n"
-            f"--- stdout ---\n{proc.stdout.decode(errors='replace')}"
-            f"--- stderr ---\n{proc.stderr.decode(errors='replace')}"
-        )
-    return elapsed
-
-
-def import_times(argv: list[str], env: dict[str, str]) -> list[tuple[int, str, int]]:
-    """``[(depth, module, self µs)]`` in the order ``python -X importtime`` prints them
-    (a module after the modules it imported, one level deeper)."""
-    proc = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], cwd=ROOT, env=env,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=SUBPROCESS_TIMEOUT_S)
-    rows = []
-    for line in proc.stderr.splitlines():
-        if not line.startswith("import time:") or "cumulative" in line:
-            continue
-        own, _cumulative, name = line[len("import time:"):].split("|", 2)
-        depth = (len(name) - len(name.lstrip(" ")) - 1) // 2
-        rows.append((depth, name.strip(), int(own)))
-    return rows
-
-
-def extra_imports(argv: list[str], baseline: list[str], env: dict[str, str], top: int = 12):
-    """Imports ``argv`` makes that ``baseline`` does not, costliest first, as
-    ``[(extra µs, self µs, module)]``.
-
-    "extra" is the module's own time plus that of everything it pulled in that
-    the baseline does not import: what deferring that import would save. (A
-    plain cumulative time would also count Qt itself, which both pay.)
-    """
-    known = {name for _depth, name, _own in import_times(baseline, env)}
-    found, pending = [], []  # pending: (depth, extra µs) of subtrees awaiting their parent
-    for depth, name, own in import_times(argv, env):
-        subtree = own if name not in known else 0
-        while pending and pending[-1][0] > depth:
-            subtree += pending.pop()[1]
-        pending.append((depth, subtree))
-        if name not in known:
-            found.append((subtree, own, name))
-    found.sort(reverse=True)
-    return found[:top]
-
-
-def json_subprocess(name: str, *args: str, timeout_s: float = SUBPROCESS_TIMEOUT_S) -> dict:
-    """Run ``python -m benchmarks.NAME ARGS`` isolated (offscreen, throwaway folders) and
-    return the JSON object on its last stdout line; BenchmarkError if it fails."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
-        proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *args], cwd=ROOT,
-                              env=isolated_env(Path(tmp)), stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=timeout_s)
-    if proc.returncode != 0:
-        raise BenchmarkError(f"{name} exited {proc.returncode}\n{proc.stdout}{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-# -- benchmarks -------------------------------------------------------------------
-APP_ARGV = [sys.executable, "-m", "kiosk", "--exit-after-first-paint"]
-BARE_ARGV = [sys.executable, "-m", "benchmarks.bare_window"]
-STARTUP_RATIO_GOAL = Goal("<=", 1.5)
+# -- start-up ---------------------------------------------------------------------------
+FIRST_PAINT_ARGV = [sys.executable, "-m", "kiosk", "--exit-after-first-paint"]
+READY_ARGV = [sys.executable, "-m", "kiosk", "--exit-when-usable", "--windowed"]
+READY_RATIO_GOAL = Goal("<=", 2.5)
+FIRST_PAINT_RATIO_GOAL = Goal("<=", 1.5)
 
 
 @benchmark
 def startup(options: Options, context: dict) -> dict[str, Metric]:
-    """Cold start of the app to its home screen painted, against a bare PySide6 window.
+    """Cold starts against a bare PySide6 window (``benchmarks/bare_window.py``), each a new
+    interpreter, interleaved in one run:
 
-    Each run is a new interpreter. The first run of each is a check (both must
-    exit 0) and a warm-up of the file cache; it is not counted. The counted
-    runs are interleaved, the order alternating, so drift hits both alike.
+    - ``ready_ratio``: spawn to the home screen painted with its journey buttons enabled
+      (``kiosk --exit-when-usable``): services built, the platform answered. The platform
+      is ``kiosk-sandbox`` in a process of its own (``platform_url`` set), the terminal
+      secret in the (file) keyring: the app as a hospital runs it.
+    - ``first_paint_ratio``: spawn to the home screen's first paint, before any journey
+      button (``kiosk --exit-after-first-paint``, services not built).
+
+    Each ratio is taken per round (app and bare window of the same round) and the figure
+    is the median round, with the rounds' spread.
     """
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         env = isolated_env(Path(tmp))
-        timed_run(APP_ARGV, env)
-        timed_run(BARE_ARGV, env)
-        app_s, bare_s = [], []
-        for i in range(options.runs):
-            pair = [(APP_ARGV, app_s), (BARE_ARGV, bare_s)]
-            for argv, into in (pair if i % 2 == 0 else reversed(pair)):
-                into.append(timed_run(argv, env))
-        app_ms = statistics.median(app_s) * 1000
-        bare_ms = statistics.median(bare_s) * 1000
-        ratio = app_ms / bare_ms
-        context["startup"] = {
-            "runs": options.runs,
-            "app_ms": [round(t * 1000, 1) for t in app_s],
-            "bare_ms": [round(t * 1000, 1) for t in bare_s],
-        }
-        if not STARTUP_RATIO_GOAL.met(ratio):
-            print(f"startup_ratio {ratio:.2f} misses its goal ({STARTUP_RATIO_GOAL}). Imports on the "
-                  "app's start path that the bare window does not make (-X importtime, one run):")
-            print(f"  {'extra':>10}  {'self':>7}  module   (extra: its own time and its app-only imports')")
-            for cum, own, name in extra_imports(APP_ARGV, BARE_ARGV, env):
-                print(f"  {cum / 1000:7.1f} ms  {own / 1000:4.1f} ms  {name}")
-    return {
-        "startup_ratio": Metric(round(ratio, 3), "x", STARTUP_RATIO_GOAL),
-        "startup_app_ms": Metric(round(app_ms, 1), "ms"),
-        "startup_bare_ms": Metric(round(bare_ms, 1), "ms"),
-    }
+        env.setdefault("LANG", "C.UTF-8")
+        platform = Platform(Path(tmp), env)
+        try:
+            platform.configure(env)
+            ready_s, paint_s, bare_s = interleaved([READY_ARGV, FIRST_PAINT_ARGV, BARE_ARGV], env, options.runs)
+            ready = pair_ratios(ready_s, bare_s)
+            paint = pair_ratios(paint_s, bare_s)
+            metrics = {
+                "ready_ratio": Metric.of(ready, "x", READY_RATIO_GOAL, digits=3),
+                "ready_ms": Metric.of([t * 1000 for t in ready_s], "ms"),
+                "first_paint_ratio": Metric.of(paint, "x", FIRST_PAINT_RATIO_GOAL, digits=3),
+                "first_paint_ms": Metric.of([t * 1000 for t in paint_s], "ms"),
+                "bare_window_ms": Metric.of([t * 1000 for t in bare_s], "ms"),
+            }
+            context["startup"] = {
+                "runs": options.runs,
+                "ready_ms": [round(t * 1000, 1) for t in ready_s],
+                "first_paint_ms": [round(t * 1000, 1) for t in paint_s],
+                "bare_ms": [round(t * 1000, 1) for t in bare_s],
+            }
+            if metrics["ready_ratio"].verdict() != "ok":
+                print(f"  ready_ratio {metrics['ready_ratio'].value:.2f}: not below {READY_RATIO_GOAL} in every run.")
+                print_extra_imports(READY_ARGV, env)
+        finally:
+            platform.stop()
+    return metrics
 
 
+# -- journeys and devices -----------------------------------------------------------------
 SCAN_TO_SCREEN_GOAL = Goal("<=", 150)
+
+
+def _p95(samples: list[float]) -> float:
+    from benchmarks.scan_to_screen import percentile
+
+    return percentile(samples, 95)
 
 
 @benchmark
 def scan_to_screen(options: Options, context: dict) -> dict[str, Metric]:
     """Last byte of an ID card's frame on a pty to the bill screen painted (see
     ``benchmarks/scan_to_screen.py``): serial driver, simulated SAM reader process,
-    sandbox on loopback; 25 samples after 3 warm-ups, in one subprocess."""
+    sandbox on loopback; 25 samples after 3 warm-ups, in one subprocess. The spread of a
+    percentile is that of its samples."""
     result = json_subprocess("scan_to_screen", "--samples", "25")
     context["scan_to_screen"] = result
+    samples = result["samples_ms"]
     return {
-        "scan_to_screen_p95_ms": Metric(result["p95_ms"], "ms", SCAN_TO_SCREEN_GOAL),
-        "scan_to_screen_median_ms": Metric(result["median_ms"], "ms"),
+        "scan_to_screen_p95_ms": Metric.of(samples, "ms", SCAN_TO_SCREEN_GOAL, digits=2, value=_p95(samples)),
+        "scan_to_screen_median_ms": Metric.of(samples, "ms", digits=2),
     }
 
 
@@ -233,11 +139,12 @@ def journeys(options: Options, context: dict) -> dict[str, Metric]:
     A4 statement; 30 samples each after 3 warm-ups, in one subprocess."""
     result = json_subprocess("journeys", "--samples", "30")
     context["journeys"] = result
+    settle, discharge = result["settle_samples_ms"], result["discharge_samples_ms"]
     return {
-        "settle_p95_ms": Metric(result["settle_p95_ms"], "ms", SETTLE_GOAL),
-        "settle_median_ms": Metric(result["settle_median_ms"], "ms"),
-        "discharge_p95_ms": Metric(result["discharge_p95_ms"], "ms", DISCHARGE_GOAL),
-        "discharge_median_ms": Metric(result["discharge_median_ms"], "ms"),
+        "settle_p95_ms": Metric.of(settle, "ms", SETTLE_GOAL, value=_p95(settle)),
+        "settle_median_ms": Metric.of(settle, "ms"),
+        "discharge_p95_ms": Metric.of(discharge, "ms", DISCHARGE_GOAL, value=_p95(discharge)),
+        "discharge_median_ms": Metric.of(discharge, "ms"),
     }
 
 
@@ -251,44 +158,71 @@ def printing(options: Options, context: dict) -> dict[str, Metric]:
     items with its QR code and the A4 statement of 300 items, each also as a ratio to a
     one-line reportlab canvas rendered in the same run; medians of 40 interleaved samples."""
     result = json_subprocess("printing", "--samples", "40")
+    samples = result.pop("samples_ms")
     context["printing"] = result
+    receipt, statement, baseline = samples["receipt"], samples["statement"], samples["baseline"]
     return {
-        "receipt_render_ms": Metric(result["receipt_render_ms"], "ms", RECEIPT_RENDER_GOAL),
-        "statement_300_render_ms": Metric(result["statement_300_render_ms"], "ms", STATEMENT_RENDER_GOAL),
-        "receipt_render_ratio": Metric(result["receipt_render_ratio"], "x"),
-        "statement_300_render_ratio": Metric(result["statement_300_render_ratio"], "x"),
+        "receipt_render_ms": Metric.of(receipt, "ms", RECEIPT_RENDER_GOAL, digits=2),
+        "statement_300_render_ms": Metric.of(statement, "ms", STATEMENT_RENDER_GOAL, digits=2),
+        "receipt_render_ratio": Metric.of(pair_ratios(receipt, baseline), "x", digits=2),
+        "statement_300_render_ratio": Metric.of(pair_ratios(statement, baseline), "x", digits=2),
     }
 
 
+# -- offline ----------------------------------------------------------------------------------
 ENQUEUE_RATIO_GOAL = Goal(">=", 0.8)
 DRAIN_GOAL = Goal(">=", 5000)
+DRAIN_RATIO_GOAL = Goal(">=", 0.5)
 GUI_STALL_GOAL = Goal("<=", 25)
-OFFLINE_TIMEOUT_S = 300
+OFFLINE_TIMEOUT_S = 600
 
 
 @benchmark
 def offline(options: Options, context: dict) -> dict[str, Metric]:
     """The offline outbox and its sync (see ``benchmarks/offline.py``): durable enqueues
-    against raw SQLite commits of the same rows, 10,000 queued settlements drained to the
-    sandbox (its own process, loopback) through ``/v1/batch`` and 1,000 one request each,
-    and the GUI thread's longest stall (5 ms timer) while the app's sync thread drains."""
-    result = json_subprocess("offline", timeout_s=OFFLINE_TIMEOUT_S)
+    against raw SQLite commits of the same rows; queued settlements drained to the sandbox
+    (its own process, loopback) through ``/v1/batch`` in rounds, each round's batches also
+    sent to the same server's no-op batch endpoint (``drain_ratio``: the drain against
+    its limit); one request per operation; and the GUI thread's longest stall (5 ms
+    timer) while the app's sync thread drains."""
+    result = json_subprocess("offline", "--rounds", str(max(3, min(options.runs, 7))), timeout_s=OFFLINE_TIMEOUT_S)
     context["offline"] = result
+    drain = [r["ops_per_s"] for r in result["drain_rounds"]]
+    noop = [r["ops_per_s"] for r in result["noop_rounds"]]
     return {
-        "enqueue_ratio": Metric(result["enqueue_ratio"], "x", ENQUEUE_RATIO_GOAL),
-        "drain_ops_per_s": Metric(result["drain_ops_per_s"], "ops/s", DRAIN_GOAL),
-        "drain_batch_gain": Metric(result["drain_batch_gain"], "x"),
+        "enqueue_ratio": Metric.of(result["enqueue_ratio_blocks"], "x", ENQUEUE_RATIO_GOAL, digits=3),
+        "drain_ops_per_s": Metric.of(drain, "ops/s", DRAIN_GOAL, digits=0),
+        "drain_ratio": Metric.of(pair_ratios(drain, noop), "x", DRAIN_RATIO_GOAL, digits=3),
+        "noop_items_per_s": Metric.of(noop, "items/s", digits=0),
+        "drain_batch_gain": Metric.of([d / result["single_ops_per_s"] for d in drain], "x"),
         "gui_stall_max_ms": Metric(result["gui_stall_max_ms"], "ms", GUI_STALL_GOAL),
     }
 
 
-# The installable bundle's measures: bundle_mb, frozen_startup_ratio, rss_mb, rss_growth_mb
-# (benchmarks/bundle.py registers them; the bundle's own skip with a note when none is built).
-sys.modules.setdefault("benchmarks.run", sys.modules[__name__])  # one registry under -m too
+# The installable bundle's measures: bundle_mb, frozen_ready_ratio, frozen_first_paint_ratio,
+# rss_mb, rss_growth_mb (registered by benchmarks/bundle.py, after the ones above; the bundle's
+# own skip with a note when none is built).
 import benchmarks.bundle  # noqa: E402,F401
 
 
 # -- runner -------------------------------------------------------------------------
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def git_state() -> dict:
+    """The commit measured (HEAD) and whether the checkout differs from it, results.json
+    aside; ``{}`` outside a git checkout."""
+    try:
+        commit = _git("rev-parse", "HEAD").strip()
+        status = _git("status", "--porcelain", "--untracked-files=all")
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    mine = RESULTS.relative_to(ROOT).as_posix()
+    changed = [line[3:] for line in status.splitlines() if line[3:].strip('"') != mine]
+    return {"commit": commit, "dirty": bool(changed), "dirty_paths": changed[:20]}
+
+
 def _versions() -> dict:
     context = {
         "python": platform.python_version(),
@@ -296,6 +230,11 @@ def _versions() -> dict:
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
     }
+    try:
+        load = os.getloadavg()
+        context["load_before"] = [round(x, 2) for x in load]
+    except OSError:
+        pass
     try:
         import PySide6
         from PySide6 import QtCore
@@ -319,13 +258,19 @@ def _load(path: Path) -> dict:
     return data
 
 
-def _table(metrics: dict[str, Metric]) -> str:
-    rows = [("metric", "value", "unit", "goal", "")]
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:g}"
+
+
+def table(metrics: dict[str, Metric]) -> str:
+    rows = [("metric", "value", "unit", "min", "median", "max", "runs", "goal", "")]
     for name, m in metrics.items():
-        mark = "" if m.goal is None else ("ok" if m.goal.met(m.value) else "MISSED")
-        rows.append((name, f"{m.value:g}", m.unit, str(m.goal or ""), mark))
+        low, median, high = m.spread()
+        rows.append((name, _number(m.value), m.unit, _number(low), _number(median), _number(high), str(m.runs),
+                     str(m.goal or ""), m.verdict()))
+    right = {1, 3, 4, 5, 6}
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i != 1 else cell.rjust(w)
+    lines = ["  ".join(cell.rjust(w) if i in right else cell.ljust(w)
                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -333,7 +278,7 @@ def _table(metrics: dict[str, Metric]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="counted runs per measurement")
+    parser.add_argument("--runs", type=int, default=Options().runs, help="counted runs per measurement")
     parser.add_argument("--only", nargs="+", metavar="NAME", choices=[b.name for b in BENCHMARKS],
                         help="run only these benchmarks")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file to merge into")
@@ -342,7 +287,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
 
     options = Options(runs=args.runs)
-    context: dict = _versions()
+    git = git_state()
+    if git.get("dirty"):
+        print(f"note: the checkout differs from {git['commit'][:10]} ({', '.join(git['dirty_paths'][:5])}...): "
+              "the figures are recorded as dirty", flush=True)
+    context: dict = {**_versions(), **git}
     measured: dict[str, Metric] = {}
     for bench in BENCHMARKS:
         if args.only and bench.name not in args.only:
@@ -353,17 +302,28 @@ def main(argv: list[str] | None = None) -> int:
         except (BenchmarkError, subprocess.TimeoutExpired) as exc:
             print(f"\nBENCHMARK {bench.name} FAILED:\n{exc}", file=sys.stderr)
             return 1
+    try:
+        context["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        pass
 
     data = _load(args.output)
-    data["metrics"].update({name: m.as_json() for name, m in measured.items()})
+    stamp = {"commit": git["commit"], "dirty": git["dirty"]} if git else {}
+    data["metrics"].update({name: {**m.as_json(), **stamp} for name, m in measured.items()})
     data["context"] = {**data.get("context", {}), **context}
     args.output.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print()
-    print(_table(measured))
-    missed = [n for n, m in measured.items() if m.goal and not m.goal.met(m.value)]
+    print(table(measured))
+    missed = [n for n, m in measured.items() if m.verdict() == "MISSED"]
+    noisy = [n for n, m in measured.items() if m.verdict() == "within noise"]
     if missed:
         print(f"\ngoal missed: {', '.join(missed)} (reported, not failing the run)")
+    if noisy:
+        print(f"within noise (the goal lies inside the spread: not a pass): {', '.join(noisy)}")
+    older = sorted(n for n, m in data["metrics"].items() if git and m.get("commit") != git["commit"])
+    if older:
+        print(f"\nkept from an older commit (run them again before committing): {', '.join(older)}")
     print(f"\nwritten to {args.output}")
     return 0
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping
 from datetime import UTC
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -17,9 +18,77 @@ from kiosk.ui.tasks import TaskRunner
 log = logging.getLogger("kiosk.app")
 
 
-class KioskApp(QObject):
-    """Owns the window, the task runner and, once booted, the services."""
+class Journeys(MutableMapping):
+    """``key -> Journey`` for the home screen's journeys, each built (with its screens) on
+    first use: by ``build_next`` in the idle turns after the home screen is usable, or at
+    once when a button or another journey asks first. ``key in journeys`` is true for every
+    journey offered, built or not."""
 
+    def __init__(self, ctx, classes):
+        self._ctx = ctx
+        self._classes = {cls.key: cls for cls in classes}
+        self._built: dict = {}
+
+    def __getitem__(self, key: str):
+        journey = self._built.get(key)
+        if journey is None:
+            journey = self._built[key] = self._classes[key](self._ctx)
+        return journey
+
+    def __setitem__(self, key: str, journey) -> None:
+        self._classes.setdefault(key, type(journey))
+        self._built[key] = journey
+
+    def __delitem__(self, key: str) -> None:
+        del self._classes[key]
+        self._built.pop(key, None)
+
+    def __iter__(self):
+        return iter(self._classes)
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def build_next(self) -> bool:
+        """Build the next journey not built yet; False when all are."""
+        for key in self._classes:
+            if key not in self._built:
+                self[key]  # builds it
+                return True
+        return False
+
+    def lazy(self, key: str):
+        """A stand-in for the journey that builds it on the first call of any of its methods."""
+        return _LazyJourney(self, key)
+
+
+class _LazyJourney:
+    def __init__(self, journeys: Journeys, key: str):
+        self.key = key
+        self._journeys = journeys
+
+    def __getattr__(self, name: str):
+        return getattr(self._journeys[self.key], name)
+
+
+def _title_of(cls):
+    """A journey's button title before the journey is built. Titles read no state of the
+    journey (a fixed string through the translator: ``tests/test_startup.py`` checks every
+    journey), so the class's method is called without an instance."""
+    return lambda: cls.title(None)
+
+
+class KioskApp(QObject):
+    """Owns the window, the task runner and, once booted, the services.
+
+    ``usable``: the home screen's journey buttons are enabled (the services are built; the
+    journeys themselves are built in the idle turns that follow, or on a tap). ``ready``:
+    everything is built."""
+
+    usable = Signal()
     ready = Signal()
     boot_failed = Signal(str)
 
@@ -105,12 +174,10 @@ class KioskApp(QObject):
         ctx = self.ctx = Context(w, self.tasks, services)
         ctx.identification = Identification(ctx, self)
         ctx.payments = Payments(ctx, self)
-        ctx.journeys = {}
-        for cls in journey_classes():
-            if cls.desk_only and self.settings.mode != "desk":
-                continue
-            journey = ctx.journeys[cls.key] = cls(ctx)
-            w.home.add_journey(cls.key, journey.title, offline_guard(ctx, journey))
+        classes = [cls for cls in journey_classes() if self.settings.mode == "desk" or not cls.desk_only]
+        journeys = ctx.journeys = Journeys(ctx, classes)
+        for cls in classes:  # each button builds its journey if the tap comes before the idle build
+            w.home.add_journey(cls.key, _title_of(cls), offline_guard(ctx, journeys.lazy(cls.key)))
         self.bridge.event.connect(ctx.identification.on_device_event)
         self.bridge.state_changed.connect(self._device_state_changed)
         for role in services.training_cards:
@@ -135,6 +202,21 @@ class KioskApp(QObject):
         from kiosk.heartbeat import start_heartbeat
 
         self.heartbeat = start_heartbeat(services, self.settings, started_at=self._started_at)
+        self.usable.emit()
+        QTimer.singleShot(0, self._build_journeys)
+
+    def _build_journeys(self) -> None:
+        """After the usable frame, one journey (its screens) per turn of the event loop, so a
+        tap in between is served at once; then ``ready``, and the printing code warmed on a
+        worker (the first receipt should not pay for importing reportlab)."""
+        if self.services is None:  # shut down meanwhile
+            return
+        if self.ctx.journeys.build_next():
+            QTimer.singleShot(0, self._build_journeys)
+            return
+        from kiosk.services import warm_printing
+
+        self.tasks.run(warm_printing, lambda _: None, lambda e: log.warning("printing warm-up failed: %s", e))
         self.ready.emit()
 
     def _present_training_card(self, role: str) -> None:

@@ -1,7 +1,9 @@
 """Build the kiosk's services: platform client, journal, printer, devices, use cases.
 
 This runs on a worker thread after the home screen is shown: the imports it
-needs (requests, keyring, reportlab, the sandbox) cost more than the window.
+needs (requests, keyring, the sandbox in training) cost more than the window. The
+document renderers (reportlab) are imported later still, once the kiosk is usable
+(``warm_printing``).
 """
 from __future__ import annotations
 
@@ -65,7 +67,6 @@ class Services:
 
 def build_services(settings: Settings, device_listener: Callable[[object], None], *,
                    secret: bytes | None = None) -> Services:
-    import printing.receipt  # noqa: F401  (warm: the first receipt should not pay for the import)
     from kiosk.devices.manager import DeviceManager
     from kiosk.platform import PlatformClient
     from kiosk.policies import load_profile
@@ -129,6 +130,13 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
         offline=offline,
         link=link,
     )
+
+
+def warm_printing() -> None:
+    """Import the document renderers (reportlab: ~100 ms) on a worker once the kiosk is
+    usable, so that neither the start nor the first receipt pays for it."""
+    import printing.receipt
+    import printing.statement  # noqa: F401
 
 
 def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool):

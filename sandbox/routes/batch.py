@@ -29,7 +29,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.routing import Match
 
-from sandbox.routes.common import MAX_KEY_CHARS
+from sandbox.routes.common import MAX_KEY_CHARS, check_key
 from sandbox.schemas import RequestModel, responses
 from sandbox.store import Refusal, Store
 
@@ -143,8 +143,18 @@ class _Dispatch:
         return None
 
 
-def _apply(dispatch: _Dispatch, request: Request, op: Operation) -> tuple[int, str]:
-    """One operation through its endpoint's handler: (status, JSON text)."""
+@dataclass(frozen=True)
+class _Call:
+    """An operation ready for its endpoint: the handler's validated arguments."""
+    target: _Target
+    kwargs: dict[str, Any]
+    scope: dict
+
+
+def _prepare(dispatch: _Dispatch, request: Request, op: Operation) -> _Call | tuple[int, str]:
+    """The operation's endpoint and validated arguments, as its route would take them, or
+    the answer ``(status, JSON text)`` to an operation that cannot be applied (not a keyed
+    write endpoint, an invalid body or path parameter)."""
     raw_body = json.dumps(op.body, ensure_ascii=False, separators=(",", ":")).encode()
     scope = _scope(request, op.path, raw_body)
     found = dispatch.find(scope)
@@ -161,24 +171,68 @@ def _apply(dispatch: _Dispatch, request: Request, op: Operation) -> tuple[int, s
         where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + ": " + e.get("msg", "invalid")
                           for e in exc.errors()[:5])
         return _error(422, "invalid_request", where or "invalid request")
-    if target.request_param is not None:
-        kwargs[target.request_param] = Request(scope)
-    response = target.route.endpoint(**kwargs)
+    return _Call(target, kwargs, scope)
+
+
+def _apply(dispatch: _Dispatch, request: Request, op: Operation) -> tuple[int, str]:
+    """One operation through its endpoint's handler: (status, JSON text)."""
+    call = _prepare(dispatch, request, op)
+    if not isinstance(call, _Call):
+        return call
+    if call.target.request_param is not None:
+        call.kwargs[call.target.request_param] = Request(call.scope)
+    response = call.target.route.endpoint(**call.kwargs)
     return response.status_code, bytes(response.body).decode()
+
+
+def _dispatch_for(app) -> _Dispatch:
+    """The app's dispatch, built at its first batch and kept in its state."""
+    dispatch = getattr(app.state, "batch_dispatch", None)
+    if dispatch is None:
+        dispatch = app.state.batch_dispatch = _Dispatch(app)
+    return dispatch
+
+
+def _answer(parts: list[str]) -> Response:
+    return Response(content=('{"results":[' + ",".join(parts) + "]}").encode(), media_type="application/json")
+
+
+def _part(key: str, status: int, text: str) -> str:
+    return f'{{"key":{json.dumps(key)},"status":{status},"body":{text}}}'
+
+
+def check_only(body: BatchRequest, request: Request) -> Response:
+    """What ``POST /v1/batch`` checks, without applying or storing anything: for each
+    operation, its path names a keyed write endpoint, its key is well formed and its body
+    and path parameters validate; the answer is ``/v1/batch``'s with ``200 {}`` for an
+    operation that passes (``sandbox/routes/control.py``: the no-op batch, a benchmark's
+    measure of the batch path's limit)."""
+    dispatch = _dispatch_for(request.app)
+    parts = []
+    for op in body.operations:
+        call = _prepare(dispatch, request, op)
+        if not isinstance(call, _Call):
+            status, text = call
+        else:
+            try:
+                check_key(op.key)
+            except Refusal as refusal:
+                status, text = refusal.status, json.dumps(refusal.envelope(), separators=(",", ":"))
+            else:
+                status, text = 200, "{}"
+        parts.append(_part(op.key, status, text))
+    return _answer(parts)
 
 
 def build(store: Store) -> APIRouter:
     router = APIRouter(tags=["batch"])
-    cache: dict[int, _Dispatch] = {}
 
     @router.post("/v1/batch", response_model=BatchAnswer,
                  summary="Apply many keyed writes, each at most once, answering item by item",
                  description=__doc__.split("\n\n", 1)[1],
                  responses=responses(r413="`body_too_large`: the body exceeds 64 KiB."))
     def batch(body: BatchRequest, request: Request) -> Response:
-        dispatch = cache.get(id(request.app))
-        if dispatch is None:
-            dispatch = cache[id(request.app)] = _Dispatch(request.app)
+        dispatch = _dispatch_for(request.app)
         parts = []
         # One transaction; each operation's writes run in a savepoint of their own
         # (``Store.transaction`` nests), undone alone if that operation fails.
@@ -191,7 +245,7 @@ def build(store: Store) -> APIRouter:
                 except Exception as exc:  # noqa: BLE001 - one operation's failure is its own answer
                     log.error("batch operation failed: %s %s", op.path, type(exc).__name__)
                     status, text = _error(500, "internal_error", "The platform failed; see its log.")
-                parts.append(f'{{"key":{json.dumps(op.key)},"status":{status},"body":{text}}}')
-        return Response(content=('{"results":[' + ",".join(parts) + "]}").encode(), media_type="application/json")
+                parts.append(_part(op.key, status, text))
+        return _answer(parts)
 
     return router

@@ -1,6 +1,8 @@
 """Sandbox control API (``control=True`` / ``kiosk-sandbox --control`` only; otherwise
 these routes answer 404): the movable clock, completing a channel payment as the
-patient's phone would, answering a dispute."""
+patient's phone would, answering a dispute, and the no-op batch (a batch checked as
+``POST /v1/batch`` checks it, then discarded: the benchmarks' measure of the batch
+path's limit, ``benchmarks/offline.py``)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
+from sandbox.routes.batch import BatchAnswer, BatchRequest, check_only
 from sandbox.routes.common import IdempotencyKey, keyed_write
 from sandbox.routes.payments import Payment
 from sandbox.schemas import Bill, Fen, RequestModel, responses, write_responses
@@ -97,5 +100,17 @@ def build(store: Store, enabled: bool) -> APIRouter:
                 idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Bill, store.resolve_dispute,
                            dispute_id=dispute_id, **body.model_dump())
+
+    @router.post("/v1/_sandbox/batch/noop", response_model=BatchAnswer,
+                 summary="Check a batch as POST /v1/batch would, apply nothing (benchmarks)",
+                 description="The same request as `POST /v1/batch`, signed the same way: the body is "
+                             "parsed and each operation checked (a keyed write endpoint, a well-formed "
+                             "key, a valid body), then discarded: nothing is stored or applied. Each "
+                             "operation that passes answers `200 {}`, the others what `/v1/batch` "
+                             "would answer. The drain benchmark's limit: what the batch path costs "
+                             "without the writes.",
+                 responses=responses(r404=CONTROL_404, r413="`body_too_large`: the body exceeds 64 KiB."))
+    def noop_batch(body: BatchRequest, request: Request) -> Response:
+        return check_only(body, request)
 
     return router

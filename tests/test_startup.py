@@ -1,0 +1,65 @@
+"""The start: the home screen is usable (journey buttons enabled) as soon as the services
+are built; the journeys' own screens are built in the idle turns that follow, or on the
+tap that needs them first. And the benchmark hook that times it (``kiosk
+--exit-when-usable``) reports a frame only when a patient could use it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from benchmarks.common import FRAME, ROOT, Platform
+from kiosk.app import KioskApp
+from kiosk.ui.journeys import journey_classes
+
+
+def test_a_tap_before_its_journey_is_built_starts_the_journey(qtbot, kiosk_settings, sandbox):
+    app = KioskApp(kiosk_settings, secret=sandbox.secret)
+    qtbot.addWidget(app.window)
+    try:
+        with qtbot.waitSignal(app.usable, timeout=20_000):
+            app.show()
+        home = app.window.home
+        last = list(home.buttons)[-1]  # built last by the idle turns
+        assert not app.ctx.journeys.is_built(last)
+        assert all(b.isEnabled() and b.isVisible() for b in home.buttons.values())
+        QTest.mouseClick(home.buttons[last], Qt.MouseButton.LeftButton)
+        assert app.window.current == "identify"  # the journey was built by the tap and started
+        with qtbot.waitSignal(app.ready, timeout=20_000):
+            pass
+        assert all(app.ctx.journeys.is_built(key) for key in home.buttons)
+    finally:
+        app.shutdown()
+
+
+def test_every_journey_title_is_known_before_the_journey_is_built(kiosk):
+    """The home buttons are labelled before their journeys exist (``kiosk.app._title_of``):
+    a journey's title must depend on nothing but the language."""
+    offered = {cls.key: cls for cls in journey_classes()}
+    assert set(kiosk.window.home.buttons) <= set(offered)
+    for key, button in kiosk.window.home.buttons.items():
+        journey = kiosk.ctx.journeys[key]
+        assert offered[key].title(None) == journey.title() == button.text() != ""
+
+
+def _kiosk_until_usable(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kiosk", "--exit-when-usable", "--windowed"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_the_usable_frame_is_reported_only_with_the_platform_answering(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    platform = Platform(tmp_path, env)  # kiosk-sandbox in its own process, as a hospital's platform
+    try:
+        platform.configure(env)  # platform_url in the settings file, the secret in the keyring
+        up = _kiosk_until_usable(env)
+    finally:
+        platform.stop()
+    assert up.returncode == 0, up.stderr[-3000:]
+    assert [line for line in up.stdout.splitlines() if line.startswith(FRAME)]
+    down = _kiosk_until_usable(env)  # the same kiosk, its platform gone: not a usable frame
+    assert down.returncode == 4, down.stderr[-3000:]
+    assert FRAME not in down.stdout
