@@ -27,7 +27,7 @@ TRAINING_ROLES = {
 
 
 _COLUMNS = 4
-#: Narrow padding: four two-line labels to a row, also in the elderly mode's larger type.
+# Narrow padding: four two-line labels to a row, also in the elderly mode's larger type.
 _TRAINING_STYLE = "QPushButton { padding: 4px 8px; min-width: 0px; }"
 
 

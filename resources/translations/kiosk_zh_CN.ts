@@ -3146,7 +3146,6 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <location filename="../../kiosk/ui/identify.py" line="39"/>
         <source>Demo card:
 {role}</source>
-        <extracomment>Narrow padding: four two-line labels to a row, also in the elderly mode&apos;s larger type.</extracomment>
         <translation>示范卡：
 {role}</translation>
     </message>
