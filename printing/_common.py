@@ -15,10 +15,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as pdfcanvas
+
+# Page streams are Flate-compressed binary, not also ASCII85-encoded (reportlab's default, for
+# 7-bit channels no document travels on): a quarter smaller and, in pure Python, a fifth of a
+# statement's rendering time. Process-wide, and printing is the only reportlab user.
+rl_config.useA85 = 0
 
 FONT = "STSong-Light"
 MM = 72.0 / 25.4

@@ -2,10 +2,11 @@
 
 Every back-end takes finished PDF bytes (``print_document``). A back-end that lays the
 document out itself (the ESC/POS text mode needs the :class:`~printing.documents.Slip`, not
-its PDF) also has ``print_job(job)``, given a :class:`PrintJob` with both. A back-end whose
-PDF goes to another machine's renderer sets ``embeds_font = True``: its documents are drawn
-with the embedded CJK face (:mod:`printing.fonts`). ``status()`` (optional) answers the
-printer's state for the fleet heartbeat.
+its PDF) also has ``print_job(job)``, given a :class:`PrintJob` with both. Every document is
+drawn with the embedded CJK face (:mod:`printing.fonts`), whatever the back-end: each says so
+with ``embeds_font = True``, which tells ``services`` to load the face on its worker before
+the first document. ``status()`` (optional) answers the printer's state for the fleet
+heartbeat.
 
 This module is the one registry of back-ends (:data:`KINDS`, :func:`make_backend`):
 ``pdf-folder`` (here), ``cups`` (:mod:`printing.cups`), ``escpos``
@@ -53,6 +54,7 @@ class PdfFolderBackend:
     """
 
     kind = "pdf-folder"
+    embeds_font = True  # like every document: the PDF carries its CJK face (printing.fonts)
 
     def __init__(self, folder: Path | str):
         self.folder = Path(folder)

@@ -18,8 +18,8 @@ from datetime import date, datetime
 from kiosk.domain.clock import last_payable_day
 
 __all__ = [
-    "ReceiptLine", "Receipt", "SlipRow", "Slip", "RowValue", "ROW_STYLES",
-    "StatementLine", "Statement",
+    "ReceiptLine", "Receipt", "SlipRow", "Slip", "RowValue", "ROW_STYLES", "payment_rows",
+    "StatementLine", "Statement", "CategoryTotal", "INSURANCE_CLASSES",
 ]
 
 # A masked resident ID shows at most the first 4 and last 4 characters.
@@ -163,9 +163,48 @@ class Slip:
         )
 
 
+def payment_rows(*, total_label: str, total_fen: int, fund_fen: int, personal_fen: int, booked_fen: int,
+                 paid_fen: int = 0, channel: str = "", cash_fen: int = 0,
+                 deposit_used_fen: int | None = None) -> list[SlipRow]:
+    """Every part of a settled total, labelled as the patient reads them, after checking that
+    they add up: ``total = 医保统筹支付 (fund) + 个人负担 (personal)`` and ``personal =
+    预交金抵扣 (deposit used, inpatient only) + 信用额度记账 (booked on the credit line) +
+    现场支付 (paid now through ``channel``, named on the next row) + 现金支付 (cash, only when
+    there is some)``. Every part is printed, a zero one too: the patient sees what they did
+    not pay as plainly as what they did."""
+    amounts = {"total_fen": total_fen, "fund_fen": fund_fen, "personal_fen": personal_fen,
+               "booked_fen": booked_fen, "paid_fen": paid_fen, "cash_fen": cash_fen}
+    if deposit_used_fen is not None:
+        amounts["deposit_used_fen"] = deposit_used_fen
+    for name, value in amounts.items():
+        _check_fen(name, value)
+        if value < 0:
+            raise ValueError(f"{name} must not be negative")
+    if fund_fen + personal_fen != total_fen:
+        raise ValueError("fund and personal do not add up to the total")
+    if (deposit_used_fen or 0) + booked_fen + paid_fen + cash_fen != personal_fen:
+        raise ValueError("deposit, booked, paid and cash do not add up to the personal share")
+    if paid_fen > 0 and (not isinstance(channel, str) or not channel.strip()):
+        raise ValueError("channel is required when part is paid on the spot")
+    rows = [SlipRow(total_label, total_fen, "total"), SlipRow("医保统筹支付", fund_fen),
+            SlipRow("个人负担", personal_fen)]
+    if deposit_used_fen is not None:
+        rows.append(SlipRow("预交金抵扣", deposit_used_fen))
+    rows += [SlipRow("信用额度记账", booked_fen, "bold"), SlipRow("现场支付", paid_fen)]
+    if paid_fen:
+        rows.append(SlipRow("支付渠道", channel))
+    if cash_fen:
+        rows.append(SlipRow("现金支付", cash_fen))
+    return rows
+
+
 @dataclass(frozen=True)
 class Receipt:
     """A credit-settlement slip (凭条).
+
+    ``total = fund + personal`` and ``personal = booked + paid + cash``: the part booked on
+    the credit line, the part paid on the spot through ``channel`` (the rest beyond the line,
+    e.g. 扫码支付) and cash; the constructor refuses figures that do not add up.
 
     ``masked_id`` and ``masked_name`` must already be masked
     (``kiosk.domain.idnumber.mask_id`` / ``mask_name``); a value that still looks
@@ -187,29 +226,33 @@ class Receipt:
     due_at: datetime | None
     reference: str
     copy: bool = False
+    paid_fen: int = 0
+    channel: str = ""
+    cash_fen: int = 0
 
     def __post_init__(self) -> None:
         _check_person(self.masked_id, self.masked_name)
         _check_aware("printed_at", self.printed_at)
         if self.due_at is not None:
             _check_aware("due_at", self.due_at)
-        for field in ("total_fen", "fund_fen", "personal_fen", "booked_fen", "available_fen"):
-            _check_fen(field, getattr(self, field))
+        _check_fen("available_fen", self.available_fen)
+        self._parts()  # checks that the figures add up
         _check_reference("reference", self.reference)
         lines = tuple(self.lines)
         if not all(isinstance(line, ReceiptLine) for line in lines):
             raise ValueError("lines must be ReceiptLine values")
+        if lines and sum(line.amount_fen for line in lines) != self.total_fen:
+            raise ValueError("the items do not add up to the total")
         object.__setattr__(self, "lines", lines)
+
+    def _parts(self) -> list[SlipRow]:
+        return payment_rows(total_label="合计", total_fen=self.total_fen, fund_fen=self.fund_fen,
+                            personal_fen=self.personal_fen, booked_fen=self.booked_fen, paid_fen=self.paid_fen,
+                            channel=self.channel, cash_fen=self.cash_fen)
 
     def as_slip(self) -> Slip:
         """The same document as a :class:`Slip` (what ``render_receipt`` prints)."""
-        totals = [
-            SlipRow("合计", self.total_fen, "total"),
-            SlipRow("医保统筹支付", self.fund_fen),
-            SlipRow("个人负担", self.personal_fen),
-            SlipRow("信用额度记账", self.booked_fen, "bold"),
-            SlipRow("剩余可用额度", self.available_fen),
-        ]
+        totals = [*self._parts(), SlipRow("剩余可用额度", self.available_fen)]
         if self.due_at is not None:
             totals.append(SlipRow("还款截止", last_payable_day(self.due_at), "bold"))
         return Slip(
@@ -226,10 +269,20 @@ class Receipt:
         )
 
 
+#: The insurance classes an item row may show (收费项目等级): 甲 (fully within the fund's
+#: list), 乙 (a share paid first by the patient), 丙 (outside the list, paid in full by the
+#: patient); "" when the class is not known. ``printing.charges`` maps the national codes.
+INSURANCE_CLASSES = ("甲", "乙", "丙")
+
+
 @dataclass(frozen=True)
 class StatementLine:
     """One row of an itemised statement. ``date`` is a business date (not a datetime:
-    use ``kiosk.domain.clock.business_date``); ``quantity`` is printed as given."""
+    use ``kiosk.domain.clock.business_date``); ``quantity`` is printed as given;
+    ``category`` is the printed category name (``printing.charges.category_name``).
+
+    ``insurance_class`` is 甲, 乙 or 丙 ("" if unknown) and ``self_paid_fen`` the part of the
+    amount the patient pays whatever the fund does (乙类 先行自付, 丙类 the whole amount)."""
 
     date: date
     code: str
@@ -238,15 +291,43 @@ class StatementLine:
     quantity: str
     unit_price_fen: int
     amount_fen: int
+    insurance_class: str = ""
+    self_paid_fen: int = 0
 
     def __post_init__(self) -> None:
         if isinstance(self.date, datetime) or not isinstance(self.date, date):
             raise ValueError("date must be a date (the business date), not a datetime")
         _check_fen("unit_price_fen", self.unit_price_fen)
         _check_fen("amount_fen", self.amount_fen)
+        _check_fen("self_paid_fen", self.self_paid_fen)
         for field in ("code", "name", "category", "quantity"):
             if not isinstance(getattr(self, field), str):
                 raise ValueError(f"{field} must be text")
+        if self.insurance_class not in ("", *INSURANCE_CLASSES):
+            raise ValueError(f"insurance_class must be one of {INSURANCE_CLASSES} or empty")
+        low, high = sorted((0, self.amount_fen))
+        if not low <= self.self_paid_fen <= high:
+            raise ValueError("self_paid_fen must lie between 0 and the amount")
+        if self.insurance_class == "丙" and self.self_paid_fen != self.amount_fen:
+            raise ValueError("a 丙 item is paid in full by the patient: self_paid_fen must be the amount")
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    """One row of a statement's summary by charge category: the amount, its part in each
+    insurance class (甲, 乙, 丙; unknown classes under ""), and the self-paid part."""
+
+    category: str
+    amount_fen: int
+    by_class: tuple[tuple[str, int], ...]
+    self_paid_fen: int
+
+    def of_class(self, mark: str) -> int:
+        return dict(self.by_class).get(mark, 0)
+
+
+#: The parts of a statement's 个人负担, by the labels printed.
+_PERSONAL_PARTS = ("预交金抵扣", "信用额度记账", "现场支付", "现金支付")
 
 
 @dataclass(frozen=True)
@@ -256,8 +337,12 @@ class Statement:
     ``period`` is printed as given (e.g. "入院 2025-04-20　出院 2025-05-01（11天）");
     ``info`` adds ``(label, text)`` pairs to the header (住院号, 科室, ...).
     ``totals`` are ``(label, fen)`` rows printed after the table; a row labelled
-    ``合计`` must equal the sum of the lines. ``qr_payload`` is what the QR code holds
-    (the reference if ``None``; the kiosk prints a signed payload, see ``printing.signing``).
+    ``合计`` must equal the sum of the lines; with 医保统筹支付 and 个人负担 they must add up
+    to it, and 个人负担 must equal its parts given (预交金抵扣, 信用额度记账, 现场支付,
+    现金支付). ``qr_payload`` is what the QR code holds (the reference if ``None``; the
+    kiosk prints a signed payload, see ``printing.signing``).
+
+    The last page also sums the lines by category (:meth:`category_totals`).
     """
 
     title: str
@@ -291,6 +376,13 @@ class Statement:
             if row[0] == "合计" and row[1] != self.total_fen:
                 raise ValueError("合计 does not equal the sum of the lines")
         object.__setattr__(self, "totals", totals)
+        given = dict(totals)
+        if "医保统筹支付" in given and "个人负担" in given \
+                and given["医保统筹支付"] + given["个人负担"] != self.total_fen:
+            raise ValueError("医保统筹支付 and 个人负担 do not add up to 合计")
+        parts = [given[label] for label in _PERSONAL_PARTS if label in given]
+        if "个人负担" in given and parts and sum(parts) != given["个人负担"]:
+            raise ValueError("the parts of 个人负担 do not add up to it")
         info = tuple(tuple(pair) for pair in self.info)
         if not all(len(p) == 2 and all(isinstance(v, str) for v in p) for p in info):
             raise ValueError("info must be (label, text) pairs")
@@ -299,6 +391,27 @@ class Statement:
     @property
     def total_fen(self) -> int:
         return sum(line.amount_fen for line in self.lines)
+
+    @property
+    def classes_known(self) -> bool:
+        """Every line has its insurance class (the summary then shows 甲, 乙, 丙 columns)."""
+        return bool(self.lines) and all(line.insurance_class for line in self.lines)
+
+    def category_totals(self) -> tuple[CategoryTotal, ...]:
+        """The lines summed by category, in the national table's order (``printing.charges``)."""
+        from .charges import category_order
+
+        amounts: dict[str, int] = {}
+        classes: dict[str, dict[str, int]] = {}
+        self_paid: dict[str, int] = {}
+        for line in self.lines:
+            amounts[line.category] = amounts.get(line.category, 0) + line.amount_fen
+            by_class = classes.setdefault(line.category, {})
+            by_class[line.insurance_class] = by_class.get(line.insurance_class, 0) + line.amount_fen
+            self_paid[line.category] = self_paid.get(line.category, 0) + line.self_paid_fen
+        order = sorted(amounts, key=lambda name: (category_order(name), list(amounts).index(name)))
+        return tuple(CategoryTotal(name, amounts[name], tuple(sorted(classes[name].items())), self_paid[name])
+                     for name in order)
 
     def __repr__(self) -> str:
         return (

@@ -112,7 +112,7 @@ def _valid(byte: int) -> bool:
 
 class EscposBackend:
     kind = "escpos"
-    embeds_font = False  # no PDF leaves the kiosk: text mode uses the printer's font
+    embeds_font = True  # the archived PDF of each slip carries its CJK face; text mode prints with the printer's own
 
     def __init__(self, connection: str, *, mode: str = "text", width_mm: int = 80,
                  status_timeout_s: float = 2.0, connect_timeout_s: float = 5.0,

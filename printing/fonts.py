@@ -1,11 +1,13 @@
-"""The CJK font embedded in documents that leave the kiosk for a system printer.
+"""The CJK font embedded in every document the kiosk prints or archives.
 
-reportlab's CID font (``STSong-Light``) is not embedded: a print host without a Chinese
-font prints boxes, and a CUPS chain that re-renders the PDF (Ghostscript) loses the text.
-Documents sent to a system printer are therefore laid out and drawn with a freely
-licensed TrueType face, which reportlab embeds as a subset (only the glyphs used):
-WenQuanYi Micro Hei (Debian ``fonts-wqy-microhei``, Apache-2.0 or GPLv3 with the font
-exception).
+reportlab's CID font (``STSong-Light``) is not embedded: a viewer or print host without a
+Chinese font shows boxes, a CUPS chain that re-renders the PDF (Ghostscript) loses the text,
+and an archived receipt would depend on the fonts of whoever opens it years later. Every
+document (every back-end, the archive, the reprint queue) is therefore laid out and drawn
+with a freely licensed TrueType face, which reportlab embeds as a subset (only the glyphs
+used): WenQuanYi Micro Hei (Debian ``fonts-wqy-microhei``, Apache-2.0 or GPLv3 with the
+font exception). :func:`default_face` is what the renderers use when given no face; the CID
+font remains only as the fallback of a machine without the font file (logged).
 
 Parsing the 5 MB ``.ttc`` takes from a tenth of a second to seconds on a slow kiosk, so it
 is loaded once, on first use, by whichever worker thread needs it first
@@ -24,7 +26,7 @@ from pathlib import Path
 from ._common import Face
 
 __all__ = ["FontFile", "FontUnavailable", "EMBEDDED_FONT_NAME", "find_font_file", "embedded_face",
-           "font_file"]
+           "default_face", "font_file"]
 
 log = logging.getLogger("printing.fonts")
 
@@ -95,6 +97,22 @@ def embedded_face() -> Face:
             _file = found
             _face = Face(EMBEDDED_FONT_NAME, font.stringWidth)
     return _face
+
+
+_fallback_logged = False
+
+
+def default_face() -> Face | None:
+    """The face documents are drawn with: the embedded one; ``None`` (the CID font, not
+    embedded) only when no font file can be read, which is logged once."""
+    global _fallback_logged
+    try:
+        return embedded_face()
+    except FontUnavailable as exc:
+        if not _fallback_logged:
+            _fallback_logged = True
+            log.error("documents are printed without an embedded CJK font: %s", exc)
+        return None
 
 
 def font_file() -> FontFile:

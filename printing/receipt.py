@@ -18,6 +18,7 @@ from kiosk.domain.money import format_cny
 from ._common import COPY_MARK, MM, Face, draw_qr, draw_text, ensure_font, font_name, qr_matrix, using_face, wrap
 from ._common import text_width as _width
 from .documents import Receipt, ReceiptLine, RowValue, Slip, SlipRow
+from .fonts import default_face
 
 __all__ = ["render_receipt", "render_slip", "layout_slip", "format_value", "SUPPORTED_WIDTHS_MM"]
 
@@ -318,8 +319,9 @@ def _paper(width_mm: int) -> _Paper:
 
 def layout_slip(s: Slip, width_mm: int = 80, face: Face | None = None) -> _Layout:
     """The slip's drawing operations, top-down (``ops``, ``y`` = height, ``paper``), laid
-    out with ``face`` (``None``: the CID font). The raster back-end draws these same ops."""
+    out with ``face`` (``None``: the default, embedded face). The raster back-end draws these same ops."""
     paper = _paper(width_mm)
+    face = face or default_face()
     with using_face(face):
         if face is None:
             ensure_font()
@@ -329,10 +331,11 @@ def layout_slip(s: Slip, width_mm: int = 80, face: Face | None = None) -> _Layou
 def render_slip(s: Slip, width_mm: int = 80, face: Face | None = None) -> bytes:
     """The slip as PDF bytes: one page ``width_mm`` wide (80 or 58) and as tall as its content.
 
-    ``face``: an embedded TrueType face (``printing.fonts.embedded_face()``) for a print
-    host that may have no Chinese font; ``None`` uses the CID font (not embedded).
+    ``face``: the TrueType face to draw and embed; ``None``: ``printing.fonts.default_face()``
+    (the embedded WenQuanYi face; the CID font, not embedded, only without a font file).
     """
     paper = _paper(width_mm)
+    face = face or default_face()
     with using_face(face):
         if face is None:
             ensure_font()

@@ -82,7 +82,8 @@ def _statement(s: Statement) -> dict[str, Any]:
         "title": s.title, "hospital": s.hospital, "masked_id": s.masked_id, "masked_name": s.masked_name,
         "period": s.period,
         "lines": [[line.date.isoformat(), line.code, line.name, line.category, line.quantity,
-                   line.unit_price_fen, line.amount_fen] for line in s.lines],
+                   line.unit_price_fen, line.amount_fen, line.insurance_class, line.self_paid_fen]
+                  for line in s.lines],
         "totals": [list(t) for t in s.totals], "reference": s.reference,
         "printed_at": s.printed_at.isoformat(), "copy": s.copy, "info": [list(i) for i in s.info],
         "qr_payload": s.qr_payload,
@@ -93,12 +94,19 @@ def _unstatement(d: dict) -> Statement:
     return Statement(
         title=d["title"], hospital=d["hospital"], masked_id=d["masked_id"], masked_name=d["masked_name"],
         period=d["period"],
-        lines=tuple(StatementLine(date.fromisoformat(day), code, name, category, quantity, unit, amount)
-                    for day, code, name, category, quantity, unit, amount in d["lines"]),
+        lines=tuple(_unline(line) for line in d["lines"]),
         totals=tuple((label, fen) for label, fen in d["totals"]), reference=d["reference"],
         printed_at=datetime.fromisoformat(d["printed_at"]), copy=bool(d["copy"]),
         info=tuple((label, text) for label, text in d["info"]), qr_payload=d["qr_payload"],
     )
+
+
+def _unline(data: list) -> StatementLine:
+    """A statement line; one stored before lines had their class and self-paid part has 7 fields."""
+    day, *rest = data
+    if len(rest) not in (6, 8):
+        raise ValueError("a statement line has 7 or 9 fields")
+    return StatementLine(date.fromisoformat(day), *rest)
 
 
 def dumps(doc: Slip | Statement) -> str:

@@ -1,10 +1,13 @@
-"""The cashier's shift report (交班对账单) on one A4 page (portrait).
+"""The cashier's shift report (交班对账单) on A4 (portrait): one page, more when the
+differences need them.
 
 What the desk counted during the shift (its journal) beside what the platform booked for
 this terminal in the same time, by kind of business and by channel (credit line, payment
-channel or bank card, cash): counts and sums to the fen, whether each kind agrees, a bar
-chart of the amounts (reportlab graphics), the cash to hand over, every difference, the
-audit log's head hash (paper anchors the chain) and lines for two signatures.
+channel or bank card, cash): counts and sums to the fen, whether each kind agrees, then
+the platform's record by channel too (every part of each total is printed, for both
+sides), a bar chart of the amounts (reportlab graphics), the cash to hand over, every
+difference, the audit log's head hash (paper anchors the chain) and lines for two
+signatures.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
 
 from ._common import MM, draw_text, ensure_font, font_name, text_width, truncate, using_face
+from .fonts import default_face
 
 __all__ = ["KINDS", "KindFigures", "ShiftSheet", "render_shift_report"]
 
@@ -45,6 +49,10 @@ KINDS = (
 )
 _OUTGOING = ("registration_cancel", "refund")
 _COLUMNS = ("类别", "笔数", "合计", "信用额度", "渠道/银行卡", "现金", "平台笔数", "平台合计", "核对")
+_PLATFORM_TITLE = "平台记录（按渠道）"
+_TABLE_ROW = _BODY * 1.8  # one table row, its rule included
+_DIFFERENCES_SHOWN = 12  # then "……另有 N 处"
+_SIGNATURES = 18 * MM  # above the bottom margin: the signature lines, on the last page
 _FIELDS = ("count", "amount_fen", "credit_fen", "channel_fen", "cash_fen")
 # Kiosk bars dark, platform bars light, and the legend names them: the shade is not the only cue.
 _KIOSK_FILL = colors.HexColor("#0b5394")
@@ -95,8 +103,9 @@ def _local(moment: datetime) -> str:
 
 
 class _Page:
-    def __init__(self, c: pdfcanvas.Canvas):
+    def __init__(self, c: pdfcanvas.Canvas, sheet: ShiftSheet):
         self.c = c
+        self.sheet = sheet
         self.y = _MARGIN  # from the top edge
 
     def text(self, x: float, text: str, size: float = _BODY, bold: bool = False, baseline: float | None = None):
@@ -115,15 +124,53 @@ class _Page:
         self.c.line(_MARGIN, PAGE_HEIGHT - self.y, PAGE_WIDTH - _MARGIN, PAGE_HEIGHT - self.y)
         self.c.setStrokeGray(0)
 
+    def footer(self) -> None:
+        self.y = PAGE_HEIGHT - _MARGIN
+        self.rule(0.4)
+        self.y += 9
+        self.text(_MARGIN, f"{self.sheet.hospital}　{self.sheet.title}", 7.5)
+        self.right(PAGE_WIDTH - _MARGIN, f"单号 {self.sheet.reference}", 7.5)
 
-def _table(page: _Page, sheet: ShiftSheet) -> None:
-    # Column right edges (numbers right-aligned); the first column is left-aligned.
-    widths = (24, 14, 24, 24, 24, 20, 16, 24, 14)  # mm, 184 in all: scaled to the page
+    def room_for(self, height: float) -> None:
+        """Go on on a new page (续页) unless ``height`` more fits above the signatures."""
+        if self.y + height <= PAGE_HEIGHT - _MARGIN - _SIGNATURES - _ROW:
+            return
+        self.footer()
+        self.c.showPage()
+        self.y = _MARGIN + 15
+        self.centre(f"{self.sheet.title}（续页）", 13)
+        self.right(PAGE_WIDTH - _MARGIN, f"单号 {self.sheet.reference}")
+        self.y += 3 * MM
+        self.rule(1.0)
+        self.y += _ROW
+
+
+def _rights(widths: tuple[int, ...]) -> list[float]:
+    """Column right edges for widths in mm (184 in all), scaled to the page."""
     scale = _USABLE / (sum(widths) * MM)
     rights, x = [], _MARGIN
     for w in widths:
         x += w * MM * scale
         rights.append(x)
+    return rights
+
+
+_WIDTHS = (24, 14, 24, 24, 24, 20, 16, 24, 14)  # mm: the nine columns of the first table
+
+
+def _row(page: _Page, rights: list[float], name: str, cells: tuple[str, ...], bold: bool,
+         bold_cells: tuple[int, ...] = (), heavy_rule: bool = False) -> None:
+    page.y += _TABLE_ROW - 0.45 * _BODY
+    page.text(_MARGIN, name, bold=bold)
+    for i, cell in enumerate(cells, start=1):
+        page.right(rights[i] - 1 * MM, cell, bold=bold or i in bold_cells)
+    page.y += 0.45 * _BODY
+    page.rule(0.8 if heavy_rule else 0.25, 0.0 if heavy_rule else 0.6)
+
+
+def _table(page: _Page, sheet: ShiftSheet) -> None:
+    """By kind: the desk's count, total and its parts, the platform's count and total, 一致 / 不符."""
+    rights = _rights(_WIDTHS)
     page.y += _ROW
     for i, heading in enumerate(_COLUMNS):
         if i == 0:
@@ -138,21 +185,32 @@ def _table(page: _Page, sheet: ShiftSheet) -> None:
     totals_p = {field: sheet.total("platform", field) for field in _FIELDS}
     rows.append(("合计", totals_k, totals_p, all(f.agrees for f in sheet.figures)))
     for index, (name, k, p, agrees) in enumerate(rows):
-        last = index == len(rows) - 1
-        page.y += _ROW
         cells = (str(k.get("count", 0)), format_cny(k.get("amount_fen", 0)), format_cny(k.get("credit_fen", 0)),
                  format_cny(k.get("channel_fen", 0)), format_cny(k.get("cash_fen", 0)), str(p.get("count", 0)),
                  format_cny(p.get("amount_fen", 0)), "一致" if agrees else "不符")
-        page.text(_MARGIN, name, bold=last)
-        for i, cell in enumerate(cells, start=1):
-            page.right(rights[i] - 1 * MM, cell, bold=last or (i == 8 and not agrees))
-        page.y += 0.35 * _ROW
-        page.rule(0.8 if index == len(rows) - 2 else 0.25, 0.0 if index == len(rows) - 2 else 0.6)
+        _row(page, rights, name, cells, index == len(rows) - 1, (8,) if not agrees else (),
+             heavy_rule=index == len(rows) - 2)
+
+
+def _platform_table(page: _Page, sheet: ShiftSheet) -> None:
+    """The platform's side by channel: every part of each of its totals, under the same columns."""
+    rights = _rights(_WIDTHS)
+    page.y += _ROW
+    page.text(_MARGIN, _PLATFORM_TITLE, bold=True)
+    names = dict(KINDS)
+    rows = [(names.get(f.kind, f.kind), f.platform) for f in sheet.figures]
+    rows.append(("合计", {field: sheet.total("platform", field) for field in _FIELDS}))
+    page.y += 0.35 * _ROW
+    page.rule(0.8)
+    for index, (name, p) in enumerate(rows):
+        cells = (str(p.get("count", 0)), *(format_cny(p.get(f, 0)) for f in _FIELDS[1:]))
+        _row(page, rights, name, cells, index == len(rows) - 1, heavy_rule=index == len(rows) - 2)
 
 
 def _chart(page: _Page, sheet: ShiftSheet) -> None:
-    width, height = _USABLE, 62 * MM
+    width, height = _USABLE, 48 * MM
     drawing = Drawing(width, height)
+    drawing.initialFontName = font_name()  # else renderPDF sets Helvetica: a font that is not embedded
     chart = VerticalBarChart()
     chart.x, chart.y = 18 * MM, 10 * MM
     chart.width, chart.height = width - 60 * MM, height - 16 * MM
@@ -184,16 +242,19 @@ def _chart(page: _Page, sheet: ShiftSheet) -> None:
 
 
 def render_shift_report(sheet: ShiftSheet, face=None) -> bytes:
-    """The report as PDF bytes (one A4 page). ``face``: an embedded font for a printer host
-    without Chinese fonts (``printing.fonts``); ``None``: the CID font."""
-    ensure_font()
+    """The report as PDF bytes (one A4 page). ``face``: the TrueType face to draw and embed;
+    ``None``: ``printing.fonts.default_face()`` (the embedded face; the CID font only without
+    a font file)."""
+    face = face or default_face()
+    if face is None:
+        ensure_font()
     buffer = io.BytesIO()
     with using_face(face):
         c = pdfcanvas.Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1,
                              initialFontName=font_name(), initialFontSize=_BODY)
         c.setTitle(sheet.title)
         c.setCreator("credit-care-kiosk")
-        page = _Page(c)
+        page = _Page(c, sheet)
         page.y += 15
         page.centre(truncate(sheet.hospital, 15, _USABLE * 0.8), 15, bold=True)
         page.y += 20
@@ -211,6 +272,7 @@ def render_shift_report(sheet: ShiftSheet, face=None) -> bytes:
         page.y += _ROW
         page.text(_MARGIN, "一、按业务类别与渠道：本机统计与平台记录", 10.5, bold=True)
         _table(page, sheet)
+        _platform_table(page, sheet)
 
         page.y += _ROW
         page.text(_MARGIN, "二、各类业务金额对比", 10.5, bold=True)
@@ -224,28 +286,26 @@ def render_shift_report(sheet: ShiftSheet, face=None) -> bytes:
         page.y += _ROW
         if sheet.differences:
             page.text(_MARGIN, f"核对结果：不符，共 {len(sheet.differences)} 处差异，请交主管复核：", bold=True)
-            for line in sheet.differences[:12]:
+            lines = [truncate(line, 8, _USABLE - 4 * MM) for line in sheet.differences[:_DIFFERENCES_SHOWN]]
+            if len(sheet.differences) > _DIFFERENCES_SHOWN:
+                lines.append(f"……另有 {len(sheet.differences) - _DIFFERENCES_SHOWN} 处")
+            for line in lines:
+                page.room_for(_BODY * 1.5)
                 page.y += _BODY * 1.5
-                page.text(_MARGIN + 4 * MM, truncate(line, 8, _USABLE - 4 * MM), 8)
-            if len(sheet.differences) > 12:
-                page.y += _BODY * 1.5
-                page.text(_MARGIN + 4 * MM, f"……另有 {len(sheet.differences) - 12} 处", 8)
+                page.text(_MARGIN + 4 * MM, line, 8)
         else:
             page.text(_MARGIN, "核对结果：一致。本机统计与平台记录逐笔相符。", bold=True)
 
+        page.room_for(_ROW * 1.5 + _BODY * 1.4)
         page.y += _ROW * 1.5
         page.text(_MARGIN, "审计日志链头（SHA-256）", 8)
         page.y += _BODY * 1.4
         page.text(_MARGIN, sheet.audit_head, 8)
 
-        page.y = PAGE_HEIGHT - _MARGIN - 18 * MM
+        page.y = PAGE_HEIGHT - _MARGIN - _SIGNATURES
         page.text(_MARGIN, "收费员签字：____________________", 10)
         page.text(_MARGIN + _USABLE / 2, "主管复核签字：____________________", 10)
-        page.y = PAGE_HEIGHT - _MARGIN
-        page.rule(0.4)
-        page.y += 9
-        page.text(_MARGIN, f"{sheet.hospital}　{sheet.title}", 7.5)
-        page.right(PAGE_WIDTH - _MARGIN, f"单号 {sheet.reference}", 7.5)
+        page.footer()
         c.showPage()
         c.save()
     return buffer.getvalue()

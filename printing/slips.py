@@ -1,7 +1,10 @@
 """The slips of the credit-care journeys, as :class:`~printing.documents.Slip` values.
 
 Each factory takes the :class:`SlipHeader` (who, where, when) and the journey's
-figures, checks that the figures add up, and lays them out as labelled rows. Print
+figures, checks that the figures add up, and lays them out as labelled rows: every part
+of a total is printed under the words the patient reads (医保统筹支付, 个人负担,
+信用额度记账, 现场支付 with its 支付渠道, 现金支付; 退回信用账户, 退回原支付渠道), so that
+the sums can be checked from the paper alone (``tests/printing/arithmetic.py``). Print
 with ``printing.receipt.render_slip(slip, width_mm)``; reprint with
 ``dataclasses.replace(slip, copy=True)``.
 
@@ -24,6 +27,7 @@ from .documents import (
     _check_fen,
     _check_person,
     _check_reference,
+    payment_rows,
 )
 
 __all__ = [
@@ -129,18 +133,17 @@ def registration_slip(
     header: SlipHeader, *, reference: str, department: str, doctor: str, doctor_title: str = "",
     session_date: date, session: str, time_slot: str, room: str, queue_number: str | int,
     fee_fen: int, booked_fen: int = 0, fund_fen: int = 0, paid_fen: int = 0, channel: str = "",
-    available_fen: int | None = None, due_at: datetime | None = None,
+    cash_fen: int = 0, available_fen: int | None = None, due_at: datetime | None = None,
     note: str = "", copy: bool = False,
 ) -> Slip:
     """挂号凭条. The queue number is printed large. ``fee_fen`` must equal
-    ``fund_fen + booked_fen + paid_fen`` (fund, credit line, paid on the spot via ``channel``);
+    ``fund_fen + booked_fen + paid_fen + cash_fen`` (fund, credit line, paid on the spot via
+    ``channel``, cash); the personal part (个人负担) is what the fund does not pay.
     ``due_at`` is required when something is booked on the line."""
-    _fen(fee_fen=fee_fen, booked_fen=booked_fen, fund_fen=fund_fen, paid_fen=paid_fen,
+    _fen(fee_fen=fee_fen, booked_fen=booked_fen, fund_fen=fund_fen, paid_fen=paid_fen, cash_fen=cash_fen,
          available_fen=available_fen)
-    if fund_fen + booked_fen + paid_fen != fee_fen:
-        raise ValueError("fund, booked and paid do not add up to the fee")
-    if paid_fen > 0 and not channel.strip():
-        raise ValueError("channel is required when part of the fee is paid on the spot")
+    if fund_fen + booked_fen + paid_fen + cash_fen != fee_fen:
+        raise ValueError("fund, booked, paid and cash do not add up to the fee")
     rows = [
         SlipRow("科室", department),
         SlipRow("医生", _doctor_text(doctor, doctor_title)),
@@ -148,13 +151,9 @@ def registration_slip(
         SlipRow("就诊时段", time_slot, "bold"),
         SlipRow("诊室", room),
     ]
-    totals = [SlipRow("挂号费", fee_fen, "total")]
-    if fund_fen:
-        totals.append(SlipRow("医保统筹支付", fund_fen))
-    if booked_fen:
-        totals.append(SlipRow("信用额度记账", booked_fen, "bold"))
-    if paid_fen:
-        totals += [SlipRow("现场支付", paid_fen), SlipRow("支付渠道", channel)]
+    totals = payment_rows(total_label="挂号费", total_fen=fee_fen, fund_fen=fund_fen,
+                          personal_fen=fee_fen - fund_fen, booked_fen=booked_fen, paid_fen=paid_fen,
+                          channel=channel, cash_fen=cash_fen)
     totals += _line_and_due(booked_fen, available_fen, due_at)
     return _slip(header, "挂号凭条", reference, rows=rows, totals=totals,
                  highlight=SlipRow("就诊序号", _check_queue(queue_number)), note=note, copy=copy)
@@ -188,24 +187,36 @@ def cancellation_slip(
 
 def repayment_receipt(
     header: SlipHeader, *, reference: str, amount_fen: int, channel: str, bills_paid: int,
-    available_fen: int, outstanding_fen: int | None = None, note: str = "", copy: bool = False,
+    available_fen: int, outstanding_fen: int | None = None, allocations: Sequence[tuple[str, int]] = (),
+    note: str = "", copy: bool = False,
 ) -> Slip:
-    """还款凭条: ``amount_fen`` repaid through ``channel`` (微信支付, 支付宝, 银行卡, 现金 ...),
-    settling ``bills_paid`` bills; the line now available, and what is still owed if given."""
+    """还款凭条: ``amount_fen`` repaid through ``channel`` (扫码支付, 微信支付, 支付宝, 银行卡,
+    现金 ...), settling ``bills_paid`` bills; the line now available, and what is still owed if
+    given. The amount is printed again as its part: 现金支付 for cash, else 现场支付 with the
+    channel. ``allocations``, ``(bill reference, fen)`` pairs, list what each bill received;
+    they must add up to the amount."""
     _fen(amount_fen=amount_fen, available_fen=available_fen, outstanding_fen=outstanding_fen)
     if not isinstance(channel, str) or not channel.strip():
         raise ValueError("channel must not be empty")
     if isinstance(bills_paid, bool) or not isinstance(bills_paid, int) or bills_paid < 0:
         raise ValueError("bills_paid must be a count")
-    totals = [
-        SlipRow("还款金额", amount_fen, "total"),
-        SlipRow("支付渠道", channel),
-        SlipRow("结清账单", f"{bills_paid}笔"),
-    ]
+    lines = []
+    for bill, fen in allocations:
+        _check_reference("allocation bill", bill)
+        _fen(allocation_fen=fen)
+        lines.append(ReceiptLine(f"账单 {bill}", "", fen))
+    if lines and sum(line.amount_fen for line in lines) != amount_fen:
+        raise ValueError("the allocations do not add up to the amount repaid")
+    totals = [SlipRow("还款金额", amount_fen, "total")]
+    if channel.strip() == "现金":
+        totals.append(SlipRow("现金支付", amount_fen))
+    else:
+        totals += [SlipRow("现场支付", amount_fen), SlipRow("支付渠道", channel)]
+    totals.append(SlipRow("结清账单", f"{bills_paid}笔"))
     if outstanding_fen is not None:
         totals.append(SlipRow("剩余待还", outstanding_fen))
     totals.append(SlipRow("当前可用额度", available_fen, "bold"))
-    return _slip(header, "还款凭条", reference, totals=totals, note=note, copy=copy)
+    return _slip(header, "还款凭条", reference, lines=lines, totals=totals, note=note, copy=copy)
 
 
 def refund_receipt(
@@ -215,11 +226,15 @@ def refund_receipt(
     note: str = "", copy: bool = False,
 ) -> Slip:
     """退费凭条: ``amount_fen`` refunded, ``to_credit_fen`` back onto the credit account and
-    ``to_channel_fen`` to the original payment ``channel``; optionally the items refunded."""
+    ``to_channel_fen`` to the original payment ``channel``; optionally the items refunded
+    (they must add up to the amount)."""
     _fen(amount_fen=amount_fen, to_credit_fen=to_credit_fen, to_channel_fen=to_channel_fen,
          available_fen=available_fen)
     if to_credit_fen + to_channel_fen != amount_fen:
         raise ValueError("credit and channel refunds do not add up to the amount")
+    lines = tuple(lines)
+    if lines and sum(line.amount_fen for line in lines) != amount_fen:
+        raise ValueError("the items refunded do not add up to the amount")
     rows = [SlipRow("原交易流水号", original_reference)] if original_reference.strip() else []
     totals = [SlipRow("退费金额", amount_fen, "total")]
     totals += _refund_rows(to_credit_fen, to_channel_fen, channel, available_fen)
@@ -231,20 +246,14 @@ def discharge_receipt(
     header: SlipHeader, *, reference: str, inpatient_no: str, department: str,
     admitted_on: date, discharged_on: date, total_fen: int, fund_fen: int, personal_fen: int,
     deposit_used_fen: int, deposit_refunded_fen: int, booked_fen: int, paid_fen: int = 0,
-    channel: str = "", available_fen: int | None = None, due_at: datetime | None = None,
+    channel: str = "", cash_fen: int = 0, available_fen: int | None = None, due_at: datetime | None = None,
     note: str = "", copy: bool = False,
 ) -> Slip:
     """出院结算凭条. ``total = fund + personal`` and ``personal = deposit used + booked on
-    the line + paid on the spot``; the unused deposit (预交金退还) is shown apart."""
+    the line + paid on the spot + cash``; the unused deposit (预交金退还) is shown apart."""
     _fen(total_fen=total_fen, fund_fen=fund_fen, personal_fen=personal_fen,
          deposit_used_fen=deposit_used_fen, deposit_refunded_fen=deposit_refunded_fen,
-         booked_fen=booked_fen, paid_fen=paid_fen, available_fen=available_fen)
-    if fund_fen + personal_fen != total_fen:
-        raise ValueError("fund and personal do not add up to the total")
-    if deposit_used_fen + booked_fen + paid_fen != personal_fen:
-        raise ValueError("deposit, booked and paid do not add up to the personal share")
-    if paid_fen > 0 and not channel.strip():
-        raise ValueError("channel is required when part is paid on the spot")
+         booked_fen=booked_fen, paid_fen=paid_fen, cash_fen=cash_fen, available_fen=available_fen)
     for name, day in (("admitted_on", admitted_on), ("discharged_on", discharged_on)):
         if isinstance(day, datetime) or not isinstance(day, date):
             raise ValueError(f"{name} must be a date")
@@ -257,17 +266,10 @@ def discharge_receipt(
         SlipRow("出院日期", discharged_on),
         SlipRow("住院天数", f"{max(1, (discharged_on - admitted_on).days)}天"),
     ]
-    totals = [
-        SlipRow("住院总费用", total_fen, "total"),
-        SlipRow("医保统筹支付", fund_fen),
-        SlipRow("个人负担", personal_fen),
-        SlipRow("预交金抵扣", deposit_used_fen),
-        SlipRow("预交金退还", deposit_refunded_fen),
-        SlipRow("信用额度记账", booked_fen, "bold"),
-        SlipRow("现场支付", paid_fen),
-    ]
-    if paid_fen:
-        totals.append(SlipRow("支付渠道", channel))
+    totals = payment_rows(total_label="住院总费用", total_fen=total_fen, fund_fen=fund_fen,
+                          personal_fen=personal_fen, booked_fen=booked_fen, paid_fen=paid_fen, channel=channel,
+                          cash_fen=cash_fen, deposit_used_fen=deposit_used_fen)
+    totals.append(SlipRow("预交金退还", deposit_refunded_fen))
     totals += _line_and_due(booked_fen, available_fen, due_at)
     return _slip(header, "出院结算凭条", reference, rows=rows, totals=totals, note=note, copy=copy)
 

@@ -3,7 +3,12 @@
 Every page repeats the header (hospital, title, masked patient, period, page N / M) and
 the column headings. Pages 2+ open with the amount carried forward (承前页); every page
 closes with its own subtotal (本页小计) and, before the last, the running total carried
-to the next page (过次页). The last page ends with the totals, the reference and its QR.
+to the next page (过次页). The last page then sums the lines by charge category (费用汇总:
+金额, and when every line has its insurance class the 甲类/乙类/丙类 parts, and 自付, with
+a 金额合计 row) and ends with the totals, the reference and its QR.
+
+When the lines carry their insurance class (甲/乙/丙) or a self-paid part, each row shows
+them too (等级, 自付).
 
 Drawn on the canvas directly (no platypus): 300 lines take a few tens of milliseconds.
 """
@@ -33,7 +38,8 @@ from ._common import (
     wrap,
 )
 from ._common import text_width as _width
-from .documents import Statement, StatementLine
+from .documents import INSURANCE_CLASSES, Statement, StatementLine
+from .fonts import default_face
 
 __all__ = ["render_statement", "Statement", "StatementLine"]
 
@@ -58,6 +64,11 @@ _QR_SIDE = 26 * MM  # target, quiet zone included
 _QR_QUIET_MODULES = 4
 
 _HEADINGS = ("日期", "编码", "项目名称", "类别", "数量", "单价", "金额")
+_DETAIL_HEADINGS = ("等级", "自付")  # with the classes and self-paid parts
+_SUMMARY_TITLE = "费用汇总（按医疗收费项目类别）"
+_SUMMARY_TOTAL = "金额合计"
+_SUMMARY_LABEL = 32 * MM  # the category column
+_SUMMARY_COLUMN = 27 * MM  # each amount column
 
 # Vertical plan (distances from the top edge).
 _HEADER_BOTTOM = _MARGIN_TOP + _HOSPITAL_SIZE * 1.4 + _TITLE_SIZE * 1.6 + 2 * _INFO_SIZE * 1.5 + 2 * MM
@@ -68,7 +79,8 @@ _CLOSING_HEIGHT = 1.5 * MM + 2 * _ROW  # rule, 本页小计, 过次页
 
 @dataclass(frozen=True)
 class _Columns:
-    """Left edges (text-aligned) and right edges (number-aligned), in points."""
+    """Left edges (text-aligned) and right edges (number-aligned), in points.
+    ``grade`` and ``self_paid_right`` are ``None`` when the rows show no class and self-paid part."""
 
     date: float
     code: float
@@ -77,13 +89,20 @@ class _Columns:
     name_width: float
     category: float
     category_width: float
+    grade: float | None
     quantity_right: float
     quantity_width: float
     unit_right: float
     amount_right: float
+    self_paid_right: float | None
 
 
-def _columns(lines: Sequence[StatementLine], amount_samples: Sequence[str]) -> _Columns:
+def _detailed(doc: Statement) -> bool:
+    """The rows show 等级 and 自付: some line has a class or a self-paid part."""
+    return any(line.insurance_class or line.self_paid_fen for line in doc.lines)
+
+
+def _columns(lines: Sequence[StatementLine], amount_samples: Sequence[str], detailed: bool) -> _Columns:
     def widest(texts, heading: str, cap: float | None = None) -> float:
         w = max([_width(t, _BODY) for t in texts] + [_width(heading, _BODY)])
         return min(w, cap) if cap is not None else w
@@ -94,7 +113,11 @@ def _columns(lines: Sequence[StatementLine], amount_samples: Sequence[str]) -> _
     quantity_w = widest({line.quantity for line in lines}, "数量", cap=16 * MM)
     unit_w = widest({format_cny(line.unit_price_fen) for line in lines}, "单价")
     amount_w = widest(amount_samples, "金额") + 1  # bold subtotals are a touch wider
+    grade_w = widest(INSURANCE_CLASSES, _DETAIL_HEADINGS[0]) if detailed else 0.0
+    self_paid_w = widest({format_cny(line.self_paid_fen) for line in lines}, _DETAIL_HEADINGS[1]) if detailed else 0.0
     fixed = date_w + code_w + category_w + quantity_w + unit_w + amount_w + 6 * _GAP
+    if detailed:
+        fixed += grade_w + self_paid_w + 2 * _GAP
     name_w = _USABLE - fixed
     if name_w < 50 * MM:  # give the names room: squeeze the capped columns instead
         squeeze = 50 * MM - name_w
@@ -110,10 +133,18 @@ def _columns(lines: Sequence[StatementLine], amount_samples: Sequence[str]) -> _
     x += name_w + _GAP
     category_x = x
     x += category_w + _GAP
+    grade_x = None
+    if detailed:
+        grade_x = x
+        x += grade_w + _GAP
     quantity_right = x + quantity_w
     unit_right = quantity_right + _GAP + unit_w
-    return _Columns(date_x, code_x, code_w, name_x, name_w, category_x, category_w,
-                    quantity_right, quantity_w, unit_right, PAGE_WIDTH - _MARGIN_X)
+    amount_right = unit_right + _GAP + amount_w
+    self_paid_right = PAGE_WIDTH - _MARGIN_X if detailed else None
+    if not detailed:
+        amount_right = PAGE_WIDTH - _MARGIN_X
+    return _Columns(date_x, code_x, code_w, name_x, name_w, category_x, category_w, grade_x,
+                    quantity_right, quantity_w, unit_right, amount_right, self_paid_right)
 
 
 @dataclass
@@ -142,10 +173,15 @@ def _prepare(line: StatementLine, cols: _Columns) -> _Row:
                 truncate(line.quantity, _BODY, cols.quantity_width))
 
 
+def _summary_height(doc: Statement) -> float:
+    """The category summary: its title, headings, a row per category and the 金额合计 row."""
+    return 4 * MM + _TOTAL_ROW + _ROW * (len(doc.category_totals()) + 2) + 2 * MM
+
+
 def _totals_height(doc: Statement) -> float:
     rows = len(doc.totals) * _TOTAL_ROW + 2 * MM
     qr = _QR_SIDE + _INFO_SIZE * 3
-    return 5 * MM + max(rows, qr)
+    return _summary_height(doc) + 5 * MM + max(rows, qr)
 
 
 def _paginate(rows: list[_Row], totals_height: float) -> list[list[_Row]]:
@@ -255,6 +291,9 @@ class _Page:
         self.right(cols.quantity_right, base, _HEADINGS[4], _BODY, bold=True)
         self.right(cols.unit_right, base, _HEADINGS[5], _BODY, bold=True)
         self.right(cols.amount_right, base, _HEADINGS[6], _BODY, bold=True)
+        if cols.grade is not None:
+            self.text(cols.grade, base, _DETAIL_HEADINGS[0], _BODY, bold=True)
+            self.right(cols.self_paid_right, base, _DETAIL_HEADINGS[1], _BODY, bold=True)
         self.rule(_TABLE_TOP - 0.8 * MM, 0.6)
 
     def footer(self) -> None:
@@ -285,6 +324,9 @@ class _Page:
             for x, text in ((cols.date, line.date.isoformat()), (cols.category, row.category)):
                 t.setTextOrigin(x, base)
                 t.textOut(text)
+            if cols.grade is not None and line.insurance_class:
+                t.setTextOrigin(cols.grade, base)
+                t.textOut(line.insurance_class)
             if row.code:
                 if row.code_size != size:
                     t.setFont(font, row.code_size)
@@ -292,9 +334,11 @@ class _Page:
                 t.textOut(row.code)
                 if row.code_size != size:
                     t.setFont(font, size)
-            for right, text in ((cols.quantity_right, row.quantity),
-                                (cols.unit_right, format_cny(line.unit_price_fen)),
-                                (cols.amount_right, format_cny(line.amount_fen))):
+            figures = [(cols.quantity_right, row.quantity), (cols.unit_right, format_cny(line.unit_price_fen)),
+                       (cols.amount_right, format_cny(line.amount_fen))]
+            if cols.self_paid_right is not None:
+                figures.append((cols.self_paid_right, format_cny(line.self_paid_fen)))
+            for right, text in figures:
                 t.setTextOrigin(right - _width(text, size), base)
                 t.textOut(text)
             for i, name in enumerate(row.names):
@@ -310,8 +354,38 @@ class _Page:
         c.setStrokeGray(0)
         return y
 
+    def summary(self, y: float) -> float:
+        """The lines summed by category: 金额, the 甲类/乙类/丙类 parts when every line has
+        its class, 自付; then 金额合计. Returns the y below it."""
+        doc = self.doc
+        y += 4 * MM
+        self.text(_MARGIN_X, y + _TOTAL_SIZE, _SUMMARY_TITLE, _TOTAL_SIZE, bold=True)
+        y += _TOTAL_ROW
+        classes = doc.classes_known
+        headings = ["金额", *(("甲类", "乙类", "丙类") if classes else ()), "自付"]
+        rights = [_MARGIN_X + _SUMMARY_LABEL + (i + 1) * _SUMMARY_COLUMN for i in range(len(headings))]
+        self.text(_MARGIN_X, y + _BODY, "类别", _BODY, bold=True)
+        for right, heading in zip(rights, headings):
+            self.right(right, y + _BODY, heading, _BODY, bold=True)
+        y += _ROW
+        self.rule(y - 0.3 * _BODY, 0.6, _MARGIN_X, rights[-1])
+        rows = [(c.category, [c.amount_fen, *((c.of_class(m) for m in INSURANCE_CLASSES) if classes else ()),
+                              c.self_paid_fen]) for c in doc.category_totals()]
+        sums = [sum(column) for column in zip(*(figures for _, figures in rows))] if rows else [0] * len(headings)
+        rows.append((_SUMMARY_TOTAL, sums))
+        for index, (label, figures) in enumerate(rows):
+            bold = index == len(rows) - 1
+            if bold:
+                self.rule(y - 0.3 * _BODY, 0.4, _MARGIN_X, rights[-1])
+            self.text(_MARGIN_X, y + _BODY, truncate(label, _BODY, _SUMMARY_LABEL - 2 * MM), _BODY, bold)
+            for right, fen in zip(rights, figures):
+                self.right(right, y + _BODY, format_cny(fen), _BODY, bold)
+            y += _ROW
+        return y + 2 * MM
+
     def totals(self, y: float) -> None:
         doc = self.doc
+        y = self.summary(y)
         y += 5 * MM
         top = y
         label_x = _MARGIN_X
@@ -339,10 +413,10 @@ class _Page:
 def render_statement(doc: Statement, face: Face | None = None) -> bytes:
     """The statement as PDF bytes: A4 portrait, as many pages as the lines need.
 
-    ``face``: an embedded TrueType face (``printing.fonts.embedded_face()``) for a print
-    host that may have no Chinese font; ``None`` uses the CID font (not embedded).
+    ``face``: the TrueType face to draw and embed; ``None``: ``printing.fonts.default_face()``
+    (the embedded WenQuanYi face; the CID font, not embedded, only without a font file).
     """
-    with using_face(face):
+    with using_face(face or default_face()):
         return _render(doc)
 
 
@@ -352,7 +426,7 @@ def _render(doc: Statement) -> bytes:
     magnitude = sum(abs(line.amount_fen) for line in lines)
     samples = [format_cny(line.amount_fen) for line in lines] + [
         format_cny(magnitude), format_cny(-magnitude)]
-    cols = _columns(lines, samples)
+    cols = _columns(lines, samples, _detailed(doc))
     rows = [_prepare(line, cols) for line in lines]
     pages = _paginate(rows, _totals_height(doc))
 

@@ -30,6 +30,13 @@ carry a medical-insurance credit grade (A-E; None for some).
 The insurance split is a demo rule, not a real reimbursement policy: each charge
 category has a fund share in per mille, applied per item with integer fen (rounded down
 for the fund, so the patient's part absorbs the remainder).
+
+Inpatient charges speak the national medical-insurance codes (what the hospital's HIS
+will send, issue 12): each catalogue entry has its 医疗收费项目类别 (``med_chrgitm_type``,
+``"01"`` 床位费 ... ``"14"`` 其他费) and 收费项目等级 (``chrgitm_lv``: ``"01"`` 甲类,
+``"02"`` 乙类, ``"03"`` 丙类). A 乙类 item's patient first pays a share (先行自付,
+:data:`SELFPAY_PERMILLE`), a 丙类 item is paid in full by the patient (全自费); the fund
+pays its category's share of a 甲类 or 乙类 item (:data:`INPATIENT_FUND_PERMILLE`).
 """
 from __future__ import annotations
 
@@ -37,12 +44,10 @@ from datetime import date
 
 from kiosk.domain.idnumber import check_character
 
-#: Fund share of each charge category, per mille (demo rule).
+#: Fund share of each outpatient charge category, per mille (demo rule).
 FUND_PERMILLE: dict[str, int] = {
     "registration": 0,
     "self_pay": 0,
-    "bed": 800,
-    "nursing": 850,
     "drug": 700,
     "tcm_drug": 600,
     "exam": 600,
@@ -76,29 +81,47 @@ CATALOGUE: dict[str, tuple[str, int, str]] = {
     "ZF701": ("胸腺法新注射液 1.6mg(自费)", 100, "self_pay"),
 }
 
-#: Inpatient charges: code -> (name, unit price in fen, category).
-INPATIENT_CATALOGUE: dict[str, tuple[str, int, str]] = {
-    "CW001": ("普通病房床位费(三人间)", 4500, "bed"),
-    "HL001": ("二级护理", 2800, "nursing"),
-    "HL002": ("静脉采血", 400, "nursing"),
-    "ZY001": ("住院诊查费", 1500, "treatment"),
-    "XY201": ("注射用头孢曲松钠 1g", 2860, "drug"),
-    "XY202": ("0.9%氯化钠注射液 250ml", 520, "drug"),
-    "XY203": ("5%葡萄糖注射液 250ml", 560, "drug"),
-    "XY204": ("注射用泮托拉唑钠 40mg", 4350, "drug"),
-    "XY205": ("低分子肝素钙注射液 4100IU", 3980, "drug"),
-    "XY206": ("人血白蛋白注射液 10g(自费)", 39800, "self_pay"),
-    "HY501": ("血常规", 2000, "lab"),
-    "HY502": ("电解质四项", 3200, "lab"),
-    "HY503": ("肾功能", 4500, "lab"),
-    "HY504": ("凝血四项", 6800, "lab"),
-    "JC401": ("床旁心电图", 3000, "exam"),
-    "JC402": ("胸部CT平扫", 26000, "exam"),
-    "ZL601": ("静脉输液(每组)", 1200, "treatment"),
-    "ZL602": ("雾化吸入", 1500, "treatment"),
-    "CL701": ("一次性输液器", 350, "material"),
-    "CL702": ("留置针", 2800, "material"),
+#: The national 医疗收费项目类别 (med_chrgitm_type) and 收费项目等级 (chrgitm_lv) codes used
+#: below (names in ``printing.charges``, which paper prints).
+BED, CONSULTATION, EXAM, LAB, TREATMENT, NURSING, MATERIAL, WESTERN_DRUG = (
+    "01", "02", "03", "04", "05", "07", "08", "09")
+CLASS_A, CLASS_B, CLASS_C = "01", "02", "03"  # 甲类, 乙类, 丙类
+
+#: Inpatient charges, as the hospital's catalogue maps them onto the insurance list:
+#: code -> (name, unit price in fen, med_chrgitm_type, chrgitm_lv).
+INPATIENT_CATALOGUE: dict[str, tuple[str, int, str, str]] = {
+    "CW001": ("普通病房床位费(三人间)", 4500, BED, CLASS_A),
+    "HL001": ("二级护理", 2800, NURSING, CLASS_A),
+    "HL002": ("静脉采血", 400, NURSING, CLASS_A),
+    "ZY001": ("住院诊查费", 1500, CONSULTATION, CLASS_A),
+    "XY201": ("注射用头孢曲松钠 1g", 2860, WESTERN_DRUG, CLASS_A),
+    "XY202": ("0.9%氯化钠注射液 250ml", 520, WESTERN_DRUG, CLASS_A),
+    "XY203": ("5%葡萄糖注射液 250ml", 560, WESTERN_DRUG, CLASS_A),
+    "XY204": ("注射用泮托拉唑钠 40mg", 4350, WESTERN_DRUG, CLASS_B),
+    "XY205": ("低分子肝素钙注射液 4100IU", 3980, WESTERN_DRUG, CLASS_B),
+    "XY206": ("人血白蛋白注射液 10g(自费)", 39800, WESTERN_DRUG, CLASS_C),
+    "HY501": ("血常规", 2000, LAB, CLASS_A),
+    "HY502": ("电解质四项", 3200, LAB, CLASS_A),
+    "HY503": ("肾功能", 4500, LAB, CLASS_A),
+    "HY504": ("凝血四项", 6800, LAB, CLASS_A),
+    "JC401": ("床旁心电图", 3000, EXAM, CLASS_A),
+    "JC402": ("胸部CT平扫", 26000, EXAM, CLASS_B),
+    "ZL601": ("静脉输液(每组)", 1200, TREATMENT, CLASS_A),
+    "ZL602": ("雾化吸入", 1500, TREATMENT, CLASS_A),
+    "CL701": ("一次性输液器", 350, MATERIAL, CLASS_B),
+    "CL702": ("留置针", 2800, MATERIAL, CLASS_B),
 }
+
+#: Fund share of a 甲类 or 乙类 inpatient item's amount by its med_chrgitm_type, per mille
+#: (demo rule); a 丙类 item gets nothing from the fund.
+INPATIENT_FUND_PERMILLE: dict[str, int] = {
+    BED: 800, CONSULTATION: 650, EXAM: 600, LAB: 700, TREATMENT: 650, NURSING: 850, MATERIAL: 500,
+    WESTERN_DRUG: 700,
+}
+
+#: What the patient pays of an item whatever the fund does, by chrgitm_lv, per mille: 乙类
+#: 先行自付 (the interface's ``selfpay_prop``; 10% in this demo), 丙类 the whole amount.
+SELFPAY_PERMILLE: dict[str, int] = {CLASS_A: 0, CLASS_B: 100, CLASS_C: 1000}
 
 
 def make_id_number(region: str, birth: date, sequence: int, sex: str) -> str:
@@ -291,7 +314,7 @@ def inpatient_lines(days: int, count: int) -> list[dict]:
     planned.sort(key=lambda p: p[0])
     lines = []
     for day, code, quantity in planned[:count]:
-        name, unit_price_fen, category = INPATIENT_CATALOGUE[code]
+        name, unit_price_fen, category, _ = INPATIENT_CATALOGUE[code]
         lines.append({"day": day, "code": code, "name": name, "category": category,
                       "quantity": quantity, "unit_price_fen": unit_price_fen,
                       "amount_fen": quantity * unit_price_fen})
@@ -299,9 +322,29 @@ def inpatient_lines(days: int, count: int) -> list[dict]:
 
 
 def insurance_split(lines: list[dict]) -> tuple[int, int, int]:
-    """``(total_fen, fund_fen, personal_fen)``; the three always add up exactly."""
+    """``(total_fen, fund_fen, personal_fen)`` of outpatient lines; the three always add up exactly."""
     total = sum(line["amount_fen"] for line in lines)
     fund = sum(line["amount_fen"] * FUND_PERMILLE[line["category"]] // 1000 for line in lines)
+    return total, fund, total - fund
+
+
+def inpatient_item(code: str, category: str, amount_fen: int) -> dict:
+    """An inpatient charge's insurance facts, from the catalogue entry of its ``code``:
+    ``med_chrgitm_type``, ``chrgitm_lv``, ``self_paid_fen`` (乙类 先行自付, 丙类 all of it) and
+    ``fund_fen`` (the fund's share of a 甲类 or 乙类 item). A code missing from the
+    catalogue is outside the insurance list: 丙类 under its recorded ``category``."""
+    entry = INPATIENT_CATALOGUE.get(code)
+    kind, level = (entry[2], entry[3]) if entry else (category, CLASS_C)
+    self_paid = amount_fen * SELFPAY_PERMILLE[level] // 1000
+    fund = 0 if level == CLASS_C else amount_fen * INPATIENT_FUND_PERMILLE[kind] // 1000
+    return {"med_chrgitm_type": kind, "chrgitm_lv": level, "self_paid_fen": self_paid, "fund_fen": fund}
+
+
+def inpatient_split(items: list[dict]) -> tuple[int, int, int]:
+    """``(total_fen, fund_fen, personal_fen)`` of inpatient items carrying ``fund_fen``
+    (:func:`inpatient_item`); the three always add up exactly."""
+    total = sum(item["amount_fen"] for item in items)
+    fund = sum(item["fund_fen"] for item in items)
     return total, fund, total - fund
 
 

@@ -259,7 +259,7 @@ def test_render_receipt_is_the_receipt_as_a_slip():
     )
     slip = receipt.as_slip()
     assert [row.label for row in slip.totals] == [
-        "合计", "医保统筹支付", "个人负担", "信用额度记账", "剩余可用额度", "还款截止"]
+        "合计", "医保统筹支付", "个人负担", "信用额度记账", "现场支付", "剩余可用额度", "还款截止"]
     assert slip.totals[-1].value == date(2025, 6, 5)
     for width in (80, 58):
         assert render_receipt(receipt, width) == render_slip(slip, width)
@@ -339,6 +339,6 @@ def test_paid_registration_needs_no_due_date():
     slip = registration(booked_fen=0, paid_fen=2500, channel="微信支付", due_at=None,
                         available_fen=None)
     labels = [row.label for row in slip.totals]
-    assert labels == ["挂号费", "现场支付", "支付渠道"]
+    assert labels == ["挂号费", "医保统筹支付", "个人负担", "信用额度记账", "现场支付", "支付渠道"]
     assert slip.highlight == SlipRow("就诊序号", "17")
     assert registration(session_date=date(2025, 5, 6) + timedelta(days=5)).rows[2].value.endswith("周日 上午")

@@ -3,7 +3,9 @@ the archive, the embedded font, and DocumentPrinter's promise never to raise."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
+import sys
 import threading
 from datetime import date
 
@@ -214,13 +216,12 @@ def test_the_embedded_face_is_a_subset_and_prints_the_same_text(tmp_path):
         t.join()
     assert len({id(f) for f in faces}) == 1  # loaded once
     slip = dataclasses.replace(registration(), copy=True)
-    embedded, plain = tmp_path / "embedded.pdf", tmp_path / "plain.pdf"
+    embedded = tmp_path / "embedded.pdf"
     embedded.write_bytes(render_slip(slip, face=embedded_face()))
-    plain.write_bytes(render_slip(slip))
+    assert render_slip(slip) == embedded.read_bytes()  # the default face is the embedded one
     fonts = _pdffonts(embedded)
     assert fonts and all(f[0].split("+")[1].startswith("WenQuanYiMicroHei") for f in fonts)
     assert all(f[-5:-2] == ["yes", "yes", "yes"] for f in fonts)  # embedded, subset, with Unicode map
-    assert all(f[-5] == "no" for f in _pdffonts(plain))  # the CID font is never embedded
     text = _pdftext(embedded)
     for expected in ("挂号凭条", "重打副本 COPY", "就诊序号", registration().masked_id, "￥25.00"):
         assert expected in text
@@ -228,8 +229,25 @@ def test_the_embedded_face_is_a_subset_and_prints_the_same_text(tmp_path):
 
     statement = make_statement(make_lines(40))
     a4 = tmp_path / "statement.pdf"
-    a4.write_bytes(render_statement(statement, face=embedded_face()))
-    assert "住院费用清单" in _pdftext(a4) and all(f[-4] == "yes" for f in _pdffonts(a4))
+    a4.write_bytes(render_statement(statement))
+    assert "住院费用清单" in _pdftext(a4) and all(f[-5:-2] == ["yes", "yes", "yes"] for f in _pdffonts(a4))
+
+
+def test_without_a_font_file_documents_still_print_with_the_cid_font_and_say_so(tmp_path):
+    """The one case a PDF does not embed its font: no font file at all. It still prints (the
+    money has moved), and the log says why."""
+    script = ("import logging, sys; logging.basicConfig(stream=sys.stderr, level=logging.INFO)\n"
+              "from tests.test_documents import registration\n"
+              "from printing.receipt import render_slip\n"
+              "sys.stdout.buffer.write(render_slip(registration()))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60,
+                          env={**os.environ, "KIOSK_CJK_FONT": str(tmp_path / "no-such-font.ttc")})
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    pdf = tmp_path / "cid.pdf"
+    pdf.write_bytes(done.stdout)
+    assert [f[0] for f in _pdffonts(pdf)] == ["STSong-Light"]
+    assert "挂号凭条" in _pdftext(pdf)
+    assert "without an embedded CJK font" in done.stderr.decode()
 
 
 def test_the_picture_check_sees_a_missing_line(tmp_path):

@@ -23,7 +23,10 @@ def test_the_demo_stay_has_300_items_over_6_days(api: Api):
     assert detail["total_fen"] == sum(i["amount_fen"] for i in items)
     assert detail["fund_fen"] + detail["personal_fen"] == detail["total_fen"]
     assert 0 < detail["fund_fen"] and 0 < detail["personal_fen"]
-    assert {i["category"] for i in items} >= {"bed", "nursing", "drug", "lab", "self_pay"}
+    # national codes: 床位费 01, 化验费 04, 护理费 07, 西药费 09; 甲 01, 乙 02, 丙 03 (self-paid in full)
+    assert {i["med_chrgitm_type"] for i in items} >= {"01", "04", "07", "09"}
+    assert {i["chrgitm_lv"] for i in items} == {"01", "02", "03"}
+    assert all(i["self_paid_fen"] == i["amount_fen"] for i in items if i["chrgitm_lv"] == "03")
     assert api.get(f"/v1/patients/{who['patient_id']}/admissions",
                    status="discharged")["admissions"] == []
     assert error_of(api.get("/v1/admissions/ADM-NOPE", expect=404))["code"] == \

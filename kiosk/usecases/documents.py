@@ -5,8 +5,9 @@ A transaction is never undone by a printer: callers get ``(job, None)`` or
 
 1. the QR code gets the signed payload (``printing.signing``: reference + the terminal's
    HMAC), so the platform can tell a genuine document from a forgery;
-2. the PDF is rendered (with the embedded CJK face for a back-end that sends it to a
-   system printer) and archived (``printing.archive``);
+2. the PDF is rendered, its CJK face embedded whatever the back-end (``printing.fonts``: a
+   PDF that leaves the kiosk, or is opened from the archive years later, must not depend on
+   the reader's fonts), and archived (``printing.archive``);
 3. the back-end prints it. If it cannot (``PrintError``: offline, paper out, stuck), the
    document is rendered as the copy ("重打副本 COPY") and put in the reprint queue
    (``offline_cache.reprints``) for the cashier's desk, and the reason is returned.
@@ -72,7 +73,7 @@ class DocumentPrinter:
         backend = self._backend_for(doc)
         try:
             doc = self._signed(doc)
-            pdf, embedded = self._render(doc, backend)
+            pdf, _ = self._render(doc)
         except Exception as exc:
             log.error("document %s not rendered: %s", name, type(exc).__name__, exc_info=exc)
             self._note_error("document")
@@ -84,7 +85,7 @@ class DocumentPrinter:
         except PrintError as exc:
             log.error("document %s not printed: %s (%s)", name, exc.reason, exc.detail)
             self._note_error(exc.reason)
-            self._enqueue(doc, name, exc.reason, backend, embedded)
+            self._enqueue(doc, name, exc.reason)
             return None, exc.reason
         self._note_printed()
         return job, None
@@ -106,14 +107,14 @@ class DocumentPrinter:
             log.error("printer back-end failed on %s", name, exc_info=exc)
             raise PrintError("fault", type(exc).__name__) from exc
 
-    def _enqueue(self, doc, name: str, reason: str, backend, embedded: bool) -> None:
+    def _enqueue(self, doc, name: str, reason: str) -> None:
         if self.reprints is None:
             return
         from printing import serialize
 
         try:
             copy = dataclasses.replace(doc, copy=True)
-            pdf, embedded = self._render(copy, backend)
+            pdf, embedded = self._render(copy)
             self.reprints.add(name=name, kind=_kind(copy), title=copy.title, reference=copy.reference,
                               reason=reason, document=serialize.dumps(copy), pdf=pdf, embedded=embedded)
             log.info("document %s queued for reprint (%s)", name, reason)
@@ -142,9 +143,10 @@ class DocumentPrinter:
             doc = serialize.loads(stored.document)
             backend = self._backend_for(doc)
             pdf = stored.pdf
-            if stored.embedded != _embeds(backend):  # the printer changed since: render again
-                pdf, embedded = self._render(doc, backend)
-                self.reprints.replace_rendering(item_id, pdf, embedded)
+            if not stored.embedded:  # rendered without the embedded face (an older release): again
+                pdf, embedded = self._render(doc)
+                if embedded:
+                    self.reprints.replace_rendering(item_id, pdf, embedded)
         except Exception as exc:
             log.error("reprint %s not rendered: %s", name, type(exc).__name__, exc_info=exc)
             self.reprints.note_failure(item_id, "document")
@@ -209,18 +211,13 @@ class DocumentPrinter:
             log.warning("QR of %s not signed: %s", doc.reference, exc)
             return doc
 
-    def _render(self, doc, backend) -> tuple[bytes, bool]:
-        """The PDF, and whether it embeds the CJK face (for a back-end that needs it)."""
+    def _render(self, doc) -> tuple[bytes, bool]:
+        """The PDF, and whether it embeds the CJK face (always, unless no font file can be
+        read: then the CID font, and ``printing.fonts`` logs it)."""
         from printing.documents import Slip
+        from printing.fonts import default_face
 
-        face = None
-        if _embeds(backend):
-            from printing.fonts import FontUnavailable, embedded_face
-
-            try:
-                face = embedded_face()
-            except FontUnavailable as exc:
-                log.error("printing without an embedded CJK font: %s", exc)
+        face = default_face()
         if isinstance(doc, Slip):
             from printing.receipt import render_slip
 
@@ -236,10 +233,6 @@ class DocumentPrinter:
     def _note_printed(self) -> None:
         with self._lock:
             self._last_printed_at = datetime.now(UTC).isoformat()
-
-
-def _embeds(backend) -> bool:
-    return bool(getattr(backend, "embeds_font", False))
 
 
 def _kind(doc) -> str:

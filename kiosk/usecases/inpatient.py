@@ -17,6 +17,10 @@ log = logging.getLogger("kiosk.inpatient")
 
 @dataclass(frozen=True)
 class StayItem:
+    """One charge of the stay. ``category`` and ``insurance_class`` are the national
+    medical-insurance codes (``med_chrgitm_type`` "01".."14", ``chrgitm_lv`` "01" 甲类, "02"
+    乙类, "03" 丙类); paper prints their names (``printing.charges``)."""
+
     day: date
     code: str
     name: str
@@ -24,6 +28,8 @@ class StayItem:
     quantity: str
     unit_price_fen: int
     amount_fen: int
+    insurance_class: str = ""
+    self_paid_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,9 +52,11 @@ class Stay:
 
 def stay_from(data: dict) -> Stay:
     items = tuple(
-        StayItem(date.fromisoformat(i["date"][:10]), i["code"], i["name"], i.get("category", ""),
-                 str(i["quantity"]), i["unit_price_fen"], i["amount_fen"])
+        StayItem(date.fromisoformat(i["date"][:10]), i["code"], i["name"], i["med_chrgitm_type"],
+                 str(i["quantity"]), i["unit_price_fen"], i["amount_fen"], i["chrgitm_lv"], i["self_paid_fen"])
         for i in data["items"])
+    if any(not 0 <= i.self_paid_fen <= i.amount_fen for i in items):
+        raise ValueError("a charge's self-paid part is outside its amount")
     stay = Stay(data["admission_id"], data.get("department", ""), data.get("ward", ""), data.get("bed", ""),
                 datetime.fromisoformat(data["admitted_at"]), data.get("deposit_paid_fen", 0), items,
                 data["total_fen"], data["fund_fen"], data["personal_fen"])
@@ -108,11 +116,23 @@ class Inpatient:
         except WritePending:
             return DischargeOutcome(None)
         log.info("discharged %s", data["reference"])
-        receipt_job, receipt_error = self.printer.print_slip(
-            self._receipt(session, stay, data), f"discharge-{data['reference']}")
-        statement_job, statement_error = self.printer.print_statement(
-            self._statement(session, stay, data), f"statement-{data['reference']}")
+        receipt_job, receipt_error = self._print(
+            self.printer.print_slip, lambda: self._receipt(session, stay, data), f"discharge-{data['reference']}")
+        statement_job, statement_error = self._print(
+            self.printer.print_statement, lambda: self._statement(session, stay, data),
+            f"statement-{data['reference']}")
         return DischargeOutcome(data, receipt_job, statement_job, receipt_error or statement_error)
+
+    @staticmethod
+    def _print(send, build, name: str) -> tuple[str | None, str | None]:
+        """Build a document and print it; never raises (the patient is discharged by now): figures
+        that do not add up, or a charge code paper cannot name, are reported like a printer fault."""
+        try:
+            document = build()
+        except (ValueError, KeyError) as exc:
+            log.error("document %s not built: %s", name, exc)
+            return None, "document"
+        return send(document, name)
 
     def _receipt(self, session, stay: Stay, d: dict):
         from printing.slips import SlipHeader, discharge_receipt
@@ -132,6 +152,7 @@ class Inpatient:
         )
 
     def _statement(self, session, stay: Stay, d: dict):
+        from printing.charges import category_name, class_mark
         from printing.documents import Statement, StatementLine
 
         cfg = self.printer.config
@@ -142,8 +163,9 @@ class Inpatient:
             masked_id=session.patient.masked_id,
             masked_name=session.patient.masked_name,
             period=f"{clock.business_date(stay.admitted_at).isoformat()} 至 {discharged.isoformat()}",
-            lines=tuple(StatementLine(i.day, i.code, i.name, i.category, i.quantity, i.unit_price_fen,
-                                      i.amount_fen) for i in stay.items),
+            lines=tuple(StatementLine(i.day, i.code, i.name, category_name(i.category), i.quantity,
+                                      i.unit_price_fen, i.amount_fen, class_mark(i.insurance_class),
+                                      i.self_paid_fen) for i in stay.items),
             totals=(("合计", d["total_fen"]), ("医保统筹支付", d["fund_fen"]), ("个人负担", d["personal_fen"]),
                     ("预交金抵扣", d["deposit_used_fen"]), ("信用额度记账", d["booked_fen"]),
                     ("现场支付", d["paid_fen"])),

@@ -115,6 +115,8 @@ def receipt_for(config, session: PatientSession, visits, s: Settlement):
         fund_fen=s.fund_fen,
         personal_fen=s.personal_fen,
         booked_fen=s.booked_fen,
+        paid_fen=s.paid_fen,
+        channel="扫码支付" if s.paid_fen else "",
         available_fen=s.available_fen,
         due_at=s.due_at,
         reference=s.reference,

@@ -33,13 +33,24 @@ class Admitted(BaseModel):
 
 
 class AdmissionItem(BaseModel):
-    code: str
+    code: str = Field(description="The hospital's charge code.")
     name: str
-    category: str
     date: str = Field(description="YYYY-MM-DD the charge was incurred.")
     quantity: int
     unit_price_fen: int
-    amount_fen: int
+    amount_fen: int = Field(description="quantity × unit_price_fen")
+    med_chrgitm_type: str = Field(
+        pattern=r"^(0[1-9]|1[0-4])$", examples=["01"],
+        description="Charge category (医疗收费项目类别) in the national medical-insurance code table: "
+                    "01 床位费, 02 诊察费, 03 检查费, 04 化验费, 05 治疗费, 06 手术费, 07 护理费, "
+                    "08 卫生材料费, 09 西药费, 10 中药饮片费, 11 中成药费, 12 一般诊疗费, 13 挂号费, "
+                    "14 其他费.")
+    chrgitm_lv: Literal["01", "02", "03"] = Field(
+        description="Insurance class (收费项目等级): 01 甲类 (within the fund's list), 02 乙类 (the "
+                    "patient first pays a share), 03 丙类 (outside the list: paid in full by the patient).")
+    self_paid_fen: int = Field(
+        ge=0, description="The part the patient pays whatever the fund does: 乙类 先行自付 "
+                          "(amount × the self-pay share), 丙类 the whole amount, 甲类 0.")
 
 
 class AdmissionSummary(BaseModel):

@@ -22,18 +22,21 @@ from sandbox.store.booking import (
 )
 from sandbox.store.views import account_view
 
-ITEM_FIELDS = ("code", "name", "category", "quantity", "unit_price_fen", "amount_fen")
+ITEM_FIELDS = ("code", "name", "quantity", "unit_price_fen", "amount_fen")
 
 
 def _items(conn: sqlite3.Connection, admission_id: str) -> list[dict]:
-    return [{**{k: r[k] for k in ITEM_FIELDS}, "date": r["day"]} for r in conn.execute(
-        "SELECT * FROM admission_items WHERE admission_id = ? ORDER BY line_no",
-        (admission_id,))]
+    """The stay's charges with their insurance facts (national codes, self-paid part and the
+    fund's share, ``demo_data.inpatient_item``); ``fund_fen`` stays inside the platform."""
+    return [{**{k: r[k] for k in ITEM_FIELDS}, "date": r["day"],
+             **demo_data.inpatient_item(r["code"], r["category"], r["amount_fen"])}
+            for r in conn.execute("SELECT * FROM admission_items WHERE admission_id = ? ORDER BY line_no",
+                                  (admission_id,))]
 
 
 def _summary(conn: sqlite3.Connection, row: sqlite3.Row, with_items: bool) -> dict:
     items = _items(conn, row["admission_id"])
-    total, fund, personal = demo_data.insurance_split(items)
+    total, fund, personal = demo_data.inpatient_split(items)
     view = {
         "admission_id": row["admission_id"],
         "patient_id": row["patient_id"],
@@ -54,7 +57,7 @@ def _summary(conn: sqlite3.Connection, row: sqlite3.Row, with_items: bool) -> di
         "items_count": len(items),
     }
     if with_items:
-        view["items"] = items
+        view["items"] = [{k: v for k, v in item.items() if k != "fund_fen"} for item in items]
     return view
 
 
