@@ -101,7 +101,7 @@ class FaultProxy:
                                      self._downstream(up_reader, writer, state))
             finally:
                 up_writer.close()
-        except (ConnectionError, asyncio.CancelledError):
+        except (OSError, asyncio.CancelledError):  # OSError: also an upstream that died (a killed platform)
             pass
         finally:
             writer.close()
