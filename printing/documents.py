@@ -17,6 +17,8 @@ from datetime import date, datetime
 
 from kiosk.domain.clock import last_payable_day
 
+from .charges import category_order
+
 __all__ = [
     "ReceiptLine", "Receipt", "SlipRow", "Slip", "RowValue", "ROW_STYLES", "payment_rows",
     "StatementLine", "Statement", "CategoryTotal", "INSURANCE_CLASSES",
@@ -383,6 +385,8 @@ class Statement:
         parts = [given[label] for label in _PERSONAL_PARTS if label in given]
         if "个人负担" in given and parts and sum(parts) != given["个人负担"]:
             raise ValueError("the parts of 个人负担 do not add up to it")
+        if "个人负担" in given and sum(line.self_paid_fen for line in lines) > given["个人负担"]:
+            raise ValueError("the self-paid parts exceed 个人负担")
         info = tuple(tuple(pair) for pair in self.info)
         if not all(len(p) == 2 and all(isinstance(v, str) for v in p) for p in info):
             raise ValueError("info must be (label, text) pairs")
@@ -399,8 +403,6 @@ class Statement:
 
     def category_totals(self) -> tuple[CategoryTotal, ...]:
         """The lines summed by category, in the national table's order (``printing.charges``)."""
-        from .charges import category_order
-
         amounts: dict[str, int] = {}
         classes: dict[str, dict[str, int]] = {}
         self_paid: dict[str, int] = {}

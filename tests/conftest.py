@@ -7,7 +7,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 
-pytest_plugins = ["tests.sandbox_fixtures", "tests.ci_skips"]
+# tests.printing.printed: every document the journeys print, kept for its arithmetic check.
+pytest_plugins = ["tests.sandbox_fixtures", "tests.ci_skips", "tests.printing.printed"]
 
 
 import threading  # noqa: E402

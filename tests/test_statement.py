@@ -52,7 +52,42 @@ def make_lines(count: int) -> tuple[StatementLine, ...]:
     return tuple(lines)
 
 
-def make_statement(lines: tuple[StatementLine, ...], **changes) -> Statement:
+# Lines of an inpatient stay as the kiosk prints them: national category names, the insurance
+# class (甲/乙/丙) and the self-paid part (乙: 10% here; 丙: all of it).
+_CLASSED = (
+    ("CW001", "普通病房床位费(三人间)", "床位费", "甲", 4500),
+    ("HL001", "二级护理", "护理费", "甲", 2800),
+    ("XY204", "注射用泮托拉唑钠 40mg", "西药费", "乙", 4350),
+    ("XY206", "人血白蛋白注射液 10g", "西药费", "丙", 39800),
+    ("HY501", "血常规", "化验费", "甲", 2000),
+    ("JC402", "胸部CT平扫", "检查费", "乙", 26000),
+    ("CL702", "留置针", "卫生材料费", "乙", 2800),
+)
+_SELF_PAID_PERMILLE = {"甲": 0, "乙": 100, "丙": 1000}
+
+
+def with_classes(count: int) -> tuple[StatementLine, ...]:
+    lines = []
+    for i in range(count):
+        code, name, category, grade, price = _CLASSED[i % len(_CLASSED)]
+        units = 1 + i % 3
+        amount = units * price
+        lines.append(StatementLine(date(2025, 4, 20) + timedelta(days=i * 6 // max(count, 1)), code, name, category,
+                                   str(units), price, amount, grade, amount * _SELF_PAID_PERMILLE[grade] // 1000))
+    return tuple(lines)
+
+
+def classed_statement(count: int, **changes) -> Statement:
+    """A statement of :func:`with_classes` lines whose fund pays 70% of what is not self-paid."""
+    lines = with_classes(count)
+    total = sum(line.amount_fen for line in lines)
+    fund = sum((line.amount_fen - line.self_paid_fen) * 7 // 10 for line in lines)
+    totals = (("合计", total), ("医保统筹支付", fund), ("个人负担", total - fund), ("信用额度记账", total - fund),
+              ("现场支付", 0))
+    return make_statement(lines, _totals=totals, **changes)
+
+
+def make_statement(lines: tuple[StatementLine, ...], _totals: tuple | None = None, **changes) -> Statement:
     total = sum(line.amount_fen for line in lines)
     fund = total * 7 // 10
     personal = total - fund
@@ -60,8 +95,8 @@ def make_statement(lines: tuple[StatementLine, ...], **changes) -> Statement:
     statement = Statement(
         title="住院费用清单", hospital="厦门市第一医院", masked_id=MASKED_ID, masked_name="陈*明",
         period=PERIOD, lines=lines,
-        totals=(("合计", total), ("医保统筹支付", fund), ("个人负担", personal),
-                ("预交金抵扣", deposit), ("信用额度记账", personal - deposit), ("现场支付", 0)),
+        totals=_totals or (("合计", total), ("医保统筹支付", fund), ("个人负担", personal),
+                           ("预交金抵扣", deposit), ("信用额度记账", personal - deposit), ("现场支付", 0)),
         reference=REFERENCE, printed_at=datetime(2025, 5, 1, 2, 3, 4, tzinfo=UTC),
         info=(("住院号", "ZY2025004417"), ("科室", "呼吸与危重症医学科"), ("病区床位", "5病区 12床")),
     )
@@ -208,6 +243,44 @@ def test_an_empty_statement_still_renders(tmp_path):
     assert _labelled(pages[0], "合计") == [0]
 
 
+@needs_tools
+def test_classes_self_paid_parts_and_the_summary_by_category(tmp_path):
+    statement = classed_statement(40)
+    pages = _pages(_render(statement, tmp_path))
+    rows = [line for page in pages for line in page.splitlines() if re.match(r"^\d{4}-\d{2}-\d{2}\s", line)]
+    assert len(rows) == 40
+    for line, row in zip(statement.lines, rows):
+        cells = row.split()
+        assert cells[-6:] == [line.category, line.insurance_class, line.quantity, format_cny(line.unit_price_fen),
+                              format_cny(line.amount_fen), format_cny(line.self_paid_fen)], row
+    last = pages[-1]
+    summary = last[last.index("费用汇总"):]
+    assert summary.splitlines()[1].split() == ["类别", "金额", "甲类", "乙类", "丙类", "自付"]
+    # in the national table's order: 床位费 01, 检查费 03, 化验费 04, 护理费 07, 卫生材料费 08, 西药费 09
+    order = ["床位费", "检查费", "化验费", "护理费", "卫生材料费", "西药费"]
+    printed = [line.split()[0] for line in summary.splitlines()[2:2 + len(order)]]
+    assert printed == order
+    for name in order:
+        mine = [line for line in statement.lines if line.category == name]
+        expected = [sum(line.amount_fen for line in mine)]
+        expected += [sum(line.amount_fen for line in mine if line.insurance_class == mark) for mark in "甲乙丙"]
+        expected.append(sum(line.self_paid_fen for line in mine))
+        (row,) = [line for line in summary.splitlines() if line.split()[:1] == [name]]
+        assert [parse_yuan(cell.lstrip("￥")) for cell in row.split()[1:]] == expected, name
+    (total_row,) = [line for line in summary.splitlines() if line.split()[:1] == ["金额合计"]]
+    assert parse_yuan(total_row.split()[1].lstrip("￥")) == sum(line.amount_fen for line in statement.lines)
+    assert "乙" in "".join(rows) and "丙" in "".join(rows)
+
+
+@needs_tools
+def test_without_classes_the_summary_has_amounts_and_no_class_columns(big):
+    *_, pages = big
+    last = pages[-1]
+    summary = last[last.index("费用汇总"):].splitlines()
+    assert summary[1].split() == ["类别", "金额", "自付"]
+    assert "等级" not in pages[0]
+
+
 # -- what the constructor refuses --------------------------------------------------
 
 @pytest.mark.parametrize("masked", [FULL_ID, "3502*" + FULL_ID[4:], ""])
@@ -233,5 +306,18 @@ def test_bad_values_are_refused():
         dataclasses.replace(lines[0], date=datetime(2025, 4, 20, tzinfo=BUSINESS_TZ))
     with pytest.raises(ValueError):
         make_statement(lines, reference=" ")
+    with pytest.raises(ValueError, match="医保统筹支付 and 个人负担"):
+        make_statement(lines, totals=(("合计", sum(line.amount_fen for line in lines)), ("医保统筹支付", 1),
+                                      ("个人负担", 1)))
+    with pytest.raises(ValueError, match="parts of 个人负担"):
+        make_statement(lines, totals=(("个人负担", 1000), ("信用额度记账", 600), ("现场支付", 300)))
+    with pytest.raises(ValueError, match="self-paid parts exceed"):
+        make_statement(with_classes(7), _totals=(("个人负担", 1),))
+    with pytest.raises(ValueError, match="丙"):
+        dataclasses.replace(with_classes(7)[3], self_paid_fen=0)  # 丙: paid in full by the patient
+    with pytest.raises(ValueError, match="between 0 and the amount"):
+        dataclasses.replace(with_classes(7)[2], self_paid_fen=with_classes(7)[2].amount_fen + 1)
+    with pytest.raises(ValueError, match="insurance_class"):
+        dataclasses.replace(lines[0], insurance_class="丁")
     assert make_statement(lines).total_fen == sum(line.amount_fen for line in lines)
     assert format_cny(make_statement(lines).totals[0][1]).startswith("￥")
