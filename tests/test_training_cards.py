@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 
 from sandbox.demo_data import DEMO_PATIENTS
 from tests.helpers import patient, tap_card, training_card
+from tests.test_accessibility import ELDERLY, STANDARD, problems_of
 from tests.test_admin import ADMIN
 from tests.test_device_supervision import Breaker
 
@@ -110,6 +111,10 @@ def test_a_reader_whose_thread_dies_is_shown_reported_and_comes_back(qtbot, kios
     assert said.startswith("⚠ The ID-card reader is not working at the moment.")
     assert "service desk" in said  # no other reader at this kiosk
     assert not training_card(app, "tier1").isEnabled()  # a card laid now would not be read
+    for elderly, rules in ((False, STANDARD), (True, ELDERLY)):  # type size and contrast, as every screen
+        app.elderly.set(elderly)
+        assert problems_of(w, w.device_notice, rules) == []
+    app.elderly.set(False)
 
     qtbot.waitUntil(lambda: fleet_reader(sandbox_client).get("state") == "lost", timeout=10_000)
     assert "RuntimeError" in fleet_reader(sandbox_client)["problem"]

@@ -33,8 +33,9 @@ _INSTEAD = (
 _NOTHING_LEFT = QT_TRANSLATE_NOOP("DeviceNotice", "Please go to the service desk: staff there can help you.")
 _TYPE_IT = QT_TRANSLATE_NOOP("DeviceNotice", "You can still type the patient's ID number.")
 
+# Amber like the idle and offline banners; the type size is the window's (larger in the elderly mode).
 _STYLE = ("QFrame#deviceNotice { background: #fff4ce; border-bottom: 3px solid #8a6d00; } "
-          "QLabel#deviceNoticeText { background: #fff4ce; color: #3d3000; font-size: 22px; font-weight: bold; }")
+          "QLabel#deviceNoticeText { background: #fff4ce; color: #3d3000; font-weight: bold; }")
 
 
 class DeviceNotice(QFrame):
