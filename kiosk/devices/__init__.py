@@ -9,7 +9,7 @@ signal so that slots run on the GUI thread.
 ``events``             what devices say: CardPresented, CardRemoved, TokenPresented,
                        ReadError, DeviceLost, DeviceBack
 ``errors``             ``DeviceError(reason)``: the one error the drivers and parsers raise
-``base``               the worker thread, live state and lost/back bookkeeping
+``base``               the worker thread, live state and lost/back bookkeeping; ``restart``
 ``sam``                ID-card reader frames (GA 467) and the card's text block (pure)
 ``idcard_serial``      the serial ID-card reader driver
 ``sam_simulator``      a simulated SAM reader *process* on a pty (tests, bench, demo)
@@ -19,5 +19,6 @@ signal so that slots run on the GUI thread.
 ``wedge_qt``           the keyboard-wedge scanner: a Qt event filter (GUI thread, no I/O)
 ``simulated``          in-process simulators for training (ID card, SS card, scanner)
 ``manager``            builds the configured devices; status; ``check`` for kiosk-admin
+``supervisor``         restarts a device whose thread died (bounded back-off); ``devices.json``
 =====================  =====================================================================
 """
