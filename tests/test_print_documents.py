@@ -172,7 +172,7 @@ def test_an_unwritable_folder_queues_the_copy_and_archives_the_original(tmp_path
     assert status["backend"] == "pdf-folder" and status["state"] == "unavailable"
     assert status["reprints_waiting"] == 1 and status["last_error"] == "unavailable"
 
-    printer.backend = PdfFolderBackend(tmp_path / "receipts")  # the cashier fixed the folder
+    printer.backend = PdfFolderBackend(tmp_path / "printed")  # the cashier fixed the folder
     job, error = printer.reprint(item.item_id)
     assert error is None and _pdftext(job).count("重打副本 COPY") == 2
     assert printer.waiting() == [] and printer.status()["state"] == "ready"
@@ -200,7 +200,7 @@ def test_a_document_that_cannot_be_rendered_is_reported(tmp_path, monkeypatch):
 
 
 def test_the_qr_is_signed_unless_the_document_brings_its_own(tmp_path):
-    printer = _printer(PdfFolderBackend(tmp_path / "receipts"), tmp_path)
+    printer = _printer(PdfFolderBackend(tmp_path / "printed"), tmp_path)
     job, _ = printer.print_slip(registration(), "registration")
     assert sign_reference(SECRET, TERMINAL, registration().reference)
     own = dataclasses.replace(registration(), qr_payload="SELF")

@@ -86,12 +86,12 @@ def _archived(printer: DocumentPrinter, name: str) -> Path:
 
 
 def test_the_pdf_folder_printer_and_the_archive_embed_every_kind(tmp_path):
-    printer = _printer(PdfFolderBackend(tmp_path / "receipts"), tmp_path)
+    printer = _printer(PdfFolderBackend(tmp_path / "printed"), tmp_path)
     jobs = print_every_kind(printer)
     assert {kind: error for kind, (_, error) in jobs.items() if error} == {}
     for kind in KIND_NAMES:
         printed = Path(jobs[kind][0])
-        assert printed == tmp_path / "receipts" / f"{kind}.pdf"
+        assert printed == tmp_path / "printed" / f"{kind}.pdf"
         assert_embedded(printed)
         assert_embedded(_archived(printer, kind))
     printer.close()
