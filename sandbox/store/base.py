@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from kiosk.domain import clock as business_clock
@@ -46,8 +47,11 @@ class Refusal(Exception):
         return {"error": error}
 
 
+@lru_cache(maxsize=256)
 def iso(moment: datetime) -> str:
-    """ISO 8601 with offset, in business time, to the second."""
+    """ISO 8601 with offset, in business time, to the second. (Remembered: one write
+    formats the same few moments many times; equal aware datetimes are the same instant,
+    so they format alike.)"""
     return moment.astimezone(BUSINESS_TZ).isoformat(timespec="seconds")
 
 
@@ -199,6 +203,8 @@ class StoreBase:
         raises :class:`Refusal` (409 ``idempotency_key_reused``, not stored). A refusal
         rolls back whatever the action wrote before it (a savepoint) and is stored.
         """
+        with self._lock:
+            nested = self._conn.in_transaction
         with self.transaction() as conn:
             seen = conn.execute(
                 "SELECT body_digest, status_code, response_json FROM idempotency "
@@ -210,13 +216,19 @@ class StoreBase:
                                   "request.")
                 return seen["status_code"], seen["response_json"]
             now = self.now()
-            conn.execute("SAVEPOINT action")
+            # Inside a batch the transaction's own savepoint, opened just before the read
+            # above, undoes a refused action; alone, a savepoint of the action's.
+            savepoint = "nested" if nested else "action"
+            if not nested:
+                conn.execute("SAVEPOINT action")
             try:
                 status, body = 200, action(conn, now)
-                conn.execute("RELEASE action")
+                if not nested:
+                    conn.execute("RELEASE action")
             except Refusal as refusal:
-                conn.execute("ROLLBACK TO action")
-                conn.execute("RELEASE action")
+                conn.execute(f"ROLLBACK TO {savepoint}")
+                if not nested:
+                    conn.execute("RELEASE action")
                 status, body = refusal.status, refusal.envelope()
             text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
             conn.execute(

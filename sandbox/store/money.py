@@ -96,8 +96,8 @@ class MoneyMixin:
             raise Refusal(422, "duplicate_visit", "A visit is listed twice.")
         visits = []
         for visit_id in visit_ids:
-            visit = conn.execute("SELECT * FROM visits WHERE visit_id = ?",
-                                 (visit_id,)).fetchone()
+            visit = conn.execute("SELECT v.*, (SELECT COUNT(*) FROM visit_items i WHERE i.visit_id = v.visit_id) "
+                                 "AS items_count FROM visits v WHERE v.visit_id = ?", (visit_id,)).fetchone()
             if visit is None:
                 raise Refusal(404, "visit_not_found", f"No visit {visit_id}.")
             if visit["patient_id"] != patient_id:
@@ -111,8 +111,7 @@ class MoneyMixin:
         total = sum(v["total_fen"] for v in visits)
         fund = sum(v["fund_fen"] for v in visits)
         personal = sum(v["personal_fen"] for v in visits)
-        items = sum(conn.execute("SELECT COUNT(*) FROM visit_items WHERE visit_id = ?",
-                                 (v["visit_id"],)).fetchone()[0] for v in visits)
+        items = sum(v["items_count"] for v in visits)
 
         account, booked, paid, settlement_id = line_then_channel(
             conn, now, self.profile, patient_id=patient_id, account_id=account_id, owed=personal,
@@ -136,7 +135,10 @@ class MoneyMixin:
                         due_at=due_at,
                         visit_id=visit_ids[0] if len(visit_ids) == 1 else None)
         record(conn, now, terminal_id, "settlement", reference, credit=booked, channel=paid)
-        view = account_view(conn, account_id, now) if account_id else None
+        # The account as account_view would show it now: the row read before booking, plus
+        # what create_bill has just put on the line (nothing else wrote to it since).
+        line = account["line_fen"] if account is not None else 0
+        available = max(0, line - account["used_fen"] - booked) if account is not None else 0
         return {
             "settlement_id": settlement_id,
             "reference": reference,
@@ -148,8 +150,8 @@ class MoneyMixin:
             "personal_fen": personal,
             "booked_fen": booked,
             "paid_fen": paid,
-            "line_fen": view["line_fen"] if view else 0,
-            "available_fen": view["available_fen"] if view else 0,
+            "line_fen": line,
+            "available_fen": available,
             "due_at": iso(due_at) if due_at else None,
             "settled_at": iso(now),
             "items_count": items,

@@ -37,10 +37,9 @@ FROM bills b JOIN settlements s ON s.settlement_id = b.settlement_id
 
 def overdue_bills(conn: sqlite3.Connection, account_id: str, moment: datetime) -> list:
     """Unpaid bills past their due time with no open dispute, oldest due first."""
-    rows = conn.execute(_BILLS_SQL + " WHERE b.account_id = ? ORDER BY b.due_at, b.bill_id",
-                        (account_id,)).fetchall()
-    return [r for r in rows if outstanding(r) > 0 and not r["open_disputes"]
-            and moment >= parse_iso(r["due_at"])]
+    rows = conn.execute(_BILLS_SQL + " WHERE b.account_id = ? AND b.amount_fen - b.paid_fen - b.refunded_fen > 0"
+                        " ORDER BY b.due_at, b.bill_id", (account_id,)).fetchall()
+    return [r for r in rows if not r["open_disputes"] and moment >= parse_iso(r["due_at"])]
 
 
 def bill_view(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> dict:
