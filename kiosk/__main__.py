@@ -107,11 +107,14 @@ def _quit_when_usable(app) -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     home = app.window.home
-    banner = app.window.offline_banner
-    state = {"painted": False, "answered": False}
+    banner = app.window.offline_banner  # its status comes by a queued signal from the sync thread
+    painted = []
 
-    def done_if_both() -> None:
-        if state["painted"] and state["answered"]:
+    def check() -> None:
+        if banner.status is not None and not banner.status.online:
+            poll.stop()
+            app.qapp.exit(4)
+        elif painted and banner.status is not None:
             poll.stop()
             _bench_exit(app)
 
@@ -122,22 +125,13 @@ def _quit_when_usable(app) -> None:
                 buttons = list(home.buttons.values())
                 if not (buttons and all(b.isEnabled() and b.isVisible() for b in buttons)):
                     app.qapp.exit(3)
-                state["painted"] = True
-                done_if_both()
+                    return False
+                painted.append(True)
+                check()
             return False
 
-    def answered() -> None:  # the banner's status arrives by a queued signal from the sync thread
-        if banner.status is None or state["answered"]:
-            return
-        if not banner.status.online:
-            poll.stop()
-            app.qapp.exit(4)
-            return
-        state["answered"] = True
-        done_if_both()
-
     watch = Watch(app)
-    poll = QTimer(app, interval=1, timeout=answered)
+    poll = QTimer(app, interval=1, timeout=check)  # for an answer that comes after the paint
 
     def on_usable() -> None:
         home.installEventFilter(watch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import MutableMapping
 from datetime import UTC
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -109,6 +110,7 @@ class KioskApp(QObject):
         self.ctx = None  # the journeys' context, once booted
         self._secret = secret  # tests and the demo hand it in; otherwise the keyring
         self.heartbeat = None  # fleet health reports (kiosk/heartbeat.py), once booted
+        self.sync_bridge = None  # the sync engine's status to the offline banner, once booting
         self._started_at = _started_at()
         if boot:
             self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._boot))
@@ -140,7 +142,8 @@ class KioskApp(QObject):
     def _build_services(self):
         from kiosk.services import build_services
 
-        return build_services(self.settings, self.bridge.deliver, secret=self._secret)
+        return build_services(self.settings, self.bridge.deliver, secret=self._secret,
+                              sync_listener=self.sync_bridge.deliver)
 
     def show(self) -> None:
         if self.settings.full_screen:
@@ -155,29 +158,54 @@ class KioskApp(QObject):
 
     # -- boot ---------------------------------------------------------------
     def _boot(self) -> None:
+        from kiosk.ui.offline import SyncBridge
+
+        # The offline banner hears the sync engine, whose thread the services start as soon
+        # as they can (the platform's first answer is then not left for after the start).
+        self.sync_bridge = SyncBridge(self)
+        self.sync_bridge.status.connect(self.window.offline_banner.show_status)
         self.tasks.run(self._build_services, self._booted, self._boot_error)
+        self._prepare_screens()  # meanwhile, here: what needs no service
 
-    def _booted(self, services) -> None:
-        from kiosk.ui.identification import Identification
+    def _prepare_screens(self) -> None:
+        """While a worker builds the services: the shared screens, which need none of them,
+        and the journey buttons, labelled but disabled until the services are ready (their
+        layout and fonts are then paid before the patient can tap, not after)."""
         from kiosk.ui.identify import IdentifyScreen
-        from kiosk.ui.journey import Context
         from kiosk.ui.journeys import journey_classes
-        from kiosk.ui.offline import offline_guard, start_sync
         from kiosk.ui.outcome import OutcomeScreen
-        from kiosk.ui.payment import Payments, PaymentScreen
+        from kiosk.ui.payment import PaymentScreen
 
-        self.services = services
         w = self.window
         w.add_screen(IdentifyScreen(desk_mode=self.settings.mode == "desk"))
         w.add_screen(OutcomeScreen()).done_requested.connect(w.go_home)
-        w.add_screen(PaymentScreen(training=services.training))
+        w.add_screen(PaymentScreen(training=not self.settings.platform_url))  # the embedded sandbox: training
+        self._journey_classes = [cls for cls in journey_classes()
+                                 if self.settings.mode == "desk" or not cls.desk_only]
+        for cls in self._journey_classes:
+            w.home.add_journey(cls.key, _title_of(cls), partial(self._start_journey, cls.key)).setEnabled(False)
+
+    def _start_journey(self, key: str, *_checked) -> None:
+        """A journey button tapped (enabled once the services are ready): its journey, built
+        now if the idle turns have not built it yet. (``clicked`` may add its ``checked``.)"""
+        from kiosk.ui.offline import offline_guard
+
+        if self.ctx is not None:
+            offline_guard(self.ctx, self.ctx.journeys.lazy(key))()
+
+    def _booted(self, services) -> None:
+        from kiosk.ui.identification import Identification
+        from kiosk.ui.journey import Context
+        from kiosk.ui.payment import Payments
+
+        self.services = services
+        w = self.window
         ctx = self.ctx = Context(w, self.tasks, services)
         ctx.identification = Identification(ctx, self)
         ctx.payments = Payments(ctx, self)
-        classes = [cls for cls in journey_classes() if self.settings.mode == "desk" or not cls.desk_only]
-        journeys = ctx.journeys = Journeys(ctx, classes)
-        for cls in classes:  # each button builds its journey if the tap comes before the idle build
-            w.home.add_journey(cls.key, _title_of(cls), offline_guard(ctx, journeys.lazy(cls.key)))
+        ctx.journeys = Journeys(ctx, self._journey_classes)  # each built on first use, or in the idle turns
+        for button in w.home.buttons.values():
+            button.setEnabled(True)
         self.bridge.event.connect(ctx.identification.on_device_event)
         self.bridge.state_changed.connect(self._device_state_changed)
         for role in services.training_cards:
@@ -198,17 +226,19 @@ class KioskApp(QObject):
         if self.notices is not None:
             self.notices.start()
         self.tasks.run(services.recover, self._recovered, lambda e: log.warning("recovery failed: %s", e))
-        self.sync_bridge = start_sync(self, services)  # the offline queue's thread and banner
         from kiosk.heartbeat import start_heartbeat
 
         self.heartbeat = start_heartbeat(services, self.settings, started_at=self._started_at)
         self.usable.emit()
+        # The usable frame now: a repaint is a low-priority event, which the idle turns
+        # below would otherwise come before.
+        self.window.repaint()
         QTimer.singleShot(0, self._build_journeys)
 
     def _build_journeys(self) -> None:
         """After the usable frame, one journey (its screens) per turn of the event loop, so a
-        tap in between is served at once; then ``ready``, and the printing code warmed on a
-        worker (the first receipt should not pay for importing reportlab)."""
+        tap in between is served at once; then ``ready``, and the printing code and its font
+        warmed on a worker (the first receipt should not pay for them)."""
         if self.services is None:  # shut down meanwhile
             return
         if self.ctx.journeys.build_next():
@@ -216,7 +246,8 @@ class KioskApp(QObject):
             return
         from kiosk.services import warm_printing
 
-        self.tasks.run(warm_printing, lambda _: None, lambda e: log.warning("printing warm-up failed: %s", e))
+        self.tasks.run(partial(warm_printing, self.services), lambda _: None,
+                       lambda e: log.warning("printing warm-up failed: %s", e))
         self.ready.emit()
 
     def _present_training_card(self, role: str) -> None:

@@ -2,8 +2,8 @@
 
 This runs on a worker thread after the home screen is shown: the imports it
 needs (requests, keyring, the sandbox in training) cost more than the window. The
-document renderers (reportlab) are imported later still, once the kiosk is usable
-(``warm_printing``).
+document renderers (reportlab) and the embedded CJK face are loaded later still, once
+the kiosk is usable (``warm_printing``).
 """
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ class Services:
 
 
 def build_services(settings: Settings, device_listener: Callable[[object], None], *,
-                   secret: bytes | None = None) -> Services:
+                   secret: bytes | None = None, sync_listener: Callable[[object], None] | None = None) -> Services:
+    """The services; ``sync_listener``: the app's (its offline banner), given the sync
+    engine's status from its thread, which is then started here (else by the caller)."""
     from kiosk.devices.manager import DeviceManager
     from kiosk.platform import PlatformClient
     from kiosk.policies import load_profile
@@ -94,49 +96,70 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     offline, link = _offline_mode(settings, url, secret, training=sandbox is not None)
     if link is not None:
         link.fit(platform)
-    journal = offline.outbox  # the journal of writes is the offline outbox
-    writes = PlatformWrites(platform, journal, offline.sync)
-    printer = build_printer(settings, secret)
-    reader = DeviceManager(settings, device_listener)  # the devices named in the settings
-    training_cards = {}  # a real reader: no demo-card buttons
-    if reader.can_present:  # a simulated one: the demo cards, whether the sandbox runs embedded or not
-        from kiosk.training import demo_cards
+    if sync_listener is not None:
+        # The app's banner listens: the sync engine's thread starts now, so the platform's
+        # first answer (the engine's health probe) comes while the rest is built.
+        offline.sync.listener = sync_listener
+        offline.sync.start()
+    try:
+        journal = offline.outbox  # the journal of writes is the offline outbox
+        writes = PlatformWrites(platform, journal, offline.sync)
+        printer = build_printer(settings, secret)
+        reader = DeviceManager(settings, device_listener)  # the devices named in the settings
+        training_cards = {}  # a real reader: no demo-card buttons
+        if reader.can_present:  # a simulated one: the demo cards, whether the sandbox runs embedded or not
+            from kiosk.training import demo_cards
 
-        training_cards = demo_cards()
-    overview = ReadOverview(platform)
-    desk = _build_desk(settings, platform)
-    offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
-    return Services(
-        settings=settings,
-        profile=load_profile(settings.policy),
-        platform=platform,
-        journal=journal,
-        writes=writes,
-        printer=printer,
-        payments=PaymentChannel(platform, training=sandbox is not None),
-        inpatient=Inpatient(platform, writes, printer),
-        overview=overview,
-        registrations=Registrations(platform, writes, printer, overview),
-        repay=Repay(writes, printer),
-        refund=RefundSettlement(writes, printer, desk),
-        identify=IdentifyPatient(platform, offline),
-        settle=SettleOutpatient(writes, printer, offline),
-        recover=writes.complete_pending,
-        reader=reader,
-        training_cards=training_cards,
-        sandbox=sandbox,
-        desk=desk,
-        shifts=_build_shifts(settings, platform, journal, desk, printer),
-        offline=offline,
-        link=link,
-    )
+            training_cards = demo_cards()
+        overview = ReadOverview(platform)
+        desk = _build_desk(settings, platform)
+        offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
+        return Services(
+            settings=settings,
+            profile=load_profile(settings.policy),
+            platform=platform,
+            journal=journal,
+            writes=writes,
+            printer=printer,
+            payments=PaymentChannel(platform, training=sandbox is not None),
+            inpatient=Inpatient(platform, writes, printer),
+            overview=overview,
+            registrations=Registrations(platform, writes, printer, overview),
+            repay=Repay(writes, printer),
+            refund=RefundSettlement(writes, printer, desk),
+            identify=IdentifyPatient(platform, offline),
+            settle=SettleOutpatient(writes, printer, offline),
+            recover=writes.complete_pending,
+            reader=reader,
+            training_cards=training_cards,
+            sandbox=sandbox,
+            desk=desk,
+            shifts=_build_shifts(settings, platform, journal, desk, printer),
+            offline=offline,
+            link=link,
+        )
+    except BaseException:
+        offline.sync.stop()
+        raise
 
 
-def warm_printing() -> None:
-    """Import the document renderers (reportlab: ~100 ms) on a worker once the kiosk is
-    usable, so that neither the start nor the first receipt pays for it."""
+def warm_printing(services: Services) -> None:
+    """On a worker once the kiosk is usable, so that neither the start nor the first receipt
+    pays for them: the document renderers (reportlab, ~100 ms to import) and, when the
+    printer embeds the CJK face in its documents or rasterises them, that face (a large
+    .ttc, a few hundred ms to read)."""
     import printing.receipt
     import printing.statement  # noqa: F401
+
+    settings, printer = services.settings, services.printer
+    raster = settings.printer_backend == "escpos" and settings.escpos_mode == "raster"
+    if raster or any(getattr(b, "embeds_font", False) for b in (printer.backend, printer.a4_backend)):
+        from printing.fonts import FontUnavailable, embedded_face
+
+        try:
+            embedded_face()
+        except FontUnavailable as exc:
+            log.error("%s", exc)
 
 
 def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool):
@@ -222,20 +245,11 @@ def build_printer(settings: Settings, secret: bytes | None):
     from printing.backends import make_backend
     from printing.signing import sign_reference
 
-    kind = settings.printer_backend
     backend = make_printer_backend(settings)
     a4_backend = None
     if settings.printer_a4_queue:
         a4_backend = make_backend("cups", queue=settings.printer_a4_queue,
                                   job_timeout_s=settings.printer_job_timeout_s)
-    raster = kind == "escpos" and settings.escpos_mode == "raster"
-    if raster or any(getattr(b, "embeds_font", False) for b in (backend, a4_backend)):
-        from printing.fonts import FontUnavailable, embedded_face
-
-        try:
-            embedded_face()  # a large .ttc: loaded here, on the services worker, not at the first receipt
-        except FontUnavailable as exc:
-            log.error("%s", exc)
     terminal_id = settings.terminal_id
     signer = (lambda reference: sign_reference(secret, terminal_id, reference)) if secret else None
     return DocumentPrinter(
