@@ -12,8 +12,9 @@ that first brought it there (table ``schema_software``).
 """
 from __future__ import annotations
 
-import importlib.metadata
+import functools
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -23,8 +24,14 @@ from pathlib import Path
 DISTRIBUTION = "credit-care-kiosk"
 
 
+@functools.cache
 def software_version() -> str:
-    """This release's version ("" where the package metadata is missing, as in a frozen build)."""
+    """This release's version ("" where the package metadata is missing, as in a frozen build,
+    which is not searched: importlib.metadata costs tens of ms on the kiosk's start path)."""
+    if getattr(sys, "frozen", False):
+        return ""
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
