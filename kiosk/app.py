@@ -201,6 +201,7 @@ class KioskApp(QObject):
         self.services = services
         w = self.window
         ctx = self.ctx = Context(w, self.tasks, services)
+        w.cleared.connect(self._patients_left)
         ctx.identification = Identification(ctx, self)
         ctx.payments = Payments(ctx, self)
         ctx.journeys = Journeys(ctx, self._journey_classes)  # each built on first use, or in the idle turns
@@ -249,6 +250,17 @@ class KioskApp(QObject):
         self.tasks.run(partial(warm_printing, self.services), lambda _: None,
                        lambda e: log.warning("printing warm-up failed: %s", e))
         self.ready.emit()
+
+    def _patients_left(self) -> None:
+        """The window cleared for the next patient: the platform ends their patient sessions
+        (on a worker; unanswered, they end by themselves)."""
+        if self.services is None:
+            return
+        try:
+            self.tasks.run(self.services.platform.end_patient_sessions, lambda _count: None,
+                           lambda error: log.info("patient sessions left to expire: %s", type(error).__name__))
+        except RuntimeError:  # shutting down: the pool is closed
+            pass
 
     def _present_training_card(self, role: str) -> None:
         """A training card tapped: its card laid on the simulated reader."""

@@ -8,12 +8,19 @@ file :func:`kiosk.transport.trust_store` names (the settings' ``ca_bundle`` or t
 bundle), which the session applies to every request however it is made: the environment
 (``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) never chooses whom the kiosk trusts. A client for plain ``http://`` to
 a host that is not loopback is refused when it is built, before any request.
+
+Authority lives at the platform. At a desk, the operator session the platform gave at login
+(``OperatorSession``, shared by the desk's clients) goes with every request as
+``X-Operator-Session``, covered by the signature. Every identity lookup opens a patient
+session at the platform; the client remembers them and ends them when the kiosk clears for
+the next patient (``end_patient_sessions``).
 """
 from __future__ import annotations
 
 import json
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -58,6 +65,22 @@ class _Session(requests.Session):
         return merged
 
 
+class OperatorSession:
+    """The desk operator's session token (``None``: nobody logged in), shared by the clients of
+    one terminal (the desk's and its sync engine's). Set and cleared by ``Desk``; read on any
+    thread. Never logged."""
+
+    def __init__(self):
+        self.token: str | None = None
+
+    def __repr__(self) -> str:
+        return f"OperatorSession({'set' if self.token else 'none'})"
+
+
+#: The answers that open a patient session at the platform.
+IDENTIFYING_PATHS = ("/v1/identity/lookup", "/v1/identity/resolve-token")
+
+
 class PlatformClient:
     def __init__(
         self,
@@ -71,10 +94,12 @@ class PlatformClient:
         backoff_s: float = 0.2,
         clock: Callable[[], float] = time.time,
         nonces: Callable[[], str] = lambda: secrets.token_hex(16),
+        operator: OperatorSession | None = None,
     ):
         """``clock`` (Unix seconds) and ``nonces`` give each attempt its ``X-Timestamp`` and
         ``X-Nonce``; tests fix them to check the signature against known answers.
-        ``ca_bundle``: the only CA file trusted; empty: the system's bundle."""
+        ``ca_bundle``: the only CA file trusted; empty: the system's bundle. ``operator``: the
+        desk operator's session, shared with the terminal's other clients."""
         if not acceptable_platform_url(base_url):
             raise ValueError(PLATFORM_URL_RULE)  # (not the URL: it may hold a password)
         self.base_url = base_url.rstrip("/")
@@ -86,6 +111,9 @@ class PlatformClient:
         self.backoff_s = backoff_s
         self._clock = clock
         self._nonces = nonces
+        self.operator = operator if operator is not None else OperatorSession()
+        self._patient_sessions: list[str] = []  # opened by lookups since the last end
+        self._patient_lock = threading.Lock()
         self.session = _Session()
         self.session.verify = trust_store(ca_bundle)  # a file, never True (the environment's) nor False
         self.session.headers["User-Agent"] = "credit-care-kiosk"
@@ -94,7 +122,8 @@ class PlatformClient:
         self.session.close()
 
     # -- transport -------------------------------------------------------
-    def _send(self, method: str, path: str, body: dict | None, key: str | None) -> requests.Response:
+    def _send(self, method: str, path: str, body: dict | None, key: str | None,
+              operator: str | None) -> requests.Response:
         data = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         timestamp = str(int(self._clock()))
         nonce = self._nonces()
@@ -103,30 +132,39 @@ class PlatformClient:
             signing.HEADER_TIMESTAMP: timestamp,
             signing.HEADER_NONCE: nonce,
             signing.HEADER_SIGNATURE: signing.sign(
-                self._secret, method, self._prefix + path, timestamp, nonce, data, idempotency_key=key
+                self._secret, method, self._prefix + path, timestamp, nonce, data, idempotency_key=key,
+                operator_session=operator,
             ),
         }
         if body is not None:
             headers["Content-Type"] = "application/json"
         if key:
             headers[signing.HEADER_IDEMPOTENCY] = key
+        if operator:
+            headers[signing.HEADER_OPERATOR_SESSION] = operator
         return self.session.request(
             method, self.base_url + path, data=data or None, headers=headers, timeout=self.timeout_s,
         )
 
-    def request(self, method: str, path: str, body: dict | None = None, *, key: str | None = None) -> dict:
+    def request(self, method: str, path: str, body: dict | None = None, *, key: str | None = None,
+                operator_session: str | None = None) -> dict:
+        """``operator_session``: send this session instead of the desk's current one (a logout)."""
+        operator = operator_session or self.operator.token
         repeatable = method == "GET" or key is not None
         attempts = 1 + (self.retries if repeatable else 0)
         for attempt in range(attempts):
             try:
-                response = self._send(method, path, body, key)
+                response = self._send(method, path, body, key, operator)
             except requests.exceptions.SSLError as exc:
                 raise PlatformUnavailable(f"TLS verification failed: {type(exc).__name__}") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 failure = PlatformUnavailable(type(exc).__name__)
             else:
                 if response.status_code < 500:
-                    return self._parse(response)
+                    data = self._parse(response)
+                    if method == "POST" and path in IDENTIFYING_PATHS:
+                        self._note_patient_session(data)
+                    return data
                 failure = PlatformUnavailable(f"server error {response.status_code}", response.status_code)
             # Paths carry only opaque ids; bodies (which may hold an ID number) are never logged.
             log.warning("platform %s %s attempt %d failed: %s", method, path, attempt + 1, failure.message)
@@ -145,6 +183,24 @@ class PlatformClient:
         error = payload.get("error", {}) if isinstance(payload, dict) else {}
         raise PlatformError(error.get("code", f"http_{response.status_code}"), error.get("message", ""),
                             response.status_code, error.get("details") or {})
+
+    # -- patient sessions --------------------------------------------------
+    def _note_patient_session(self, data: dict) -> None:
+        session_id = (data.get("patient_session") or {}).get("session_id") if isinstance(data, dict) else None
+        if session_id:
+            with self._patient_lock:
+                if session_id not in self._patient_sessions:
+                    self._patient_sessions.append(session_id)
+
+    def end_patient_sessions(self) -> int:
+        """The patients identified since the last call have left: their sessions end at the
+        platform (the kiosk cleared for the next patient). Returns how many were sent; a
+        platform that does not answer lets them expire by themselves."""
+        with self._patient_lock:
+            ended, self._patient_sessions = self._patient_sessions, []
+        if ended:
+            self.request("POST", "/v1/patient-sessions/end", {"session_ids": ended})
+        return len(ended)
 
     # -- API ---------------------------------------------------------------
     def health(self) -> dict:

@@ -93,7 +93,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
 
     platform = PlatformClient(url, settings.terminal_id, secret,
                               timeout_s=settings.request_timeout_s, ca_bundle=settings.ca_bundle)
-    offline, link = _offline_mode(settings, url, secret, training=sandbox is not None)
+    offline, link = _offline_mode(settings, url, secret, training=sandbox is not None, operator=platform.operator)
     if link is not None:
         link.fit(platform)
     if sync_listener is not None:
@@ -162,9 +162,10 @@ def warm_printing(services: Services) -> None:
             log.error("%s", exc)
 
 
-def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool):
+def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool, operator=None):
     """The outbox and the cache (sealed with the keyring's data key), the sync engine on a
-    client of its own (no retries: the engine backs off itself), the offline limits."""
+    client of its own (no retries: the engine backs off itself; at a desk it carries the
+    operator's session, ``operator``, as the desk's own client does), the offline limits."""
     from kiosk.domain.signing import snapshot_key
     from kiosk.platform import PlatformClient
     from kiosk.usecases.offline import OfflineLimits, OfflineMode, PatientCache, PlatformTransport, TrainingLink
@@ -177,7 +178,7 @@ def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool
     journal = Journal(settings.data_path / "journal.sqlite", sealer)
     cache = SnapshotCache(settings.data_path / "cache.sqlite", sealer)
     client = PlatformClient(url, settings.terminal_id, secret, timeout_s=settings.request_timeout_s,
-                            ca_bundle=settings.ca_bundle, retries=0)
+                            ca_bundle=settings.ca_bundle, retries=0, operator=operator)
     link = None
     if training:
         link = TrainingLink()
@@ -260,12 +261,15 @@ def build_printer(settings: Settings, secret: bytes | None):
 
 
 def _start_training_sandbox(settings: Settings, secret: bytes | None):
-    """No platform configured: run the sandbox in-process with its demo data (training mode)."""
+    """No platform configured: run the sandbox in-process with its demo data (training mode).
+    The app's terminal is registered with the role of its mode: a desk-mode app is a desk
+    (operators log in, shifts, refunds), a kiosk a kiosk."""
     from sandbox.server import EmbeddedSandbox
 
     sandbox = EmbeddedSandbox(settings.data_path / "sandbox.sqlite", city=settings.policy,
                               terminal_id=settings.terminal_id, secret=secret,
-                              hospital_name=settings.hospital_name, control=True)
+                              hospital_name=settings.hospital_name, control=True,
+                              terminal_role="desk" if settings.mode == "desk" else "kiosk")
     sandbox.start()
     log.info("training mode: embedded sandbox on %s", sandbox.url)
     return sandbox, sandbox.secret

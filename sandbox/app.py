@@ -30,12 +30,14 @@ from sandbox.routes import fleet as fleet_routes
 from sandbox.routes import operators as operator_routes
 from sandbox.routes.common import MAX_KEY_CHARS
 from sandbox.store import Refusal, Store
+from sandbox.store.authority import Limited
 
 log = logging.getLogger("sandbox")
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_HEADER_CHARS = 128
 UNSIGNED_PATHS = frozenset({"/v1/health"})
+OPERATOR_SCHEME = "OperatorSession"
 SECURITY_SCHEMES = {
     "TerminalId": signing.HEADER_TERMINAL,
     "Timestamp": signing.HEADER_TIMESTAMP,
@@ -51,11 +53,22 @@ with demo data, for demonstration, staff training and tests.
 `{signing.HEADER_TIMESTAMP}` (Unix seconds, within {signing.MAX_SKEW_S} s of the platform's
 wall clock), `{signing.HEADER_NONCE}` (never reused by a terminal) and `{signing.HEADER_SIGNATURE}`:
 hex HMAC-SHA256 with the terminal secret over
-`METHOD\\nPATH[?QUERY]\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))\\nIDEMPOTENCY_KEY`, where PATH and
-QUERY are exactly as sent and IDEMPOTENCY_KEY is the `{signing.HEADER_IDEMPOTENCY}` header as sent
-(empty when there is none; the line is always there). Refusals answer 401 with code
-`unknown_terminal`, `bad_signature` (also for a signature header that is not ASCII),
-`stale_timestamp` or `replayed_nonce`.
+`METHOD\\nPATH[?QUERY]\\nTIMESTAMP\\nNONCE\\nhex(SHA-256(body))\\nIDEMPOTENCY_KEY\\nOPERATOR_SESSION`,
+where PATH and QUERY are exactly as sent, IDEMPOTENCY_KEY is the `{signing.HEADER_IDEMPOTENCY}` header
+and OPERATOR_SESSION the `{signing.HEADER_OPERATOR_SESSION}` header as sent (each empty when there is
+none; the lines are always there). Refusals answer 401 with code `unknown_terminal`,
+`bad_signature` (also for a signature header that is not ASCII), `stale_timestamp` or
+`replayed_nonce`.
+
+**Authority** lives at the platform (`sandbox/authority.py`). A terminal is a `kiosk` or a
+`desk`; desk-only operations answer a kiosk 403 `desk_only`. At a desk every write, identity
+lookup and approval carries the operator session that `POST /v1/operators/login` gave
+(`{signing.HEADER_OPERATOR_SESSION}`; 401 `operator_session_required`, `operator_session_expired`),
+the operator is the session's (an `operator_id` in a body is ignored), and money needs the
+operator's open shift at that desk (409 `shift_not_open`). Reads of a patient's data need a
+live patient session at the terminal (a card read or scanned code: the identity lookup; 403
+`patient_not_present`); lookups are budgeted per terminal (429 `too_many_lookups`,
+`Retry-After`).
 
 **Writes** are POSTs that require an `{signing.HEADER_IDEMPOTENCY}` header: the same key
 with the same path and body gets the stored answer (refusals included) and never acts
@@ -157,8 +170,10 @@ class SignatureMiddleware:
             await error_response(401, *refusal)(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        state["terminal_id"] = Headers(scope=scope)[signing.HEADER_TERMINAL]
+        headers = Headers(scope=scope)
+        state["terminal_id"] = headers[signing.HEADER_TERMINAL]
         state["raw_body"] = body
+        state["operator_session"] = headers.get(signing.HEADER_OPERATOR_SESSION)  # signed; checked by the routes
 
         replayed = False
 
@@ -188,8 +203,9 @@ class SignatureMiddleware:
         if query:
             path += "?" + query
         key = headers.get(signing.HEADER_IDEMPOTENCY)  # signed as sent; its format is the route's check
+        session = headers.get(signing.HEADER_OPERATOR_SESSION)  # signed as sent; sandbox.authority checks it
         if not signing.verify(secret, signature, scope["method"], path, timestamp, nonce, body,
-                              idempotency_key=key):
+                              idempotency_key=key, operator_session=session):
             return "bad_signature", "The signature does not match the request."
         if not signing.fresh(timestamp, self.store.wall_now().timestamp()):
             return ("stale_timestamp",
@@ -245,6 +261,12 @@ def create_app(store: Store, *, control: bool = False) -> FastAPI:
     async def _refusal(request: Request, exc: Refusal) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, exc.details)
 
+    @app.exception_handler(Limited)
+    async def _limited(request: Request, exc: Limited) -> JSONResponse:
+        response = error_response(exc.status, exc.code, exc.message, exc.details)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.error("request failed: %s %s: %s", request.method, request.url.path,
@@ -263,10 +285,16 @@ def create_app(store: Store, *, control: bool = False) -> FastAPI:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version,
                                  description=app.description, routes=app.routes)
-            schema.setdefault("components", {})["securitySchemes"] = {
-                name: {"type": "apiKey", "in": "header", "name": header}
-                for name, header in SECURITY_SCHEMES.items()}
-            requirement = [{name: [] for name in SECURITY_SCHEMES}]
+            schemes = {name: {"type": "apiKey", "in": "header", "name": header}
+                       for name, header in SECURITY_SCHEMES.items()}
+            schemes[OPERATOR_SCHEME] = {
+                "type": "apiKey", "in": "header", "name": signing.HEADER_OPERATOR_SESSION,
+                "description": "The operator session of `POST /v1/operators/login`, covered by the signature: "
+                               "required at a desk for every write, identity lookup and approval "
+                               "(sandbox/authority.py)."}
+            schema.setdefault("components", {})["securitySchemes"] = schemes
+            signed_only = {name: [] for name in SECURITY_SCHEMES}
+            requirement = [signed_only, {**signed_only, OPERATOR_SCHEME: []}]
             for path, operations in schema["paths"].items():
                 for operation in operations.values():
                     if needs_signature(path):

@@ -19,10 +19,13 @@ import uvicorn
 
 from sandbox.app import create_app
 from sandbox.store import Store
+from sandbox.store.authority import AuthorityConfig
 
 DEFAULT_TERMINAL_ID = "KIOSK-DEMO-01"
+DEFAULT_DESK_TERMINAL_ID = "DESK-DEMO-01"
 DEFAULT_HOSPITAL = "厦门市示范医院"
 SECRET_ENV = "KIOSK_SANDBOX_SECRET"
+DESK_SECRET_ENV = "KIOSK_SANDBOX_DESK_SECRET"
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 10.0
 
@@ -37,13 +40,21 @@ class EmbeddedSandbox:
     ``clock`` replaces the wall clock (an aware-datetime callable; it also checks request
     timestamps); ``start_at`` starts a fresh sandbox's business clock at that moment
     (a given day in tests and demos). In-process callers may use ``sandbox.store``.
+
+    Two terminals are registered: ``terminal_id`` (``secret``) with the role
+    ``terminal_role`` (a kiosk unless told otherwise: the training sandbox of a desk-mode app
+    registers the app's own terminal as a desk), and a cashier desk ``desk_terminal_id``
+    (``desk_secret``, random unless given). ``authority``: what the platform enforces
+    (``sandbox.store.authority.AuthorityConfig``: idle times, the refund limit, budgets).
     """
 
     def __init__(self, db_path: str | os.PathLike, city: str = "xiamen",
                  terminal_id: str = DEFAULT_TERMINAL_ID, secret: bytes | None = None,
                  hospital_name: str = DEFAULT_HOSPITAL, seed: bool = True,
                  control: bool = False, clock: Callable[[], datetime] | None = None,
-                 start_at: datetime | None = None, ssl: tuple[str, str] | None = None):
+                 start_at: datetime | None = None, ssl: tuple[str, str] | None = None,
+                 terminal_role: str = "kiosk", desk_terminal_id: str = DEFAULT_DESK_TERMINAL_ID,
+                 desk_secret: bytes | None = None, authority: AuthorityConfig | None = None):
         self.ssl = ssl  # (certificate PEM, key PEM): serve HTTPS (TLS tests)
         self.db_path = Path(db_path)
         self.city = city
@@ -52,6 +63,10 @@ class EmbeddedSandbox:
         self.start_at = start_at
         self.terminal_id = terminal_id
         self.secret = secret if secret is not None else secrets.token_bytes(32)
+        self.terminal_role = terminal_role
+        self.desk_terminal_id = desk_terminal_id
+        self.desk_secret = desk_secret if desk_secret is not None else secrets.token_bytes(32)
+        self.authority = authority
         self.hospital_name = hospital_name
         self.seed = seed
         self.store: Store | None = None
@@ -72,7 +87,11 @@ class EmbeddedSandbox:
                 self.store.start_clock_at(self.start_at)
             if self.seed:
                 self.store.seed_demo(self.city)
-            self.store.add_terminal(self.terminal_id, self.secret, self.hospital_name)
+            if self.authority is not None:
+                self.store.authority = self.authority
+            if self.desk_terminal_id != self.terminal_id:
+                self.store.add_terminal(self.desk_terminal_id, self.desk_secret, self.hospital_name, role="desk")
+            self.store.add_terminal(self.terminal_id, self.secret, self.hospital_name, role=self.terminal_role)
             app = create_app(self.store, control=self.control)
             # IPPROTO_TCP explicitly: with protocol 0 asyncio leaves Nagle on for accepted
             # connections, and each kept-alive request waits ~40 ms for a delayed ACK.
@@ -138,16 +157,16 @@ def default_db_path() -> Path:
     return Path(user_data_dir("credit-care-kiosk")) / "sandbox.sqlite"
 
 
-def _secret_from_env() -> bytes | None:
-    value = os.environ.get(SECRET_ENV, "").strip()
+def _secret_from_env(name: str = SECRET_ENV) -> bytes | None:
+    value = os.environ.get(name, "").strip()
     if not value:
         return None
     try:
         secret = bytes.fromhex(value)
     except ValueError:
-        raise SystemExit(f"{SECRET_ENV} must be hex") from None
+        raise SystemExit(f"{name} must be hex") from None
     if len(secret) < 16:
-        raise SystemExit(f"{SECRET_ENV} must hold at least 16 bytes")
+        raise SystemExit(f"{name} must hold at least 16 bytes")
     return secret
 
 
@@ -155,13 +174,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="kiosk-sandbox",
         description="Sandbox credit-care platform with demo data (demo, training, tests). "
-                    f"The terminal secret comes from ${SECRET_ENV} (hex).")
+                    f"The terminal secret comes from ${SECRET_ENV} (hex), the cashier desk's from "
+                    f"${DESK_SECRET_ENV}.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8750)
     parser.add_argument("--db", type=Path, default=None,
                         help="SQLite file (default: sandbox.sqlite in the user data folder)")
     parser.add_argument("--city", default="xiamen", help="policy profile (xiamen, hangzhou)")
     parser.add_argument("--terminal-id", default=DEFAULT_TERMINAL_ID)
+    parser.add_argument("--terminal-role", default="kiosk", choices=("kiosk", "desk"),
+                        help="what the platform lets this terminal do (default: kiosk)")
+    parser.add_argument("--desk-terminal-id", default=DEFAULT_DESK_TERMINAL_ID,
+                        help="a cashier desk terminal registered beside it")
     parser.add_argument("--control", action="store_true",
                         help="enable the sandbox control API (/v1/_sandbox/...: move the "
                              "clock, complete payments); for tests and demos only")
@@ -175,10 +199,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk-sandbox: no {SECRET_ENV} set; terminal {args.terminal_id} secret for "
               f"this run (training only, never for a real hospital): {secret.hex()}",
               file=sys.stderr)
+    desk_secret = _secret_from_env(DESK_SECRET_ENV)
+    if desk_secret is None:
+        desk_secret = secrets.token_bytes(32)
+        print(f"kiosk-sandbox: no {DESK_SECRET_ENV} set; desk {args.desk_terminal_id} secret for "
+              f"this run (training only): {desk_secret.hex()}", file=sys.stderr)
     db = args.db or default_db_path()
     with Store(db, city=args.city) as store:
         store.seed_demo(args.city)
-        store.add_terminal(args.terminal_id, secret, DEFAULT_HOSPITAL)
+        if args.desk_terminal_id != args.terminal_id:
+            store.add_terminal(args.desk_terminal_id, desk_secret, DEFAULT_HOSPITAL, role="desk")
+        store.add_terminal(args.terminal_id, secret, DEFAULT_HOSPITAL, role=args.terminal_role)
         config = uvicorn.Config(create_app(store, control=args.control), host=args.host,
                                 port=args.port,
                                 log_level="warning", access_log=False, lifespan="off",

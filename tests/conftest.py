@@ -72,22 +72,33 @@ def client(sandbox_client):
     return sandbox_client
 
 
+CASHIER, CASHIER_PIN = "1001", "246810"
+
+
 def boot(qtbot, tmp_path, platform, city, mode="kiosk"):
-    """The app booted on ``platform`` with ``city``'s profile; the desk without operator login
-    (refunds and repayments in the terminal's name; the login has its own tests: test_desk_*)."""
+    """The app booted on ``platform`` with ``city``'s profile. A desk is the platform's desk
+    terminal (``desk_terminal_id``): the demo cashier logs in and opens the shift on its
+    screens, as at the start of a day at the window (the platform takes no money otherwise)."""
     from kiosk.settings import Settings
 
-    settings = Settings(platform_url=platform.url, terminal_id=platform.terminal_id, policy=city, mode=mode,
+    desk = mode == "desk"
+    terminal_id = platform.desk_terminal_id if desk else platform.terminal_id
+    settings = Settings(platform_url=platform.url, terminal_id=terminal_id, policy=city, mode=mode,
                         data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
-                        full_screen=False, language="en", operator_login=False)
-    return _booted_app(qtbot, settings, platform)
+                        full_screen=False, language="en")
+    app = _booted_app(qtbot, settings, platform.desk_secret if desk else platform.secret)
+    if desk:
+        log_in(qtbot, app, CASHIER, CASHIER_PIN)
+        open_shift(qtbot, app)
+    return app
 
 
-def _booted_app(qtbot, settings, sandbox):
+def _booted_app(qtbot, settings, secret):
+    """``secret``: the terminal's (bytes), or a sandbox whose kiosk terminal's secret it is."""
     from kiosk.app import KioskApp
     from kiosk.ui.payment import Payments
 
-    app = KioskApp(settings, secret=sandbox.secret)
+    app = KioskApp(settings, secret=secret if isinstance(secret, bytes) else secret.secret)
     qtbot.addWidget(app.window)
     with qtbot.waitSignal(app.ready, timeout=20_000):
         app.show()
@@ -99,18 +110,35 @@ def _booted_app(qtbot, settings, sandbox):
 @pytest.fixture
 def kiosk(qtbot, kiosk_settings, sandbox):
     """The real app in kiosk mode, booted against the sandbox on loopback."""
-    app = _booted_app(qtbot, kiosk_settings, sandbox)
+    app = _booted_app(qtbot, kiosk_settings, sandbox.secret)
     yield app
     app.shutdown()
 
 
 @pytest.fixture
-def desk(qtbot, kiosk_settings, sandbox):
-    """The real app in the cashier's desk mode, the demo cashier logged in (on its login screen)."""
-    app = _booted_app(qtbot, kiosk_settings.with_overrides(mode="desk"), sandbox)
-    log_in(qtbot, app, "1001", "246810")
+def desk_settings(kiosk_settings, sandbox):
+    """The cashier desk's settings: desk mode on the platform's desk terminal."""
+    return kiosk_settings.with_overrides(mode="desk", terminal_id=sandbox.desk_terminal_id)
+
+
+@pytest.fixture
+def desk(qtbot, desk_settings, sandbox):
+    """The real app in the cashier's desk mode on the desk terminal: the demo cashier logged in
+    (on its login screen) and the shift opened (on the shift screen)."""
+    app = _booted_app(qtbot, desk_settings, sandbox.desk_secret)
+    log_in(qtbot, app, CASHIER, CASHIER_PIN)
+    open_shift(qtbot, app)
     yield app
     app.shutdown()
+
+
+@pytest.fixture
+def desk_client(sandbox):
+    """A signing client of the platform's desk terminal (no operator logged in yet)."""
+    from tests.sandbox_fixtures import SignedClient
+
+    with SignedClient(sandbox.url, sandbox.desk_terminal_id, sandbox.desk_secret) as client:
+        yield client
 
 
 def log_in(qtbot, app, operator_id: str, pin: str) -> None:
@@ -124,6 +152,23 @@ def log_in(qtbot, app, operator_id: str, pin: str) -> None:
     with qtbot.waitSignal(app.desk_login.logged_in, timeout=10_000):
         qtbot.keyClick(form.pin_field, Qt.Key.Key_Return)
     assert app.window.current == "home"
+
+
+def open_shift(qtbot, app) -> None:
+    """Home → "Shift and report" → "Open shift", tapped; back home with the shift open."""
+    from PySide6.QtCore import Qt
+
+    w = app.window
+    left = Qt.MouseButton.LeftButton
+    qtbot.waitUntil(w.home.buttons["shift"].isVisible)
+    qtbot.mouseClick(w.home.buttons["shift"], left)
+    shift = app.ctx.journeys["shift"]
+    qtbot.waitUntil(lambda: shift.screen.open_button.isVisible() and shift.screen.open_button.isEnabled(),
+                    timeout=10_000)
+    with qtbot.waitSignal(shift.opened, timeout=10_000):
+        qtbot.mouseClick(shift.screen.open_button, left)
+    qtbot.mouseClick(shift.screen.back_button, left)
+    assert w.current == "home"
 
 
 @pytest.fixture

@@ -27,10 +27,11 @@ from sandbox.server import EmbeddedSandbox
 class SignedClient:
     """A ``requests`` client that signs every request like a kiosk terminal.
 
-    The signature covers the ``Idempotency-Key`` given in ``headers``. Keyword overrides let
-    tests send deliberately wrong requests: ``timestamp``, ``nonce``, ``secret``,
-    ``terminal_id``; :meth:`prepare` + :meth:`send` allow changing a request after it was
-    signed (a body, a query, a key).
+    The signature covers the ``Idempotency-Key`` and the ``X-Operator-Session`` given in
+    ``headers``; ``operator_session`` (set by :meth:`log_in`) is sent with every request.
+    Keyword overrides let tests send deliberately wrong requests: ``timestamp``, ``nonce``,
+    ``secret``, ``terminal_id``; :meth:`prepare` + :meth:`send` allow changing a request
+    after it was signed (a body, a query, a key).
     """
 
     def __init__(self, base_url: str, terminal_id: str, secret: bytes, timeout: float = 10.0):
@@ -39,6 +40,7 @@ class SignedClient:
         self.secret = secret
         self.timeout = timeout
         self.session = requests.Session()
+        self.operator_session: str | None = None
 
     def prepare(self, method: str, path: str, *, json: object = None,
                 params: dict | None = None, headers: dict | None = None,
@@ -47,6 +49,8 @@ class SignedClient:
                 ) -> requests.PreparedRequest:
         body = None if json is None else jsonlib.dumps(json, ensure_ascii=False).encode()
         all_headers = {"Content-Type": "application/json"} if body is not None else {}
+        if self.operator_session:
+            all_headers[signing.HEADER_OPERATOR_SESSION] = self.operator_session
         all_headers.update(headers or {})
         prepared = self.session.prepare_request(requests.Request(
             method, self.base_url + path, params=params, data=body, headers=all_headers))
@@ -57,7 +61,8 @@ class SignedClient:
             raw = raw.encode()
         signature = signing.sign(secret if secret is not None else self.secret,
                                  prepared.method, prepared.path_url, ts, nonce, raw,
-                                 idempotency_key=prepared.headers.get(signing.HEADER_IDEMPOTENCY))
+                                 idempotency_key=prepared.headers.get(signing.HEADER_IDEMPOTENCY),
+                                 operator_session=prepared.headers.get(signing.HEADER_OPERATOR_SESSION))
         prepared.headers.update({
             signing.HEADER_TERMINAL: terminal_id if terminal_id is not None else self.terminal_id,
             signing.HEADER_TIMESTAMP: ts,
@@ -87,6 +92,27 @@ class SignedClient:
         headers = {signing.HEADER_IDEMPOTENCY: key or uuid.uuid4().hex,
                    **kwargs.pop("headers", {})}
         return self.post(path, json=json, headers=headers, **kwargs)
+
+    def log_in(self, operator_id: str, pin: str) -> dict:
+        """An operator logs in at this terminal; their session goes with every later request."""
+        r = self.post("/v1/operators/login", json={"operator_id": operator_id, "pin": pin})
+        assert r.status_code == 200, r.text
+        self.operator_session = r.json()["session"]["token"]
+        return r.json()
+
+    def open_shift(self) -> dict:
+        r = self.write("/v1/shifts/open", {})
+        assert r.status_code == 200, r.text
+        return r.json()["shift"]
+
+    def present(self, role_or_id_number: str) -> dict:
+        """A patient's card read at this terminal (a patient session): the lookup's answer."""
+        from sandbox.demo_data import patient_by_role
+
+        number = role_or_id_number if len(role_or_id_number) == 18 else patient_by_role(role_or_id_number)["id_number"]
+        r = self.post("/v1/identity/lookup", json={"id_number": number})
+        assert r.status_code == 200, r.text
+        return r.json()
 
     def close(self) -> None:
         self.session.close()
@@ -132,19 +158,63 @@ def control_client(sandbox_control) -> Iterator[SignedClient]:
 
 
 @pytest.fixture
-def api(control_client) -> Api:
-    return Api(control_client)
+def desk_control_client(sandbox_control) -> Iterator[SignedClient]:
+    """A client of the sandbox's cashier desk terminal (nobody logged in yet)."""
+    with SignedClient(sandbox_control.url, sandbox_control.desk_terminal_id,
+                      sandbox_control.desk_secret) as client:
+        yield client
+
+
+@pytest.fixture
+def api(control_client, desk_control_client) -> Api:
+    return Api(control_client, desk_control_client)
 
 
 class ApiError(AssertionError):
     pass
 
 
-class Api:
-    """The sandbox journeys' calls, asserting success unless ``expect`` says otherwise."""
+CASHIER, CASHIER_PIN = "1001", "246810"
+SUPERVISOR, SUPERVISOR_PIN = "2001", "112233"
 
-    def __init__(self, client: SignedClient):
+
+class Api:
+    """The sandbox journeys' calls, asserting success unless ``expect`` says otherwise.
+
+    ``client`` is a kiosk; ``desk_client`` the cashier desk, used by :attr:`desk` (the demo
+    cashier logged in and the shift opened at first use) for what only a desk may do.
+
+    Reads of a patient's data need their card read at the terminal (:meth:`who`,
+    :meth:`present`: a patient session). When a read is refused because that session has
+    ended meanwhile (the clock moved on by days), the patients seen come back and present
+    their cards again, once, as they would."""
+
+    def __init__(self, client: SignedClient, desk_client: SignedClient | None = None):
         self.client = client
+        self._desk_client = desk_client
+        self._desk: Api | None = None
+        self._seen: dict[str, None] = {}  # id numbers presented here, in order
+
+    @property
+    def desk(self) -> Api:
+        if self._desk is None:
+            assert self._desk_client is not None, "no desk terminal for this Api"
+            self._desk_client.log_in(CASHIER, CASHIER_PIN)
+            self._desk_client.open_shift()
+            self._desk = Api(self._desk_client)
+        return self._desk
+
+    def approval(self, settlement_id: str, amount_fen: int, supervisor: str = SUPERVISOR,
+                 pin: str = SUPERVISOR_PIN) -> str:
+        """A supervisor's approval of one refund, given at this desk: its ``approval_id``."""
+        return self.post("/v1/approvals", {"supervisor_id": supervisor, "pin": pin, "settlement_id": settlement_id,
+                                           "amount_fen": amount_fen})["approval_id"]
+
+    def present(self, *roles: str) -> None:
+        """The patients' cards read at this terminal (each a patient session here)."""
+        for role in roles:
+            self.client.present(role)
+            self._seen[_number(role)] = None
 
     @staticmethod
     def _check(r: requests.Response, expect: int | None = 200) -> dict:
@@ -153,7 +223,13 @@ class Api:
         return r.json()
 
     def get(self, path: str, expect: int | None = 200, **params) -> dict:
-        return self._check(self.client.get(path, params=params or None), expect)
+        r = self.client.get(path, params=params or None)
+        if r.status_code == 403 and r.json()["error"]["code"] == "patient_not_present" and self._seen \
+                and expect != 403:
+            for number in self._seen:  # back at the kiosk: the cards read again
+                self.client.present(number)
+            r = self.client.get(path, params=params or None)
+        return self._check(r, expect)
 
     def post(self, path: str, body: dict, expect: int | None = 200, key: str | None = None,
              ) -> dict:
@@ -161,10 +237,11 @@ class Api:
 
     # -- common reads --
     def who(self, role: str) -> dict:
-        from sandbox.demo_data import patient_by_role
-
-        return self.post("/v1/identity/lookup",
-                         {"id_number": patient_by_role(role)["id_number"]})
+        """The patient's card read here: the lookup's answer (and a patient session here)."""
+        found = self.client.post("/v1/identity/lookup", json={"id_number": _number(role)})
+        answer = self._check(found)
+        self._seen[_number(role)] = None
+        return answer
 
     def account(self, account_id: str) -> dict:
         """The account's state: without the snapshot's time and signature, which change with
@@ -198,9 +275,17 @@ class Api:
         return self.post("/v1/_sandbox/clock", {"set_to": moment})
 
     def repay_all(self, account_id: str, channel: str = "cash") -> dict:
+        """Everything owed repaid at the cashier desk (the account's holder must be present here,
+        for the amount)."""
         owed = self.account(account_id)["outstanding_fen"]
-        return self.post("/v1/repayments", {"account_id": account_id, "amount_fen": owed,
-                                            "channel": channel, "operator_id": "OP-TEST"})
+        return self.desk.post("/v1/repayments", {"account_id": account_id, "amount_fen": owed,
+                                                 "channel": channel})
+
+
+def _number(role: str) -> str:
+    from sandbox.demo_data import patient_by_role
+
+    return patient_by_role(role)["id_number"]
 
 
 def error_of(r: requests.Response | dict) -> dict:

@@ -288,9 +288,7 @@ def test_screens_with_a_patient_on_them(qtbot, desk, sandbox_client, elderly, ta
     w.go_home()
     shift = app.ctx.journeys["shift"]
     start("shift")
-    qtbot.waitUntil(lambda: shift.screen.open_button.isVisible(), timeout=10_000)
-    with qtbot.waitSignal(shift.opened, timeout=10_000):
-        taps(shift.screen.open_button)
+    qtbot.waitUntil(lambda: shift.screen.close_button.isVisible(), timeout=10_000)  # open since the login
     with qtbot.waitSignal(shift.closed, timeout=20_000):
         taps(shift.screen.close_button)
     check("shift")

@@ -52,14 +52,17 @@ def test_every_signed_operation_declares_auth_and_error_envelope():
 # -- the request signature, against known answers computed outside the project ----------------
 #
 # docs/platform-api.md: X-Signature = hex HMAC-SHA256(terminal secret,
-#   METHOD \n PATH[?QUERY] \n TIMESTAMP \n NONCE \n hex(SHA-256(body)) \n IDEMPOTENCY_KEY)
-# with the key line empty when the request has none. The canonical bytes are written here by
-# hand from that sentence and digested by `openssl dgst`; the kiosk's signing code is not used.
+#   METHOD \n PATH[?QUERY] \n TIMESTAMP \n NONCE \n hex(SHA-256(body)) \n IDEMPOTENCY_KEY \n OPERATOR_SESSION)
+# with the key line and the session line empty when the request has no such header. The
+# canonical bytes are written here by hand from that sentence and digested by `openssl dgst`;
+# the kiosk's signing code is not used.
 
 KAT_TERMINAL = "KIOSK-KAT-01"
 KAT_SECRET_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 SETTLE_BODY = b'{"patient_id":"P000003","account_id":"CA000003","visit_ids":["V000003"]}'
 DISPUTE_BODY = '{"bill_id":"BIL000910","reason_code":"wrong_amount","text":"收费金额与实际不符"}'.encode()
+REPAY_BODY = b'{"account_id":"CA000006","amount_fen":100,"channel":"cash"}'
+KAT_SESSION = "kat-operator-session-0001"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Vector:
     timestamp: str
     nonce: str
     signature: str  # computed once with openssl (the commands in the test below), written down
+    session: str | None = None  # X-Operator-Session: a desk operator's action
 
     @property
     def json(self) -> dict | None:
@@ -80,19 +84,23 @@ class Vector:
 VECTORS = [
     Vector("GET", "/v1/patients/P000003/visits?status=open", b"", None, "1767225600",
            "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
-           "0ce958ca7c8faa8fab992cf94349555f0725fe4a990ea3149de3ea5885bb1cc9"),
+           "191905735683dea2013334ee22370b20a6261fe3a39ac7673cb869461d3af200"),
     Vector("POST", "/v1/settlements", SETTLE_BODY, "kat-settle-0001", "1767225601",
            "1f2e3d4c5b6a79880796a5b4c3d2e1f0",
-           "a2c5d8e592dec0c0016fa7fc68c7e20aee50b5bf1c5e4bc91e973cfc4b40b1b0"),
+           "a8a4180056a23c95256a4c5498711eb5da283788106b191dab2ba65e99b93d9b"),
     Vector("POST", "/v1/disputes", DISPUTE_BODY, "kat-dispute-0001", "1767225602",
            "2f3e4d5c6b7a89981796a5b4c3d2e1f0",
-           "077375465de63677691bec09a7e40ece272b11574a34f7d4fece41d6533238ed"),
+           "9424bb1339cefe2244ae22e54d7ebd9b050b2f78dfdf085f10275327874de074"),
+    Vector("POST", "/v1/repayments", REPAY_BODY, "kat-repay-0001", "1767225603",
+           "3f4e5d6c7b8a99a82796a5b4c3d2e1f0",
+           "dd575bc94174ccc3e2f843f5a0dc992c9f7462d896b0209fa15d6bec7701382f", KAT_SESSION),
 ]
 
-#: The settlement's canonical bytes, spelled out (SHA-256 of SETTLE_BODY by `openssl dgst -sha256`).
+#: The settlement's canonical bytes, spelled out (SHA-256 of SETTLE_BODY by `openssl dgst -sha256`);
+#: no operator session: the last line is empty.
 SETTLE_CANONICAL = (b"POST\n/v1/settlements\n1767225601\n1f2e3d4c5b6a79880796a5b4c3d2e1f0\n"
                     b"c29b1473750b71a1615c1f829b37755dfc67d1f61b60d5f68a8a192d927557a8\n"
-                    b"kat-settle-0001")
+                    b"kat-settle-0001\n")
 
 
 def openssl(*args: str, data: bytes) -> str:
@@ -101,9 +109,10 @@ def openssl(*args: str, data: bytes) -> str:
     return out.split()[0].decode()
 
 
-def canonical_by_hand(method: str, target: str, timestamp: str, nonce: str, body: bytes, key: str | None) -> bytes:
+def canonical_by_hand(method: str, target: str, timestamp: str, nonce: str, body: bytes, key: str | None,
+                      session: str | None = None) -> bytes:
     body_hash = openssl("-sha256", data=body)
-    return f"{method}\n{target}\n{timestamp}\n{nonce}\n{body_hash}\n{key or ''}".encode()
+    return f"{method}\n{target}\n{timestamp}\n{nonce}\n{body_hash}\n{key or ''}\n{session or ''}".encode()
 
 
 def openssl_signature(secret: bytes, canonical: bytes) -> str:
@@ -114,11 +123,16 @@ def signed_headers(v: Vector, terminal: str) -> dict[str, str]:
     headers = {"X-Terminal-Id": terminal, "X-Timestamp": v.timestamp, "X-Nonce": v.nonce, "X-Signature": v.signature}
     if v.key:
         headers["Idempotency-Key"] = v.key
+    if v.session:
+        headers["X-Operator-Session"] = v.session
     return headers
 
 
-def kiosk_client(url: str, terminal: str, secret: bytes, timestamp: str, nonce: str) -> PlatformClient:
-    return PlatformClient(url, terminal, secret, retries=0, clock=lambda: int(timestamp), nonces=lambda: nonce)
+def kiosk_client(url: str, terminal: str, secret: bytes, timestamp: str, nonce: str,
+                 session: str | None = None) -> PlatformClient:
+    client = PlatformClient(url, terminal, secret, retries=0, clock=lambda: int(timestamp), nonces=lambda: nonce)
+    client.operator.token = session  # a desk's operator, logged in
+    return client
 
 
 def test_the_known_answers_are_what_openssl_computes():
@@ -126,12 +140,16 @@ def test_the_known_answers_are_what_openssl_computes():
     assert canonical_by_hand("POST", "/v1/settlements", "1767225601", "1f2e3d4c5b6a79880796a5b4c3d2e1f0",
                              SETTLE_BODY, "kat-settle-0001") == SETTLE_CANONICAL
     for v in VECTORS:
-        canonical = canonical_by_hand(v.method, v.target, v.timestamp, v.nonce, v.body, v.key)
+        canonical = canonical_by_hand(v.method, v.target, v.timestamp, v.nonce, v.body, v.key, v.session)
         assert openssl_signature(secret, canonical) == v.signature, v.target
     # The key line is signed: the same settlement without its key is another signature.
     keyless = canonical_by_hand("POST", "/v1/settlements", "1767225601", "1f2e3d4c5b6a79880796a5b4c3d2e1f0",
                                 SETTLE_BODY, None)
-    assert keyless.endswith(b"\n") and openssl_signature(secret, keyless) != VECTORS[1].signature
+    assert keyless.endswith(b"\n\n") and openssl_signature(secret, keyless) != VECTORS[1].signature
+    # So is the session line: the desk's repayment without its operator session is another signature.
+    repay = VECTORS[3]
+    sessionless = canonical_by_hand(repay.method, repay.target, repay.timestamp, repay.nonce, repay.body, repay.key)
+    assert sessionless.endswith(b"\n") and openssl_signature(secret, sessionless) != repay.signature
 
 
 def test_the_kiosk_client_sends_exactly_the_known_answer_headers(sandbox):
@@ -140,7 +158,8 @@ def test_the_kiosk_client_sends_exactly_the_known_answer_headers(sandbox):
     sandbox.store.add_terminal(KAT_TERMINAL, bytes.fromhex(KAT_SECRET_HEX), "known answers")
     with Wiretap("127.0.0.1", sandbox.port) as tap:
         for v in VECTORS:
-            client = kiosk_client(tap.url, KAT_TERMINAL, bytes.fromhex(KAT_SECRET_HEX), v.timestamp, v.nonce)
+            client = kiosk_client(tap.url, KAT_TERMINAL, bytes.fromhex(KAT_SECRET_HEX), v.timestamp, v.nonce,
+                                  v.session)
             try:
                 with pytest.raises(PlatformError) as refused:
                     client.request(v.method, v.target, v.json, key=v.key)
@@ -155,21 +174,29 @@ def test_the_kiosk_client_sends_exactly_the_known_answer_headers(sandbox):
             assert request.header(name) == value, (v.target, name)
         if v.key is None:
             assert request.header("Idempotency-Key") is None
+        if v.session is None:
+            assert request.header("X-Operator-Session") is None
 
 
-def test_the_platform_accepts_what_openssl_signs_and_the_client_signs_the_same(sandbox):
+def test_the_platform_accepts_what_openssl_signs_and_the_client_signs_the_same(sandbox, sandbox_client, desk_client):
     """Now-dated requests: signed by openssl over the hand-built bytes and sent as they are,
     they are answered 200; the kiosk's client, given the same time, key and a nonce of its
     own, puts exactly the openssl signature on the wire and gets the same answer (a write
-    repeated with its key is answered from the platform's store)."""
-    secret = sandbox.secret
+    repeated with its key is answered from the platform's store). The desk's request carries
+    a live operator session (the cashier logged in, the shift open)."""
+    sandbox_client.present("tier3")  # the patient's card read at the kiosk: their visits may be read
+    desk_client.log_in("1001", "246810")
+    desk_client.open_shift()
     with Wiretap("127.0.0.1", sandbox.port) as tap:
         for v in VECTORS:
+            terminal, secret = ((sandbox.desk_terminal_id, sandbox.desk_secret) if v.session
+                                else (sandbox.terminal_id, sandbox.secret))
+            session = desk_client.operator_session if v.session else None
             now, key = str(int(time.time())), v.key and uuid.uuid4().hex
-            by_hand = replace(v, timestamp=now, nonce=uuid.uuid4().hex, key=key)
+            by_hand = replace(v, timestamp=now, nonce=uuid.uuid4().hex, key=key, session=session)
             by_hand = replace(by_hand, signature=openssl_signature(secret, canonical_by_hand(
-                by_hand.method, by_hand.target, now, by_hand.nonce, by_hand.body, key)))
-            headers = signed_headers(by_hand, sandbox.terminal_id)
+                by_hand.method, by_hand.target, now, by_hand.nonce, by_hand.body, key, session)))
+            headers = signed_headers(by_hand, terminal)
             if v.body:
                 headers["Content-Type"] = "application/json"
             with requests.request(v.method, sandbox.url + v.target, data=v.body or None, headers=headers,
@@ -178,8 +205,9 @@ def test_the_platform_accepts_what_openssl_signs_and_the_client_signs_the_same(s
                 first = answer.json()
 
             nonce = uuid.uuid4().hex
-            expected = openssl_signature(secret, canonical_by_hand(v.method, v.target, now, nonce, v.body, key))
-            client = kiosk_client(tap.url, sandbox.terminal_id, secret, now, nonce)
+            expected = openssl_signature(secret, canonical_by_hand(v.method, v.target, now, nonce, v.body, key,
+                                                                   session))
+            client = kiosk_client(tap.url, terminal, secret, now, nonce, session)
             try:
                 assert client.request(v.method, v.target, v.json, key=key) == first, v.target
             finally:

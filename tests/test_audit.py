@@ -92,8 +92,8 @@ def test_records_hold_no_pin(tmp_path, sandbox):
     from kiosk.usecases.operators import Desk
 
     audit = AuditLog(tmp_path / "audit.sqlite")
-    platform = PlatformClient(sandbox.url, sandbox.terminal_id, sandbox.secret)
-    desk = Desk(platform, audit, terminal_id=sandbox.terminal_id, login_required=True, supervisor_over_fen=20000)
+    platform = PlatformClient(sandbox.url, sandbox.desk_terminal_id, sandbox.desk_secret)  # a cashier desk
+    desk = Desk(platform, audit, terminal_id=sandbox.desk_terminal_id, login_required=True, supervisor_over_fen=20000)
     try:
         with pytest.raises(PlatformError):
             desk.authenticate("1001", "999999")
@@ -105,5 +105,5 @@ def test_records_hold_no_pin(tmp_path, sandbox):
     assert b"999999" not in raw and b"246810" not in raw
     assert [(r.operator_id, r.action, r.details) for r in audit.records()] == [
         ("1001", "login_refused", {"code": "operator_login_failed"}),
-        ("1001", "login", {"terminal_id": sandbox.terminal_id})]
+        ("1001", "login", {"terminal_id": sandbox.desk_terminal_id})]
     audit.close()

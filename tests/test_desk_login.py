@@ -1,6 +1,9 @@
-"""Operator login at the desk, checked by the platform: roles, lockout after five wrong PINs,
-and a new login after the desk stood idle."""
+"""Operator login at the desk, checked by the platform: roles, lockout after five wrong PINs
+(lifted after a quarter of an hour), a new login after the desk stood idle, and the operator
+session the platform gives the desk, ended at logout."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
@@ -9,9 +12,11 @@ from tests.sandbox_fixtures import error_of
 
 
 def boot_desk(qtbot, settings, sandbox):
+    """The app in desk mode on the platform's desk terminal, on its login screen."""
     from kiosk.app import KioskApp
 
-    app = KioskApp(settings.with_overrides(mode="desk"), secret=sandbox.secret)
+    app = KioskApp(settings.with_overrides(mode="desk", terminal_id=sandbox.desk_terminal_id),
+                   secret=sandbox.desk_secret)
     qtbot.addWidget(app.window)
     with qtbot.waitSignal(app.ready, timeout=20_000):
         app.show()
@@ -26,9 +31,11 @@ def desk_app(qtbot, kiosk_settings, sandbox, request):
     app.shutdown()
 
 
-def test_the_platform_checks_pins_counts_failures_and_locks(sandbox_client):
+def test_the_platform_checks_pins_counts_failures_and_locks(desk_client, sandbox):
+    sandbox_client = desk_client  # a cashier desk: a kiosk logs in IT staff only (test_attacker.py)
     ok = sandbox_client.post("/v1/operators/login", json={"operator_id": "2001", "pin": "112233"})
     assert ok.status_code == 200 and ok.json()["roles"] == ["cashier", "supervisor"]
+    assert ok.json()["session"]["idle_s"] == 900 and len(ok.json()["session"]["token"]) >= 32
     for _ in range(4):
         wrong = sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "000000"})
         assert wrong.status_code == 401 and error_of(wrong)["code"] == "operator_login_failed"
@@ -40,11 +47,21 @@ def test_the_platform_checks_pins_counts_failures_and_locks(sandbox_client):
     assert right.status_code == 423  # locked is locked
     unlocked = sandbox_client.write("/v1/_sandbox/operators/1002/unlock", json={})
     assert unlocked.status_code == 200
+    sandbox.store.move_clock(advance_s=900)  # the desk's budget of failed attempts (10) fills up again
     assert sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "135791"}).status_code == 200
     # A correct PIN resets the count: four more wrong ones do not lock.
     for _ in range(4):
         sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "000000"})
     assert sandbox_client.post("/v1/operators/login", json={"operator_id": "1002", "pin": "135791"}).status_code == 200
+    # A lock lifts by itself after a quarter of an hour (platform time).
+    sandbox.store.move_clock(advance_s=3600)  # the terminal's budget of failures fills up again
+    for _ in range(5):
+        last = sandbox_client.post("/v1/operators/login", json={"operator_id": "1001", "pin": "000000"})
+    assert last.status_code == 423 and error_of(last)["details"]["unlocks_at"] > error_of(last)["details"]["locked_at"]
+    sandbox.store.move_clock(advance_s=14 * 60)
+    assert sandbox_client.post("/v1/operators/login", json={"operator_id": "1001", "pin": "246810"}).status_code == 423
+    sandbox.store.move_clock(advance_s=60)
+    assert sandbox_client.post("/v1/operators/login", json={"operator_id": "1001", "pin": "246810"}).status_code == 200
 
 
 def test_five_wrong_pins_lock_the_operator_and_the_desk_says_so(qtbot, desk_app, taps):
@@ -111,29 +128,44 @@ def test_an_idle_desk_asks_for_the_login_again(qtbot, desk_app, taps):
     assert w.current == "home"
 
 
-def test_logging_out_from_the_shift_screen(qtbot, desk, taps):
+def test_logging_out_from_the_shift_screen_ends_the_session_at_the_platform(qtbot, desk, sandbox, taps):
     w = desk.window
+    token = desk.services.platform.operator.token
+    assert token and sandbox.store.events("login")[-1]["operator_id"] == "1001"
     taps(w.home.buttons["shift"])
     screen = desk.ctx.journeys["shift"].screen
-    qtbot.waitUntil(lambda: screen.open_button.isVisible(), timeout=10_000)
-    assert "王丽" in screen.who.text() and "No shift is open" in screen.state.text()
+    qtbot.waitUntil(lambda: screen.close_button.isVisible(), timeout=10_000)
+    assert "王丽" in screen.who.text() and "open since" in screen.state.text()  # opened by the fixture
     with qtbot.waitSignal(desk.desk_login.logged_out, timeout=5_000):
         taps(screen.logout_button)
     assert w.current == "login" and desk.services.desk.operator is None
+    assert desk.services.platform.operator.token is None  # no request carries it any more
+    qtbot.waitUntil(lambda: bool(sandbox.store.events("logout")), timeout=10_000)
+
+    from sandbox.store.authority import token_hash
+
+    with sandbox.store.snapshot() as conn:
+        row = conn.execute("SELECT ended_at, end_reason FROM operator_sessions WHERE token_hash = ?",
+                           (token_hash(token),)).fetchone()
+    assert row["ended_at"] is not None and row["end_reason"] == "logout"
 
 
 def test_a_refund_over_the_limit_by_a_supervisor_needs_no_second_login(qtbot, kiosk_settings, sandbox,
                                                                        sandbox_client, taps):
+    from tests.conftest import open_shift
     from tests.test_desk_shift import settle_at_the_lobby
 
     settled = settle_at_the_lobby(sandbox_client, "tier4")
-    app = boot_desk(qtbot, kiosk_settings.with_overrides(refund_supervisor_over_fen=10_000), sandbox)
+    sandbox.store.authority = replace(sandbox.store.authority, refund_supervisor_over_fen=10_000)
+    app = boot_desk(qtbot, kiosk_settings, sandbox)
     try:
         w = app.window
         w.login.form.id_field.setText("2001")
         qtbot.keyClicks(w.login.form.pin_field, "112233")
         with qtbot.waitSignal(app.desk_login.logged_in, timeout=10_000):
             taps(w.login.login_button)
+        assert app.services.desk.supervisor_over_fen == 10_000  # the platform's limit, given at login
+        open_shift(qtbot, app)
         refund = app.ctx.journeys["refund"]
         taps(w.home.buttons["refund"])
         tap_card(qtbot, app, "tier4")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,11 +35,12 @@ def lobby(sandbox):
 
 
 @pytest.fixture
-def shift_desk(qtbot, kiosk_settings, sandbox):
+def shift_desk(qtbot, desk_settings, sandbox):
+    """The desk terminal's app on its login screen; the platform's refund limit is ￥100."""
     from kiosk.app import KioskApp
 
-    settings = kiosk_settings.with_overrides(mode="desk", refund_supervisor_over_fen=LIMIT_FEN)
-    app = KioskApp(settings, secret=sandbox.secret)
+    sandbox.store.authority = replace(sandbox.store.authority, refund_supervisor_over_fen=LIMIT_FEN)
+    app = KioskApp(desk_settings, secret=sandbox.desk_secret)
     qtbot.addWidget(app.window)
     with qtbot.waitSignal(app.ready, timeout=20_000):
         app.show()
@@ -80,9 +82,20 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     assert "1001 王丽" in w.header.text()
     assert form.pin_field.text() == ""  # the PIN is gone from the screen
 
+    # -- no money before the shift is open: the platform refuses, the desk offers to open it ----
+    repay = app.ctx.journeys["repay"]
+    taps(w.home.buttons["repay"])
+    tap_card(qtbot, app, "arrears")
+    qtbot.waitUntil(lambda: w.current == "repay" and bool(repay.screen.debts), timeout=10_000)
+    taps(repay.screen.cash_button)
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    assert "Open your shift first" in w.outcome.details.text() and w.outcome.details.text().startswith("⚠")
+    assert w.outcome.action_button.text() == "Open the shift"
+    assert sandbox.store.account("CA000006")["status"] == "suspended"  # nothing taken
+
     # -- open the shift ----------------------------------------------------------------------
     shift = app.ctx.journeys["shift"]
-    taps(w.home.buttons["shift"])
+    taps(w.outcome.action_button)
     qtbot.waitUntil(lambda: shift.screen.open_button.isVisible(), timeout=10_000)
     with qtbot.waitSignal(shift.opened, timeout=10_000):
         taps(shift.screen.open_button)
@@ -90,7 +103,6 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     taps(shift.screen.back_button)
 
     # -- a repayment in cash ----------------------------------------------------------------
-    repay = app.ctx.journeys["repay"]
     taps(w.home.buttons["repay"])
     tap_card(qtbot, app, "arrears")
     qtbot.waitUntil(lambda: w.current == "repay" and bool(repay.screen.debts), timeout=10_000)
@@ -137,9 +149,15 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     assert refunded.amount_fen == amount and refunded.print_error == "offline"
     qtbot.waitUntil(lambda: w.current == "outcome")
     taps(w.outcome.done_button)
-    platform_refund = sandbox_client.get(f"/v1/patients/{patient('tier4')['patient_id']}/overview").json()
+    platform_refund = sandbox.store.overview(patient("tier4")["patient_id"])  # what the platform holds
     assert any(b["settlement_id"] == settled["settlement_id"] and b["refunded_fen"] == amount
                for b in platform_refund["bills"])
+    # The platform checked the approval itself: the supervisor's, for this refund, spent by it.
+    with sandbox.store.snapshot() as conn:
+        [approval] = conn.execute("SELECT * FROM approvals").fetchall()
+    assert (approval["supervisor_id"], approval["requested_by"], approval["settlement_id"], approval["amount_fen"]) \
+        == (SUPERVISOR, CASHIER, settled["settlement_id"], amount)
+    assert approval["used_for"] == refunded.data["reference"]
 
     # -- the refund receipt, reprinted from the queue ---------------------------------------------
     reprinted = None
@@ -164,9 +182,11 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     assert closed.agrees and closed.differences == () and closed.print_error is None
     assert "agree with the platform" in shift.screen.result.text()
 
-    # The report's figures are the platform's reconciliation of the day, to the fen.
+    assert sandbox.store.current_shift(sandbox.desk_terminal_id) is None  # closed at the platform too
+
+    # The report's figures are the platform's reconciliation of the desk's day, to the fen.
     day = clock.business_date(clock.now())
-    platform = sandbox_client.get(f"/v1/reconciliation?date={day.isoformat()}").json()["totals"]
+    platform = sandbox.store.reconciliation(sandbox.desk_terminal_id, day)["totals"]
     assert closed.kiosk == closed.platform == platform
     assert platform["repayment"] == {"count": 1, "amount_fen": owed, "credit_fen": 0, "channel_fen": 0,
                                      "cash_fen": owed}

@@ -35,6 +35,7 @@ def test_close_is_refused_while_money_is_owed_and_repaying_is_offered(qtbot, kio
                                                                      monkeypatch, city):
     stub = StubRepay()
     monkeypatch.setitem(kiosk.ctx.journeys, "repay", stub)
+    sandbox_client.present("arrears")  # the patient's card read here: their bills may be read
     bills = sandbox_client.get("/v1/accounts/CA000006/bills").json()["bills"]
     owed = sum(b["outstanding_fen"] for b in bills)
     assert owed > 0

@@ -30,7 +30,8 @@ def bill_button(w, reference: str):
     return next(b for b in w.dispute_bill.bill_buttons if b.text().startswith(reference))
 
 
-def account_bills(sandbox_client, account_id: str) -> list[dict]:
+def account_bills(sandbox_client, account_id: str, holder: str = "arrears") -> list[dict]:
+    sandbox_client.present(holder)  # the holder's card read here: their bills may be read
     return sandbox_client.get(f"/v1/accounts/{account_id}/bills").json()["bills"]
 
 

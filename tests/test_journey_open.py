@@ -85,6 +85,7 @@ def test_patient_without_credit_opens_it_and_gets_the_line_of_their_tier(qtbot, 
 
 def test_value_added_tier_is_told_so(qtbot, kiosk, sandbox_client, taps):
     # Close tier4 (nothing owed) and open again: score 651 is the value-added tier in Xiamen.
+    sandbox_client.present("tier4")  # at the kiosk, their card read
     closed = sandbox_client.post("/v1/credit/close", json={"patient_id": patient("tier4")["patient_id"]},
                                  headers={signing.HEADER_IDEMPOTENCY: uuid.uuid4().hex})
     assert closed.status_code == 200, closed.text
@@ -171,6 +172,7 @@ def test_a_mistyped_phone_number_is_refused_before_anything_is_sent(qtbot, kiosk
 def test_minor_opens_through_the_guardian_and_uses_the_guardians_line(qtbot, kiosk, sandbox_client, taps):
     app, child, guardian = kiosk, patient("minor"), patient("tier2")
     # The child's service was closed earlier: it must be opened again, by the guardian.
+    sandbox_client.present("minor")  # at the kiosk, the child's card read
     closed = sandbox_client.post("/v1/credit/close", json={"patient_id": child["patient_id"]},
                                  headers={signing.HEADER_IDEMPOTENCY: uuid.uuid4().hex})
     assert closed.status_code == 200, closed.text
@@ -202,6 +204,7 @@ def test_minor_opens_through_the_guardian_and_uses_the_guardians_line(qtbot, kio
 
 
 def test_someone_else_cannot_consent_for_a_minor(qtbot, kiosk, sandbox_client, taps):
+    sandbox_client.present("minor")  # at the kiosk, the child's card read
     sandbox_client.post("/v1/credit/close", json={"patient_id": patient("minor")["patient_id"]},
                         headers={signing.HEADER_IDEMPOTENCY: uuid.uuid4().hex})
     w = start(qtbot, kiosk, taps, "minor")
@@ -217,6 +220,7 @@ def test_someone_else_cannot_consent_for_a_minor(qtbot, kiosk, sandbox_client, t
 
 def test_guardian_without_the_service_is_offered_to_open_their_own_first(qtbot, kiosk, sandbox_client, taps):
     # The guardian closed their service (which closed the child's too).
+    sandbox_client.present("tier2")  # at the kiosk, their card read
     closed = sandbox_client.post("/v1/credit/close", json={"patient_id": patient("tier2")["patient_id"]},
                                  headers={signing.HEADER_IDEMPOTENCY: uuid.uuid4().hex})
     assert closed.status_code == 200, closed.text

@@ -114,6 +114,7 @@ def test_adult_child_takes_on_a_listed_parent_and_then_sees_the_parents_account(
     elder = patient("elder")
     w = open_query(qtbot, kiosk, taps, "tier4")
     masked = elder["name"][0] + "*" + elder["name"][-1]
+    sandbox_client.present("elder")  # (the test reads the parent's bill: their card, read here)
     bill = sandbox_client.get("/v1/accounts/CA000008/bills").json()["bills"][0]
     assert "Registered by the hospital as your parent" in all_texts(w)  # listed, not taken on yet
     assert not any(r[0] == bill["reference"] for r in table_texts(w.credit_account))  # nor shown
@@ -121,6 +122,11 @@ def test_adult_child_takes_on_a_listed_parent_and_then_sees_the_parents_account(
     assert masked in button.text()
     taps(button)
     assert w.current == "credit_parent" and masked in w.credit_parent.explanation.text()
+    # The parent consents: here, with their own card (tests/test_consent_journeys.py: by a code).
+    assert "must agree" in w.credit_parent.explanation.text() and not w.credit_parent.confirm_button.isVisible()
+    taps(w.credit_parent.continue_button)
+    tap_card(qtbot, kiosk, "elder")
+    qtbot.waitUntil(lambda: w.current == "credit_parent" and w.credit_parent.confirming, timeout=10_000)
     with qtbot.waitSignal(kiosk.ctx.journeys["query"].shown, timeout=10_000) as shown:
         taps(w.credit_parent.confirm_button)
     assert w.current == "credit_account"

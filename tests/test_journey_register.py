@@ -231,6 +231,7 @@ def test_cancel_returns_the_fee_to_the_credit_line(qtbot, kiosk_app, client, tap
     app = kiosk_app
     booked = book(client, "tier3")
     account_id = booked["account"]["account_id"]
+    client.present("tier3")  # the patient's card read here: their account may be read
     before = client.get(f"/v1/accounts/{account_id}").json()
 
     w, journey = open_my_registrations(qtbot, app, taps, "tier3")
@@ -246,6 +247,7 @@ def test_cancel_returns_the_fee_to_the_credit_line(qtbot, kiosk_app, client, tap
     assert outcome.returned_to_line_fen == booked["fee_fen"]
     assert f"The fee {format_cny(booked['fee_fen'])} was returned to your credit line" in w.outcome.details.text()
 
+    client.present("tier3")  # the patient's card read again: their account may be read
     after = client.get(f"/v1/accounts/{account_id}").json()
     assert after["used_fen"] == before["used_fen"] - booked["fee_fen"]
     slip = pdf_text(Path(outcome.receipt_job))
@@ -270,6 +272,7 @@ def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kios
     starts = datetime.fromisoformat(booked["session"]["starts_at"])
     write(client, "/v1/_sandbox/clock", {"set_to": (starts + timedelta(minutes=5)).isoformat()})
     account_id = booked["account"]["account_id"]
+    client.present("tier2")  # the patient's card read here (the clock moved on): their account may be read
     before = client.get(f"/v1/accounts/{account_id}").json()
 
     w, journey = open_my_registrations(qtbot, app, taps, "tier2")
@@ -278,6 +281,7 @@ def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kios
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     details = w.outcome.details.text()
     assert details.startswith("⚠") and "already started" in details
+    client.present("tier2")
     assert client.get(f"/v1/accounts/{account_id}").json()["used_fen"] == before["used_fen"]
     taps(w.outcome.done_button)
     assert w.current == "home"

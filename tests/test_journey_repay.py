@@ -118,6 +118,7 @@ def test_picking_one_bill_repays_only_that_one(qtbot, kiosk_app, client, taps):
     app = kiosk_app
     for role in ("tier3",):  # two visits settled: two bills
         pid = patient(role)["patient_id"]
+        client.present(role)  # the patient's card read here: their visits may be read
         visits = client.get(f"/v1/patients/{pid}/visits?status=open").json()["visits"]
         for visit in visits:
             write(client, "/v1/settlements", {"patient_id": pid, "account_id": account_of(client, role),
@@ -137,6 +138,7 @@ def test_picking_one_bill_repays_only_that_one(qtbot, kiosk_app, client, taps):
         write(client, f"/v1/_sandbox/payments/{app.ctx.payments.payment_id}/complete", {})
     outcome = done.args[0]
     assert first.bill_id not in outcome.bills_paid and second.bill_id in outcome.bills_paid
+    client.present("tier3")
     bills = {b["bill_id"]: b for b in client.get(f"/v1/patients/{patient('tier3')['patient_id']}/overview")
              .json()["bills"]}
     assert bills[first.bill_id]["outstanding_fen"] == first.outstanding_fen
@@ -145,11 +147,14 @@ def test_picking_one_bill_repays_only_that_one(qtbot, kiosk_app, client, taps):
 
 def test_a_child_repays_for_a_parent_they_took_on(qtbot, kiosk_app, client, taps):
     app = kiosk_app
+    client.present("tier4")
     overview = client.get(f"/v1/patients/{patient('tier4')['patient_id']}/overview").json()
     parents = [link for link in overview["linked"] if link["relation"] == "parent"]
     if not parents:  # the demo data links them only once the child took the parent's bills on
+        client.present("elder")  # the parent consents with their own card, here
         write(client, "/v1/relations", {"payer_patient_id": patient("tier4")["patient_id"],
-                                        "patient_id": patient("elder")["patient_id"], "relation": "parent"})
+                                        "patient_id": patient("elder")["patient_id"], "relation": "parent",
+                                        "consent": {"method": "card"}})
     elder_account = account_of(client, "elder")
     before = client.get(f"/v1/accounts/{elder_account}").json()
     assert before["outstanding_fen"] > 0

@@ -24,6 +24,7 @@ def open_bill(qtbot, app, role: str):
 @pytest.mark.parametrize("sandbox", ["xiamen", "hangzhou"], indirect=True)
 def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, sandbox_client, tmp_path):
     app, p = kiosk, patient("tier2")
+    sandbox_client.present("tier2")  # the patient's card read here: their account may be read
     before = sandbox_client.get("/v1/accounts/CA000002").json()
     w = open_bill(qtbot, app, "tier2")
 
@@ -82,6 +83,7 @@ def test_suspended_account_is_refused_with_the_reason_and_a_way_back(qtbot, kios
     assert w.bill.notice.text().startswith("⚠")  # not colour alone
     qtbot.mouseClick(w.bill.back_button, LEFT)
     assert w.current == "home"
+    sandbox_client.present("arrears")  # the card read again (home ended the patient's session)
     bills = sandbox_client.get("/v1/accounts/CA000006/bills").json()["bills"]
     assert all(b["status"] != "due" for b in bills)  # nothing new booked
 

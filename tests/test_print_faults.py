@@ -25,6 +25,7 @@ def test_paper_out_keeps_the_settlement_and_the_desk_reprints_a_copy(qtbot, kios
     app = _booted_app(qtbot, settings, sandbox)
     try:
         w, p = app.window, patient("tier2")
+        sandbox_client.present("tier2")  # the patient's card read here: their account may be read
         before = sandbox_client.get("/v1/accounts/CA000002").json()
         qtbot.mouseClick(w.home.buttons["pay"], LEFT)
         tap_card(qtbot, app, "tier2")

@@ -69,6 +69,7 @@ def test_open_gives_the_line_of_the_score_tier(sandbox_control, api: Api):
 ], indirect=["sandbox_control"])
 def test_tiers_per_city(sandbox_control, api: Api, score, line_fen, code):
     set_score(sandbox_control, "nocredit", score)
+    api.present("nocredit")
     r = api.post("/v1/credit/open", open_body("nocredit"), expect=None)
     if code:
         assert error_of(r)["code"] == code and error_of(r)["details"]["lowest_score"] == 550
@@ -79,6 +80,7 @@ def test_tiers_per_city(sandbox_control, api: Api, score, line_fen, code):
 
 
 def test_open_refusals(api: Api):
+    api.present("nocredit", "tier1")
     r = api.post("/v1/credit/open", open_body("nocredit", consent_version="2025-01"), 409)
     assert error_of(r)["code"] == "consent_outdated"
     assert error_of(r)["details"] == {"current_version": CONSENT}
@@ -89,12 +91,13 @@ def test_open_refusals(api: Api):
         assert error_of(r)["code"] == "phone_invalid", phone
     r = api.post("/v1/credit/open", open_body("tier1"), 409)
     assert error_of(r)["code"] == "already_open"
-    r = api.post("/v1/credit/open", open_body("nocredit", patient_id="P999999"), 404)
-    assert error_of(r)["code"] == "patient_not_found"
+    r = api.post("/v1/credit/open", open_body("nocredit", patient_id="P999999"), 403)
+    assert error_of(r)["code"] == "patient_not_present"  # nobody's card was read for it
     assert api.who("nocredit")["has_credit_service"] is False
 
 
 def test_open_is_idempotent(api: Api):
+    api.present("nocredit")
     first = api.client.write("/v1/credit/open", open_body("nocredit"), key="open-1")
     again = api.client.write("/v1/credit/open", open_body("nocredit"), key="open-1")
     assert first.status_code == again.status_code == 200 and first.content == again.content
@@ -173,11 +176,16 @@ def test_an_adult_child_takes_on_a_parent(api: Api):
             for r in child["relations"]] == [(parent["patient_id"], "parent", False)]
     assert api.get(f"/v1/patients/{child['patient_id']}/overview")["linked"] == []
 
+    # The parent's own card was read here (api.who): their consent.
+    card = {"method": "card"}
     taken = api.post("/v1/relations", {"payer_patient_id": child["patient_id"],
-                                       "patient_id": parent["patient_id"], "relation": "parent"})
+                                       "patient_id": parent["patient_id"], "relation": "parent",
+                                       "consent": card})
     assert taken["repayment_taken_on"] and taken["account_id"] == parent["account_id"]
+    assert taken["name"] == parent["name"] != patient_by_role("elder")["name"]  # masked
     r = api.post("/v1/relations", {"payer_patient_id": child["patient_id"],
-                                   "patient_id": parent["patient_id"], "relation": "parent"}, 409)
+                                   "patient_id": parent["patient_id"], "relation": "parent",
+                                   "consent": card}, 409)
     assert error_of(r)["code"] == "relation_exists"
     assert api.who("tier4")["relations"][0]["repayment_taken_on"] is True
     assert api.who("elder")["relations"] == [{
@@ -203,7 +211,7 @@ def test_an_adult_child_takes_on_a_parent(api: Api):
     for payer, code in (("nocredit", "payer_not_open"), ("minor", "relation_invalid")):
         r = api.post("/v1/relations", {"payer_patient_id": api.who(payer)["patient_id"],
                                        "patient_id": parent["patient_id"],
-                                       "relation": "parent"}, None)
+                                       "relation": "parent", "consent": card}, None)
         assert error_of(r)["code"] == code
 
 
@@ -227,5 +235,5 @@ def test_overview_shows_own_bills_and_linked_minors(api: Api):
     assert mine["account"]["account_id"] == guardian["account_id"]
     none = api.get(f"/v1/patients/{api.who('nocredit')['patient_id']}/overview")
     assert none["account"] is None and none["bills"] == [] and not none["has_credit_service"]
-    assert error_of(api.get("/v1/patients/P999999/overview", expect=404))["code"] == \
-        "patient_not_found"
+    assert error_of(api.get("/v1/patients/P999999/overview", expect=403))["code"] == \
+        "patient_not_present"

@@ -33,6 +33,7 @@ def open_visits(client, patient_id: str) -> list[str]:
 def test_a_checked_batch_is_answered_and_nothing_is_applied_or_kept(sandbox_client, sandbox):
     key = uuid.uuid4().hex
     bills = sandbox.store.bill_count("CA000003")
+    sandbox_client.present("tier3")  # the patient's card: their visits may be read here
     assert "V000003" in open_visits(sandbox_client, "P000003")
     (result,) = post(sandbox_client, NOOP, op(key, "/v1/settlements", SETTLE_3))
     assert result == {"key": key, "status": 200, "body": {}}

@@ -1,5 +1,5 @@
-"""Daily reconciliation: a day of mixed traffic from one terminal adds up to the fen,
-and another terminal's business stays out of it."""
+"""Daily reconciliation: a day of mixed traffic from a kiosk and the cashier desk adds up to
+the fen for each terminal, and another terminal's business stays out of it."""
 from __future__ import annotations
 
 import secrets
@@ -22,9 +22,10 @@ KINDS = ("registration", "registration_cancel", "settlement", "discharge", "repa
     indirect=True)
 def test_a_day_of_mixed_traffic_adds_up(sandbox_control, api: Api):
     expected: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    at_desk: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-    def expect(kind: str, credit: int = 0, channel: int = 0, cash: int = 0) -> None:
-        e = expected[kind]
+    def expect(kind: str, credit: int = 0, channel: int = 0, cash: int = 0, desk: bool = False) -> None:
+        e = (at_desk if desk else expected)[kind]
         e["count"] += 1
         e["credit_fen"] += credit
         e["channel_fen"] += channel
@@ -69,22 +70,22 @@ def test_a_day_of_mixed_traffic_adds_up(sandbox_control, api: Api):
     api.post(f"/v1/visits/{visit['visit_id']}/settle",
              {"account_id": tier3["account_id"], "personal_fen": visit["personal_fen"]})
     expect("settlement", credit=visit["personal_fen"])
-    # 6. repayments: cash at the desk, and a parent's bill through the channel
+    # 6. repayments: cash at the desk (its day, not the kiosk's), and a parent's bill through the channel
     arrears = api.who("arrears")
     owed = api.account(arrears["account_id"])["outstanding_fen"]
-    api.post("/v1/repayments", {"account_id": arrears["account_id"], "amount_fen": owed,
-                                "channel": "cash", "operator_id": "OP01"})
-    expect("repayment", cash=owed)
+    api.desk.post("/v1/repayments", {"account_id": arrears["account_id"], "amount_fen": owed,
+                                     "channel": "cash"})
+    expect("repayment", cash=owed, desk=True)
     elder = api.who("elder")
     part = 1234
     payment = api.paid(api.who("tier4")["patient_id"], part, "repayment")
     api.post("/v1/repayments", {"account_id": elder["account_id"], "amount_fen": part,
                                 "channel": "payment_channel", "payment_id": payment})
     expect("repayment", channel=part)
-    # 7. a refund larger than the settlement's outstanding bill: credit first, then channel
-    api.post("/v1/refunds", {"settlement_id": settled["settlement_id"], "amount_fen": 6000,
-                             "operator_id": "OP01", "reason": "returned"})
-    expect("refund", credit=5000, channel=1000)
+    # 7. a refund at the desk larger than the settlement's outstanding bill: credit first, then channel
+    api.desk.post("/v1/refunds", {"settlement_id": settled["settlement_id"], "amount_fen": 6000,
+                                  "reason": "returned"})
+    expect("refund", credit=5000, channel=1000, desk=True)
     # 8. discharge with a shortfall
     inpatient = api.who("inpatient")
     [stay] = api.get(f"/v1/patients/{inpatient['patient_id']}/admissions")["admissions"]
@@ -129,7 +130,12 @@ def test_a_day_of_mixed_traffic_adds_up(sandbox_control, api: Api):
         assert entry["amount_fen"] == entry["credit_fen"] + entry["channel_fen"] + \
             entry["cash_fen"]
         assert entry["at"].startswith(DAY)
-    assert sum(t["count"] for t in day["totals"].values()) == len(day["entries"]) == 11
+    assert sum(t["count"] for t in day["totals"].values()) == len(day["entries"]) == 9
+    desk_day = api.desk.get("/v1/reconciliation", date=DAY)
+    assert desk_day["terminal_id"] == sandbox_control.desk_terminal_id and len(desk_day["entries"]) == 2
+    for kind in KINDS:
+        want = {k: at_desk[kind][k] for k in ("count", "amount_fen", "credit_fen", "channel_fen", "cash_fen")}
+        assert desk_day["totals"][kind] == want, kind
     assert api.get("/v1/reconciliation", date="2026-11-30")["entries"] == []
     r = api.get("/v1/reconciliation", expect=422, date="2026-13-01")
     assert error_of(r)["code"] == "invalid_date"

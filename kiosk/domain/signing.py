@@ -3,11 +3,13 @@
 Every request carries ``X-Terminal-Id``, ``X-Timestamp`` (Unix seconds),
 ``X-Nonce`` and ``X-Signature``: hex HMAC-SHA256 with the terminal secret over::
 
-    METHOD \\n PATH[?QUERY] \\n TIMESTAMP \\n NONCE \\n hex(SHA-256(body)) \\n IDEMPOTENCY_KEY
+    METHOD \\n PATH[?QUERY] \\n TIMESTAMP \\n NONCE \\n hex(SHA-256(body)) \\n IDEMPOTENCY_KEY \\n OPERATOR_SESSION
 
-The last line is the ``Idempotency-Key`` header exactly as sent, empty when the request has
-none: a key swapped on a signed request breaks the signature. The header values are ASCII
-on the wire; a signature that is not ASCII never matches (it is refused, not a crash).
+IDEMPOTENCY_KEY is the ``Idempotency-Key`` header exactly as sent, OPERATOR_SESSION the
+``X-Operator-Session`` header (the desk operator's session token) exactly as sent; each
+line is empty when the request has no such header, and always there: a key or a session
+swapped, added or removed on a signed request breaks the signature. The header values are
+ASCII on the wire; a signature that is not ASCII never matches (it is refused, not a crash).
 """
 from __future__ import annotations
 
@@ -21,31 +23,36 @@ HEADER_TIMESTAMP = "X-Timestamp"
 HEADER_NONCE = "X-Nonce"
 HEADER_SIGNATURE = "X-Signature"
 HEADER_IDEMPOTENCY = "Idempotency-Key"
+HEADER_OPERATOR_SESSION = "X-Operator-Session"
 
 
 def canonical(method: str, path: str, timestamp: str, nonce: str, body: bytes, *,
-              idempotency_key: str | None) -> bytes:
-    """The bytes signed. ``idempotency_key``: the header's value, ``None`` (or empty) when absent.
+              idempotency_key: str | None, operator_session: str | None = None) -> bytes:
+    """The bytes signed. ``idempotency_key``, ``operator_session``: the headers' values, ``None``
+    (or empty) when absent.
 
-    The key is taken as its bytes on the wire (HTTP header values are Latin-1 octets), so a key
-    that is not ASCII is still signed as sent and reaches the platform's own key check."""
+    Both are taken as their bytes on the wire (HTTP header values are Latin-1 octets), so a
+    value that is not ASCII is still signed as sent and reaches the platform's own checks."""
     lines = [method.upper(), path, timestamp, nonce, hashlib.sha256(body).hexdigest()]
-    return "\n".join(lines).encode() + b"\n" + (idempotency_key or "").encode("latin-1")
+    return ("\n".join(lines).encode() + b"\n" + (idempotency_key or "").encode("latin-1")
+            + b"\n" + (operator_session or "").encode("latin-1"))
 
 
 def sign(secret: bytes, method: str, path: str, timestamp: str, nonce: str, body: bytes, *,
-         idempotency_key: str | None) -> str:
-    message = canonical(method, path, timestamp, nonce, body, idempotency_key=idempotency_key)
+         idempotency_key: str | None, operator_session: str | None = None) -> str:
+    message = canonical(method, path, timestamp, nonce, body, idempotency_key=idempotency_key,
+                        operator_session=operator_session)
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def verify(secret: bytes, signature: str, method: str, path: str, timestamp: str, nonce: str,
-           body: bytes, *, idempotency_key: str | None) -> bool:
+           body: bytes, *, idempotency_key: str | None, operator_session: str | None = None) -> bool:
     """Constant-time check of ``signature`` (as received). A signature with any non-ASCII
     character cannot be a hex digest: ``False``, never an exception."""
     if not signature.isascii():
         return False
-    expected = sign(secret, method, path, timestamp, nonce, body, idempotency_key=idempotency_key)
+    expected = sign(secret, method, path, timestamp, nonce, body, idempotency_key=idempotency_key,
+                    operator_session=operator_session)
     return hmac.compare_digest(expected.encode(), signature.encode())
 
 

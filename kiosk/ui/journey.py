@@ -58,6 +58,9 @@ class Context:
         self.services = services
         self.identification = identification
         self.payments = payments
+        #: code -> (label, action): the way on that ``fail`` offers for a refusal (the desk's
+        #: "open your shift first" opens the shift; kiosk/ui/login.py registers them)
+        self.problem_actions: dict[str, tuple[Callable[[], str], Callable[[], None]]] = {}
 
     @property
     def desk(self) -> bool:
@@ -82,8 +85,10 @@ class Context:
         return self.tasks.run(fn, success, failure)
 
     def fail(self, error: BaseException) -> None:
-        """Default: the outcome screen with a translated message and a way home."""
-        self.window.outcome.show_problem(error_code(error))
+        """Default: the outcome screen with a translated message and a way home (and the way on,
+        when one is registered for the refusal)."""
+        code = error_code(error)
+        self.window.outcome.show_problem(code, self.problem_actions.get(code))
         self.window.show_screen("outcome")
 
 

@@ -2,16 +2,18 @@
 the staff number and PIN form (with an on-screen keypad where there is no keyboard) and the
 supervisor's approval on the refund screen.
 
-The platform checks the PIN and counts failures (``kiosk.usecases.operators``). In desk
-mode with ``operator_login`` on, the login screen is shown at start, whenever the window
-is cleared while nobody is logged in, and after ``operator_idle_s`` without input (the
-operator is logged out, the patient's data cleared).
+The platform checks the PIN and counts failures (``kiosk.usecases.operators``) and gives
+the desk an operator session, ended at logout. In desk mode with ``operator_login`` on, the
+login screen is shown at start, whenever the window is cleared while nobody is logged in,
+and after ``operator_idle_s`` without input (the operator is logged out, the patient's data
+cleared). A money operation the platform refuses for want of an open shift offers to open
+it; one refused because the session ended offers to log in again.
 """
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -21,6 +23,7 @@ from kiosk.ui.journey import error_code
 from kiosk.ui.messages import message_for
 
 log = logging.getLogger("kiosk.ui.login")
+translate = QCoreApplication.translate
 
 #: Refusals the person at the screen corrects on the spot (the form stays, with the message).
 LOGIN_REFUSALS = frozenset({"operator_login_failed", "operator_locked", "pin_required", "not_a_cashier",
@@ -261,6 +264,12 @@ class DeskLogin(QObject):
         self.idle = IdleGuard(idle_s * 1000, 1000, self)  # its warning is our cue: no countdown
         self.idle.warning.connect(lambda: self.logout("idle"))
         w.cleared.connect(self._cleared)
+        log_in_again = (lambda: translate("DeskLogin", "Log in again"), lambda: self.logout("session_ended"))
+        ctx.problem_actions.update({
+            "shift_not_open": (lambda: translate("DeskLogin", "Open the shift"), self._open_shift),
+            "operator_session_expired": log_in_again,
+            "operator_session_required": log_in_again,
+        })
 
     def start(self) -> None:
         """After boot: the login screen unless login is off."""
@@ -287,10 +296,16 @@ class DeskLogin(QObject):
         if operator is None:
             return
         self.ctx.window.header.setText(self.hospital)
-        self.ctx.tasks.run(lambda: self.desk.record("logout", {"reason": reason}, operator.operator_id),
-                           lambda _record: None, lambda error: log.error("audit of logout failed: %s", error))
+        token = self.desk.end_session()  # no request carries it from now on
+        self.ctx.tasks.run(lambda: self.desk.logout(reason, operator.operator_id, token),
+                           lambda _none: None, lambda error: log.error("logout not recorded: %s", error))
         self.ctx.window.go_home()  # cleared: shows the login screen
         self.logged_out.emit(reason)
+
+    def _open_shift(self) -> None:
+        journeys = getattr(self.ctx, "journeys", None)
+        if journeys is not None and "shift" in journeys:
+            journeys["shift"].start()
 
     def _cleared(self) -> None:
         if self.desk.locked:

@@ -137,12 +137,12 @@ class PhoneScreen(Screen):
     """The number the platform has, masked, confirmed with one tap; or another one on the keypad."""
 
     name = "credit_phone"
-    number_chosen = Signal(str)
+    number_chosen = Signal(str)  # the number typed; "" for the one on file (which the kiosk never sees)
     back_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._on_file = ""  # the platform's number; shown masked only
+        self._on_file = ""  # the platform's number, as the platform masked it
         self._entering = False
         self._error: str | None = None
         self._busy = False
@@ -190,12 +190,11 @@ class PhoneScreen(Screen):
         layout.addLayout(buttons)
         self.retranslate()
 
-    def show_phone(self, on_file: str) -> None:
-        from kiosk.usecases.credit import valid_phone
-
-        on_file = on_file if valid_phone(on_file) else ""  # e.g. a landline in the record: type a mobile
-        self._on_file, self._error, self._busy = on_file, None, False
-        self._entering = not on_file  # nothing on file: straight to the keypad
+    def show_phone(self, masked_on_file: str) -> None:
+        """``masked_on_file``: the mobile number on file, masked; "" when there is none (e.g. a
+        landline in the record): the patient types one."""
+        self._on_file, self._error, self._busy = masked_on_file, None, False
+        self._entering = not masked_on_file  # nothing on file: straight to the keypad
         self.keypad.clear()
         self.retranslate()
         if self._entering:
@@ -213,7 +212,7 @@ class PhoneScreen(Screen):
 
     def _use_on_file(self) -> None:
         if self._on_file and not self._busy:
-            self.number_chosen.emit(self._on_file)
+            self.number_chosen.emit("")
 
     def _enter_other(self) -> None:
         self._entering, self._error = True, None
@@ -257,7 +256,7 @@ class PhoneScreen(Screen):
             self.number.setText("")
         else:
             self.explanation.setText(self.tr("Reminders of amounts due will be sent to this number:"))
-            self.number.setText(mask_phone(self._on_file) if self._on_file else "")
+            self.number.setText(mask_phone(self._on_file) if self._on_file else "")  # masked twice: never clear
         self.number.setVisible(not self._entering)
         self.keypad.setVisible(self._entering)
         set_button_text(self.use_button, self.tr("Use this number"))
@@ -431,7 +430,7 @@ class OpenServiceJourney(Journey):
     def _agreed(self) -> None:
         if self.details is None:
             return
-        self.phone_screen.show_phone(self.details.phone)
+        self.phone_screen.show_phone(self.details.masked_phone if self.details.phone_on_file else "")
         self.ctx.window.show_screen(PhoneScreen.name)
 
     def _open(self, phone: str) -> None:
@@ -441,8 +440,9 @@ class OpenServiceJourney(Journey):
         guardian_id = self.guardian.patient.patient_id if self.guardian else None
         version = self.consent.version
         self.phone_screen.set_busy(True)
-        self.ctx.run(lambda: self.credit.open(patient_id, version, phone, guardian_id),
-                     lambda opened: self._opened(opened, phone), self._refused)
+        masked = mask_phone(phone) if phone else self.details.masked_phone
+        self.ctx.run(lambda: self.credit.open(patient_id, version, phone or None, guardian_id),
+                     lambda opened: self._opened(opened, masked), self._refused)
 
     def _refused(self, error) -> None:
         code = error_code(error)
@@ -462,8 +462,8 @@ class OpenServiceJourney(Journey):
         self.consent_screen.show_consent(self.consent_screen.patient, consent, self.consent_screen.child,
                                          notice_code="consent_outdated")
 
-    def _opened(self, opened, phone: str) -> None:
-        session, masked_phone = self.session, mask_phone(phone)
+    def _opened(self, opened, masked_phone: str) -> None:
+        session = self.session
         score_name = self.ctx.services.profile.score_name
         self.opened.emit(opened)
         self.ctx.window.outcome.show_text(lambda: opened_text(opened, session, score_name, masked_phone))

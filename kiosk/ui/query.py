@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
-from kiosk.ui.journey import Journey
+from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.messages import message_for
 from kiosk.ui.open_service import CardStep
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -289,40 +290,67 @@ class AccountScreen(Screen):
 
 
 class ParentScreen(Screen):
-    """Taking on repayment for a parent: first who must come, then who it is, to confirm."""
+    """Taking on repayment for a parent, who must consent: first who must come (their card),
+    or for a parent the hospital lists, how they consent — their own card here, or the code
+    the platform sends to their phone, typed on the keypad; then confirm.
+
+    Modes: ``explain`` (an unlisted parent: their card next), ``consent`` (a listed parent:
+    card or code), ``code`` (the code was sent: type it), ``confirm`` (the parent's card was
+    read here)."""
 
     name = "credit_parent"
-    continue_requested = Signal()
-    confirm_requested = Signal()
+    continue_requested = Signal()  # the parent's card, next
+    code_requested = Signal()  # send the code to the parent's phone on file
+    confirm_requested = Signal(str)  # "" (the parent's card was read) or the code typed
     back_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        from kiosk.ui.keypad import Keypad
+
         self.payer = None
         self.parent_name = ""  # masked
         self.parent_id_masked = ""
+        self.mode = "explain"
+        self.sent_to = ""  # the masked number the code went to
+        self.error: str | None = None
         self._busy = False
         self.title = heading(self)
         self.explanation = body_text(self)
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.keypad = Keypad(6, self)
+        self.keypad.setObjectName("consentCode")
+        self.keypad.submitted.connect(lambda _text: self._confirm())
+        self.keypad.changed.connect(self._typed)
+        self.error_text = body_text(self, "error")
+        self.error_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status = body_text(self, "status")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.continue_button = big_button(self, "primary")
         self.continue_button.clicked.connect(self.continue_requested)
+        self.code_button = big_button(self, "secondary")
+        self.code_button.clicked.connect(self.code_requested)
         self.confirm_button = big_button(self, "primary")
         self.confirm_button.clicked.connect(self._confirm)
         self.back_button = big_button(self, "secondary")
         self.back_button.clicked.connect(self.back_requested)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 48, 64, 48)
-        layout.setSpacing(24)
+        layout.setContentsMargins(64, 32, 64, 32)
+        layout.setSpacing(16)
         layout.addWidget(self.title)
         layout.addStretch(1)
         layout.addWidget(self.explanation)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.keypad, 3)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self.error_text)
         layout.addWidget(self.status)
         layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button, 1)
+        buttons.addWidget(self.code_button, 2)
         buttons.addWidget(self.continue_button, 2)
         buttons.addWidget(self.confirm_button, 2)
         layout.addLayout(buttons)
@@ -330,48 +358,93 @@ class ParentScreen(Screen):
 
     @property
     def confirming(self) -> bool:
-        return bool(self.parent_name or self.parent_id_masked)
+        return self.mode in ("confirm", "code")
 
-    def show_explanation(self, payer) -> None:
-        self.payer, self.parent_name, self.parent_id_masked, self._busy = payer, "", "", False
+    def _show(self, mode: str, payer, masked_name: str = "", masked_id: str = "") -> None:
+        self.mode, self.payer, self.parent_name, self.parent_id_masked = mode, payer, masked_name, masked_id
+        self.sent_to, self.error, self._busy = "", None, False
+        self.keypad.clear()
         self.retranslate()
 
+    def show_explanation(self, payer) -> None:
+        self._show("explain", payer)
+
+    def show_consent(self, payer, masked_name: str) -> None:
+        """A parent the hospital lists: how do they consent?"""
+        self._show("consent", payer, masked_name)
+
     def show_parent(self, payer, masked_name: str, masked_id: str = "") -> None:
-        self.payer, self.parent_name, self.parent_id_masked, self._busy = payer, masked_name, masked_id, False
+        """The parent's own card was read here: their consent. Confirm."""
+        self._show("confirm", payer, masked_name, masked_id)
+
+    def show_code(self, sent_to: str) -> None:
+        """The code is on its way to the parent's phone: type it."""
+        self.mode, self.sent_to, self.error, self._busy = "code", sent_to, None, False
+        self.keypad.clear()
+        self.retranslate()
+        self.keypad.setFocus()
+
+    def show_error(self, code: str) -> None:
+        self.error, self._busy = code, False
+        if code in ("consent_code_invalid", "consent_code_expired"):
+            self.keypad.clear()
         self.retranslate()
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
+        if busy:
+            self.error = None
         self.retranslate()
+
+    def _typed(self, _text: str) -> None:
+        if self.error:
+            self.error = None
+            self.retranslate()
 
     def _confirm(self) -> None:
-        if self.confirming and not self._busy:
-            self.confirm_requested.emit()
+        if self._busy:
+            return
+        if self.mode == "confirm":
+            self.confirm_requested.emit("")
+        elif self.mode == "code" and len(self.keypad.text()) == 6:
+            self.confirm_requested.emit(self.keypad.text())
 
     def clear(self) -> None:
-        self.payer, self.parent_name, self.parent_id_masked, self._busy = None, "", "", False
-        self.retranslate()
+        self._show("explain", None)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Take on repayment for a parent"))
-        if self.confirming:
-            parent = self.parent_name
-            if self.parent_id_masked:
-                parent = self.tr("{name} (ID {masked_id})").format(name=parent, masked_id=self.parent_id_masked)
-            self.explanation.setText(self.tr(
-                "You will repay the credit bills of your parent {parent}. Their bills will appear in your account "
-                "query, and you can repay them here.").format(parent=parent))
+        parent = self.parent_name
+        if self.parent_id_masked:
+            parent = self.tr("{name} (ID {masked_id})").format(name=parent, masked_id=self.parent_id_masked)
+        if self.mode == "confirm":
+            text = self.tr("You will repay the credit bills of your parent {parent}. Their bills will appear in your "
+                           "account query, and you can repay them here.").format(parent=parent)
+        elif self.mode == "consent":
+            text = self.tr("Your parent {parent} must agree. Ask them to place their own ID card on the reader, or "
+                           "send a code to their mobile phone on file and type the code they received.").format(
+                parent=parent)
+        elif self.mode == "code":
+            text = self.tr("A code was sent to your parent's phone {phone}. Type the 6 digits they received, then "
+                           "confirm: you will repay the credit bills of {parent}.").format(phone=self.sent_to,
+                                                                                         parent=parent)
         else:
-            self.explanation.setText(self.tr(
-                "Adult children may take on repayment of their parents' credit bills.\n\nTap Continue, then ask "
-                "your parent to place their own ID card on the reader."))
-        set_button_text(self.continue_button, self.tr("Continue"))
+            text = self.tr("Adult children may take on repayment of their parents' credit bills.\n\nTap Continue, "
+                           "then ask your parent to place their own ID card on the reader.")
+        self.explanation.setText(text)
+        set_button_text(self.continue_button, self.tr("Continue") if self.mode == "explain"
+                        else self.tr("Parent: place your ID card"))
+        set_button_text(self.code_button, self.tr("Send a code to their phone"))
         set_button_text(self.confirm_button, self.tr("Confirm: I repay for this parent"))
         set_button_text(self.back_button, self.tr("Back"))
-        self.continue_button.setVisible(not self.confirming)
-        self.confirm_button.setVisible(self.confirming)
-        self.confirm_button.setEnabled(not self._busy)
-        self.back_button.setEnabled(not self._busy)
+        self.continue_button.setVisible(self.mode in ("explain", "consent"))
+        self.code_button.setVisible(self.mode == "consent" or (self.mode == "code" and
+                                                               self.error == "consent_code_expired"))
+        self.confirm_button.setVisible(self.mode in ("confirm", "code"))
+        self.keypad.setVisible(self.mode == "code")
+        for widget in (self.continue_button, self.code_button, self.confirm_button, self.back_button, self.keypad):
+            widget.setEnabled(not self._busy)
+        set_optional_text(self.error_text, "⚠ " + message_for(self.error) if self.error else "")
         set_optional_text(self.status, self.tr("Saving, please wait…") if self._busy else "")
 
 
@@ -397,6 +470,7 @@ class QueryJourney(Journey):
         self.screen.take_on_requested.connect(self._take_on)
         self.parent_screen.back_requested.connect(self._back_to_account)
         self.parent_screen.continue_requested.connect(self._identify_parent)
+        self.parent_screen.code_requested.connect(self._send_code)
         self.parent_screen.confirm_requested.connect(self._link_parent)
         w.cleared.connect(self.forget)
 
@@ -456,30 +530,46 @@ class QueryJourney(Journey):
         if parent.is_minor:
             self._problem("parent_is_minor")
             return
+        if self.parent_id is not None and parent.patient_id != self.parent_id:  # the listed parent was chosen
+            self._problem("not_this_parent")
+            return
         self.parent_id = parent.patient_id
         self.parent_screen.show_parent(self.session.patient, parent.masked_name, parent.masked_id)
         self.ctx.window.show_screen(ParentScreen.name)
 
     def _take_on(self, person) -> None:
+        """A parent the hospital lists: they consent with their card here or a code by SMS."""
         if self.session is None:
             return
         self.parent_id = person.patient_id
-        self.parent_screen.show_parent(self.session.patient, person.masked_name)
+        self.parent_screen.show_consent(self.session.patient, person.masked_name)
         self.ctx.window.show_screen(ParentScreen.name)
 
-    def _link_parent(self) -> None:
+    def _send_code(self) -> None:
+        if self.session is None or self.parent_id is None:
+            return
+        payer, parent = self.session.patient.patient_id, self.parent_id
+        self.parent_screen.set_busy(True)
+        self.ctx.run(lambda: self.credit.send_consent_code(payer, parent), self.parent_screen.show_code,
+                     self._link_failed)
+
+    def _link_parent(self, code: str = "") -> None:
         if self.session is None or self.parent_id is None:
             return
         payer, parent = self.session.patient.patient_id, self.parent_id
         name = self.parent_screen.parent_name
         self.parent_screen.set_busy(True)
-        self.ctx.run(lambda: self.credit.add_parent(payer, parent), lambda done: self._linked(done, name),
+        self.ctx.run(lambda: self.credit.add_parent(payer, parent, code or None), lambda done: self._linked(done, name),
                      self._link_failed)
 
     def _linked(self, done: bool, masked_name: str) -> None:
         self.begin(self.session, lambda: linked_text(done, masked_name))
 
     def _link_failed(self, error) -> None:
+        code = error_code(error)
+        if code in ("consent_code_invalid", "consent_code_expired", "no_phone_on_file"):
+            self.parent_screen.show_error(code)  # typed again, sent again, or the card instead: on the spot
+            return
         self.parent_screen.set_busy(False)
         self.ctx.fail(error)
 

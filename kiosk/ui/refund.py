@@ -316,9 +316,8 @@ class RefundJourney(Journey):
                 return
             supervisor_id, pin = approval.take()
             self.entry_screen.set_busy(True)
-            self.ctx.run(lambda: desk.authenticate(supervisor_id, pin, role="supervisor", purpose="refund_approval"),
-                         lambda supervisor: self._send(session, item, amount_fen, reason, operator_id,
-                                                       supervisor.operator_id),
+            self.ctx.run(lambda: desk.approve_refund(supervisor_id, pin, item.settlement_id, amount_fen),
+                         lambda approval: self._send(session, item, amount_fen, reason, operator_id, approval),
                          self._failed)
             return
         approved_by = operator_id if amount_fen > desk.supervisor_over_fen else None  # a supervisor's own

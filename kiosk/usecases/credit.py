@@ -1,15 +1,17 @@
 """The credit service itself: open it (consent + phone), close it, query accounts, link a parent.
 
-Plain classes given the platform client and the journal-first writer. Names of
-relatives are masked here, as they are parsed: the screens never hold a full
-name of anyone but the patient (and show only the masked one). Phone numbers
-are kept out of ``repr`` so no log line or traceback carries them.
+Plain classes given the platform client and the journal-first writer. The platform gives a
+terminal names and the phone on file masked only; names are masked again here as they are
+parsed (whatever a platform sends, the screens never hold a full name of anyone but the
+patient). A phone typed by the patient is kept out of ``repr`` so no log line or traceback
+carries it. Taking on a parent needs the parent's consent: their own card at this terminal,
+or the code the platform sends to their phone (``send_consent_code``).
 """
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kiosk.domain.errors import Refusal
@@ -74,13 +76,10 @@ class CreditDetails:
 
     patient_id: str
     has_credit_service: bool
-    phone: str = field(repr=False, default="")
+    masked_phone: str = ""  # the mobile number on file, as the platform masks it ("" when none)
+    phone_on_file: bool = False  # opening may use it without the kiosk ever seeing it
     insurance_credit_grade: str | None = None
     relations: tuple[Relation, ...] = ()
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
 
     def children(self) -> tuple[Relation, ...]:
         return tuple(r for r in self.relations if r.relation == "child")
@@ -171,10 +170,12 @@ class CreditService:
     def details(self, id_number: str) -> CreditDetails:
         """Phone, service state, grade and relations: the lookup fields ``PatientSession`` lacks."""
         data = self.platform.request("POST", "/v1/identity/lookup", {"id_number": id_number})
+        on_file = bool(data.get("phone_on_file"))
         return CreditDetails(
             patient_id=data["patient_id"],
             has_credit_service=bool(data.get("has_credit_service", data.get("account_id") is not None)),
-            phone=data.get("phone") or "",
+            masked_phone=mask_phone(data.get("phone_masked") or "") if on_file else "",
+            phone_on_file=on_file,
             insurance_credit_grade=_grade(data.get("insurance_credit_grade")),
             relations=tuple(_relation_from(r) for r in data.get("relations") or ()),
         )
@@ -189,12 +190,14 @@ class CreditService:
         details = self.details(id_number)
         return details, (None if details.has_credit_service else self.consent())
 
-    def open(self, patient_id: str, consent_version: str, phone: str,
+    def open(self, patient_id: str, consent_version: str, phone: str | None,
              guardian_patient_id: str | None = None) -> Opened:
-        if not valid_phone(phone):
+        """``phone`` None: the number on file (which the platform never shows the kiosk)."""
+        if phone is not None and not valid_phone(phone):
             raise CreditRefused("phone_invalid")  # never sent: the platform would refuse it too
-        body = {"patient_id": patient_id, "consent_version": consent_version, "score_authorised": True,
-                "phone": phone}
+        body = {"patient_id": patient_id, "consent_version": consent_version, "score_authorised": True}
+        if phone is not None:
+            body["phone"] = phone
         if guardian_patient_id:
             body["guardian_patient_id"] = guardian_patient_id
         # The body holds the phone number: the outbox seals it (AES-GCM, key in the keyring).
@@ -265,11 +268,21 @@ class CreditService:
                         and r.repayment_taken_on is False and r.patient_id not in linked)
         return replace(overview, parents_to_take_on=parents)
 
-    def add_parent(self, payer_patient_id: str, parent_patient_id: str) -> bool:
-        """The payer takes on repayment for a parent. False: pending (the journal completes it)."""
+    def send_consent_code(self, payer_patient_id: str, parent_patient_id: str) -> str:
+        """The platform texts the parent a code (their phone on file): the parent's consent when
+        they are not here. Returns the number it went to, masked."""
+        data = self.platform.request("POST", "/v1/relations/consent-code",
+                                     {"payer_patient_id": payer_patient_id, "patient_id": parent_patient_id})
+        return mask_phone(data.get("sent_to") or "")
+
+    def add_parent(self, payer_patient_id: str, parent_patient_id: str, code: str | None = None) -> bool:
+        """The payer takes on repayment for a parent, who consents with their own card read here
+        (``code`` None) or the code sent to their phone. False: pending (the journal completes it)."""
         if payer_patient_id == parent_patient_id:
             raise CreditRefused("same_person")
-        body = {"payer_patient_id": payer_patient_id, "patient_id": parent_patient_id, "relation": "parent"}
+        consent = {"method": "card"} if code is None else {"method": "sms", "code": code}
+        body = {"payer_patient_id": payer_patient_id, "patient_id": parent_patient_id, "relation": "parent",
+                "consent": consent}
         try:
             self.writes.send("relation", "/v1/relations", body)
         except WritePending:

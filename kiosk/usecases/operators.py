@@ -2,14 +2,18 @@
 large refund, the IT check of the kiosk's hidden exit, and the audit trail.
 
 The platform checks the PIN and counts failures (locked after five in a row: 423
-``operator_locked``); the kiosk never stores or logs a PIN. ``Desk.operator`` is set and
-read on the GUI thread; every method that reaches the platform or the disk runs on a
-worker (``Context.run``).
+``operator_locked``); the kiosk never stores or logs a PIN. A login at the desk gives an
+operator session (a token the platform binds to this terminal), which every later request
+of the desk carries (``kiosk.platform.OperatorSession``, shared by the desk's clients) until
+logout; the platform decides what the operator may do with it (roles, shift, limits). A
+refund above the limit carries a supervisor's approval the platform gave for exactly that
+refund. ``Desk.operator`` is set and read on the GUI thread; every method that reaches the
+platform or the disk runs on a worker (``Context.run``).
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk.usecases.repayment import Refused
 
@@ -32,6 +36,21 @@ class Operator:
     @property
     def is_supervisor(self) -> bool:
         return SUPERVISOR in self.roles
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A supervisor's approval of one refund, given by the platform (``approval_id``, opaque)."""
+
+    supervisor_id: str
+    name: str
+    approval_id: str = field(repr=False)
+    settlement_id: str = ""
+    amount_fen: int = 0
+
+    @property
+    def operator_id(self) -> str:  # who approved, as the audit log and the screens name them
+        return self.supervisor_id
 
 
 class Desk:
@@ -84,12 +103,67 @@ class Desk:
                 self.audit.record(operator_id, purpose + "_refused", {"code": exc.code})
             raise
         operator = Operator(data["operator_id"], data["name"], frozenset(data["roles"]))
+        token = (data.get("session") or {}).get("token")
         if role is not None and not operator.has(role):
             self.audit.record(operator.operator_id, purpose + "_refused", {"code": ROLE_REFUSALS[role]})
+            self._end(token)
             raise Refused(ROLE_REFUSALS[role])
+        if purpose == "login":  # the desk's operator from now on: their session goes with every request
+            self.platform.operator.token = token
+            limit = (data.get("limits") or {}).get("refund_supervisor_over_fen")
+            if isinstance(limit, int):
+                self.supervisor_over_fen = limit  # the platform's limit is the one that holds
+        else:
+            self._end(token)  # the IT exit's check needs no session afterwards
         self.audit.record(operator.operator_id, purpose, {"terminal_id": self.terminal_id})
         log.info("%s: operator %s", purpose, operator.operator_id)
         return operator
+
+    def approve_refund(self, supervisor_id: str, pin: str, settlement_id: str, amount_fen: int) -> Approval:
+        """A supervisor approves one refund at this desk: the platform checks the PIN and the
+        role and gives an approval of exactly this settlement and amount, spent by the refund.
+        Raises ``PlatformError`` (``operator_login_failed``, ``not_a_supervisor``,
+        ``operator_locked``...) or ``Refused`` (``pin_required``); both audited (never the PIN)."""
+        supervisor_id = supervisor_id.strip()
+        if not supervisor_id or not pin:
+            raise Refused("pin_required")
+        from kiosk.platform import PlatformError, PlatformUnavailable
+
+        try:
+            data = self.platform.request("POST", "/v1/approvals", {
+                "supervisor_id": supervisor_id, "pin": pin, "settlement_id": settlement_id, "amount_fen": amount_fen})
+        except PlatformError as exc:
+            if not isinstance(exc, PlatformUnavailable):
+                self.audit.record(supervisor_id, "refund_approval_refused", {"code": exc.code})
+            raise
+        approval = Approval(data["supervisor_id"], data.get("name", ""), data["approval_id"], settlement_id,
+                            amount_fen)
+        self.audit.record(approval.supervisor_id, "refund_approval", {"terminal_id": self.terminal_id})
+        log.info("refund approval: supervisor %s", approval.supervisor_id)
+        return approval
+
+    def logout(self, reason: str, operator_id: str, token: str | None) -> None:
+        """The operator has left (a worker): audited, and their session ``token`` (taken off
+        the clients by ``end_session`` on the GUI thread) ended at the platform."""
+        self.audit.record(operator_id, "logout", {"reason": reason})
+        self._end(token)
+
+    def end_session(self) -> str | None:
+        """Take the session off the desk's clients (GUI thread, at logout); the token to end."""
+        token, self.platform.operator.token = self.platform.operator.token, None
+        return token
+
+    def _end(self, token: str | None) -> None:
+        """End a session at the platform (a worker); a platform that does not answer lets it
+        end by itself when idle."""
+        if not token:
+            return
+        from kiosk.platform import PlatformError
+
+        try:
+            self.platform.request("POST", "/v1/operators/logout", {}, operator_session=token)
+        except PlatformError as exc:
+            log.info("operator session not ended at the platform: %s", exc.code)
 
     def record(self, action: str, details: dict | None = None, operator_id: str | None = None):
         """One cashier action in the audit log, in the name of the logged-in operator."""

@@ -84,7 +84,10 @@ class RefundOutcome:
 
 class RefundSettlement:
     """``desk`` (``kiosk.usecases.operators.Desk``, optional): refunds above its limit need a
-    supervisor's approval (``approved_by``), and every refund goes to its audit log."""
+    supervisor's approval (``approved_by``: the platform's ``Approval`` of this refund, or the
+    supervisor's own staff number when the operator is one), and every refund goes to its
+    audit log. The platform checks it all again: the operator is the desk's session's, in an
+    open shift, and the approval is spent by this refund."""
 
     def __init__(self, writes, printer, desk=None):
         self.writes = writes
@@ -99,10 +102,12 @@ class RefundSettlement:
             raise Refused("refund_exceeds" if amount_fen > 0 else "amount_invalid")
         if self.desk is not None and amount_fen > self.desk.supervisor_over_fen and not approved_by:
             raise Refused("supervisor_required")
-        body = {"settlement_id": item.settlement_id, "amount_fen": amount_fen, "operator_id": operator_id,
-                "reason": reason}
+        body = {"settlement_id": item.settlement_id, "amount_fen": amount_fen, "reason": reason}
+        approval_id = getattr(approved_by, "approval_id", None)
+        if approval_id:
+            body["approval_id"] = approval_id  # in the sealed journal, spent once by the platform
         audit = {"settlement_reference": item.reference, "amount_fen": amount_fen, "reason": reason,
-                 "approved_by": approved_by}
+                 "approved_by": getattr(approved_by, "operator_id", approved_by)}
         try:
             data = self.writes.send("refund", "/v1/refunds", body)
         except WritePending:

@@ -191,10 +191,8 @@ class Repay:
             if not payment_id:
                 raise Refused("payment_not_completed")
             body["payment_id"] = payment_id
-        else:
-            if not operator_id:
-                raise ValueError("a cash or bank-card repayment needs the operator")
-            body["operator_id"] = operator_id
+        elif not operator_id:  # (not sent: the platform takes the operator from the desk's session)
+            raise ValueError("a cash or bank-card repayment needs the operator")
         if bill_ids:
             body["bill_ids"] = list(bill_ids)
         try:

@@ -1,7 +1,9 @@
 """A cashier's shift: opened, then closed with a reconciliation report printed on A4.
 
-The shift lives in the audit log (``shift_open`` and ``shift_close`` records), so it
-survives a restart and its opening and closing are part of the tamper-evident trail.
+The platform holds the shift (``POST /v1/shifts/open``, ``/v1/shifts/close``, ``GET
+/v1/shifts/current``) and takes no money at the desk without it (409 ``shift_not_open``);
+the desk's audit log records its opening and closing too (``shift_open`` and
+``shift_close`` records), so they are part of the tamper-evident trail.
 
 At close, the report compares what the desk counted in the shift (the journal's confirmed
 writes between the kiosk's open and close times: ``Reconcile.kiosk_between``) with what
@@ -12,6 +14,7 @@ to agree. Counts and sums by kind and by channel, to the fen, and every differen
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +35,7 @@ class Shift:
     operator_name: str
     opened_at: datetime  # the kiosk's clock (UTC)
     platform_opened_at: datetime  # the platform's clock
+    shift_id: str = ""  # the platform's
 
 
 @dataclass(frozen=True)
@@ -60,21 +64,27 @@ class Shifts:
 
     # -- on a worker ----------------------------------------------------------------------
     def current(self) -> Shift | None:
-        last = self.desk.audit.last(OPEN, CLOSE)
-        if last is None or last.action != OPEN:
+        """The desk's open shift as the platform holds it (the audit log's record of its opening
+        gives the number and the desk's time); None when none is open."""
+        found = self.platform.request("GET", "/v1/shifts/current").get("shift")
+        if not found:
             return None
-        d = last.details
-        return Shift(last.seq, last.operator_id, d.get("operator_name", ""), last.at,
-                     datetime.fromisoformat(d["platform_time"]))
+        opened = datetime.fromisoformat(found["opened_at"])
+        last = self.desk.audit.last(OPEN, CLOSE)
+        if last is not None and last.action == OPEN and last.details.get("shift_id") == found["shift_id"]:
+            return Shift(last.seq, last.operator_id, last.details.get("operator_name", ""), last.at, opened,
+                         found["shift_id"])
+        return Shift(0, found["operator_id"], "", opened, opened, found["shift_id"])  # opened before this desk's log
 
     def open(self, operator) -> Shift:
         if self.current() is not None:
             raise Refused("shift_already_open")
-        platform_time = self._platform_time()
-        record = self.desk.record(OPEN, {"operator_name": operator.name, "platform_time": platform_time.isoformat()},
-                                  operator.operator_id)
+        found = self.platform.request("POST", "/v1/shifts/open", {}, key=uuid.uuid4().hex)["shift"]
+        platform_time = datetime.fromisoformat(found["opened_at"])
+        record = self.desk.record(OPEN, {"operator_name": operator.name, "platform_time": platform_time.isoformat(),
+                                         "shift_id": found["shift_id"]}, operator.operator_id)
         log.info("shift %d opened by %s", record.seq, operator.operator_id)
-        return Shift(record.seq, operator.operator_id, operator.name, record.at, platform_time)
+        return Shift(record.seq, operator.operator_id, operator.name, record.at, platform_time, found["shift_id"])
 
     def close(self, operator, hospital: str) -> ShiftClosed:
         """Count, compare, record the close (audit) and print the report."""
@@ -83,7 +93,9 @@ class Shifts:
             raise Refused("no_shift_open")
         if operator.operator_id != shift.operator_id and not operator.is_supervisor:
             raise Refused("not_your_shift")
-        platform_closed = self._platform_time()
+        found = self.platform.request("POST", "/v1/shifts/close", {"shift_id": shift.shift_id},
+                                      key=uuid.uuid4().hex)["shift"]
+        platform_closed = datetime.fromisoformat(found["closed_at"])
         closed_at = datetime.now(UTC)
         ours = self.reconcile.kiosk_between(shift.opened_at, closed_at)
         theirs = self._platform_entries(shift.platform_opened_at, platform_closed)
@@ -104,9 +116,6 @@ class Shifts:
         return replace(closed, report_job=job, print_error=error)
 
     # -- helpers ----------------------------------------------------------------------------
-    def _platform_time(self) -> datetime:
-        return datetime.fromisoformat(self.platform.health()["time"])
-
     def _platform_entries(self, start: datetime, end: datetime) -> list[dict]:
         """The platform's entries for this terminal between two of its own times."""
         entries, day = [], business_date(start)

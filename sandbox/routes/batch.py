@@ -120,7 +120,9 @@ def _scope(request: Request, path: str, raw_body: bytes) -> dict:
         "type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "root_path": "",
         "query_string": b"", "headers": [], "scheme": request.url.scheme, "server": request.scope.get("server"),
         "app": request.app,
-        "state": {"terminal_id": request.state.terminal_id, "raw_body": raw_body},
+        # sandbox.authority: each operation is the batch's operator's (the session the batch carries)
+        "state": {"terminal_id": request.state.terminal_id, "raw_body": raw_body,
+                  "operator_session": getattr(request.state, "operator_session", None)},
     }
 
 

@@ -1,4 +1,5 @@
-"""What every write shares: the ``Idempotency-Key`` header and the stored answer."""
+"""What every write shares: the ``Idempotency-Key`` header, the stored answer, and the
+platform's authority over it (``sandbox.authority``)."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from kiosk.domain import signing
+from sandbox import authority
 from sandbox.store import Refusal, Store
 
 MAX_KEY_CHARS = 128
@@ -49,16 +51,51 @@ def request_digest(path: str, raw_body: bytes) -> str:
     return signing.body_digest(path.encode() + b"\n" + body)
 
 
+def stored_answer(conn, terminal_id: str, key: str, digest: str) -> tuple[int, str] | None:
+    """The answer already stored under ``(terminal, key)`` for this request, if any; 409
+    ``idempotency_key_reused`` for another request under the key."""
+    seen = conn.execute("SELECT body_digest, status_code, response_json FROM idempotency "
+                        "WHERE terminal_id = ? AND key = ?", (terminal_id, key)).fetchone()
+    if seen is None:
+        return None
+    if seen["body_digest"] != digest:
+        raise Refusal(409, "idempotency_key_reused",
+                      "This Idempotency-Key was already used for a different request.")
+    return seen["status_code"], seen["response_json"]
+
+
 def keyed_write(store: Store, request: Request, idempotency_key: str | None,
-                model: type[BaseModel], op: Callable[..., dict], **fields) -> Response:
+                model: type[BaseModel], op: Callable[..., dict], *, rule: authority.Rule,
+                **fields) -> Response:
     """Run ``op(conn, now, terminal_id, **fields)`` once per key; the answer is validated
-    against ``model`` before it is stored, so a replay answers byte for byte the same."""
+    against ``model`` before it is stored, so a replay answers byte for byte the same.
+
+    ``rule``: the authority the write needs (``sandbox.authority``). An answer already stored
+    under the key comes back first (a write the platform did is never refused on replay);
+    otherwise the rule is checked before the write, and its refusal is not stored (the
+    request may be sent again once allowed) but goes to the authority trail."""
     key = check_key(idempotency_key)
     terminal_id = request.state.terminal_id
     digest = request_digest(request.url.path, request.state.raw_body)
+    deciding = False
+    grant = None
 
     def action(conn, now) -> dict:
-        return model.model_validate(op(conn, now, terminal_id, **fields)).model_dump(mode="json")
+        done = model.model_validate(op(conn, now, terminal_id, **fields)).model_dump(mode="json")
+        if rule.within is not None:
+            rule.within(store, conn, now, grant, done)
+        return done
 
-    status, text = store.keyed(terminal_id, key, digest, action)
+    try:
+        with store.transaction() as conn:
+            if stored_answer(conn, terminal_id, key, digest) is None:  # new: the platform's authority first
+                deciding = True
+                grant = authority.admit(store, conn, request, rule, fields)
+                deciding = False
+            answer = store.keyed(terminal_id, key, digest, action)  # one way in, stored answers too
+    except Refusal as refusal:
+        if deciding:
+            authority.refused(store, request, rule, refusal)
+        raise
+    status, text = answer
     return Response(content=text.encode(), status_code=status, media_type="application/json")

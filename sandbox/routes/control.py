@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
+from sandbox import authority
 from sandbox.routes.batch import BatchAnswer, BatchRequest, check_only
 from sandbox.routes.common import IdempotencyKey, keyed_write
 from sandbox.routes.payments import Payment
@@ -79,7 +80,7 @@ def build(store: Store, enabled: bool) -> APIRouter:
         def op(conn, now, terminal_id, **fields) -> dict:
             return store.move_clock_in(conn, **fields)
 
-        return keyed_write(store, request, idempotency_key, Moved, op,
+        return keyed_write(store, request, idempotency_key, Moved, op, rule=authority.CONTROL,
                            advance_s=body.advance_s, set_to=body.set_to)
 
     @router.post("/v1/_sandbox/payments/{payment_id}/complete", response_model=Payment,
@@ -89,7 +90,7 @@ def build(store: Store, enabled: bool) -> APIRouter:
     def complete(payment_id: str, body: CompleteRequest, request: Request,
                  idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Payment, store.complete_payment,
-                           payment_id=payment_id)
+                           rule=authority.CONTROL, payment_id=payment_id)
 
     @router.post("/v1/_sandbox/disputes/{dispute_id}/resolve", response_model=Bill,
                  summary="Answer a dispute (the operator's side); returns the bill",
@@ -99,7 +100,7 @@ def build(store: Store, enabled: bool) -> APIRouter:
     def resolve(dispute_id: str, body: ResolveRequest, request: Request,
                 idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Bill, store.resolve_dispute,
-                           dispute_id=dispute_id, **body.model_dump())
+                           rule=authority.CONTROL, dispute_id=dispute_id, **body.model_dump())
 
     @router.post("/v1/_sandbox/batch/noop", response_model=BatchAnswer,
                  summary="Check a batch as POST /v1/batch would, apply nothing (benchmarks)",

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from sandbox import authority
 from sandbox.reference_data import DISPUTE_REASONS
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.schemas import RequestModel, example_id, responses, write_responses
@@ -59,6 +60,6 @@ def build(store: Store) -> APIRouter:
     def dispute(body: DisputeRequest, request: Request,
                 idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Dispute, store.raise_dispute,
-                           **body.model_dump())
+                           rule=authority.DISPUTE, **body.model_dump())
 
     return router

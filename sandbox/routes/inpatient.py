@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from sandbox import authority
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.schemas import Id, RequestModel, example_id, path_id, responses, write_responses
 from sandbox.store import Refusal, Store
@@ -122,15 +123,16 @@ def build(store: Store) -> APIRouter:
     def admit(body: AdmitRequest, request: Request,
               idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Admitted, store.admit,
-                           **body.model_dump())
+                           rule=authority.ADMISSION, **body.model_dump())
 
     @router.get("/v1/patients/{patient_id}/admissions", response_model=Admissions,
                 summary="A patient's inpatient stays, newest first",
-                responses=responses(r404="`patient_not_found`"))
-    def admissions(patient_id: Annotated[str, path_id("P000009")],
+                responses=responses(r403=authority.PRESENT_403, r404="`patient_not_found`"))
+    def admissions(patient_id: Annotated[str, path_id("P000009")], request: Request,
                    status: Annotated[Literal["admitted", "discharged"] | None,
                                      Query(description="Only stays in this state.")] = None,
                    ) -> Admissions:
+        authority.require_present(store, request, patient_id=patient_id)
         found = store.admissions(patient_id, status)
         if found is None:
             raise Refusal(404, "patient_not_found", "No patient with this id.")
@@ -138,9 +140,10 @@ def build(store: Store) -> APIRouter:
 
     @router.get("/v1/admissions/{admission_id}", response_model=Admission,
                 summary="An inpatient stay with its itemised charges",
-                responses=responses(r404="`admission_not_found`"))
-    def admission(admission_id: Annotated[str, path_id("A000001")]) -> Admission:
+                responses=responses(r403=authority.PRESENT_403, r404="`admission_not_found`"))
+    def admission(admission_id: Annotated[str, path_id("A000001")], request: Request) -> Admission:
         found = store.admission(admission_id)
+        authority.require_present(store, request, patient_id=found["patient_id"] if found else "")
         if found is None:
             raise Refusal(404, "admission_not_found", "No admission with this id.")
         return Admission.model_validate(found)
@@ -152,13 +155,13 @@ def build(store: Store) -> APIRouter:
                  responses=write_responses(
                      r403="`account_suspended`, `account_not_linked`, `insurance_suspended`",
                      r404="`admission_not_found`, `account_not_found`, `payment_not_found`",
-                     r409="`already_discharged`, `no_credit_service`, `repay_first`, "
+                     r409="`shift_not_open` (a desk), `already_discharged`, `no_credit_service`, `repay_first`, "
                           "`shortfall_unpaid` (details: `shortfall_fen`, `booked_fen`), "
                           "`payment_mismatch`, `payment_already_used`, `payment_not_needed`"))
     def discharge(admission_id: Annotated[str, path_id("A000001")], body: DischargeRequest,
                   request: Request,
                   idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Discharged, store.discharge,
-                           admission_id=admission_id, **body.model_dump())
+                           rule=authority.DISCHARGE, admission_id=admission_id, **body.model_dump())
 
     return router

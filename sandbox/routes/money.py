@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from sandbox import authority
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.schemas import Account, Id, PositiveFen, RequestModel, example_id, write_responses
 from sandbox.store import Store
@@ -47,8 +48,9 @@ class RepaymentRequest(RequestModel):
     channel: Literal["payment_channel", "cash", "bank_card"] = Field(examples=["cash"])
     payment_id: Id | None = Field(default=None, description="Required for payment_channel: "
                                   "a completed `repayment` payment of the same amount.")
-    operator_id: Id | None = Field(default=None, examples=["OP01"],
-                                   description="Required for cash and bank_card: the cashier.")
+    operator_id: Id | None = Field(default=None, examples=["1001"],
+                                   description="Ignored: the operator is the desk's session's (cash and bank_card "
+                                               "are taken at a desk only).")
     bill_ids: list[Id] | None = Field(default=None, max_length=50, description=(
         "Bills to pay, oldest due first; omitted: every outstanding bill oldest due first "
         "(bills under an open dispute wait)."))
@@ -76,8 +78,12 @@ class Repayment(BaseModel):
 class RefundRequest(RequestModel):
     settlement_id: str = example_id("STL000908")
     amount_fen: PositiveFen = Field(examples=[500])
-    operator_id: str = example_id("OP01")
+    operator_id: Id | None = Field(default=None, examples=["1001"],
+                                   description="Ignored: the operator is the desk's session's.")
     reason: str = Field(min_length=1, max_length=200, examples=["药品退回"])
+    approval_id: str | None = Field(default=None, min_length=1, max_length=64, description=(
+        "Above the limit (`refund_supervisor_over_fen`), unless the operator is a supervisor: a supervisor's "
+        "approval of exactly this settlement and amount, given at this desk (`POST /v1/approvals`)."))
 
 
 class Refund(BaseModel):
@@ -105,7 +111,7 @@ def build(store: Store) -> APIRouter:
                           "(dishonest listing)",
                      r404="`patient_not_found`, `visit_not_found`, `account_not_found`, "
                           "`payment_not_found`",
-                     r409="`visit_not_of_patient`, `visit_already_settled`, "
+                     r409="`shift_not_open` (a desk), `visit_not_of_patient`, `visit_already_settled`, "
                           "`no_credit_service`, `repay_first`, `shortfall_unpaid` (details: "
                           "`shortfall_fen`, `booked_fen`), `payment_mismatch`, "
                           "`payment_already_used`, `payment_not_needed`",
@@ -113,33 +119,36 @@ def build(store: Store) -> APIRouter:
     def settle(body: SettlementRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, MultiSettlement, store.settle,
-                           **body.model_dump())
+                           rule=authority.SETTLEMENT, **body.model_dump())
 
     @router.post("/v1/repayments", response_model=Repayment,
                  summary="Repay bills: the line is restored; nothing overdue left: a "
                          "suspended account is active again at once",
-                 description=WRITE_DESCRIPTION,
+                 description=WRITE_DESCRIPTION + " Cash and bank card: at a desk only.",
                  responses=write_responses(
+                     r403="`desk_only`: cash or bank card from a kiosk",
                      r404="`account_not_found`, `bill_not_found`, `payment_not_found`",
-                     r409="`overpayment` (details: `owed_fen`), `payment_not_completed`, "
+                     r409="`shift_not_open` (a desk), `overpayment` (details: `owed_fen`), `payment_not_completed`, "
                           "`payment_mismatch`, `payment_already_used`",
                      r422="`payment_required`, `operator_required`, `payment_not_needed`, "
                           "`duplicate_bill`"))
     def repay(body: RepaymentRequest, request: Request,
               idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Repayment, store.repay,
-                           **body.model_dump())
+                           rule=authority.REPAYMENT, **body.model_dump())
 
     @router.post("/v1/refunds", response_model=Refund,
                  summary="Cashier refund: back to the credit account first, the rest to the "
                          "original channel",
-                 description=WRITE_DESCRIPTION,
+                 description=WRITE_DESCRIPTION + " Desk only: the session's operator, in an open shift; above the "
+                             "limit a supervisor's approval (or a supervisor's own session).",
                  responses=write_responses(
+                     r403="`desk_only`, `supervisor_required` (details: `limit_fen`)",
                      r404="`settlement_not_found`",
-                     r409="`refund_exceeds` (details: `refundable_fen`)"))
+                     r409="`shift_not_open`, `refund_exceeds` (details: `refundable_fen`)"))
     def refund(body: RefundRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Refund, store.refund,
-                           **body.model_dump())
+                           rule=authority.REFUND, **body.model_dump())
 
     return router

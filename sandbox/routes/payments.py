@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from sandbox import authority
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.schemas import PositiveFen, RequestModel, responses, write_responses
 from sandbox.store import Refusal, Store
@@ -44,11 +45,11 @@ def build(store: Store) -> APIRouter:
     @router.post("/v1/payments", response_model=Payment,
                  summary="Start a payment through the payment channel (pending, 5 minutes)",
                  description=WRITE_DESCRIPTION,
-                 responses=write_responses(r404="`patient_not_found`"))
+                 responses=write_responses(r404="`patient_not_found`", r409="`shift_not_open` (a desk)"))
     def create(body: PaymentRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Payment, store.create_payment,
-                           **body.model_dump())
+                           rule=authority.PAYMENT, **body.model_dump())
 
     @router.get("/v1/payments/{payment_id}", response_model=Payment,
                 summary="A payment's state: pending, paid or expired",

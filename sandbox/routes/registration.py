@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from sandbox import authority
 from sandbox import reference_data as ref
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.schemas import Account, Id, RequestModel, example_id, path_id, responses, write_responses
@@ -115,23 +116,24 @@ def build(store: Store) -> APIRouter:
                  responses=write_responses(
                      r403="`account_suspended`, `account_not_linked`",
                      r404="`patient_not_found`, `session_not_found`, `payment_not_found`",
-                     r409="`session_closed`, `session_full`, `already_registered`, "
+                     r409="`shift_not_open` (a desk), `session_closed`, `session_full`, `already_registered`, "
                           "`no_credit_service`, `repay_first`, `insufficient_line`, "
                           "`payment_not_completed`, `payment_mismatch`, `payment_already_used`,"
                           " `payment_not_needed`"))
     def register(body: RegisterRequest, request: Request,
                  idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Registration, store.register,
-                           **body.model_dump())
+                           rule=authority.REGISTRATION, **body.model_dump())
 
     @router.get("/v1/patients/{patient_id}/registrations", response_model=Registrations,
                 summary="A patient's registrations, newest session first",
-                responses=responses(r404="`patient_not_found`"))
+                responses=responses(r403=authority.PRESENT_403, r404="`patient_not_found`"))
     def list_registrations(
-            patient_id: Annotated[str, path_id("P000001")],
+            patient_id: Annotated[str, path_id("P000001")], request: Request,
             status: Annotated[Literal["booked", "cancelled"] | None,
                               Query(description="Only registrations in this state.")] = None,
     ) -> Registrations:
+        authority.require_present(store, request, patient_id=patient_id)
         found = store.registrations(patient_id, status)
         if found is None:
             raise Refusal(404, "patient_not_found", "No patient with this id.")
@@ -143,10 +145,11 @@ def build(store: Store) -> APIRouter:
                  description=WRITE_DESCRIPTION,
                  responses=write_responses(
                      r404="`registration_not_found`",
-                     r409="`already_cancelled`, `too_late`"))
+                     r409="`shift_not_open` (a desk), `already_cancelled`, `too_late`"))
     def cancel(registration_id: str, body: CancelRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Cancelled,
-                           store.cancel_registration, registration_id=registration_id)
+                           store.cancel_registration, rule=authority.REGISTRATION_CANCEL,
+                           registration_id=registration_id)
 
     return router

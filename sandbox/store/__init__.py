@@ -13,6 +13,8 @@ All SQL of the sandbox lives in this package, one module per area:
 ``inpatient`` credit admission and discharge
 ``admin``     disputes, reconciliation, the clock and the nightly batch
 ``operators`` desk operators: PIN login, roles, lockout (its own table)
+``authority`` terminal roles, operator and patient sessions, shifts, approvals, budgets,
+              households, consent codes, the authority trail (its own tables)
 ``seed``      demo data
 ============  ==================================================================
 
@@ -22,6 +24,7 @@ Writes are methods ``op(conn, now, terminal_id, **fields) -> dict`` run by
 from __future__ import annotations
 
 from sandbox.store.admin import AdminMixin
+from sandbox.store.authority import AuthorityMixin
 from sandbox.store.base import Refusal, SchemaTooNew, StoreBase, iso, parse_iso
 from sandbox.store.credit import CreditMixin
 from sandbox.store.inpatient import InpatientMixin
@@ -36,6 +39,6 @@ __all__ = ["SCHEMA_VERSION", "Refusal", "SchemaTooNew", "Store", "bill_status", 
            "outstanding", "parse_iso"]
 
 
-class Store(OperatorsMixin, SeedMixin, AdminMixin, InpatientMixin, MoneyMixin,
+class Store(AuthorityMixin, OperatorsMixin, SeedMixin, AdminMixin, InpatientMixin, MoneyMixin,
             RegistrationMixin, CreditMixin, ViewsMixin, StoreBase):
     """``Store(path, clock=callable returning an aware datetime, city="xiamen")``."""

@@ -1,11 +1,13 @@
-"""Opening and closing the credit service; minors' links; adult children taking on
-repayment for their parents."""
+"""Opening and closing the credit service; minors' links (only to a guardian of the minor's
+household, as the platform records it); adult children taking on repayment for their
+parents (the parent's consent is checked by ``sandbox.authority`` before this runs)."""
 from __future__ import annotations
 
 import re
 import sqlite3
 from datetime import datetime
 
+from kiosk.domain.idnumber import mask_name
 from sandbox.reference_data import CONSENT
 from sandbox.store.base import Refusal, iso
 from sandbox.store.booking import require_patient
@@ -18,9 +20,13 @@ class CreditMixin:
 
     def open_credit(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None,
                     *, patient_id: str, consent_version: str, score_authorised: bool,
-                    phone: str, guardian_patient_id: str | None = None) -> dict:
+                    phone: str | None = None, guardian_patient_id: str | None = None) -> dict:
+        """``phone`` None: the number on file (of the guardian, for a minor)."""
         profile = self.profile
         patient = require_patient(conn, patient_id)
+        if phone is None:
+            holder = require_patient(conn, guardian_patient_id) if guardian_patient_id else patient
+            phone = holder["phone"] or ""
         if consent_version != CONSENT["version"]:
             raise Refusal(409, "consent_outdated",
                           f"The consent text was updated: current version is "
@@ -95,6 +101,9 @@ class CreditMixin:
         if minor["guardian_patient_id"] not in (None, guardian_patient_id):
             raise Refusal(409, "guardian_mismatch",
                           "The hospital records another guardian for this minor.")
+        if not self.in_household(conn, guardian_patient_id, minor["patient_id"]):
+            raise Refusal(409, "not_in_household",
+                          "The platform records no household of this guardian and this minor.")
         account_id = account_id["account_id"]
         conn.execute("UPDATE patients SET guardian_patient_id = ? WHERE patient_id = ?",
                      (guardian_patient_id, minor["patient_id"]))
@@ -183,7 +192,7 @@ class CreditMixin:
             "payer_patient_id": payer_patient_id,
             "patient_id": patient_id,
             "relation": relation,
-            "name": parent["name"],
+            "name": mask_name(parent["name"]),
             "account_id": usable_account_id(conn, patient_id),
             "repayment_taken_on": True,
             "taken_on_at": iso(now),
