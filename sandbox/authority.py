@@ -247,6 +247,7 @@ def _spend_approval(store, conn, now, grant: Grant, answer: dict) -> None:
 
 
 def _open_credit(store, conn, now, grant: Grant, fields: dict) -> None:
+    """The patient here; for a minor, the guardian here too (the household: ``store.credit``)."""
     require_people(store, conn, now, grant, fields["patient_id"], fields.get("guardian_patient_id"))
 
 

@@ -303,11 +303,13 @@ class ParentScreen(Screen):
     code_requested = Signal()  # send the code to the parent's phone on file
     confirm_requested = Signal(str)  # "" (the parent's card was read) or the code typed
     back_requested = Signal()
+    training_code_requested = Signal()  # training: the demo phone's code
 
-    def __init__(self, parent=None):
+    def __init__(self, training: bool = False, parent=None):
         super().__init__(parent)
         from kiosk.ui.keypad import Keypad
 
+        self.training = training
         self.payer = None
         self.parent_name = ""  # masked
         self.parent_id_masked = ""
@@ -334,6 +336,9 @@ class ParentScreen(Screen):
         self.confirm_button.clicked.connect(self._confirm)
         self.back_button = big_button(self, "secondary")
         self.back_button.clicked.connect(self.back_requested)
+        self.training_button = big_button(self, "secondary")
+        self.training_button.setObjectName("trainingCode")
+        self.training_button.clicked.connect(self.training_code_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(64, 32, 64, 32)
         layout.setSpacing(16)
@@ -345,6 +350,7 @@ class ParentScreen(Screen):
         row.addWidget(self.keypad, 3)
         row.addStretch(1)
         layout.addLayout(row)
+        layout.addWidget(self.training_button)
         layout.addWidget(self.error_text)
         layout.addWidget(self.status)
         layout.addStretch(1)
@@ -385,15 +391,20 @@ class ParentScreen(Screen):
         self.keypad.setFocus()
 
     def show_error(self, code: str) -> None:
-        self.error, self._busy = code, False
         if code in ("consent_code_invalid", "consent_code_expired"):
-            self.keypad.clear()
+            self.keypad.clear()  # (before the message: a change of the digits clears it)
+        self.error, self._busy = code, False
         self.retranslate()
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
         if busy:
             self.error = None
+        self.retranslate()
+
+    def fill_code(self, code: str) -> None:
+        """Training: the demo phone's code, typed in for the trainee."""
+        self.keypad.set_text(code)
         self.retranslate()
 
     def _typed(self, _text: str) -> None:
@@ -437,12 +448,15 @@ class ParentScreen(Screen):
         set_button_text(self.code_button, self.tr("Send a code to their phone"))
         set_button_text(self.confirm_button, self.tr("Confirm: I repay for this parent"))
         set_button_text(self.back_button, self.tr("Back"))
+        set_button_text(self.training_button, self.tr("Training: type the code from the demo phone"))
+        self.training_button.setVisible(self.training and self.mode == "code")
         self.continue_button.setVisible(self.mode in ("explain", "consent"))
         self.code_button.setVisible(self.mode == "consent" or (self.mode == "code" and
                                                                self.error == "consent_code_expired"))
         self.confirm_button.setVisible(self.mode in ("confirm", "code"))
         self.keypad.setVisible(self.mode == "code")
-        for widget in (self.continue_button, self.code_button, self.confirm_button, self.back_button, self.keypad):
+        for widget in (self.continue_button, self.code_button, self.confirm_button, self.back_button, self.keypad,
+                       self.training_button):
             widget.setEnabled(not self._busy)
         set_optional_text(self.error_text, "⚠ " + message_for(self.error) if self.error else "")
         set_optional_text(self.status, self.tr("Saving, please wait…") if self._busy else "")
@@ -462,7 +476,7 @@ class QueryJourney(Journey):
         self.parent_id: str | None = None  # the parent being linked
         w = ctx.window
         self.screen: AccountScreen = w.add_screen(AccountScreen())
-        self.parent_screen: ParentScreen = w.add_screen(ParentScreen())
+        self.parent_screen: ParentScreen = w.add_screen(ParentScreen(training=ctx.services.training))
         self.screen.done_requested.connect(w.go_home)
         self.screen.repay_requested.connect(self._repay)
         self.screen.dispute_requested.connect(self._dispute)
@@ -471,6 +485,7 @@ class QueryJourney(Journey):
         self.parent_screen.back_requested.connect(self._back_to_account)
         self.parent_screen.continue_requested.connect(self._identify_parent)
         self.parent_screen.code_requested.connect(self._send_code)
+        self.parent_screen.training_code_requested.connect(self._training_code)
         self.parent_screen.confirm_requested.connect(self._link_parent)
         w.cleared.connect(self.forget)
 
@@ -552,6 +567,11 @@ class QueryJourney(Journey):
         self.parent_screen.set_busy(True)
         self.ctx.run(lambda: self.credit.send_consent_code(payer, parent), self.parent_screen.show_code,
                      self._link_failed)
+
+    def _training_code(self) -> None:
+        parent = self.parent_id
+        if parent is not None:
+            self.ctx.run(lambda: self.credit.training_code(parent), self.parent_screen.fill_code)
 
     def _link_parent(self, code: str = "") -> None:
         if self.session is None or self.parent_id is None:

@@ -275,6 +275,11 @@ class CreditService:
                                      {"payer_patient_id": payer_patient_id, "patient_id": parent_patient_id})
         return mask_phone(data.get("sent_to") or "")
 
+    def training_code(self, parent_patient_id: str) -> str:
+        """Training only (the sandbox's control API): the code the demo parent's phone received."""
+        messages = self.platform.request("GET", f"/v1/_sandbox/sms/{parent_patient_id}")["messages"]
+        return messages[-1]["code"] if messages else ""
+
     def add_parent(self, payer_patient_id: str, parent_patient_id: str, code: str | None = None) -> bool:
         """The payer takes on repayment for a parent, who consents with their own card read here
         (``code`` None) or the code sent to their phone. False: pending (the journal completes it)."""

@@ -4,63 +4,63 @@
 <context>
     <name>AccountScreen</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="246"/>
+        <location filename="../../kiosk/ui/query.py" line="247"/>
         <source>Your credit account</source>
         <translation>您的信用账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="247"/>
+        <location filename="../../kiosk/ui/query.py" line="248"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="248"/>
+        <location filename="../../kiosk/ui/query.py" line="249"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="249"/>
+        <location filename="../../kiosk/ui/query.py" line="250"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="250"/>
+        <location filename="../../kiosk/ui/query.py" line="251"/>
         <source>Add a parent I repay for</source>
         <translation>添加由我代还的父母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="252"/>
+        <location filename="../../kiosk/ui/query.py" line="253"/>
         <source>Loading your account, please wait…</source>
         <translation>正在查询您的账户，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="268"/>
+        <location filename="../../kiosk/ui/query.py" line="269"/>
         <source>You use your guardian&apos;s credit line: available {available}.</source>
         <translation>您共享监护人的信用额度：可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="270"/>
+        <location filename="../../kiosk/ui/query.py" line="271"/>
         <source>Your account</source>
         <translation>您本人的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="272"/>
-        <location filename="../../kiosk/ui/query.py" line="279"/>
+        <location filename="../../kiosk/ui/query.py" line="273"/>
+        <location filename="../../kiosk/ui/query.py" line="280"/>
         <source>{relation}: {name}</source>
         <translation>{relation}：{name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="276"/>
+        <location filename="../../kiosk/ui/query.py" line="277"/>
         <source>Uses your credit line; you repay these bills.</source>
         <translation>共享您的信用额度，以下账单由您还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="281"/>
+        <location filename="../../kiosk/ui/query.py" line="282"/>
         <source>Registered by the hospital as your parent. You may take on repayment of their credit bills.</source>
         <translation>医院登记为您的父母。您可以自愿为其信用就医账单还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="284"/>
+        <location filename="../../kiosk/ui/query.py" line="285"/>
         <source>Take on repayment for {name}</source>
         <translation>为{name}代为还款</translation>
     </message>
@@ -393,6 +393,22 @@ Admission number {number}. Please go to the ward with your admission notice.</so
         <translation>先去还款</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/confirm.py" line="99"/>
+        <source>Please confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/confirm.py" line="102"/>
+        <source>In words: {words}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/confirm.py" line="105"/>
+        <source>Confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/confirm.py" line="106"/>
         <location filename="../../kiosk/ui/register_screens.py" line="354"/>
         <source>Back</source>
         <translation>返回</translation>
@@ -561,25 +577,24 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CredentialsForm</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="121"/>
-        <location filename="../../kiosk/ui/login.py" line="122"/>
+        <location filename="../../kiosk/ui/login.py" line="124"/>
+        <location filename="../../kiosk/ui/login.py" line="125"/>
         <source>Staff number</source>
-        <extracomment>Refusals the person at the screen corrects on the spot (the form stays, with the message).</extracomment>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="123"/>
-        <location filename="../../kiosk/ui/login.py" line="124"/>
+        <location filename="../../kiosk/ui/login.py" line="126"/>
+        <location filename="../../kiosk/ui/login.py" line="127"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="127"/>
+        <location filename="../../kiosk/ui/login.py" line="130"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="130"/>
+        <location filename="../../kiosk/ui/login.py" line="133"/>
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
@@ -587,152 +602,152 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>CreditWords</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="40"/>
+        <location filename="../../kiosk/ui/query.py" line="41"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="41"/>
+        <location filename="../../kiosk/ui/query.py" line="42"/>
         <source>suspended</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="42"/>
+        <location filename="../../kiosk/ui/query.py" line="43"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="49"/>
+        <location filename="../../kiosk/ui/query.py" line="50"/>
         <source>disputed (answer by {date})</source>
         <translation>异议处理中（{date}前答复）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="51"/>
+        <location filename="../../kiosk/ui/query.py" line="52"/>
         <source>disputed</source>
         <translation>异议处理中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="53"/>
+        <location filename="../../kiosk/ui/query.py" line="54"/>
         <source>due</source>
         <translation>待还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="54"/>
+        <location filename="../../kiosk/ui/query.py" line="55"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="55"/>
+        <location filename="../../kiosk/ui/query.py" line="56"/>
         <source>paid</source>
         <translation>已还清</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="61"/>
+        <location filename="../../kiosk/ui/query.py" line="62"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="62"/>
+        <location filename="../../kiosk/ui/query.py" line="63"/>
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="63"/>
+        <location filename="../../kiosk/ui/query.py" line="64"/>
         <source>Inpatient</source>
         <translation>住院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="69"/>
+        <location filename="../../kiosk/ui/query.py" line="70"/>
         <source>Child</source>
         <translation>子女</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="70"/>
+        <location filename="../../kiosk/ui/query.py" line="71"/>
         <source>Parent</source>
         <translation>父母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="71"/>
+        <location filename="../../kiosk/ui/query.py" line="72"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="77"/>
+        <location filename="../../kiosk/ui/query.py" line="78"/>
         <source>excellent (优秀)</source>
         <translation>优秀</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="78"/>
+        <location filename="../../kiosk/ui/query.py" line="79"/>
         <source>good (良好)</source>
         <translation>良好</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="79"/>
+        <location filename="../../kiosk/ui/query.py" line="80"/>
         <source>fair (中等)</source>
         <translation>中等</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="80"/>
+        <location filename="../../kiosk/ui/query.py" line="81"/>
         <source>poor (较差)</source>
         <translation>较差</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="81"/>
+        <location filename="../../kiosk/ui/query.py" line="82"/>
         <source>very poor (极差)</source>
         <translation>极差</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="83"/>
+        <location filename="../../kiosk/ui/query.py" line="84"/>
         <source>Medical-insurance credit grade: {grade} — {meaning}</source>
         <translation>医保信用等级：{grade}（{meaning}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="89"/>
+        <location filename="../../kiosk/ui/query.py" line="90"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="90"/>
+        <location filename="../../kiosk/ui/query.py" line="91"/>
         <source>Credit line {line} · used {used} · available {available} · status: {status}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available} · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="95"/>
+        <location filename="../../kiosk/ui/query.py" line="96"/>
         <source>Overdue: {amount}</source>
         <translation>逾期金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="122"/>
+        <location filename="../../kiosk/ui/query.py" line="123"/>
         <source>Reference</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="122"/>
+        <location filename="../../kiosk/ui/query.py" line="123"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="123"/>
+        <location filename="../../kiosk/ui/query.py" line="124"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="123"/>
+        <location filename="../../kiosk/ui/query.py" line="124"/>
         <source>Outstanding</source>
         <translation>未还</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="124"/>
+        <location filename="../../kiosk/ui/query.py" line="125"/>
         <source>Pay by</source>
         <translation>最后还款日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="124"/>
+        <location filename="../../kiosk/ui/query.py" line="125"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="243"/>
+        <location filename="../../kiosk/ui/query.py" line="244"/>
         <source>No bills.</source>
         <translation>暂无账单。</translation>
     </message>
@@ -758,6 +773,19 @@ Admission number {number}. Please go to the ward with your admission notice.</so
         <location filename="../../kiosk/ui/register_screens.py" line="187"/>
         <source>My registrations (cancel)</source>
         <translation>我的挂号（退号）</translation>
+    </message>
+</context>
+<context>
+    <name>DeskLogin</name>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="267"/>
+        <source>Log in again</source>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/login.py" line="269"/>
+        <source>Open the shift</source>
+        <translation>开班</translation>
     </message>
 </context>
 <context>
@@ -1071,12 +1099,12 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>GuardianScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="319"/>
+        <location filename="../../kiosk/ui/open_service.py" line="318"/>
         <source>A parent or guardian must consent</source>
         <translation>需由父母或监护人授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="322"/>
+        <location filename="../../kiosk/ui/open_service.py" line="321"/>
         <source>Patients under 18 cannot open the credit service alone. A parent or guardian identifies with their own ID card and gives consent; the child then uses the guardian&apos;s credit line and the guardian repays.
 
 Guardian: tap the button, then place your ID card on the reader.</source>
@@ -1085,12 +1113,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 请监护人点击下方按钮，然后将本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="325"/>
+        <location filename="../../kiosk/ui/open_service.py" line="324"/>
         <source>Guardian: identify now</source>
         <translation>监护人验证身份</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="326"/>
+        <location filename="../../kiosk/ui/open_service.py" line="325"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1244,22 +1272,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="192"/>
+        <location filename="../../kiosk/ui/login.py" line="195"/>
         <source>Cashier login</source>
         <translation>收费员登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="193"/>
+        <location filename="../../kiosk/ui/login.py" line="196"/>
         <source>Enter your staff number and PIN. The desk logs you out after a while without use.</source>
         <translation>请输入工号和密码。长时间无操作将自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="196"/>
+        <location filename="../../kiosk/ui/login.py" line="199"/>
         <source>Checking, please wait…</source>
         <translation>正在核验，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="197"/>
+        <location filename="../../kiosk/ui/login.py" line="200"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
@@ -1366,12 +1394,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>支付未完成，未产生扣费，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall the newer release.</source>
         <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装较新的版本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="115"/>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
         <source>Something went wrong. Please go to the cashier window for help.</source>
         <translation>出现问题，请到收费窗口寻求帮助。</translation>
     </message>
@@ -1668,51 +1696,121 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <source>Open your shift first: the platform takes no money at this desk without an open shift of yours. Tap &quot;Open the shift&quot;, then serve the patient again.</source>
+        <translation>请先开班：您在本窗口开班之前，平台不受理任何收退款。请点“开班”，然后重新为患者办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <source>Your shift is still open at another desk. Close it there first, or ask a supervisor.</source>
+        <translation>您在另一个窗口的班次尚未结束。请先到该窗口交班，或请主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
+        <source>Your login at this desk has ended. Please log in again, then repeat the last step.</source>
+        <translation>您在本窗口的登录已失效。请重新登录，然后重做上一步。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <source>Nobody is logged in at this desk. Please log in, then repeat the last step.</source>
+        <translation>本窗口尚无操作员登录。请先登录，然后重做上一步。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <source>This can only be done at a cashier window. Please go to the cashier window.</source>
+        <translation>此业务只能在收费窗口办理。请到收费窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <source>Your session at this kiosk has ended. Please place your ID card on the reader again.</source>
+        <translation>您在本机的操作已超时结束。请重新将身份证放到读卡区。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <source>This kiosk has looked up many patients in a short time. Please wait a minute, then try again, or go to the cashier window.</source>
+        <translation>本机短时间内查询的患者过多。请稍等一分钟再试，或到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <source>Too many wrong PINs at this terminal. Please wait a few minutes before trying again.</source>
+        <translation>本终端输错密码次数过多。请等几分钟后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <source>The hospital does not record this adult as the child&apos;s guardian. Please ask at the registration desk to record the family first.</source>
+        <translation>医院没有登记此成年人为该儿童的监护人。请先到挂号处登记家庭关系。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="112"/>
+        <source>Your parent must consent: with their own ID card here, or with the code sent to their phone.</source>
+        <translation>需经您的父母本人同意：在本机放置其本人身份证，或使用发送到其手机的验证码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <source>This code is not right. Please check the 6 digits your parent received and type them again.</source>
+        <translation>验证码不正确。请核对父母收到的 6 位数字后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
+        <source>This code has expired. Tap &quot;Send a code to their phone&quot; to send a new one.</source>
+        <translation>验证码已过期。请点“发送验证码到其手机”重新发送。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="115"/>
+        <source>No mobile number of your parent is on file. Your parent can consent with their own ID card here instead.</source>
+        <translation>医院没有登记您父母的手机号码。请您的父母在本机放置其本人身份证表示同意。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <source>This card is not the card of the parent you chose. Please ask that parent to place their own ID card on the reader.</source>
+        <translation>这不是您所选父母的身份证。请该父母本人将身份证放到读卡区。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
         <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here. Please try again later or go to the cashier window.</source>
         <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。请稍后再试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
         <source>The hospital system is not answering, and your details were not seen at this kiosk recently. Please go to the cashier window.</source>
         <translation>医院系统暂时无法连接，且本机近期没有您的信息。请到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="105"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
         <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>The hospital system is not answering, and your credit service is suspended. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>The hospital system is not answering, and a bill of yours is overdue. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且您有逾期账单。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <location filename="../../kiosk/ui/messages.py" line="123"/>
         <source>The hospital system is not answering, and your credit details here are too old to use. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
         <source>The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且本次费用超过您的可用额度。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
         <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
         <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall version %1 or later.</source>
         <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
@@ -1814,12 +1912,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OpenServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="356"/>
+        <location filename="../../kiosk/ui/open_service.py" line="355"/>
         <source>Open credit service</source>
         <translation>开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="424"/>
+        <location filename="../../kiosk/ui/open_service.py" line="423"/>
         <source>Open the guardian&apos;s service</source>
         <translation>先为监护人开通</translation>
     </message>
@@ -1910,22 +2008,32 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>ParentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="356"/>
+        <location filename="../../kiosk/ui/query.py" line="427"/>
         <source>Take on repayment for a parent</source>
         <translation>为父母代为还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="360"/>
+        <location filename="../../kiosk/ui/query.py" line="430"/>
         <source>{name} (ID {masked_id})</source>
         <translation>{name}（证件号 {masked_id}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="362"/>
+        <location filename="../../kiosk/ui/query.py" line="432"/>
         <source>You will repay the credit bills of your parent {parent}. Their bills will appear in your account query, and you can repay them here.</source>
         <translation>您将为父母{parent}的信用就医账单还款。其账单将显示在您的账户查询中，您可以在此还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="366"/>
+        <location filename="../../kiosk/ui/query.py" line="435"/>
+        <source>Your parent {parent} must agree. Ask them to place their own ID card on the reader, or send a code to their mobile phone on file and type the code they received.</source>
+        <translation>需经您的父母 {parent} 本人同意。请其将本人身份证放到读卡区，或向其登记的手机发送验证码，再输入其收到的验证码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="439"/>
+        <source>A code was sent to your parent&apos;s phone {phone}. Type the 6 digits they received, then confirm: you will repay the credit bills of {parent}.</source>
+        <translation>验证码已发送到您父母的手机 {phone}。请输入其收到的 6 位数字并确认：您将为 {parent} 偿还信用就医账单。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="443"/>
         <source>Adult children may take on repayment of their parents&apos; credit bills.
 
 Tap Continue, then ask your parent to place their own ID card on the reader.</source>
@@ -1934,22 +2042,37 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 请点击“继续”，然后请您的父母将其本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="368"/>
+        <location filename="../../kiosk/ui/query.py" line="446"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="369"/>
+        <location filename="../../kiosk/ui/query.py" line="447"/>
+        <source>Parent: place your ID card</source>
+        <translation>父母本人放置身份证</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="448"/>
+        <source>Send a code to their phone</source>
+        <translation>发送验证码到其手机</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="449"/>
         <source>Confirm: I repay for this parent</source>
         <translation>确认：由我为该父母还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="370"/>
+        <location filename="../../kiosk/ui/query.py" line="450"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="375"/>
+        <location filename="../../kiosk/ui/query.py" line="451"/>
+        <source>Training: type the code from the demo phone</source>
+        <translation>培训：填入演示手机收到的验证码</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/query.py" line="462"/>
         <source>Saving, please wait…</source>
         <translation>正在保存，请稍候…</translation>
     </message>
@@ -2083,42 +2206,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PhoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="254"/>
+        <location filename="../../kiosk/ui/open_service.py" line="253"/>
         <source>Mobile phone for repayment reminders</source>
         <translation>接收还款提醒的手机号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="256"/>
+        <location filename="../../kiosk/ui/open_service.py" line="255"/>
         <source>Type the 11-digit mobile number, then confirm.</source>
         <translation>请输入11位手机号码，然后确认。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="259"/>
+        <location filename="../../kiosk/ui/open_service.py" line="258"/>
         <source>Reminders of amounts due will be sent to this number:</source>
         <translation>应还金额提醒将发送至此号码：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="263"/>
+        <location filename="../../kiosk/ui/open_service.py" line="262"/>
         <source>Use this number</source>
         <translation>使用此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="264"/>
+        <location filename="../../kiosk/ui/open_service.py" line="263"/>
         <source>Enter another number</source>
         <translation>输入其他号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="265"/>
+        <location filename="../../kiosk/ui/open_service.py" line="264"/>
         <source>Confirm this number</source>
         <translation>确认此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="266"/>
+        <location filename="../../kiosk/ui/open_service.py" line="265"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="274"/>
+        <location filename="../../kiosk/ui/open_service.py" line="273"/>
         <source>Opening your credit service, please wait…</source>
         <translation>正在为您开通信用就医服务，请稍候…</translation>
     </message>
@@ -2126,17 +2249,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>QueryJourney</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="404"/>
+        <location filename="../../kiosk/ui/query.py" line="493"/>
         <source>My credit account</source>
         <translation>信用账户查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="493"/>
+        <location filename="../../kiosk/ui/query.py" line="603"/>
         <source>You now repay for {name}.</source>
         <translation>您已为{name}代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="494"/>
+        <location filename="../../kiosk/ui/query.py" line="604"/>
         <source>The hospital system did not confirm yet; your request is kept and will be completed automatically.</source>
         <translation>医院系统尚未确认；您的申请已保存，将自动完成。</translation>
     </message>
@@ -2144,32 +2267,32 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Refund</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="27"/>
+        <location filename="../../kiosk/ui/refund.py" line="33"/>
         <source>Service not performed</source>
         <translation>项目未执行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="28"/>
+        <location filename="../../kiosk/ui/refund.py" line="34"/>
         <source>Medicine returned</source>
         <translation>退药</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="29"/>
+        <location filename="../../kiosk/ui/refund.py" line="35"/>
         <source>Charged in error</source>
         <translation>收费错误</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="30"/>
+        <location filename="../../kiosk/ui/refund.py" line="36"/>
         <source>Other reason</source>
         <translation>其他原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="35"/>
+        <location filename="../../kiosk/ui/refund.py" line="41"/>
         <source>{kind} · {date} · {reference}</source>
         <translation>{kind} · {date} · {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="37"/>
+        <location filename="../../kiosk/ui/refund.py" line="43"/>
         <source>Amount {amount} · refunded so far {refunded} · refundable {refundable}</source>
         <translation>金额 {amount} · 已退 {refunded} · 可退 {refundable}</translation>
     </message>
@@ -2177,38 +2300,38 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundEntryScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="232"/>
-        <location filename="../../kiosk/ui/refund.py" line="244"/>
+        <location filename="../../kiosk/ui/refund.py" line="246"/>
+        <location filename="../../kiosk/ui/refund.py" line="258"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="234"/>
+        <location filename="../../kiosk/ui/refund.py" line="248"/>
         <source>Amount to refund, in yuan (at most {refundable})</source>
         <translation>退费金额（元，最多 {refundable}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="236"/>
+        <location filename="../../kiosk/ui/refund.py" line="250"/>
         <source>Amount to refund in yuan</source>
         <translation>退费金额（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="237"/>
+        <location filename="../../kiosk/ui/refund.py" line="251"/>
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="238"/>
+        <location filename="../../kiosk/ui/refund.py" line="252"/>
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="243"/>
+        <location filename="../../kiosk/ui/refund.py" line="257"/>
         <source>Refunding, please wait…</source>
         <translation>正在退费，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="246"/>
+        <location filename="../../kiosk/ui/refund.py" line="260"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2216,52 +2339,67 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundJourney</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="272"/>
+        <location filename="../../kiosk/ui/refund.py" line="286"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="351"/>
+        <location filename="../../kiosk/ui/refund.py" line="345"/>
+        <source>Confirm the refund</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="346"/>
+        <source>Refund {amount} to the credit-care account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="347"/>
+        <source>Refund {amount}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="384"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="352"/>
+        <location filename="../../kiosk/ui/refund.py" line="385"/>
         <source>The platform did not confirm in time. The refund of {amount} is kept and will be completed automatically, once.</source>
         <translation>平台未能及时确认。退费 {amount} 已保存，将自动完成且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="354"/>
+        <location filename="../../kiosk/ui/refund.py" line="387"/>
         <source>Do not refund it again: the platform applies it once.</source>
         <translation>请勿重复退费：平台只会执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="355"/>
+        <location filename="../../kiosk/ui/refund.py" line="388"/>
         <source>{credit} back to the credit account, {channel} to the original payment channel.</source>
         <translation>{credit} 退回信用账户，{channel} 原路退回支付渠道。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="359"/>
+        <location filename="../../kiosk/ui/refund.py" line="392"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="361"/>
+        <location filename="../../kiosk/ui/refund.py" line="394"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="362"/>
+        <location filename="../../kiosk/ui/refund.py" line="395"/>
         <source>The refund receipt is printing.</source>
         <translation>退费凭条正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="363"/>
+        <location filename="../../kiosk/ui/refund.py" line="396"/>
         <source>The refund receipt could not be printed. The refund is complete.</source>
         <translation>退费凭条未能打印，退费已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="364"/>
+        <location filename="../../kiosk/ui/refund.py" line="397"/>
         <source>Refunded {amount}</source>
         <translation>已退费 {amount}</translation>
     </message>
@@ -2269,22 +2407,22 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="83"/>
+        <location filename="../../kiosk/ui/refund.py" line="89"/>
         <source>Refund: choose the settlement</source>
         <translation>退费：请选择结算记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="87"/>
+        <location filename="../../kiosk/ui/refund.py" line="93"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="89"/>
+        <location filename="../../kiosk/ui/refund.py" line="95"/>
         <source>This patient has no settlement that can be refunded.</source>
         <translation>该患者没有可退费的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="94"/>
+        <location filename="../../kiosk/ui/refund.py" line="100"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3079,7 +3217,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SupervisorApproval</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="237"/>
+        <location filename="../../kiosk/ui/login.py" line="240"/>
         <source>A refund over {limit} needs a supervisor: the supervisor enters their staff number and PIN, then taps Refund.</source>
         <translation>超过 {limit} 的退费须主管审批：请主管输入工号和密码，再点击“退费”。</translation>
     </message>

@@ -1,6 +1,7 @@
 """Sandbox control API (``control=True`` / ``kiosk-sandbox --control`` only; otherwise
 these routes answer 404): the movable clock, completing a channel payment as the
-patient's phone would, answering a dispute, and the no-op batch (a batch checked as
+patient's phone would, answering a dispute, the SMS a patient's phone received (consent
+codes), and the no-op batch (a batch checked as
 ``POST /v1/batch`` checks it, then discarded: the benchmarks' measure of the batch
 path's limit, ``benchmarks/offline.py``)."""
 from __future__ import annotations
@@ -47,6 +48,17 @@ class ClockRequest(RequestModel):
 
 class CompleteRequest(RequestModel):
     pass
+
+
+class Sms(BaseModel):
+    phone_masked: str
+    text: str = Field(description="What the phone shows.")
+    code: str = Field(description="The code in the text (tests and training read it here).")
+    sent_at: str
+
+
+class SmsSent(BaseModel):
+    messages: list[Sms] = Field(description="Oldest first.")
 
 
 class ResolveRequest(RequestModel):
@@ -101,6 +113,12 @@ def build(store: Store, enabled: bool) -> APIRouter:
                 idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Bill, store.resolve_dispute,
                            rule=authority.CONTROL, dispute_id=dispute_id, **body.model_dump())
+
+    @router.get("/v1/_sandbox/sms/{patient_id}", response_model=SmsSent,
+                summary="The SMS the sandbox sent a patient (its stand-in for the SMS gateway): consent codes",
+                responses=responses(r404=CONTROL_404))
+    def sms(patient_id: str) -> SmsSent:
+        return SmsSent.model_validate({"messages": store.sms_sent(patient_id)})
 
     @router.post("/v1/_sandbox/batch/noop", response_model=BatchAnswer,
                  summary="Check a batch as POST /v1/batch would, apply nothing (benchmarks)",
