@@ -20,8 +20,10 @@
                             EmbeddedSandbox (``python -m benchmarks.bundle sessions``)
 ==========================  ===================================================================
 
-The bundle is ``$KIOSK_BUNDLE_DIR`` or ``dist/kiosk-<version>``; without one, ``bundle_mb``
-and the frozen ratios are skipped with a note (nothing is written for them).
+The bundle is ``$KIOSK_BUNDLE_DIR`` or ``dist/kiosk-<version>``, built from the checkout
+being measured (its ``BUILD.json``, written by build.spec, names the commit); without one,
+``bundle_mb`` and the frozen ratios are skipped with a note (nothing is written for them)
+and ``rss_mb`` measures the unfrozen app.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ from benchmarks.common import (
     Options,
     Platform,
     benchmark,
+    git_state,
     interleaved,
     isolated_env,
     pair_ratios,
@@ -60,14 +63,33 @@ WARMUP_SESSIONS = 50
 
 
 def bundle_dir() -> Path | None:
+    """The bundle to measure: ``$KIOSK_BUNDLE_DIR`` or ``dist/kiosk-<version>``, if one is
+    there and was built from this checkout (its ``BUILD.json``, written by build.spec: the
+    same commit, neither side dirty); a bundle of other code is not measured (a note says so)."""
     from kiosk import __version__
 
     folder = Path(os.environ.get("KIOSK_BUNDLE_DIR") or ROOT / "dist" / f"kiosk-{__version__}")
-    return folder if (folder / "kiosk").is_file() else None
+    if not (folder / "kiosk").is_file():
+        return None
+    try:
+        built = json.loads((folder / "BUILD.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        built = {}
+    here = git_state()
+    if built.get("commit") != here.get("commit") or built.get("dirty") or here.get("dirty"):
+        _notes.add(f"the bundle in {folder} was built from {built.get('commit') or 'unknown source'}"
+                   f"{' (dirty)' if built.get('dirty') else ''}, not from this clean checkout "
+                   f"({(here.get('commit') or '?')[:10]}{', dirty' if here.get('dirty') else ''})")
+        return None
+    return folder
+
+
+_notes: set[str] = set()
 
 
 def _skip(name: str) -> dict[str, Metric]:
-    print(f"  {name}: skipped, no bundle (run `make bundle`, or set KIOSK_BUNDLE_DIR)")
+    why = "; ".join(sorted(_notes)) or "no bundle"
+    print(f"  {name}: skipped, {why} (run `make bundle`, or set KIOSK_BUNDLE_DIR)")
     return {}
 
 

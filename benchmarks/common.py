@@ -254,6 +254,23 @@ def json_subprocess(name: str, *args: str, timeout_s: float = SUBPROCESS_TIMEOUT
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def git_state() -> dict:
+    """The commit measured (HEAD) and whether the checkout differs from it, results.json
+    aside; ``{}`` outside a git checkout."""
+    try:
+        commit = _git("rev-parse", "HEAD").strip()
+        status = _git("status", "--porcelain", "--untracked-files=all")
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    mine = RESULTS.relative_to(ROOT).as_posix()
+    changed = [line[3:] for line in status.splitlines() if line[3:].strip('"') != mine]
+    return {"commit": commit, "dirty": bool(changed), "dirty_paths": changed[:20]}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -37,13 +37,13 @@ from benchmarks.common import (
     BARE_ARGV,
     BENCHMARKS,
     RESULTS,
-    ROOT,
     BenchmarkError,
     Goal,
     Metric,
     Options,
     Platform,
     benchmark,
+    git_state,
     interleaved,
     isolated_env,
     json_subprocess,
@@ -206,23 +206,6 @@ import benchmarks.bundle  # noqa: E402,F401
 
 
 # -- runner -------------------------------------------------------------------------
-def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-
-
-def git_state() -> dict:
-    """The commit measured (HEAD) and whether the checkout differs from it, results.json
-    aside; ``{}`` outside a git checkout."""
-    try:
-        commit = _git("rev-parse", "HEAD").strip()
-        status = _git("status", "--porcelain", "--untracked-files=all")
-    except (OSError, subprocess.CalledProcessError):
-        return {}
-    mine = RESULTS.relative_to(ROOT).as_posix()
-    changed = [line[3:] for line in status.splitlines() if line[3:].strip('"') != mine]
-    return {"commit": commit, "dirty": bool(changed), "dirty_paths": changed[:20]}
-
-
 def _versions() -> dict:
     context = {
         "python": platform.python_version(),
