@@ -137,6 +137,10 @@ class Settings:
     refund_supervisor_over_fen: int = _setting(
         20000, "Refunds above this amount (fen; 20000 = ￥200) need a supervisor's staff number and PIN."
     )
+    confirm_above_fen: int = _setting(
+        50_000, "A payment through the channel above this amount (fen; 50000 = ￥500) asks the patient to confirm "
+        "it on a screen with the amount in figures and in words first; a discharge always asks. 0: every payment."
+    )
     touch_screen: bool = _setting(True, "Kiosk mode: the screen is a touch screen; the mouse cursor is hidden.")
     notices: str = _setting(
         "", "Hospital notices shown in turn when the kiosk stands idle on the home screen, one per line; "
@@ -236,6 +240,8 @@ def _desk_problems(s: Settings) -> list[str]:
         problems.append("operator_idle_s must be between 60 and 28800")
     if s.refund_supervisor_over_fen < 0:
         problems.append("refund_supervisor_over_fen must be 0 or more")
+    if s.confirm_above_fen < 0:
+        problems.append("confirm_above_fen must be 0 or more")
     if s.notices_after_s != 0 and not 10 <= s.notices_after_s <= 3600:
         problems.append("notices_after_s must be 0 (none) or between 10 and 3600")
     if not 3 <= s.notice_rotate_s <= 120:

@@ -141,8 +141,11 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     printer = app.services.printer
     working, printer.backend = printer.backend, PrinterOffline()
     try:
+        taps(entry.refund_button)
+        qtbot.waitUntil(lambda: w.current == "confirm", timeout=10_000)  # approved: the cashier confirms
+        assert w.confirm.figures.text() == format_cny(amount)
         with qtbot.waitSignal(refund.refunded, timeout=10_000) as done:
-            taps(entry.refund_button)
+            taps(w.confirm.confirm_button)
     finally:
         printer.backend = working
     refunded = done.args[0]

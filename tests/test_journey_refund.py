@@ -73,8 +73,11 @@ def test_partial_refund_goes_back_to_the_credit_account(qtbot, desk_app, client,
     taps(entry.keys["5"])                                                            # tap 3: replaces it
     assert entry.amount_field.text() == "5"
     taps(entry.reason_buttons["medicine_returned"])                                  # tap 4
+    taps(entry.refund_button)                                                        # tap 5
+    assert w.current == "confirm" and "Refund ￥5.00 to the credit-care account" in w.confirm.purpose.text()
+    assert account_id and client.get(f"/v1/accounts/{account_id}").json()["used_fen"] == before["used_fen"]
     with qtbot.waitSignal(journey.refunded, timeout=10_000) as done:
-        taps(entry.refund_button)                                                    # tap 5
+        taps(w.confirm.confirm_button)                                               # tap 6
     outcome = done.args[0]
     assert (outcome.amount_fen, outcome.to_credit_fen, outcome.to_channel_fen) == (500, 500, 0)
     qtbot.waitUntil(lambda: w.current == "outcome")
@@ -88,8 +91,8 @@ def test_partial_refund_goes_back_to_the_credit_account(qtbot, desk_app, client,
     assert "退回信用账户" in receipt and "退回原支付渠道" in receipt and "￥5.00" in receipt
     assert patient("tier1")["id_number"] not in receipt
 
-    taps(w.outcome.done_button)                                                      # tap 6
-    assert taps.count <= 6
+    taps(w.outcome.done_button)                                                      # tap 7
+    assert taps.count <= 7  # six from home to the refund, and Done
 
 
 @pytest.mark.parametrize("city", ["hangzhou"])
@@ -108,8 +111,9 @@ def test_refund_of_a_partly_repaid_bill_splits_credit_and_channel(qtbot, desk_ap
     w, journey = open_refund(qtbot, app, taps, "tier2", settled["settlement_id"])   # taps 1-2
     entry = journey.entry_screen
     taps(entry.reason_buttons["not_performed"])                                      # tap 3
+    taps(entry.refund_button)                                                        # tap 4: all of it
     with qtbot.waitSignal(journey.refunded, timeout=10_000) as done:
-        taps(entry.refund_button)                                                    # tap 4: all of it
+        taps(w.confirm.confirm_button)                                               # tap 5
     outcome = done.args[0]
     assert outcome.amount_fen == booked
     assert (outcome.to_credit_fen, outcome.to_channel_fen) == (300, repaid)
@@ -121,7 +125,7 @@ def test_refund_of_a_partly_repaid_bill_splits_credit_and_channel(qtbot, desk_ap
     assert bill_of(client, "tier2", settled["settlement_id"])["outstanding_fen"] == 0
     receipt = pdf_text(Path(outcome.receipt_job))
     assert format_cny(300) in receipt and format_cny(repaid) in receipt and "原路退回" in receipt
-    taps(w.outcome.done_button)                                                      # tap 5
+    taps(w.outcome.done_button)                                                      # tap 6
     assert taps.count <= 6
 
 

@@ -98,3 +98,41 @@ def test_a_short_fast_entry_is_typing_not_a_scan(window):
 def test_an_unknown_code_is_refused(window):
     window.scan("https://example.invalid/some/page")
     assert window.next() == "event error unknown_code -"
+
+
+# -- the desk's refund amount, typed at with a wedge scanner configured ---------------------------------
+
+@pytest.fixture(scope="module")
+def refund_window(display):
+    argv = [sys.executable, "-m", "tests.devices.refund_window"]
+    dbus = shutil.which("dbus-run-session")
+    process = LineProcess(([dbus, "--"] if dbus else []) + argv, "refund-window",
+                          env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"})
+    try:
+        _, win_id, x, y = process.expect("ready", timeout=30).split()
+        xdotool(display, "windowfocus", "--sync", win_id)
+        yield process, display, win_id, (x, y)
+    finally:
+        process.stop()
+
+
+@pytest.mark.parametrize("delay_ms", ["0", "120"], ids=["wedge speed", "human speed"])
+def test_typed_amount_then_refund_tapped_at_once_refunds_what_was_typed(refund_window, tmp_path, delay_ms):
+    """One xdotool script types 30.05 and clicks Refund straight after the last key: before, the held
+    keys reached the field after the click (the prefilled ￥167.50, or "30.0" at human speed)."""
+    process, display, win_id, (x, y) = refund_window
+    process.send("reset")
+    script = tmp_path / "type-then-tap.xdo"  # one xdotool process: no start-up time between key and click
+    script.write_text(f"type --delay {delay_ms} 30.05\nmousemove --window {win_id} {x} {y}\nclick 1\n")
+    xdotool(display, str(script))
+    assert process.expect("refund", timeout=15) == "refund 30.05"
+
+
+def test_a_scan_on_the_refund_screen_types_nothing_into_the_amount(refund_window):
+    process, display, win_id, _ = refund_window
+    process.send("reset")
+    number = card("tier3").id_number
+    xdotool(display, "type", "--delay", "0", number + "\r")
+    assert process.expect("event", timeout=15) == f"event token id_number {number}"
+    process.send("field", "field")
+    assert process.seen[-1] == "field 167.50"

@@ -164,6 +164,19 @@ class BurstDetector:
             return "scan", "".join(text for _, text, _ in held)
         return "pass", self.flush()
 
+    def burst(self) -> bool:
+        """The keys held so far are a scan by their timing (``min_chars`` or more, each within
+        ``max_gap_ms`` of the one before), whether or not an Enter ends them."""
+        held = self._held
+        return len(held) >= self.min_chars and all(0 <= b[0] - a[0] < self.max_gap_ms
+                                                   for a, b in zip(held, held[1:]))
+
+    def take(self) -> str:
+        """The held keys' text, no longer held (a scan that came without its Enter)."""
+        text = "".join(text for _, text, _ in self._held)
+        self._held = []
+        return text
+
     def flush(self) -> list[object]:
         released = [record for _, _, record in self._held]
         self._held = []

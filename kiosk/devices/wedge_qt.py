@@ -7,6 +7,17 @@ are held back for a moment while they may be part of a scan
 (:class:`~kiosk.devices.scanner.BurstDetector`). A scan is swallowed whole and
 becomes one event for the listener (``TokenPresented`` or ``ReadError``); keys
 a person typed are passed on unchanged, ``hold_ms`` late at most.
+
+Held keys must never be lost nor land late where the person did not type them:
+
+- a mouse press or a touch (the cashier tapping "Refund" right after typing the amount)
+  first releases every key held, so the keys reach the field before the tap acts on it
+  (held keys used to arrive after the tap: a refund of the prefilled amount, or of
+  "30" for a typed "300");
+- held keys go to the object that had the keyboard when they were pressed, not to
+  whatever has it when they are let go;
+- a burst the length of a scan that ends without Enter (a scanner set up with no
+  suffix) is a scan all the same: it never types into a field.
 """
 from __future__ import annotations
 
@@ -14,11 +25,14 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QWindow
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
 
 from kiosk.devices.scanner import BurstDetector, scan_event
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+#: What a person does with the mouse or a finger: held keys are theirs, let go first.
+_POINTER = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchBegin,
+            QEvent.Type.TabletPress)
 _MODIFIERS = (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
               Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock)
 
@@ -38,7 +52,7 @@ class WedgeScanner(QObject):
         self._pending_releases: dict[int, int] = {}
         self._replaying = False
         self._timer = QTimer(self, singleShot=True, interval=hold_ms)
-        self._timer.timeout.connect(self._release_held)
+        self._timer.timeout.connect(self._held_too_long)
         self._installed = None
 
     # -- life cycle (same shape as the threaded drivers) -------------------------
@@ -62,6 +76,11 @@ class WedgeScanner(QObject):
     # -- keys ----------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:
         kind = event.type()
+        if kind in _POINTER:
+            if self.detector.holding and not self._replaying:
+                self._timer.stop()
+                self._release_held()  # the keys before the tap, in the field before the tap acts
+            return False
         if self._replaying or kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             return False
         if not isinstance(obj, QWindow):
@@ -93,11 +112,18 @@ class WedgeScanner(QObject):
         if not text:
             self._release_held()  # an arrow or function key: a person is at the keyboard
             return False
-        record = (obj, key, event.modifiers(), text)
+        record = (obj, QGuiApplication.focusObject(), key, event.modifiers(), text)
         self._replay(self.detector.key(text, when, record))
         self._pending_releases[key] = self._pending_releases.get(key, 0) + 1
         self._timer.start()
         return True
+
+    def _held_too_long(self) -> None:
+        """No key for ``hold_ms``: typing, unless the keys were a scan without its Enter."""
+        if self.detector.burst():
+            self.listener(scan_event(self.name, self.detector.take()))
+            return
+        self._release_held()
 
     def _release_held(self) -> None:
         self._replay(self.detector.flush())
@@ -109,10 +135,14 @@ class WedgeScanner(QObject):
 
         self._replaying = True
         try:
-            for window, key, modifiers, text in records:
-                if not isValid(window):
+            for window, target, key, modifiers, text in records:
+                if target is not None and isValid(target):
+                    receiver = target  # where the person typed it
+                elif isValid(window):
+                    receiver = window
+                else:
                     continue
                 for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                    QCoreApplication.sendEvent(window, QKeyEvent(kind, key, modifiers, text))
+                    QCoreApplication.sendEvent(receiver, QKeyEvent(kind, key, modifiers, text))
         finally:
             self._replaying = False

@@ -1,18 +1,24 @@
 """Refund at the cashier's desk (desk only): the cashier identifies the patient, picks one
 of their settlements, enters the amount in yuan (prefilled with all that is refundable;
-the first key replaces it) and a reason, and refunds. Back to the credit account first,
-the rest to the original payment channel; a refund receipt is printed.
-Full refund: home(1) settlement(2) reason(3) refund(4) done(5).
+the first key replaces it) and a reason, taps Refund and confirms "退 ￥X 至 信用就医账户"
+(``ui/confirm.py``: the amount in figures and in words) before anything is written. Back to
+the credit account first; a refund receipt is printed.
+Full refund: home(1) settlement(2) reason(3) refund(4) confirm(5) done(6).
+
+The amount field has the keyboard whenever the screen shows, and keeps it: the on-screen
+keys and buttons are for fingers and take no keyboard focus (Tab still reaches them), so
+digits typed after tapping a reason land in the field (they used to go to the reason button).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from kiosk.domain.clock import business_date
 from kiosk.domain.money import format_cny, yuan
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.login import LOGIN_REFUSALS, SupervisorApproval
 from kiosk.ui.messages import message_for
@@ -170,13 +176,21 @@ class RefundEntryScreen(Screen):
         row.addWidget(self.back_button, 1)
         row.addWidget(self.refund_button, 2)
         layout.addLayout(row)
+        for button in [*self.keys.values(), *self.reason_buttons.values(), self.refund_button, self.back_button]:
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a tap leaves the keyboard with the amount
         self.retranslate()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.approval.asked:
+            self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_item(self, item) -> None:
         self.item, self.reason, self.error, self._busy = item, None, None, False
         self.approval.reset()
         self.amount_field.setText(yuan(item.refundable_fen))
         self.amount_field.selectAll()
+        self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
         self._fresh = True
         self.retranslate()
 
@@ -317,13 +331,33 @@ class RefundJourney(Journey):
             supervisor_id, pin = approval.take()
             self.entry_screen.set_busy(True)
             self.ctx.run(lambda: desk.approve_refund(supervisor_id, pin, item.settlement_id, amount_fen),
-                         lambda approval: self._send(session, item, amount_fen, reason, operator_id, approval),
+                         lambda approval: self._confirm(session, item, amount_fen, reason, operator_id, approval),
                          self._failed)
             return
         approved_by = operator_id if amount_fen > desk.supervisor_over_fen else None  # a supervisor's own
-        self._send(session, item, amount_fen, reason, operator_id, approved_by)
+        self._confirm(session, item, amount_fen, reason, operator_id, approved_by)
+
+    def _confirm(self, session, item, amount_fen: int, reason: str, operator_id: str, approved_by) -> None:
+        """"退 ￥X 至 信用就医账户": a refundable is a bill of the patient's credit account, so that is
+        where a refund goes first (000 art. 17); nothing is written before the tap."""
+        def texts():
+            amount = format_cny(amount_fen)
+            return (translate("RefundJourney", "Confirm the refund"),
+                    translate("RefundJourney", "Refund {amount} to the credit-care account").format(amount=amount),
+                    translate("RefundJourney", "Refund {amount}").format(amount=amount))
+
+        self.entry_screen.set_busy(False)
+        confirm_screen(self.ctx.window).ask(
+            amount_fen, texts, lambda: self._send(session, item, amount_fen, reason, operator_id, approved_by),
+            self._back_to_entry, session.patient)
+        self.ctx.window.show_screen("confirm")
+
+    def _back_to_entry(self) -> None:
+        self.entry_screen.approval.reset()  # an approval is for one amount: asked again if still needed
+        self.ctx.window.show_screen(RefundEntryScreen.name)
 
     def _send(self, session, item, amount_fen: int, reason: str, operator_id: str, approved_by) -> None:
+        self.ctx.window.show_screen(RefundEntryScreen.name)
         self.entry_screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.refund(session, item, amount_fen, reason, operator_id, approved_by),
                      self._refunded, self._failed)
@@ -351,9 +385,22 @@ def refund_text(outcome) -> OutcomeText:
             translate("RefundJourney", "The platform did not confirm in time. The refund of {amount} is kept and "
                       "will be completed automatically, once.").format(amount=format_cny(outcome.amount_fen)),
             translate("RefundJourney", "Do not refund it again: the platform applies it once."))
-    lines = [translate("RefundJourney", "{credit} back to the credit account, {channel} to the original payment "
-                       "channel.").format(credit=format_cny(outcome.to_credit_fen),
-                                          channel=format_cny(outcome.to_channel_fen))]
+    lines = []
+    if outcome.to_credit_fen or not outcome.to_channel_fen:
+        lines.append(translate("RefundJourney", "{credit} back to the credit-care account: {bill} off this bill, "
+                               "{others} off other bills; the financial institution returns the balance of {balance} "
+                               "to the patient.").format(
+            credit=format_cny(outcome.to_credit_fen), bill=format_cny(outcome.to_bill_fen),
+            others=format_cny(outcome.to_other_bills_fen), balance=format_cny(outcome.to_balance_fen)))
+    if outcome.to_channel_fen:
+        lines.append(translate("RefundJourney", "{channel} goes back to the payment channel it was paid with.").format(
+            channel=format_cny(outcome.to_channel_fen)))
+    if outcome.fund_fen:
+        lines.append(translate("RefundJourney", "{fund} goes back to the medical insurance fund.").format(
+            fund=format_cny(outcome.fund_fen)))
+    lines.append(translate("RefundJourney", "No cash is paid out at the desk for a credit-care bill."))
+    if outcome.restored:
+        lines.append(translate("RefundJourney", "Nothing is overdue any more: the credit service is active again."))
     if outcome.account is not None:
         lines.append(translate("RefundJourney", "Credit available now: {available}.").format(
             available=format_cny(outcome.account.available_fen)))
