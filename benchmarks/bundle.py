@@ -296,8 +296,10 @@ def sessions(count: int, warmup: int) -> dict:
                     raise SystemExit(f"timed out waiting for {what} (screen {window.current!r})")
                 qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
+        ready = []
+        app.ready.connect(lambda: ready.append(True))  # the services and every journey's screens built
         app.show()
-        wait(lambda: app.ctx is not None, "the services", 60)
+        wait(lambda: bool(ready), "the kiosk ready", 60)
         cards = [IdCard(**demo_card(role)) for role in ("tier1", "tier2", "tier3", "tier4")]
         reader = app.services.reader
 

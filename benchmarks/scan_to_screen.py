@@ -117,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
                 qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
                 time.sleep(0.0005)
 
+        ready = []
+        app.ready.connect(lambda: ready.append(True))  # the services and every journey's screens built
         app.show()
-        wait(lambda: app.ctx is not None, "the services")
+        wait(lambda: bool(ready), "the kiosk ready")
 
         painted: list[float] = []
         removed: list[float] = []
