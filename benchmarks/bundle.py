@@ -278,9 +278,10 @@ def sessions(count: int, warmup: int) -> dict:
     from kiosk.settings import Settings
     from sandbox.demo_data import demo_card
     from sandbox.server import EmbeddedSandbox
+    from sandbox.store.authority import UNBUDGETED
 
     tmp = Path(tempfile.mkdtemp(prefix="kiosk-bench-sessions-"))
-    sandbox = EmbeddedSandbox(tmp / "platform.sqlite").start()
+    sandbox = EmbeddedSandbox(tmp / "platform.sqlite", authority=UNBUDGETED).start()  # sessions back to back
     app = None
     try:
         settings = Settings(platform_url=sandbox.url, terminal_id=sandbox.terminal_id,

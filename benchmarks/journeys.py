@@ -70,10 +70,11 @@ def measure(samples: int) -> dict:
     from kiosk.settings import Settings
     from sandbox.demo_data import patient_by_role
     from sandbox.server import EmbeddedSandbox
+    from sandbox.store.authority import UNBUDGETED
 
     settle_ms, discharge_ms = [], []
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp, \
-            EmbeddedSandbox(Path(tmp) / "platform.sqlite") as sandbox:
+            EmbeddedSandbox(Path(tmp) / "platform.sqlite", authority=UNBUDGETED) as sandbox:
         settings = Settings(platform_url=sandbox.url, terminal_id=sandbox.terminal_id,
                             data_dir=str(Path(tmp) / "kiosk"), printer_pdf_dir=str(Path(tmp) / "paper"))
         s = build_services(settings, lambda event: None, secret=sandbox.secret)

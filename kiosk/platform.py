@@ -65,13 +65,24 @@ class _Session(requests.Session):
         return merged
 
 
+#: The platform's answers that say the operator session sent is no more.
+SESSION_ENDED = frozenset({"operator_session_expired", "operator_session_required"})
+
+
 class OperatorSession:
     """The desk operator's session token (``None``: nobody logged in), shared by the clients of
     one terminal (the desk's and its sync engine's). Set and cleared by ``Desk``; read on any
-    thread. Never logged."""
+    thread. Never logged. ``listeners`` hear (on the thread of the request) when the platform
+    says the current session has ended (idle at the platform, or replaced)."""
 
     def __init__(self):
         self.token: str | None = None
+        self.listeners: list[Callable[[str], None]] = []
+
+    def ended(self, token: str, code: str) -> None:
+        if token and token == self.token:  # an older session's answer says nothing of this one
+            for listener in list(self.listeners):
+                listener(code)
 
     def __repr__(self) -> str:
         return f"OperatorSession({'set' if self.token else 'none'})"
@@ -161,7 +172,12 @@ class PlatformClient:
                 failure = PlatformUnavailable(type(exc).__name__)
             else:
                 if response.status_code < 500:
-                    data = self._parse(response)
+                    try:
+                        data = self._parse(response)
+                    except PlatformError as exc:
+                        if exc.code in SESSION_ENDED and operator:
+                            self.operator.ended(operator, exc.code)
+                        raise
                     if method == "POST" and path in IDENTIFYING_PATHS:
                         self._note_patient_session(data)
                     return data

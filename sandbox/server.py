@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -189,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--control", action="store_true",
                         help="enable the sandbox control API (/v1/_sandbox/...: move the "
                              "clock, complete payments); for tests and demos only")
+    defaults = AuthorityConfig()
+    parser.add_argument("--operator-idle-s", type=int, default=defaults.operator_idle_s,
+                        help="an operator session ends after this long unused (default: %(default)s)")
+    parser.add_argument("--operator-lock-s", type=int, default=defaults.operator_lock_s,
+                        help="a lock after five wrong PINs lasts this long (default: %(default)s)")
+    parser.add_argument("--refund-supervisor-over-fen", type=int, default=defaults.refund_supervisor_over_fen,
+                        help="refunds above this need a supervisor (default: %(default)s = ￥200)")
     parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     args = parser.parse_args(argv)
@@ -206,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
               f"this run (training only): {desk_secret.hex()}", file=sys.stderr)
     db = args.db or default_db_path()
     with Store(db, city=args.city) as store:
+        store.authority = replace(defaults, operator_idle_s=args.operator_idle_s, operator_lock_s=args.operator_lock_s,
+                                  refund_supervisor_over_fen=args.refund_supervisor_over_fen)
         store.seed_demo(args.city)
         if args.desk_terminal_id != args.terminal_id:
             store.add_terminal(args.desk_terminal_id, desk_secret, DEFAULT_HOSPITAL, role="desk")

@@ -180,3 +180,29 @@ def test_a_refund_over_the_limit_by_a_supervisor_needs_no_second_login(qtbot, ki
         assert record.operator_id == "2001" and record.details["approved_by"] == "2001"
     finally:
         app.shutdown()
+
+
+def test_a_session_the_platform_ended_brings_the_login_back(qtbot, desk, sandbox, taps):
+    """Unused for a quarter of an hour at the platform (the desk's own clock did not see it):
+    the first request says so, the desk shows the login, and after it the shift goes on."""
+    w = desk.window
+    sandbox.store.move_clock(advance_s=901)  # platform time: the operator session is over
+    taps(w.home.buttons["repay"])
+    tap_card(qtbot, desk, "arrears")  # the typed/read ID is an operator's action at a desk: refused
+    with qtbot.waitSignal(desk.desk_login.logged_out, timeout=10_000) as out:
+        pass
+    assert out.args == ["session_ended"] and w.current == "login"
+    assert patient("arrears")["name"][0] + "*" not in all_texts(w)  # the patient's data cleared
+    assert sandbox.store.events("lookup")[-1]["outcome"] == "operator_session_expired"
+    w.login.form.id_field.setText("1001")
+    qtbot.keyClicks(w.login.form.pin_field, "246810")
+    with qtbot.waitSignal(desk.desk_login.logged_in, timeout=10_000):
+        taps(w.login.login_button)
+    repay = desk.ctx.journeys["repay"]
+    taps(w.home.buttons["repay"])  # the shift is still open: money goes on
+    tap_card(qtbot, desk, "arrears")
+    qtbot.waitUntil(lambda: w.current == "repay" and bool(repay.screen.debts), timeout=10_000)
+    with qtbot.waitSignal(repay.repaid, timeout=10_000) as done:
+        taps(repay.screen.cash_button)
+    assert done.args[0].data["channel"] == "cash"
+

@@ -252,6 +252,7 @@ class DeskLogin(QObject):
 
     logged_in = Signal(object)
     logged_out = Signal(str)
+    _session_ended = Signal(str)  # from a worker: the platform ended the operator's session
 
     def __init__(self, ctx, idle_s: int):
         super().__init__(ctx.window)
@@ -264,6 +265,9 @@ class DeskLogin(QObject):
         self.idle = IdleGuard(idle_s * 1000, 1000, self)  # its warning is our cue: no countdown
         self.idle.warning.connect(lambda: self.logout("idle"))
         w.cleared.connect(self._cleared)
+        self._session_ended.connect(self._ended_at_the_platform)  # queued: emitted on a worker
+        self._listener = self._session_ended.emit
+        ctx.services.platform.operator.listeners.append(self._listener)
         log_in_again = (lambda: translate("DeskLogin", "Log in again"), lambda: self.logout("session_ended"))
         ctx.problem_actions.update({
             "shift_not_open": (lambda: translate("DeskLogin", "Open the shift"), self._open_shift),
@@ -302,6 +306,13 @@ class DeskLogin(QObject):
         self.ctx.window.go_home()  # cleared: shows the login screen
         self.logged_out.emit(reason)
 
+    def _ended_at_the_platform(self, code: str) -> None:
+        """The platform says the session has ended (unused too long there, or replaced): the
+        login screen, as after the desk's own idle time."""
+        if self.desk.operator is not None:
+            log.info("operator session ended at the platform: %s", code)
+            self.logout("session_ended")
+
     def _open_shift(self) -> None:
         journeys = getattr(self.ctx, "journeys", None)
         if journeys is not None and "shift" in journeys:
@@ -319,3 +330,6 @@ class DeskLogin(QObject):
 
     def shutdown(self) -> None:
         self.idle.disarm()
+        listeners = self.ctx.services.platform.operator.listeners
+        if self._listener in listeners:
+            listeners.remove(self._listener)

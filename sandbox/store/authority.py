@@ -43,6 +43,11 @@ class AuthorityConfig:
     consent_code_attempts: int = 5  # and this many tries
 
 
+#: For load generators (benchmarks, the crash harness) that identify far more patients a minute
+#: than any kiosk: no lookup budget. Never for a platform a real terminal reaches.
+UNBUDGETED = AuthorityConfig(lookup_burst=1_000_000_000, lookup_refill_s=1e-9)
+
+
 AUTHORITY_SCHEMA = """
 CREATE TABLE IF NOT EXISTS terminal_roles (
     terminal_id TEXT PRIMARY KEY,

@@ -82,19 +82,17 @@ class StopPoints:
 
 
 def serve(db: Path, terminal_id: str, secret: bytes) -> None:
-    from dataclasses import replace
-
     import uvicorn
 
     from sandbox.app import create_app
     from sandbox.server import DEFAULT_HOSPITAL
     from sandbox.store import Store
+    from sandbox.store.authority import UNBUDGETED
 
     tracer = Tracer("platform")
     with Store(db) as store:
         store.add_terminal(terminal_id, secret, DEFAULT_HOSPITAL)
-        # The harness's patients come far faster than a kiosk's one a minute: no lookup budget.
-        store.authority = replace(store.authority, lookup_burst=1_000_000, lookup_refill_s=0.001)
+        store.authority = UNBUDGETED  # its patients come far faster than a kiosk's one a minute
         app = StopPoints(create_app(store, control=False), tracer)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # Nagle off, as embedded
         sock.bind(("127.0.0.1", 0))
