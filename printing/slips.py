@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kiosk.domain.clock import last_payable_day
+from kiosk.domain.money import format_cny
 
 from .documents import (
     ReceiptLine,
@@ -32,7 +33,7 @@ from .documents import (
 
 __all__ = [
     "SlipHeader", "SESSIONS",
-    "registration_slip", "cancellation_slip", "repayment_receipt", "refund_receipt",
+    "registration_slip", "cancellation_slip", "repayment_receipt", "refund_receipt", "refund_sentence",
     "discharge_receipt", "dispute_acknowledgement",
 ]
 
@@ -109,14 +110,26 @@ def _line_and_due(booked_fen: int, available_fen: int | None, due_at: datetime |
     return rows
 
 
-def _refund_rows(to_credit_fen: int, to_channel_fen: int, channel: str,
-                 available_fen: int) -> list[SlipRow]:
+def _refund_rows(to_credit_fen: int, to_channel_fen: int, channel: str, available_fen: int, *,
+                 credit_parts: tuple[int, int, int] | None = None, fund_fen: int = 0) -> list[SlipRow]:
+    """退回信用账户 (with ``credit_parts``: this bill, the other bills, the balance), 退回原支付渠道
+    and its channel, 退回医保基金 when there is some, then the line available now."""
     if to_channel_fen > 0 and not channel.strip():
         raise ValueError("channel is required when money goes back to the original channel")
-    rows = [SlipRow("退回信用账户", to_credit_fen), SlipRow("退回原支付渠道", to_channel_fen)]
+    rows = [SlipRow("退回信用账户", to_credit_fen)]
+    if credit_parts is not None:
+        bill, others, balance = credit_parts
+        rows += [SlipRow("冲减本笔欠款", bill), SlipRow("冲减其他欠款", others),
+                 SlipRow("余额由金融机构退还", balance)]
+    rows.append(SlipRow("退回原支付渠道", to_channel_fen))
     if to_channel_fen > 0:
         rows.append(SlipRow("原支付渠道", channel))
+    if fund_fen > 0:
+        rows.append(SlipRow("退回医保基金", fund_fen))
     rows.append(SlipRow("当前可用额度", available_fen, "bold"))
+    if credit_parts is not None and (to_credit_fen or to_channel_fen):
+        rows.append(SlipRow("说明", refund_sentence(to_credit_fen, *credit_parts, to_channel_fen, channel),
+                            "paragraph"))
     return rows
 
 
@@ -222,24 +235,50 @@ def repayment_receipt(
 def refund_receipt(
     header: SlipHeader, *, reference: str, amount_fen: int, to_credit_fen: int,
     to_channel_fen: int = 0, channel: str = "", available_fen: int,
-    original_reference: str = "", lines: Sequence[ReceiptLine] = (),
+    to_bill_fen: int | None = None, to_other_bills_fen: int = 0, to_balance_fen: int = 0,
+    fund_fen: int = 0, original_reference: str = "", lines: Sequence[ReceiptLine] = (),
     note: str = "", copy: bool = False,
 ) -> Slip:
-    """退费凭条: ``amount_fen`` refunded, ``to_credit_fen`` back onto the credit account and
-    ``to_channel_fen`` to the original payment ``channel``; optionally the items refunded
-    (they must add up to the amount)."""
+    """退费凭条: ``amount_fen`` refunded, never in cash: ``to_credit_fen`` back to the credit
+    account (000 art. 17) and ``to_channel_fen`` back through the payment ``channel`` the part
+    paid on the spot came from. The credit part is printed with where it went:
+    ``to_bill_fen`` off this bill's debt (冲减本笔欠款), ``to_other_bills_fen`` off the
+    account's other bills (冲减其他欠款) and ``to_balance_fen``, the balance the financial
+    institution returns to the patient (余额由金融机构退还); ``to_bill_fen`` defaults to what
+    the other two leave. ``fund_fen``, the insurance fund's share going back to the fund, is
+    printed apart (退回医保基金): it is no money of the patient's. Optionally the items
+    refunded (they must add up to the amount)."""
+    if to_bill_fen is None:
+        to_bill_fen = to_credit_fen - to_other_bills_fen - to_balance_fen
     _fen(amount_fen=amount_fen, to_credit_fen=to_credit_fen, to_channel_fen=to_channel_fen,
-         available_fen=available_fen)
+         available_fen=available_fen, to_bill_fen=to_bill_fen, to_other_bills_fen=to_other_bills_fen,
+         to_balance_fen=to_balance_fen, fund_fen=fund_fen)
     if to_credit_fen + to_channel_fen != amount_fen:
         raise ValueError("credit and channel refunds do not add up to the amount")
+    if to_bill_fen + to_other_bills_fen + to_balance_fen != to_credit_fen:
+        raise ValueError("this bill, the other bills and the balance do not add up to the credit refund")
     lines = tuple(lines)
     if lines and sum(line.amount_fen for line in lines) != amount_fen:
         raise ValueError("the items refunded do not add up to the amount")
     rows = [SlipRow("原交易流水号", original_reference)] if original_reference.strip() else []
     totals = [SlipRow("退费金额", amount_fen, "total")]
-    totals += _refund_rows(to_credit_fen, to_channel_fen, channel, available_fen)
+    totals += _refund_rows(to_credit_fen, to_channel_fen, channel, available_fen,
+                           credit_parts=(to_bill_fen, to_other_bills_fen, to_balance_fen), fund_fen=fund_fen)
     return _slip(header, "退费凭条", reference, rows=rows, lines=lines, totals=totals,
                  note=note, copy=copy)
+
+
+def refund_sentence(to_credit_fen: int, to_bill_fen: int, to_other_bills_fen: int, to_balance_fen: int,
+                    to_channel_fen: int = 0, channel: str = "") -> str:
+    """What became of a refund, in one sentence for the patient (the slip's 说明)."""
+    parts = []
+    if to_credit_fen:
+        parts.append(f"退款 {format_cny(to_credit_fen)} 已退回信用就医账户：冲减本笔欠款 "
+                     f"{format_cny(to_bill_fen)}，冲减其他欠款 {format_cny(to_other_bills_fen)}，余额 "
+                     f"{format_cny(to_balance_fen)} 由金融机构退还至您的账户。")
+    if to_channel_fen:
+        parts.append(f"{format_cny(to_channel_fen)} 按原支付渠道（{channel.strip()}）原路退回。")
+    return "".join(parts)
 
 
 def discharge_receipt(

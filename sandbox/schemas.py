@@ -87,8 +87,12 @@ class Bill(BaseModel):
     admission_id: str | None
     amount_fen: int = Field(description="Booked on the line.")
     paid_fen: int = Field(description="Repaid so far.")
-    refunded_fen: int = Field(description="Taken off by refunds and cancellations.")
+    refunded_fen: int = Field(description="Taken off the charge by refunds, cancellations and upheld disputes "
+                                          "(a refund of what was already repaid moves that money on: "
+                                          "paid_fen shrinks with it).")
     outstanding_fen: int = Field(description="amount_fen - paid_fen - refunded_fen")
+    refundable_fen: int = Field(description="What a refund of the bill's settlement may still give back: the "
+                                            "part on credit less earlier refunds, then the part paid on the spot.")
     created_at: str
     due_at: str = Field(description="The bill is overdue from this moment on.")
     status: Literal["due", "overdue", "paid", "disputed"]

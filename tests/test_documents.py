@@ -74,7 +74,8 @@ def repayment(**changes) -> Slip:
 def refund(**changes) -> Slip:
     args = dict(
         reference="TF20250503-0207-000009", amount_fen=5_136, to_credit_fen=3_136,
-        to_channel_fen=2_000, channel="现金", available_fen=290_000,
+        to_bill_fen=1_136, to_other_bills_fen=1_500, to_balance_fen=500,
+        to_channel_fen=2_000, channel="扫码支付", available_fen=290_000,
         original_reference="CS20250501-0012-000345",
         lines=(ReceiptLine("阿莫西林胶囊 0.25g×24粒", "2盒", 3_136),
                ReceiptLine("血常规（五分类）", "1项", 2_000)),
@@ -127,8 +128,10 @@ EXPECTED = {
     ]),
     "refund": (refund, "退费凭条", [
         "原交易流水号", "CS20250501-0012-000345", "阿莫西林胶囊 0.25g×24粒", "2盒",
-        format_cny(3_136), "退费金额", format_cny(5_136), "退回信用账户", "退回原支付渠道",
-        format_cny(2_000), "现金", "当前可用额度", format_cny(290_000), "TF20250503-0207-000009",
+        format_cny(3_136), "退费金额", format_cny(5_136), "退回信用账户", "冲减本笔欠款",
+        format_cny(1_136), "冲减其他欠款", format_cny(1_500), "余额由金融机构退还", format_cny(500),
+        "退回原支付渠道", format_cny(2_000), "扫码支付", "当前可用额度", format_cny(290_000),
+        "TF20250503-0207-000009",
     ]),
     "discharge": (discharge, "出院结算凭条", [
         "住院号", "ZY2025004417", "呼吸与危重症医学科", "入院日期", "2025-04-20", "出院日期",
@@ -190,6 +193,22 @@ def test_each_slip_shows_its_fields_and_only_the_masked_id(tmp_path, kind, width
     squeezed = re.sub(r"\s+", "", text)
     assert FULL_ID not in squeezed and FIRST17 not in squeezed and "陈志明" not in squeezed
     assert _page_width_mm(path) == pytest.approx(width, abs=0.5)
+
+
+@needs_tools
+@pytest.mark.parametrize("width", [80, 58])
+def test_the_refund_slip_says_where_each_part_went(tmp_path, width):
+    """000 art. 17: back to the credit account first (this bill, other bills, the balance the
+    financial institution pays back), the part paid by phone back to the phone's channel."""
+    squeezed = re.sub(r"\s+", "", _text(_write(render_slip(refund(), width), tmp_path, "refund")))
+    assert ("退款￥31.36已退回信用就医账户：冲减本笔欠款￥11.36，冲减其他欠款￥15.00，余额￥5.00"
+            "由金融机构退还至您的账户。￥20.00按原支付渠道（扫码支付）原路退回。") in squeezed
+    assert "现金" not in squeezed
+    credit_only = refund(amount_fen=3_136, to_channel_fen=0, channel="", lines=())
+    nothing_back_by_phone = re.sub(r"\s+", "", _text(_write(render_slip(credit_only, width), tmp_path, "credit")))
+    assert "退回原支付渠道￥0.00" in nothing_back_by_phone and "原路退回" not in nothing_back_by_phone
+    with_fund = re.sub(r"\s+", "", _text(_write(render_slip(refund(fund_fen=7_000), width), tmp_path, "fund")))
+    assert "退回医保基金￥70.00" in with_fund and "退费金额￥51.36" in with_fund
 
 
 @needs_tools
@@ -322,6 +341,9 @@ def test_rows_refuse_floats_and_unknown_styles():
     (cancellation, {"to_credit_fen": 2500}),  # 25.00 + 10.00 != 25.00
     (cancellation, {"channel": ""}),
     (refund, {"amount_fen": 5_000}),
+    (refund, {"to_balance_fen": 600}),  # this bill + other bills + balance != the credit part
+    (refund, {"to_other_bills_fen": 3_000}),  # leaves this bill a negative part
+    (refund, {"channel": ""}),
     (repayment, {"channel": " "}),
     (repayment, {"bills_paid": -1}),
     (discharge, {"fund_fen": 1_305_801}),  # fund + personal != total

@@ -2,6 +2,7 @@
 original payment channel; against the real sandbox."""
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -81,7 +82,9 @@ def test_partial_refund_goes_back_to_the_credit_account(qtbot, desk_app, client,
     outcome = done.args[0]
     assert (outcome.amount_fen, outcome.to_credit_fen, outcome.to_channel_fen) == (500, 500, 0)
     qtbot.waitUntil(lambda: w.current == "outcome")
-    assert "￥5.00 back to the credit account, ￥0.00 to the original payment channel" in w.outcome.details.text()
+    assert ("￥5.00 back to the credit-care account: ￥5.00 off this bill, ￥0.00 off other bills; the financial "
+            "institution returns the balance of ￥0.00 to the patient.") in w.outcome.details.text()
+    assert "No cash is paid out" in w.outcome.details.text()
 
     after = client.get(f"/v1/accounts/{account_id}").json()
     assert after["used_fen"] == before["used_fen"] - 500
@@ -96,7 +99,11 @@ def test_partial_refund_goes_back_to_the_credit_account(qtbot, desk_app, client,
 
 
 @pytest.mark.parametrize("city", ["hangzhou"])
-def test_refund_of_a_partly_repaid_bill_splits_credit_and_channel(qtbot, desk_app, client, taps, city):
+def test_refund_of_a_partly_repaid_bill_goes_to_the_credit_account_not_out_in_cash(qtbot, desk_app, client, taps,
+                                                                                 city):
+    """000 art. 17: back to the credit account first. ￥3.00 was still owed: it comes off the bill; what
+    the phone had repaid is the account's balance, which the financial institution returns. Nothing
+    goes out through the channel, nothing in cash (it used to: the repaid part was paid out)."""
     app = desk_app
     settled = settle_visit(client, "tier2")
     booked, account_id = settled["booked_fen"], settled["account_id"]
@@ -116,15 +123,21 @@ def test_refund_of_a_partly_repaid_bill_splits_credit_and_channel(qtbot, desk_ap
         taps(w.confirm.confirm_button)                                               # tap 5
     outcome = done.args[0]
     assert outcome.amount_fen == booked
-    assert (outcome.to_credit_fen, outcome.to_channel_fen) == (300, repaid)
+    assert (outcome.to_credit_fen, outcome.to_channel_fen) == (booked, 0)
+    assert (outcome.to_bill_fen, outcome.to_other_bills_fen, outcome.to_balance_fen) == (300, 0, repaid)
     qtbot.waitUntil(lambda: w.current == "outcome")
-    assert (f"{format_cny(300)} back to the credit account, {format_cny(repaid)} to the original payment channel"
+    assert (f"{format_cny(booked)} back to the credit-care account: {format_cny(300)} off this bill, ￥0.00 off other "
+            f"bills; the financial institution returns the balance of {format_cny(repaid)} to the patient."
             in w.outcome.details.text())
+    assert "payment channel" not in w.outcome.details.text()
     after = client.get(f"/v1/accounts/{account_id}").json()
     assert after["used_fen"] == before["used_fen"] - 300
-    assert bill_of(client, "tier2", settled["settlement_id"])["outstanding_fen"] == 0
+    bill = bill_of(client, "tier2", settled["settlement_id"])
+    assert (bill["outstanding_fen"], bill["refunded_fen"], bill["paid_fen"]) == (0, booked, 0)
     receipt = pdf_text(Path(outcome.receipt_job))
-    assert format_cny(300) in receipt and format_cny(repaid) in receipt and "原路退回" in receipt
+    assert re.search(rf"冲减本笔欠款\s+{re.escape(format_cny(300))}", receipt)
+    assert re.search(rf"余额由金融机构退还\s+{re.escape(format_cny(repaid))}", receipt)
+    assert re.search(r"退回原支付渠道\s+￥0\.00", receipt) and "原路退回" not in receipt and "现金" not in receipt
     taps(w.outcome.done_button)                                                      # tap 6
     assert taps.count <= 6
 

@@ -109,3 +109,59 @@ def test_a_booking_the_kiosk_never_heard_of_is_reported(services, sandbox, sandb
     report = Reconcile(s.platform, s.journal)(clock.business_date(clock.now()))
     assert len(report.differences) == 1
     assert "on the platform, not on the kiosk" in report.differences[0]
+
+
+@pytest.mark.parametrize("sandbox", ["xiamen", "hangzhou"], indirect=True)
+def test_a_day_of_refunds_agrees_to_the_fen(services, sandbox, sandbox_client):
+    """Refunds of every kind in one day at the desk: off the bill itself, after repayment (the
+    balance the financial institution returns), paying the account's other bills (a linked
+    minor's), and beyond the part on credit (back to the phone). The kiosk's journal and the
+    platform agree entry by entry; the day's refund totals are what the test refunded."""
+    s = services
+    who = {role: s.identify(patient(role)["id_number"]) for role in ("tier1", "tier2", "minor", "shortline")}
+
+    def refund(role: str, reference: str, amount_fen: int):
+        item = next(r for r in refundables(s.overview(who[role].patient.patient_id)) if r.reference == reference)
+        approval = s.desk.approve_refund("2001", "112233", item.settlement_id, amount_fen) \
+            if amount_fen > s.desk.supervisor_over_fen else None
+        return s.refund(who[role], item, amount_fen, "charged_in_error", operator_id="1001", approved_by=approval)
+
+    # tier1: ￥3.00 off the bill; then all repaid in cash and ￥2.00 more: the balance.
+    tier1 = s.settle(who["tier1"], who["tier1"].visits).settlement
+    off_the_bill = refund("tier1", tier1.reference, 300)
+    assert (off_the_bill.to_bill_fen, off_the_bill.to_balance_fen, off_the_bill.to_channel_fen) == (300, 0, 0)
+    owed = debts(s.overview(who["tier1"].patient.patient_id))[0]
+    s.repay(who["tier1"], owed, owed.total_fen, "cash", operator_id="1001")
+    balance = refund("tier1", tier1.reference, 200)
+    assert (balance.to_bill_fen, balance.to_other_bills_fen, balance.to_balance_fen) == (0, 0, 200)
+
+    # tier2 and the minor on tier2's line: tier2's own bill repaid by phone, then refunded: the minor's bill.
+    minors = s.settle(who["minor"], who["minor"].visits).settlement
+    own = s.settle(who["tier2"], who["tier2"].visits).settlement
+    owed = debts(s.overview(who["tier2"].patient.patient_id))[0]
+    assert owed.total_fen == minors.booked_fen + own.booked_fen
+    own_bill = next(b for b in s.overview(who["tier2"].patient.patient_id).bills
+                    if b.settlement_id == own.settlement_id)
+    pay = paid_payment(s, sandbox_client, who["tier2"].patient.patient_id, own.booked_fen, "repayment")
+    s.repay(who["tier2"], owed, own.booked_fen, "payment_channel", payment_id=pay, bill_ids=(own_bill.bill_id,))
+    to_minor = refund("tier2", own.reference, 1_500)
+    assert (to_minor.to_bill_fen, to_minor.to_other_bills_fen, to_minor.to_balance_fen) == (0, 1_500, 0)
+
+    # shortline: ￥50.00 on the line and the rest by phone; ￥60.00 back: ￥50.00 to the account, ￥10.00 to the phone.
+    short = who["shortline"]
+    from kiosk.usecases.settle import plan
+
+    split = plan(short, short.visits)
+    pay = paid_payment(s, sandbox_client, short.patient.patient_id, split.shortfall_fen, "settlement")
+    beyond = s.settle(short, short.visits, pay).settlement
+    by_phone = refund("shortline", beyond.reference, split.booked_fen + 1_000)
+    assert (by_phone.to_credit_fen, by_phone.to_channel_fen) == (split.booked_fen, 1_000)
+
+    from kiosk.usecases.reconciliation import Reconcile
+
+    report = Reconcile(s.platform, s.journal)(clock.business_date(clock.now()))
+    assert report.differences == ()
+    assert report.kiosk == report.platform
+    credit = 300 + 200 + 1_500 + split.booked_fen
+    assert report.platform["refund"] == {"count": 4, "amount_fen": credit + 1_000, "credit_fen": credit,
+                                         "channel_fen": 1_000, "cash_fen": 0}

@@ -168,39 +168,6 @@ def test_repayment_pays_oldest_first_or_the_chosen_bills(api: Api):
     assert error_of(r)["code"] == "bill_not_found"
 
 
-def test_refund_goes_to_credit_first_then_the_channel(api: Api):
-    who = api.who("tier3")
-    visits = api.open_visits(who["patient_id"])
-    done = settle(api, "tier3", [v["visit_id"] for v in visits])
-    booked = done["booked_fen"]
-    api.desk.post("/v1/repayments", {"account_id": who["account_id"], "amount_fen": 10000,
-                                     "channel": "cash"})
-    used = api.account(who["account_id"])["used_fen"]
-    assert used == booked - 10000
-
-    refund = api.desk.post("/v1/refunds", {"settlement_id": done["settlement_id"],
-                                           "amount_fen": 8000, "reason": "drug returned"})
-    assert refund["to_credit_fen"] == booked - 10000  # all that was still outstanding
-    assert refund["to_channel_fen"] == 8000 - (booked - 10000)  # the rest: already repaid
-    assert refund["account"]["used_fen"] == 0
-    [bill] = api.bills(who["account_id"])
-    assert bill["outstanding_fen"] == 0 and bill["status"] == "paid"
-    assert bill["refunded_fen"] == booked - 10000
-
-    refundable = done["personal_fen"] - 8000
-    r = api.desk.post("/v1/refunds", {"settlement_id": done["settlement_id"],
-                                      "amount_fen": refundable + 1, "reason": "too much",
-                                      "approval_id": api.desk.approval(done["settlement_id"], refundable + 1)}, 409)
-    assert error_of(r)["code"] == "refund_exceeds"
-    assert error_of(r)["details"] == {"refundable_fen": refundable}
-    rest = api.desk.post("/v1/refunds", {"settlement_id": done["settlement_id"],
-                                         "amount_fen": refundable, "reason": "the rest",
-                                         "approval_id": api.desk.approval(done["settlement_id"], refundable)})
-    assert rest["to_credit_fen"] == 0 and rest["to_channel_fen"] == refundable
-    r = api.desk.post("/v1/refunds", {"settlement_id": "STL-NOPE", "amount_fen": 1, "reason": "x"}, 404)
-    assert error_of(r)["code"] == "settlement_not_found"
-
-
 def test_refund_of_an_unpaid_bill_stays_on_the_line(api: Api):
     who = api.who("tier1")
     [visit] = api.open_visits(who["patient_id"])

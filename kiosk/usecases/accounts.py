@@ -52,6 +52,7 @@ class Bill:
     disputed: bool = False  # a dispute was raised (open or answered)
     dispute_answer_due: date | None = None
     patient_id: str | None = None  # whose visit it was (a guardian's account also holds a minor's bills)
+    refundable_fen: int | None = None  # what a refund of its settlement may still give back (platform's)
 
     @property
     def overdue(self) -> bool:
@@ -84,4 +85,5 @@ def bill_from(data: dict) -> Bill:
         disputed=bool(dispute),
         dispute_answer_due=day_of(dispute.get("answer_due")),
         patient_id=data.get("patient_id"),
+        refundable_fen=data.get("refundable_fen"),
     )

@@ -1,7 +1,10 @@
-"""Refunds at the cashier's desk (退费): part or all of a settlement is given back, to the
-credit account first (it reduces what is owed), the rest to the original payment channel
-(000 art. 17). The platform decides the split; the kiosk checks the amount first and
-prints the refund receipt.
+"""Refunds at the cashier's desk (退费): part or all of a settlement is given back, never in
+cash. The part booked on credit goes first, to the credit account (000 art. 17: 先退还至用户的
+信用就医账户): off the settlement's own bill, then the account's other open bills, oldest
+first, and what is left is the account's balance, which the financial institution returns to
+the patient. Only beyond it, the part paid on the spot goes back through the payment channel
+it came from. The platform decides the split; the kiosk checks the amount first and prints
+the refund receipt with every part.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ REASONS = ("not_performed", "medicine_returned", "charged_in_error", "other")
 REASON_ON_PAPER = {"not_performed": "项目未执行", "medicine_returned": "退药",
                    "charged_in_error": "收费错误", "other": "其他"}
 KINDS = ("outpatient", "registration", "inpatient")
+#: The payment channel a part paid on the spot goes back through, as printed (the settlement
+#: receipt prints the same words for that part).
+CHANNEL_ON_PAPER = "扫码支付"
 
 
 @dataclass(frozen=True)
@@ -35,11 +41,14 @@ class Refundable:
     kind: str  # outpatient | registration | inpatient
     settled_at: datetime
     amount_fen: int  # booked on the credit line by the settlement
-    refunded_fen: int
+    refunded_fen: int  # taken off that charge so far
     outstanding_fen: int
+    left_fen: int | None = None  # the platform's figure: also the part paid on the spot, less refunds
 
     @property
     def refundable_fen(self) -> int:
+        if self.left_fen is not None:
+            return max(0, self.left_fen)
         return max(0, self.amount_fen - self.refunded_fen)
 
 
@@ -47,10 +56,11 @@ def refundables(overview: Overview) -> tuple[Refundable, ...]:
     """The patient's settlements with something left to refund, newest first."""
     found = [
         Refundable(b.settlement_id, b.reference, b.kind, b.created_at, b.amount_fen, b.refunded_fen,
-                   b.outstanding_fen)
+                   b.outstanding_fen, b.refundable_fen)
         for b in overview.bills
-        if b.settlement_id and b.kind in KINDS and b.amount_fen > b.refunded_fen
+        if b.settlement_id and b.kind in KINDS
     ]
+    found = [item for item in found if item.refundable_fen > 0]
     return tuple(sorted(found, key=lambda r: r.settled_at, reverse=True))
 
 
@@ -71,11 +81,16 @@ def refund_amount(text: str, item: Refundable) -> int:
 class RefundOutcome:
     data: dict | None  # the platform's refund; None while the write is pending
     amount_fen: int
-    to_credit_fen: int = 0
-    to_channel_fen: int = 0
+    to_credit_fen: int = 0  # back to the credit account: the three parts below
+    to_channel_fen: int = 0  # back through the payment channel (the part paid on the spot)
     account: Account | None = None
     receipt_job: str | None = None
     print_error: str | None = None
+    to_bill_fen: int = 0  # off this settlement's bill
+    to_other_bills_fen: int = 0  # off the account's other open bills, oldest first
+    to_balance_fen: int = 0  # the balance the financial institution returns to the patient
+    fund_fen: int = 0  # back to the insurance fund (no money at the desk)
+    restored: bool = False  # a suspended account is active again
 
     @property
     def pending(self) -> bool:
@@ -121,14 +136,18 @@ class RefundSettlement:
         job, error = print_slip(self.printer, lambda: self._receipt(session, item, reason, data, account),
                                 f"refund-{data['reference']}")
         return RefundOutcome(data, data["amount_fen"], data["to_credit_fen"], data["to_channel_fen"], account,
-                             job, error)
+                             job, error, to_bill_fen=data.get("to_bill_fen", data["to_credit_fen"]),
+                             to_other_bills_fen=data.get("to_other_bills_fen", 0),
+                             to_balance_fen=data.get("to_balance_fen", 0), fund_fen=data.get("fund_fen", 0),
+                             restored=bool(data.get("restored")))
 
     def _receipt(self, session: PatientSession, item: Refundable, reason: str, d: dict, account: Account | None):
         from printing.slips import refund_receipt
 
         return refund_receipt(
             slip_header(self.printer, session), reference=d["reference"], amount_fen=d["amount_fen"],
-            to_credit_fen=d["to_credit_fen"], to_channel_fen=d["to_channel_fen"],
-            channel="原路退回" if d["to_channel_fen"] else "",
-            available_fen=account.available_fen if account else 0, original_reference=item.reference,
-            note=f"退费原因：{REASON_ON_PAPER[reason]}")
+            to_credit_fen=d["to_credit_fen"], to_bill_fen=d.get("to_bill_fen"),
+            to_other_bills_fen=d.get("to_other_bills_fen", 0), to_balance_fen=d.get("to_balance_fen", 0),
+            to_channel_fen=d["to_channel_fen"], channel=CHANNEL_ON_PAPER if d["to_channel_fen"] else "",
+            fund_fen=d.get("fund_fen", 0), available_fen=account.available_fen if account else 0,
+            original_reference=item.reference, note=f"退费原因：{REASON_ON_PAPER[reason]}")

@@ -778,12 +778,12 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DeskLogin</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="267"/>
+        <location filename="../../kiosk/ui/login.py" line="271"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="269"/>
+        <location filename="../../kiosk/ui/login.py" line="273"/>
         <source>Open the shift</source>
         <translation>开班</translation>
     </message>
@@ -2374,32 +2374,52 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>请勿重复退费：平台只会执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="388"/>
-        <source>{credit} back to the credit account, {channel} to the original payment channel.</source>
-        <translation>{credit} 退回信用账户，{channel} 原路退回支付渠道。</translation>
+        <location filename="../../kiosk/ui/refund.py" line="390"/>
+        <source>{credit} back to the credit-care account: {bill} off this bill, {others} off other bills; the financial institution returns the balance of {balance} to the patient.</source>
+        <translation>{credit} 已退回信用就医账户：冲减本笔欠款 {bill}，冲减其他欠款 {others}，余额 {balance} 由金融机构退还给患者。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="392"/>
+        <location filename="../../kiosk/ui/refund.py" line="396"/>
+        <source>{channel} goes back to the payment channel it was paid with.</source>
+        <translation>{channel} 按原支付渠道原路退回。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="399"/>
+        <source>{fund} goes back to the medical insurance fund.</source>
+        <translation>{fund} 退回医保基金。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="401"/>
+        <source>No cash is paid out at the desk for a credit-care bill.</source>
+        <translation>信用就医账单不在窗口退付现金。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="403"/>
+        <source>Nothing is overdue any more: the credit service is active again.</source>
+        <translation>已无逾期欠款，信用就医服务已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/refund.py" line="405"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="394"/>
+        <location filename="../../kiosk/ui/refund.py" line="407"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="395"/>
+        <location filename="../../kiosk/ui/refund.py" line="408"/>
         <source>The refund receipt is printing.</source>
         <translation>退费凭条正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="396"/>
+        <location filename="../../kiosk/ui/refund.py" line="409"/>
         <source>The refund receipt could not be printed. The refund is complete.</source>
         <translation>退费凭条未能打印，退费已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="397"/>
+        <location filename="../../kiosk/ui/refund.py" line="410"/>
         <source>Refunded {amount}</source>
         <translation>已退费 {amount}</translation>
     </message>

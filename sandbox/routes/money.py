@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from sandbox import authority
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
-from sandbox.schemas import Account, Id, PositiveFen, RequestModel, example_id, write_responses
+from sandbox.schemas import Account, Fen, Id, PositiveFen, RequestModel, example_id, write_responses
 from sandbox.store import Store
 
 
@@ -81,9 +81,19 @@ class RefundRequest(RequestModel):
     operator_id: Id | None = Field(default=None, examples=["1001"],
                                    description="Ignored: the operator is the desk's session's.")
     reason: str = Field(min_length=1, max_length=200, examples=["药品退回"])
+    fund_fen: Fen = Field(default=0, examples=[0], description=(
+        "The insurance fund's share of what is refunded: it goes back to the fund (between the hospital and "
+        "the insurer), recorded here; no money to anyone at the desk."))
     approval_id: str | None = Field(default=None, min_length=1, max_length=64, description=(
         "Above the limit (`refund_supervisor_over_fen`), unless the operator is a supervisor: a supervisor's "
         "approval of exactly this settlement and amount, given at this desk (`POST /v1/approvals`)."))
+
+
+class RefundAllocation(BaseModel):
+    bill_id: str
+    reference: str = Field(description="The reference of the bill's settlement.")
+    amount_fen: int
+    outstanding_fen: int = Field(description="Left on that bill afterwards.")
 
 
 class Refund(BaseModel):
@@ -91,10 +101,21 @@ class Refund(BaseModel):
     reference: str = Field(description="TK + yyyymmdd + 6 digits.")
     settlement_id: str
     settlement_reference: str
-    amount_fen: int
-    to_credit_fen: int = Field(description="Taken off the settlement's bill: the line gets it "
-                                           "back.")
-    to_channel_fen: int = Field(description="The rest, back to the original channel.")
+    amount_fen: int = Field(description="to_credit_fen + to_channel_fen: never cash.")
+    to_credit_fen: int = Field(description="Back to the credit account (the part booked on credit goes first): "
+                                           "to_bill_fen + to_other_bills_fen + to_balance_fen.")
+    to_bill_fen: int = Field(description="Taken off this settlement's bill (the line gets it back).")
+    to_other_bills_fen: int = Field(description="What the patient had already repaid on the bill beyond what it "
+                                                "now comes to, paying the account's other open bills, oldest due "
+                                                "first (`allocations`).")
+    to_balance_fen: int = Field(description="The rest: the account's credit balance, which the financial "
+                                            "institution returns to the patient.")
+    allocations: list[RefundAllocation]
+    to_channel_fen: int = Field(description="Beyond the part on credit, the part paid on the spot: back through "
+                                            "the payment channel it came from.")
+    channel: Literal["payment_channel"] | None = Field(description="Where to_channel_fen goes; null when nothing.")
+    fund_fen: int = Field(description="Given back to the insurance fund (recorded; no money at the desk).")
+    restored: bool = Field(description="A suspended account became active again: nothing overdue is left.")
     account: Account | None
     refunded_at: str
 
@@ -138,14 +159,15 @@ def build(store: Store) -> APIRouter:
                            rule=authority.REPAYMENT, **body.model_dump())
 
     @router.post("/v1/refunds", response_model=Refund,
-                 summary="Cashier refund: back to the credit account first, the rest to the "
-                         "original channel",
+                 summary="Cashier refund: the part on credit back to the credit account (this bill, the "
+                         "account's other bills, the balance), then the part paid on the spot back to its channel",
                  description=WRITE_DESCRIPTION + " Desk only: the session's operator, in an open shift; above the "
                              "limit a supervisor's approval (or a supervisor's own session).",
                  responses=write_responses(
                      r403="`desk_only`, `supervisor_required` (details: `limit_fen`)",
                      r404="`settlement_not_found`",
-                     r409="`shift_not_open`, `refund_exceeds` (details: `refundable_fen`)"))
+                     r409="`shift_not_open`, `refund_exceeds` (details: `refundable_fen`, "
+                          "`fund_refundable_fen`)"))
     def refund(body: RefundRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Refund, store.refund,

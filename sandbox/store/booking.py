@@ -12,7 +12,7 @@ from datetime import datetime
 from kiosk.domain.clock import business_date
 from kiosk.domain.policy import PolicyProfile
 from sandbox.store.base import Refusal, StoreBase, iso, new_id, parse_iso
-from sandbox.store.views import overdue_bills, patient_row
+from sandbox.store.views import outstanding, overdue_bills, patient_row
 
 
 def require_patient(conn: sqlite3.Connection, patient_id: str) -> sqlite3.Row:
@@ -194,6 +194,55 @@ def reduce_bill(conn: sqlite3.Connection, now: datetime, bill: sqlite3.Row, amou
                  (amount, left, iso(now), bill["bill_id"]))
     conn.execute("UPDATE accounts SET used_fen = MAX(0, used_fen - ?) WHERE account_id = ?",
                  (amount, bill["account_id"]))
+
+
+def open_bills(conn: sqlite3.Connection, account_id: str, *, besides: str | None = None) -> list:
+    """The account's bills with something outstanding and no open dispute, oldest due first
+    (the order repayments take): every patient's on the account, a linked minor's too."""
+    rows = conn.execute(
+        "SELECT b.*, s.reference AS reference FROM bills b JOIN settlements s "
+        "ON s.settlement_id = b.settlement_id WHERE b.account_id = ? "
+        "AND b.amount_fen - b.paid_fen - b.refunded_fen > 0 AND b.bill_id IS NOT ? "
+        "AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.bill_id = b.bill_id AND d.status = 'open') "
+        "ORDER BY b.due_at, b.created_at, b.bill_id", (account_id, besides)).fetchall()
+    return list(rows)
+
+
+def return_to_account(conn: sqlite3.Connection, now: datetime, bill: sqlite3.Row,
+                      amount: int) -> dict:
+    """``amount`` of the bill's settlement goes back to the credit account (000 art. 17:
+    先退还至用户的信用就医账户), never out in cash: it takes the bill's own debt off first; what
+    the patient had already repaid on the bill beyond what it now comes to is theirs again and
+    pays the account's other open bills, oldest due first; what is left is the account's
+    credit balance, which the financial institution returns to the patient.
+
+    The bill's charge shrinks by ``amount`` (``refunded_fen``); the money repaid on it beyond
+    the new charge leaves it (``paid_fen``) for the other bills. Answers ``{bill_fen,
+    other_bills_fen, balance_fen, allocations}`` (``allocations``: the other bills paid, each
+    ``{bill_id, reference, amount_fen, outstanding_fen}``)."""
+    if not 0 < amount <= bill["amount_fen"] - bill["refunded_fen"]:
+        raise ValueError("a refund to the account must be within the bill's charge")
+    owed = bill["amount_fen"] - bill["paid_fen"] - bill["refunded_fen"]
+    off_the_bill = min(amount, owed)
+    freed = amount - off_the_bill  # already repaid on this bill: the patient's money again
+    left = owed - off_the_bill
+    conn.execute("UPDATE bills SET refunded_fen = refunded_fen + ?, paid_fen = paid_fen - ?, "
+                 "paid_at = CASE WHEN ? <= 0 THEN COALESCE(paid_at, ?) ELSE paid_at END "
+                 "WHERE bill_id = ?", (amount, freed, left, iso(now), bill["bill_id"]))
+    conn.execute("UPDATE accounts SET used_fen = MAX(0, used_fen - ?) WHERE account_id = ?",
+                 (off_the_bill, bill["account_id"]))
+    allocations = []
+    spare = freed
+    for other in open_bills(conn, bill["account_id"], besides=bill["bill_id"]) if spare else ():
+        part = min(spare, outstanding(other))
+        reduce_bill(conn, now, other, part, "paid_fen")
+        allocations.append({"bill_id": other["bill_id"], "reference": other["reference"],
+                            "amount_fen": part, "outstanding_fen": outstanding(other) - part})
+        spare -= part
+        if not spare:
+            break
+    return {"bill_fen": off_the_bill, "other_bills_fen": freed - spare, "balance_fen": spare,
+            "allocations": allocations}
 
 
 def record(conn: sqlite3.Connection, now: datetime, terminal_id: str | None, kind: str,

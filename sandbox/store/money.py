@@ -18,9 +18,22 @@ from sandbox.store.booking import (
     require_linked,
     require_patient,
     restore_if_clear,
+    return_to_account,
     take_payment,
 )
-from sandbox.store.views import account_view, outstanding, overdue_bills
+from sandbox.store.views import account_view, outstanding, overdue_bills, refundable
+
+#: The parts of a refund (columns of ``refunds`` beyond the first schema): the fund part given
+#: back to the insurance fund, and where the credit part went (this bill's debt, the account's
+#: other bills, the balance the financial institution returns to the patient).
+REFUND_PARTS = ("fund_fen", "to_bill_fen", "to_other_bills_fen", "to_balance_fen")
+REFUND_ALLOCATIONS = """
+CREATE TABLE IF NOT EXISTS refund_allocations (
+    refund_id  TEXT NOT NULL REFERENCES refunds (refund_id),
+    bill_id    TEXT NOT NULL REFERENCES bills (bill_id),
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    PRIMARY KEY (refund_id, bill_id)
+)"""
 
 
 class MoneyMixin:
@@ -237,38 +250,74 @@ class MoneyMixin:
 
     # -- refunds ---------------------------------------------------------------------------
 
+    def _migrate(self) -> None:
+        """The refund's parts (columns of ``refunds``) and the other bills a refund paid
+        (``refund_allocations``): added to a database of an earlier sandbox, whose refunds
+        took all their credit part off their own bill."""
+        super()._migrate()
+        with self.transaction() as conn:
+            columns = {r["name"] for r in conn.execute("PRAGMA table_info(refunds)")}
+            for column in REFUND_PARTS:
+                if column not in columns:
+                    conn.execute(f"ALTER TABLE refunds ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+                    if column == "to_bill_fen":
+                        conn.execute("UPDATE refunds SET to_bill_fen = to_credit_fen")
+            conn.execute(REFUND_ALLOCATIONS)
+
     def refund(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *,
-               settlement_id: str, amount_fen: int, operator_id: str, reason: str) -> dict:
+               settlement_id: str, amount_fen: int, operator_id: str, reason: str,
+               fund_fen: int = 0) -> dict:
+        """Give back ``amount_fen`` of a settlement's personal part (and record ``fund_fen``
+        of its fund part going back to the insurance fund).
+
+        The part booked on credit goes first, and to the credit account, never out in cash
+        (000 art. 17; :func:`return_to_account`: this bill's debt, then the account's other
+        open bills, then the balance the financial institution returns to the patient); only
+        beyond it, the part paid on the spot goes back through the payment channel it came
+        from. The fund part moves between the hospital and the insurer: recorded here, no
+        money at the desk. Refused beyond what the settlement can still give back."""
         settlement = conn.execute("SELECT * FROM settlements WHERE settlement_id = ?",
                                   (settlement_id,)).fetchone()
         if settlement is None:
             raise Refusal(404, "settlement_not_found", "No settlement with this id.")
-        refundable = settlement["personal_fen"] - settlement["refunded_fen"]
-        if amount_fen > refundable:
-            raise Refusal(409, "refund_exceeds",
-                          "The refund exceeds the personal part less earlier refunds.",
-                          {"refundable_fen": refundable})
-        bill = conn.execute("SELECT * FROM bills WHERE settlement_id = ?",
+        bill = conn.execute("SELECT b.*, s.reference AS reference FROM bills b JOIN settlements s "
+                            "ON s.settlement_id = b.settlement_id WHERE b.settlement_id = ?",
                             (settlement_id,)).fetchone()
-        to_credit = min(amount_fen, outstanding(bill)) if bill is not None else 0
+        left = refundable(conn, settlement_id)
+        on_credit = left["on_credit_fen"]
+        if amount_fen > left["refundable_fen"] or fund_fen > left["fund_refundable_fen"]:
+            raise Refusal(409, "refund_exceeds",
+                          "The refund exceeds what the settlement can still give back: its personal "
+                          "part (fund part) less earlier refunds.",
+                          {"refundable_fen": left["refundable_fen"],
+                           "fund_refundable_fen": left["fund_refundable_fen"]})
+        to_credit = min(amount_fen, on_credit)
         to_channel = amount_fen - to_credit
+        refund_id = new_id("RFD")
+        parts = {"bill_fen": 0, "other_bills_fen": 0, "balance_fen": 0, "allocations": []}
         if to_credit:
-            reduce_bill(conn, now, bill, to_credit, "refunded_fen")
+            parts = return_to_account(conn, now, bill, to_credit)
         conn.execute("UPDATE settlements SET refunded_fen = refunded_fen + ? "
                      "WHERE settlement_id = ?", (amount_fen, settlement_id))
-        refund_id = new_id("RFD")
         reference = self.next_reference(conn, "TK", now)
         conn.execute(
             "INSERT INTO refunds (refund_id, reference, settlement_id, amount_fen, "
-            "to_credit_fen, to_channel_fen, operator_id, reason, terminal_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "to_credit_fen, to_channel_fen, operator_id, reason, terminal_id, created_at, "
+            "fund_fen, to_bill_fen, to_other_bills_fen, to_balance_fen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (refund_id, reference, settlement_id, amount_fen, to_credit, to_channel,
-             operator_id, reason, terminal_id, iso(now)))
+             operator_id, reason, terminal_id, iso(now), fund_fen, parts["bill_fen"],
+             parts["other_bills_fen"], parts["balance_fen"]))
+        conn.executemany("INSERT INTO refund_allocations (refund_id, bill_id, amount_fen) VALUES (?, ?, ?)",
+                         [(refund_id, a["bill_id"], a["amount_fen"]) for a in parts["allocations"]])
+        account_id = settlement["account_id"]
+        restored = False
         if bill is not None:
-            restore_if_clear(conn, bill["account_id"], now)
+            before = conn.execute("SELECT status FROM accounts WHERE account_id = ?",
+                                  (bill["account_id"],)).fetchone()["status"]
+            restored = restore_if_clear(conn, bill["account_id"], now) and before == "suspended"
         record(conn, now, terminal_id, "refund", reference, credit=to_credit,
                channel=to_channel)
-        account_id = settlement["account_id"]
         return {
             "refund_id": refund_id,
             "reference": reference,
@@ -276,7 +325,14 @@ class MoneyMixin:
             "settlement_reference": settlement["reference"],
             "amount_fen": amount_fen,
             "to_credit_fen": to_credit,
+            "to_bill_fen": parts["bill_fen"],
+            "to_other_bills_fen": parts["other_bills_fen"],
+            "to_balance_fen": parts["balance_fen"],
+            "allocations": parts["allocations"],
             "to_channel_fen": to_channel,
+            "channel": "payment_channel" if to_channel else None,
+            "fund_fen": fund_fen,
+            "restored": restored,
             "account": account_view(conn, account_id, now) if account_id else None,
             "refunded_at": iso(now),
         }

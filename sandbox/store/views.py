@@ -42,6 +42,25 @@ def overdue_bills(conn: sqlite3.Connection, account_id: str, moment: datetime) -
     return [r for r in rows if not r["open_disputes"] and moment >= parse_iso(r["due_at"])]
 
 
+def refundable(conn: sqlite3.Connection, settlement_id: str) -> dict:
+    """What a refund of the settlement may still give back: ``on_credit_fen`` (its bill's
+    charge less earlier refunds: goes first, to the credit account), ``on_the_spot_fen`` (paid
+    through the channel, less what went back there), ``refundable_fen`` (the two, within the
+    personal part less earlier refunds) and ``fund_refundable_fen``."""
+    row = conn.execute(
+        "SELECT s.personal_fen, s.refunded_fen, s.paid_fen + s.deposit_used_fen AS spot, s.fund_fen, "
+        "(SELECT b.amount_fen - b.refunded_fen FROM bills b WHERE b.settlement_id = s.settlement_id) AS credit, "
+        "(SELECT COALESCE(SUM(r.to_channel_fen), 0) FROM refunds r WHERE r.settlement_id = s.settlement_id) "
+        "AS channel_back, "
+        "(SELECT COALESCE(SUM(r.fund_fen), 0) FROM refunds r WHERE r.settlement_id = s.settlement_id) AS fund_back "
+        "FROM settlements s WHERE s.settlement_id = ?", (settlement_id,)).fetchone()
+    on_credit = row["credit"] or 0
+    on_the_spot = max(0, row["spot"] - row["channel_back"])
+    return {"on_credit_fen": on_credit, "on_the_spot_fen": on_the_spot,
+            "refundable_fen": max(0, min(on_credit + on_the_spot, row["personal_fen"] - row["refunded_fen"])),
+            "fund_refundable_fen": max(0, row["fund_fen"] - row["fund_back"])}
+
+
 def bill_view(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> dict:
     visit_ids = [v[0] for v in conn.execute(
         "SELECT visit_id FROM settlement_visits WHERE settlement_id = ? ORDER BY visit_id",
@@ -64,6 +83,7 @@ def bill_view(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> dict
         "paid_fen": row["paid_fen"],
         "refunded_fen": row["refunded_fen"],
         "outstanding_fen": outstanding(row),
+        "refundable_fen": refundable(conn, row["settlement_id"])["refundable_fen"],
         "created_at": row["created_at"],
         "due_at": row["due_at"],
         "status": bill_status(row, now, bool(row["open_disputes"])),

@@ -5,7 +5,9 @@ the paper under the Chinese words the patient reads, and the sums are done again
 
 * thermal slips: ``total = 医保统筹支付 + 个人负担``; ``个人负担 = 预交金抵扣 + 信用额度记账 +
   现场支付 + 现金支付`` (the parts a slip has); a refund or cancellation: ``total =
-  退回信用账户 + 退回原支付渠道``; a repayment: ``还款金额 = 现场支付 + 现金支付``; the items
+  退回信用账户 + 退回原支付渠道`` (the channel named, no cash paid out); a refund also
+  ``退回信用账户 = 冲减本笔欠款 + 冲减其他欠款 + 余额由金融机构退还``, and its sentence (说明)
+  says the same figures; a repayment: ``还款金额 = 现场支付 + 现金支付``; the items
   listed (项目 / 金额) add up to the total; every part a kind of document must show is there;
 * the A4 statement (住院费用清单): each row's amount is quantity × unit price, a 丙 row is
   all self-paid; every page's 本页小计 is the sum of its rows, 承前页 is the previous
@@ -187,6 +189,13 @@ def _slip(text: str, checked: Checked) -> None:
         to_channel = _one(lines, "退回原支付渠道", checked)
         if None not in (total, to_credit, to_channel):
             checked.equal(f"{total_label} = 退回信用账户 + 退回原支付渠道", total, to_credit + to_channel)
+        if to_channel:
+            checked.require(any(re.match(r"^\s*原支付渠道\s+\S", line) for line in lines),
+                            "退回原支付渠道 without its 原支付渠道")
+        checked.require(not _labelled(lines, "现金退还") and not _labelled(lines, "现金支付"),
+                        "cash paid out for a credit-care refund")
+        if kind == "refund":
+            _refund_parts(text, lines, to_credit, to_channel, checked)
         items = _items(lines, total_label)
         if items and total is not None:
             checked.equal(f"items = {total_label}", sum(items), total)
@@ -200,6 +209,31 @@ def _slip(text: str, checked: Checked) -> None:
         if items and total is not None:
             checked.equal("bills = 还款金额", sum(items), total)
     # a dispute acknowledgement has nothing to add up
+
+
+_CREDIT_PARTS = ("冲减本笔欠款", "冲减其他欠款", "余额由金融机构退还")
+_SENTENCE = re.compile(r"退款{a}已退回信用就医账户：冲减本笔欠款{a}，冲减其他欠款{a}，余额{a}由金融机构退还至您的账户"
+                       .format(a=r"￥(\d+\.\d{2})"))
+
+
+def _refund_parts(text: str, lines: list[str], to_credit: int | None, to_channel: int | None,
+                  checked: Checked) -> None:
+    """Where the credit part went (000 art. 17: to the credit account): this bill's debt, the
+    account's other bills, the balance the financial institution returns; all three printed,
+    adding up to 退回信用账户, and the sentence for the patient saying the same figures."""
+    parts = [_one(lines, label, checked) for label in _CREDIT_PARTS]
+    if to_credit is not None and None not in parts:
+        checked.equal("退回信用账户 = " + " + ".join(_CREDIT_PARTS), to_credit, sum(parts))
+    said = _SENTENCE.search(re.sub(r"\s+", "", text))
+    if to_credit and checked.require(said is not None, "退回信用账户 without the sentence saying where it went"):
+        checked.equal("the sentence's refund = 退回信用账户", fen(said.group(1)), to_credit)
+        for label, value, printed in zip(_CREDIT_PARTS, said.groups()[1:], parts):
+            if printed is not None:
+                checked.equal(f"the sentence's {label} = its row", fen(value), printed)
+    if to_channel:
+        back = re.search(r"(￥\d+\.\d{2})按原支付渠道（[^）]+）原路退回", re.sub(r"\s+", "", text))
+        if checked.require(back is not None, "退回原支付渠道 without the sentence saying where it went"):
+            checked.equal("the sentence's channel refund = 退回原支付渠道", fen(back.group(1)), to_channel)
 
 
 # -- the A4 statement ---------------------------------------------------------------------------
