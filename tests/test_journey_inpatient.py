@@ -49,8 +49,13 @@ def test_discharge_books_the_stay_and_prints_receipt_and_statement(qtbot, kiosk,
     account_before = sandbox_client.get(f"/v1/accounts/{journey.session.account.account_id}").json()
 
     assert split.booked_fen + split.shortfall_fen == stay.personal_fen - stay.deposit_paid_fen
+    taps(w.discharge.confirm_button)
+    assert w.current == "confirm"  # a discharge always asks: the amount in figures and in words
+    owed = split.booked_fen + split.shortfall_fen
+    assert w.confirm.figures.text() == format_cny(owed) and w.confirm.words.text().startswith("In words: 人民币")
+    assert sandbox_client.get(f"/v1/accounts/{journey.session.account.account_id}").json() == account_before
     with qtbot.waitSignal(journey.discharged, timeout=20_000) as done:
-        taps(w.discharge.confirm_button)
+        taps(w.confirm.confirm_button)
         if split.shortfall_fen:  # more than the line takes: the rest by phone
             assert w.current == "payment"
             pay_by_phone(qtbot, kiosk, sandbox_client)
@@ -93,8 +98,14 @@ def test_discharge_beyond_the_line_pays_the_rest_by_phone(qtbot, kiosk, taps, sa
     split = journey.split
     assert split.booked_fen == 10000 and split.shortfall_fen > 0
     assert "pay the rest" in w.discharge.confirm_button.text()
+    taps(w.discharge.confirm_button)
+    assert w.current == "confirm" and format_cny(split.shortfall_fen) in w.confirm.purpose.text()
+    taps(w.confirm.back_button)  # back: nothing happened
+    assert w.current == "discharge" and kiosk.ctx.payments.payment_id is None
+    taps.count -= 2  # the look back is not part of the journey's count
+    taps(w.discharge.confirm_button)
     with qtbot.waitSignal(journey.discharged, timeout=20_000) as done:
-        taps(w.discharge.confirm_button)
+        taps(w.confirm.confirm_button)  # one confirmation: the payment step does not ask again
         assert w.current == "payment"
         pay_by_phone(qtbot, kiosk, sandbox_client)
     assert done.args[0].data["paid_fen"] == split.shortfall_fen

@@ -1,4 +1,5 @@
-"""Credit discharge: the stay's charges, the split, then the receipt and the A4 statement."""
+"""Credit discharge: the stay's charges, the split, a confirmation tap (the amount in figures and
+in words: ``ui/confirm.py``), then the receipt and the A4 statement."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -16,6 +17,7 @@ from kiosk.domain.clock import business_date, last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.domain.settlement import CannotUseCredit
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
@@ -174,14 +176,37 @@ class DischargeJourney(Journey):
         self.ctx.window.show_screen("discharge")
 
     def confirm(self) -> None:
+        """A discharge always asks for a confirmation tap first: what goes on the line, what is paid now."""
+        split = self.split
+        if split is None:
+            return
+        booked, shortfall = split.booked_fen, split.shortfall_fen
+
+        def texts():
+            if shortfall:
+                purpose = translate("DischargeJourney", "{booked} on your credit line and {paid} to pay now with "
+                                    "your phone.").format(booked=format_cny(booked), paid=format_cny(shortfall))
+            else:
+                purpose = translate("DischargeJourney", "{booked} on your credit line, nothing to pay now.").format(
+                    booked=format_cny(booked))
+            return (translate("DischargeJourney", "Confirm your discharge"), purpose,
+                    translate("DischargeJourney", "Discharge"))
+
+        confirm_screen(self.ctx.window).ask(booked + shortfall, texts, self._confirmed,
+                                            lambda: self.ctx.window.show_screen("discharge"), self.session.patient)
+        self.ctx.window.show_screen("confirm")
+
+    def _confirmed(self) -> None:
         if self.split and self.split.shortfall_fen:
             self.ctx.payments.request(self.session.patient.patient_id, self.split.shortfall_fen, "discharge",
-                                      self._discharge, lambda: self.ctx.window.show_screen("discharge"))
+                                      self._discharge, lambda: self.ctx.window.show_screen("discharge"),
+                                      confirmed=True)
         else:
             self._discharge(None)
 
     def _discharge(self, payment_id) -> None:
         session, stay = self.session, self.stay
+        self.ctx.window.show_screen("discharge")
         self.screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.inpatient.discharge(session, stay, payment_id), self._done)
 

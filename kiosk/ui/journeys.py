@@ -12,6 +12,7 @@ def journey_classes() -> list[type]:
     from kiosk.ui.conflicts import ConflictsJourney
     from kiosk.ui.discharge import DischargeJourney
     from kiosk.ui.dispute import DisputeJourney
+    from kiosk.ui.late_payments import LatePaymentsJourney
     from kiosk.ui.open_service import OpenServiceJourney
     from kiosk.ui.pay import PayJourney
     from kiosk.ui.query import QueryJourney
@@ -23,4 +24,4 @@ def journey_classes() -> list[type]:
 
     return [RegisterJourney, PayJourney, RepayJourney, OpenServiceJourney, QueryJourney, DisputeJourney,
             CloseServiceJourney, AdmitJourney, DischargeJourney, RefundJourney, ReprintJourney, ShiftJourney,
-            ConflictsJourney]
+            ConflictsJourney, LatePaymentsJourney]

@@ -8,7 +8,8 @@ All SQL of the sandbox lives in this package, one module per area:
 ``views``     patients, accounts, bills, visits, the account overview
 ``booking``   checks and building blocks shared by every write that moves money
 ``credit``    opening/closing the service, minors' links, taking on a parent
-``registration``  the payment channel and credit registration
+``payments``  the payment channel: QR payments, cancelled, refunded unused, late ones
+``registration``  credit registration
 ``money``     outpatient settlement, repayment, refunds
 ``inpatient`` credit admission and discharge
 ``admin``     disputes, reconciliation, the clock and the nightly batch
@@ -30,6 +31,7 @@ from sandbox.store.credit import CreditMixin
 from sandbox.store.inpatient import InpatientMixin
 from sandbox.store.money import MoneyMixin
 from sandbox.store.operators import OperatorsMixin
+from sandbox.store.payments import PaymentsMixin
 from sandbox.store.registration import RegistrationMixin
 from sandbox.store.schema import SCHEMA_VERSION
 from sandbox.store.seed import SeedMixin
@@ -40,5 +42,5 @@ __all__ = ["SCHEMA_VERSION", "Refusal", "SchemaTooNew", "Store", "bill_status", 
 
 
 class Store(AuthorityMixin, OperatorsMixin, SeedMixin, AdminMixin, InpatientMixin, MoneyMixin,
-            RegistrationMixin, CreditMixin, ViewsMixin, StoreBase):
+            PaymentsMixin, RegistrationMixin, CreditMixin, ViewsMixin, StoreBase):
     """``Store(path, clock=callable returning an aware datetime, city="xiamen")``."""

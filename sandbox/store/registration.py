@@ -1,10 +1,8 @@
-"""The payment channel (QR payments completed on the patient's phone) and credit
-registration (信用挂号)."""
+"""Credit registration (信用挂号). (The payment channel is ``sandbox.store.payments``.)"""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
-from urllib.parse import urlencode
+from datetime import datetime
 
 from kiosk.domain.clock import business_date
 from kiosk.policies import load_profile
@@ -14,8 +12,6 @@ from sandbox.store.booking import (
     bookable,
     create_bill,
     create_settlement,
-    payment_row,
-    payment_status,
     record,
     reduce_bill,
     require_account,
@@ -25,61 +21,8 @@ from sandbox.store.booking import (
 )
 from sandbox.store.views import account_view, usable_account_id
 
-PAYMENT_TTL = timedelta(minutes=5)
-
-
-def payment_view(row: sqlite3.Row, now: datetime) -> dict:
-    return {
-        "payment_id": row["payment_id"],
-        "patient_id": row["patient_id"],
-        "status": payment_status(row, now),
-        "purpose": row["purpose"],
-        "reference": row["reference"],
-        "qr_payload": "ccpay://pay?" + urlencode({"id": row["payment_id"],
-                                                  "amount": row["amount_fen"]}),
-        "amount_fen": row["amount_fen"],
-        "created_at": row["created_at"],
-        "expires_at": row["expires_at"],
-        "paid_at": row["paid_at"],
-        "used": row["used_by"] is not None,
-    }
-
 
 class RegistrationMixin:
-
-    # -- payment channel -----------------------------------------------------------------
-
-    def create_payment(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None,
-                       *, patient_id: str, amount_fen: int, purpose: str,
-                       reference: str | None = None) -> dict:
-        require_patient(conn, patient_id)
-        payment_id = new_id("PAY")
-        conn.execute(
-            "INSERT INTO payments (payment_id, patient_id, amount_fen, purpose, reference, "
-            "status, created_at, expires_at, terminal_id) "
-            "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-            (payment_id, patient_id, amount_fen, purpose, reference, iso(now),
-             iso(now + PAYMENT_TTL), terminal_id))
-        return payment_view(payment_row(conn, payment_id), now)
-
-    def payment(self, payment_id: str) -> dict | None:
-        now = self.now()
-        with self.snapshot() as conn:
-            row = conn.execute("SELECT * FROM payments WHERE payment_id = ?",
-                               (payment_id,)).fetchone()
-            return payment_view(row, now) if row else None
-
-    def complete_payment(self, conn: sqlite3.Connection, now: datetime,
-                         terminal_id: str | None = None, *, payment_id: str) -> dict:
-        """What the patient's phone does: pay a pending, unexpired payment."""
-        row = payment_row(conn, payment_id)
-        status = payment_status(row, now)
-        if status == "expired":
-            raise Refusal(409, "payment_expired", "The payment expired before it was paid.")
-        if status == "pending":
-            conn.execute("UPDATE payments SET status = 'paid', paid_at = ? WHERE payment_id = ?",
-                         (iso(now), payment_id))
-        return payment_view(payment_row(conn, payment_id), now)
 
     # -- registration ----------------------------------------------------------------------
 
