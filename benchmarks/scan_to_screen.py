@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.settings import Settings
     from sandbox.demo_data import demo_card
     from sandbox.server import EmbeddedSandbox
+    from sandbox.store.authority import UNBUDGETED
 
     tmp = Path(tempfile.mkdtemp(prefix="kiosk-bench-scan-"))
     kiosk_tty, device_tty = str(tmp / "ttyKIOSK"), str(tmp / "ttyDEV")
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit("socat did not make its ptys")
             time.sleep(0.01)
         sim = Simulator(device_tty)
-        sandbox = EmbeddedSandbox(tmp / "platform.sqlite")
+        sandbox = EmbeddedSandbox(tmp / "platform.sqlite", authority=UNBUDGETED)  # 28 cards read back to back
         sandbox.start()
         settings = Settings(platform_url=sandbox.url, terminal_id=sandbox.terminal_id,
                             data_dir=str(tmp / "kiosk-data"), printer_pdf_dir=str(tmp / "receipts"),
