@@ -290,8 +290,14 @@ def test_patient_sessions_expire_and_end(sandbox, sandbox_client):
         assert lobby.post("/v1/patient-sessions/end", json={"session_ids": [session["session_id"]]}).json() == \
             {"ended": 0}
     assert sandbox_client.get("/v1/accounts/CA000003").status_code == 200
+    # The card read again before the last patient's sessions are ended (a late request): the
+    # new session is its own and lives on.
+    again = sandbox_client.present("tier3")["patient_session"]
+    assert again["session_id"] != session["session_id"]
     assert sandbox_client.post("/v1/patient-sessions/end", json={"session_ids": [session["session_id"]]}).json() == \
         {"ended": 1}
+    assert sandbox_client.get("/v1/accounts/CA000003").status_code == 200
+    sandbox_client.post("/v1/patient-sessions/end", json={"session_ids": [again["session_id"]]})
     refused(sandbox_client.get("/v1/accounts/CA000003"), 403, "patient_not_present")
 
 

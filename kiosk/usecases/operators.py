@@ -86,7 +86,9 @@ class Desk:
     # -- on a worker ----------------------------------------------------------------------
     def authenticate(self, operator_id: str, pin: str, *, role: str | None = CASHIER,
                      purpose: str = "login") -> Operator:
-        """The platform checks the PIN; ``role`` (if given) must be one of the operator's.
+        """The platform checks the PIN; ``role`` (if given) must be one of the operator's. A login
+        starts an operator session at the platform, which replaces the terminal's earlier one: a
+        desk's supervisor approves a refund with ``approve_refund``, never with this.
         Raises ``PlatformError`` (``operator_login_failed``, ``operator_locked``,
         ``unavailable``) or ``Refused`` (``pin_required``, ``not_a_supervisor``...).
         Success and refusal are both audited (never the PIN)."""

@@ -395,19 +395,13 @@ class AuthorityMixin:
     def open_patient_session(self, conn: sqlite3.Connection, now: datetime, *, terminal_id: str, patient_id: str,
                              via: str, operator_id: str | None) -> dict:
         """The patient is at the terminal (a card read, a scanned code, or an ID typed by a
-        logged-in operator): a live session of theirs there goes on, else a new one starts."""
-        for row in conn.execute("SELECT * FROM patient_sessions WHERE terminal_id = ? AND patient_id = ? "
-                                "AND ended_at IS NULL ORDER BY created_at DESC", (terminal_id, patient_id)):
-            if self._live(row, now):
-                conn.execute("UPDATE patient_sessions SET last_seen_at = ? WHERE session_id = ?",
-                             (iso(now), row["session_id"]))
-                session_id = row["session_id"]
-                break
-        else:
-            session_id = new_id("PS")
-            conn.execute("INSERT INTO patient_sessions (session_id, terminal_id, patient_id, via, operator_id, "
-                         "created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (session_id, terminal_id, patient_id, via, operator_id, iso(now), iso(now)))
+        logged-in operator): a new patient session of theirs there. Always a new one, so that
+        ending the last patient's sessions (the kiosk cleared, a request that may arrive late)
+        never ends the one a new card read has just opened."""
+        session_id = new_id("PS")
+        conn.execute("INSERT INTO patient_sessions (session_id, terminal_id, patient_id, via, operator_id, "
+                     "created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (session_id, terminal_id, patient_id, via, operator_id, iso(now), iso(now)))
         row = conn.execute("SELECT * FROM patient_sessions WHERE session_id = ?", (session_id,)).fetchone()
         return {"session_id": session_id, "expires_at": iso(self._expires(row))}
 
