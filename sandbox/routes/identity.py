@@ -38,8 +38,8 @@ class Relation(BaseModel):
 
 
 class PatientSession(BaseModel):
-    session_id: str = Field(description="The patient session this lookup opened (or renewed) at the calling "
-                                        "terminal: reads of this patient's data are allowed there until it ends. "
+    session_id: str = Field(description="The new patient session this lookup opened at the calling terminal: "
+                                        "reads of this patient's data are allowed there until it ends. "
                                         "`POST /v1/patient-sessions/end` ends it when the patient leaves.")
     expires_at: str = Field(description="When it ends if unused (each read starts its idle time again).")
 
@@ -181,8 +181,8 @@ def build(store: Store) -> APIRouter:
     @router.post("/v1/identity/lookup", response_model=Identity, tags=["identity"],
                  summary="Find a patient by resident ID number (a card read; at a desk, typed by an operator): "
                          "a patient session at this terminal",
-                 description="Answers only what the terminal shows: the name, ID and phone masked. Opens (or "
-                             "renews) a patient session for the patient at the calling terminal. At a desk an "
+                 description="Answers only what the terminal shows: the name, ID and phone masked. Opens a "
+                             "new patient session for the patient at the calling terminal. At a desk an "
                              "operator action (`X-Operator-Session`). Budgeted per terminal: 20 at once, then one "
                              "more every 6 seconds (10 a minute, where a kiosk serves about a patient a minute and "
                              "a journey makes two or three lookups), found or not.",
