@@ -11,8 +11,8 @@ first, then those of ``benchmarks.bundle``. The results file is::
 ``commit`` is ``git rev-parse HEAD`` when the figures were measured and ``dirty`` whether
 the checkout differed from it (``git status --porcelain``, ignoring results.json itself):
 a figure belongs to the commit it is committed with (``tests/test_bench_results.py``).
-A run of some benchmarks only (``--only``) keeps the others' figures, each with the
-commit it was measured at, and says which are older.
+A whole run writes the file afresh; a run of some benchmarks only (``--only``) keeps the
+others' figures, each with the commit it was measured at, and says which are older.
 
 Every figure carries its spread over its runs (min, median, max). The table marks a goal
 ``ok`` when every run meets it, ``MISSED`` when none does, and ``within noise`` when the
@@ -291,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
 
     data = _load(args.output)
+    if not args.only:  # a whole run: nothing of earlier runs is kept (no figure of other code)
+        data = {"metrics": {}, "context": {}}
     stamp = {"commit": git["commit"], "dirty": git["dirty"]} if git else {}
     data["metrics"].update({name: {**m.as_json(), **stamp} for name, m in measured.items()})
     data["context"] = {**data.get("context", {}), **context}
