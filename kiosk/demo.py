@@ -136,6 +136,9 @@ class Tour(QObject):
     def pay_by_phone(self):
         """On the payment screen: the demo phone pays (the sandbox's stand-in for the patient's)."""
         w = self.app.window
+        yield lambda: w.current in ("payment", "confirm")
+        if w.current == "confirm":  # above confirm_above_fen: the amount confirmed first
+            yield from self.tap_ready(w.confirm.confirm_button)
         yield lambda: w.current == "payment" and self.app.ctx.payments.payment_id is not None
         self.shot("payment-qr")
         yield from self.tap_ready(w.payment.training_button)
@@ -257,6 +260,8 @@ class Tour(QObject):
         yield self.on("discharge")
         self.shot("discharge")
         yield from self.tap_ready(w.discharge.confirm_button)
+        yield self.on("confirm")  # a discharge is always confirmed: the amount in figures and in words
+        yield from self.tap_ready(w.confirm.confirm_button)
         if discharge.split and discharge.split.shortfall_fen:
             yield from self.pay_by_phone()
         yield self.on("outcome")

@@ -264,6 +264,27 @@ INPATIENT_STAY: dict = {
     "department_id": "D02", "bed": "07床", "days": 6, "lines": 300,
 }
 
+#: Admission orders (入院证) the hospital's doctors issued, waiting for the patient to be admitted
+#: (``issued_days_ago`` before seeding). The fields follow the national medical-insurance
+#: interface's admission (2401 mdtrtinfo) where it has one: ``med_type`` 21 普通住院,
+#: ``adm_dept_codg``/``adm_dept_name`` the admitting department, ``atddr_no``/``chfpdr_name`` the
+#: doctor, ``adm_diag_dscr`` and ``dise_codg`` (ICD-10) the admitting diagnosis; ``ward`` is the
+#: hospital's own (issue 12 moves orders to the HIS service as they are).
+ADMISSION_ORDERS: tuple[dict, ...] = (
+    {"order_id": "RYZ000001", "role": "tier1", "med_type": "21", "adm_dept_codg": "D01",
+     "adm_dept_name": "全科医学科", "ward": "五病区", "atddr_no": "D010203", "chfpdr_name": "许文静",
+     "adm_diag_dscr": "社区获得性肺炎", "dise_codg": "J18.9", "issued_days_ago": 0},
+    {"order_id": "RYZ000002", "role": "tier3", "med_type": "21", "adm_dept_codg": "D03",
+     "adm_dept_name": "心血管内科", "ward": "九病区", "atddr_no": "D030105", "chfpdr_name": "庄立新",
+     "adm_diag_dscr": "不稳定型心绞痛", "dise_codg": "I20.0", "issued_days_ago": 1},
+    {"order_id": "RYZ000003", "role": "elder", "med_type": "21", "adm_dept_codg": "D04",
+     "adm_dept_name": "内分泌科", "ward": "十一病区", "atddr_no": "D040302", "chfpdr_name": "苏慧敏",
+     "adm_diag_dscr": "2型糖尿病伴血糖控制不佳", "dise_codg": "E11.6", "issued_days_ago": 0},
+    {"order_id": "RYZ000004", "role": "tier4", "med_type": "21", "adm_dept_codg": "D04",
+     "adm_dept_name": "内分泌科", "ward": "十一病区", "atddr_no": "D040302", "chfpdr_name": "苏慧敏",
+     "adm_diag_dscr": "糖尿病酮症", "dise_codg": "E11.1", "issued_days_ago": 2},
+)
+
 #: An earlier, settled visit of the arrears patient whose bill is overdue.
 #: ``days_ago``: how long before seeding the visit ended.
 ARREARS_HISTORY: dict = {

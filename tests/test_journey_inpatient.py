@@ -11,19 +11,46 @@ from kiosk.domain.money import format_cny
 from tests.helpers import all_texts, patient, pay_by_phone, pdf_text, tap_card
 
 
-def test_admission_needs_no_deposit(qtbot, kiosk, taps, sandbox_client):
+def test_admission_on_the_doctors_order_shows_ward_and_bed(qtbot, kiosk, taps, sandbox, sandbox_client):
     w = kiosk.window
-    taps(w.home.buttons["admit"])
+    journey = kiosk.ctx.journeys["admit"]
+    taps(w.home.buttons["admit"])                                                    # tap 1
     tap_card(qtbot, kiosk, "tier1")
     qtbot.waitUntil(lambda: w.current == "admit" and bool(w.admit.buttons), timeout=10_000)
     assert "No deposit" in w.admit.explain.text()
-    taps(w.admit.buttons[0])
+    [order] = w.admit.orders
+    assert (order.department, order.ward, order.doctor) == ("全科医学科", "五病区", "许文静")  # the demo order
+    assert "全科医学科 · 五病区" in w.admit.buttons[0].text() and "许文静" in w.admit.buttons[0].text()
+    with qtbot.waitSignal(journey.admitted, timeout=10_000) as done:
+        taps(w.admit.buttons[0])                                                     # tap 2
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    data = done.args[0]
+    assert data["ward"] == "五病区" and data["bed"].endswith("床")
+    assert w.outcome.title.text() == f"Admitted: 全科医学科, 五病区, bed {data['bed']}"
     assert "without a deposit" in w.outcome.details.text()
+    assert data["admission_id"] not in all_texts(w)  # an internal id is not for the patient
     person = sandbox_client.post("/v1/identity/lookup", json={"id_number": patient("tier1")["id_number"]}).json()
     admissions = sandbox_client.get(f"/v1/patients/{person['patient_id']}/admissions?status=admitted").json()
-    assert [(a["deposit_paid_fen"], a["guarantee"]) for a in admissions["admissions"]] == [(0, "credit_line")]
+    assert [(a["deposit_paid_fen"], a["guarantee"], a["ward"]) for a in admissions["admissions"]] == \
+        [(0, "credit_line", "五病区")]
+    assert sandbox.store.admission_orders(person["patient_id"], "pending") == []  # the order is used
     assert taps.count <= 6
+
+
+def test_no_admission_order_no_admission(qtbot, kiosk, taps, sandbox):
+    """tier2 has no admission order: told to see the doctor first; nothing to tap, nothing admitted."""
+    w = kiosk.window
+    taps(w.home.buttons["admit"])
+    tap_card(qtbot, kiosk, "tier2")
+    qtbot.waitUntil(lambda: w.current == "admit" and w.admit.notice.isVisible(), timeout=10_000)
+    assert not w.admit.buttons
+    assert "see your doctor for an admission order (入院证) first" in w.admit.notice.text()
+    assert w.admit.notice.text().startswith("⚠")
+    with sandbox.store.snapshot() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM admissions WHERE patient_id = ?",
+                            (patient("tier2")["patient_id"],)).fetchone()[0] == 0
+    taps(w.admit.back_button)
+    assert w.current == "home"
 
 
 def test_suspended_patient_cannot_be_admitted_on_credit(qtbot, kiosk, taps):

@@ -36,30 +36,49 @@ def test_the_demo_stay_has_300_items_over_6_days(api: Api):
 
 def test_admission_needs_no_deposit(api: Api):
     who = api.who("tier3")
+    [order] = api.get(f"/v1/patients/{who['patient_id']}/admission-orders", status="pending")["orders"]
+    assert (order["adm_dept_name"], order["ward"], order["chfpdr_name"], order["med_type"]) == \
+        ("心血管内科", "九病区", "庄立新", "21")
     admitted = api.post("/v1/admissions", {"patient_id": who["patient_id"],
                                            "account_id": who["account_id"],
-                                           "department_id": "D03"})
+                                           "order_id": order["order_id"]})
     assert admitted["status"] == "admitted" and admitted["deposit_fen"] == 0
     assert admitted["guarantee"] == "credit_line" and admitted["department"] == "心血管内科"
+    assert (admitted["ward"], admitted["order_id"], admitted["doctor"]) == ("九病区", order["order_id"], "庄立新")
+    [used] = api.get(f"/v1/patients/{who['patient_id']}/admission-orders")["orders"]
+    assert (used["status"], used["admission_id"]) == ("admitted", admitted["admission_id"])
     assert admitted["admitted_at"].endswith("+08:00")
     [listed] = api.get(f"/v1/patients/{who['patient_id']}/admissions",
                        status="admitted")["admissions"]
     assert listed["admission_id"] == admitted["admission_id"] and listed["total_fen"] == 0
     r = api.post("/v1/admissions", {"patient_id": who["patient_id"],
                                     "account_id": who["account_id"],
-                                    "department_id": "D02"}, 409)
-    assert error_of(r)["code"] == "already_admitted"
+                                    "order_id": order["order_id"]}, 409)
+    assert error_of(r)["code"] == "admission_order_used"
+
+
+def test_no_admission_without_an_order_of_ones_own(api: Api):
+    """No order, or another patient's: refused, and the same answer for both."""
+    tier2, tier1 = api.who("tier2"), api.who("tier1")
+    assert api.get(f"/v1/patients/{tier2['patient_id']}/admission-orders")["orders"] == []
+    [theirs] = api.get(f"/v1/patients/{tier1['patient_id']}/admission-orders")["orders"]
+    for order_id in (theirs["order_id"], "RYZ999999"):
+        r = api.post("/v1/admissions", {"patient_id": tier2["patient_id"], "account_id": tier2["account_id"],
+                                        "order_id": order_id}, 404)
+        assert error_of(r)["code"] == "admission_order_not_found"
+    r = api.post("/v1/admissions", {"patient_id": tier2["patient_id"], "account_id": tier2["account_id"]}, 422)
 
 
 @pytest.mark.parametrize("role, account_role, status, code", [
     ("arrears", "arrears", 403, "account_suspended"),
     ("nocredit", "tier1", 403, "account_not_linked"),  # no service of one's own
 ])
-def test_admission_refused_when_suspended_or_without_service(api: Api, role, account_role,
+def test_admission_refused_when_suspended_or_without_service(api: Api, sandbox_control, role, account_role,
                                                              status, code):
+    order = sandbox_control.store.add_admission_order(patient_id=api.who(role)["patient_id"], adm_dept_codg="D01")
     r = api.post("/v1/admissions", {"patient_id": api.who(role)["patient_id"],
                                     "account_id": api.who(account_role)["account_id"],
-                                    "department_id": "D01"}, status)
+                                    "order_id": order["order_id"]}, status)
     assert error_of(r)["code"] == code
 
 
@@ -107,9 +126,10 @@ def test_discharge_with_a_shortfall(sandbox_control, api: Api):
 
 def test_deposit_beyond_the_personal_part_is_refunded(sandbox_control, api: Api):
     who = api.who("tier3")
+    order = sandbox_control.store.add_admission_order(patient_id=who["patient_id"], adm_dept_codg="D07")
     admitted = api.post("/v1/admissions", {"patient_id": who["patient_id"],
                                            "account_id": who["account_id"],
-                                           "department_id": "D07"})
+                                           "order_id": order["order_id"]})
     with sandbox_control.store.transaction() as conn:  # a stay with a deposit and one charge
         conn.execute("UPDATE admissions SET deposit_paid_fen = 50000, guarantee = 'deposit' "
                      "WHERE admission_id = ?", (admitted["admission_id"],))

@@ -1,35 +1,50 @@
-"""Credit admission: no deposit, the credit line stands as the guarantee."""
+"""Credit admission: no deposit, the credit line stands as the guarantee. Only on an admission
+order (入院证) a doctor of the hospital issued: the screen lists the patient's pending orders
+(department, ward, doctor, date) and admits to the one tapped; without one it says to see the
+doctor first. The result names the ward and the bed. Home(1) order(2) done(3).
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
-from kiosk.ui.i18n import pick
 from kiosk.ui.journey import Journey
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.register_screens import ChoiceList
 
 translate = QCoreApplication.translate
 
 
+def order_text(order) -> str:
+    return "\n".join((
+        translate("Admit", "{department} · {ward}").format(department=order.department, ward=order.ward),
+        translate("Admit", "Ordered by Dr. {doctor} on {date}").format(doctor=order.doctor,
+                                                                     date=order.issued_on.isoformat()),
+    ))
+
+
 class AdmitScreen(Screen):
     name = "admit"
-    department_chosen = Signal(str)
+    order_chosen = Signal(int)
     back_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.session = None
-        self.departments: list[dict] = []
+        self.orders: tuple = ()
+        self.refusal: str | None = None
+        self._loading = False
+        self._busy = False
         self.title = heading(self)
         self.who = body_text(self, "who")
         self.explain = body_text(self)
         self.notice = body_text(self, "error")
-        self.grid = QGridLayout()
-        self.grid.setSpacing(16)
-        self.buttons = []
+        self.status = body_text(self, "status")
+        self.choices = ChoiceList(self, lines=2)
+        self.choices.chosen.connect(self._chosen)
         self.back_button = big_button(self, "secondary")
         self.back_button.clicked.connect(self.back_requested)
         layout = QVBoxLayout(self)
@@ -39,53 +54,76 @@ class AdmitScreen(Screen):
         layout.addWidget(self.who)
         layout.addWidget(self.explain)
         layout.addWidget(self.notice)
-        layout.addLayout(self.grid)
-        layout.addStretch(1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.choices, 1)
         row = QHBoxLayout()
         row.addWidget(self.back_button)
         layout.addLayout(row)
         self.retranslate()
 
-    def show_session(self, session, departments: list[dict], refusal: str | None) -> None:
-        self.session, self.departments = session, departments
-        for button in self.buttons:
-            button.deleteLater()
-        self.buttons = []
-        if refusal is None:
-            for index, dept in enumerate(departments):
-                button = big_button(self, "journey")
-                button.clicked.connect(lambda _=False, d=dept["department_id"]: self.department_chosen.emit(d))
-                self.grid.addWidget(button, index // 3, index % 3)
-                self.buttons.append(button)
-        set_optional_text(self.notice, "⚠ " + message_for(refusal) if refusal else "")
+    @property
+    def buttons(self) -> list:
+        return self.choices.buttons
+
+    def show_loading(self, session) -> None:
+        self.session, self.orders, self.refusal, self._loading, self._busy = session, (), None, True, False
         self.retranslate()
 
+    def show_session(self, session, orders, refusal: str | None) -> None:
+        self.session, self.orders, self.refusal = session, tuple(orders), refusal
+        self._loading = self._busy = False
+        self.retranslate()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.retranslate()
+
+    def _chosen(self, index: int) -> None:
+        if not self._busy:
+            self.order_chosen.emit(index)
+
     def clear(self) -> None:
-        self.show_session(None, [], None)
+        self.show_session(None, (), None)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Admission on credit"))
         s = self.session
         self.who.setText(who_text(s.patient if s else None))
         a = s.account if s else None
-        self.explain.setText(self.tr(
-            "No deposit is needed: your credit line of {line} stands as the guarantee. "
-            "Choose the department on your admission notice.").format(line=format_cny(a.line_fen))
-            if a else "")
-        for button, dept in zip(self.buttons, self.departments):
-            set_button_text(button, pick(dept["name"], dept.get("name_en")))
+        usable = s is not None and not self._loading and self.refusal is None
+        if usable and self.orders:
+            explain = self.tr("No deposit is needed: your credit line of {line} stands as the guarantee. "
+                              "Tap the admission order your doctor gave you.").format(
+                line=format_cny(a.line_fen) if a else format_cny(0))
+        else:
+            explain = ""
+        self.explain.setText(explain)
+        if self.refusal:
+            notice = "⚠ " + message_for(self.refusal)
+        elif usable and not self.orders:
+            notice = "⚠ " + self.tr("No admission order was found for you. Please see your doctor for an "
+                                    "admission order (入院证) first, then come back to be admitted.")
+        else:
+            notice = ""
+        set_optional_text(self.notice, notice)
+        status = self.tr("Loading, please wait…") if self._loading else \
+            self.tr("Admitting, please wait…") if self._busy else ""
+        set_optional_text(self.status, status)
+        self.choices.set_choices([order_text(o) for o in self.orders] if usable else [])
         set_button_text(self.back_button, self.tr("Back to start"))
+        self.back_button.setEnabled(not self._busy)
 
 
 class AdmitJourney(Journey):
     key = "admit"
+    admitted = Signal(dict)  # the platform's answer, for tests
 
     def __init__(self, ctx):
         super().__init__(ctx)
         self.session = None
         self.screen: AdmitScreen = ctx.window.add_screen(AdmitScreen())
         self.screen.back_requested.connect(ctx.window.go_home)
-        self.screen.department_chosen.connect(self.admit)
+        self.screen.order_chosen.connect(self.admit)
         ctx.window.cleared.connect(self.forget)
 
     def title(self) -> str:
@@ -102,24 +140,36 @@ class AdmitJourney(Journey):
         elif session.account.status != "active":
             refusal = "account_suspended"
         if refusal:
-            self.screen.show_session(session, [], refusal)
+            self.screen.show_session(session, (), refusal)
             self.ctx.window.show_screen("admit")
             return
-        self.ctx.run(self.ctx.services.inpatient.departments,
-                     lambda departments: self._show(session, departments))
-
-    def _show(self, session, departments) -> None:
-        self.screen.show_session(session, departments, None)
+        self.screen.show_loading(session)
         self.ctx.window.show_screen("admit")
+        self.ctx.run(lambda: self.ctx.services.inpatient.admission_orders(session),
+                     lambda orders: self._show(session, orders))
 
-    def admit(self, department_id: str) -> None:
-        session = self.session
-        self.ctx.run(lambda: self.ctx.services.inpatient.admit(session, department_id), self._admitted)
+    def _show(self, session, orders) -> None:
+        if session is self.session:
+            self.screen.show_session(session, orders, None)
+
+    def admit(self, index: int) -> None:
+        session, orders = self.session, self.screen.orders
+        if session is None or not 0 <= index < len(orders):
+            return
+        order = orders[index]
+        self.screen.set_busy(True)
+        self.ctx.run(lambda: self.ctx.services.inpatient.admit(session, order), self._admitted, self._failed)
+
+    def _failed(self, error) -> None:
+        self.screen.set_busy(False)
+        self.ctx.fail(error)
 
     def _admitted(self, data: dict) -> None:
+        self.admitted.emit(data)
         self.ctx.window.outcome.show_text(lambda: OutcomeText(
-            translate("AdmitJourney", "Admitted"),
+            translate("AdmitJourney", "Admitted: {department}, {ward}, bed {bed}").format(
+                department=data["department"], ward=data["ward"], bed=data["bed"]),
             translate("AdmitJourney", "You are admitted without a deposit; your credit line is the guarantee.\n"
-                      "Admission number {number}. Please go to the ward with your admission notice.").format(
-                number=data["admission_id"])))
+                      "Please go to {ward} of {department} with your admission order: your bed is {bed}.").format(
+                ward=data["ward"], department=data["department"], bed=data["bed"])))
         self.ctx.window.show_screen("outcome")

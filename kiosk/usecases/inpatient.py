@@ -1,6 +1,7 @@
-"""Credit admission (no deposit: the line stands as the guarantee) and credit discharge
-(the stay's itemised charges, the insurance split, the personal part on the line or paid),
-with the A4 discharge statement besides the receipt."""
+"""Credit admission (no deposit: the line stands as the guarantee) on one of the patient's
+admission orders (入院证: a doctor decided it; the kiosk never chooses the department) and
+credit discharge (the stay's itemised charges, the insurance split, the personal part on the
+line or paid), with the A4 discharge statement besides the receipt."""
 from __future__ import annotations
 
 import logging
@@ -65,6 +66,24 @@ def stay_from(data: dict) -> Stay:
     return stay
 
 
+@dataclass(frozen=True)
+class AdmissionOrder:
+    """A doctor's admission order, read from the platform's national-interface fields (``adm_dept_name``,
+    ``chfpdr_name``, ...): what the patient chooses from on the admission screen."""
+
+    order_id: str
+    department: str
+    ward: str
+    doctor: str
+    diagnosis: str
+    issued_on: date
+
+
+def order_from(data: dict) -> AdmissionOrder:
+    return AdmissionOrder(data["order_id"], data["adm_dept_name"], data["ward"], data["chfpdr_name"],
+                          data["adm_diag_dscr"], clock.business_date(datetime.fromisoformat(data["issued_at"])))
+
+
 def discharge_split(stay: Stay, session: PatientSession, repay_before_reuse: bool = True) -> Split:
     """The deposit is used first; what remains goes on the line as far as it reaches."""
     owed = stay.owed_after_deposit_fen
@@ -93,11 +112,18 @@ class Inpatient:
     def departments(self) -> list[dict]:
         return self.platform.request("GET", "/v1/departments")["departments"]
 
-    def admit(self, session: PatientSession, department_id: str) -> dict:
+    def admission_orders(self, session: PatientSession) -> tuple[AdmissionOrder, ...]:
+        """The patient's pending admission orders, newest first."""
+        data = self.platform.request(
+            "GET", f"/v1/patients/{session.patient.patient_id}/admission-orders?status=pending")
+        return tuple(order_from(o) for o in data["orders"])
+
+    def admit(self, session: PatientSession, order: AdmissionOrder) -> dict:
+        """Admission on ``order``: its department and ward; the answer names the ward and the bed."""
         return self.writes.send("admission", "/v1/admissions", {
             "patient_id": session.patient.patient_id,
             "account_id": session.account.account_id if session.account else None,
-            "department_id": department_id,
+            "order_id": order.order_id,
         })
 
     def current_stay(self, session: PatientSession) -> Stay | None:

@@ -1,4 +1,4 @@
-"""Credit admission (no deposit) and credit discharge."""
+"""Admission orders (入院证), credit admission on one of them (no deposit) and credit discharge."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -16,11 +16,38 @@ from sandbox.store import Refusal, Store
 class AdmitRequest(RequestModel):
     patient_id: str = example_id("P000003")
     account_id: str = example_id("CA000003")
-    department_id: str = example_id("D03")
+    order_id: str = Field(min_length=1, max_length=64, examples=["RYZ000002"],
+                          description="The patient's pending admission order (入院证): its department and ward.")
+
+
+class AdmissionOrder(BaseModel):
+    """A doctor's admission order, in the national interface's admission (2401) field names where it has
+    them."""
+
+    order_id: str = Field(description="The hospital's admission order number (入院证号).")
+    patient_id: str
+    med_type: str = Field(examples=["21"], description="Medical type: 21 普通住院, 22 外伤住院, 24 急诊转住院.")
+    adm_dept_codg: str = Field(examples=["D03"], description="Admitting department's code.")
+    adm_dept_name: str = Field(examples=["心血管内科"])
+    ward: str = Field(examples=["九病区"], description="The ward (病区) the patient goes to (the hospital's own).")
+    atddr_no: str = Field(description="The ordering doctor's code.")
+    chfpdr_name: str = Field(description="The ordering doctor's name.")
+    adm_diag_dscr: str = Field(description="Admitting diagnosis.")
+    dise_codg: str = Field(examples=["I20.0"], description="Its ICD-10 code.")
+    issued_at: str
+    status: Literal["pending", "admitted", "cancelled"] = Field(
+        description="`pending`: waiting for the admission (valid 30 days from `issued_at`).")
+    admission_id: str | None = Field(description="The admission it led to.")
+
+
+class AdmissionOrders(BaseModel):
+    orders: list[AdmissionOrder]
 
 
 class Admitted(BaseModel):
     admission_id: str
+    order_id: str
+    doctor: str = Field(description="The doctor who ordered the admission.")
     patient_id: str
     account_id: str
     department_id: str
@@ -114,16 +141,31 @@ def build(store: Store) -> APIRouter:
     router = APIRouter(tags=["inpatient"])
 
     @router.post("/v1/admissions", response_model=Admitted,
-                 summary="Credit admission: no deposit, the line guarantees the stay",
+                 summary="Credit admission on an admission order: no deposit, the line guarantees the stay",
                  description=WRITE_DESCRIPTION,
                  responses=write_responses(
                      r403="`account_suspended`, `account_not_linked`",
-                     r404="`patient_not_found`, `account_not_found`, `department_not_found`",
-                     r409="`no_credit_service`, `repay_first`, `already_admitted`"))
+                     r404="`patient_not_found`, `account_not_found`, `admission_order_not_found` (also another "
+                          "patient's order)",
+                     r409="`no_credit_service`, `repay_first`, `already_admitted`, `admission_order_used`, "
+                          "`admission_order_expired`"))
     def admit(body: AdmitRequest, request: Request,
               idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Admitted, store.admit,
                            rule=authority.ADMISSION, **body.model_dump())
+
+    @router.get("/v1/patients/{patient_id}/admission-orders", response_model=AdmissionOrders,
+                summary="A patient's admission orders (入院证), newest first",
+                responses=responses(r403=authority.PRESENT_403, r404="`patient_not_found`"))
+    def admission_orders(patient_id: Annotated[str, path_id("P000003")], request: Request,
+                         status: Annotated[Literal["pending", "admitted", "cancelled"] | None,
+                                           Query(description="Only orders in this state.")] = None,
+                         ) -> AdmissionOrders:
+        authority.require_present(store, request, patient_id=patient_id)
+        found = store.admission_orders(patient_id, status)
+        if found is None:
+            raise Refusal(404, "patient_not_found", "No patient with this id.")
+        return AdmissionOrders.model_validate({"orders": found})
 
     @router.get("/v1/patients/{patient_id}/admissions", response_model=Admissions,
                 summary="A patient's inpatient stays, newest first",

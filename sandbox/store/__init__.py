@@ -11,7 +11,7 @@ All SQL of the sandbox lives in this package, one module per area:
 ``payments``  the payment channel: QR payments, cancelled, refunded unused, late ones
 ``registration``  credit registration
 ``money``     outpatient settlement, repayment, refunds
-``inpatient`` credit admission and discharge
+``inpatient`` admission orders (入院证, their own table), credit admission and discharge
 ``admin``     disputes, reconciliation, the clock and the nightly batch
 ``operators`` desk operators: PIN login, roles, lockout (its own table)
 ``authority`` terminal roles, operator and patient sessions, shifts, approvals, budgets,
@@ -41,6 +41,6 @@ __all__ = ["SCHEMA_VERSION", "Refusal", "SchemaTooNew", "Store", "bill_status", 
            "outstanding", "parse_iso"]
 
 
-class Store(AuthorityMixin, OperatorsMixin, SeedMixin, AdminMixin, InpatientMixin, MoneyMixin,
+class Store(AuthorityMixin, OperatorsMixin, InpatientMixin, SeedMixin, AdminMixin, MoneyMixin,
             PaymentsMixin, RegistrationMixin, CreditMixin, ViewsMixin, StoreBase):
     """``Store(path, clock=callable returning an aware datetime, city="xiamen")``."""
