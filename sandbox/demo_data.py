@@ -21,6 +21,10 @@ Roles (pick a patient by ``role`` in the demo tour and in tests):
             no deposit (credit admission); its personal part fits the 3,000 CNY line
 ``shortline`` adult, lowest tier: line 500 CNY of which 450 are used by due bills; an
             open visit whose personal part exceeds the 50 CNY left (shortfall payment)
+``teen``    born 2009-01-10, on the ``tier3`` guardian's line until the 18th birthday
+            (2027-01-10; an adult from the next day, ``kiosk.domain.age``): then refused on
+            that line, offered their own service (白鹭分 520 for when they open it); two open
+            visits (one to settle before the birthday, one after)
 ==========  ======================================================================
 
 ``tier3`` has two open visits (settlement across visits). ``score`` is the Xiamen-style
@@ -165,7 +169,8 @@ def demo_score(patient: dict, city: str) -> int | None:
     return patient["scores"].get(city, patient["score"])
 
 
-#: Patients, adults first. ``score`` is None for the minor, who shares the guardian's.
+#: Patients, adults first. ``score`` is None for the minor, who shares the guardian's; the teen's
+#: is the one they will have when they open their own service at 18.
 DEMO_PATIENTS: list[dict] = [
     _patient("tier1", "P000001", "林雅婷", "F", date(1990, 3, 14), "350203", 12,
              "13900000101", 500, "福建省厦门市思明区湖滨南路示范里12号", "厦门市公安局思明分局",
@@ -197,10 +202,13 @@ DEMO_PATIENTS: list[dict] = [
     _patient("shortline", "P000010", "何静怡", "F", date(1998, 12, 3), "350212", 23,
              "13900000110", 480, "福建省厦门市同安区演示路10号", "厦门市公安局同安分局",
              ("2018-01-08", "2028-01-08"), None, {"hangzhou": 560}),
+    _patient("teen", "P000011", "黄子涵", "F", date(2009, 1, 10), "350211", 61,
+             "13900000111", 520, "福建省厦门市集美区样例路66号", "厦门市公安局集美分局",
+             ("2024-02-01", "2029-02-01"), None, {"hangzhou": 560}),
 ]
 
 #: Minor role -> guardian role (the minor's service is linked to the guardian's account).
-GUARDIANS: dict[str, str] = {"minor": "tier2"}
+GUARDIANS: dict[str, str] = {"minor": "tier2", "teen": "tier3"}
 
 #: Credit accounts, one per adult. ``used_fen`` is derived from the unpaid seeded bills.
 DEMO_ACCOUNTS: list[dict] = [
@@ -239,6 +247,10 @@ DEMO_VISITS: list[dict] = [
      "items": [("GH003", 1), ("JC304", 1), ("XY102", 2), ("ZL501", 1)]},
     {"visit_id": "V000013", "role": "tier3", "department": "消化内科", "doctor": "叶志伟",
      "items": [("GH001", 1), ("XY105", 1), ("HY401", 1)]},
+    {"visit_id": "V000014", "role": "teen", "department": "皮肤科", "doctor": "陈雅琴",
+     "items": [("GH001", 1), ("XY101", 1), ("HY401", 1)]},
+    {"visit_id": "V000015", "role": "teen", "department": "全科医学科", "doctor": "许文静",
+     "items": [("GH001", 1), ("XY102", 1), ("ZL502", 1)]},
 ]
 
 #: Earlier settled visits whose bills are still open (due, in either city): ``days_ago``

@@ -230,7 +230,9 @@ def test_lookup_adult(sandbox_client):
         "sex": patient["sex"], "birth_date": patient["birth_date"],
         "phone_masked": patient["phone"][:3] + "****" + patient["phone"][-4:], "phone_on_file": True,
         "is_minor": False, "guardian_patient_id": None, "account_id": who["account_id"],
-        "has_credit_service": True, "insurance_credit_grade": "A", "relations": [],
+        "has_credit_service": True, "insurance_credit_grade": "A",
+        "relations": [{"patient_id": "P000011", "relation": "child", "name": "黄*涵",  # the teen in their care
+                       "account_id": who["account_id"], "repayment_taken_on": False}],
     }
     assert session["session_id"] and session["expires_at"]
     assert account(sandbox_client, who["account_id"])["holder_patient_id"] == who["patient_id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.domain import age
 from kiosk.domain.errors import Refusal
 
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
@@ -45,11 +46,12 @@ class IdNumber:
         return "M" if int(self.value[16]) % 2 else "F"
 
     def age_on(self, day: date) -> int:
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        """Full years (周岁) on the business date ``day``, as Chinese law counts them: one more
+        from the day after each birthday (``kiosk.domain.age``)."""
+        return age.age_on(self.birth_date, day)
 
-    def is_minor_on(self, day: date) -> bool:
-        return self.age_on(day) < 18
+    def is_minor_on(self, day: date, adult_age: int = age.ADULT_AGE) -> bool:
+        return not age.is_adult_on(self.birth_date, day, adult_age)
 
     @property
     def masked(self) -> str:

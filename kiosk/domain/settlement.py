@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from kiosk.domain.age import is_adult_on
 from kiosk.domain.errors import Refusal
-from kiosk.domain.models import Account
+from kiosk.domain.models import Account, Patient
 
 
 class CannotUseCredit(Refusal):
-    """``code``: account_suspended | repay_first (offline: ``offline_*``)."""
+    """``code``: account_suspended | repay_first | guardian_line_ended (offline: ``offline_*``)."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -27,6 +29,21 @@ class Split:
             raise ValueError("fund and personal parts must add up to the total")
         if self.booked_fen + self.shortfall_fen != self.personal_fen or min(self.booked_fen, self.shortfall_fen) < 0:
             raise ValueError("booked and shortfall must add up to the personal part")
+
+
+def guardian_line_ended(patient: Patient, account: Account | None, today: date) -> bool:
+    """The patient may no longer settle on a guardian's credit line: they have come of age
+    (``kiosk.domain.age``: from the day after the 18th birthday, on the business date ``today``).
+
+    The platform gives a minor the guardian's account only while they are a minor; so an adult
+    it still records with a guardian and no credit service of their own has left that line. A
+    patient it called a minor (a look-up before midnight) who is an adult ``today`` has too. An
+    adult with their own account has not: it is theirs."""
+    if patient.guardian_patient_id is None:
+        return False
+    if account is None:
+        return not patient.is_minor
+    return patient.is_minor and is_adult_on(patient.birth_date, today)
 
 
 def split_bill(total_fen: int, fund_fen: int, personal_fen: int, account: Account | None,

@@ -24,6 +24,7 @@ class BillScreen(Screen):
     confirm_requested = Signal()
     back_requested = Signal()
     repay_requested = Signal()
+    open_requested = Signal()  # come of age: open their own credit service
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -33,6 +34,7 @@ class BillScreen(Screen):
         self.refusal: str | None = None
         self._busy = False
         self._can_repay = False
+        self._can_open = False
 
         self.title = heading(self)
         self.who = body_text(self, "who")
@@ -61,6 +63,8 @@ class BillScreen(Screen):
         self.back_button.clicked.connect(self.back_requested)
         self.repay_button = big_button(self, "primary")
         self.repay_button.clicked.connect(self.repay_requested)
+        self.open_button = big_button(self, "secondary")
+        self.open_button.clicked.connect(self.open_requested)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
@@ -81,14 +85,20 @@ class BillScreen(Screen):
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button, 1)
         buttons.addWidget(self.repay_button, 2)
+        buttons.addWidget(self.open_button, 2)
         buttons.addWidget(self.confirm_button, 2)
         layout.addLayout(buttons)
         self.retranslate()
 
-    def show_session(self, session, visits, split, refusal: str | None, can_repay: bool = False) -> None:
+    def show_session(self, session, visits, split, refusal: str | None, can_repay: bool = False,
+                     can_open: bool = False) -> None:
+        """``refusal``: why the credit line cannot be used. ``guardian_line_ended`` (come of age)
+        still lets the patient pay in full now (``split``: nothing on credit) or open their own
+        service (``can_open``)."""
         self.session, self.visits, self.split, self.refusal = session, tuple(visits), split, refusal
         self._busy = False
         self._can_repay = can_repay
+        self._can_open = can_open
         rows = [(i.name, i.quantity, i.amount_fen) for v in self.visits for i in v.items]
         self.table.setRowCount(len(rows))
         for row, (name, quantity, fen) in enumerate(rows):
@@ -103,14 +113,20 @@ class BillScreen(Screen):
         self._busy = busy
         self.retranslate()
 
+    @property
+    def payable(self) -> bool:
+        """The bill can be paid from this screen: on credit, or in full now after coming of age."""
+        return (self.refusal is None or self.refusal == "guardian_line_ended") and self.split is not None
+
     def _confirm(self) -> None:
-        if not self._busy and self.refusal is None and self.visits:
+        if not self._busy and self.payable and self.visits:
             self.confirm_requested.emit()
 
     def clear(self) -> None:
         self.session, self.visits, self.split, self.refusal = None, (), None, None
         self._busy = False
         self._can_repay = False
+        self._can_open = False
         self.table.clearContents()
         self.table.setRowCount(0)
         self.retranslate()
@@ -121,10 +137,16 @@ class BillScreen(Screen):
         self.table.setAccessibleName(self.tr("Bill items"))
         set_button_text(self.back_button, self.tr("Back to start"))
         set_button_text(self.repay_button, self.tr("Repay now"))
+        set_button_text(self.open_button, self.tr("Open my own credit service"))
         s, split = self.session, self.split
         shortfall = split.shortfall_fen if split else 0
-        set_button_text(self.confirm_button, self.tr("Pay on credit and pay the rest now") if shortfall
-                        else self.tr("Pay on credit"))
+        if self.refusal == "guardian_line_ended":
+            confirm = self.tr("Pay in full now")
+        elif shortfall:
+            confirm = self.tr("Pay on credit and pay the rest now")
+        else:
+            confirm = self.tr("Pay on credit")
+        set_button_text(self.confirm_button, confirm)
         for w in (*self.summary_labels, *self.summary_values):
             w.setText("")
         if s is None:
@@ -134,6 +156,7 @@ class BillScreen(Screen):
             set_optional_text(self.status, "")
             self.confirm_button.setEnabled(False)
             self.repay_button.hide()
+            self.open_button.hide()
             return
         who = who_text(s.patient)
         if s.patient.is_minor:
@@ -163,7 +186,9 @@ class BillScreen(Screen):
             value.setText(format_cny(fen))
         set_optional_text(self.notice, "⚠ " + message_for(self.refusal) if self.refusal else "")
         set_optional_text(self.status, self.tr("Settling, please wait…") if self._busy else "")
-        self.confirm_button.setVisible(self.refusal is None)
-        self.confirm_button.setEnabled(self.refusal is None and not self._busy)
+        self.confirm_button.setVisible(self.payable)
+        self.confirm_button.setEnabled(self.payable and not self._busy)
         self.repay_button.setVisible(self._can_repay and self.refusal in ("account_suspended", "repay_first"))
+        self.open_button.setVisible(self._can_open and self.refusal == "guardian_line_ended")
+        self.open_button.setEnabled(not self._busy)
         self.back_button.setEnabled(not self._busy)

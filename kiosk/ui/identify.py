@@ -22,6 +22,7 @@ TRAINING_ROLES = {
     "elder": QT_TRANSLATE_NOOP("TrainingCards", "aged 70+, bill due"),
     "inpatient": QT_TRANSLATE_NOOP("TrainingCards", "in hospital"),
     "shortline": QT_TRANSLATE_NOOP("TrainingCards", "line nearly used"),
+    "teen": QT_TRANSLATE_NOOP("TrainingCards", "turns 18 soon"),
     "damaged": QT_TRANSLATE_NOOP("TrainingCards", "damaged card"),
 }
 

@@ -31,6 +31,7 @@ _TEXTS = {
     "visit_already_settled": QT_TRANSLATE_NOOP("Messages", "This bill has already been paid."),
     "no_open_visits": QT_TRANSLATE_NOOP("Messages", "You have no unpaid outpatient bills."),
     "repay_first": QT_TRANSLATE_NOOP("Messages", "Your credit line is used up or a bill is overdue. Please repay first; then you can use it again."),
+    "guardian_line_ended": QT_TRANSLATE_NOOP("Messages", "You are 18 now and can no longer use your guardian's credit line. You can open your own credit service, or pay in full now."),
     "shortfall_unpaid": QT_TRANSLATE_NOOP("Messages", "The rest of the bill has not been paid yet. Please pay it with your phone or at the cashier window."),
     "payment_expired": QT_TRANSLATE_NOOP("Messages", "The payment code has expired. Nothing was charged. Please start again."),
     "payment_not_completed": QT_TRANSLATE_NOOP("Messages", "The payment has not been completed. Nothing was charged. Please start again."),

@@ -26,6 +26,7 @@ class PayJourney(Journey):
         self.screen.back_requested.connect(ctx.window.go_home)
         self.screen.confirm_requested.connect(self.confirm)
         self.screen.repay_requested.connect(self._repay)
+        self.screen.open_requested.connect(self._open_own_service)
         ctx.window.cleared.connect(self.forget)
 
     def title(self) -> str:
@@ -35,7 +36,7 @@ class PayJourney(Journey):
         self.session, self.visits, self.split = None, (), None
 
     def begin(self, session) -> None:
-        from kiosk.usecases.settle import plan
+        from kiosk.usecases.settle import pay_in_full, plan
 
         self.session, self.visits, self.split = session, tuple(session.visits), None
         refusal = None
@@ -48,13 +49,24 @@ class PayJourney(Journey):
                                   offline.limits if offline is not None else None)
             except CannotUseCredit as exc:
                 refusal = exc.code
+                if refusal == "guardian_line_ended":  # come of age: pay in full now, or open their own
+                    self.split = pay_in_full(self.visits)
         self.screen.show_session(session, self.visits, self.split, refusal,
-                                 can_repay="repay" in self.ctx.journeys)
+                                 can_repay="repay" in self.ctx.journeys, can_open="open" in self.ctx.journeys)
         self.ctx.window.show_screen("bill")
 
     def confirm(self) -> None:
+        from kiosk.usecases.settle import plan
+
         if self.split is None:
             return
+        if self.split.booked_fen and not self.session.offline:
+            try:  # still the guardian's line? (the bill may have been shown before midnight)
+                plan(self.session, self.visits, self.ctx.services.profile.repay_before_reuse)
+            except CannotUseCredit as exc:
+                if exc.code == "guardian_line_ended":
+                    self.begin(self.session)
+                    return
         if self.split.shortfall_fen:
             self.ctx.payments.request(self.session.patient.patient_id, self.split.shortfall_fen, "settlement",
                                       self._settle, lambda: self.ctx.window.show_screen("bill"))
@@ -68,8 +80,18 @@ class PayJourney(Journey):
                      self._failed)
 
     def _failed(self, error) -> None:
+        from kiosk.ui.journey import error_code
+        from kiosk.usecases.settle import without_guardian_line
+
         self.screen.set_busy(False)
+        if error_code(error) == "guardian_line_ended" and self.session is not None:
+            # The platform's day had turned: the bill again, with the reason and the two ways on.
+            self.begin(without_guardian_line(self.session))
+            return
         self.ctx.fail(error)
+
+    def _open_own_service(self) -> None:
+        self.ctx.journeys["open"].begin(self.session)
 
     def _settled(self, outcome) -> None:
         self.settled.emit(outcome)

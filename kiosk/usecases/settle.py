@@ -9,11 +9,11 @@ them again if the platform stops answering (``OfflineMode.paid_online``).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.domain import clock
 from kiosk.domain.models import Settlement, Visit
-from kiosk.domain.settlement import Split, split_visits
+from kiosk.domain.settlement import CannotUseCredit, Split, guardian_line_ended, split_visits
 from kiosk.platform import settlement_from
 from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.writes import WritePending, phase
@@ -41,12 +41,28 @@ class SettleOutcome:
 def plan(session: PatientSession, visits: tuple[Visit, ...], repay_before_reuse: bool = True,
          offline_limits=None) -> Split:
     """Raises ``CannotUseCredit`` when the credit service cannot be used (offline: when the
-    offline limits do not allow it, ``OfflineRefused``)."""
+    offline limits do not allow it, ``OfflineRefused``): ``guardian_line_ended`` for a patient
+    who has come of age and may no longer use a guardian's line (they may pay in full:
+    :func:`pay_in_full`, or open their own service)."""
+    if guardian_line_ended(session.patient, session.account, clock.business_date(clock.now())):
+        raise CannotUseCredit("guardian_line_ended")
     if session.offline:
         from kiosk.usecases.offline import OfflineLimits, offline_split
 
         return offline_split(session, visits, offline_limits or OfflineLimits(), now=clock.now())
     return split_visits(visits, session.account, repay_before_reuse)
+
+
+def pay_in_full(visits: tuple[Visit, ...]) -> Split:
+    """Nothing on credit: the whole personal part paid now through the payment channel."""
+    return split_visits(visits, None)
+
+
+def without_guardian_line(session: PatientSession) -> PatientSession:
+    """The session of a patient the platform refused on a guardian's line (they came of age
+    after the look-up): an adult, with no credit service of their own yet."""
+    patient = replace(session.patient, is_minor=False, account_id=None)
+    return replace(session, patient=patient, account=None)
 
 
 class SettleOutpatient:

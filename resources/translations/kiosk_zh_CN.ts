@@ -106,97 +106,107 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>BillScreen</name>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="119"/>
+        <location filename="../../kiosk/ui/bill.py" line="135"/>
         <source>Your outpatient bill</source>
         <translation>您的门诊账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="120"/>
+        <location filename="../../kiosk/ui/bill.py" line="136"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="120"/>
+        <location filename="../../kiosk/ui/bill.py" line="136"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="120"/>
+        <location filename="../../kiosk/ui/bill.py" line="136"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="121"/>
+        <location filename="../../kiosk/ui/bill.py" line="137"/>
         <source>Bill items</source>
         <translation>账单明细</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="122"/>
+        <location filename="../../kiosk/ui/bill.py" line="138"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="123"/>
+        <location filename="../../kiosk/ui/bill.py" line="139"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="126"/>
+        <location filename="../../kiosk/ui/bill.py" line="140"/>
+        <source>Open my own credit service</source>
+        <translation>开通本人信用就医</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="144"/>
+        <source>Pay in full now</source>
+        <translation>现在全额支付</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/bill.py" line="146"/>
         <source>Pay on credit and pay the rest now</source>
         <translation>信用支付，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="127"/>
+        <location filename="../../kiosk/ui/bill.py" line="148"/>
         <source>Pay on credit</source>
         <translation>信用支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="140"/>
+        <location filename="../../kiosk/ui/bill.py" line="163"/>
         <source>(minor: uses the guardian&apos;s credit line)</source>
         <translation>（未成年人：使用监护人的信用额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="144"/>
+        <location filename="../../kiosk/ui/bill.py" line="167"/>
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="146"/>
+        <location filename="../../kiosk/ui/bill.py" line="169"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="149"/>
+        <location filename="../../kiosk/ui/bill.py" line="172"/>
         <source>{department} · Dr {doctor} · {date}</source>
         <translation>{department} · {doctor} 医生 · {date}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="154"/>
+        <location filename="../../kiosk/ui/bill.py" line="177"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="155"/>
+        <location filename="../../kiosk/ui/bill.py" line="178"/>
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="156"/>
+        <location filename="../../kiosk/ui/bill.py" line="179"/>
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="158"/>
+        <location filename="../../kiosk/ui/bill.py" line="181"/>
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="160"/>
+        <location filename="../../kiosk/ui/bill.py" line="183"/>
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="165"/>
+        <location filename="../../kiosk/ui/bill.py" line="188"/>
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -840,57 +850,77 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DischargeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="153"/>
+        <location filename="../../kiosk/ui/discharge.py" line="155"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="199"/>
+        <location filename="../../kiosk/ui/discharge.py" line="187"/>
+        <source>{booked} on your credit line and {paid} to pay now with your phone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="190"/>
+        <source>{booked} on your credit line, nothing to pay now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="192"/>
+        <source>Confirm your discharge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="193"/>
+        <source>Discharge</source>
+        <translation type="unfinished">出院结算</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="224"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="200"/>
+        <location filename="../../kiosk/ui/discharge.py" line="225"/>
         <source>The hospital system did not confirm in time. Your discharge is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的出院结算已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="202"/>
+        <location filename="../../kiosk/ui/discharge.py" line="227"/>
         <source>Please collect your documents at the cashier window.</source>
         <translation>请到收费窗口领取单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="205"/>
+        <location filename="../../kiosk/ui/discharge.py" line="230"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="208"/>
+        <location filename="../../kiosk/ui/discharge.py" line="233"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="210"/>
+        <location filename="../../kiosk/ui/discharge.py" line="235"/>
         <source>Deposit returned: {amount}.</source>
         <translation>退还预交金：{amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="212"/>
+        <location filename="../../kiosk/ui/discharge.py" line="237"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="213"/>
+        <location filename="../../kiosk/ui/discharge.py" line="238"/>
         <source>Your receipt and the itemised statement are printing.</source>
         <translation>凭条和费用清单正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="215"/>
+        <location filename="../../kiosk/ui/discharge.py" line="240"/>
         <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
         <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="217"/>
+        <location filename="../../kiosk/ui/discharge.py" line="242"/>
         <source>Discharged</source>
         <translation>出院结算成功</translation>
     </message>
@@ -898,88 +928,88 @@ Admission number {number}. Please go to the ward with your admission notice.</so
 <context>
     <name>DischargeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="108"/>
-        <location filename="../../kiosk/ui/discharge.py" line="116"/>
+        <location filename="../../kiosk/ui/discharge.py" line="110"/>
+        <location filename="../../kiosk/ui/discharge.py" line="118"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="109"/>
+        <location filename="../../kiosk/ui/discharge.py" line="111"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="109"/>
+        <location filename="../../kiosk/ui/discharge.py" line="111"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="109"/>
+        <location filename="../../kiosk/ui/discharge.py" line="111"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="109"/>
+        <location filename="../../kiosk/ui/discharge.py" line="111"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="110"/>
+        <location filename="../../kiosk/ui/discharge.py" line="112"/>
         <source>Items of the hospital stay</source>
         <translation>住院费用明细</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="111"/>
+        <location filename="../../kiosk/ui/discharge.py" line="113"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="112"/>
+        <location filename="../../kiosk/ui/discharge.py" line="114"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="115"/>
+        <location filename="../../kiosk/ui/discharge.py" line="117"/>
         <source>Discharge and pay the rest now</source>
         <translation>信用出院，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="118"/>
+        <location filename="../../kiosk/ui/discharge.py" line="120"/>
         <source>{department} · admitted {date} · {count} charges</source>
         <translation>{department} · {date} 入院 · 共 {count} 项费用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="123"/>
+        <location filename="../../kiosk/ui/discharge.py" line="125"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="123"/>
+        <location filename="../../kiosk/ui/discharge.py" line="125"/>
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="124"/>
+        <location filename="../../kiosk/ui/discharge.py" line="126"/>
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="124"/>
+        <location filename="../../kiosk/ui/discharge.py" line="126"/>
         <source>Deposit paid</source>
         <translation>已交预交金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="126"/>
+        <location filename="../../kiosk/ui/discharge.py" line="128"/>
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="127"/>
+        <location filename="../../kiosk/ui/discharge.py" line="129"/>
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="132"/>
+        <location filename="../../kiosk/ui/discharge.py" line="134"/>
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -1159,47 +1189,47 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="148"/>
+        <location filename="../../kiosk/ui/identify.py" line="149"/>
         <source>Identify yourself</source>
         <translation>身份识别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="151"/>
+        <location filename="../../kiosk/ui/identify.py" line="152"/>
         <source>Place the patient&apos;s ID card on the reader, or type the ID number.</source>
         <translation>请将患者身份证放在读卡器上，或输入身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="154"/>
+        <location filename="../../kiosk/ui/identify.py" line="155"/>
         <source>Place your resident ID card on the reader below the screen.</source>
         <translation>请将您的居民身份证放在屏幕下方的读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="155"/>
+        <location filename="../../kiosk/ui/identify.py" line="156"/>
         <source>18-character ID number</source>
         <translation>18位身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="156"/>
+        <location filename="../../kiosk/ui/identify.py" line="157"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="157"/>
+        <location filename="../../kiosk/ui/identify.py" line="158"/>
         <source>Look up</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="158"/>
+        <location filename="../../kiosk/ui/identify.py" line="159"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="159"/>
+        <location filename="../../kiosk/ui/identify.py" line="160"/>
         <source>Training: demo cards</source>
         <translation>培训：演示卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="162"/>
+        <location filename="../../kiosk/ui/identify.py" line="163"/>
         <source>Reading your details, please wait…</source>
         <translation>正在读取您的信息，请稍候…</translation>
     </message>
@@ -1267,6 +1297,81 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/keypad.py" line="118"/>
         <source>Phone number keypad</source>
         <translation>手机号码键盘</translation>
+    </message>
+</context>
+<context>
+    <name>LatePayments</name>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="23"/>
+        <source>Paid just after the patient cancelled: refunded through the payment channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="25"/>
+        <source>Paid as the patient walked away: refunded through the payment channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LatePaymentsJourney</name>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="114"/>
+        <source>Late phone payments</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LatePaymentsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="75"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="88"/>
+        <source>Late phone payments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="77"/>
+        <source>Loading, please wait…</source>
+        <translation type="unfinished">正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="81"/>
+        <source>No phone payment came late in the last 7 days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="83"/>
+        <source>Each was refunded through the payment channel. Tell the patient it reaches their payment account within a few days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="86"/>
+        <source>Time</source>
+        <translation type="unfinished">时间</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="86"/>
+        <source>Amount</source>
+        <translation type="unfinished">金额</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="86"/>
+        <source>Patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="87"/>
+        <source>Terminal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="87"/>
+        <source>What happened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/late_payments.py" line="100"/>
+        <source>Back to start</source>
+        <translation type="unfinished">返回首页</translation>
     </message>
 </context>
 <context>
@@ -1379,438 +1484,443 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>您的信用额度已用完或有逾期账单，请先还款后再使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="34"/>
+        <location filename="../../kiosk/ui/messages.py" line="35"/>
         <source>The rest of the bill has not been paid yet. Please pay it with your phone or at the cashier window.</source>
         <translation>差额尚未支付，请用手机支付或到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="35"/>
+        <location filename="../../kiosk/ui/messages.py" line="36"/>
         <source>The payment code has expired. Nothing was charged. Please start again.</source>
         <translation>支付码已过期，未产生扣费，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="36"/>
+        <location filename="../../kiosk/ui/messages.py" line="37"/>
         <source>The payment has not been completed. Nothing was charged. Please start again.</source>
         <translation>支付未完成，未产生扣费，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall the newer release.</source>
         <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装较新的版本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
         <source>Something went wrong. Please go to the cashier window for help.</source>
         <translation>出现问题，请到收费窗口寻求帮助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="39"/>
+        <location filename="../../kiosk/ui/messages.py" line="40"/>
         <source>The consent text was updated while you were reading. Please read the new version and agree again.</source>
         <translation>您阅读期间授权书已更新。请阅读新版本后重新同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="37"/>
+        <location filename="../../kiosk/ui/messages.py" line="34"/>
+        <source>You are 18 now and can no longer use your guardian&apos;s credit line. You can open your own credit service, or pay in full now.</source>
+        <translation>您已年满18周岁，不能再使用监护人的信用额度。您可以开通本人的信用就医服务，或现在全额支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="38"/>
         <source>Something went wrong here. Nothing was charged twice. Please ask a member of staff for help.</source>
         <translation>此处出现问题。不会重复扣费。请向工作人员求助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="40"/>
+        <location filename="../../kiosk/ui/messages.py" line="41"/>
         <source>The credit service needs your authorisation to look up your credit score. Nothing was opened.</source>
         <translation>开通信用就医需要您授权查询信用分。本次未开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="41"/>
+        <location filename="../../kiosk/ui/messages.py" line="42"/>
         <source>This is not a mobile number. Please enter 11 digits starting with 1, for example 139 1234 5678.</source>
         <translation>这不是有效的手机号码。请输入以1开头的11位数字，例如 139 1234 5678。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="42"/>
+        <location filename="../../kiosk/ui/messages.py" line="43"/>
         <source>Your credit service is already open.</source>
         <translation>您已开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="43"/>
+        <location filename="../../kiosk/ui/messages.py" line="44"/>
         <source>Your credit score does not give a credit line at the moment. You can still pay at the cashier window.</source>
         <translation>您目前的信用分暂不能获得信用额度。您仍可到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="44"/>
+        <location filename="../../kiosk/ui/messages.py" line="45"/>
         <source>A patient under 18 needs a parent or guardian to open the credit service. Please come back with your guardian and their ID card.</source>
         <translation>未满18周岁需由父母或监护人开通信用就医服务。请与监护人携带其身份证一同办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="45"/>
+        <location filename="../../kiosk/ui/messages.py" line="46"/>
         <source>The guardian has not opened the credit service. The guardian should open their own service first, then the child&apos;s.</source>
         <translation>监护人尚未开通信用就医服务。请监护人先开通本人的服务，再为孩子开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="46"/>
-        <location filename="../../kiosk/ui/messages.py" line="56"/>
+        <location filename="../../kiosk/ui/messages.py" line="47"/>
+        <location filename="../../kiosk/ui/messages.py" line="57"/>
         <source>This card is not the card of the guardian registered for this child. Please ask at the registration desk.</source>
         <translation>该证件不是医院登记的此儿童监护人的证件。请到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="47"/>
+        <location filename="../../kiosk/ui/messages.py" line="48"/>
         <source>The guardian must be an adult with their own ID card. Please start again.</source>
         <translation>监护人须为持本人身份证的成年人。请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="48"/>
+        <location filename="../../kiosk/ui/messages.py" line="49"/>
         <source>The credit service can be closed only when nothing is owed. Please repay first, then close it.</source>
         <translation>只有在没有欠款时才能关闭信用就医服务。请先还款，再办理关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="49"/>
+        <location filename="../../kiosk/ui/messages.py" line="50"/>
         <source>Your credit service is not open, so there is nothing to close.</source>
         <translation>您未开通信用就医服务，无需关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="50"/>
+        <location filename="../../kiosk/ui/messages.py" line="51"/>
         <source>This bill is already disputed. The hospital will answer the first dispute; a second one is not possible.</source>
         <translation>该账单已有异议在处理中。医院将答复已提交的异议，不能重复提出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="51"/>
+        <location filename="../../kiosk/ui/messages.py" line="52"/>
         <source>You have no unpaid bills to dispute.</source>
         <translation>您没有可提出异议的未还账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="52"/>
+        <location filename="../../kiosk/ui/messages.py" line="53"/>
         <source>Please choose a reason for the dispute.</source>
         <translation>请选择异议原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="53"/>
+        <location filename="../../kiosk/ui/messages.py" line="54"/>
         <source>The note can have at most 200 characters. Please shorten it.</source>
         <translation>补充说明最多200字，请删减。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="54"/>
+        <location filename="../../kiosk/ui/messages.py" line="55"/>
         <source>This is your own card. Your parent must place their own ID card on the reader.</source>
         <translation>这是您本人的证件。请您的父母将其本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="55"/>
+        <location filename="../../kiosk/ui/messages.py" line="56"/>
         <source>This card belongs to a person under 18, who cannot be linked as a parent.</source>
         <translation>该证件持有人未满18周岁，不能关联为父母。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="57"/>
+        <location filename="../../kiosk/ui/messages.py" line="58"/>
         <source>Only an adult can take on repayment for an adult parent. Nothing was changed.</source>
         <translation>只有成年人才能为成年父母代为还款。未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="58"/>
+        <location filename="../../kiosk/ui/messages.py" line="59"/>
         <source>To repay for a parent, your own credit service must be open and active.</source>
         <translation>为父母代还款，您本人的信用就医服务须已开通且状态正常。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="59"/>
+        <location filename="../../kiosk/ui/messages.py" line="60"/>
         <source>You already repay for this parent.</source>
         <translation>您已在为该父母代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="61"/>
+        <location filename="../../kiosk/ui/messages.py" line="62"/>
         <source>This clinic session has just become full. Please choose another time or doctor.</source>
         <translation>该时段刚刚约满，请选择其他时间或医生。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="62"/>
+        <location filename="../../kiosk/ui/messages.py" line="63"/>
         <source>You are already registered for this clinic session. Your slip shows your queue number.</source>
         <translation>您已挂过该时段的号，凭条上有您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="63"/>
+        <location filename="../../kiosk/ui/messages.py" line="64"/>
         <source>This session has already started, so the registration can no longer be cancelled here. Please ask at the registration desk.</source>
         <translation>该就诊时段已开始，无法在自助机退号，请到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="64"/>
+        <location filename="../../kiosk/ui/messages.py" line="65"/>
         <source>This registration was not found or is already cancelled.</source>
         <translation>未找到该挂号记录，或已退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="65"/>
+        <location filename="../../kiosk/ui/messages.py" line="66"/>
         <source>The amount is more than what is owed. Nothing was charged; please start again.</source>
         <translation>金额超过待还款额，未扣费，请重新操作。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="66"/>
+        <location filename="../../kiosk/ui/messages.py" line="67"/>
         <source>There is nothing to repay on this account.</source>
         <translation>该账户没有待还款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="67"/>
+        <location filename="../../kiosk/ui/messages.py" line="68"/>
         <source>The refund is more than what can still be refunded for this settlement. Please enter a smaller amount.</source>
         <translation>退费金额超过该结算的可退金额，请输入较小的金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="68"/>
+        <location filename="../../kiosk/ui/messages.py" line="69"/>
         <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
         <translation>请输入大于零的金额（元），最多两位小数。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="69"/>
+        <location filename="../../kiosk/ui/messages.py" line="70"/>
         <source>Please choose the reason for the refund.</source>
         <translation>请选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="71"/>
+        <location filename="../../kiosk/ui/messages.py" line="72"/>
         <source>There is no hospital stay to settle for you. Please ask the ward&apos;s nurse station.</source>
         <translation>没有需要结算的住院记录，请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="72"/>
+        <location filename="../../kiosk/ui/messages.py" line="73"/>
         <source>You are already admitted.</source>
         <translation>您已办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="74"/>
+        <location filename="../../kiosk/ui/messages.py" line="75"/>
         <source>The card moved before it could be read. Please place it on the reader again and hold it still.</source>
         <translation>卡片在读取完成前被移动了。请重新将卡片放在读卡器上并保持不动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="75"/>
+        <location filename="../../kiosk/ui/messages.py" line="76"/>
         <source>The card was taken out before it was read. Please insert it again and wait for the screen to change.</source>
         <translation>卡片在读取完成前被拔出。请重新插入卡片，并等待屏幕变化后再取出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="76"/>
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
         <source>This is not a social-security card. Please insert your social-security card, or use your ID card.</source>
         <translation>这不是社会保障卡。请插入您的社会保障卡，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <location filename="../../kiosk/ui/messages.py" line="78"/>
         <source>The card reader is not working. Please go to the cashier window.</source>
         <translation>读卡器出现故障。请到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="78"/>
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
         <source>This code cannot be used here. Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
         <translation>此二维码无法在这里使用。请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <location filename="../../kiosk/ui/messages.py" line="80"/>
         <source>This code was not recognised. Please refresh the code on your phone and scan it again.</source>
         <translation>无法识别此二维码。请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="80"/>
+        <location filename="../../kiosk/ui/messages.py" line="81"/>
         <source>This code has expired. Please refresh the code on your phone and scan it again.</source>
         <translation>此二维码已过期。请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="82"/>
+        <location filename="../../kiosk/ui/messages.py" line="83"/>
         <source>The printer cannot be reached or is offline. Check that it is switched on and connected, then try again.</source>
         <translation>无法连接打印机或打印机已离线。请检查打印机是否开机并已连接，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="83"/>
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
         <source>The printer is out of paper. Load a new roll, close the cover and try again.</source>
         <translation>打印机缺纸。请装入新纸卷，合上盖板后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="84"/>
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
         <source>The printer cover is open. Close it and try again.</source>
         <translation>打印机盖板未合上。请合上后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
         <source>The print job did not complete and was cancelled. Check the printer queue (it may be paused), then try again.</source>
         <translation>打印任务未完成，已取消。请检查打印队列（可能已暂停），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
         <source>The document could not be saved or sent. Check the printer settings, then try again.</source>
         <translation>单据无法保存或发送。请检查打印机设置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="87"/>
+        <location filename="../../kiosk/ui/messages.py" line="88"/>
         <source>This printer cannot print this document. Set an A4 printer queue for statements.</source>
         <translation>该打印机无法打印此单据。请为清单设置 A4 打印队列。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="88"/>
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
         <source>The document could not be made. Please report this problem; the transaction itself is complete.</source>
         <translation>单据无法生成。请报告此问题；交易本身已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
         <source>The printer reported an unexpected error. Please try again; if it happens again, report it.</source>
         <translation>打印机报告意外错误。请重试；如再次出现，请报告。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <location filename="../../kiosk/ui/messages.py" line="91"/>
         <source>This document is no longer waiting: it was already reprinted.</source>
         <translation>该单据已不在等待队列中：已重打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="92"/>
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
         <source>The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked.</source>
         <translation>工号或密码错误。连续输错 5 次密码，该工号将被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="93"/>
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
         <source>This operator is locked after 5 wrong PINs. Please ask the IT office to unlock it.</source>
         <translation>该工号已因连续 5 次输错密码被锁定，请联系信息科解锁。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="94"/>
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
         <source>Please enter the staff number and the PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="95"/>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
         <source>This staff number may not work at the cashier desk.</source>
         <translation>该工号无收费窗口操作权限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="97"/>
         <source>This staff number is not a supervisor&apos;s. A supervisor must approve this refund.</source>
         <translation>该工号不是主管。此笔退费须由主管审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
         <source>This staff number is not IT staff&apos;s.</source>
         <translation>该工号不是信息科人员。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
         <source>This refund is over the desk&apos;s limit: a supervisor must enter their staff number and PIN to approve it.</source>
         <translation>此笔退费超过收费窗口限额，须由主管输入工号和密码审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="99"/>
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
         <source>A shift is already open at this desk.</source>
         <translation>本窗口已有班次正在进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
         <source>No shift is open at this desk.</source>
         <translation>本窗口当前没有开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="101"/>
+        <location filename="../../kiosk/ui/messages.py" line="102"/>
         <source>This shift was opened by another cashier: they or a supervisor must close it.</source>
         <translation>此班次由其他收费员开班，须由其本人或主管交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
         <source>Open your shift first: the platform takes no money at this desk without an open shift of yours. Tap &quot;Open the shift&quot;, then serve the patient again.</source>
         <translation>请先开班：您在本窗口开班之前，平台不受理任何收退款。请点“开班”，然后重新为患者办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
         <source>Your shift is still open at another desk. Close it there first, or ask a supervisor.</source>
         <translation>您在另一个窗口的班次尚未结束。请先到该窗口交班，或请主管处理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="105"/>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
         <source>Your login at this desk has ended. Please log in again, then repeat the last step.</source>
         <translation>您在本窗口的登录已失效。请重新登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
         <source>Nobody is logged in at this desk. Please log in, then repeat the last step.</source>
         <translation>本窗口尚无操作员登录。请先登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>This can only be done at a cashier window. Please go to the cashier window.</source>
         <translation>此业务只能在收费窗口办理。请到收费窗口。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
         <source>Your session at this kiosk has ended. Please place your ID card on the reader again.</source>
         <translation>您在本机的操作已超时结束。请重新将身份证放到读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <location filename="../../kiosk/ui/messages.py" line="110"/>
         <source>This kiosk has looked up many patients in a short time. Please wait a minute, then try again, or go to the cashier window.</source>
         <translation>本机短时间内查询的患者过多。请稍等一分钟再试，或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
         <source>Too many wrong PINs at this terminal. Please wait a few minutes before trying again.</source>
         <translation>本终端输错密码次数过多。请等几分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="112"/>
         <source>The hospital does not record this adult as the child&apos;s guardian. Please ask at the registration desk to record the family first.</source>
         <translation>医院没有登记此成年人为该儿童的监护人。请先到挂号处登记家庭关系。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="112"/>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
         <source>Your parent must consent: with their own ID card here, or with the code sent to their phone.</source>
         <translation>需经您的父母本人同意：在本机放置其本人身份证，或使用发送到其手机的验证码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
         <source>This code is not right. Please check the 6 digits your parent received and type them again.</source>
         <translation>验证码不正确。请核对父母收到的 6 位数字后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="114"/>
+        <location filename="../../kiosk/ui/messages.py" line="115"/>
         <source>This code has expired. Tap &quot;Send a code to their phone&quot; to send a new one.</source>
         <translation>验证码已过期。请点“发送验证码到其手机”重新发送。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="115"/>
+        <location filename="../../kiosk/ui/messages.py" line="116"/>
         <source>No mobile number of your parent is on file. Your parent can consent with their own ID card here instead.</source>
         <translation>医院没有登记您父母的手机号码。请您的父母在本机放置其本人身份证表示同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
         <source>This card is not the card of the parent you chose. Please ask that parent to place their own ID card on the reader.</source>
         <translation>这不是您所选父母的身份证。请该父母本人将身份证放到读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="118"/>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
         <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here. Please try again later or go to the cashier window.</source>
         <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。请稍后再试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>The hospital system is not answering, and your details were not seen at this kiosk recently. Please go to the cashier window.</source>
         <translation>医院系统暂时无法连接，且本机近期没有您的信息。请到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
         <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="121"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>The hospital system is not answering, and your credit service is suspended. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <location filename="../../kiosk/ui/messages.py" line="123"/>
         <source>The hospital system is not answering, and a bill of yours is overdue. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且您有逾期账单。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="123"/>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
         <source>The hospital system is not answering, and your credit details here are too old to use. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
         <source>The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且本次费用超过您的可用额度。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
         <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <location filename="../../kiosk/ui/messages.py" line="127"/>
         <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window.</source>
         <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall version %1 or later.</source>
         <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
@@ -2080,82 +2190,82 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="32"/>
+        <location filename="../../kiosk/ui/pay.py" line="33"/>
         <source>Pay outpatient bill</source>
         <translation>门诊缴费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="88"/>
+        <location filename="../../kiosk/ui/pay.py" line="110"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="89"/>
+        <location filename="../../kiosk/ui/pay.py" line="111"/>
         <source>The hospital system did not confirm in time. Your payment is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的支付已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="91"/>
+        <location filename="../../kiosk/ui/pay.py" line="113"/>
         <source>Please collect your receipt at the cashier window.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="94"/>
+        <location filename="../../kiosk/ui/pay.py" line="116"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="97"/>
+        <location filename="../../kiosk/ui/pay.py" line="119"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="98"/>
+        <location filename="../../kiosk/ui/pay.py" line="120"/>
         <source>Medical insurance fund paid {fund}. Credit available now: {available}.</source>
         <translation>医保统筹支付 {fund}。当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="100"/>
+        <location filename="../../kiosk/ui/pay.py" line="122"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="101"/>
+        <location filename="../../kiosk/ui/pay.py" line="123"/>
         <source>Paid on credit</source>
         <translation>信用支付成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="106"/>
+        <location filename="../../kiosk/ui/pay.py" line="128"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="107"/>
+        <location filename="../../kiosk/ui/pay.py" line="129"/>
         <source>The receipt could not be printed. Your payment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的支付已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="113"/>
+        <location filename="../../kiosk/ui/pay.py" line="135"/>
         <source>{booked} booked on your credit line while the hospital system was offline.</source>
         <translation>医院系统离线期间，已记入信用额度 {booked}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="115"/>
+        <location filename="../../kiosk/ui/pay.py" line="137"/>
         <source>Medical insurance fund part: {fund}.</source>
         <translation>医保统筹部分：{fund}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="116"/>
+        <location filename="../../kiosk/ui/pay.py" line="138"/>
         <source>It is kept safely on this kiosk and will be sent to the hospital system as soon as it answers; it will never be charged twice.</source>
         <translation>本笔支付已安全保存在本机，医院系统恢复后将自动上传，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="118"/>
+        <location filename="../../kiosk/ui/pay.py" line="140"/>
         <source>Settled offline, will sync</source>
         <translation>离线结算成功，待上传</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="119"/>
+        <location filename="../../kiosk/ui/pay.py" line="141"/>
         <source>The due date and your receipt are available at the cashier window or in the account query once it is sent.</source>
         <translation>上传后，可在收费窗口或信用账户查询中查看还款日期和凭条。</translation>
     </message>
@@ -2163,44 +2273,112 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PaymentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="75"/>
+        <location filename="../../kiosk/ui/payment.py" line="85"/>
         <source>Pay the rest with your phone</source>
         <translation>请用手机支付差额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="76"/>
+        <location filename="../../kiosk/ui/payment.py" line="86"/>
         <source>Amount to pay now: {amount}</source>
         <translation>现场支付金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="78"/>
+        <location filename="../../kiosk/ui/payment.py" line="88"/>
         <source>Scan the code with your payment app and confirm the payment.</source>
         <translation>请用支付应用扫描二维码并确认支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="79"/>
+        <location filename="../../kiosk/ui/payment.py" line="89"/>
         <source>Preparing the payment code…</source>
         <translation>正在生成支付码…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="80"/>
+        <location filename="../../kiosk/ui/payment.py" line="90"/>
         <source>Waiting for your payment…</source>
         <translation>正在等待您完成支付…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="81"/>
+        <location filename="../../kiosk/ui/payment.py" line="91"/>
         <source>Payment received.</source>
         <translation>已收到付款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="83"/>
+        <location filename="../../kiosk/ui/payment.py" line="92"/>
+        <source>Cancelling the payment at the payment channel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="94"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="84"/>
+        <location filename="../../kiosk/ui/payment.py" line="95"/>
         <source>Training: pay from the demo phone</source>
         <translation>培训：用演示手机支付</translation>
+    </message>
+</context>
+<context>
+    <name>Payments</name>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="99"/>
+        <source>The rest of your outpatient bill, paid with your phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="100"/>
+        <source>The registration fee, paid with your phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="101"/>
+        <source>Repayment of your credit bills, paid with your phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="102"/>
+        <source>The rest of your hospital stay, paid with your phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="138"/>
+        <source>Please confirm the payment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="139"/>
+        <source>Pay {amount} now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="207"/>
+        <source>Payment cancelled and refunded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="208"/>
+        <source>Your phone had paid {amount} just before you cancelled. It has been refunded through the payment channel to where it came from; nothing was charged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="211"/>
+        <source>The refund reaches your payment account within a few days. Staff at the cashier desk can see it too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="219"/>
+        <source>The payment could not be cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="220"/>
+        <source>The payment channel did not answer. Do not pay the code on your phone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/payment.py" line="221"/>
+        <source>If your phone shows it as paid, please go to the cashier desk: the payment will be refunded.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3297,11 +3475,16 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/identify.py" line="25"/>
+        <source>turns 18 soon</source>
+        <translation>即将年满18岁</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="26"/>
         <source>damaged card</source>
         <translation>损坏的卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="39"/>
+        <location filename="../../kiosk/ui/identify.py" line="40"/>
         <source>Demo card:
 {role}</source>
         <translation>示范卡：

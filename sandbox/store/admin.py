@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta
 
+from kiosk.domain import age
 from kiosk.domain.clock import business_date, midnight
+from kiosk.domain.idnumber import parse_id_number
 from kiosk.domain.workdays import CN_CALENDAR, add_working_days
 from kiosk.policies import load_profile
 from sandbox.reference_data import DISPUTE_REASON_CODES
@@ -171,11 +173,29 @@ class AdminMixin:
         self._last_batch = max(last, today)
         return days
 
+    @staticmethod
+    def _links_of_the_grown_up_end(conn: sqlite3.Connection, moment: datetime) -> None:
+        """Minors' links to a guardian's account end at 00:00 of the day they come of age (the
+        day after the 18th birthday, ``kiosk.domain.age``): from then on they may open their
+        own service (``credit/open`` would see the guardian's account as theirs otherwise)."""
+        day = business_date(moment)
+        links = conn.execute("SELECT l.patient_id, p.id_number, a.policy FROM credit_links l JOIN patients p "
+                             "ON p.patient_id = l.patient_id JOIN accounts a ON a.account_id = l.account_id "
+                             "WHERE l.status = 'active'").fetchall()
+        for link in links:
+            born = parse_id_number(link["id_number"]).birth_date
+            if age.is_adult_on(born, day, load_profile(link["policy"]).adult_age):
+                conn.execute("UPDATE credit_links SET status = 'closed', closed_at = ? WHERE patient_id = ?",
+                             (iso(midnight(age.adult_from(born, load_profile(link["policy"]).adult_age))),
+                              link["patient_id"]))
+
     def _nightly(self, conn: sqlite3.Connection, moment: datetime) -> None:
         """The batch that runs at 00:00 of a business day, per the account's city rule:
         reminders for each overdue bill; suspension (Xiamen: once the reminders went
         unanswered; Hangzhou: as soon as a bill is overdue); the dishonest listing after
-        so many days overdue. Bills under an open dispute are left alone."""
+        so many days overdue. Bills under an open dispute are left alone. First, a minor who has
+        come of age that day leaves the guardian's line (their earlier bills stay there)."""
+        self._links_of_the_grown_up_end(conn, moment)
         accounts = conn.execute("SELECT * FROM accounts WHERE status != 'closed'").fetchall()
         for account in accounts:
             overdue = overdue_bills(conn, account["account_id"], moment)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from kiosk.domain import age
 from kiosk.domain.clock import business_date
+from kiosk.domain.idnumber import parse_id_number
 from kiosk.domain.policy import PolicyProfile
+from kiosk.policies import load_profile
 from sandbox.store.base import Refusal, StoreBase, iso, new_id, parse_iso
 from sandbox.store.views import outstanding, overdue_bills, patient_row
 
@@ -29,19 +32,31 @@ def require_account(conn: sqlite3.Connection, account_id: str) -> sqlite3.Row:
     return row
 
 
-def is_linked(conn: sqlite3.Connection, account: sqlite3.Row, patient_id: str) -> bool:
-    """The patient holds the account or uses it through an active minor's link."""
+def require_linked(conn: sqlite3.Connection, account: sqlite3.Row, patient_id: str,
+                   now: datetime | None = None) -> None:
+    """The patient holds the account, or uses it as a minor through an active link to a
+    guardian's account. A minor's use of the guardian's line ends when they come of age (from
+    the day after the 18th birthday, ``kiosk.domain.age``; the business date of ``now``, else
+    of the day the nightly batch closed the link): 403 ``guardian_line_ended`` with
+    ``adult_from``; their earlier bills stay on the guardian's account."""
     if account["holder_patient_id"] == patient_id:
-        return True
-    return conn.execute("SELECT 1 FROM credit_links WHERE patient_id = ? AND account_id = ? "
-                        "AND status = 'active'", (patient_id, account["account_id"])
-                        ).fetchone() is not None
-
-
-def require_linked(conn: sqlite3.Connection, account: sqlite3.Row, patient_id: str) -> None:
-    if not is_linked(conn, account, patient_id):
-        raise Refusal(403, "account_not_linked",
-                      "The account belongs neither to the patient nor to their guardian.")
+        return
+    link = conn.execute("SELECT * FROM credit_links WHERE patient_id = ? AND account_id = ?",
+                        (patient_id, account["account_id"])).fetchone()
+    if link is not None:
+        day = business_date(now) if now is not None else (
+            business_date(parse_iso(link["closed_at"])) if link["closed_at"] else None)
+        born = parse_id_number(require_patient(conn, patient_id)["id_number"]).birth_date
+        adult_age = load_profile(account["policy"]).adult_age
+        if day is not None and age.is_adult_on(born, day, adult_age):
+            raise Refusal(403, "guardian_line_ended",
+                          "The patient has come of age: a guardian's credit line is no longer theirs to "
+                          "use. They may open their own credit service or pay in full.",
+                          {"adult_from": age.adult_from(born, adult_age).isoformat()})
+        if link["status"] == "active":
+            return
+    raise Refusal(403, "account_not_linked",
+                  "The account belongs neither to the patient nor to their guardian.")
 
 
 def insurance_check(conn: sqlite3.Connection, patient_id: str) -> None:
@@ -109,7 +124,7 @@ def line_then_channel(conn: sqlite3.Connection, now: datetime, profile: PolicyPr
     account, booked = None, 0
     if account_id is not None:
         account = require_account(conn, account_id)
-        require_linked(conn, account, patient_id)
+        require_linked(conn, account, patient_id, now)
         booked = bookable(conn, account, profile, owed, now, partial=True)
     shortfall = owed - booked
     settlement_id = new_id("STL")

@@ -56,7 +56,7 @@ class MoneyMixin:
         account = require_account(conn, account_id)
         if visit["status"] != "open":
             raise Refusal(409, "visit_already_settled", "This visit has already been settled.")
-        require_linked(conn, account, visit["patient_id"])
+        require_linked(conn, account, visit["patient_id"], now)
         if personal_fen != visit["personal_fen"]:
             raise Refusal(409, "amount_mismatch",
                           "personal_fen does not match the visit's personal part.")

@@ -6,10 +6,12 @@ they just made inside their own transaction.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 
+from kiosk.domain import age
 from kiosk.domain.clock import business_date
 from kiosk.domain.idnumber import parse_id_number
+from kiosk.policies import load_profile
 from sandbox.store.base import parse_iso
 
 
@@ -129,18 +131,25 @@ def account_view(conn: sqlite3.Connection, account_id: str, now: datetime) -> di
     }
 
 
-def usable_account_id(conn: sqlite3.Connection, patient_id: str) -> str | None:
+def usable_account_id(conn: sqlite3.Connection, patient_id: str, on: date | None = None) -> str | None:
     """The account a patient uses: their own (not closed), or the one an active minor's
-    link points to; None if the credit service is not open for them."""
+    link points to; None if the credit service is not open for them. With the business date
+    ``on``, a link counts only while the patient is a minor that day (the nightly batch closes
+    it from the day they come of age, ``kiosk.domain.age``)."""
     own = conn.execute("SELECT account_id FROM accounts WHERE holder_patient_id = ? "
                        "AND status != 'closed'", (patient_id,)).fetchone()
     if own:
         return own["account_id"]
-    link = conn.execute("SELECT l.account_id FROM credit_links l JOIN accounts a "
-                        "ON a.account_id = l.account_id WHERE l.patient_id = ? "
-                        "AND l.status = 'active' AND a.status != 'closed'",
+    link = conn.execute("SELECT l.account_id, p.id_number, a.policy FROM credit_links l JOIN accounts a "
+                        "ON a.account_id = l.account_id JOIN patients p ON p.patient_id = l.patient_id "
+                        "WHERE l.patient_id = ? AND l.status = 'active' AND a.status != 'closed'",
                         (patient_id,)).fetchone()
-    return link["account_id"] if link else None
+    if link is None:
+        return None
+    if on is not None and age.is_adult_on(parse_id_number(link["id_number"]).birth_date, on,
+                                          load_profile(link["policy"]).adult_age):
+        return None
+    return link["account_id"]
 
 
 def patient_row(conn: sqlite3.Connection, patient_id: str) -> sqlite3.Row | None:
@@ -192,7 +201,7 @@ class ViewsMixin:
             if row is None:
                 return None
             patient = dict(row)
-            patient["account_id"] = usable_account_id(conn, row["patient_id"])
+            patient["account_id"] = usable_account_id(conn, row["patient_id"], business_date(self.now()))
         return patient
 
     def lookup(self, id_number: str) -> dict | None:
@@ -202,7 +211,7 @@ class ViewsMixin:
                                (id_number,)).fetchone()
             if row is None:
                 return None
-            account_id = usable_account_id(conn, row["patient_id"])
+            account_id = usable_account_id(conn, row["patient_id"], business_date(now))
             return {
                 "patient_id": row["patient_id"], "name": row["name"], "sex": row["sex"],
                 "birth_date": row["birth_date"], "phone": row["phone"],
@@ -246,7 +255,7 @@ class ViewsMixin:
             patient = patient_row(conn, patient_id)
             if patient is None:
                 return None
-            account_id = usable_account_id(conn, patient_id)
+            account_id = usable_account_id(conn, patient_id, business_date(now))
             own = conn.execute("SELECT 1 FROM accounts WHERE account_id = ? AND "
                                "holder_patient_id = ?", (account_id, patient_id)).fetchone()
             if account_id is None:

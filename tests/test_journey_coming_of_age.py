@@ -1,0 +1,157 @@
+"""The teen who has come of age, at the kiosk, pressing what a patient presses.
+
+The demo teen (born 2009-01-10) is on the tier3 guardian's line until the 18th birthday and an
+adult from 2027-01-11 (``kiosk/domain/age.py``). From then on the bill screen says why the
+guardian's line cannot be used and offers the two ways on: open their own credit service, or
+pay in full now. The platform starts on the day the test needs; its clock moves as the
+patient's evening turns into the next day.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.domain.clock import BUSINESS_TZ
+from kiosk.domain.money import format_cny
+from sandbox.server import EmbeddedSandbox
+from tests.conftest import boot
+from tests.helpers import all_texts, patient, pay_by_phone, tap_card
+from tests.sandbox_fixtures import SignedClient
+
+LEFT = Qt.MouseButton.LeftButton
+REASON = "You are 18 now and can no longer use your guardian's credit line."
+
+
+@pytest.fixture
+def platform_on(tmp_path):
+    """``platform_on(moment)``: a seeded sandbox whose business clock starts at ``moment``."""
+    running = []
+
+    def start(moment: datetime, city: str = "xiamen") -> EmbeddedSandbox:
+        sandbox = EmbeddedSandbox(tmp_path / f"platform-{len(running)}.sqlite", city=city, control=True,
+                                  start_at=moment)
+        sandbox.__enter__()
+        running.append(sandbox)
+        return sandbox
+
+    yield start
+    for sandbox in running:
+        sandbox.__exit__(None, None, None)
+
+
+@pytest.fixture
+def booted(qtbot, tmp_path):
+    apps = []
+
+    def start(platform, city: str = "xiamen"):
+        app = boot(qtbot, tmp_path, platform, city)
+        apps.append(app)
+        return app
+
+    yield start
+    for app in apps:
+        app.shutdown()
+
+
+def open_bill(qtbot, app, taps):
+    w = app.window
+    taps(w.home.buttons["pay"])
+    tap_card(qtbot, app, "teen")
+    qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
+    return w
+
+
+@pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
+def test_come_of_age_the_bill_says_why_and_the_teen_pays_in_full(qtbot, platform_on, booted, taps, city):
+    platform = platform_on(datetime(2027, 1, 11, 9, 0, tzinfo=BUSINESS_TZ), city)
+    app = booted(platform, city)
+    w = open_bill(qtbot, app, taps)                                                  # taps 1-2 (card)
+    bill = w.bill
+    assert bill.notice.isVisible() and bill.notice.text().startswith("⚠ " + REASON)
+    assert "open your own credit service, or pay in full now" in bill.notice.text()
+    assert bill.open_button.isVisible() and bill.open_button.text() == "Open my own credit service"
+    assert bill.confirm_button.isVisible() and bill.confirm_button.text() == "Pay in full now"
+    assert "minor" not in bill.who.text()
+    visits = app.ctx.journeys["pay"].visits
+    personal = sum(v.personal_fen for v in visits)
+    assert "Booked on your credit line" in all_texts(w) and format_cny(personal) in all_texts(w)
+
+    journey = app.ctx.journeys["pay"]
+    with qtbot.waitSignal(journey.settled, timeout=20_000) as done:
+        taps(bill.confirm_button)                                                    # tap 2
+        qtbot.waitUntil(lambda: w.current == "payment", timeout=10_000)
+        with SignedClient(platform.url, platform.terminal_id, platform.secret) as client:
+            pay_by_phone(qtbot, app, client)
+    settlement = done.args[0].settlement
+    assert (settlement.booked_fen, settlement.paid_fen) == (0, personal)
+    with SignedClient(platform.url, platform.terminal_id, platform.secret) as client:
+        client.present("tier3")
+        guardian_bills = client.get("/v1/accounts/CA000003/bills").json()["bills"]
+    assert [b for b in guardian_bills if b["patient_id"] == patient("teen")["patient_id"]] == []
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    taps(w.outcome.done_button)                                                      # tap 3
+    assert taps.count <= 6
+
+
+def test_come_of_age_the_teen_opens_their_own_service_from_the_bill(qtbot, platform_on, booted, taps):
+    platform = platform_on(datetime(2027, 1, 11, 9, 0, tzinfo=BUSINESS_TZ))
+    app = booted(platform)
+    w = open_bill(qtbot, app, taps)                                                  # tap 1
+    taps(w.bill.open_button)                                                         # tap 2
+    qtbot.waitUntil(lambda: w.current == "credit_consent" and w.credit_consent.agree_button.isEnabled(),
+                    timeout=10_000)
+    assert patient("teen")["name"][0] + "*" in w.credit_consent.who.text()  # for the teen, not a guardian
+    taps(w.credit_consent.agree_button)                                              # tap 3
+    assert w.current == "credit_phone"
+    taps(w.credit_phone.use_button)                                                  # tap 4
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    assert format_cny(100_000) in w.outcome.details.text()  # 白鹭分 520: the 501-600 tier's line
+    taps(w.outcome.done_button)                                                      # tap 5
+    assert taps.count <= 6
+
+    # Back to pay: now on the teen's own line.
+    w = open_bill(qtbot, app, taps)
+    assert w.bill.confirm_button.text() == "Pay on credit" and not w.bill.open_button.isVisible()
+    assert w.bill.notice.text() == "" or not w.bill.notice.isVisible()
+
+
+def test_shown_before_midnight_paid_after_it_the_bill_comes_back_with_the_reason(qtbot, platform_on, booted, taps):
+    """The bill of the 18th birthday shown at 23:59; "Pay on credit" tapped after midnight. The
+    platform refuses the guardian's line (its day is the next); nothing is booked, and the
+    screen says why and offers the two ways on."""
+    platform = platform_on(datetime(2027, 1, 10, 23, 58, tzinfo=BUSINESS_TZ))
+    app = booted(platform)
+    w = open_bill(qtbot, app, taps)
+    journey = app.ctx.journeys["pay"]
+    assert journey.session.account.account_id == "CA000003" and "minor" in w.bill.who.text()
+    assert w.bill.confirm_button.text() == "Pay on credit"
+    platform.store.move_clock(set_to=datetime(2027, 1, 11, 0, 0, 20, tzinfo=BUSINESS_TZ))
+    taps(w.bill.confirm_button)
+    qtbot.waitUntil(lambda: w.bill.open_button.isVisible(), timeout=10_000)
+    assert w.current == "bill" and w.bill.notice.text().startswith("⚠ " + REASON)
+    assert w.bill.confirm_button.text() == "Pay in full now"
+    with platform.store.snapshot() as db:
+        teen_bills = db.execute("SELECT COUNT(*) FROM bills WHERE patient_id = ?",
+                                (patient("teen")["patient_id"],)).fetchone()[0]
+    assert teen_bills == 0
+
+
+def test_the_kiosk_checks_its_own_day_before_any_write(qtbot, platform_on, booted, taps, monkeypatch):
+    """The kiosk's clock past midnight, the platform's not yet: the kiosk does not offer the
+    guardian's line on the new day, and nothing is sent (the platform would still have taken it)."""
+    from kiosk.domain import clock
+
+    platform = platform_on(datetime(2027, 1, 10, 23, 58, tzinfo=BUSINESS_TZ))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 10, 23, 58, tzinfo=BUSINESS_TZ))
+    app = booted(platform)
+    w = open_bill(qtbot, app, taps)
+    assert w.bill.confirm_button.text() == "Pay on credit"
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 11, 0, 0, 5, tzinfo=BUSINESS_TZ))
+    taps(w.bill.confirm_button)
+    assert w.current == "bill" and w.bill.notice.text().startswith("⚠ " + REASON)  # at once: nothing sent
+    assert w.bill.open_button.isVisible() and w.bill.confirm_button.text() == "Pay in full now"
+    with platform.store.snapshot() as db:
+        assert db.execute("SELECT COUNT(*) FROM settlements WHERE patient_id = ?",
+                          (patient("teen")["patient_id"],)).fetchone()[0] == 0
