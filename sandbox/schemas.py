@@ -59,10 +59,10 @@ class Account(BaseModel):
     overdue_fen: int = Field(description="Outstanding on bills past their due time (bills "
                                          "under an open dispute excluded).")
     outstanding_fen: int = Field(description="Outstanding on all bills.")
-    dishonest: bool = Field(description="Listed as dishonest (Hangzhou: over 30 days "
-                                        "overdue): insurance real-time settlement suspended.")
-    reminders: int = Field(description="Reminders sent for overdue bills and not yet "
-                                       "answered by a repayment.")
+    dishonest: bool = Field(description="Listed as dishonest (Hangzhou: overdue for over a calendar "
+                                        "month): insurance real-time settlement suspended.")
+    reminders: int = Field(description="Days the patient was reminded of overdue bills (one reminder "
+                                       "a day names them all) and did not answer with a repayment.")
     opened_at: str
     consent_version: str | None
 

@@ -149,3 +149,49 @@ def test_last_payable_day_of_a_due_given_in_utc():
 def test_unknown_due_rule_refused():
     with pytest.raises(ValueError, match="unknown due rule"):
         DueRule("weeks", 6).due_at(_shanghai(2026, 11, 25, 15, 0))
+
+
+# --- Hangzhou: dishonest once overdue for over one calendar month (001 §3.3) ------------
+
+@pytest.mark.parametrize("due, listed", [
+    (_shanghai(2026, 2, 3), _shanghai(2026, 3, 4)),  # a visit ending 31 January
+    (_shanghai(2026, 1, 31), _shanghai(2026, 3, 1)),  # no 31 February: the month ends on the 28th
+    (_shanghai(2028, 1, 31), _shanghai(2028, 3, 1)),  # a leap year: on the 29th
+    (_shanghai(2026, 3, 31), _shanghai(2026, 5, 1)),  # April has 30 days
+    (_shanghai(2026, 12, 15), _shanghai(2027, 1, 16)),  # into the next year
+])
+def test_hangzhou_lists_as_dishonest_after_over_a_calendar_month(due, listed):
+    rule = load_profile("hangzhou").overdue_rule
+    assert rule.dishonest_from(due) == listed
+    assert rule.dishonest_from(due.astimezone(UTC)) == listed  # the same instant, given in UTC
+
+
+def test_a_visit_ending_on_31_january_in_hangzhou():
+    hangzhou = load_profile("hangzhou")
+    due = hangzhou.due.due_at(_shanghai(2026, 1, 31, 16, 0))
+    assert due == _shanghai(2026, 2, 3) and last_payable_day(due) == date(2026, 2, 2)
+    assert hangzhou.overdue_rule.dishonest_from(due) == _shanghai(2026, 3, 4)
+
+
+def test_xiamen_never_lists_as_dishonest():
+    assert load_profile("xiamen").overdue_rule.dishonest_from(_shanghai(2026, 2, 3)) is None
+
+
+def test_a_profile_may_still_count_days():
+    from kiosk.domain.policy import OverdueRule
+
+    rule = OverdueRule.from_dict({"dishonest_after_days": 30})
+    assert rule.dishonest_from(_shanghai(2026, 2, 3)) == _shanghai(2026, 3, 5)
+
+
+def test_periods_end_on_the_corresponding_day_or_the_months_last():
+    from kiosk.domain.periods import day_after, last_day
+
+    assert last_day(date(2026, 1, 15), months=1) == date(2026, 2, 15)
+    assert last_day(date(2026, 1, 31), months=1) == date(2026, 2, 28)
+    assert last_day(date(2026, 11, 30), months=3) == date(2027, 2, 28)
+    assert last_day(date(2008, 2, 29), years=18) == date(2026, 2, 28)
+    assert day_after(date(2026, 12, 31), months=1) == date(2027, 2, 1)
+    with pytest.raises(ValueError):
+        last_day(date(2026, 1, 1), months=-1)
+

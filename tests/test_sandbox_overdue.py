@@ -2,7 +2,8 @@
 
 Xiamen: 42 interest-free days; one reminder per overdue day; suspended once 3 reminders
 went unanswered. Hangzhou: due at 00:00 of D+3; suspended as soon as a bill is overdue;
-listed as dishonest (insurance real-time settlement suspended) after 30 days overdue.
+listed as dishonest (insurance real-time settlement suspended) once overdue for over a
+calendar month.
 Either way, repaying restores the service at once.
 """
 from __future__ import annotations
@@ -77,11 +78,21 @@ def test_xiamen_due_after_42_days_and_suspended_after_3_reminders(api: Api):
     register_on_credit(api, who, 200)
 
 
-@pytest.mark.parametrize("sandbox_control", ["hangzhou"], indirect=True)
-def test_hangzhou_suspended_once_overdue_and_dishonest_after_30_days(api: Api):
+@pytest.mark.parametrize("sandbox_control, due_on, listed_on", [
+    # a visit ending on 31 January: due 00:00 3 February; a month overdue ends at 24:00 3 March
+    ({"city": "hangzhou", "start_at": datetime(2026, 1, 31, 10, 0, tzinfo=BUSINESS_TZ)}, "2026-02-03", "2026-03-04"),
+    # ending on 28 January: due 31 January; no 31 February, the month ends on the 28th
+    ({"city": "hangzhou", "start_at": datetime(2026, 1, 28, 10, 0, tzinfo=BUSINESS_TZ)}, "2026-01-31", "2026-03-01"),
+    # ending on 28 March: due 31 March; April has 30 days (30 days overdue would be 30 April: too early)
+    ({"city": "hangzhou", "start_at": datetime(2026, 3, 28, 10, 0, tzinfo=BUSINESS_TZ)}, "2026-03-31", "2026-05-01"),
+], indirect=["sandbox_control"])
+def test_hangzhou_suspended_once_overdue_and_dishonest_after_over_a_calendar_month(api: Api, due_on, listed_on):
+    """001: suspended past the 48 hours; 超过1个月仍欠费 listed as dishonest: over one calendar month
+    overdue (Civil Code arts. 201-203: the month ends on the corresponding day, or the month's
+    last day, at 24:00)."""
     who, visit, done = settle_tier1(api)
     due = midnight_after(visit["ended_at"], 3)  # 48 hours from 00:00 of the next day
-    assert datetime.fromisoformat(done["due_at"]) == due
+    assert datetime.fromisoformat(done["due_at"]) == due and due.date().isoformat() == due_on
 
     api.set_clock((due - timedelta(seconds=1)).isoformat())
     assert api.account(who["account_id"])["status"] == "active"
@@ -90,9 +101,10 @@ def test_hangzhou_suspended_once_overdue_and_dishonest_after_30_days(api: Api):
     assert account["status"] == "suspended" and account["dishonest"] is False
     assert api.bills(who["account_id"])[0]["status"] == "overdue"
 
-    api.set_clock((due + timedelta(days=29)).isoformat())
+    listed = datetime.fromisoformat(listed_on + "T00:00:00+08:00")
+    api.set_clock((listed - timedelta(seconds=1)).isoformat())
     assert api.account(who["account_id"])["dishonest"] is False
-    api.set_clock((due + timedelta(days=30)).isoformat())
+    api.set_clock(listed.isoformat())
     account = api.account(who["account_id"])
     assert account["status"] == "suspended" and account["dishonest"] is True
 
@@ -100,6 +112,27 @@ def test_hangzhou_suspended_once_overdue_and_dishonest_after_30_days(api: Api):
     account = repaid["account"]  # restored in the same answer: well within 5 minutes
     assert account["status"] == "active" and account["dishonest"] is False
     assert api.account(who["account_id"]) == account  # the state (the snapshot's envelope aside)
+
+
+@pytest.mark.parametrize("sandbox_control", ["xiamen"], indirect=True)
+def test_xiamen_two_overdue_bills_are_reminded_together_and_suspended_after_three_days(api: Api):
+    """000 art. 27: suspended once reminded three times (提醒催缴3次) without paying: three days of
+    reminders whatever the number of bills they name (two bills used to suspend a day early)."""
+    who = api.who("shortline")
+    first, second = sorted(api.bills(who["account_id"]), key=lambda b: b["due_at"])
+    first_due, second_due = (datetime.fromisoformat(b["due_at"]) for b in (first, second))
+    assert second_due - first_due == timedelta(days=1)
+    api.set_clock(first_due.isoformat())
+    assert api.account(who["account_id"])["reminders"] == 1
+    api.set_clock(second_due.isoformat())  # both overdue: one reminder names both
+    account = api.account(who["account_id"])
+    assert (account["status"], account["reminders"]) == ("active", 2)
+    assert [b["reminders"] for b in sorted(api.bills(who["account_id"]), key=lambda b: b["due_at"])] == [2, 1]
+    api.advance(DAY)
+    account = api.account(who["account_id"])
+    assert (account["status"], account["reminders"]) == ("active", 3)
+    api.advance(DAY)  # the third reminder went unanswered
+    assert api.account(who["account_id"])["status"] == "suspended"
 
 
 @pytest.mark.parametrize("sandbox_control", ["hangzhou"], indirect=True)
@@ -163,9 +196,9 @@ def test_profiles_carry_the_overdue_rules():
     assert xiamen.overdue_rule.reminder_interval_days == 1
     assert xiamen.overdue_rule.suspend_after_reminders == 3
     assert not xiamen.overdue_rule.suspend_when_overdue
-    assert xiamen.overdue_rule.dishonest_after_days is None
+    assert xiamen.overdue_rule.dishonest_after_days is xiamen.overdue_rule.dishonest_after_months is None
     assert hangzhou.overdue_rule.suspend_when_overdue
-    assert hangzhou.overdue_rule.dishonest_after_days == 30
+    assert (hangzhou.overdue_rule.dishonest_after_months, hangzhou.overdue_rule.dishonest_after_days) == (1, None)
     assert hangzhou.overdue_rule.suspend_after_reminders is None
     assert (xiamen.lowest_open_score, hangzhou.lowest_open_score) == (0, 550)
     assert (xiamen.tier_index(651), hangzhou.tier_index(549)) == (4, 1)

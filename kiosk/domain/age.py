@@ -21,8 +21,9 @@ Pure: dates in, dates and numbers out.
 """
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
+
+from kiosk.domain import periods
 
 ADULT_AGE = 18
 
@@ -30,10 +31,7 @@ ADULT_AGE = 18
 def anniversary(birth: date, years: int) -> date:
     """The day ``years`` full years from ``birth`` end on (at 24:00): the corresponding day,
     or the last day of that month when it has none (29 February in a common year: the 28th)."""
-    if years < 0:
-        raise ValueError("years must not be negative")
-    year = birth.year + years
-    return date(year, birth.month, min(birth.day, calendar.monthrange(year, birth.month)[1]))
+    return periods.last_day(birth, years=years)
 
 
 def full_years_from(birth: date, years: int) -> date:

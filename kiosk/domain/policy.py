@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kiosk.domain import periods
 from kiosk.domain.clock import business_date, midnight
 
 
@@ -40,16 +41,20 @@ class OverdueRule:
     """What the nightly batch does with overdue bills (read from the profile's ``overdue``).
 
     ``reminder_interval_days``: one reminder per overdue bill every so many days.
-    ``suspend_after_reminders``: the account is suspended once this many reminders went
-    unanswered (Xiamen: 3); None: not by reminders. ``suspend_when_overdue``: suspended as
-    soon as a bill is overdue (Hangzhou). ``dishonest_after_days``: listed as dishonest
-    (insurance real-time settlement suspended) after so many days overdue; None: never.
+    ``suspend_after_reminders``: the account is suspended once the patient was reminded this
+    many times (days with a reminder) and did not pay (Xiamen 000 art. 27: 提醒催缴3次仍不履行);
+    None: not by reminders. ``suspend_when_overdue``: suspended as soon as a bill is overdue
+    (Hangzhou). ``dishonest_after_months`` (Hangzhou 001: 超过1个月仍欠费): listed as dishonest
+    (insurance real-time settlement suspended) once a bill has been overdue for over so many
+    calendar months (:meth:`dishonest_from`); ``dishonest_after_days`` the same in days (a
+    profile may give either); None: never.
     """
 
     reminder_interval_days: int = 1
     suspend_after_reminders: int | None = None
     suspend_when_overdue: bool = False
     dishonest_after_days: int | None = None
+    dishonest_after_months: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> OverdueRule:
@@ -61,7 +66,23 @@ class OverdueRule:
             suspend_after_reminders=opt("suspend_after_reminders"),
             suspend_when_overdue=bool(data.get("suspend_when_overdue", False)),
             dishonest_after_days=opt("dishonest_after_days"),
+            dishonest_after_months=opt("dishonest_after_months"),
         )
+
+    def dishonest_from(self, due_at: datetime) -> datetime | None:
+        """From when a bill due at ``due_at`` (00:00 of its first overdue day) and still unpaid
+        lists its holder as dishonest; None if the rule never does. In months: the period
+        starts on the first overdue day, ends on the corresponding day of the last month (that
+        month's last day when it has none) at 24:00 (Civil Code arts. 201-203,
+        ``kiosk.domain.periods``), and "over" it is from 00:00 of the next day. A visit ending
+        on 31 January (Hangzhou): due 3 February, listed from 4 March; one ending on
+        28 January: due 31 January, listed from 1 March."""
+        if self.dishonest_after_months is not None:
+            first_overdue_day = business_date(due_at)
+            return midnight(periods.day_after(first_overdue_day, months=self.dishonest_after_months))
+        if self.dishonest_after_days is not None:
+            return due_at + timedelta(days=self.dishonest_after_days)
+        return None
 
 
 @dataclass(frozen=True)

@@ -191,10 +191,12 @@ class AdminMixin:
 
     def _nightly(self, conn: sqlite3.Connection, moment: datetime) -> None:
         """The batch that runs at 00:00 of a business day, per the account's city rule:
-        reminders for each overdue bill; suspension (Xiamen: once the reminders went
-        unanswered; Hangzhou: as soon as a bill is overdue); the dishonest listing after
-        so many days overdue. Bills under an open dispute are left alone. First, a minor who has
-        come of age that day leaves the guardian's line (their earlier bills stay there)."""
+        reminders for each overdue bill (the account counts one a day: the patient's reminder
+        names them all); suspension (Xiamen: once the reminders went unanswered; Hangzhou: as
+        soon as a bill is overdue); the dishonest listing once a bill is overdue for over a
+        month (Hangzhou; ``OverdueRule.dishonest_from``). Bills under an open dispute are left
+        alone. First, a minor who has come of age that day leaves the guardian's line (their
+        earlier bills stay there)."""
         self._links_of_the_grown_up_end(conn, moment)
         accounts = conn.execute("SELECT * FROM accounts WHERE status != 'closed'").fetchall()
         for account in accounts:
@@ -211,14 +213,16 @@ class AdminMixin:
                 status = "suspended"
             sent = 0
             for bill in overdue:
-                days_overdue = (moment - parse_iso(bill["due_at"])).days
-                if days_overdue % rule.reminder_interval_days == 0:
+                due = parse_iso(bill["due_at"])
+                if (moment - due).days % rule.reminder_interval_days == 0:
                     conn.execute("UPDATE bills SET reminders = reminders + 1 WHERE bill_id = ?",
                                  (bill["bill_id"],))
                     sent += 1
-                if rule.dishonest_after_days is not None and \
-                        days_overdue >= rule.dishonest_after_days:
+                listed_from = rule.dishonest_from(due)
+                if listed_from is not None and moment >= listed_from:
                     dishonest = 1
+            # One reminder to the patient a day, whatever the number of bills it names: "reminded
+            # three times" (000 art. 27) counts days, so two overdue bills do not halve the time.
             conn.execute("UPDATE accounts SET status = ?, dishonest = ?, "
                          "reminders = reminders + ? WHERE account_id = ?",
-                         (status, dishonest, sent, account["account_id"]))
+                         (status, dishonest, 1 if sent else 0, account["account_id"]))
