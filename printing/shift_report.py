@@ -5,8 +5,8 @@ What the desk counted during the shift (its journal) beside what the platform bo
 this terminal in the same time, by kind of business and by channel (credit line, payment
 channel or bank card, cash): counts and sums to the fen, whether each kind agrees, then
 the platform's record by channel too (every part of each total is printed, for both
-sides), a bar chart of the amounts (reportlab graphics), the cash to hand over, every
-difference, the audit log's head hash (paper anchors the chain) and lines for two
+sides), a bar chart of the amounts (reportlab graphics), the cash to hand over and the cash
+counted, every difference item by item, the audit log's head hash (paper anchors the chain) and lines for two
 signatures.
 """
 from __future__ import annotations
@@ -84,6 +84,7 @@ class ShiftSheet:
     audit_head: str
     printed_at: datetime
     title: str = "收费员交班对账单"
+    counted_cash_fen: int | None = None  # what the cashier counted in the drawer
 
     @property
     def reference(self) -> str:
@@ -281,8 +282,15 @@ def render_shift_report(sheet: ShiftSheet, face=None) -> bytes:
         page.y += _ROW
         page.text(_MARGIN, "三、现金与核对结果", 10.5, bold=True)
         page.y += _ROW
-        page.text(_MARGIN, f"应交现金（收入减退出） 本机 {format_cny(sheet.cash_to_hand_over('kiosk'))}"
+        expected = sheet.cash_to_hand_over("kiosk")
+        page.text(_MARGIN, f"应交现金（收入减退出） 本机 {format_cny(expected)}"
                            f"　平台 {format_cny(sheet.cash_to_hand_over('platform'))}")
+        if sheet.counted_cash_fen is not None:
+            page.y += _ROW
+            gap = sheet.counted_cash_fen - expected
+            verdict = "相符" if gap == 0 else f"短款 {format_cny(-gap)}" if gap < 0 else f"长款 {format_cny(gap)}"
+            page.text(_MARGIN, f"实点现金 {format_cny(sheet.counted_cash_fen)}　与应交现金比：{verdict}",
+                      bold=gap != 0)
         page.y += _ROW
         if sheet.differences:
             page.text(_MARGIN, f"核对结果：不符，共 {len(sheet.differences)} 处差异，请交主管复核：", bold=True)
@@ -294,7 +302,7 @@ def render_shift_report(sheet: ShiftSheet, face=None) -> bytes:
                 page.y += _BODY * 1.5
                 page.text(_MARGIN + 4 * MM, line, 8)
         else:
-            page.text(_MARGIN, "核对结果：一致。本机统计与平台记录逐笔相符。", bold=True)
+            page.text(_MARGIN, "核对结果：一致。本窗口统计与平台记录完全一致。", bold=True)
 
         page.room_for(_ROW * 1.5 + _BODY * 1.4)
         page.y += _ROW * 1.5

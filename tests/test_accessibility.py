@@ -289,7 +289,10 @@ def test_screens_with_a_patient_on_them(qtbot, desk, sandbox_client, elderly, ta
     shift = app.ctx.journeys["shift"]
     start("shift")
     qtbot.waitUntil(lambda: shift.screen.close_button.isVisible(), timeout=10_000)  # open since the login
+    taps(shift.screen.close_button)
+    qtbot.keyClicks(shift.screen.count_field, "0")
+    check("shift")  # the count asked, before the close
     with qtbot.waitSignal(shift.closed, timeout=20_000):
-        taps(shift.screen.close_button)
+        taps(shift.screen.confirm_button)
     check("shift")
     assert found == [], "\n".join(found)

@@ -173,8 +173,10 @@ def test_a_refund_over_the_limit_by_a_supervisor_needs_no_second_login(qtbot, ki
         index = [i.settlement_id for i in refund.items].index(settled["settlement_id"])
         taps(refund.list_screen.choices.buttons[index])
         taps(refund.entry_screen.reason_buttons["other"])
+        taps(refund.entry_screen.refund_button)
+        assert w.current == "confirm"  # no approval asked: straight to the cashier's confirmation
         with qtbot.waitSignal(refund.refunded, timeout=10_000):
-            taps(refund.entry_screen.refund_button)
+            taps(w.confirm.confirm_button)
         assert not refund.entry_screen.approval.asked
         record = app.services.desk.audit.last("refund")
         assert record.operator_id == "2001" and record.details["approved_by"] == "2001"

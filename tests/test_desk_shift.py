@@ -179,11 +179,15 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     # -- close the shift ---------------------------------------------------------------------
     taps(w.home.buttons["shift"])
     qtbot.waitUntil(lambda: shift.screen.close_button.isVisible(), timeout=10_000)
+    taps(shift.screen.close_button)
+    assert shift.screen.count_field.isVisible() and sandbox.store.current_shift(sandbox.desk_terminal_id)
+    qtbot.keyClicks(shift.screen.count_field, format_cny(owed)[1:])  # the cash counted: all there
     with qtbot.waitSignal(shift.closed, timeout=20_000) as done:
-        taps(shift.screen.close_button)
+        taps(shift.screen.confirm_button)
     closed = done.args[0]
     assert closed.agrees and closed.differences == () and closed.print_error is None
-    assert "agree with the platform" in shift.screen.result.text()
+    assert "agree completely" in shift.screen.result.text()
+    assert closed.counted_cash_fen == closed.expected_cash_fen == owed and "as expected" in shift.screen.cash.text()
 
     assert sandbox.store.current_shift(sandbox.desk_terminal_id) is None  # closed at the platform too
 
@@ -206,7 +210,9 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
                                format_cny(t["channel_fen"]), format_cny(t["cash_fen"]), str(t["count"]),
                                format_cny(t["amount_fen"]), "一致"], label
     assert f"应交现金（收入减退出） 本机 {format_cny(owed)}" in report
-    assert "核对结果：一致" in report and closed.audit_head in report
+    assert "核对结果：一致。本窗口统计与平台记录完全一致" in report and closed.audit_head in report
+    [counted] = [line for line in report.splitlines() if "实点现金" in line]
+    assert f"实点现金 {format_cny(owed)}" in counted and counted.endswith("与应交现金比：相符")
     assert patient("tier4")["name"] not in report and patient("arrears")["id_number"] not in report
 
     # -- the audit log: every step, verified; then tampered with ------------------------------

@@ -1,14 +1,19 @@
 """The cashier's shift (desk only): open it, close it with the reconciliation report
-(counts and sums by kind and channel, the desk's against the platform's, printed on A4 with
-a chart), and log out. Home(1) close(2) done.
+(counts and sums by kind and channel, the desk's journal against the platform's records of the
+shift, printed on A4 with a chart), and log out. Closing asks for confirmation and the cash
+counted in the drawer (blind: the expected cash is shown after); the result says "agree"
+only when both agree, lists every difference item by item, and the counted cash against the
+expected. Home(1) close(2) count and confirm(3) done.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +39,40 @@ def kind_name(kind: str) -> str:
             "refund": translate("Shift", "Refund")}.get(kind, kind)
 
 
+def part_name(part: str) -> str:
+    return {"credit_fen": translate("Shift", "credit line"), "channel_fen": translate("Shift", "channel or card"),
+            "cash_fen": translate("Shift", "cash"), "amount_fen": translate("Shift", "total")}.get(part, part)
+
+
+def difference_text(d) -> str:
+    """One difference between the desk's journal and the platform's records, in words."""
+    if d.part == "only_desk":
+        return translate("Shift", "{kind} {reference} ({amount}): in the desk's journal, not in the platform's "
+                         "records").format(kind=kind_name(d.kind), reference=d.reference,
+                                           amount=format_cny(d.desk_fen))
+    if d.part == "only_platform":
+        return translate("Shift", "{kind} {reference} ({amount}): in the platform's records, not in the desk's "
+                         "journal").format(kind=kind_name(d.kind), reference=d.reference,
+                                           amount=format_cny(d.platform_fen))
+    return translate("Shift", "{kind} {reference}: {part} {desk} here, {platform} at the platform").format(
+        kind=kind_name(d.kind), reference=d.reference, part=part_name(d.part), desk=format_cny(d.desk_fen),
+        platform=format_cny(d.platform_fen))
+
+
+def cash_text(closed) -> str:
+    counted, expected, gap = closed.counted_cash_fen, closed.expected_cash_fen, closed.cash_difference_fen
+    if gap == 0:
+        return "✓ " + translate("Shift", "Cash counted {counted}, as expected.").format(counted=format_cny(counted))
+    if gap < 0:
+        return "⚠ " + translate("Shift", "Cash counted {counted}, expected {expected}: short by {gap}. Count again, "
+                                "then tell the supervisor.").format(counted=format_cny(counted),
+                                                                    expected=format_cny(expected),
+                                                                    gap=format_cny(-gap))
+    return "⚠ " + translate("Shift", "Cash counted {counted}, expected {expected}: over by {gap}. Count again, "
+                            "then tell the supervisor.").format(counted=format_cny(counted),
+                                                                expected=format_cny(expected), gap=format_cny(gap))
+
+
 def _time(moment) -> str:
     return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
 
@@ -41,7 +80,7 @@ def _time(moment) -> str:
 class ShiftScreen(Screen):
     name = "shift"
     open_requested = Signal()
-    close_requested = Signal()
+    close_requested = Signal(int)  # the cash counted, in fen
     logout_requested = Signal()
     back_requested = Signal()
 
@@ -64,12 +103,26 @@ class ShiftScreen(Screen):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.hide()
         self.result = body_text(self, "who")
+        self.differences = body_text(self)
+        self.differences.setObjectName("shiftDifferences")
+        self.cash = body_text(self, "who")
+        self.counting = False  # the close asked: confirm it with the cash counted
+        self.count_label = body_text(self)
+        self.count_field = QLineEdit(self)
+        self.count_field.setObjectName("countedCash")
+        self.count_field.setMaxLength(10)
+        self.count_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,7}(\.[0-9]{0,2})?", self.count_field))
+        self.count_field.returnPressed.connect(self._confirm_close)
+        self.confirm_button = big_button(self, "primary")
+        self.confirm_button.clicked.connect(self._confirm_close)
+        self.keep_button = big_button(self, "secondary")
+        self.keep_button.clicked.connect(self._keep_open)
         self.notice = body_text(self, "error")
         self.status = body_text(self, "status")
         self.open_button = big_button(self, "primary")
         self.open_button.clicked.connect(self.open_requested)
         self.close_button = big_button(self, "primary")
-        self.close_button.clicked.connect(self.close_requested)
+        self.close_button.clicked.connect(self._ask_close)
         self.logout_button = big_button(self, "secondary")
         self.logout_button.clicked.connect(self.logout_requested)
         self.back_button = big_button(self, "secondary")
@@ -82,6 +135,14 @@ class ShiftScreen(Screen):
         layout.addWidget(self.state)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.result)
+        layout.addWidget(self.differences)
+        layout.addWidget(self.cash)
+        layout.addWidget(self.count_label)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count_field, 2)
+        count_row.addWidget(self.keep_button, 1)
+        count_row.addWidget(self.confirm_button, 2)
+        layout.addLayout(count_row)
         layout.addWidget(self.notice)
         layout.addWidget(self.status)
         layout.addStretch(0)
@@ -95,14 +156,39 @@ class ShiftScreen(Screen):
 
     def show_loading(self, operator) -> None:
         self.operator, self.shift, self.closed, self.error, self._busy = operator, None, None, None, "loading"
+        self.counting = False
         self.retranslate()
+
+    def _ask_close(self) -> None:
+        """Close tapped: confirm, with the cash counted in the drawer (nothing is closed yet)."""
+        self.counting, self.error = True, None
+        self.count_field.clear()
+        self.retranslate()
+        self.count_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _keep_open(self) -> None:
+        self.counting, self.error = False, None
+        self.retranslate()
+
+    def _confirm_close(self) -> None:
+        from kiosk.domain.money import parse_yuan
+
+        if not self.counting or self._busy:
+            return
+        try:
+            counted = parse_yuan(self.count_field.text())
+        except ValueError:
+            self.show_error("cash_count_required")
+            return
+        self.counting = False
+        self.close_requested.emit(counted)
 
     def show_shift(self, shift) -> None:
         self.shift, self.error, self._busy = shift, None, ""
         self.retranslate()
 
     def show_closed(self, closed) -> None:
-        self.shift, self.closed, self.error, self._busy = None, closed, None, ""
+        self.shift, self.closed, self.error, self._busy, self.counting = None, closed, None, "", False
         self.retranslate()
 
     def show_error(self, code: str) -> None:
@@ -115,7 +201,8 @@ class ShiftScreen(Screen):
 
     def clear(self) -> None:
         self.operator = self.shift = self.closed = None
-        self.error, self._busy = None, ""
+        self.error, self._busy, self.counting = None, "", False
+        self.count_field.clear()
         self.retranslate()
 
     def _fill_table(self) -> None:
@@ -167,11 +254,24 @@ class ShiftScreen(Screen):
         if c is None:
             result = ""
         elif c.agrees:
-            result = "✓ " + self.tr("The desk's figures agree with the platform's to the fen.")
+            result = "✓ " + self.tr("The desk's journal and the platform's records agree completely, to the fen.")
         else:
-            result = "⚠ " + self.tr("{count} differences with the platform: a supervisor must check them.").format(
-                count=len(c.differences))
+            result = "⚠ " + self.tr("{count} differences between the desk's journal and the platform's records: a "
+                                    "supervisor must check each one.").format(count=len(c.differences))
         set_optional_text(self.result, result)
+        set_optional_text(self.differences, "\n".join("• " + difference_text(d) for d in c.differences) if c else "")
+        set_optional_text(self.cash, cash_text(c) if c else "")
+        counting = self.counting and self.shift is not None
+        set_optional_text(self.count_label, self.tr(
+            "Count the cash in the drawer and enter it in yuan, then tap \"Close the shift\". The shift is closed "
+            "at the platform and the report printed.") if counting else "")
+        self.count_field.setVisible(counting)
+        self.count_field.setAccessibleName(self.tr("Cash counted in the drawer, in yuan"))
+        self.confirm_button.setVisible(counting)
+        self.keep_button.setVisible(counting)
+        set_button_text(self.confirm_button, self.tr("Close the shift"))
+        set_button_text(self.keep_button, self.tr("Keep it open"))
+        self.confirm_button.setEnabled(not self._busy)
         if c is not None and c.print_error is None:
             printed = self.tr("The report is printing on A4.")
         elif c is not None:
@@ -181,14 +281,18 @@ class ShiftScreen(Screen):
         busy = {"loading": self.tr("Loading, please wait…"), "opening": self.tr("Opening the shift…"),
                 "closing": self.tr("Counting and printing the report, please wait…")}.get(self._busy, "")
         set_optional_text(self.status, busy or printed)
-        set_optional_text(self.notice, "⚠ " + message_for(self.error) if self.error else "")
+        if self.error == "cash_count_required":
+            notice = self.tr("Enter the cash counted in the drawer, in yuan (0 if there is none).")
+        else:
+            notice = message_for(self.error) if self.error else ""
+        set_optional_text(self.notice, "⚠ " + notice if notice else "")
         set_button_text(self.open_button, self.tr("Open shift"))
         set_button_text(self.close_button, self.tr("Close shift and print the report"))
         set_button_text(self.logout_button, self.tr("Log out"))
         set_button_text(self.back_button, self.tr("Back to start"))
         idle = not self._busy
         self.open_button.setVisible(self.shift is None and self._busy != "loading")
-        self.close_button.setVisible(self.shift is not None)
+        self.close_button.setVisible(self.shift is not None and not counting)
         self.open_button.setEnabled(idle)
         self.close_button.setEnabled(idle)
         self.back_button.setEnabled(idle)
@@ -229,11 +333,12 @@ class ShiftJourney(Journey):
         self.screen.show_shift(shift)
         self.opened.emit(shift)
 
-    def close(self) -> None:
+    def close(self, counted_cash_fen: int) -> None:
         operator = self.ctx.services.desk.acting()
         hospital = self.ctx.services.settings.hospital_name
         self.screen.set_busy("closing")
-        self.ctx.run(lambda: self.ctx.services.shifts.close(operator, hospital), self._closed, self._failed)
+        self.ctx.run(lambda: self.ctx.services.shifts.close(operator, hospital, counted_cash_fen), self._closed,
+                     self._failed)
 
     def _closed(self, closed) -> None:
         self.screen.show_closed(closed)
