@@ -66,39 +66,67 @@
     </message>
 </context>
 <context>
+    <name>Admit</name>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="23"/>
+        <source>{department} · {ward}</source>
+        <translation>{department} · {ward}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="24"/>
+        <source>Ordered by Dr. {doctor} on {date}</source>
+        <translation>{doctor} 医生开具 · {date}</translation>
+    </message>
+</context>
+<context>
     <name>AdmitJourney</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="92"/>
+        <location filename="../../kiosk/ui/admit.py" line="130"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="121"/>
-        <source>Admitted</source>
-        <translation>入院办理成功</translation>
+        <location filename="../../kiosk/ui/admit.py" line="170"/>
+        <source>Admitted: {department}, {ward}, bed {bed}</source>
+        <translation>已办理入院：{department} {ward} {bed}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="122"/>
+        <location filename="../../kiosk/ui/admit.py" line="172"/>
         <source>You are admitted without a deposit; your credit line is the guarantee.
-Admission number {number}. Please go to the ward with your admission notice.</source>
-        <translation>您已免预交金入院，由信用额度作为担保。
-住院号 {number}。请持入院通知单前往病区。</translation>
+Please go to {ward} of {department} with your admission order: your bed is {bed}.</source>
+        <translation>您已免押金办理入院，由信用额度担保。
+请持入院证前往{department}{ward}，您的床位是 {bed}。</translation>
     </message>
 </context>
 <context>
     <name>AdmitScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="67"/>
+        <location filename="../../kiosk/ui/admit.py" line="89"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="72"/>
-        <source>No deposit is needed: your credit line of {line} stands as the guarantee. Choose the department on your admission notice.</source>
-        <translation>无需缴纳预交金：您的信用额度 {line} 作为担保。请选择入院通知单上的科室。</translation>
+        <location filename="../../kiosk/ui/admit.py" line="95"/>
+        <source>No deposit is needed: your credit line of {line} stands as the guarantee. Tap the admission order your doctor gave you.</source>
+        <translation>无需缴纳押金：您 {line} 的信用额度作为担保。请点击医生为您开具的入院证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="77"/>
+        <location filename="../../kiosk/ui/admit.py" line="104"/>
+        <source>No admission order was found for you. Please see your doctor for an admission order (入院证) first, then come back to be admitted.</source>
+        <translation>未查到您的入院证。请先到医生处开具入院证，再来办理入院。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="109"/>
+        <source>Loading, please wait…</source>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="110"/>
+        <source>Admitting, please wait…</source>
+        <translation>正在办理入院，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admit.py" line="113"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -405,17 +433,17 @@ Admission number {number}. Please go to the ward with your admission notice.</so
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="99"/>
         <source>Please confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>请确认</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="102"/>
         <source>In words: {words}</source>
-        <translation type="unfinished"></translation>
+        <translation>大写：{words}</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="105"/>
         <source>Confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>确认</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="106"/>
@@ -857,22 +885,22 @@ Admission number {number}. Please go to the ward with your admission notice.</so
     <message>
         <location filename="../../kiosk/ui/discharge.py" line="187"/>
         <source>{booked} on your credit line and {paid} to pay now with your phone.</source>
-        <translation type="unfinished"></translation>
+        <translation>信用额度记账 {booked}，现在用手机支付 {paid}。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/discharge.py" line="190"/>
         <source>{booked} on your credit line, nothing to pay now.</source>
-        <translation type="unfinished"></translation>
+        <translation>信用额度记账 {booked}，现在无需支付。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/discharge.py" line="192"/>
         <source>Confirm your discharge</source>
-        <translation type="unfinished"></translation>
+        <translation>请确认出院结算</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/discharge.py" line="193"/>
         <source>Discharge</source>
-        <translation type="unfinished">出院结算</translation>
+        <translation>确认出院</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/discharge.py" line="224"/>
@@ -1304,12 +1332,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="23"/>
         <source>Paid just after the patient cancelled: refunded through the payment channel</source>
-        <translation type="unfinished"></translation>
+        <translation>患者取消后才支付成功：已原路退回</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="25"/>
         <source>Paid as the patient walked away: refunded through the payment channel</source>
-        <translation type="unfinished"></translation>
+        <translation>患者离开时支付成功：已原路退回</translation>
     </message>
 </context>
 <context>
@@ -1317,7 +1345,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="114"/>
         <source>Late phone payments</source>
-        <translation type="unfinished"></translation>
+        <translation>迟到的扫码支付</translation>
     </message>
 </context>
 <context>
@@ -1326,52 +1354,52 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/late_payments.py" line="75"/>
         <location filename="../../kiosk/ui/late_payments.py" line="88"/>
         <source>Late phone payments</source>
-        <translation type="unfinished"></translation>
+        <translation>迟到的扫码支付</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="77"/>
         <source>Loading, please wait…</source>
-        <translation type="unfinished">正在加载，请稍候…</translation>
+        <translation>正在加载，请稍候…</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="81"/>
         <source>No phone payment came late in the last 7 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 7 天没有迟到的扫码支付。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="83"/>
         <source>Each was refunded through the payment channel. Tell the patient it reaches their payment account within a few days.</source>
-        <translation type="unfinished"></translation>
+        <translation>以下款项均已原路退回。请告知患者，退款将在几天内到账。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="86"/>
         <source>Time</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="86"/>
         <source>Amount</source>
-        <translation type="unfinished">金额</translation>
+        <translation>金额</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="86"/>
         <source>Patient</source>
-        <translation type="unfinished"></translation>
+        <translation>患者</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="87"/>
         <source>Terminal</source>
-        <translation type="unfinished"></translation>
+        <translation>终端</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="87"/>
         <source>What happened</source>
-        <translation type="unfinished"></translation>
+        <translation>处理情况</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/late_payments.py" line="100"/>
         <source>Back to start</source>
-        <translation type="unfinished">返回首页</translation>
+        <translation>返回首页</translation>
     </message>
 </context>
 <context>
@@ -2305,7 +2333,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     <message>
         <location filename="../../kiosk/ui/payment.py" line="92"/>
         <source>Cancelling the payment at the payment channel…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在向支付渠道取消本次支付…</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="94"/>
@@ -2323,62 +2351,62 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     <message>
         <location filename="../../kiosk/ui/payment.py" line="99"/>
         <source>The rest of your outpatient bill, paid with your phone</source>
-        <translation type="unfinished"></translation>
+        <translation>门诊费用超出额度部分，用手机支付</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="100"/>
         <source>The registration fee, paid with your phone</source>
-        <translation type="unfinished"></translation>
+        <translation>挂号费，用手机支付</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="101"/>
         <source>Repayment of your credit bills, paid with your phone</source>
-        <translation type="unfinished"></translation>
+        <translation>信用账单还款，用手机支付</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="102"/>
         <source>The rest of your hospital stay, paid with your phone</source>
-        <translation type="unfinished"></translation>
+        <translation>住院费用超出额度部分，用手机支付</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="138"/>
         <source>Please confirm the payment</source>
-        <translation type="unfinished"></translation>
+        <translation>请确认支付金额</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="139"/>
         <source>Pay {amount} now</source>
-        <translation type="unfinished"></translation>
+        <translation>确认支付 {amount}</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="207"/>
         <source>Payment cancelled and refunded</source>
-        <translation type="unfinished"></translation>
+        <translation>支付已取消并退款</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="208"/>
         <source>Your phone had paid {amount} just before you cancelled. It has been refunded through the payment channel to where it came from; nothing was charged.</source>
-        <translation type="unfinished"></translation>
+        <translation>您取消前手机已支付 {amount}。该笔款项已通过支付渠道原路退回，未产生任何扣费。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="211"/>
         <source>The refund reaches your payment account within a few days. Staff at the cashier desk can see it too.</source>
-        <translation type="unfinished"></translation>
+        <translation>退款将在几天内到账。收费窗口也能查到这笔退款。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="219"/>
         <source>The payment could not be cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>未能取消支付</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="220"/>
         <source>The payment channel did not answer. Do not pay the code on your phone.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付渠道没有应答。请不要在手机上支付该二维码。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/payment.py" line="221"/>
         <source>If your phone shows it as paid, please go to the cashier desk: the payment will be refunded.</source>
-        <translation type="unfinished"></translation>
+        <translation>如手机显示已支付，请到收费窗口办理，款项将退回。</translation>
     </message>
 </context>
 <context>
@@ -2524,17 +2552,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     <message>
         <location filename="../../kiosk/ui/refund.py" line="345"/>
         <source>Confirm the refund</source>
-        <translation type="unfinished"></translation>
+        <translation>请确认退费</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/refund.py" line="346"/>
         <source>Refund {amount} to the credit-care account</source>
-        <translation type="unfinished"></translation>
+        <translation>退 {amount} 至 信用就医账户</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/refund.py" line="347"/>
         <source>Refund {amount}</source>
-        <translation type="unfinished"></translation>
+        <translation>确认退 {amount}</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/refund.py" line="384"/>
@@ -3231,40 +3259,90 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Shift</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="29"/>
+        <location filename="../../kiosk/ui/shift.py" line="34"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="30"/>
+        <location filename="../../kiosk/ui/shift.py" line="35"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="31"/>
+        <location filename="../../kiosk/ui/shift.py" line="36"/>
         <source>Outpatient settlement</source>
         <translation>门诊结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="32"/>
+        <location filename="../../kiosk/ui/shift.py" line="37"/>
         <source>Discharge</source>
         <translation>出院结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="33"/>
+        <location filename="../../kiosk/ui/shift.py" line="38"/>
         <source>Repayment</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="34"/>
+        <location filename="../../kiosk/ui/shift.py" line="39"/>
         <source>Refund</source>
         <translation>退费</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="43"/>
+        <source>credit line</source>
+        <translation>信用额度</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="43"/>
+        <source>channel or card</source>
+        <translation>渠道/银行卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="44"/>
+        <source>cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="44"/>
+        <source>total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="50"/>
+        <source>{kind} {reference} ({amount}): in the desk&apos;s journal, not in the platform&apos;s records</source>
+        <translation>{kind} {reference}（{amount}）：本窗口日志有，平台记录无</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="54"/>
+        <source>{kind} {reference} ({amount}): in the platform&apos;s records, not in the desk&apos;s journal</source>
+        <translation>{kind} {reference}（{amount}）：平台记录有，本窗口日志无</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="57"/>
+        <source>{kind} {reference}: {part} {desk} here, {platform} at the platform</source>
+        <translation>{kind} {reference}：{part} 本窗口 {desk}，平台 {platform}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="65"/>
+        <source>Cash counted {counted}, as expected.</source>
+        <translation>实点现金 {counted}，与应交现金相符。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="67"/>
+        <source>Cash counted {counted}, expected {expected}: short by {gap}. Count again, then tell the supervisor.</source>
+        <translation>实点现金 {counted}，应交 {expected}：短款 {gap}。请重新清点，并报告主管。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="71"/>
+        <source>Cash counted {counted}, expected {expected}: over by {gap}. Count again, then tell the supervisor.</source>
+        <translation>实点现金 {counted}，应交 {expected}：长款 {gap}。请重新清点，并报告主管。</translation>
     </message>
 </context>
 <context>
     <name>ShiftJourney</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="215"/>
+        <location filename="../../kiosk/ui/shift.py" line="319"/>
         <source>Shift and report</source>
         <translation>班次与对账</translation>
     </message>
@@ -3272,142 +3350,167 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ShiftScreen</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="125"/>
+        <location filename="../../kiosk/ui/shift.py" line="212"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="125"/>
+        <location filename="../../kiosk/ui/shift.py" line="212"/>
         <source>Count</source>
         <translation>笔数</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="125"/>
+        <location filename="../../kiosk/ui/shift.py" line="212"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="125"/>
+        <location filename="../../kiosk/ui/shift.py" line="212"/>
         <source>Credit line</source>
         <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="126"/>
+        <location filename="../../kiosk/ui/shift.py" line="213"/>
         <source>Channel or card</source>
         <translation>渠道/银行卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="126"/>
+        <location filename="../../kiosk/ui/shift.py" line="213"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="126"/>
+        <location filename="../../kiosk/ui/shift.py" line="213"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="126"/>
+        <location filename="../../kiosk/ui/shift.py" line="213"/>
         <source>Check</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="127"/>
+        <location filename="../../kiosk/ui/shift.py" line="214"/>
         <source>Shift figures by kind and channel</source>
         <translation>按业务类别与渠道的班次统计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="139"/>
+        <location filename="../../kiosk/ui/shift.py" line="226"/>
         <source>{count} · {amount}</source>
         <translation>{count} 笔 · {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="141"/>
+        <location filename="../../kiosk/ui/shift.py" line="228"/>
         <source>✓ agrees</source>
         <translation>✓ 一致</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="141"/>
+        <location filename="../../kiosk/ui/shift.py" line="228"/>
         <source>differs</source>
         <translation>不符</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="150"/>
+        <location filename="../../kiosk/ui/shift.py" line="237"/>
         <source>Shift</source>
         <translation>班次</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="152"/>
+        <location filename="../../kiosk/ui/shift.py" line="239"/>
         <source>Cashier {name} (staff number {operator_id})</source>
         <translation>收费员 {name}（工号 {operator_id}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="157"/>
+        <location filename="../../kiosk/ui/shift.py" line="244"/>
         <source>Shift {number} open since {time}.</source>
         <translation>班次 {number}，{time} 开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="160"/>
+        <location filename="../../kiosk/ui/shift.py" line="247"/>
         <source>Shift {number} closed at {time}.</source>
         <translation>班次 {number}，{time} 已交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="163"/>
+        <location filename="../../kiosk/ui/shift.py" line="250"/>
         <source>No shift is open. Open one before serving patients.</source>
         <translation>当前未开班。请先开班再为患者办理业务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="170"/>
-        <source>The desk&apos;s figures agree with the platform&apos;s to the fen.</source>
-        <translation>本窗口统计与平台记录完全一致（精确到分）。</translation>
+        <location filename="../../kiosk/ui/shift.py" line="257"/>
+        <source>The desk&apos;s journal and the platform&apos;s records agree completely, to the fen.</source>
+        <translation>本窗口统计与平台记录完全一致，精确到分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="172"/>
-        <source>{count} differences with the platform: a supervisor must check them.</source>
-        <translation>与平台记录有 {count} 处差异，须由主管复核。</translation>
+        <location filename="../../kiosk/ui/shift.py" line="259"/>
+        <source>{count} differences between the desk&apos;s journal and the platform&apos;s records: a supervisor must check each one.</source>
+        <translation>本窗口统计与平台记录有 {count} 处差异，须由主管逐项核查。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="176"/>
+        <location filename="../../kiosk/ui/shift.py" line="266"/>
+        <source>Count the cash in the drawer and enter it in yuan, then tap &quot;Close the shift&quot;. The shift is closed at the platform and the report printed.</source>
+        <translation>请清点钱箱现金并输入金额（元），然后点击“交班”。平台将关闭本班次并打印交班对账单。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="269"/>
+        <source>Cash counted in the drawer, in yuan</source>
+        <translation>钱箱实点现金（元）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="272"/>
+        <source>Close the shift</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="273"/>
+        <source>Keep it open</source>
+        <translation>暂不交班</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="276"/>
         <source>The report is printing on A4.</source>
         <translation>对账单正在用 A4 纸打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="178"/>
+        <location filename="../../kiosk/ui/shift.py" line="278"/>
         <source>The report could not be printed. Check the A4 printer.</source>
         <translation>对账单未能打印，请检查 A4 打印机。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="181"/>
+        <location filename="../../kiosk/ui/shift.py" line="281"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="181"/>
+        <location filename="../../kiosk/ui/shift.py" line="281"/>
         <source>Opening the shift…</source>
         <translation>正在开班…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="182"/>
+        <location filename="../../kiosk/ui/shift.py" line="282"/>
         <source>Counting and printing the report, please wait…</source>
         <translation>正在统计并打印对账单，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="185"/>
+        <location filename="../../kiosk/ui/shift.py" line="285"/>
+        <source>Enter the cash counted in the drawer, in yuan (0 if there is none).</source>
+        <translation>请输入钱箱实点现金（元，没有现金请输入 0）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="289"/>
         <source>Open shift</source>
         <translation>开班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="186"/>
+        <location filename="../../kiosk/ui/shift.py" line="290"/>
         <source>Close shift and print the report</source>
         <translation>交班并打印对账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="187"/>
+        <location filename="../../kiosk/ui/shift.py" line="291"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="188"/>
+        <location filename="../../kiosk/ui/shift.py" line="292"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
