@@ -138,3 +138,19 @@ def test_discharge_beyond_the_line_pays_the_rest_by_phone(qtbot, kiosk, taps, sa
     assert done.args[0].data["paid_fen"] == split.shortfall_fen
     assert sandbox_client.get(f"/v1/accounts/{account_id}").json()["available_fen"] == 0
     assert taps.count <= 6
+
+
+def test_no_admission_order_in_chinese(qtbot, kiosk_settings, sandbox):
+    from PySide6.QtCore import Qt
+
+    from tests.conftest import _booted_app
+
+    app = _booted_app(qtbot, kiosk_settings.with_overrides(language="zh_CN"), sandbox)
+    try:
+        w = app.window
+        qtbot.mouseClick(w.home.buttons["admit"], Qt.MouseButton.LeftButton)
+        tap_card(qtbot, app, "tier2")
+        qtbot.waitUntil(lambda: w.current == "admit" and w.admit.notice.isVisible(), timeout=10_000)
+        assert "请先到医生处开具入院证" in w.admit.notice.text()
+    finally:
+        app.shutdown()

@@ -126,3 +126,24 @@ def test_every_digit_typed_lands_even_when_refund_is_tapped_at_once(qtbot, wedge
     refunds = sandbox.store.overview(patient("tier1")["patient_id"])["bills"]
     assert [b["refunded_fen"] for b in refunds if b["settlement_id"] == settled["settlement_id"]] == [3005]
 
+
+
+def test_the_confirmation_in_chinese(qtbot, desk_settings, sandbox, client, taps):
+    """The desk in its default language: "退 ￥X 至 信用就医账户", with the amount in 大写."""
+    app = _booted_app(qtbot, desk_settings.with_overrides(language="zh_CN"), sandbox.desk_secret)
+    try:
+        log_in(qtbot, app, CASHIER, CASHIER_PIN)
+        open_shift(qtbot, app)
+        journey, entry, settled = to_entry(qtbot, app, taps, client)
+        taps(entry.keys["5"])
+        taps(entry.reason_buttons["other"])
+        taps(entry.refund_button)
+        w = app.window
+        assert w.current == "confirm"
+        assert w.confirm.purpose.text() == "退 ￥5.00 至 信用就医账户"
+        assert w.confirm.words.text() == "大写：人民币伍元整"
+        taps(w.confirm.back_button)
+        assert w.current == "refund_entry" and entry.amount_field.text() == "5"
+        w.go_home()
+    finally:
+        app.shutdown()
