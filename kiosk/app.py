@@ -109,6 +109,8 @@ class KioskApp(QObject):
         self.services = None
         self.ctx = None  # the journeys' context, once booted
         self._secret = secret  # tests and the demo hand it in; otherwise the keyring
+        self._closing = False
+        self._unowned = None  # services built on the worker, not yet taken by _booted
         self.heartbeat = None  # fleet health reports (kiosk/heartbeat.py), once booted
         self.sync_bridge = None  # the sync engine's status to the offline banner, once booting
         self._started_at = _started_at()
@@ -142,8 +144,9 @@ class KioskApp(QObject):
     def _build_services(self):
         from kiosk.services import build_services
 
-        return build_services(self.settings, self.bridge.deliver, secret=self._secret,
-                              sync_listener=self.sync_bridge.deliver)
+        services = self._unowned = build_services(self.settings, self.bridge.deliver, secret=self._secret,
+                                                  sync_listener=self.sync_bridge.deliver)
+        return services
 
     def show(self) -> None:
         if self.settings.full_screen:
@@ -159,6 +162,9 @@ class KioskApp(QObject):
     # -- boot ---------------------------------------------------------------
     def _boot(self) -> None:
         from kiosk.ui.offline import SyncBridge
+
+        if self._closing:  # shut down before the first paint's turn came
+            return
 
         # The offline banner hears the sync engine, whose thread the services start as soon
         # as they can (the platform's first answer is then not left for after the start).
@@ -198,6 +204,9 @@ class KioskApp(QObject):
         from kiosk.ui.journey import Context
         from kiosk.ui.payment import Payments
 
+        if self._closing:  # shut down while they were built: shutdown() closed them
+            return
+        self._unowned = None
         self.services = services
         w = self.window
         ctx = self.ctx = Context(w, self.tasks, services)
@@ -295,7 +304,11 @@ class KioskApp(QObject):
         for part in (self.lockdown, self.notices, self.desk_login):
             if part is not None:
                 part.shutdown()
-        self.tasks.shutdown()
+        self._closing = True
+        self.tasks.shutdown()  # waits for services still being built
+        if self._unowned is not None:  # built, never booted (their sync thread already runs)
+            self._unowned.close()
+            self._unowned = None
         if self.services is not None:
             self.services.close()
             self.services = None

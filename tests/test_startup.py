@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
 
 from benchmarks.common import FRAME, ROOT, Platform
@@ -63,3 +63,16 @@ def test_the_usable_frame_is_reported_only_with_the_platform_answering(tmp_path)
     down = _kiosk_until_usable(env)  # the same kiosk, its platform gone: not a usable frame
     assert down.returncode == 4, down.stderr[-3000:]
     assert FRAME not in down.stdout
+
+
+def test_a_kiosk_shut_down_while_it_starts_leaves_nothing_running(qtbot, kiosk_settings, sandbox):
+    """Shut down while the worker builds the services (whose sync thread starts among them):
+    what was built is closed, no thread stays (the autouse check of leftover threads)."""
+    app = KioskApp(kiosk_settings, secret=sandbox.secret)
+    qtbot.addWidget(app.window)
+    app.show()
+    qtbot.waitUntil(lambda: app.sync_bridge is not None, timeout=10_000)  # the worker has started
+    assert app.services is None
+    app.shutdown()
+    QCoreApplication.processEvents()  # the worker's answer, queued before shutdown returned, finds it shut down
+    assert app.services is None and app.ctx is None
