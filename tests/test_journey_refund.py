@@ -142,6 +142,40 @@ def test_refund_of_a_partly_repaid_bill_goes_to_the_credit_account_not_out_in_ca
     assert taps.count <= 6
 
 
+def test_the_part_paid_by_phone_goes_back_to_the_phone_only_after_the_credit_part(qtbot, desk_app, client, taps):
+    """A bill beyond the line: ￥50.00 on credit, the rest paid by phone. Refunded in full at the
+    desk: the credit part to the credit account first (000 art. 17), the phone's part back through
+    the channel it came from; the desk offers all of it."""
+    app = desk_app
+    p = patient("shortline")
+    account_id = client.post("/v1/identity/lookup", json={"id_number": p["id_number"]}).json()["account_id"]
+    visit = client.get(f"/v1/patients/{p['patient_id']}/visits?status=open").json()["visits"][0]
+    shortfall = visit["personal_fen"] - 5_000
+    payment = write(client, "/v1/payments", {"patient_id": p["patient_id"], "amount_fen": shortfall,
+                                             "purpose": "settlement"})
+    write(client, f"/v1/_sandbox/payments/{payment['payment_id']}/complete", {})
+    settled = write(client, "/v1/settlements", {"patient_id": p["patient_id"], "account_id": account_id,
+                                                "visit_ids": [visit["visit_id"]], "payment_id": payment["payment_id"]})
+    assert (settled["booked_fen"], settled["paid_fen"]) == (5_000, shortfall)
+
+    w, journey = open_refund(qtbot, app, taps, "shortline", settled["settlement_id"])  # taps 1-2
+    entry = journey.entry_screen
+    assert entry.amount_field.text() == format_cny(visit["personal_fen"])[1:]  # the phone's part too
+    taps(entry.reason_buttons["not_performed"])                                      # tap 3
+    taps(entry.refund_button)                                                        # tap 4
+    with qtbot.waitSignal(journey.refunded, timeout=10_000) as done:
+        taps(w.confirm.confirm_button)                                               # tap 5
+    outcome = done.args[0]
+    assert (outcome.to_credit_fen, outcome.to_bill_fen, outcome.to_channel_fen) == (5_000, 5_000, shortfall)
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    assert f"{format_cny(shortfall)} goes back to the payment channel it was paid with." in w.outcome.details.text()
+    receipt = pdf_text(Path(outcome.receipt_job))
+    assert re.search(rf"退回原支付渠道\s+{re.escape(format_cny(shortfall))}", receipt)
+    assert re.search(r"原支付渠道\s+扫码支付", receipt) and "现金" not in receipt
+    taps(w.outcome.done_button)                                                      # tap 6
+    assert taps.count <= 6
+
+
 def test_over_refund_is_refused_with_a_clear_message(qtbot, desk_app, client, taps):
     app = desk_app
     settled = settle_visit(client, "tier1")
