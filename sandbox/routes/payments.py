@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from sandbox import authority
-from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
+from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, check_key, keyed_write
 from sandbox.schemas import PositiveFen, RequestModel, path_id, responses, write_responses
 from sandbox.store import Refusal, Store
 from sandbox.store.base import parse_iso
@@ -73,8 +73,10 @@ class LatePayments(BaseModel):
     payments: list[LatePayment]
 
 
-def _own(store: Store, request: Request, payment_id: str) -> None:
-    """Only the terminal that started a payment may cancel it or give it back."""
+def _own(store: Store, request: Request, payment_id: str, idempotency_key: str | None) -> None:
+    """Only the terminal that started a payment may cancel it or give it back (the key checked first, as
+    for every write)."""
+    check_key(idempotency_key)
     found = store.payment(payment_id)
     if found is None:
         raise Refusal(404, "payment_not_found", "No payment with this id.")
@@ -136,7 +138,7 @@ def build(store: Store) -> APIRouter:
                                            r409="`payment_already_paid` (details: `payment`)"))
     def cancel(payment_id: Annotated[str, path_id("PAY000001")], body: EmptyRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
-        _own(store, request, payment_id)
+        _own(store, request, payment_id, idempotency_key)
         return keyed_write(store, request, idempotency_key, Payment, store.cancel_payment,
                            rule=PAYMENT_CANCEL, payment_id=payment_id)
 
@@ -148,7 +150,7 @@ def build(store: Store) -> APIRouter:
                                            r409="`payment_not_paid`, `payment_already_used`"))
     def refund(payment_id: Annotated[str, path_id("PAY000001")], body: RefundPaymentRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
-        _own(store, request, payment_id)
+        _own(store, request, payment_id, idempotency_key)
         return keyed_write(store, request, idempotency_key, Payment, store.refund_payment,
                            rule=PAYMENT_REFUND, payment_id=payment_id, late=body.late)
 
