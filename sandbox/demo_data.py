@@ -21,10 +21,10 @@ Roles (pick a patient by ``role`` in the demo tour and in tests):
             no deposit (credit admission); its personal part fits the 3,000 CNY line
 ``shortline`` adult, lowest tier: line 500 CNY of which 450 are used by due bills; an
             open visit whose personal part exceeds the 50 CNY left (shortfall payment)
-``teen``    born 2009-01-10, on the ``tier3`` guardian's line until the 18th birthday
-            (2027-01-10; an adult from the next day, ``kiosk.domain.age``): then refused on
-            that line, offered their own service (白鹭分 520 for when they open it); two open
-            visits (one to settle before the birthday, one after)
+``teen``    born 2009-01-10, on the ``tier3`` guardian's line until the day before the 18th
+            birthday (an adult from the birthday itself, 2027-01-10, ``kiosk.domain.age``): then
+            refused on that line, offered their own service (白鹭分 520 for when they open it);
+            two open visits (one to settle before the birthday, one on or after it)
 ==========  ======================================================================
 
 ``tier3`` has two open visits (settlement across visits). ``score`` is the Xiamen-style

@@ -182,10 +182,10 @@ def test_sex_from_the_17th_digit():
 
 
 def test_age_on_a_date():
-    """周岁 grow the day after the birthday (Civil Code arts. 201-202; kiosk/domain/age.py)."""
+    """周岁 grow on the birthday itself (issue 11's rule; kiosk/domain/age.py)."""
     woman = parse_id_number("11010519491231002X")
     assert woman.age_on(date(2026, 12, 30)) == 76
-    assert woman.age_on(date(2026, 12, 31)) == 76  # the 77th birthday: 77 years end at its 24:00
+    assert woman.age_on(date(2026, 12, 31)) == 77  # the 77th birthday
     assert woman.age_on(date(2027, 1, 1)) == 77
 
 
@@ -197,10 +197,10 @@ def test_a_child_is_a_minor():
 
 def test_eighteenth_birthday_boundary():
     teen = parse_id_number(_with_check("35020320080315002"))
-    assert teen.age_on(date(2026, 3, 14)) == 17
+    assert teen.age_on(date(2026, 3, 14)) == 17  # the day before: still a minor until 24:00
     assert teen.is_minor_on(date(2026, 3, 14))
-    assert teen.age_on(date(2026, 3, 15)) == 17  # the birthday itself: still a minor until 24:00
-    assert teen.is_minor_on(date(2026, 3, 15))
+    assert teen.age_on(date(2026, 3, 15)) == 18  # the 18th birthday itself: an adult from 00:00
+    assert not teen.is_minor_on(date(2026, 3, 15))
     assert teen.age_on(date(2026, 3, 16)) == 18
     assert not teen.is_minor_on(date(2026, 3, 16))
 

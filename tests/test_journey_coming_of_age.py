@@ -1,7 +1,8 @@
 """The teen who has come of age, at the kiosk, pressing what a patient presses.
 
-The demo teen (born 2009-01-10) is on the tier3 guardian's line until the 18th birthday and an
-adult from 2027-01-11 (``kiosk/domain/age.py``). From then on the bill screen says why the
+The demo teen (born 2009-01-10) is on the tier3 guardian's line until the day before the 18th
+birthday and an adult from the birthday itself, 2027-01-10 (``kiosk/domain/age.py``, issue 11's
+rule). From then on the bill screen says why the
 guardian's line cannot be used and offers the two ways on: open their own credit service, or
 pay in full now. The platform starts on the day the test needs; its clock moves as the
 patient's evening turns into the next day.
@@ -65,7 +66,7 @@ def open_bill(qtbot, app, taps):
 
 @pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
 def test_come_of_age_the_bill_says_why_and_the_teen_pays_in_full(qtbot, platform_on, booted, taps, city):
-    platform = platform_on(datetime(2027, 1, 11, 9, 0, tzinfo=BUSINESS_TZ), city)
+    platform = platform_on(datetime(2027, 1, 10, 9, 0, tzinfo=BUSINESS_TZ), city)  # the 18th birthday
     app = booted(platform, city)
     w = open_bill(qtbot, app, taps)                                                  # taps 1-2 (card)
     bill = w.bill
@@ -96,7 +97,7 @@ def test_come_of_age_the_bill_says_why_and_the_teen_pays_in_full(qtbot, platform
 
 
 def test_come_of_age_the_teen_opens_their_own_service_from_the_bill(qtbot, platform_on, booted, taps):
-    platform = platform_on(datetime(2027, 1, 11, 9, 0, tzinfo=BUSINESS_TZ))
+    platform = platform_on(datetime(2027, 1, 10, 9, 0, tzinfo=BUSINESS_TZ))  # the 18th birthday
     app = booted(platform)
     w = open_bill(qtbot, app, taps)                                                  # tap 1
     taps(w.bill.open_button)                                                         # tap 2
@@ -118,16 +119,17 @@ def test_come_of_age_the_teen_opens_their_own_service_from_the_bill(qtbot, platf
 
 
 def test_shown_before_midnight_paid_after_it_the_bill_comes_back_with_the_reason(qtbot, platform_on, booted, taps):
-    """The bill of the 18th birthday shown at 23:59; "Pay on credit" tapped after midnight. The
-    platform refuses the guardian's line (its day is the next); nothing is booked, and the
-    screen says why and offers the two ways on."""
-    platform = platform_on(datetime(2027, 1, 10, 23, 58, tzinfo=BUSINESS_TZ))
+    """The bill shown at 23:59 the day before the 18th birthday; "Pay on credit" tapped after
+    midnight. The platform refuses the guardian's line (its day is the birthday); nothing is
+    booked, and the screen says why and offers the two ways on."""
+    platform = platform_on(datetime(2027, 1, 9, 23, 59, tzinfo=BUSINESS_TZ))
     app = booted(platform)
     w = open_bill(qtbot, app, taps)
+    assert platform.store.now() < datetime(2027, 1, 10, tzinfo=BUSINESS_TZ)  # shown the day before
     journey = app.ctx.journeys["pay"]
     assert journey.session.account.account_id == "CA000003" and "minor" in w.bill.who.text()
     assert w.bill.confirm_button.text() == "Pay on credit"
-    platform.store.move_clock(set_to=datetime(2027, 1, 11, 0, 0, 20, tzinfo=BUSINESS_TZ))
+    platform.store.move_clock(set_to=datetime(2027, 1, 10, 0, 0, 20, tzinfo=BUSINESS_TZ))
     taps(w.bill.confirm_button)
     qtbot.waitUntil(lambda: w.bill.open_button.isVisible(), timeout=10_000)
     assert w.current == "bill" and w.bill.notice.text().startswith("⚠ " + REASON)
@@ -143,12 +145,12 @@ def test_the_kiosk_checks_its_own_day_before_any_write(qtbot, platform_on, boote
     guardian's line on the new day, and nothing is sent (the platform would still have taken it)."""
     from kiosk.domain import clock
 
-    platform = platform_on(datetime(2027, 1, 10, 23, 58, tzinfo=BUSINESS_TZ))
-    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 10, 23, 58, tzinfo=BUSINESS_TZ))
+    platform = platform_on(datetime(2027, 1, 9, 23, 58, tzinfo=BUSINESS_TZ))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 9, 23, 58, tzinfo=BUSINESS_TZ))
     app = booted(platform)
     w = open_bill(qtbot, app, taps)
     assert w.bill.confirm_button.text() == "Pay on credit"
-    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 11, 0, 0, 5, tzinfo=BUSINESS_TZ))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 10, 0, 0, 5, tzinfo=BUSINESS_TZ))
     taps(w.bill.confirm_button)
     assert w.current == "bill" and w.bill.notice.text().startswith("⚠ " + REASON)  # at once: nothing sent
     assert w.bill.open_button.isVisible() and w.bill.confirm_button.text() == "Pay in full now"

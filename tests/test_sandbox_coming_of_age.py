@@ -1,9 +1,9 @@
 """A minor leaves the guardian's line when they come of age, and the platform enforces it.
 
 The demo teen (``sandbox/demo_data.py``) was born on 2009-01-10 and is on the tier3 guardian's
-line. By the Civil Code's count of full years (arts. 200-203; ``kiosk/domain/age.py``) they are
-18 from 2027-01-11, the day after the birthday, in Asia/Shanghai. The sandbox starts on chosen
-days and its clock is moved forward as a patient's day goes on.
+line. Issue 11's rule (``kiosk/domain/age.py``): they are 18, an adult, from the birthday itself,
+2027-01-10, 00:00 in Asia/Shanghai; 2027-01-09 is their last day on the guardian's line. The
+sandbox starts on chosen days and its clock is moved forward as a patient's day goes on.
 """
 from __future__ import annotations
 
@@ -32,33 +32,32 @@ def settle(api: Api, role: str, visit: dict, account_id: str | None, expect: int
 
 
 @pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 9, 10, 0)), indirect=True)
-def test_the_day_before_and_the_birthday_itself_still_use_the_guardians_line(sandbox_control, api: Api):
+def test_the_day_before_the_birthday_still_uses_the_guardians_line(sandbox_control, api: Api):
     guardian, teen = api.who("tier3"), api.who("teen")
     assert (teen["is_minor"], teen["account_id"], teen["guardian_patient_id"]) == \
         (True, guardian["account_id"], guardian["patient_id"])
     first, second = api.open_visits(teen["patient_id"])
-    day_before = settle(api, "teen", first, guardian["account_id"])
-    api.set_clock(at(2027, 1, 10, 23, 59, 30).isoformat())  # the 18th birthday, half a minute before midnight
+    morning = settle(api, "teen", first, guardian["account_id"])
+    api.set_clock(at(2027, 1, 9, 23, 59, 30).isoformat())  # the day before, half a minute before midnight
     teen = api.who("teen")
     assert teen["is_minor"] is True and teen["account_id"] == guardian["account_id"]
-    birthday = settle(api, "teen", second, guardian["account_id"])
+    late = settle(api, "teen", second, guardian["account_id"])
     bills = [b for b in api.bills(guardian["account_id"]) if b["patient_id"] == teen["patient_id"]]
-    assert sorted(b["settlement_id"] for b in bills) == sorted([day_before["settlement_id"],
-                                                                 birthday["settlement_id"]])
+    assert sorted(b["settlement_id"] for b in bills) == sorted([morning["settlement_id"], late["settlement_id"]])
 
 
-@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 10, 23, 50)), indirect=True)
-def test_from_the_day_after_the_birthday_the_guardians_line_is_refused(sandbox_control, api: Api):
-    """Looked up at 23:50 on the birthday, settled after midnight: the settlement's day counts."""
+@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 9, 23, 50)), indirect=True)
+def test_from_the_birthday_itself_the_guardians_line_is_refused(sandbox_control, api: Api):
+    """Looked up at 23:50 the day before, settled after midnight: the settlement's day counts."""
     guardian, teen = api.who("tier3"), api.who("teen")
     first, second = api.open_visits(teen["patient_id"])
-    before = settle(api, "teen", first, guardian["account_id"])  # the birthday: still the guardian's
+    before = settle(api, "teen", first, guardian["account_id"])  # the day before: still the guardian's
     guardian_used = api.account(guardian["account_id"])["used_fen"]
 
-    api.set_clock(at(2027, 1, 11, 0, 0, 30).isoformat())
+    api.set_clock(at(2027, 1, 10, 0, 0, 30).isoformat())  # the 18th birthday, half a minute in
     r = settle(api, "teen", second, guardian["account_id"], 403)
     assert error_of(r)["code"] == "guardian_line_ended"
-    assert error_of(r)["details"] == {"adult_from": "2027-01-11"}
+    assert error_of(r)["details"] == {"adult_from": "2027-01-10"}
     assert api.account(guardian["account_id"])["used_fen"] == guardian_used  # nothing booked
     assert [v["visit_id"] for v in api.open_visits(teen["patient_id"])] == [second["visit_id"]]
 
@@ -74,7 +73,7 @@ def test_from_the_day_after_the_birthday_the_guardians_line_is_refused(sandbox_c
     with sandbox_control.store.snapshot() as db:
         link = db.execute("SELECT status, closed_at FROM credit_links WHERE patient_id = ?",
                           (teen["patient_id"],)).fetchone()
-    assert (link["status"], link["closed_at"]) == ("closed", "2027-01-11T00:00:00+08:00")
+    assert (link["status"], link["closed_at"]) == ("closed", "2027-01-10T00:00:00+08:00")
     r = settle(api, "teen", second, guardian["account_id"], 403)  # the link closed: still the reason
     assert error_of(r)["code"] == "guardian_line_ended"
 
@@ -85,8 +84,9 @@ def test_from_the_day_after_the_birthday_the_guardians_line_is_refused(sandbox_c
     assert (paid["booked_fen"], paid["paid_fen"]) == (0, second["personal_fen"])
 
 
-@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 11, 9, 0)), indirect=True)
+@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 10, 9, 0)), indirect=True)
 def test_come_of_age_they_open_their_own_service(sandbox_control, api: Api):
+    """On the 18th birthday itself."""
     teen = api.who("teen")
     assert teen["account_id"] is None
     consent = api.get("/v1/consent/current")["version"]
@@ -100,13 +100,15 @@ def test_come_of_age_they_open_their_own_service(sandbox_control, api: Api):
     assert settled["booked_fen"] == first["personal_fen"]
 
 
-@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 10, 20, 0)), indirect=True)
+@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 9, 20, 0)), indirect=True)
 def test_the_day_is_shanghais_whatever_clock_says_it(sandbox_control, api: Api):
-    """16:00 UTC on the birthday is 00:00 the next day in Asia/Shanghai: refused."""
+    """16:00 UTC the day before the birthday is 00:00 on the birthday in Asia/Shanghai: refused."""
     guardian, teen = api.who("tier3"), api.who("teen")
-    visit = api.open_visits(teen["patient_id"])[0]
-    api.set_clock("2027-01-10T15:59:00+00:00")  # 23:59 in Shanghai: still the birthday
+    first, second = api.open_visits(teen["patient_id"])
+    api.set_clock("2027-01-09T15:59:00+00:00")  # 23:59 in Shanghai: still the day before
     assert api.who("teen")["is_minor"] is True
-    api.set_clock("2027-01-10T16:00:10+00:00")
-    r = settle(api, "teen", visit, guardian["account_id"], 403)
+    assert settle(api, "teen", first, guardian["account_id"])["booked_fen"] == first["personal_fen"]
+    api.set_clock("2027-01-09T16:00:10+00:00")  # the 9th in UTC, the 10th in Shanghai
+    r = settle(api, "teen", second, guardian["account_id"], 403)
     assert error_of(r)["code"] == "guardian_line_ended"
+    assert error_of(r)["details"] == {"adult_from": "2027-01-10"}

@@ -46,8 +46,8 @@ class IdNumber:
         return "M" if int(self.value[16]) % 2 else "F"
 
     def age_on(self, day: date) -> int:
-        """Full years (周岁) on the business date ``day``, as Chinese law counts them: one more
-        from the day after each birthday (``kiosk.domain.age``)."""
+        """Full years (周岁) on the business date ``day``: one more from each birthday itself
+        (``kiosk.domain.age``)."""
         return age.age_on(self.birth_date, day)
 
     def is_minor_on(self, day: date, adult_age: int = age.ADULT_AGE) -> bool:

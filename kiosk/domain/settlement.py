@@ -33,7 +33,7 @@ class Split:
 
 def guardian_line_ended(patient: Patient, account: Account | None, today: date) -> bool:
     """The patient may no longer settle on a guardian's credit line: they have come of age
-    (``kiosk.domain.age``: from the day after the 18th birthday, on the business date ``today``).
+    (``kiosk.domain.age``: from the 18th birthday itself, on the business date ``today``).
 
     The platform gives a minor the guardian's account only while they are a minor; so an adult
     it still records with a guardian and no credit service of their own has left that line. A

@@ -128,8 +128,8 @@ def build(store: Store) -> APIRouter:
                          "on the line as far as it reaches, the shortfall paid",
                  description=WRITE_DESCRIPTION,
                  responses=write_responses(
-                     r403="`account_suspended`, `account_not_linked`, `guardian_line_ended` (come of age: "
-                          "details `adult_from`), `insurance_suspended` (dishonest listing)",
+                     r403="`account_suspended`, `account_not_linked`, `guardian_line_ended` (come of age, "
+                          "from the 18th birthday: details `adult_from`), `insurance_suspended` (dishonest listing)",
                      r404="`patient_not_found`, `visit_not_found`, `account_not_found`, "
                           "`payment_not_found`",
                      r409="`shift_not_open` (a desk), `visit_not_of_patient`, `visit_already_settled`, "

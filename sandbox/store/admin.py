@@ -176,7 +176,7 @@ class AdminMixin:
     @staticmethod
     def _links_of_the_grown_up_end(conn: sqlite3.Connection, moment: datetime) -> None:
         """Minors' links to a guardian's account end at 00:00 of the day they come of age (the
-        day after the 18th birthday, ``kiosk.domain.age``): from then on they may open their
+        18th birthday itself, ``kiosk.domain.age``): from then on they may open their
         own service (``credit/open`` would see the guardian's account as theirs otherwise)."""
         day = business_date(moment)
         links = conn.execute("SELECT l.patient_id, p.id_number, a.policy FROM credit_links l JOIN patients p "

@@ -36,7 +36,7 @@ def require_linked(conn: sqlite3.Connection, account: sqlite3.Row, patient_id: s
                    now: datetime | None = None) -> None:
     """The patient holds the account, or uses it as a minor through an active link to a
     guardian's account. A minor's use of the guardian's line ends when they come of age (from
-    the day after the 18th birthday, ``kiosk.domain.age``; the business date of ``now``, else
+    the 18th birthday itself, ``kiosk.domain.age``; the business date of ``now``, else
     of the day the nightly batch closed the link): 403 ``guardian_line_ended`` with
     ``adult_from``; their earlier bills stay on the guardian's account."""
     if account["holder_patient_id"] == patient_id:
