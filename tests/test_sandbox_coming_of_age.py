@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 
 from kiosk.domain.clock import BUSINESS_TZ
+from sandbox.store import Refusal
 from tests.sandbox_fixtures import Api, error_of
 
 CITIES = ["xiamen", "hangzhou"]
@@ -112,3 +113,32 @@ def test_the_day_is_shanghais_whatever_clock_says_it(sandbox_control, api: Api):
     r = settle(api, "teen", second, guardian["account_id"], 403)
     assert error_of(r)["code"] == "guardian_line_ended"
     assert error_of(r)["details"] == {"adult_from": "2027-01-10"}
+
+
+# -- registration and admission: the write's own day ------------------------------------------
+
+JUST_PAST_MIDNIGHT = at(2027, 1, 10, 0, 0, 0, 1_000)  # the 18th birthday, a millisecond in
+
+
+@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 9, 23, 59)), indirect=True)
+def test_an_admission_just_past_midnight_is_refused_before_the_nightly_batch(sandbox_control, api: Api):
+    """The platform runs the nightly batch before each request: a request that came at 23:59:59.999
+    writes at 00:00:00.001 with the teen's link still active. The admission's own day counts."""
+    guardian, teen = api.who("tier3"), api.who("teen")
+    store = sandbox_control.store
+    order = store.add_admission_order(patient_id=teen["patient_id"], adm_dept_codg="D01")
+    with pytest.raises(Refusal) as refused, store.transaction() as conn:
+        store.admit(conn, JUST_PAST_MIDNIGHT, None, patient_id=teen["patient_id"],
+                    account_id=guardian["account_id"], order_id=order["order_id"])
+    assert (refused.value.status, refused.value.code, refused.value.details) == \
+        (403, "guardian_line_ended", {"adult_from": "2027-01-10"})
+    with store.snapshot() as db:
+        assert db.execute("SELECT status FROM credit_links WHERE patient_id = ?",
+                          (teen["patient_id"],)).fetchone()[0] == "active"  # the batch had not run
+        assert db.execute("SELECT COUNT(*) FROM admissions WHERE patient_id = ?",
+                          (teen["patient_id"],)).fetchone()[0] == 0
+    # The day before, the guardian's line admits them.
+    with store.transaction() as conn:
+        admitted = store.admit(conn, at(2027, 1, 9, 23, 59, 59), None, patient_id=teen["patient_id"],
+                               account_id=guardian["account_id"], order_id=order["order_id"])
+    assert admitted["account_id"] == guardian["account_id"]

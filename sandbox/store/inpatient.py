@@ -168,7 +168,7 @@ class InpatientMixin:
                                                           "a new one.")
         department_id = order["adm_dept_codg"]
         account = require_account(conn, account_id)
-        require_linked(conn, account, patient_id)
+        require_linked(conn, account, patient_id, now)
         bookable(conn, account, self.profile, 1, now, partial=True)  # usable at all?
         if conn.execute("SELECT 1 FROM admissions WHERE patient_id = ? AND status = 'admitted'",
                         (patient_id,)).fetchone():
