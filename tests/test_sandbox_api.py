@@ -229,7 +229,8 @@ def test_lookup_adult(sandbox_client):
         "id_number_masked": patient["id_number"][:4] + "*" * 10 + patient["id_number"][-4:],
         "sex": patient["sex"], "birth_date": patient["birth_date"],
         "phone_masked": patient["phone"][:3] + "****" + patient["phone"][-4:], "phone_on_file": True,
-        "is_minor": False, "guardian_patient_id": None, "account_id": who["account_id"],
+        "is_minor": False, "guardian_patient_id": None, "guardian_line_ended": False,
+        "account_id": who["account_id"],
         "has_credit_service": True, "insurance_credit_grade": "A",
         "relations": [{"patient_id": "P000011", "relation": "child", "name": "黄*涵",  # the teen in their care
                        "account_id": who["account_id"], "repayment_taken_on": False}],

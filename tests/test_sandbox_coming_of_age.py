@@ -142,3 +142,68 @@ def test_an_admission_just_past_midnight_is_refused_before_the_nightly_batch(san
         admitted = store.admit(conn, at(2027, 1, 9, 23, 59, 59), None, patient_id=teen["patient_id"],
                                account_id=guardian["account_id"], order_id=order["order_id"])
     assert admitted["account_id"] == guardian["account_id"]
+
+
+@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 9, 23, 50)), indirect=True)
+def test_registration_on_credit_the_day_before_and_on_the_birthday(sandbox_control, api: Api):
+    """The day before: on the guardian's line. On the birthday: 403 guardian_line_ended (the
+    reason, not 'no credit service'); by phone it goes through."""
+    guardian, teen = api.who("tier3"), api.who("teen")
+    first, second = future_session(api, "D01"), future_session(api, "D02")
+    before = register(api, teen, first)
+    assert (before["booked_fen"], before["account"]["account_id"]) == (first["fee_fen"], guardian["account_id"])
+    guardian_used = api.account(guardian["account_id"])["used_fen"]
+
+    api.set_clock(at(2027, 1, 10, 0, 0, 30).isoformat())
+    r = register(api, teen, second, expect=403)
+    assert (error_of(r)["code"], error_of(r)["details"]) == ("guardian_line_ended", {"adult_from": "2027-01-10"})
+    assert api.account(guardian["account_id"])["used_fen"] == guardian_used
+    payment = api.paid(teen["patient_id"], second["fee_fen"], "registration")
+    by_phone = register(api, teen, second, pay="channel", payment_id=payment)
+    assert (by_phone["booked_fen"], by_phone["paid_fen"], by_phone["account"]) == (0, second["fee_fen"], None)
+    # the registration fee from the day before stays on the guardian's account
+    assert before["registration_id"] in [b["registration_id"] for b in api.bills(guardian["account_id"])]
+
+
+@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 9, 23, 59)), indirect=True)
+def test_a_registration_just_past_midnight_is_refused_before_the_nightly_batch(sandbox_control, api: Api):
+    teen = api.who("teen")
+    store = sandbox_control.store
+    session = future_session(api, "D01")
+    with pytest.raises(Refusal) as refused, store.transaction() as conn:
+        store.register(conn, JUST_PAST_MIDNIGHT, None, session_id=session["session_id"],
+                       patient_id=teen["patient_id"], pay="credit")
+    assert (refused.value.status, refused.value.code) == (403, "guardian_line_ended")
+    with store.snapshot() as db:
+        assert db.execute("SELECT COUNT(*) FROM registrations WHERE patient_id = ?",
+                          (teen["patient_id"],)).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("sandbox_control", on(at(2027, 1, 9, 23, 59, 30)), indirect=True)
+def test_the_lookup_says_when_the_guardians_line_has_ended(sandbox_control, api: Api):
+    """``guardian_line_ended``: said outright, not left for the kiosk to infer."""
+    teen = api.who("teen")
+    assert (teen["is_minor"], teen["guardian_line_ended"]) == (True, False)  # the day before
+    assert [api.who(role)["guardian_line_ended"] for role in ("tier3", "minor", "nocredit")] == [False] * 3
+    api.set_clock(at(2027, 1, 10, 0, 0, 5).isoformat())
+    teen = api.who("teen")
+    assert (teen["is_minor"], teen["account_id"], teen["guardian_line_ended"]) == (False, None, True)
+    consent = api.get("/v1/consent/current")["version"]
+    api.post("/v1/credit/open", {"patient_id": teen["patient_id"], "consent_version": consent,
+                                 "score_authorised": True})
+    teen = api.who("teen")
+    assert teen["account_id"] is not None and teen["guardian_line_ended"] is False  # their own now
+
+
+def future_session(api: Api, department_id: str) -> dict:
+    now = datetime.fromisoformat(api.now())
+    found = api.get(f"/v1/departments/{department_id}/sessions", days=3)["sessions"]
+    return next(s for s in found if datetime.fromisoformat(s["starts_at"]) > now and s["slots_left"] > 0)
+
+
+def register(api: Api, who: dict, session: dict, pay: str = "credit", payment_id: str | None = None,
+             expect: int = 200) -> dict:
+    body = {"session_id": session["session_id"], "patient_id": who["patient_id"], "pay": pay}
+    if payment_id:
+        body["payment_id"] = payment_id
+    return api.post("/v1/registrations", body, expect)

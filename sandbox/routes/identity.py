@@ -56,6 +56,11 @@ class Identity(BaseModel):
                                             "(`phone` omitted) without the terminal ever seeing it.")
     is_minor: bool = Field(description="Under the policy's adult age on today's business date.")
     guardian_patient_id: str | None = Field(description="The guardian of a minor, else null.")
+    guardian_line_ended: bool = Field(
+        description="The patient used a guardian's credit line as a minor and has come of age (from the 18th "
+                    "birthday, Asia/Shanghai, on today's business date): that line is no longer theirs. They may "
+                    "open their own credit service, or pay in full; earlier bills stay with the guardian's account. "
+                    "False once they have their own service.")
     account_id: str | None = Field(
         description="The credit account this patient uses: a minor uses the guardian's; "
                     "null if the credit service is not open.")

@@ -114,7 +114,8 @@ def build(store: Store) -> APIRouter:
                          "channel",
                  description=WRITE_DESCRIPTION,
                  responses=write_responses(
-                     r403="`account_suspended`, `account_not_linked`",
+                     r403="`account_suspended`, `account_not_linked`, `guardian_line_ended` (on credit: come of "
+                          "age, from the 18th birthday; details `adult_from`)",
                      r404="`patient_not_found`, `session_not_found`, `payment_not_found`",
                      r409="`shift_not_open` (a desk), `session_closed`, `session_full`, `already_registered`, "
                           "`no_credit_service`, `repay_first`, `insufficient_line`, "

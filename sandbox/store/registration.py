@@ -19,7 +19,7 @@ from sandbox.store.booking import (
     require_patient,
     take_payment,
 )
-from sandbox.store.views import account_view, usable_account_id
+from sandbox.store.views import account_view, guardian_line_left, usable_account_id
 
 
 class RegistrationMixin:
@@ -66,12 +66,14 @@ class RegistrationMixin:
         account = None
         booked = paid = 0
         if pay == "credit":
-            account_id = usable_account_id(conn, patient_id)
+            # A guardian's line the patient left on coming of age: require_linked says why
+            account_id = usable_account_id(conn, patient_id) or guardian_line_left(conn, patient_id,
+                                                                                  business_date(now))
             if account_id is None:
                 raise Refusal(409, "no_credit_service",
                               "The patient has no credit service: pay through the channel.")
             account = require_account(conn, account_id)
-            require_linked(conn, account, patient["patient_id"])
+            require_linked(conn, account, patient["patient_id"], now)
             booked = bookable(conn, account, self.profile, fee, now, partial=False)
             if payment_id is not None:
                 raise Refusal(409, "payment_not_needed",

@@ -152,6 +152,25 @@ def usable_account_id(conn: sqlite3.Connection, patient_id: str, on: date | None
     return link["account_id"]
 
 
+def guardian_line_left(conn: sqlite3.Connection, patient_id: str, on: date) -> str | None:
+    """The guardian's account whose line the patient left on coming of age (the 18th birthday,
+    ``kiosk.domain.age``), if they are an adult on the business date ``on`` and their link to it
+    was still active then (the nightly batch of that day closes it; before the batch runs it is
+    still active); else None: never linked, a minor still, or the link closed before that day
+    (the guardian closed the service)."""
+    link = conn.execute("SELECT l.account_id, l.status, l.closed_at, p.id_number, a.policy FROM credit_links l "
+                        "JOIN accounts a ON a.account_id = l.account_id JOIN patients p "
+                        "ON p.patient_id = l.patient_id WHERE l.patient_id = ?", (patient_id,)).fetchone()
+    if link is None:
+        return None
+    adult = age.adult_from(parse_id_number(link["id_number"]).birth_date, load_profile(link["policy"]).adult_age)
+    if on < adult:
+        return None
+    if link["status"] == "closed" and business_date(parse_iso(link["closed_at"])) < adult:
+        return None
+    return link["account_id"]
+
+
 def patient_row(conn: sqlite3.Connection, patient_id: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM patients WHERE patient_id = ?",
                         (patient_id,)).fetchone()
@@ -217,6 +236,8 @@ class ViewsMixin:
                 "birth_date": row["birth_date"], "phone": row["phone"],
                 "is_minor": age_of(row, now) < self.profile.adult_age,
                 "guardian_patient_id": row["guardian_patient_id"],
+                "guardian_line_ended": account_id is None and guardian_line_left(
+                    conn, row["patient_id"], business_date(now)) is not None,
                 "account_id": account_id,
                 "has_credit_service": account_id is not None,
                 "insurance_credit_grade": row["insurance_credit_grade"],
