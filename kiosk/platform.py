@@ -233,6 +233,7 @@ class PlatformClient:
             is_minor=data["is_minor"],
             guardian_patient_id=data.get("guardian_patient_id"),
             account_id=data.get("account_id"),
+            guardian_line_ended=bool(data.get("guardian_line_ended", False)),
         )
 
     def account(self, account_id: str) -> Account:

@@ -62,10 +62,12 @@ def test_the_day_is_the_business_date_in_shanghai(utc, adult):
     assert is_adult_on(date(2008, 3, 15), business_date(utc)) is adult
 
 
-def _patient(is_minor: bool, guardian: str | None = "P000003", birth: date = date(2009, 1, 10)):
+def _patient(is_minor: bool, guardian: str | None = "P000003", birth: date = date(2009, 1, 10),
+             guardian_line_ended: bool = False):
     from kiosk.domain.models import Patient
 
-    return Patient("P000011", "黄子涵", "35021120090110061X", "F", birth, is_minor, guardian, None)
+    return Patient("P000011", "黄子涵", "35021120090110061X", "F", birth, is_minor, guardian, None,
+                   guardian_line_ended)
 
 
 def _account():
@@ -81,8 +83,11 @@ def test_who_may_no_longer_use_a_guardians_line():
     # the platform gave the guardian's line to a minor: still theirs the day before, not on the birthday
     assert not guardian_line_ended(_patient(True), _account(), day_before)
     assert guardian_line_ended(_patient(True), _account(), birthday_)
-    # the platform no longer gives an adult with a guardian on record any line: come of age
-    assert guardian_line_ended(_patient(False), None, birthday_)
+    # with no account, the platform says it (the lookup's guardian_line_ended)
+    assert guardian_line_ended(_patient(False, guardian_line_ended=True), None, birthday_)
+    # an adult with a guardian on record and no account, of whom the platform does not say it (the
+    # guardian never had the service, or closed it earlier): no line was left, none to offer
+    assert not guardian_line_ended(_patient(False), None, birthday_)
     # their own account once opened; a minor whose guardian has none; nobody's ward
     assert not guardian_line_ended(_patient(False), _account(), birthday_)
     assert not guardian_line_ended(_patient(True), None, day_before)

@@ -22,6 +22,8 @@ class Patient:
     is_minor: bool
     guardian_patient_id: str | None
     account_id: str | None
+    #: the platform says the patient came of age and left a guardian's line (no service of their own yet)
+    guardian_line_ended: bool = False
 
     @property
     def masked_id(self) -> str:

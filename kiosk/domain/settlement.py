@@ -35,15 +35,12 @@ def guardian_line_ended(patient: Patient, account: Account | None, today: date) 
     """The patient may no longer settle on a guardian's credit line: they have come of age
     (``kiosk.domain.age``: from the 18th birthday itself, on the business date ``today``).
 
-    The platform gives a minor the guardian's account only while they are a minor; so an adult
-    it still records with a guardian and no credit service of their own has left that line. A
-    patient it called a minor (a look-up before midnight) who is an adult ``today`` has too. An
-    adult with their own account has not: it is theirs."""
-    if patient.guardian_patient_id is None:
-        return False
+    With no account, the platform says so (the lookup's ``guardian_line_ended``). A patient it
+    called a minor on the guardian's account (a look-up before midnight) who is an adult
+    ``today`` has left the line too. An adult with their own account has not: it is theirs."""
     if account is None:
-        return not patient.is_minor
-    return patient.is_minor and is_adult_on(patient.birth_date, today)
+        return patient.guardian_line_ended
+    return patient.is_minor and patient.guardian_patient_id is not None and is_adult_on(patient.birth_date, today)
 
 
 def split_bill(total_fen: int, fund_fen: int, personal_fen: int, account: Account | None,

@@ -75,6 +75,7 @@ class IdentifyPatient:
             is_minor=data["is_minor"],
             guardian_patient_id=data.get("guardian_patient_id"),
             account_id=data.get("account_id"),
+            guardian_line_ended=bool(data.get("guardian_line_ended", False)),
         )
         account = self.platform.account(patient.account_id) if patient.account_id else None
         visits = tuple(self.platform.open_visits(patient.patient_id))

@@ -61,7 +61,7 @@ def pay_in_full(visits: tuple[Visit, ...]) -> Split:
 def without_guardian_line(session: PatientSession) -> PatientSession:
     """The session of a patient the platform refused on a guardian's line (they came of age
     after the look-up): an adult, with no credit service of their own yet."""
-    patient = replace(session.patient, is_minor=False, account_id=None)
+    patient = replace(session.patient, is_minor=False, account_id=None, guardian_line_ended=True)
     return replace(session, patient=patient, account=None)
 
 
