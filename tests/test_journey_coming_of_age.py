@@ -157,3 +157,82 @@ def test_the_kiosk_checks_its_own_day_before_any_write(qtbot, platform_on, boote
     with platform.store.snapshot() as db:
         assert db.execute("SELECT COUNT(*) FROM settlements WHERE patient_id = ?",
                           (patient("teen")["patient_id"],)).fetchone()[0] == 0
+
+
+# -- registration: the same reason and the same offer ------------------------------------------
+
+def choose_a_clinic(qtbot, app, taps):
+    from tests.test_journey_register import GENERAL_PRACTICE, first_open_session, open_department, open_departments
+
+    w, journey = open_departments(qtbot, app, taps, "teen")
+    open_department(qtbot, app, taps, journey, GENERAL_PRACTICE)
+    index = first_open_session(journey)
+    taps(journey.sessions_screen.choices.buttons[index])
+    assert w.current == "register_confirm"
+    return w, journey, journey.sessions[index]
+
+
+def test_come_of_age_registration_says_why_and_offers_their_own_service_or_paying_now(qtbot, platform_on, booted,
+                                                                                     taps):
+    platform = platform_on(datetime(2027, 1, 10, 9, 0, tzinfo=BUSINESS_TZ))  # the 18th birthday
+    app = booted(platform)
+    w, journey, clinic = choose_a_clinic(qtbot, app, taps)
+    confirm = journey.confirm_screen
+    assert confirm.notice.isVisible() and confirm.notice.text().startswith(REASON)
+    assert confirm.open_button.isVisible() and confirm.open_button.text() == "Open my own credit service"
+    assert confirm.confirm_button.text() == f"Pay now {format_cny(clinic.fee_fen)}"
+
+    with qtbot.waitSignal(journey.registered, timeout=20_000) as done:
+        taps(confirm.confirm_button)
+        qtbot.waitUntil(lambda: w.current == "payment", timeout=10_000)
+        with SignedClient(platform.url, platform.terminal_id, platform.secret) as client:
+            pay_by_phone(qtbot, app, client)
+    r = done.args[0].registration
+    assert (r.booked_fen, r.paid_fen) == (0, clinic.fee_fen)
+
+    # The other way on: their own service, from the same screen.
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    taps(w.outcome.done_button)
+    w, journey, clinic = choose_a_clinic(qtbot, app, taps)
+    taps(journey.confirm_screen.open_button)
+    qtbot.waitUntil(lambda: w.current == "credit_consent" and w.credit_consent.agree_button.isEnabled(),
+                    timeout=10_000)
+    assert patient("teen")["name"][0] + "*" in w.credit_consent.who.text()  # for the teen, not a guardian
+
+
+def test_registration_shown_before_midnight_confirmed_after_it_comes_back_with_the_reason(qtbot, platform_on,
+                                                                                         booted, taps):
+    """'Register on credit' shown at 23:59 the day before the 18th birthday, tapped after
+    midnight: the platform refuses the guardian's line; nothing is booked, and the screen says
+    why and offers their own service or paying now."""
+    platform = platform_on(datetime(2027, 1, 9, 23, 59, tzinfo=BUSINESS_TZ))
+    app = booted(platform)
+    w, journey, clinic = choose_a_clinic(qtbot, app, taps)
+    assert platform.store.now() < datetime(2027, 1, 10, tzinfo=BUSINESS_TZ)  # shown the day before
+    confirm = journey.confirm_screen
+    assert confirm.confirm_button.text() == "Register on credit" and not confirm.open_button.isVisible()
+    platform.store.move_clock(set_to=datetime(2027, 1, 10, 0, 0, 20, tzinfo=BUSINESS_TZ))
+    taps(confirm.confirm_button)
+    qtbot.waitUntil(lambda: confirm.open_button.isVisible(), timeout=10_000)
+    assert w.current == "register_confirm" and confirm.notice.text().startswith(REASON)
+    assert confirm.confirm_button.text() == f"Pay now {format_cny(clinic.fee_fen)}"
+    with platform.store.snapshot() as db:
+        assert db.execute("SELECT COUNT(*) FROM registrations WHERE patient_id = ?",
+                          (patient("teen")["patient_id"],)).fetchone()[0] == 0
+
+
+def test_registration_the_kiosk_checks_its_own_day_before_the_write(qtbot, platform_on, booted, taps, monkeypatch):
+    from kiosk.domain import clock
+
+    platform = platform_on(datetime(2027, 1, 9, 23, 58, tzinfo=BUSINESS_TZ))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 9, 23, 58, tzinfo=BUSINESS_TZ))
+    app = booted(platform)
+    w, journey, clinic = choose_a_clinic(qtbot, app, taps)
+    assert journey.confirm_screen.confirm_button.text() == "Register on credit"
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 1, 10, 0, 0, 5, tzinfo=BUSINESS_TZ))
+    taps(journey.confirm_screen.confirm_button)
+    assert w.current == "register_confirm" and journey.confirm_screen.open_button.isVisible()  # at once
+    assert journey.confirm_screen.notice.text().startswith(REASON)
+    with platform.store.snapshot() as db:
+        assert db.execute("SELECT COUNT(*) FROM registrations WHERE patient_id = ?",
+                          (patient("teen")["patient_id"],)).fetchone()[0] == 0

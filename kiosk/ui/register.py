@@ -58,6 +58,7 @@ class RegisterJourney(Journey):
         self.sessions_screen.home_requested.connect(w.go_home)
         self.confirm_screen.confirm_requested.connect(self.confirm)
         self.confirm_screen.repay_requested.connect(self._repay)
+        self.confirm_screen.open_requested.connect(self._open_own_service)
         self.confirm_screen.back_requested.connect(lambda: w.show_screen(SessionScreen.name))
         self.mine_screen.registration_chosen.connect(self.choose_registration)
         self.mine_screen.back_requested.connect(lambda: w.show_screen(DepartmentScreen.name))
@@ -105,19 +106,29 @@ class RegisterJourney(Journey):
         self.sessions_screen.show_sessions(department, self.sessions)
 
     def choose_session(self, index: int) -> None:
-        from kiosk.usecases.registration import how_to_pay
-
         if not 0 <= index < len(self.sessions) or self.sessions[index].full:
             return
         self.clinic = self.sessions[index]
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        from kiosk.usecases.registration import how_to_pay
+
         self.pay, self.reason = how_to_pay(self.session.account, self.clinic.fee_fen,
-                                           self.ctx.services.profile.repay_before_reuse)
+                                           self.ctx.services.profile.repay_before_reuse, patient=self.session.patient)
         self.confirm_screen.show_choice(self.session, self.department, self.clinic, self.pay, self.reason,
-                                        can_repay="repay" in self.ctx.journeys)
+                                        can_repay="repay" in self.ctx.journeys, can_open="open" in self.ctx.journeys)
         self.ctx.window.show_screen(ConfirmScreen.name)
 
     def confirm(self) -> None:
+        from kiosk.usecases.registration import how_to_pay
+
         if self.clinic is None:
+            return
+        if self.pay == "credit" and how_to_pay(self.session.account, self.clinic.fee_fen,
+                                               self.ctx.services.profile.repay_before_reuse,
+                                               patient=self.session.patient)[1] == "guardian_line_ended":
+            self._show_choice()  # shown before midnight, come of age since: the reason, nothing sent
             return
         if self.pay == "credit":
             self._register(None)
@@ -132,8 +143,16 @@ class RegisterJourney(Journey):
                      self._failed)
 
     def _failed(self, error) -> None:
+        from kiosk.ui.journey import error_code
+        from kiosk.usecases.settle import without_guardian_line
+
         self.confirm_screen.set_busy(False)
         self.cancel_screen.set_busy(False)
+        if error_code(error) == "guardian_line_ended" and self.session is not None and self.clinic is not None:
+            # The platform's day had turned: the choice again, with the reason and the two ways on.
+            self.session = without_guardian_line(self.session)
+            self._show_choice()
+            return
         self.ctx.fail(error)
 
     def _registered(self, outcome) -> None:
@@ -144,6 +163,9 @@ class RegisterJourney(Journey):
 
     def _repay(self) -> None:
         self.ctx.journeys["repay"].begin(self.session)
+
+    def _open_own_service(self) -> None:
+        self.ctx.journeys["open"].begin(self.session)
 
     # -- cancelling ----------------------------------------------------------------------
     def show_mine(self) -> None:

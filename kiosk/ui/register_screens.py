@@ -21,6 +21,7 @@ from kiosk.domain import clock
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.i18n import pick
+from kiosk.ui.messages import message_for
 
 translate = QCoreApplication.translate
 
@@ -266,6 +267,7 @@ class ConfirmScreen(Screen):
     name = "register_confirm"
     confirm_requested = Signal()
     repay_requested = Signal()
+    open_requested = Signal()  # come of age: open their own credit service
     back_requested = Signal()
 
     def __init__(self, parent=None):
@@ -277,6 +279,7 @@ class ConfirmScreen(Screen):
         self.reason: str | None = None
         self._busy = False
         self._can_repay = False
+        self._can_open = False
         self.title = heading(self)
         self.who = body_text(self, "who")
         self.details = body_text(self)
@@ -288,6 +291,8 @@ class ConfirmScreen(Screen):
         self.confirm_button.clicked.connect(self._confirm)
         self.repay_button = big_button(self, "secondary")
         self.repay_button.clicked.connect(self.repay_requested)
+        self.open_button = big_button(self, "secondary")
+        self.open_button.clicked.connect(self.open_requested)
         self.back_button = big_button(self, "secondary")
         self.back_button.clicked.connect(self.back_requested)
         layout = _page(self)
@@ -297,13 +302,17 @@ class ConfirmScreen(Screen):
         row = QHBoxLayout()
         row.addWidget(self.back_button, 1)
         row.addWidget(self.repay_button, 1)
+        row.addWidget(self.open_button, 1)
         row.addWidget(self.confirm_button, 2)
         layout.addLayout(row)
         self.retranslate()
 
-    def show_choice(self, session, department, clinic, pay: str, reason: str | None, can_repay: bool) -> None:
+    def show_choice(self, session, department, clinic, pay: str, reason: str | None, can_repay: bool,
+                    can_open: bool = False) -> None:
+        """``reason``: why the fee is paid now. ``guardian_line_ended`` (come of age) also offers
+        to open their own service (``can_open``)."""
         self.session, self.department, self.clinic = session, department, clinic
-        self.pay, self.reason, self._can_repay, self._busy = pay, reason, can_repay, False
+        self.pay, self.reason, self._can_repay, self._can_open, self._busy = pay, reason, can_repay, can_open, False
         self.retranslate()
 
     def set_busy(self, busy: bool) -> None:
@@ -316,7 +325,7 @@ class ConfirmScreen(Screen):
 
     def clear(self) -> None:
         self.session = self.department = self.clinic = None
-        self.pay, self.reason, self._busy, self._can_repay = "credit", None, False, False
+        self.pay, self.reason, self._busy, self._can_repay, self._can_open = "credit", None, False, False, False
         self.retranslate()
 
     def _reason_text(self) -> str:
@@ -329,6 +338,7 @@ class ConfirmScreen(Screen):
                                    "with your phone. You can also repay first."),
             "insufficient_line": self.tr("Your available credit is less than the fee, so the fee is paid now "
                                          "with your phone."),
+            "guardian_line_ended": message_for("guardian_line_ended"),  # as the bill says it
         }
         return texts.get(self.reason, "") if self.pay == "channel" else ""
 
@@ -351,6 +361,9 @@ class ConfirmScreen(Screen):
         self.confirm_button.setEnabled(c is not None and not self._busy)
         set_button_text(self.repay_button, self.tr("Repay first"))
         self.repay_button.setVisible(self._can_repay and self.reason in ("account_suspended", "repay_first"))
+        set_button_text(self.open_button, self.tr("Open my own credit service"))
+        self.open_button.setVisible(self._can_open and self.reason == "guardian_line_ended")
+        self.open_button.setEnabled(not self._busy)
         set_button_text(self.back_button, self.tr("Back"))
         self.back_button.setEnabled(not self._busy)
 

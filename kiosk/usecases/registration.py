@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from kiosk.domain import clock
-from kiosk.domain.models import Account
-from kiosk.domain.settlement import CannotUseCredit, split_bill
+from kiosk.domain.models import Account, Patient
+from kiosk.domain.settlement import CannotUseCredit, guardian_line_ended, split_bill
 from kiosk.platform import PlatformError
 from kiosk.usecases.accounts import account_from
 from kiosk.usecases.identify import PatientSession
@@ -95,9 +95,14 @@ def registration_from(d: dict, department: str = "") -> Registration:
     )
 
 
-def how_to_pay(account: Account | None, fee_fen: int, repay_before_reuse: bool = True) -> tuple[str, str | None]:
+def how_to_pay(account: Account | None, fee_fen: int, repay_before_reuse: bool = True, *,
+               patient: Patient | None = None, today: date | None = None) -> tuple[str, str | None]:
     """``("credit", None)`` when the fee can go on the line, else ``("channel", why)``:
-    no_credit_service, account_suspended, repay_first or insufficient_line."""
+    guardian_line_ended (``patient`` has come of age on the business date ``today``, by default
+    the kiosk's: they may pay now or open their own service), no_credit_service,
+    account_suspended, repay_first or insufficient_line."""
+    if patient is not None and guardian_line_ended(patient, account, today or clock.business_date(clock.now())):
+        return "channel", "guardian_line_ended"
     if account is None:
         return "channel", "no_credit_service"
     try:

@@ -242,32 +242,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CancelScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="486"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="499"/>
         <source>Cancel this registration?</source>
         <translation>确定退掉这个号吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="491"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="504"/>
         <source>The fee {fee} goes back to the account you paid from.</source>
         <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="494"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="507"/>
         <source>The fee {fee} goes back to your credit line.</source>
         <translation>挂号费 {fee} 将退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="496"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="509"/>
         <source>Cancelling, please wait…</source>
         <translation>正在退号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="497"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="510"/>
         <source>Cancel registration</source>
         <translation>确认退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="499"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="512"/>
         <source>Keep it</source>
         <translation>不退了</translation>
     </message>
@@ -376,59 +376,64 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="324"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="333"/>
         <source>You have not opened the credit service, so the fee is paid now with your phone.</source>
         <translation>您尚未开通信用就医，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="326"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="335"/>
         <source>Your credit service is suspended because a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您有逾期账单，信用就医服务已暂停，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="328"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="337"/>
         <source>Your credit line is used up or a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您的信用额度已用完或有逾期账单，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="330"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="339"/>
         <source>Your available credit is less than the fee, so the fee is paid now with your phone.</source>
         <translation>您的可用信用额度不足挂号费，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="336"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="346"/>
         <source>Confirm your registration</source>
         <translation>确认挂号信息</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="341"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="351"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="342"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="352"/>
         <source>Registration fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="345"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="355"/>
         <source>Registering, please wait…</source>
         <translation>正在挂号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="347"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="357"/>
         <source>Register on credit</source>
         <translation>信用挂号（记入额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="349"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="359"/>
         <source>Pay now {fee}</source>
         <translation>现场支付 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="352"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="362"/>
         <source>Repay first</source>
         <translation>先去还款</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="364"/>
+        <source>Open my own credit service</source>
+        <translation>开通本人信用就医</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="99"/>
@@ -447,7 +452,7 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
     </message>
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="106"/>
-        <location filename="../../kiosk/ui/register_screens.py" line="354"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="367"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -793,22 +798,22 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DepartmentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="180"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="181"/>
         <source>Choose a department</source>
         <translation>请选择科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="185"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="186"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="186"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="187"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="187"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="188"/>
         <source>My registrations (cancel)</source>
         <translation>我的挂号（退号）</translation>
     </message>
@@ -1956,27 +1961,27 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>MyRegistrationsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="425"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="438"/>
         <source>My registrations</source>
         <translation>我的挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="426"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="439"/>
         <source>Tap a registration to cancel it. A registration can be cancelled until its session starts.</source>
         <translation>点击挂号记录即可退号。就诊时段开始前均可退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="429"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="442"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="431"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="444"/>
         <source>You have no registrations to cancel.</source>
         <translation>您没有可退的挂号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="437"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="450"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2656,112 +2661,112 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="74"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="75"/>
         <source>Morning</source>
         <translation>上午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="74"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="75"/>
         <source>Afternoon</source>
         <translation>下午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="80"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="81"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="82"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
         <source>Tomorrow</source>
         <translation>明天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
         <source>Monday</source>
         <translation>星期一</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
         <source>Tuesday</source>
         <translation>星期二</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
         <source>Wednesday</source>
         <translation>星期三</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
         <source>Thursday</source>
         <translation>星期四</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
         <source>Friday</source>
         <translation>星期五</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
         <source>Saturday</source>
         <translation>星期六</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="86"/>
         <source>Sunday</source>
         <translation>星期日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="90"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="91"/>
         <source>{day} {date} · {period} {time}</source>
         <translation>{date} {day} · {period} {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="95"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="96"/>
         <source>Dr {doctor} · {title}</source>
         <translation>{doctor} {title}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="96"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="97"/>
         <source>Dr {doctor}</source>
         <translation>{doctor} 医生</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="101"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="102"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="103"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="104"/>
         <source>Credit service suspended · available {available}</source>
         <translation>信用就医服务已暂停 · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="105"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="106"/>
         <source>Credit available {available} of {line}</source>
         <translation>可用信用额度 {available}（总额度 {line}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="374"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="387"/>
         <source>Registration {reference}</source>
         <translation>挂号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="376"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="389"/>
         <source>Registered on {when}</source>
         <translation>挂号时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="378"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="391"/>
         <source>Fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="380"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="393"/>
         <source>No. {queue}</source>
         <translation>{queue} 号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="382"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="395"/>
         <source>Started: ask at the registration desk</source>
         <translation>已开诊：请到挂号窗口咨询</translation>
     </message>
@@ -2769,90 +2774,90 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RegisterJourney</name>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="69"/>
+        <location filename="../../kiosk/ui/register.py" line="70"/>
         <source>Register for a clinic</source>
         <translation>信用挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="183"/>
-        <location filename="../../kiosk/ui/register.py" line="211"/>
+        <location filename="../../kiosk/ui/register.py" line="205"/>
+        <location filename="../../kiosk/ui/register.py" line="233"/>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="184"/>
+        <location filename="../../kiosk/ui/register.py" line="206"/>
         <source>The hospital system did not confirm in time. Your registration is kept safely and will be completed automatically; you will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的挂号已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="186"/>
+        <location filename="../../kiosk/ui/register.py" line="208"/>
         <source>Please ask at the registration desk for your queue number.</source>
         <translation>请到挂号窗口查询您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="191"/>
+        <location filename="../../kiosk/ui/register.py" line="213"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="195"/>
+        <location filename="../../kiosk/ui/register.py" line="217"/>
         <source>Fee {fee} booked on your credit line, to repay by {due}.</source>
         <translation>挂号费 {fee} 已记入信用额度，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="198"/>
+        <location filename="../../kiosk/ui/register.py" line="220"/>
         <source>Fee {fee} paid with your phone.</source>
         <translation>挂号费 {fee} 已通过手机支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="201"/>
         <location filename="../../kiosk/ui/register.py" line="223"/>
+        <location filename="../../kiosk/ui/register.py" line="245"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="203"/>
         <location filename="../../kiosk/ui/register.py" line="225"/>
+        <location filename="../../kiosk/ui/register.py" line="247"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="204"/>
+        <location filename="../../kiosk/ui/register.py" line="226"/>
         <source>Registered · your number is {queue}</source>
         <translation>挂号成功 · 您的就诊序号 {queue}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="212"/>
+        <location filename="../../kiosk/ui/register.py" line="234"/>
         <source>The hospital system did not confirm in time. Your cancellation is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的退号申请已安全保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="214"/>
+        <location filename="../../kiosk/ui/register.py" line="236"/>
         <source>Please ask at the registration desk if you need a slip.</source>
         <translation>如需凭条，请到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="217"/>
+        <location filename="../../kiosk/ui/register.py" line="239"/>
         <source>The fee {fee} was returned to your credit line.</source>
         <translation>挂号费 {fee} 已退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="220"/>
+        <location filename="../../kiosk/ui/register.py" line="242"/>
         <source>{fee} will be refunded to the account you paid from.</source>
         <translation>{fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="227"/>
+        <location filename="../../kiosk/ui/register.py" line="249"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="233"/>
+        <location filename="../../kiosk/ui/register.py" line="255"/>
         <source>Your slip is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="234"/>
+        <location filename="../../kiosk/ui/register.py" line="256"/>
         <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
         <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
     </message>
@@ -3211,47 +3216,47 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SessionScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="239"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="240"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="241"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="242"/>
         <source>Full — no numbers left · fee {fee}</source>
         <translation>已约满 · 无剩余号源 · 挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="243"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="244"/>
         <source>Fee {fee} · {left} of {total} numbers left</source>
         <translation>挂号费 {fee} · 剩余 {left}/{total} 个号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="249"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="250"/>
         <source>{department}: choose a doctor and time</source>
         <translation>{department}：请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="250"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="251"/>
         <source>Choose a doctor and time</source>
         <translation>请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="252"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="253"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="254"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="255"/>
         <source>No clinic sessions in the next three days. Please choose another department.</source>
         <translation>未来三天没有可挂的号，请选择其他科室。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="259"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="260"/>
         <source>Other department</source>
         <translation>其他科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="260"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="261"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
