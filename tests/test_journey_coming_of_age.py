@@ -236,3 +236,42 @@ def test_registration_the_kiosk_checks_its_own_day_before_the_write(qtbot, platf
     with platform.store.snapshot() as db:
         assert db.execute("SELECT COUNT(*) FROM registrations WHERE patient_id = ?",
                           (patient("teen")["patient_id"],)).fetchone()[0] == 0
+
+
+# -- admission: the reason, and their own service ----------------------------------------------
+
+def test_come_of_age_admission_says_why_and_offers_their_own_service(qtbot, platform_on, booted, taps):
+    platform = platform_on(datetime(2027, 1, 10, 9, 0, tzinfo=BUSINESS_TZ))  # the 18th birthday
+    platform.store.add_admission_order(patient_id=patient("teen")["patient_id"], adm_dept_codg="D01")
+    app = booted(platform)
+    w = app.window
+    taps(w.home.buttons["admit"])
+    tap_card(qtbot, app, "teen")
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    assert w.outcome.title.text() == "Not done" and w.outcome.details.text().startswith("⚠ " + REASON)
+    assert w.outcome.action_button.isVisible() and w.outcome.action_button.text() == "Open my own credit service"
+    taps(w.outcome.action_button)
+    qtbot.waitUntil(lambda: w.current == "credit_consent" and w.credit_consent.agree_button.isEnabled(),
+                    timeout=10_000)
+    assert patient("teen")["name"][0] + "*" in w.credit_consent.who.text()  # for the teen, as an adult
+
+
+def test_admission_shown_before_midnight_tapped_after_it_says_why(qtbot, platform_on, booted, taps):
+    """The teen's admission order listed at 23:59 the day before the 18th birthday, tapped after
+    midnight: the platform refuses the guardian's line; not admitted; the reason and the offer."""
+    platform = platform_on(datetime(2027, 1, 9, 23, 59, tzinfo=BUSINESS_TZ))
+    platform.store.add_admission_order(patient_id=patient("teen")["patient_id"], adm_dept_codg="D01")
+    app = booted(platform)
+    w = app.window
+    taps(w.home.buttons["admit"])
+    tap_card(qtbot, app, "teen")
+    qtbot.waitUntil(lambda: w.current == "admit" and bool(w.admit.buttons), timeout=10_000)
+    assert platform.store.now() < datetime(2027, 1, 10, tzinfo=BUSINESS_TZ)  # listed the day before
+    platform.store.move_clock(set_to=datetime(2027, 1, 10, 0, 0, 20, tzinfo=BUSINESS_TZ))
+    taps(w.admit.buttons[0])
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    assert w.outcome.details.text().startswith("⚠ " + REASON)
+    assert w.outcome.action_button.text() == "Open my own credit service"
+    with platform.store.snapshot() as db:
+        assert db.execute("SELECT COUNT(*) FROM admissions WHERE patient_id = ?",
+                          (patient("teen")["patient_id"],)).fetchone()[0] == 0

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
-from kiosk.ui.journey import Journey
+from kiosk.ui.come_of_age import offer_own_service
+from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.register_screens import ChoiceList
@@ -134,6 +135,9 @@ class AdmitJourney(Journey):
 
     def begin(self, session) -> None:
         self.session = session
+        if session.account is None and session.patient.guardian_line_ended:
+            offer_own_service(self.ctx, session)  # come of age: the reason, and their own service
+            return
         refusal = None
         if session.account is None:
             refusal = "no_credit_service"
@@ -162,6 +166,9 @@ class AdmitJourney(Journey):
 
     def _failed(self, error) -> None:
         self.screen.set_busy(False)
+        if error_code(error) == "guardian_line_ended" and self.session is not None:
+            offer_own_service(self.ctx, self.session)  # come of age since the look-up
+            return
         self.ctx.fail(error)
 
     def _admitted(self, data: dict) -> None:

@@ -68,12 +68,12 @@
 <context>
     <name>Admit</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="23"/>
+        <location filename="../../kiosk/ui/admit.py" line="24"/>
         <source>{department} · {ward}</source>
         <translation>{department} · {ward}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="24"/>
+        <location filename="../../kiosk/ui/admit.py" line="25"/>
         <source>Ordered by Dr. {doctor} on {date}</source>
         <translation>{doctor} 医生开具 · {date}</translation>
     </message>
@@ -81,17 +81,17 @@
 <context>
     <name>AdmitJourney</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="130"/>
+        <location filename="../../kiosk/ui/admit.py" line="131"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="170"/>
+        <location filename="../../kiosk/ui/admit.py" line="177"/>
         <source>Admitted: {department}, {ward}, bed {bed}</source>
         <translation>已办理入院：{department} {ward} {bed}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="172"/>
+        <location filename="../../kiosk/ui/admit.py" line="179"/>
         <source>You are admitted without a deposit; your credit line is the guarantee.
 Please go to {ward} of {department} with your admission order: your bed is {bed}.</source>
         <translation>您已免押金办理入院，由信用额度担保。
@@ -101,32 +101,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>AdmitScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="89"/>
+        <location filename="../../kiosk/ui/admit.py" line="90"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="95"/>
+        <location filename="../../kiosk/ui/admit.py" line="96"/>
         <source>No deposit is needed: your credit line of {line} stands as the guarantee. Tap the admission order your doctor gave you.</source>
         <translation>无需缴纳押金：您 {line} 的信用额度作为担保。请点击医生为您开具的入院证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="104"/>
+        <location filename="../../kiosk/ui/admit.py" line="105"/>
         <source>No admission order was found for you. Please see your doctor for an admission order (入院证) first, then come back to be admitted.</source>
         <translation>未查到您的入院证。请先到医生处开具入院证，再来办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="109"/>
+        <location filename="../../kiosk/ui/admit.py" line="110"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="110"/>
+        <location filename="../../kiosk/ui/admit.py" line="111"/>
         <source>Admitting, please wait…</source>
         <translation>正在办理入院，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="113"/>
+        <location filename="../../kiosk/ui/admit.py" line="114"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -371,6 +371,14 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <location filename="../../kiosk/ui/close_service.py" line="196"/>
         <source>Credit service closed</source>
         <translation>信用就医服务已关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ComeOfAge</name>
+    <message>
+        <location filename="../../kiosk/ui/come_of_age.py" line="23"/>
+        <source>Open my own credit service</source>
+        <translation>开通本人信用就医</translation>
     </message>
 </context>
 <context>
