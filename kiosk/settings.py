@@ -42,6 +42,16 @@ class Settings:
         "", "Base URL of the hospital platform gateway; empty runs the embedded sandbox (training)."
     )
     terminal_id: str = _setting("KIOSK-DEMO-01", "This terminal's id at the platform.")
+    # --- the hospital information system (HIS port, kiosk/ports/his.py; docs/integration.md) ---
+    his_url: str = _setting(
+        "", "Base URL of the hospital information system (HIS) for the 'sandbox' adapter (https://; plain http "
+        "only on loopback); empty runs the embedded sandbox HIS (training). Its secret is in the keyring as "
+        "his:<terminal_id>."
+    )
+    his_adapter: str = _setting(
+        "sandbox", "HIS adapter: 'sandbox' (the reference REST adapter, kiosk/adapters/his_http.py) or the name "
+        "of a hospital's own adapter installed as an entry point in the group 'credit_care_kiosk.his'."
+    )
     hospital_name: str = _setting("厦门市示范医院", "Hospital name printed on receipts.")
     mode: str = _setting("kiosk", "'kiosk' (patient self-service) or 'desk' (cashier window).")
     language: str = _setting("zh_CN", "Interface language: 'zh_CN' or 'en'.")
@@ -191,6 +201,7 @@ class Settings:
             problems.append("receipt_width_mm must be 58 or 80")
         if self.platform_url and not acceptable_platform_url(self.platform_url):
             problems.append(PLATFORM_URL_RULE)
+        problems += _his_problems(self)
         from kiosk.policies import CITIES
 
         if self.policy not in CITIES:
@@ -208,6 +219,19 @@ class Settings:
 
 
 PRINTER_BACKENDS = ("pdf-folder", "cups", "escpos")
+HIS_URL_RULE = "his_url must use https:// (plain http only on loopback), with no user name"
+
+
+def _his_problems(s: Settings) -> list[str]:
+    """The HIS address and the adapter's name; whether an entry point of that name is installed and
+    fits the port is checked when the services are built (``kiosk.ports.registry``)."""
+    problems = []
+    if s.his_url and not acceptable_platform_url(s.his_url):
+        problems.append(HIS_URL_RULE)
+    if not s.his_adapter.strip() or s.his_adapter != s.his_adapter.strip():
+        problems.append("his_adapter must name an adapter: 'sandbox' or a hospital's entry point "
+                        "in the group 'credit_care_kiosk.his'")
+    return problems
 
 
 def _printer_problems(s: Settings) -> list[str]:
@@ -311,6 +335,8 @@ def start_problems(s: Settings) -> list[str]:
     problems = []
     if s.platform_url and not acceptable_platform_url(s.platform_url):
         problems.append(PLATFORM_URL_RULE)
+    if s.his_url and not acceptable_platform_url(s.his_url):
+        problems.append(HIS_URL_RULE)
     if s.ca_bundle:
         problems += ca_bundle_problems(s.ca_bundle)
     return problems
