@@ -52,6 +52,41 @@ class Settings:
         "sandbox", "HIS adapter: 'sandbox' (the reference REST adapter, kiosk/adapters/his_http.py) or the name "
         "of a hospital's own adapter installed as an entry point in the group 'credit_care_kiosk.his'."
     )
+    # --- the medical-insurance platform (insurance port, kiosk/ports/insurance.py; docs/integration.md) ---
+    insurance_url: str = _setting(
+        "", "Address the national medical-insurance interface (定点医药机构接口) is posted to, as the local "
+        "医保 gateway gives it (https://; plain http only on loopback); empty runs the embedded sandbox insurance "
+        "service (training). The gateway's secret is in the keyring as insurance:<terminal_id>."
+    )
+    insurance_adapter: str = _setting(
+        "national", "Insurance adapter: 'national' (the national interface's JSON envelope, "
+        "kiosk/adapters/insurance_national.py)."
+    )
+    insurance_fixmedins_code: str = _setting(
+        "H35020000001", "This hospital's 定点医药机构编号 (fixmedins_code) from the 医保局: 12 characters, the "
+        "first part of every msgid."
+    )
+    insurance_fixmedins_name: str = _setting(
+        "厦门市示范医院", "This hospital's 定点医药机构名称 (fixmedins_name) as the 医保局 registered it."
+    )
+    insurance_admdvs: str = _setting(
+        "350200", "The 医保区划 (6 digits) of the hospital, sent as mdtrtarea_admvs: 350200 Xiamen, 330100 Hangzhou."
+    )
+    insurance_recer_sys_code: str = _setting(
+        "YBXT", "The receiver's system code (recer_sys_code, up to 10 characters) the 医保局 assigned."
+    )
+    insurance_gateway_style: str = _setting(
+        "tif", "How the 医保 gateway authenticates the hospital: 'tif' (x-tif-paasid, x-tif-timestamp, x-tif-nonce, "
+        "x-tif-signature) or 'none' (a front-end processor that needs no gateway headers)."
+    )
+    insurance_paasid: str = _setting(
+        "", "The gateway's paasid for this hospital (insurance_gateway_style = 'tif'); its secret goes in the keyring."
+    )
+    insurance_path_style: str = _setting(
+        "single", "Where each message is posted: 'single' (every transaction to insurance_url) or 'infno' "
+        "(insurance_url followed by the transaction number, e.g. .../2207)."
+    )
+    insurance_infver: str = _setting("V1.0", "The interface version (infver) the 医保局 names, up to 6 characters.")
     hospital_name: str = _setting("厦门市示范医院", "Hospital name printed on receipts.")
     mode: str = _setting("kiosk", "'kiosk' (patient self-service) or 'desk' (cashier window).")
     language: str = _setting("zh_CN", "Interface language: 'zh_CN' or 'en'.")
@@ -202,6 +237,7 @@ class Settings:
         if self.platform_url and not acceptable_platform_url(self.platform_url):
             problems.append(PLATFORM_URL_RULE)
         problems += _his_problems(self)
+        problems += _insurance_problems(self)
         from kiosk.policies import CITIES
 
         if self.policy not in CITIES:
@@ -231,6 +267,40 @@ def _his_problems(s: Settings) -> list[str]:
     if not s.his_adapter.strip() or s.his_adapter != s.his_adapter.strip():
         problems.append("his_adapter must name an adapter: 'sandbox' or a hospital's entry point "
                         "in the group 'credit_care_kiosk.his'")
+    return problems
+
+
+INSURANCE_URL_RULE = "insurance_url must use https:// (plain http only on loopback), with no user name"
+INSURANCE_ADAPTERS = ("national",)
+INSURANCE_GATEWAY_STYLES = ("tif", "none")
+INSURANCE_PATH_STYLES = ("single", "infno")
+
+
+def _insurance_problems(s: Settings) -> list[str]:
+    """The insurance port's address and the envelope's fixed fields, checked against the interface's
+    lengths (kiosk.domain.insurance)."""
+    problems = []
+    if s.insurance_url and not acceptable_platform_url(s.insurance_url):
+        problems.append(INSURANCE_URL_RULE)
+    if s.insurance_adapter not in INSURANCE_ADAPTERS:
+        problems.append(f"insurance_adapter must be one of: {', '.join(INSURANCE_ADAPTERS)}")
+    code = s.insurance_fixmedins_code
+    if len(code) != 12 or not code.isascii() or not code.isalnum():
+        problems.append("insurance_fixmedins_code must be the 12 letters and digits the 医保局 assigned")
+    if not 1 <= len(s.insurance_fixmedins_name) <= 200:
+        problems.append("insurance_fixmedins_name must be 1 to 200 characters")
+    if len(s.insurance_admdvs) != 6 or not s.insurance_admdvs.isdigit():
+        problems.append("insurance_admdvs must be the 6 digits of a 医保区划, e.g. 350200")
+    if not 1 <= len(s.insurance_recer_sys_code) <= 10 or not s.insurance_recer_sys_code.isascii():
+        problems.append("insurance_recer_sys_code must be 1 to 10 ASCII characters")
+    if s.insurance_gateway_style not in INSURANCE_GATEWAY_STYLES:
+        problems.append(f"insurance_gateway_style must be one of: {', '.join(INSURANCE_GATEWAY_STYLES)}")
+    if s.insurance_url and s.insurance_gateway_style == "tif" and not s.insurance_paasid:
+        problems.append("insurance_paasid must be set when insurance_gateway_style is 'tif'")
+    if s.insurance_path_style not in INSURANCE_PATH_STYLES:
+        problems.append(f"insurance_path_style must be one of: {', '.join(INSURANCE_PATH_STYLES)}")
+    if not 1 <= len(s.insurance_infver) <= 6:
+        problems.append("insurance_infver must be 1 to 6 characters")
     return problems
 
 
@@ -337,6 +407,8 @@ def start_problems(s: Settings) -> list[str]:
         problems.append(PLATFORM_URL_RULE)
     if s.his_url and not acceptable_platform_url(s.his_url):
         problems.append(HIS_URL_RULE)
+    if s.insurance_url and not acceptable_platform_url(s.insurance_url):
+        problems.append(INSURANCE_URL_RULE)
     if s.ca_bundle:
         problems += ca_bundle_problems(s.ca_bundle)
     return problems
