@@ -187,3 +187,78 @@ def test_holidays_open_only_the_clinics_that_open_on_days_off(api: Api):
     # 10 Oct 2026 is a make-up Saturday: the Monday template applies.
     week = sessions(api, "D03", days=7)
     assert any(s["date"] == "2026-10-10" for s in week)
+
+
+# -- cancelling a registration repaid already: the fee to the credit account, not the channel ------
+
+def repay_cash(api: Api, account_id: str, amount_fen: int, bill_ids: list[str]) -> dict:
+    return api.desk.post("/v1/repayments", {"account_id": account_id, "amount_fen": amount_fen,
+                                            "channel": "cash", "bill_ids": bill_ids})
+
+
+def registration_bill(api: Api, account_id: str, registration_id: str) -> dict:
+    return next(b for b in api.bills(account_id) if b["registration_id"] == registration_id)
+
+
+def cancel_entry(api: Api, reference: str) -> dict:
+    """The kiosk's reconciliation ledger entry of the cancellation."""
+    [entry] = [e for e in api.get("/v1/reconciliation")["entries"]
+               if e["reference"] == reference and e["kind"] == "registration_cancel"]
+    return {k: entry[k] for k in ("credit_fen", "channel_fen", "cash_fen")}
+
+
+@pytest.mark.parametrize("sandbox_control", ["xiamen", "hangzhou"], indirect=True)
+def test_cancelling_a_repaid_registration_pays_the_accounts_other_bills_then_the_balance(sandbox_control,
+                                                                                        api: Api):
+    """Xiamen 000 art. 17 (医疗机构应将就医款项先退还至用户的信用就医账户): the fee repaid in cash goes
+    to the credit account, paying its other open bill; nothing goes out through the channel."""
+    who = api.who("tier3")
+    done = register(api, "tier3", future_session(api))
+    fee = done["booked_fen"]
+    visit = api.open_visits(who["patient_id"])[0]
+    settled = api.post("/v1/settlements", {"patient_id": who["patient_id"], "account_id": who["account_id"],
+                                           "visit_ids": [visit["visit_id"]]})
+    other = next(b for b in api.bills(who["account_id"]) if b["settlement_id"] == settled["settlement_id"])
+    repay_cash(api, who["account_id"], fee, [registration_bill(api, who["account_id"], done["registration_id"])
+                                            ["bill_id"]])
+    used = api.account(who["account_id"])["used_fen"]
+    assert used == other["amount_fen"] and fee < other["amount_fen"]
+
+    back = api.post(f"/v1/registrations/{done['registration_id']}/cancel", {})
+    assert (back["returned_to_line_fen"], back["to_bill_fen"], back["to_other_bills_fen"], back["to_balance_fen"],
+            back["refunded_to_channel_fen"]) == (fee, 0, fee, 0, 0)
+    assert [(a["bill_id"], a["amount_fen"], a["outstanding_fen"]) for a in back["allocations"]] == \
+        [(other["bill_id"], fee, other["amount_fen"] - fee)]
+    assert back["account"]["used_fen"] == used - fee
+    bill = registration_bill(api, who["account_id"], done["registration_id"])
+    assert (bill["paid_fen"], bill["refunded_fen"], bill["outstanding_fen"]) == (0, fee, 0)
+    assert cancel_entry(api, done["reference"]) == {"credit_fen": fee, "channel_fen": 0, "cash_fen": 0}
+
+
+@pytest.mark.parametrize("sandbox_control", ["xiamen", "hangzhou"], indirect=True)
+def test_cancelling_a_partly_repaid_registration_with_nothing_else_owed(sandbox_control, api: Api):
+    """tier1 owes nothing else: the unpaid part comes off the registration's bill, the part repaid
+    is the account's balance, which the financial institution returns."""
+    who = api.who("tier1")
+    assert all(b["outstanding_fen"] == 0 for b in api.bills(who["account_id"]))
+    done = register(api, "tier1", future_session(api))
+    fee = done["booked_fen"]
+    repaid = 300
+    repay_cash(api, who["account_id"], repaid, [registration_bill(api, who["account_id"], done["registration_id"])
+                                               ["bill_id"]])
+    back = api.post(f"/v1/registrations/{done['registration_id']}/cancel", {})
+    assert (back["returned_to_line_fen"], back["to_bill_fen"], back["to_other_bills_fen"], back["to_balance_fen"],
+            back["refunded_to_channel_fen"], back["allocations"]) == (fee, fee - repaid, 0, repaid, 0, [])
+    assert back["account"]["used_fen"] == 0
+    assert cancel_entry(api, done["reference"]) == {"credit_fen": fee, "channel_fen": 0, "cash_fen": 0}
+
+    # A fee paid by phone (no credit part): back through the channel, all of it.
+    payer = api.who("nocredit")["patient_id"]
+    session = future_session(api)
+    channel = register(api, "nocredit", session, pay="channel",
+                       payment_id=api.paid(payer, session["fee_fen"], "registration"))
+    back = api.post(f"/v1/registrations/{channel['registration_id']}/cancel", {})
+    assert (back["returned_to_line_fen"], back["to_bill_fen"], back["to_other_bills_fen"], back["to_balance_fen"],
+            back["refunded_to_channel_fen"], back["account"]) == (0, 0, 0, 0, session["fee_fen"], None)
+    assert cancel_entry(api, channel["reference"]) == {"credit_fen": 0, "channel_fen": session["fee_fen"],
+                                                       "cash_fen": 0}

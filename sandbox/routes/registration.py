@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sandbox import authority
 from sandbox import reference_data as ref
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
+from sandbox.routes.money import RefundAllocation
 from sandbox.schemas import Account, Id, RequestModel, example_id, path_id, responses, write_responses
 from sandbox.store import Refusal, Store
 
@@ -78,11 +79,25 @@ class CancelRequest(RequestModel):
 
 
 class Cancelled(BaseModel):
+    """The fee goes back as a refund does (000 art. 17, 医疗机构应将就医款项先退还至用户的信用就医账户):
+    the part on credit to the credit account, even when already repaid; only a part paid by phone
+    through its channel. ``returned_to_line_fen + refunded_to_channel_fen`` is the fee (less any
+    earlier refund of the registration's settlement)."""
+
     registration_id: str
     reference: str
     status: Literal["cancelled"]
-    returned_to_line_fen: int
-    refunded_to_channel_fen: int
+    returned_to_line_fen: int = Field(description="Back to the credit-care account: to_bill_fen + "
+                                                  "to_other_bills_fen + to_balance_fen.")
+    to_bill_fen: int = Field(description="Taken off the registration's own bill (the line gets it back).")
+    to_other_bills_fen: int = Field(description="What the patient had already repaid on the registration's bill, "
+                                                "paying the account's other open bills, oldest due first "
+                                                "(`allocations`).")
+    to_balance_fen: int = Field(description="The rest: the account's credit balance, which the financial "
+                                            "institution returns to the patient.")
+    allocations: list[RefundAllocation]
+    refunded_to_channel_fen: int = Field(description="A fee paid by phone: back through the payment channel.")
+    restored: bool = Field(description="A suspended account became active again: nothing overdue is left.")
     account: Account | None
 
 
@@ -141,8 +156,8 @@ def build(store: Store) -> APIRouter:
         return Registrations.model_validate({"registrations": found})
 
     @router.post("/v1/registrations/{registration_id}/cancel", response_model=Cancelled,
-                 summary="Cancel before the session starts: the fee goes back to the line "
-                         "or the channel",
+                 summary="Cancel before the session starts: the fee goes back to the credit account "
+                         "(its debt, other bills, the balance) or, paid by phone, the channel",
                  description=WRITE_DESCRIPTION,
                  responses=write_responses(
                      r404="`registration_not_found`",

@@ -36,6 +36,40 @@ CREATE TABLE IF NOT EXISTS refund_allocations (
 )"""
 
 
+def give_back(conn: sqlite3.Connection, now: datetime, settlement: sqlite3.Row, amount_fen: int) -> dict:
+    """The refund accounting of a settlement, shared by a desk refund and a registration's
+    cancellation: ``amount_fen`` of its personal part goes back, the part booked on credit first
+    and to the credit account, never out in cash (000 art. 17; :func:`return_to_account`: this
+    bill's debt, then the account's other open bills oldest due first, then the balance the
+    financial institution returns to the patient); only beyond it, the part paid on the spot
+    back through the payment channel it came from. The settlement's ``refunded_fen`` grows by
+    the amount; a suspended account with nothing overdue left is active again.
+
+    Answers ``{to_credit_fen, to_bill_fen, to_other_bills_fen, to_balance_fen, allocations,
+    to_channel_fen, restored}``. The caller has refused an amount beyond what the settlement can
+    still give back (:func:`refundable`)."""
+    left = refundable(conn, settlement["settlement_id"])
+    if not 0 <= amount_fen <= left["refundable_fen"]:
+        raise ValueError("beyond what the settlement can still give back")
+    bill = conn.execute("SELECT b.*, s.reference AS reference FROM bills b JOIN settlements s "
+                        "ON s.settlement_id = b.settlement_id WHERE b.settlement_id = ?",
+                        (settlement["settlement_id"],)).fetchone()
+    to_credit = min(amount_fen, left["on_credit_fen"])
+    parts = {"bill_fen": 0, "other_bills_fen": 0, "balance_fen": 0, "allocations": []}
+    if to_credit:
+        parts = return_to_account(conn, now, bill, to_credit)
+    conn.execute("UPDATE settlements SET refunded_fen = refunded_fen + ? WHERE settlement_id = ?",
+                 (amount_fen, settlement["settlement_id"]))
+    restored = False
+    if bill is not None:
+        before = conn.execute("SELECT status FROM accounts WHERE account_id = ?",
+                              (bill["account_id"],)).fetchone()["status"]
+        restored = restore_if_clear(conn, bill["account_id"], now) and before == "suspended"
+    return {"to_credit_fen": to_credit, "to_bill_fen": parts["bill_fen"],
+            "to_other_bills_fen": parts["other_bills_fen"], "to_balance_fen": parts["balance_fen"],
+            "allocations": parts["allocations"], "to_channel_fen": amount_fen - to_credit, "restored": restored}
+
+
 class MoneyMixin:
 
     # -- one visit (the first endpoint, kept as it was) -------------------------------------
@@ -270,35 +304,25 @@ class MoneyMixin:
         """Give back ``amount_fen`` of a settlement's personal part (and record ``fund_fen``
         of its fund part going back to the insurance fund).
 
-        The part booked on credit goes first, and to the credit account, never out in cash
-        (000 art. 17; :func:`return_to_account`: this bill's debt, then the account's other
-        open bills, then the balance the financial institution returns to the patient); only
-        beyond it, the part paid on the spot goes back through the payment channel it came
-        from. The fund part moves between the hospital and the insurer: recorded here, no
-        money at the desk. Refused beyond what the settlement can still give back."""
+        The part booked on credit goes first, and to the credit account, never out in cash;
+        only beyond it, the part paid on the spot goes back through the payment channel it
+        came from (:func:`give_back`). The fund part moves between the hospital and the
+        insurer: recorded here, no money at the desk. Refused beyond what the settlement can
+        still give back."""
         settlement = conn.execute("SELECT * FROM settlements WHERE settlement_id = ?",
                                   (settlement_id,)).fetchone()
         if settlement is None:
             raise Refusal(404, "settlement_not_found", "No settlement with this id.")
-        bill = conn.execute("SELECT b.*, s.reference AS reference FROM bills b JOIN settlements s "
-                            "ON s.settlement_id = b.settlement_id WHERE b.settlement_id = ?",
-                            (settlement_id,)).fetchone()
         left = refundable(conn, settlement_id)
-        on_credit = left["on_credit_fen"]
         if amount_fen > left["refundable_fen"] or fund_fen > left["fund_refundable_fen"]:
             raise Refusal(409, "refund_exceeds",
                           "The refund exceeds what the settlement can still give back: its personal "
                           "part (fund part) less earlier refunds.",
                           {"refundable_fen": left["refundable_fen"],
                            "fund_refundable_fen": left["fund_refundable_fen"]})
-        to_credit = min(amount_fen, on_credit)
-        to_channel = amount_fen - to_credit
+        back = give_back(conn, now, settlement, amount_fen)
+        to_credit, to_channel = back["to_credit_fen"], back["to_channel_fen"]
         refund_id = new_id("RFD")
-        parts = {"bill_fen": 0, "other_bills_fen": 0, "balance_fen": 0, "allocations": []}
-        if to_credit:
-            parts = return_to_account(conn, now, bill, to_credit)
-        conn.execute("UPDATE settlements SET refunded_fen = refunded_fen + ? "
-                     "WHERE settlement_id = ?", (amount_fen, settlement_id))
         reference = self.next_reference(conn, "TK", now)
         conn.execute(
             "INSERT INTO refunds (refund_id, reference, settlement_id, amount_fen, "
@@ -306,16 +330,11 @@ class MoneyMixin:
             "fund_fen, to_bill_fen, to_other_bills_fen, to_balance_fen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (refund_id, reference, settlement_id, amount_fen, to_credit, to_channel,
-             operator_id, reason, terminal_id, iso(now), fund_fen, parts["bill_fen"],
-             parts["other_bills_fen"], parts["balance_fen"]))
+             operator_id, reason, terminal_id, iso(now), fund_fen, back["to_bill_fen"],
+             back["to_other_bills_fen"], back["to_balance_fen"]))
         conn.executemany("INSERT INTO refund_allocations (refund_id, bill_id, amount_fen) VALUES (?, ?, ?)",
-                         [(refund_id, a["bill_id"], a["amount_fen"]) for a in parts["allocations"]])
+                         [(refund_id, a["bill_id"], a["amount_fen"]) for a in back["allocations"]])
         account_id = settlement["account_id"]
-        restored = False
-        if bill is not None:
-            before = conn.execute("SELECT status FROM accounts WHERE account_id = ?",
-                                  (bill["account_id"],)).fetchone()["status"]
-            restored = restore_if_clear(conn, bill["account_id"], now) and before == "suspended"
         record(conn, now, terminal_id, "refund", reference, credit=to_credit,
                channel=to_channel)
         return {
@@ -325,14 +344,14 @@ class MoneyMixin:
             "settlement_reference": settlement["reference"],
             "amount_fen": amount_fen,
             "to_credit_fen": to_credit,
-            "to_bill_fen": parts["bill_fen"],
-            "to_other_bills_fen": parts["other_bills_fen"],
-            "to_balance_fen": parts["balance_fen"],
-            "allocations": parts["allocations"],
+            "to_bill_fen": back["to_bill_fen"],
+            "to_other_bills_fen": back["to_other_bills_fen"],
+            "to_balance_fen": back["to_balance_fen"],
+            "allocations": back["allocations"],
             "to_channel_fen": to_channel,
             "channel": "payment_channel" if to_channel else None,
             "fund_fen": fund_fen,
-            "restored": restored,
+            "restored": back["restored"],
             "account": account_view(conn, account_id, now) if account_id else None,
             "refunded_at": iso(now),
         }

@@ -13,13 +13,13 @@ from sandbox.store.booking import (
     create_bill,
     create_settlement,
     record,
-    reduce_bill,
     require_account,
     require_linked,
     require_patient,
     take_payment,
 )
-from sandbox.store.views import account_view, guardian_line_left, usable_account_id
+from sandbox.store.money import give_back
+from sandbox.store.views import account_view, guardian_line_left, refundable, usable_account_id
 
 
 class RegistrationMixin:
@@ -161,30 +161,26 @@ class RegistrationMixin:
         if now >= parse_iso(session["starts_at"]):
             raise Refusal(409, "too_late",
                           "A registration can be cancelled only before the session starts.")
-        to_line = 0
-        to_channel = row["paid_fen"]
-        bill = conn.execute("SELECT * FROM bills WHERE registration_id = ?",
-                            (registration_id,)).fetchone()
-        if bill is not None:
-            left = bill["amount_fen"] - bill["paid_fen"] - bill["refunded_fen"]
-            to_channel += bill["paid_fen"]  # already repaid: back to where it came from
-            if left > 0:
-                reduce_bill(conn, now, bill, left, "refunded_fen")
-                to_line = left
-            if bill["paid_fen"]:
-                conn.execute("UPDATE bills SET refunded_fen = refunded_fen + paid_fen, "
-                             "paid_fen = 0 WHERE bill_id = ?", (bill["bill_id"],))
-        conn.execute("UPDATE settlements SET refunded_fen = personal_fen "
-                     "WHERE settlement_id = ?", (row["settlement_id"],))
+        # The whole fee back, as a refund goes (000 art. 17): the part on credit to the credit
+        # account (the bill's debt, the account's other bills, the balance), even when repaid;
+        # only a part paid by phone back through its channel.
+        settlement = conn.execute("SELECT * FROM settlements WHERE settlement_id = ?",
+                                  (row["settlement_id"],)).fetchone()
+        back = give_back(conn, now, settlement, refundable(conn, row["settlement_id"])["refundable_fen"])
         conn.execute("UPDATE registrations SET status = 'cancelled', cancelled_at = ? "
                      "WHERE registration_id = ?", (iso(now), registration_id))
         record(conn, now, terminal_id, "registration_cancel", row["reference"],
-               credit=to_line, channel=to_channel)
+               credit=back["to_credit_fen"], channel=back["to_channel_fen"])
         return {
             "registration_id": registration_id,
             "reference": row["reference"],
             "status": "cancelled",
-            "returned_to_line_fen": to_line,
-            "refunded_to_channel_fen": to_channel,
+            "returned_to_line_fen": back["to_credit_fen"],
+            "to_bill_fen": back["to_bill_fen"],
+            "to_other_bills_fen": back["to_other_bills_fen"],
+            "to_balance_fen": back["to_balance_fen"],
+            "allocations": back["allocations"],
+            "refunded_to_channel_fen": back["to_channel_fen"],
+            "restored": back["restored"],
             "account": account_view(conn, row["account_id"], now) if row["account_id"] else None,
         }
