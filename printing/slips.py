@@ -110,10 +110,10 @@ def _line_and_due(booked_fen: int, available_fen: int | None, due_at: datetime |
     return rows
 
 
-def _refund_rows(to_credit_fen: int, to_channel_fen: int, channel: str, available_fen: int, *,
+def _refund_rows(to_credit_fen: int, to_channel_fen: int, channel: str, available_fen: int | None, *,
                  credit_parts: tuple[int, int, int] | None = None, fund_fen: int = 0) -> list[SlipRow]:
     """退回信用账户 (with ``credit_parts``: this bill, the other bills, the balance), 退回原支付渠道
-    and its channel, 退回医保基金 when there is some, then the line available now."""
+    and its channel, 退回医保基金 when there is some, then the line available now (when known)."""
     if to_channel_fen > 0 and not channel.strip():
         raise ValueError("channel is required when money goes back to the original channel")
     rows = [SlipRow("退回信用账户", to_credit_fen)]
@@ -126,7 +126,8 @@ def _refund_rows(to_credit_fen: int, to_channel_fen: int, channel: str, availabl
         rows.append(SlipRow("原支付渠道", channel))
     if fund_fen > 0:
         rows.append(SlipRow("退回医保基金", fund_fen))
-    rows.append(SlipRow("当前可用额度", available_fen, "bold"))
+    if available_fen is not None:
+        rows.append(SlipRow("当前可用额度", available_fen, "bold"))
     if credit_parts is not None and (to_credit_fen or to_channel_fen):
         rows.append(SlipRow("说明", refund_sentence(to_credit_fen, *credit_parts, to_channel_fen, channel),
                             "paragraph"))
@@ -173,28 +174,44 @@ def registration_slip(
 
 
 def cancellation_slip(
-    header: SlipHeader, *, reference: str, original_reference: str, department: str,
-    doctor: str, doctor_title: str = "", session_date: date, session: str,
-    queue_number: str | int, refund_fen: int, to_credit_fen: int, to_channel_fen: int = 0,
-    channel: str = "", available_fen: int, note: str = "", copy: bool = False,
+    header: SlipHeader, *, reference: str, original_reference: str, department: str = "",
+    doctor: str = "", doctor_title: str = "", session_date: date | None = None, session: str = "",
+    queue_number: str | int | None = None, refund_fen: int, to_credit_fen: int, to_channel_fen: int = 0,
+    channel: str = "", available_fen: int | None, to_bill_fen: int | None = None, to_other_bills_fen: int = 0,
+    to_balance_fen: int = 0, note: str = "", copy: bool = False,
 ) -> Slip:
-    """退号凭条: the registration given back and where its fee went
-    (``refund_fen == to_credit_fen + to_channel_fen``)."""
+    """退号凭条: the registration given back and where its fee went, as a refund goes
+    (``refund_fen == to_credit_fen + to_channel_fen``): ``to_credit_fen`` back to the credit
+    account (000 art. 17), printed with where it went, ``to_bill_fen`` off the registration's own
+    debt (冲减本笔欠款; by default what the other two leave), ``to_other_bills_fen`` off the
+    account's other bills (冲减其他欠款), ``to_balance_fen`` the balance the financial institution
+    returns (余额由金融机构退还), and the sentence saying so; ``to_channel_fen`` back through the
+    ``channel`` the fee was paid with. The clinic session's rows when known (``session_date``: a
+    registration listed from its bill has none); the line available when there is a credit
+    account."""
+    if to_bill_fen is None:
+        to_bill_fen = to_credit_fen - to_other_bills_fen - to_balance_fen
     _fen(refund_fen=refund_fen, to_credit_fen=to_credit_fen, to_channel_fen=to_channel_fen,
-         available_fen=available_fen)
+         available_fen=available_fen, to_bill_fen=to_bill_fen, to_other_bills_fen=to_other_bills_fen,
+         to_balance_fen=to_balance_fen)
     _check_reference("original_reference", original_reference)
     if to_credit_fen + to_channel_fen != refund_fen:
         raise ValueError("credit and channel refunds do not add up to the refund")
-    rows = [
-        SlipRow("原挂号流水号", original_reference),
-        SlipRow("科室", department),
-        SlipRow("医生", _doctor_text(doctor, doctor_title)),
-        SlipRow("就诊日期", _session_text(session_date, session)),
-        SlipRow("原就诊序号", _check_queue(queue_number)),
-        SlipRow("状态", "已退号", "bold"),
-    ]
+    if to_bill_fen + to_other_bills_fen + to_balance_fen != to_credit_fen:
+        raise ValueError("this bill, the other bills and the balance do not add up to the credit refund")
+    rows = [SlipRow("原挂号流水号", original_reference)]
+    if session_date is not None:
+        rows += [
+            SlipRow("科室", department),
+            SlipRow("医生", _doctor_text(doctor, doctor_title)),
+            SlipRow("就诊日期", _session_text(session_date, session)),
+        ]
+        if queue_number is not None:
+            rows.append(SlipRow("原就诊序号", _check_queue(queue_number)))
+    rows.append(SlipRow("状态", "已退号", "bold"))
     totals = [SlipRow("退还挂号费", refund_fen, "total")]
-    totals += _refund_rows(to_credit_fen, to_channel_fen, channel, available_fen)
+    totals += _refund_rows(to_credit_fen, to_channel_fen, channel, available_fen,
+                           credit_parts=(to_bill_fen, to_other_bills_fen, to_balance_fen))
     return _slip(header, "退号凭条", reference, rows=rows, totals=totals, note=note, copy=copy)
 
 

@@ -118,7 +118,8 @@ EXPECTED = {
     "cancellation": (cancellation, "退号凭条", [
         "原挂号流水号", "GH20250501-0207-000118", "心血管内科", "2025-05-06 周二 下午",
         "原就诊序号", "A017", "已退号", "退还挂号费", format_cny(2500), "退回信用账户",
-        format_cny(1500), "退回原支付渠道", format_cny(1000), "原支付渠道", "微信支付",
+        format_cny(1500), "冲减本笔欠款", "冲减其他欠款", "余额由金融机构退还", "退回原支付渠道",
+        format_cny(1000), "原支付渠道", "微信支付",
         "当前可用额度", format_cny(300_000), "TH20250502-0207-000003",
     ]),
     "repayment": (repayment, "还款凭条", [
@@ -209,6 +210,28 @@ def test_the_refund_slip_says_where_each_part_went(tmp_path, width):
     assert "退回原支付渠道￥0.00" in nothing_back_by_phone and "原路退回" not in nothing_back_by_phone
     with_fund = re.sub(r"\s+", "", _text(_write(render_slip(refund(fund_fen=7_000), width), tmp_path, "fund")))
     assert "退回医保基金￥70.00" in with_fund and "退费金额￥51.36" in with_fund
+
+
+@needs_tools
+@pytest.mark.parametrize("width", [80, 58])
+def test_the_cancellation_slip_says_where_the_fee_went(tmp_path, width):
+    """A registration repaid already, then cancelled: the fee to the credit account (000 art. 17),
+    paying the account's other bills and the rest the balance; nothing by phone, no cash."""
+    repaid = cancellation(refund_fen=2_500, to_credit_fen=2_500, to_channel_fen=0, channel="", to_bill_fen=0,
+                          to_other_bills_fen=1_800, to_balance_fen=700)
+    squeezed = re.sub(r"\s+", "", _text(_write(render_slip(repaid, width), tmp_path, "cancellation")))
+    for printed in ("退回信用账户￥25.00", "冲减本笔欠款￥0.00", "冲减其他欠款￥18.00", "余额由金融机构退还￥7.00",
+                    "退回原支付渠道￥0.00", "退款￥25.00已退回信用就医账户：冲减本笔欠款￥0.00，冲减其他欠款￥18.00，"
+                    "余额￥7.00由金融机构退还至您的账户。"):
+        assert printed in squeezed, printed
+    assert "现金" not in squeezed and "原路退回" not in squeezed
+    # Listed from its bill (no session) and paid by phone without a credit service: what is known.
+    by_phone = cancellation(department="", doctor="", doctor_title="", session_date=None, session="",
+                            queue_number=None, refund_fen=2_500, to_credit_fen=0, to_channel_fen=2_500,
+                            channel="扫码支付", available_fen=None)
+    squeezed = re.sub(r"\s+", "", _text(_write(render_slip(by_phone, width), tmp_path, "by-phone")))
+    assert "￥25.00按原支付渠道（扫码支付）原路退回。" in squeezed
+    assert "就诊日期" not in squeezed and "当前可用额度" not in squeezed and "已退号" in squeezed
 
 
 @needs_tools
@@ -340,6 +363,8 @@ def test_rows_refuse_floats_and_unknown_styles():
     (registration, {"queue_number": ""}),
     (cancellation, {"to_credit_fen": 2500}),  # 25.00 + 10.00 != 25.00
     (cancellation, {"channel": ""}),
+    (cancellation, {"to_other_bills_fen": 1_000, "to_balance_fen": 600}),  # leaves this bill a negative part
+    (cancellation, {"to_bill_fen": 1_000}),  # this bill + other bills + balance != the credit part
     (refund, {"amount_fen": 5_000}),
     (refund, {"to_balance_fen": 600}),  # this bill + other bills + balance != the credit part
     (refund, {"to_other_bills_fen": 3_000}),  # leaves this bill a negative part

@@ -266,6 +266,54 @@ def test_cancel_returns_the_fee_to_the_credit_line(qtbot, kiosk_app, client, tap
     assert not journey.mine_screen.choices.buttons
 
 
+def test_cancelling_a_repaid_registration_sends_the_fee_to_the_credit_account(qtbot, kiosk_app, client, taps):
+    """Xiamen 000 art. 17 (医疗机构应将就医款项先退还至用户的信用就医账户): the fee, repaid by phone
+    already, goes to the credit-care account, paying the account's other open bill; not back
+    through the channel. The outcome and the slip say where it went, and the slip adds up."""
+    from tests.printing.arithmetic import check
+
+    app, who = kiosk_app, client.present("tier3")
+    booked = book(client, "tier3")
+    fee, account_id = booked["fee_fen"], booked["account"]["account_id"]
+    visit = client.get(f"/v1/patients/{who['patient_id']}/visits?status=open").json()["visits"][0]
+    settled = write(client, "/v1/settlements", {"patient_id": who["patient_id"], "account_id": account_id,
+                                                "visit_ids": [visit["visit_id"]]})
+    bills = client.get(f"/v1/accounts/{account_id}/bills").json()["bills"]
+    fee_bill = next(b for b in bills if b["registration_id"] == booked["registration_id"])
+    other = next(b for b in bills if b["settlement_id"] == settled["settlement_id"])
+    assert fee < other["amount_fen"]
+    payment = write(client, "/v1/payments", {"patient_id": who["patient_id"], "amount_fen": fee,
+                                             "purpose": "repayment"})
+    write(client, f"/v1/_sandbox/payments/{payment['payment_id']}/complete", {})
+    write(client, "/v1/repayments", {"account_id": account_id, "amount_fen": fee, "channel": "payment_channel",
+                                     "payment_id": payment["payment_id"], "bill_ids": [fee_bill["bill_id"]]})
+
+    w, journey = open_my_registrations(qtbot, app, taps, "tier3")
+    taps(journey.mine_screen.choices.buttons[0])
+    with qtbot.waitSignal(journey.cancelled, timeout=10_000) as done:
+        taps(journey.cancel_screen.cancel_button)
+    outcome = done.args[0]
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    assert (outcome.returned_to_line_fen, outcome.to_bill_fen, outcome.to_other_bills_fen, outcome.to_balance_fen,
+            outcome.refunded_to_channel_fen) == (fee, 0, fee, 0, 0)
+    assert (f"{format_cny(fee)} went back to your credit-care account: {format_cny(0)} off this registration's "
+            f"bill, {format_cny(fee)} off your other bills; the financial institution returns the balance of "
+            f"{format_cny(0)} to you.") in w.outcome.details.text()
+    assert "refunded to the account you paid from" not in w.outcome.details.text()
+    client.present("tier3")
+    left = next(b for b in client.get(f"/v1/accounts/{account_id}/bills").json()["bills"]
+                if b["bill_id"] == other["bill_id"])
+    assert left["outstanding_fen"] == other["amount_fen"] - fee
+
+    slip = pdf_text(Path(outcome.receipt_job))
+    checked = check(slip)
+    assert (checked.kind, checked.problems) == ("cancellation", []) and checked.equalities >= 6
+    squeezed = "".join(slip.split())
+    for printed in (f"退回信用账户{format_cny(fee)}", f"冲减其他欠款{format_cny(fee)}",
+                    f"退回原支付渠道{format_cny(0)}"):
+        assert printed in squeezed, printed
+
+
 def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kiosk_app, client, taps):
     app = kiosk_app
     booked = book(client, "tier2")

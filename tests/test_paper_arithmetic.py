@@ -76,7 +76,10 @@ BEYOND_THE_LINE = dict(lines=SHORTLINE_VISIT, fund_fen=17_270, personal_fen=14_6
     ("receipt", lambda: make_receipt(**BEYOND_THE_LINE).as_slip(), 3),
     ("registration", registration, 2),
     ("registration", lambda: registration(booked_fen=1_500, paid_fen=1_000, channel="扫码支付"), 2),
-    ("cancellation", cancellation, 1),
+    # 退还挂号费 = credit + channel; credit = this bill + other bills + balance; the sentence's five figures
+    ("cancellation", cancellation, 7),
+    ("cancellation", lambda: cancellation(refund_fen=2_500, to_credit_fen=2_500, to_channel_fen=0, channel="",
+                                          to_bill_fen=0, to_other_bills_fen=1_800, to_balance_fen=700), 6),
     ("repayment", repayment, 1),
     ("repayment", lambda: repayment(channel="现金", allocations=(("BIL000900", 10_000), ("BIL000908", 2_886))), 2),
     # 退费金额 = credit + channel; credit = this bill + other bills + balance; the sentence's five
@@ -164,6 +167,12 @@ _VISIT = (ReceiptLine("诊查费", "1次", 10_000),)
      "退回原支付渠道 without its 原支付渠道"),
     ("退号凭条", _totals(("退还挂号费", 2_500, "total"), ("退回信用账户", 2_500)), (),
      "退回原支付渠道: printed 0 times, expected once"),
+    # a cancellation slip as it was printed before: the credit part without where it went
+    ("退号凭条", _totals(("退还挂号费", 2_500, "total"), ("退回信用账户", 2_500), ("退回原支付渠道", 0)), (),
+     "冲减其他欠款: printed 0 times, expected once"),
+    ("退号凭条", _totals(("退还挂号费", 2_500, "total"), ("退回信用账户", 2_500), ("冲减本笔欠款", 0),
+                       ("冲减其他欠款", 2_500), ("余额由金融机构退还", 0), ("退回原支付渠道", 0)), (),
+     "退回信用账户 without the sentence saying where it went"),
     ("还款凭条", _totals(("还款金额", 12_886, "total"), ("支付渠道", "银行卡")), (),
      "还款金额 without the part that paid it (现场支付 / 现金支付)"),
     ("还款凭条", _totals(("还款金额", 12_886, "total"), ("现金支付", 12_886)), (ReceiptLine("账单 BIL1", "", 10_000),),

@@ -235,7 +235,13 @@ def cancellation_text(outcome) -> OutcomeText:
                       "safely and will be completed automatically."),
             translate("RegisterJourney", "Please ask at the registration desk if you need a slip."))
     lines = []
-    if outcome.returned_to_line_fen:
+    if outcome.to_other_bills_fen or outcome.to_balance_fen:  # repaid already: to the credit-care account
+        lines.append(translate("RegisterJourney", "{credit} went back to your credit-care account: {bill} off this "
+                               "registration's bill, {others} off your other bills; the financial institution "
+                               "returns the balance of {balance} to you.").format(
+            credit=format_cny(outcome.returned_to_line_fen), bill=format_cny(outcome.to_bill_fen),
+            others=format_cny(outcome.to_other_bills_fen), balance=format_cny(outcome.to_balance_fen)))
+    elif outcome.returned_to_line_fen:
         lines.append(translate("RegisterJourney", "The fee {fee} was returned to your credit line.").format(
             fee=format_cny(outcome.returned_to_line_fen)))
     if outcome.refunded_to_channel_fen:

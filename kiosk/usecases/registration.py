@@ -127,6 +127,11 @@ class RegisterOutcome:
 
 @dataclass(frozen=True)
 class CancelOutcome:
+    """Where the fee went, as a refund goes (000 art. 17): ``returned_to_line_fen`` to the credit
+    account (``to_bill_fen`` off the registration's debt, ``to_other_bills_fen`` off the account's
+    other bills, ``to_balance_fen`` the balance the financial institution returns), and
+    ``refunded_to_channel_fen`` a fee paid by phone, back through its channel."""
+
     registration: Registration
     data: dict | None  # the platform's answer; None while the write is pending
     returned_to_line_fen: int = 0
@@ -134,6 +139,9 @@ class CancelOutcome:
     account: Account | None = None
     receipt_job: str | None = None
     print_error: str | None = None
+    to_bill_fen: int = 0
+    to_other_bills_fen: int = 0
+    to_balance_fen: int = 0
 
     @property
     def pending(self) -> bool:
@@ -209,14 +217,16 @@ class Registrations:
                                     f"/v1/registrations/{registration.registration_id}/cancel", {})
         except WritePending:
             return CancelOutcome(registration, None)
-        account = account_from(data.get("account"))
-        outcome = CancelOutcome(registration, data, data.get("returned_to_line_fen", 0),
-                                data.get("refunded_to_channel_fen", 0), account)
+        credit = data.get("returned_to_line_fen", 0)
+        outcome = CancelOutcome(registration, data, credit, data.get("refunded_to_channel_fen", 0),
+                                account_from(data.get("account")),
+                                to_bill_fen=data.get("to_bill_fen", credit),  # an older platform: all off the bill
+                                to_other_bills_fen=data.get("to_other_bills_fen", 0),
+                                to_balance_fen=data.get("to_balance_fen", 0))
         log.info("cancelled %s", registration.reference)
         job, error = print_slip(self.printer, lambda: self._cancel_slip(session, outcome),
                                 f"cancellation-{registration.reference}")
-        return CancelOutcome(registration, data, outcome.returned_to_line_fen, outcome.refunded_to_channel_fen,
-                             account, job, error)
+        return replace(outcome, receipt_job=job, print_error=error)
 
     # -- paper ---------------------------------------------------------------------------
     def _slip(self, session: PatientSession, r: Registration):
@@ -232,31 +242,18 @@ class Registrations:
             available_fen=r.account.available_fen if r.account else None, due_at=r.due_at)
 
     def _cancel_slip(self, session: PatientSession, c: CancelOutcome):
-        from printing.documents import Slip, SlipRow
         from printing.slips import cancellation_slip
 
         r, s = c.registration, c.registration.session
-        header = slip_header(self.printer, session)
-        reference = c.data.get("reference") or r.reference
-        refund = c.returned_to_line_fen + c.refunded_to_channel_fen
-        channel = "扫码支付" if c.refunded_to_channel_fen else ""
-        if s is not None and c.account is not None:
-            return cancellation_slip(
-                header, reference=reference, original_reference=r.reference, department=r.department,
-                doctor=s.doctor, doctor_title=s.doctor_title, session_date=s.date, session=s.period,
-                queue_number=r.queue_number, refund_fen=refund, to_credit_fen=c.returned_to_line_fen,
-                to_channel_fen=c.refunded_to_channel_fen, channel=channel, available_fen=c.account.available_fen)
         # Only what is known: no session when the platform listed the registration from its
         # bill; no credit line for a registration paid by phone without the credit service.
-        rows = [SlipRow("原挂号流水号", r.reference)]
-        if s is not None:
-            rows += [SlipRow("科室", r.department), SlipRow("医生", f"{s.doctor} {s.doctor_title}".strip()),
-                     SlipRow("就诊日期", f"{s.date.isoformat()} {s.period}")]
-        rows.append(SlipRow("状态", "已退号", "bold"))
-        totals = [SlipRow("退还挂号费", refund, "total"), SlipRow("退回信用账户", c.returned_to_line_fen),
-                  SlipRow("退回原支付渠道", c.refunded_to_channel_fen)]
-        if c.account is not None:
-            totals.append(SlipRow("当前可用额度", c.account.available_fen, "bold"))
-        return Slip(title="退号凭条", hospital=header.hospital, terminal_id=header.terminal_id,
-                    printed_at=header.printed_at, masked_id=header.masked_id, masked_name=header.masked_name,
-                    reference=reference, rows=tuple(rows), totals=tuple(totals))
+        clinic = {} if s is None else dict(
+            department=r.department, doctor=s.doctor, doctor_title=s.doctor_title, session_date=s.date,
+            session=s.period, queue_number=r.queue_number or None)
+        return cancellation_slip(
+            slip_header(self.printer, session), reference=c.data.get("reference") or r.reference,
+            original_reference=r.reference, **clinic,
+            refund_fen=c.returned_to_line_fen + c.refunded_to_channel_fen, to_credit_fen=c.returned_to_line_fen,
+            to_bill_fen=c.to_bill_fen, to_other_bills_fen=c.to_other_bills_fen, to_balance_fen=c.to_balance_fen,
+            to_channel_fen=c.refunded_to_channel_fen, channel="扫码支付" if c.refunded_to_channel_fen else "",
+            available_fen=c.account.available_fen if c.account else None)

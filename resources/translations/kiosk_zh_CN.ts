@@ -2819,13 +2819,13 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/register.py" line="223"/>
-        <location filename="../../kiosk/ui/register.py" line="245"/>
+        <location filename="../../kiosk/ui/register.py" line="251"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/register.py" line="225"/>
-        <location filename="../../kiosk/ui/register.py" line="247"/>
+        <location filename="../../kiosk/ui/register.py" line="253"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
@@ -2846,26 +2846,31 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/register.py" line="239"/>
+        <source>{credit} went back to your credit-care account: {bill} off this registration&apos;s bill, {others} off your other bills; the financial institution returns the balance of {balance} to you.</source>
+        <translation>{credit} 已退回您的信用就医账户：冲减本笔挂号欠款 {bill}，冲减其他欠款 {others}；余额 {balance} 由金融机构退还给您。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="245"/>
         <source>The fee {fee} was returned to your credit line.</source>
         <translation>挂号费 {fee} 已退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="242"/>
+        <location filename="../../kiosk/ui/register.py" line="248"/>
         <source>{fee} will be refunded to the account you paid from.</source>
         <translation>{fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="249"/>
+        <location filename="../../kiosk/ui/register.py" line="255"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="255"/>
+        <location filename="../../kiosk/ui/register.py" line="261"/>
         <source>Your slip is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="256"/>
+        <location filename="../../kiosk/ui/register.py" line="262"/>
         <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
         <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
     </message>

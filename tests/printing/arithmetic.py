@@ -5,9 +5,9 @@ the paper under the Chinese words the patient reads, and the sums are done again
 
 * thermal slips: ``total = 医保统筹支付 + 个人负担``; ``个人负担 = 预交金抵扣 + 信用额度记账 +
   现场支付 + 现金支付`` (the parts a slip has); a refund or cancellation: ``total =
-  退回信用账户 + 退回原支付渠道`` (the channel named, no cash paid out); a refund also
-  ``退回信用账户 = 冲减本笔欠款 + 冲减其他欠款 + 余额由金融机构退还``, and its sentence (说明)
-  says the same figures; a repayment: ``还款金额 = 现场支付 + 现金支付``; the items
+  退回信用账户 + 退回原支付渠道`` (the channel named, no cash paid out), and
+  ``退回信用账户 = 冲减本笔欠款 + 冲减其他欠款 + 余额由金融机构退还``, its sentence (说明)
+  saying the same figures; a repayment: ``还款金额 = 现场支付 + 现金支付``; the items
   listed (项目 / 金额) add up to the total; every part a kind of document must show is there;
 * the A4 statement (住院费用清单): each row's amount is quantity × unit price, a 丙 row is
   all self-paid; every page's 本页小计 is the sum of its rows, 承前页 is the previous
@@ -194,8 +194,7 @@ def _slip(text: str, checked: Checked) -> None:
                             "退回原支付渠道 without its 原支付渠道")
         checked.require(not _labelled(lines, "现金退还") and not _labelled(lines, "现金支付"),
                         "cash paid out for a credit-care refund")
-        if kind == "refund":
-            _refund_parts(text, lines, to_credit, to_channel, checked)
+        _refund_parts(text, lines, to_credit, to_channel, checked)  # a cancellation's fee goes as a refund does
         items = _items(lines, total_label)
         if items and total is not None:
             checked.equal(f"items = {total_label}", sum(items), total)
