@@ -133,19 +133,9 @@ def refused(store: Store, request: Request, rule: Rule, refusal: Refusal) -> Non
         persist = getattr(refusal, "persist", None)
         if persist is not None:
             persist(conn)
-        operator = None
         token = _token(request)
-        if token:
-            row = conn.execute("SELECT operator_id FROM operator_sessions WHERE token_hash = ?",
-                               (_hash(token),)).fetchone()
-            operator = row["operator_id"] if row else None
+        operator = store.session_operator(conn, token) if token else None
         store.record_event(conn, now, request.state.terminal_id, operator, rule.name, None, refusal.code)
-
-
-def _hash(token: str) -> str:
-    from sandbox.store.authority import token_hash
-
-    return token_hash(token)
 
 
 # -- patients present ----------------------------------------------------------------------------

@@ -14,8 +14,9 @@ All SQL of the sandbox lives in this package, one module per area:
 ``inpatient`` admission orders (入院证, their own table), credit admission and discharge
 ``admin``     disputes, reconciliation, the clock and the nightly batch
 ``operators`` desk operators: PIN login, roles, lockout (its own table)
-``authority`` terminal roles, operator and patient sessions, shifts, approvals, budgets,
-              households, consent codes, the authority trail (its own tables)
+``authority`` terminal roles, operator sessions, shifts, approvals, households, consent
+              codes (its own tables), on ``presence``
+``presence``  patient sessions, the lookup budget, the authority trail (shared with ``sandbox.his``)
 ``seed``      demo data
 ============  ==================================================================
 

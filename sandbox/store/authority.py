@@ -4,7 +4,9 @@ consent codes and households, and the trail of who asked for what.
 
 The rules that use these records (which endpoint needs what) are in ``sandbox.authority``;
 this module only keeps the records. Its tables are its own (``CREATE TABLE IF NOT EXISTS``):
-the credit platform takes them along when the sandbox is split (issue 12).
+the credit platform takes them along when the sandbox is split (issue 12). Patient sessions, the
+lookup budget and the trail are kept by ``sandbox.store.presence``, which the HIS service
+(``sandbox.his``) shares; this mixin builds on it.
 
 Every time is platform (business) time, ``Store.now()``: the sandbox control API that moves
 the clock forward ages sessions, locks and budgets with it. Tokens (operator sessions,
@@ -20,23 +22,23 @@ from datetime import datetime, timedelta
 
 from kiosk.domain.idnumber import mask_phone
 from sandbox.store.base import Refusal, iso, new_id, parse_iso
+from sandbox.store.presence import Limited, PresenceConfig, PresenceMixin
 from sandbox.store.views import usable_account_id
+
+__all__ = ["UNBUDGETED", "AuthorityConfig", "AuthorityMixin", "Limited", "token_hash"]
 
 ROLES = ("kiosk", "desk")
 
 
 @dataclass(frozen=True)
-class AuthorityConfig:
-    """What the platform enforces; ``EmbeddedSandbox(authority=...)``, ``kiosk-sandbox`` flags."""
+class AuthorityConfig(PresenceConfig):
+    """What the platform enforces; ``EmbeddedSandbox(authority=...)``, ``kiosk-sandbox`` flags. (Patient
+    sessions and the lookup budget: :class:`~sandbox.store.presence.PresenceConfig`.)"""
 
     operator_idle_s: int = 900  # an operator session ends after this long unused
     operator_lock_s: int = 900  # a lock after MAX_FAILURES wrong PINs lasts this long
     refund_supervisor_over_fen: int = 20_000  # refunds above it need a supervisor (￥200)
     approval_s: int = 300  # a supervisor's approval is good for this long, once
-    patient_session_idle_s: int = 300  # a patient session ends after this long unused
-    patient_session_max_s: int = 1_800  # and this long after the card was read, at the latest
-    lookup_burst: int = 20  # identity lookups a terminal may make at once
-    lookup_refill_s: float = 6.0  # one more every 6 s: 10 a minute go on for ever
     attempt_burst: int = 10  # failed PIN attempts a terminal may make at once
     attempt_refill_s: float = 90.0  # one more every 90 s: 10 per quarter of an hour
     consent_code_s: int = 600  # an SMS consent code is good for 10 minutes
@@ -85,24 +87,6 @@ CREATE TABLE IF NOT EXISTS approvals (
     used_at       TEXT,
     used_for      TEXT
 );
-CREATE TABLE IF NOT EXISTS patient_sessions (
-    session_id   TEXT PRIMARY KEY,
-    terminal_id  TEXT NOT NULL,
-    patient_id   TEXT NOT NULL,
-    via          TEXT NOT NULL,
-    operator_id  TEXT,
-    created_at   TEXT NOT NULL,
-    last_seen_at TEXT NOT NULL,
-    ended_at     TEXT
-);
-CREATE INDEX IF NOT EXISTS patient_sessions_by_terminal ON patient_sessions (terminal_id, ended_at);
-CREATE TABLE IF NOT EXISTS rate_budgets (
-    terminal_id TEXT NOT NULL,
-    kind        TEXT NOT NULL,
-    tokens      REAL NOT NULL,
-    updated_at  TEXT NOT NULL,
-    PRIMARY KEY (terminal_id, kind)
-);
 CREATE TABLE IF NOT EXISTS households (
     guardian_patient_id TEXT NOT NULL,
     minor_patient_id    TEXT NOT NULL,
@@ -127,15 +111,6 @@ CREATE TABLE IF NOT EXISTS sms_outbox (
     code         TEXT NOT NULL,
     sent_at      TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS authority_events (
-    event_id    INTEGER PRIMARY KEY AUTOINCREMENT,
-    at          TEXT NOT NULL,
-    terminal_id TEXT,
-    operator_id TEXT,
-    event       TEXT NOT NULL,
-    subject     TEXT,
-    outcome     TEXT NOT NULL
-);
 """
 
 
@@ -149,15 +124,7 @@ def _run(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-class Limited(Refusal):
-    """429 with the seconds until the terminal may try again (``Retry-After``)."""
-
-    def __init__(self, code: str, message: str, retry_after_s: int):
-        super().__init__(429, code, message, {"retry_after_s": retry_after_s})
-        self.retry_after_s = retry_after_s
-
-
-class AuthorityMixin:
+class AuthorityMixin(PresenceMixin):
     authority = AuthorityConfig()
 
     def _migrate(self) -> None:
@@ -201,50 +168,6 @@ class AuthorityMixin:
                 row = c.execute(sql, (terminal_id,)).fetchone()
         return row["role"] if row else "kiosk"
 
-    # -- the trail -------------------------------------------------------------------------------
-    @staticmethod
-    def record_event(conn: sqlite3.Connection, now: datetime, terminal_id: str | None, operator_id: str | None,
-                     event: str, subject: str | None, outcome: str) -> None:
-        """Who asked for what, and the answer (opaque ids and codes only: never an ID number)."""
-        conn.execute("INSERT INTO authority_events (at, terminal_id, operator_id, event, subject, outcome) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (iso(now), terminal_id, operator_id, event, subject, outcome))
-
-    def events(self, event: str | None = None) -> list[dict]:
-        with self.snapshot() as conn:
-            sql, args = "SELECT * FROM authority_events", ()
-            if event is not None:
-                sql, args = sql + " WHERE event = ?", (event,)
-            return [dict(r) for r in conn.execute(sql + " ORDER BY event_id", args)]
-
-    # -- budgets (token buckets per terminal) ------------------------------------------------------
-    def _budget(self, conn: sqlite3.Connection, now: datetime, terminal_id: str, kind: str, burst: int,
-                refill_s: float) -> float:
-        row = conn.execute("SELECT tokens, updated_at FROM rate_budgets WHERE terminal_id = ? AND kind = ?",
-                           (terminal_id, kind)).fetchone()
-        if row is None:
-            return float(burst)
-        elapsed = max(0.0, (now - parse_iso(row["updated_at"])).total_seconds())
-        return min(float(burst), row["tokens"] + elapsed / refill_s)
-
-    def _spend(self, conn: sqlite3.Connection, now: datetime, terminal_id: str, kind: str, burst: int,
-               refill_s: float) -> None:
-        tokens = self._budget(conn, now, terminal_id, kind, burst, refill_s) - 1
-        conn.execute("INSERT INTO rate_budgets (terminal_id, kind, tokens, updated_at) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (terminal_id, kind) DO UPDATE SET tokens = excluded.tokens, "
-                     "updated_at = excluded.updated_at", (terminal_id, kind, tokens, now.isoformat()))
-
-    def _wait_s(self, tokens: float, refill_s: float) -> int:
-        return max(1, int((1 - tokens) * refill_s + 0.999))
-
-    def take_lookup(self, conn: sqlite3.Connection, now: datetime, terminal_id: str) -> None:
-        """One identity lookup of the terminal's budget, or 429 ``too_many_lookups``."""
-        c = self.authority
-        tokens = self._budget(conn, now, terminal_id, "lookup", c.lookup_burst, c.lookup_refill_s)
-        if tokens < 1:
-            raise Limited("too_many_lookups", "This terminal has looked up too many patients in a short time.",
-                          self._wait_s(tokens, c.lookup_refill_s))
-        self._spend(conn, now, terminal_id, "lookup", c.lookup_burst, c.lookup_refill_s)
-
     def check_attempt_budget(self, terminal_id: str) -> None:
         """Before a PIN is checked: 429 ``too_many_attempts`` once the terminal spent its
         budget of failed attempts (the derivation is not even run)."""
@@ -261,6 +184,11 @@ class AuthorityMixin:
     def spend_attempt(self, conn: sqlite3.Connection, now: datetime, terminal_id: str) -> None:
         c = self.authority
         self._spend(conn, now, terminal_id, "pin", c.attempt_burst, c.attempt_refill_s)
+
+    def session_operator(self, conn: sqlite3.Connection, token: str) -> str | None:
+        row = conn.execute("SELECT operator_id FROM operator_sessions WHERE token_hash = ?",
+                           (token_hash(token),)).fetchone()
+        return row["operator_id"] if row else None
 
     # -- operator sessions -------------------------------------------------------------------------
     def start_operator_session(self, conn: sqlite3.Connection, now: datetime, *, operator_id: str,
@@ -380,54 +308,7 @@ class AuthorityMixin:
                             (iso(now), used_for, token_hash(token)))
         return done.rowcount == 1
 
-    # -- patient sessions (presence) ----------------------------------------------------------------
-    def _live(self, row: sqlite3.Row, now: datetime) -> bool:
-        c = self.authority
-        return (row["ended_at"] is None
-                and now < parse_iso(row["last_seen_at"]) + timedelta(seconds=c.patient_session_idle_s)
-                and now < parse_iso(row["created_at"]) + timedelta(seconds=c.patient_session_max_s))
-
-    def _expires(self, row: sqlite3.Row) -> datetime:
-        c = self.authority
-        return min(parse_iso(row["last_seen_at"]) + timedelta(seconds=c.patient_session_idle_s),
-                   parse_iso(row["created_at"]) + timedelta(seconds=c.patient_session_max_s))
-
-    def open_patient_session(self, conn: sqlite3.Connection, now: datetime, *, terminal_id: str, patient_id: str,
-                             via: str, operator_id: str | None) -> dict:
-        """The patient is at the terminal (a card read, a scanned code, or an ID typed by a
-        logged-in operator): a new patient session of theirs there. Always a new one, so that
-        ending the last patient's sessions (the kiosk cleared, a request that may arrive late)
-        never ends the one a new card read has just opened."""
-        session_id = new_id("PS")
-        conn.execute("INSERT INTO patient_sessions (session_id, terminal_id, patient_id, via, operator_id, "
-                     "created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (session_id, terminal_id, patient_id, via, operator_id, iso(now), iso(now)))
-        row = conn.execute("SELECT * FROM patient_sessions WHERE session_id = ?", (session_id,)).fetchone()
-        return {"session_id": session_id, "expires_at": iso(self._expires(row))}
-
-    def present_patients(self, conn: sqlite3.Connection, now: datetime, terminal_id: str) -> dict[str, str]:
-        """Patient id -> session id of every live patient session at the terminal."""
-        present = {}
-        for row in conn.execute("SELECT * FROM patient_sessions WHERE terminal_id = ? AND ended_at IS NULL "
-                                "ORDER BY created_at", (terminal_id,)):
-            if self._live(row, now):
-                present[row["patient_id"]] = row["session_id"]
-        return present
-
-    @staticmethod
-    def touch_patient_sessions(conn: sqlite3.Connection, now: datetime, session_ids) -> None:
-        conn.executemany("UPDATE patient_sessions SET last_seen_at = ? WHERE session_id = ?",
-                         [(iso(now), s) for s in session_ids])
-
-    @staticmethod
-    def end_patient_sessions(conn: sqlite3.Connection, now: datetime, terminal_id: str, session_ids) -> int:
-        """End the named sessions of this terminal (another terminal's are left alone)."""
-        ended = 0
-        for session_id in session_ids:
-            ended += conn.execute("UPDATE patient_sessions SET ended_at = ? WHERE session_id = ? AND terminal_id = ? "
-                                  "AND ended_at IS NULL", (iso(now), session_id, terminal_id)).rowcount
-        return ended
-
+    # -- patient sessions: whom the present patients may read ------------------------------------
     @staticmethod
     def circle(conn: sqlite3.Connection, patient_ids) -> tuple[set[str], set[str]]:
         """Whom the present patients may read, and which accounts: each one themselves, the
