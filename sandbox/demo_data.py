@@ -89,6 +89,7 @@ CATALOGUE: dict[str, tuple[str, int, str]] = {
 #: below (names in ``printing.charges``, which paper prints).
 BED, CONSULTATION, EXAM, LAB, TREATMENT, NURSING, MATERIAL, WESTERN_DRUG = (
     "01", "02", "03", "04", "05", "07", "08", "09")
+PATENT_DRUG = "11"  # 中成药费
 CLASS_A, CLASS_B, CLASS_C = "01", "02", "03"  # 甲类, 乙类, 丙类
 
 #: Inpatient charges, as the hospital's catalogue maps them onto the insurance list:
@@ -114,6 +115,44 @@ INPATIENT_CATALOGUE: dict[str, tuple[str, int, str, str]] = {
     "ZL602": ("雾化吸入", 1500, TREATMENT, CLASS_A),
     "CL701": ("一次性输液器", 350, MATERIAL, CLASS_B),
     "CL702": ("留置针", 2800, MATERIAL, CLASS_B),
+}
+
+#: Outpatient charges in the national codes: code -> (med_chrgitm_type, chrgitm_lv) (the HIS's mapping,
+#: issue 12; the fund's demo share above stays the platform's until the insurance service takes over).
+OUTPATIENT_CLASSES: dict[str, tuple[str, str]] = {
+    "GH001": (CONSULTATION, CLASS_A), "GH002": (CONSULTATION, CLASS_A), "GH003": (CONSULTATION, CLASS_A),
+    "XY101": (WESTERN_DRUG, CLASS_A), "XY102": (WESTERN_DRUG, CLASS_B), "XY103": (WESTERN_DRUG, CLASS_A),
+    "XY104": (WESTERN_DRUG, CLASS_B), "XY105": (WESTERN_DRUG, CLASS_A), "ZC201": (PATENT_DRUG, CLASS_B),
+    "JC301": (EXAM, CLASS_A), "JC302": (EXAM, CLASS_A), "JC303": (EXAM, CLASS_A), "JC304": (EXAM, CLASS_B),
+    "HY401": (LAB, CLASS_A), "HY402": (LAB, CLASS_A), "HY403": (LAB, CLASS_B), "HY404": (LAB, CLASS_A),
+    "ZL501": (TREATMENT, CLASS_A), "ZL502": (TREATMENT, CLASS_A), "CL601": (MATERIAL, CLASS_B),
+    "ZF701": (WESTERN_DRUG, CLASS_C),
+}
+
+#: Every charge code of the hospital (outpatient and inpatient) on the national medical-insurance list:
+#: code -> (med_list_codg, spec). The hospital's own code is the interface's ``medins_list_codg``. The
+#: national codes are shaped like the real ones (西药 X + ATC + ingredient, form, 23 characters; 中成药 Z;
+#: 医疗服务项目 15 digits: 00 + the 2012 price-item code + 4; 医用耗材 C + 19) but invented for the demo: the
+#: insurance service's catalogue (sandbox/insurance) and the HIS (sandbox/his) both read them here.
+NATIONAL_LIST: dict[str, tuple[str, str]] = {
+    "GH001": ("001102000010001", "次"), "GH002": ("001102000010002", "次"), "GH003": ("001102000010003", "次"),
+    "XY101": ("XJ01CAA040E001010100101", "0.25g×24粒"), "XY102": ("XM01AEB044E002010100102", "0.3g×20粒"),
+    "XY103": ("XC08CAA099A001010100103", "5mg×28片"), "XY104": ("XA10BAE045A012010100104", "0.5g×30片"),
+    "XY105": ("XA02BCA211E004010100105", "20mg×14粒"), "ZC201": ("ZA01BAL0186010100201", "0.35g×24粒"),
+    "JC301": ("002101020150000", "次"), "JC302": ("002206000030000", "次"), "JC303": ("003107010010000", "次"),
+    "JC304": ("002103000010000", "次"), "HY401": ("002501010150000", "项"), "HY402": ("002504030470000", "项"),
+    "HY403": ("002503050040000", "项"), "HY404": ("002503010010000", "组"), "ZL501": ("001204000060000", "组"),
+    "ZL502": ("003106030010000", "次"), "CL601": ("C1402031000000000601", "支"),
+    "ZF701": ("XL03AXX211B002010100701", "1.6mg"),
+    "CW001": ("001109000010000", "床日"), "HL001": ("001201000030000", "日"), "HL002": ("001204000010000", "次"),
+    "ZY001": ("001102000030000", "日"), "XY201": ("XJ01DDT029B001010100201", "1g"),
+    "XY202": ("XB05XAL120B002010100202", "250ml"), "XY203": ("XB05BAP042B002010100203", "250ml"),
+    "XY204": ("XA02BCP028B001010100204", "40mg"), "XY205": ("XB01ABD063B002010100205", "4100IU"),
+    "XY206": ("XB05AAR047B002010100206", "10g"), "HY501": ("002501010150000", "项"),
+    "HY502": ("002503020010000", "组"), "HY503": ("002503060010000", "组"), "HY504": ("002502030010000", "组"),
+    "JC401": ("003107010020000", "次"), "JC402": ("002103000020000", "次"), "ZL601": ("001204000060000", "组"),
+    "ZL602": ("003106030010000", "次"), "CL701": ("C1402031000000000601", "支"),
+    "CL702": ("C1402031000000000702", "支"),
 }
 
 #: Fund share of a 甲类 or 乙类 inpatient item's amount by its med_chrgitm_type, per mille
@@ -406,6 +445,13 @@ def demo_card(role: str) -> dict:
         "valid_from": p["card_valid_from"],
         "valid_to": p["card_valid_to"],
     }
+
+
+def sscard_number(role: str) -> str:
+    """The demo patient's social-security card number (社会保障卡卡号: 9 letters and digits, read from the
+    card with the resident ID number, ``kiosk.devices.sscard``): ``E35`` and the digits of their patient id.
+    The HIS and the insurance service find the patient by it."""
+    return "E35" + patient_by_role(role)["patient_id"][1:]
 
 
 #: Scanned codes: a medical-insurance e-voucher (医保电子凭证) or an e-health card (电子健康卡) QR
