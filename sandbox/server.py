@@ -7,10 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import socket
 import sys
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -19,16 +16,19 @@ from pathlib import Path
 import uvicorn
 
 from sandbox.app import create_app
+from sandbox.serving import (
+    DEFAULT_DESK_TERMINAL_ID,
+    DEFAULT_HOSPITAL,
+    DEFAULT_TERMINAL_ID,
+    LoopbackServer,
+    secret_from_env,
+)
 from sandbox.store import Store
 from sandbox.store.authority import AuthorityConfig
 
-DEFAULT_TERMINAL_ID = "KIOSK-DEMO-01"
-DEFAULT_DESK_TERMINAL_ID = "DESK-DEMO-01"
-DEFAULT_HOSPITAL = "厦门市示范医院"
 SECRET_ENV = "KIOSK_SANDBOX_SECRET"
 DESK_SECRET_ENV = "KIOSK_SANDBOX_DESK_SECRET"
-START_TIMEOUT_S = 10.0
-STOP_TIMEOUT_S = 10.0
+__all__ = ["DEFAULT_DESK_TERMINAL_ID", "DEFAULT_HOSPITAL", "DEFAULT_TERMINAL_ID", "EmbeddedSandbox", "main"]
 
 
 class EmbeddedSandbox:
@@ -73,13 +73,10 @@ class EmbeddedSandbox:
         self.store: Store | None = None
         self.port: int | None = None
         self.url: str | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
-        self._failure: BaseException | None = None
+        self._served: LoopbackServer | None = None
 
     def start(self) -> EmbeddedSandbox:
-        if self._thread is not None:
+        if self._served is not None:
             raise RuntimeError("sandbox already started")
         self.store = Store(self.db_path, city=self.city,
                            **({"clock": self.clock} if self.clock else {}))
@@ -93,54 +90,18 @@ class EmbeddedSandbox:
             if self.desk_terminal_id != self.terminal_id:
                 self.store.add_terminal(self.desk_terminal_id, self.desk_secret, self.hospital_name, role="desk")
             self.store.add_terminal(self.terminal_id, self.secret, self.hospital_name, role=self.terminal_role)
-            app = create_app(self.store, control=self.control)
-            # IPPROTO_TCP explicitly: with protocol 0 asyncio leaves Nagle on for accepted
-            # connections, and each kept-alive request waits ~40 ms for a delayed ACK.
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-            self._sock = sock
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-            self.url = f"{'https' if self.ssl else 'http'}://127.0.0.1:{self.port}"
-            tls = dict(zip(("ssl_certfile", "ssl_keyfile"), map(str, self.ssl))) if self.ssl else {}
-            config = uvicorn.Config(app, log_level="warning", access_log=False,
-                                    lifespan="off", ws="none", log_config=None, **tls)
-            self._server = uvicorn.Server(config)
-            self._thread = threading.Thread(target=self._run, name="sandbox-platform",
-                                            daemon=True)
-            self._thread.start()
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not self._server.started:
-                if not self._thread.is_alive():
-                    raise RuntimeError("sandbox server stopped during start-up") \
-                        from self._failure
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"sandbox did not start within {START_TIMEOUT_S} s")
-                self._thread.join(0.01)
+            self._served = LoopbackServer(create_app(self.store, control=self.control), "sandbox-platform",
+                                          ssl=self.ssl).start()
+            self.port, self.url = self._served.port, self._served.url
         except BaseException:
             self.stop()
             raise
         return self
 
-    def _run(self) -> None:
-        assert self._server is not None and self._sock is not None
-        try:
-            self._server.run(sockets=[self._sock])
-        except BaseException as exc:  # noqa: BLE001 - reported by start()
-            self._failure = exc
-
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(STOP_TIMEOUT_S)
-            if self._thread.is_alive() and self._server is not None:
-                self._server.force_exit = True
-                self._thread.join(STOP_TIMEOUT_S)
-            self._thread = None
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
-        self._server = None
+        if self._served is not None:
+            self._served.stop()
+            self._served = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -158,25 +119,145 @@ def default_db_path() -> Path:
     return Path(user_data_dir("credit-care-kiosk")) / "sandbox.sqlite"
 
 
-def _secret_from_env(name: str = SECRET_ENV) -> bytes | None:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        secret = bytes.fromhex(value)
-    except ValueError:
-        raise SystemExit(f"{name} must be hex") from None
-    if len(secret) < 16:
-        raise SystemExit(f"{name} must hold at least 16 bytes")
-    return secret
+#: The sandbox services: each its own process, port and SQLite file (issue 12). ``credit`` is the credit
+#: platform (this module), ``his`` the hospital's HIS, ``insurance`` the national insurance interface.
+SERVICES = ("credit", "his", "insurance")
+SERVICE_MODULES = {"credit": "sandbox.server", "his": "sandbox.his", "insurance": "sandbox.insurance"}
+DB_FILES = {"credit": "sandbox.sqlite", "his": "his.sqlite", "insurance": "insurance.sqlite"}
+READY_TIMEOUT_S = 30.0
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``kiosk-sandbox [--service credit|his|insurance|all] ...``: the credit platform unless told."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    choose = argparse.ArgumentParser(add_help=False)
+    choose.add_argument("--service", choices=(*SERVICES, "all"), default="credit")
+    chosen, rest = choose.parse_known_args(argv)
+    if chosen.service == "credit":
+        return credit_main(rest)
+    if chosen.service == "his":
+        from sandbox.his.server import main as his_main
+
+        return his_main(rest)
+    if chosen.service == "insurance":
+        return _run_module(SERVICE_MODULES["insurance"], rest)
+    return run_all(rest)
+
+
+def _installed(module: str) -> bool:
+    """``python -m module`` would run: the package and its ``__main__`` are there."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.submodule_search_locations is None:  # absent, or a plain module
+            return spec is not None
+        return importlib.util.find_spec(module + ".__main__") is not None
+    except ImportError:
+        return False
+
+
+def _run_module(module: str, argv: list[str]) -> int:
+    """``python -m module argv…`` in this process (a service's own command line)."""
+    import runpy
+
+    if not _installed(module):
+        print(f"kiosk-sandbox: the {module} service is not part of this installation", file=sys.stderr)
+        return 2
+    saved = sys.argv
+    sys.argv = [module, *argv]
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = saved
+    return 0
+
+
+def run_all(argv: list[str]) -> int:
+    """The three services side by side, each its own process, port and SQLite file: the credit platform on
+    ``--port``, the HIS on the next port, the insurance service on the one after; the files beside ``--db``
+    (``his.sqlite``, ``insurance.sqlite``). Prints one URL a line (``credit: http://…``) once each answers;
+    Ctrl-C (or SIGTERM) stops all three. Other options go to the credit platform."""
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    parser = argparse.ArgumentParser(prog="kiosk-sandbox --service all", add_help=False)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8750)
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--control", action="store_true")
+    args, rest = parser.parse_known_args(argv)
+    folder = (args.db or default_db_path()).parent
+    control = ["--control"] if args.control else []
+    commands = {}
+    for n, name in enumerate(SERVICES):
+        if not _installed(SERVICE_MODULES[name]):
+            print(f"kiosk-sandbox: {name}: not part of this installation, not started", file=sys.stderr)
+            continue
+        db = args.db if name == "credit" and args.db else folder / DB_FILES[name]
+        command = [sys.executable, "-m", SERVICE_MODULES[name]]
+        if name == "credit":
+            command += ["--service", "credit"]
+        command += ["--host", args.host, "--port", str(args.port + n), "--db", str(db), *control]
+        commands[name] = (command + (rest if name == "credit" else []), args.port + n)
+    children = {name: subprocess.Popen(command) for name, (command, _) in commands.items()}
+
+    def stop() -> None:
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+
+    def terminated(*_signal) -> None:
+        raise KeyboardInterrupt  # the same way out as Ctrl-C: every child stopped
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        for name, (_, port) in commands.items():
+            while True:
+                if children[name].poll() is not None:
+                    print(f"kiosk-sandbox: {name} stopped during start-up", file=sys.stderr)
+                    stop()
+                    return 1
+                try:
+                    socket.create_connection((args.host, port), timeout=0.5).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        print(f"kiosk-sandbox: {name} did not start within {READY_TIMEOUT_S:.0f} s", file=sys.stderr)
+                        stop()
+                        return 1
+                    time.sleep(0.1)
+            print(f"{name}: http://{args.host}:{port}", flush=True)
+        while all(child.poll() is None for child in children.values()):
+            time.sleep(0.2)
+        return next(child.returncode for child in children.values() if child.returncode is not None)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop()
+        for child in children.values():
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def credit_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="kiosk-sandbox",
         description="Sandbox credit-care platform with demo data (demo, training, tests). "
                     f"The terminal secret comes from ${SECRET_ENV} (hex), the cashier desk's from "
-                    f"${DESK_SECRET_ENV}.")
+                    f"${DESK_SECRET_ENV}. --service his|insurance|all runs the hospital's HIS, the "
+                    "insurance service or all three instead (each --help says more).")
+    parser.add_argument("--service", choices=(*SERVICES, "all"), default="credit",
+                        help="which sandbox service: credit (this, the default), his, insurance, or all three on "
+                             "--port, --port+1 and --port+2, each with its own SQLite file beside --db")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8750)
     parser.add_argument("--db", type=Path, default=None,
@@ -201,13 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     args = parser.parse_args(argv)
 
-    secret = _secret_from_env()
+    secret = secret_from_env(SECRET_ENV)
     if secret is None:
         secret = secrets.token_bytes(32)
         print(f"kiosk-sandbox: no {SECRET_ENV} set; terminal {args.terminal_id} secret for "
               f"this run (training only, never for a real hospital): {secret.hex()}",
               file=sys.stderr)
-    desk_secret = _secret_from_env(DESK_SECRET_ENV)
+    desk_secret = secret_from_env(DESK_SECRET_ENV)
     if desk_secret is None:
         desk_secret = secrets.token_bytes(32)
         print(f"kiosk-sandbox: no {DESK_SECRET_ENV} set; desk {args.desk_terminal_id} secret for "
