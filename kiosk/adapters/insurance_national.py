@@ -294,13 +294,14 @@ class NationalInsurance:
         who = info.insured
         mdtrtinfo = {"mdtrt_id": info.mdtrt_id, "psn_no": who.psn_no, "med_type": str(info.med_type),
                      "begntime": inf_time(info.begntime), "main_cond_dscr": info.main_cond_dscr}
-        diseinfo = [_diagnosis(d) | {"vali_flag": "1"} for d in info.diagnoses]
+        diseinfo = [{k: v for k, v in _diagnosis(d).items() if k != "maindiag_flag"} | {"vali_flag": "1"}
+                    for d in info.diagnoses]
         self._call("2203", msgid, {"mdtrtinfo": mdtrtinfo, "diseinfo": diseinfo}, who)
 
     def upload_fees(self, msgid: str, insured: Insured, mdtrt_id: str, chrg_bchno: str,
                     lines: tuple[FeeLine, ...]) -> tuple[FeeResult, ...]:
         feedetail = [_fee_line(line) | {"mdtrt_id": mdtrt_id, "psn_no": insured.psn_no, "chrg_bchno": chrg_bchno,
-                                        "rx_circ_flag": "0"} for line in lines]
+                                        "rxno": line.rxno, "rx_circ_flag": "0"} for line in lines]
         return out.parse_fee_results(self._call("2204", msgid, {"feedetail": feedetail}, insured).output)
 
     def cancel_fees(self, msgid: str, insured: Insured, mdtrt_id: str, chrg_bchno: str) -> None:
@@ -390,7 +391,7 @@ def _diagnosis(d: Diagnosis) -> dict:
 
 
 def _fee_line(line: FeeLine) -> dict:
-    return {"feedetl_sn": line.feedetl_sn, "rxno": line.rxno, "fee_ocur_time": inf_time(line.fee_ocur_time),
+    return {"feedetl_sn": line.feedetl_sn, "fee_ocur_time": inf_time(line.fee_ocur_time),
             "med_list_codg": line.med_list_codg, "medins_list_codg": line.medins_list_codg,
             "det_item_fee_sumamt": fen_to_yuan(line.amount_fen), "cnt": format_decimal(line.cnt, 4),
             "pric": format_decimal(line.pric, 6), "bilg_dept_codg": line.bilg_dept_codg,
