@@ -253,3 +253,22 @@ def test_posting_per_transaction_path(insurance, msgids):
     per_infno = adapter_for(insurance, msgids, path_style="infno")
     assert insured(per_infno, msgids, "tier2").insutype == "310"
     per_infno.close()
+
+
+@pytest.mark.parametrize("mode, processed", [("blackhole", True), ("hold", False)])
+def test_the_platform_withholding_its_answer(insurance, msgids, port, mode, processed):
+    who = insured(port, msgids, "tier1")
+    _, _, request = _visit(port, msgids, who, TIER1_VISIT)
+    pre = port.pre_settle(msgids(), request)
+    control = insurance.base_url + "/_sandbox/faults"
+    requests.post(control, json={"infno": "2207", "mode": mode}, timeout=5).raise_for_status()
+    impatient = adapter_for(insurance, msgids, timeout_s=1.0)
+    lost = msgids()
+    with pytest.raises(InsuranceSystemError) as caught:
+        impatient.settle(lost, request.with_split(pre))
+    assert caught.value.outcome_unknown  # the kiosk cannot tell: it reverses
+    requests.post(control, json={"infno": "2207", "mode": "none"}, timeout=5).raise_for_status()
+    assert bool(insurance.store.read("SELECT * FROM settlements")) is processed
+    impatient.reverse(msgids(), who, lost, "2207")
+    assert _split(port.pre_settle(msgids(), request)) == (10220, 3654, 6566, 0, 6566)
+    impatient.close()
