@@ -24,6 +24,7 @@ from kiosk.ports.insurance import (
     OutpatientSettleRequest,
     PersonQuery,
     RegistrationRequest,
+    fee_uploads,
 )
 from sandbox import demo_data
 from sandbox.insurance import demo
@@ -272,3 +273,21 @@ def test_the_platform_withholding_its_answer(insurance, msgids, port, mode, proc
     impatient.reverse(msgids(), who, lost, "2207")
     assert _split(port.pre_settle(msgids(), request)) == (10220, 3654, 6566, 0, 6566)
     impatient.close()
+
+
+def test_a_long_stay_is_uploaded_in_messages_of_fifty_lines_and_settled_whole(port, msgids, insurance):
+    who = insured(port, msgids, "inpatient")
+    stay = port.admit(msgids(), AdmissionRequest(who, now(), "ZY000001", "D030105", "庄立新", "不稳定型心绞痛", "D03",
+                                                 "心血管内科", "07床", "I20.0", "不稳定型心绞痛"))
+    charges = demo_data.inpatient_lines(6, 300)  # the demo inpatient's 300 lines over 6 days
+    lines = tuple(fee_line(f"ZY-{n:03d}", c["code"], c["quantity"]) for n, c in enumerate(charges, 1))
+    with pytest.raises(ValueError):  # one message cannot carry them all
+        port.upload_inpatient_fees(msgids(), who, stay, lines)
+    uploads = fee_uploads(lines)
+    assert [len(chunk) for chunk in uploads] == [50] * 6
+    for chunk in uploads:
+        port.upload_inpatient_fees(msgids(), who, stay, chunk)
+    port.discharge(msgids(), DischargeRequest(who, stay, now(), "D03", "心血管内科"))
+    total = sum(c["amount_fen"] for c in charges)
+    pre = port.pre_settle_inpatient(msgids(), InpatientSettleRequest(who, stay, total))
+    assert pre.medfee_sumamt == total and len(insurance.store.read("SELECT * FROM messages WHERE infno = '2301'")) == 6

@@ -55,6 +55,7 @@ from kiosk.domain.insurance import (
     tif_signature,
 )
 from kiosk.ports.insurance import (
+    MAX_FEE_LINES_PER_MESSAGE,
     AdmissionRequest,
     DayTotals,
     DayTotalsRequest,
@@ -300,6 +301,7 @@ class NationalInsurance:
 
     def upload_fees(self, msgid: str, insured: Insured, mdtrt_id: str, chrg_bchno: str,
                     lines: tuple[FeeLine, ...]) -> tuple[FeeResult, ...]:
+        _within_one_message(lines)
         feedetail = [_fee_line(line) | {"mdtrt_id": mdtrt_id, "psn_no": insured.psn_no, "chrg_bchno": chrg_bchno,
                                         "rxno": line.rxno, "rx_circ_flag": "0"} for line in lines]
         return out.parse_fee_results(self._call("2204", msgid, {"feedetail": feedetail}, insured).output)
@@ -350,6 +352,7 @@ class NationalInsurance:
 
     def upload_inpatient_fees(self, msgid: str, insured: Insured, mdtrt_id: str, lines: tuple[FeeLine, ...],
                               med_type: MedType = MedType.INPATIENT) -> tuple[FeeResult, ...]:
+        _within_one_message(lines)
         feedetail = [_fee_line(line) | {"mdtrt_id": mdtrt_id, "psn_no": insured.psn_no, "med_type": str(med_type),
                                         "drord_no": line.drord_no} for line in lines]
         return out.parse_fee_results(self._call("2301", msgid, {"feedetail": feedetail}, insured).output)
@@ -388,6 +391,11 @@ def _diagnosis(d: Diagnosis) -> dict:
     return {"diag_type": d.diag_type, "maindiag_flag": d.maindiag_flag, "diag_srt_no": d.diag_srt_no,
             "diag_code": d.diag_code, "diag_name": d.diag_name, "diag_dept": d.diag_dept,
             "dise_dor_no": d.dise_dor_no, "dise_dor_name": d.dise_dor_name, "diag_time": inf_time(d.diag_time)}
+
+
+def _within_one_message(lines: tuple[FeeLine, ...]) -> None:
+    if not lines or len(lines) > MAX_FEE_LINES_PER_MESSAGE:
+        raise ValueError(f"one upload carries 1 to {MAX_FEE_LINES_PER_MESSAGE} fee lines: split them with fee_uploads")
 
 
 def _fee_line(line: FeeLine) -> dict:

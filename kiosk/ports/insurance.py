@@ -41,10 +41,17 @@ from kiosk.domain.insurance_output import (
 
 __all__ = [
     "AdmissionRequest", "DayTotals", "DayTotalsRequest", "Diagnosis", "DischargeRequest", "FeeLine", "FeeResult",
-    "FundPart", "InpatientSettleRequest", "InsuInfo", "InsurancePort", "Insured", "NotInsured",
+    "FundPart", "InpatientSettleRequest", "InsuInfo", "InsurancePort", "Insured", "MAX_FEE_LINES_PER_MESSAGE",
+    "NotInsured", "fee_uploads",
     "OutpatientSettleRequest", "Person", "PersonQuery", "Registered", "RegistrationRequest", "Settlement", "SignIn",
     "VisitInfo",
 ]
+
+
+#: The most fee lines one 2204 or 2301 message carries: the input of a message holds at most 40,000
+#: characters, and a line takes some 400-700. More lines go in several messages (:func:`fee_uploads`),
+#: each with its own msgid.
+MAX_FEE_LINES_PER_MESSAGE = 50
 
 
 class NotInsured(Refusal):
@@ -193,6 +200,14 @@ class OutpatientSettleRequest:
                        preselfpay_amt=pre.preselfpay_amt or 0, inscp_scp_amt=pre.inscp_scp_amt or 0)
 
 
+def fee_uploads(lines: tuple[FeeLine, ...] | list[FeeLine]) -> tuple[tuple[FeeLine, ...], ...]:
+    """``lines`` in the messages that carry them, in order, at most :data:`MAX_FEE_LINES_PER_MESSAGE`
+    each (one 2204 or 2301 message, one msgid, per chunk)."""
+    lines = tuple(lines)
+    step = MAX_FEE_LINES_PER_MESSAGE
+    return tuple(lines[i:i + step] for i in range(0, len(lines), step))
+
+
 # -- inpatient -------------------------------------------------------------------------------------
 
 
@@ -292,7 +307,8 @@ class InsurancePort(Protocol):
 
     def upload_fees(self, msgid: str, insured: Insured, mdtrt_id: str, chrg_bchno: str,
                     lines: tuple[FeeLine, ...]) -> tuple[FeeResult, ...]:
-        """2204: the batch's lines, as the platform classified them."""
+        """2204: the batch's lines (at most MAX_FEE_LINES_PER_MESSAGE: :func:`fee_uploads`), as the
+        platform classified them."""
 
     def cancel_fees(self, msgid: str, insured: Insured, mdtrt_id: str, chrg_bchno: str) -> None:
         """2205 (``chrg_bchno`` "0000": every unsettled line of the visit)."""
@@ -319,7 +335,7 @@ class InsurancePort(Protocol):
     def upload_inpatient_fees(self, msgid: str, insured: Insured, mdtrt_id: str,
                               lines: tuple[FeeLine, ...], med_type: MedType = MedType.INPATIENT,
                               ) -> tuple[FeeResult, ...]:
-        """2301."""
+        """2301 (at most MAX_FEE_LINES_PER_MESSAGE lines: :func:`fee_uploads`)."""
 
     def pre_settle_inpatient(self, msgid: str, request: InpatientSettleRequest) -> Settlement:
         """2303."""
