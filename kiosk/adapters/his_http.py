@@ -271,6 +271,7 @@ def _stay(d: dict) -> Stay:
     return Stay(
         admission_id=d["admission_id"], patient_id=d["patient_id"], order_id=d.get("order_id"),
         dept_code=d["dept_code"], dept_name=d["dept_name"], ward=d["ward"], bed=d["bed"],
+        doctor_code=d["doctor_code"], doctor_name=d["doctor_name"],
         admitted_at=datetime.fromisoformat(d["admitted_at"]), discharged_at=_time(d.get("discharged_at")),
         status=d["status"], total_fen=d["total_fen"], items_count=d["items_count"],
         items=tuple(_item(i) for i in d.get("items") or ()), bill_id=d.get("bill_id"))

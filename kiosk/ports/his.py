@@ -305,6 +305,8 @@ class Stay:
     dept_name: str
     ward: str
     bed: str
+    doctor_code: str  # the attending (ordering) doctor
+    doctor_name: str
     admitted_at: datetime
     discharged_at: datetime | None
     status: Literal["admitted", "billed", "discharged"]
