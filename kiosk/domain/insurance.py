@@ -1,9 +1,9 @@
 """The national medical-insurance interface (定点医药机构接口规范) as pure rules: code tables,
 money, msgid, the request and answer envelopes, and the errors (stdlib only).
 
-Sources: /work/shared/docs/insurance-interface.md (a digest of public HIS code) and the field
-tables of newtouch-cloud/openhis ``WinServiceAPI/YiBaoInterface/Models`` (tests/insurance/vectors
-holds the recorded messages the codec is checked against).
+Sources: the team's digest of the interface from public HIS code (shared/docs/insurance-interface.md)
+and the field tables of newtouch-cloud/openhis ``WinServiceAPI/YiBaoInterface/Models``;
+tests/insurance/vectors holds the recorded messages the codec is checked against.
 
 **Money.** The messages carry yuan with two decimals (数值型 16,2), as JSON numbers or strings;
 inside it is integer fen. :func:`yuan_to_fen` parses the decimal text exactly (a JSON body is

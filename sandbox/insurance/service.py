@@ -38,7 +38,7 @@ from kiosk.domain.insurance import (
     inf_refmsgid,
     tif_signature,
 )
-from sandbox.insurance import transactions
+from sandbox.insurance import reversal, totals, transactions
 from sandbox.insurance.store import InsuranceStore
 from sandbox.insurance.transactions import BusinessError, Ctx
 from sandbox.insurance.wire import number_json
@@ -48,6 +48,17 @@ log = logging.getLogger("sandbox.insurance")
 TIMESTAMP_WINDOW_S = 300
 SIGN_NO_EXPIRED = "sign_no 已失效，请重新签到【9001】(sign_no expired: sign in again)"
 FAULT_MODES = ("fail", "blackhole", "hold", "none")
+
+
+T = transactions
+#: infno -> the transaction.
+HANDLERS = {
+    "9001": T.sign_in, "9002": T.sign_out, "1101": T.person_info, "2201": T.register, "2202": T.cancel_registration,
+    "2203": T.visit_info, "2204": T.upload_fees, "2205": T.cancel_fees, "2206": T.pre_settle, "2207": T.settle,
+    "2208": T.cancel_settlement, "2601": reversal.reverse, "2401": T.admit, "2402": T.discharge,
+    "2301": T.upload_inpatient_fees, "2303": T.pre_settle_inpatient, "2304": T.settle_inpatient,
+    "2305": T.cancel_inpatient_settlement, "3201": totals.day_totals,
+}
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,7 @@ class InsuranceService:
                     if fault == "fail":
                         raise BusinessError("医保平台系统异常 (sandbox fault: fail)")
                     ctx = Ctx(db, self.store, self, message, received)
-                    output = transactions.HANDLERS[infno](ctx, message["input"])
+                    output = HANDLERS[infno](ctx, message["input"])
                     db.execute("INSERT INTO messages VALUES (?, ?, ?, ?, 0, 'done', ?, NULL)",
                                (msgid, infno, ctx.psn_no, received.isoformat(), json.dumps(ctx.effect)))
         except BusinessError as exc:

@@ -2,21 +2,7 @@
 SQLite transaction (``sandbox.insurance.service``). A :class:`BusinessError` rolls the message's
 effects back and answers infcode -1 with its ``err_msg``.
 
-Decisions (docs/integration.md says them too):
-
-- **2601** reverses the message sent as ``omsgid``: a settlement (2207/2304: the fees unsettled,
-  the account and the year's deductible given back), a cancel (2208/2305: the settlement stands
-  again, unless its fees were settled anew since), an admission or registration (2401/2201: the
-  visit cancelled, unless settled), a discharge (2402) and a fee upload (2204/2301, unless settled).
-  A message that never arrived, or was refused, has nothing to undo: success, output empty. A
-  message already reversed: success again. ``oinfno`` or ``psn_no`` not those of the message: refused.
-  A read (1101, 2206, 2303, 3201) changed nothing: success. Other writes (2202, 2203, 2205, 9001,
-  9002) are not reversed: send the opposite transaction.
-- **3201** sums the day's settlements (2207/2304) and cancels (2208/2305, negative) of one
-  insutype, clearing type and clearing institution (the person's insuplc_admdvs) over
-  stmt_begndate..stmt_enddate (Asia/Shanghai), reversed ones left out; ``fixmedins_setl_cnt`` is
-  settlements minus cancels. ``stmt_rslt`` "0" when medfee_sumamt, fund_pay_sumamt, acct_pay and
-  the count all agree with the hospital's, "1" otherwise (``stmt_rslt_dscr`` names the differences).
+The decisions about 2601 and 3201 are in ``sandbox.insurance.reversal`` and ``sandbox.insurance.totals``.
 """
 from __future__ import annotations
 
@@ -27,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from kiosk.domain import age
-from kiosk.domain.insurance import REVERSIBLE, fen_to_yuan, inf_time, parse_decimal, parse_inf_time, yuan_to_fen
+from kiosk.domain.insurance import fen_to_yuan, inf_time, parse_decimal, parse_inf_time, yuan_to_fen
 from sandbox.insurance import catalogue, policy
 from sandbox.insurance.wire import Number
 
@@ -74,14 +60,14 @@ def _amount(fen: int):
     return Number(fen_to_yuan(fen))
 
 
-def _node(given: dict, name: str) -> dict:
+def input_node(given: dict, name: str) -> dict:
     node = given.get(name)
     if not isinstance(node, dict):
         raise BusinessError(f"输入缺少节点 {name} (input node {name} missing)")
     return node
 
 
-def _rows(given: dict, name: str) -> list[dict]:
+def input_rows(given: dict, name: str) -> list[dict]:
     rows = given.get(name)
     if isinstance(rows, dict):
         rows = [rows]
@@ -90,7 +76,7 @@ def _rows(given: dict, name: str) -> list[dict]:
     return rows
 
 
-def _text(node: dict, name: str, required: bool = True) -> str:
+def field_text(node: dict, name: str, required: bool = True) -> str:
     value = node.get(name)
     if value is None or value == "":
         if required:
@@ -101,16 +87,16 @@ def _text(node: dict, name: str, required: bool = True) -> str:
     return str(value)
 
 
-def _fen(node: dict, name: str) -> int:
+def field_fen(node: dict, name: str) -> int:
     try:
         return yuan_to_fen(node.get(name), name)
     except (TypeError, ValueError):
         raise BusinessError(f"{name} 不是两位小数的金额 ({name} is not an amount in yuan)") from None
 
 
-def _time(node: dict, name: str) -> datetime:
+def field_time(node: dict, name: str) -> datetime:
     try:
-        return parse_inf_time(_text(node, name))
+        return parse_inf_time(field_text(node, name))
     except ValueError:
         raise BusinessError(f"{name} 格式应为 yyyy-MM-dd HH:mm:ss") from None
 
@@ -119,9 +105,9 @@ def _time(node: dict, name: str) -> datetime:
 
 
 def sign_in(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "signIn")
-    opter = _text(node, "opter_no")
-    _text(node, "ip")
+    node = input_node(given, "signIn")
+    opter = field_text(node, "opter_no")
+    field_text(node, "ip")
     sign_no = f"{ctx.now:%Y%m%d}{ctx.store.next_serial(ctx.db, 'sign_no'):08d}"
     ctx.db.execute("INSERT INTO sign_ins VALUES (?, ?, ?, ?, 0)",
                    (sign_no, opter, ctx.now.date().isoformat(), ctx.now.isoformat()))
@@ -129,8 +115,8 @@ def sign_in(ctx: Ctx, given: dict) -> dict:
 
 
 def sign_out(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "signOut")
-    ctx.db.execute("UPDATE sign_ins SET signed_out = 1 WHERE sign_no = ?", (_text(node, "sign_no"),))
+    node = input_node(given, "signOut")
+    ctx.db.execute("UPDATE sign_ins SET signed_out = 1 WHERE sign_no = ?", (field_text(node, "sign_no"),))
     return {"signoutoutb": {"sign_time": inf_time(ctx.now)}}
 
 
@@ -154,9 +140,9 @@ def _by_voucher(ctx: Ctx, cert_type: str, cert_no: str, card_sn: str) -> sqlite3
 
 
 def person_info(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "data")
-    person = _by_voucher(ctx, _text(node, "mdtrt_cert_type"), _text(node, "mdtrt_cert_no"),
-                         _text(node, "card_sn", required=False))
+    node = input_node(given, "data")
+    person = _by_voucher(ctx, field_text(node, "mdtrt_cert_type"), field_text(node, "mdtrt_cert_no"),
+                         field_text(node, "card_sn", required=False))
     ctx.psn_no = person["psn_no"]
     birth = date.fromisoformat(person["brdy"])
     insurances = ctx.db.execute("SELECT * FROM insurances WHERE psn_no = ?", (person["psn_no"],)).fetchall()
@@ -184,8 +170,8 @@ def _insurance(ctx: Ctx, psn_no: str, insutype: str) -> sqlite3.Row:
 
 
 def _check_voucher(ctx: Ctx, node: dict, person: sqlite3.Row) -> None:
-    holder = _by_voucher(ctx, _text(node, "mdtrt_cert_type"), _text(node, "mdtrt_cert_no"),
-                         _text(node, "card_sn", required=False) or person["card_sn"])
+    holder = _by_voucher(ctx, field_text(node, "mdtrt_cert_type"), field_text(node, "mdtrt_cert_no"),
+                         field_text(node, "card_sn", required=False) or person["card_sn"])
     if holder["psn_no"] != person["psn_no"]:
         raise BusinessError("就诊凭证与人员编号不符 (the voucher is another person's)")
 
@@ -200,72 +186,74 @@ def _visit(ctx: Ctx, mdtrt_id: str, psn_no: str, clr_type: str) -> sqlite3.Row:
 
 
 def register(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "data")
-    person = ctx.person(_text(node, "psn_no"))
-    insutype = _text(node, "insutype")
+    node = input_node(given, "data")
+    person = ctx.person(field_text(node, "psn_no"))
+    insutype = field_text(node, "insutype")
     _insurance(ctx, person["psn_no"], insutype)
     _check_voucher(ctx, node, person)
     mdtrt_id = ctx.serial_id("mdtrt_id")
-    ipt_otp_no = _text(node, "ipt_otp_no")
+    ipt_otp_no = field_text(node, "ipt_otp_no")
     ctx.db.execute("INSERT INTO visits VALUES (?, ?, ?, '11', '11', ?, 'open', ?, NULL, ?, NULL)",
-                   (mdtrt_id, person["psn_no"], insutype, ipt_otp_no, _time(node, "begntime").isoformat(), ctx.msgid))
+                   (mdtrt_id, person["psn_no"], insutype, ipt_otp_no, field_time(node, "begntime").isoformat(),
+                    ctx.msgid))
     ctx.effect = {"mdtrt_id": mdtrt_id}
     return {"data": {"mdtrt_id": mdtrt_id, "psn_no": person["psn_no"], "ipt_otp_no": ipt_otp_no}}
 
 
-def _unsettled_visit(ctx: Ctx, mdtrt_id: str) -> None:
+def require_unsettled(ctx: Ctx, mdtrt_id: str) -> None:
     if ctx.db.execute("SELECT 1 FROM fees WHERE mdtrt_id = ? AND setl_id IS NOT NULL AND cancelled = 0",
                       (mdtrt_id,)).fetchone():
         raise BusinessError("就诊已有结算，请先撤销结算 (the visit has a settlement: cancel it first)")
 
 
 def cancel_registration(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "data")
-    person = ctx.person(_text(node, "psn_no"))
-    visit = _visit(ctx, _text(node, "mdtrt_id"), person["psn_no"], "11")
-    _unsettled_visit(ctx, visit["mdtrt_id"])
+    node = input_node(given, "data")
+    person = ctx.person(field_text(node, "psn_no"))
+    visit = _visit(ctx, field_text(node, "mdtrt_id"), person["psn_no"], "11")
+    require_unsettled(ctx, visit["mdtrt_id"])
     ctx.db.execute("UPDATE visits SET status = 'cancelled' WHERE mdtrt_id = ?", (visit["mdtrt_id"],))
     ctx.db.execute("UPDATE fees SET cancelled = 1 WHERE mdtrt_id = ?", (visit["mdtrt_id"],))
     return {}
 
 
 def visit_info(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "mdtrtinfo")
-    person = ctx.person(_text(node, "psn_no"))
-    visit = _visit(ctx, _text(node, "mdtrt_id"), person["psn_no"], "11")
-    ctx.db.execute("UPDATE visits SET med_type = ? WHERE mdtrt_id = ?", (_text(node, "med_type"), visit["mdtrt_id"]))
+    node = input_node(given, "mdtrtinfo")
+    person = ctx.person(field_text(node, "psn_no"))
+    visit = _visit(ctx, field_text(node, "mdtrt_id"), person["psn_no"], "11")
+    ctx.db.execute("UPDATE visits SET med_type = ? WHERE mdtrt_id = ?",
+                   (field_text(node, "med_type"), visit["mdtrt_id"]))
     return {}
 
 
 def _upload(ctx: Ctx, given: dict, clr_type: str) -> dict:
-    lines = _rows(given, "feedetail")
-    psn_no, mdtrt_id = _text(lines[0], "psn_no"), _text(lines[0], "mdtrt_id")
+    lines = input_rows(given, "feedetail")
+    psn_no, mdtrt_id = field_text(lines[0], "psn_no"), field_text(lines[0], "mdtrt_id")
     person = ctx.person(psn_no)
     visit = _visit(ctx, mdtrt_id, person["psn_no"], clr_type)
     if clr_type == "21" and visit["status"] not in ("admitted", "discharged"):
         raise BusinessError("未办理入院 (no admission)")
     results, seen = [], set()
     for line in lines:
-        if (_text(line, "psn_no"), _text(line, "mdtrt_id")) != (psn_no, mdtrt_id):
+        if (field_text(line, "psn_no"), field_text(line, "mdtrt_id")) != (psn_no, mdtrt_id):
             raise BusinessError("同一批明细须属于同一就诊 (one upload, one visit)")
-        sn = _text(line, "feedetl_sn")
-        batch = _text(line, "chrg_bchno") if clr_type == "11" else ctx.msgid
+        sn = field_text(line, "feedetl_sn")
+        batch = field_text(line, "chrg_bchno") if clr_type == "11" else ctx.msgid
         if sn in seen or ctx.db.execute("SELECT 1 FROM fees WHERE mdtrt_id = ? AND feedetl_sn = ? AND cancelled = 0",
                                         (mdtrt_id, sn)).fetchone():
             raise BusinessError(f"费用明细流水号 {sn} 重复 (feedetl_sn already uploaded)")
         seen.add(sn)
-        amount = _fen(line, "det_item_fee_sumamt")
+        amount = field_fen(line, "det_item_fee_sumamt")
         try:
             cnt, pric = parse_decimal(line.get("cnt"), 4, "cnt"), parse_decimal(line.get("pric"), 6, "pric")
         except (TypeError, ValueError):
             raise BusinessError("数量或单价格式错误 (cnt is 16,4, pric 16,6)") from None
         if abs(cnt * pric * 100 - amount) >= 1:
             raise BusinessError(f"明细 {sn} 金额不等于数量乘单价 (amount is not cnt × pric)")
-        item = catalogue.classify(_text(line, "med_list_codg"), _text(line, "medins_list_codg"))
+        item = catalogue.classify(field_text(line, "med_list_codg"), field_text(line, "medins_list_codg"))
         ctx.db.execute("INSERT INTO fees VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0)",
                        (mdtrt_id, sn, batch, line["med_list_codg"], line["medins_list_codg"], amount, str(cnt),
                         str(pric), item.chrgitm_lv, item.med_chrgitm_type,
-                        _time(line, "fee_ocur_time").isoformat(), ctx.msgid))
+                        field_time(line, "fee_ocur_time").isoformat(), ctx.msgid))
         own, first, scope = policy.Line(amount, item.chrgitm_lv).parts
         results.append({"feedetl_sn": sn, "det_item_fee_sumamt": _amount(amount), "cnt": Number(str(cnt)),
                         "pric": Number(str(pric)), "pric_uplmt_amt": Number("999999"),
@@ -287,10 +275,10 @@ def upload_inpatient_fees(ctx: Ctx, given: dict) -> dict:
 
 
 def cancel_fees(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "data")
-    person = ctx.person(_text(node, "psn_no"))
-    visit = _visit(ctx, _text(node, "mdtrt_id"), person["psn_no"], "11")
-    batch = _text(node, "chrg_bchno")
+    node = input_node(given, "data")
+    person = ctx.person(field_text(node, "psn_no"))
+    visit = _visit(ctx, field_text(node, "mdtrt_id"), person["psn_no"], "11")
+    batch = field_text(node, "chrg_bchno")
     sql = "UPDATE fees SET cancelled = 1 WHERE mdtrt_id = ? AND setl_id IS NULL AND cancelled = 0"
     args: tuple = (visit["mdtrt_id"],)
     if batch != "0000":  # "0000": every unsettled line of the visit
@@ -309,7 +297,7 @@ def _deductible_used(ctx: Ctx, psn_no: str, insutype: str, clr_type: str, year: 
     return row["used_fen"] if row else 0
 
 
-def _book(ctx: Ctx, psn_no: str, insutype: str, clr_type: str, year: int, acct_fen: int, deductible_fen: int) -> None:
+def book(ctx: Ctx, psn_no: str, insutype: str, clr_type: str, year: int, acct_fen: int, deductible_fen: int) -> None:
     """Take ``acct_fen`` from the account and add ``deductible_fen`` to the year's deductible (negative: give back)."""
     ctx.db.execute("UPDATE insurances SET balance_fen = balance_fen - ? WHERE psn_no = ? AND insutype = ?",
                    (acct_fen, psn_no, insutype))
@@ -346,10 +334,10 @@ def _setlinfo(ctx: Ctx, person: sqlite3.Row, visit: sqlite3.Row, split: policy.S
 
 
 def _settle(ctx: Ctx, given: dict, clr_type: str, commit: bool) -> dict:
-    node = _node(given, "data")
-    person = ctx.person(_text(node, "psn_no"))
-    visit = _visit(ctx, _text(node, "mdtrt_id"), person["psn_no"], clr_type)
-    insutype = _text(node, "insutype")
+    node = input_node(given, "data")
+    person = ctx.person(field_text(node, "psn_no"))
+    visit = _visit(ctx, field_text(node, "mdtrt_id"), person["psn_no"], clr_type)
+    insutype = field_text(node, "insutype")
     if insutype != visit["insutype"]:
         raise BusinessError("险种与就诊登记不符 (insutype is not the visit's)")
     insurance = _insurance(ctx, person["psn_no"], insutype)
@@ -358,9 +346,9 @@ def _settle(ctx: Ctx, given: dict, clr_type: str, commit: bool) -> dict:
     if scheme is None:
         raise BusinessError(f"险种 {insutype} 不支持该结算 (no scheme for this insutype)")
     if clr_type == "11":
-        where, args = "AND chrg_bchno = ?", (visit["mdtrt_id"], _text(node, "chrg_bchno"))
+        where, args = "AND chrg_bchno = ?", (visit["mdtrt_id"], field_text(node, "chrg_bchno"))
     else:
-        if _text(node, "mid_setl_flag") != "1" and visit["status"] != "discharged":
+        if field_text(node, "mid_setl_flag") != "1" and visit["status"] != "discharged":
             raise BusinessError("未办理出院，不能出院结算 (discharge (2402) before settling)")
         where, args = "", (visit["mdtrt_id"],)
     lines = ctx.db.execute("SELECT fee_id, amount_fen, chrgitm_lv FROM fees WHERE mdtrt_id = ? AND cancelled = 0 "
@@ -370,11 +358,11 @@ def _settle(ctx: Ctx, given: dict, clr_type: str, commit: bool) -> dict:
     year = ctx.now.year
     split = policy.split([policy.Line(r["amount_fen"], r["chrgitm_lv"]) for r in lines], scheme,
                          _deductible_used(ctx, person["psn_no"], insutype, clr_type, year), insurance["balance_fen"],
-                         _text(node, "acct_used_flag") == "1")
-    if _fen(node, "medfee_sumamt") != split.medfee:
+                         field_text(node, "acct_used_flag") == "1")
+    if field_fen(node, "medfee_sumamt") != split.medfee:
         raise BusinessError(f"医疗费总额与上传明细不符 (medfee_sumamt is not the lines' {fen_to_yuan(split.medfee)})")
     if commit:
-        given_split = tuple(_fen(node, n) for n in ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt",
+        given_split = tuple(field_fen(node, n) for n in ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt",
                                                       "inscp_scp_amt"))
         if given_split != (split.fulamt_ownpay, split.overlmt_selfpay, split.preselfpay, split.inscp):
             raise BusinessError("结算信息与预结算不一致，请重新预结算 (the split is not the pre-settlement's)")
@@ -383,7 +371,7 @@ def _settle(ctx: Ctx, given: dict, clr_type: str, commit: bool) -> dict:
     if commit:
         ctx.db.executemany("UPDATE fees SET setl_id = ? WHERE fee_id = ?", [(setl_id, r["fee_id"]) for r in lines])
         ctx.db.executemany("INSERT INTO settlement_lines VALUES (?, ?)", [(setl_id, r["fee_id"]) for r in lines])
-        _book(ctx, person["psn_no"], insutype, clr_type, year, split.acct, split.deductible)
+        book(ctx, person["psn_no"], insutype, clr_type, year, split.acct, split.deductible)
         ctx.db.execute("INSERT INTO settlements VALUES (?, 'settle', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                        "'settled', ?)",
                        (setl_id, visit["mdtrt_id"], person["psn_no"], insutype, clr_type, person["insuplc_admdvs"],
@@ -398,17 +386,17 @@ def _plain(value):
 
 
 def _cancel(ctx: Ctx, given: dict, clr_type: str) -> dict:
-    node = _node(given, "data")
-    person = ctx.person(_text(node, "psn_no"))
+    node = input_node(given, "data")
+    person = ctx.person(field_text(node, "psn_no"))
     original = ctx.db.execute("SELECT * FROM settlements WHERE setl_id = ? AND kind = 'settle'",
-                              (_text(node, "setl_id"),)).fetchone()
+                              (field_text(node, "setl_id"),)).fetchone()
     if (original is None or original["psn_no"] != person["psn_no"] or original["clr_type"] != clr_type
-            or original["mdtrt_id"] != _text(node, "mdtrt_id")):
+            or original["mdtrt_id"] != field_text(node, "mdtrt_id")):
         raise BusinessError("结算信息不存在 (no such settlement of this visit and person)")
     if original["status"] != "settled":
         raise BusinessError("该结算已撤销 (the settlement was already cancelled)")
     cancel_id = ctx.serial_id("setl_id")
-    _book(ctx, person["psn_no"], original["insutype"], clr_type, original["year"], -original["acct_fen"],
+    book(ctx, person["psn_no"], original["insutype"], clr_type, original["year"], -original["acct_fen"],
           -original["deductible_fen"])
     ctx.db.execute("UPDATE fees SET setl_id = NULL WHERE setl_id = ?", (original["setl_id"],))
     ctx.db.execute("UPDATE settlements SET status = 'cancelled' WHERE setl_id = ?", (original["setl_id"],))
@@ -470,142 +458,32 @@ def cancel_inpatient_settlement(ctx: Ctx, given: dict) -> dict:
 
 
 def admit(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "mdtrtinfo")
-    person = ctx.person(_text(node, "psn_no"))
-    insutype = _text(node, "insutype")
+    node = input_node(given, "mdtrtinfo")
+    person = ctx.person(field_text(node, "psn_no"))
+    insutype = field_text(node, "insutype")
     _insurance(ctx, person["psn_no"], insutype)
     _check_voucher(ctx, node, person)
     for name in ("ipt_no", "adm_dept_codg", "adm_dept_name", "atddr_no", "chfpdr_name", "adm_diag_dscr"):
-        _text(node, name)
+        field_text(node, name)
     if ctx.db.execute("SELECT 1 FROM visits WHERE psn_no = ? AND clr_type = '21' AND status = 'admitted'",
                       (person["psn_no"],)).fetchone():
         raise BusinessError("该人员已有在院登记 (already admitted)")
     mdtrt_id = ctx.serial_id("mdtrt_id")
     ctx.db.execute("INSERT INTO visits VALUES (?, ?, ?, ?, '21', ?, 'admitted', ?, NULL, ?, NULL)",
-                   (mdtrt_id, person["psn_no"], insutype, _text(node, "med_type"), _text(node, "ipt_no"),
-                    _time(node, "begntime").isoformat(), ctx.msgid))
+                   (mdtrt_id, person["psn_no"], insutype, field_text(node, "med_type"), field_text(node, "ipt_no"),
+                    field_time(node, "begntime").isoformat(), ctx.msgid))
     ctx.effect = {"mdtrt_id": mdtrt_id}
     return {"result": {"mdtrt_id": mdtrt_id}}
 
 
 def discharge(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "dscginfo")
-    person = ctx.person(_text(node, "psn_no"))
-    visit = _visit(ctx, _text(node, "mdtrt_id"), person["psn_no"], "21")
+    node = input_node(given, "dscginfo")
+    person = ctx.person(field_text(node, "psn_no"))
+    visit = _visit(ctx, field_text(node, "mdtrt_id"), person["psn_no"], "21")
     if visit["status"] != "admitted":
         raise BusinessError("该就诊不在院 (not in hospital)")
-    _text(node, "dscg_dept_codg")
+    field_text(node, "dscg_dept_codg")
     ctx.db.execute("UPDATE visits SET status = 'discharged', endtime = ?, dscg_msgid = ? WHERE mdtrt_id = ?",
-                   (_time(node, "endtime").isoformat(), ctx.msgid, visit["mdtrt_id"]))
+                   (field_time(node, "endtime").isoformat(), ctx.msgid, visit["mdtrt_id"]))
     ctx.effect = {"mdtrt_id": visit["mdtrt_id"]}
     return {}
-
-
-# -- 2601 reversal -------------------------------------------------------------------------------------
-
-
-def reverse(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "data")
-    person = ctx.person(_text(node, "psn_no"))
-    omsgid, oinfno = _text(node, "omsgid"), _text(node, "oinfno")
-    original = ctx.db.execute("SELECT * FROM messages WHERE msgid = ?", (omsgid,)).fetchone()
-    if original is None or original["status"] in ("refused", "reversed"):
-        return {}  # never arrived, refused or already undone: nothing to undo
-    if original["infno"] != oinfno:
-        raise BusinessError("原交易编号与原报文不符 (oinfno is not the message's)")
-    if original["psn_no"] != person["psn_no"]:
-        raise BusinessError("原报文不属于该人员 (the message is another person's)")
-    if oinfno not in REVERSIBLE:
-        if oinfno in ("1101", "2206", "2303", "3201"):
-            return {}  # a read changed nothing
-        raise BusinessError(f"交易 {oinfno} 不能冲正，请做反向交易 (not reversible: send the opposite transaction)")
-    effect = json.loads(original["effect"] or "{}")
-    UNDO[oinfno](ctx, effect, omsgid)
-    ctx.db.execute("UPDATE messages SET status = 'reversed', reversed_by = ? WHERE msgid = ?", (ctx.msgid, omsgid))
-    return {}
-
-
-def _undo_visit(ctx: Ctx, effect: dict, omsgid: str) -> None:
-    _unsettled_visit(ctx, effect["mdtrt_id"])
-    ctx.db.execute("UPDATE visits SET status = 'cancelled' WHERE mdtrt_id = ?", (effect["mdtrt_id"],))
-    ctx.db.execute("UPDATE fees SET cancelled = 1 WHERE mdtrt_id = ?", (effect["mdtrt_id"],))
-
-
-def _undo_discharge(ctx: Ctx, effect: dict, omsgid: str) -> None:
-    _unsettled_visit(ctx, effect["mdtrt_id"])
-    ctx.db.execute("UPDATE visits SET status = 'admitted', endtime = NULL WHERE mdtrt_id = ?", (effect["mdtrt_id"],))
-
-
-def _undo_upload(ctx: Ctx, effect: dict, omsgid: str) -> None:
-    if ctx.db.execute("SELECT 1 FROM fees WHERE msgid = ? AND setl_id IS NOT NULL", (omsgid,)).fetchone():
-        raise BusinessError("明细已结算，请先撤销结算 (the lines are settled: cancel the settlement first)")
-    ctx.db.execute("UPDATE fees SET cancelled = 1 WHERE msgid = ?", (omsgid,))
-
-
-def _undo_settlement(ctx: Ctx, effect: dict, omsgid: str) -> None:
-    row = ctx.db.execute("SELECT * FROM settlements WHERE setl_id = ?", (effect["setl_id"],)).fetchone()
-    if row["status"] != "settled":
-        raise BusinessError("该结算已撤销，请先冲正撤销交易 (cancelled: reverse the cancel first)")
-    _book(ctx, row["psn_no"], row["insutype"], row["clr_type"], row["year"], -row["acct_fen"], -row["deductible_fen"])
-    ctx.db.execute("UPDATE fees SET setl_id = NULL WHERE setl_id = ?", (row["setl_id"],))
-    ctx.db.execute("UPDATE settlements SET status = 'reversed' WHERE setl_id = ?", (row["setl_id"],))
-
-
-def _undo_cancel(ctx: Ctx, effect: dict, omsgid: str) -> None:
-    cancel = ctx.db.execute("SELECT * FROM settlements WHERE setl_id = ?", (effect["setl_id"],)).fetchone()
-    original = ctx.db.execute("SELECT * FROM settlements WHERE setl_id = ?", (effect["of"],)).fetchone()
-    lines = ctx.db.execute("SELECT f.fee_id, f.setl_id, f.cancelled FROM settlement_lines s JOIN fees f "
-                           "ON f.fee_id = s.fee_id WHERE s.setl_id = ?", (original["setl_id"],)).fetchall()
-    if any(r["setl_id"] is not None or r["cancelled"] for r in lines):
-        raise BusinessError("费用已重新结算或已撤销，不能冲正撤销 (the lines changed since the cancel)")
-    _book(ctx, original["psn_no"], original["insutype"], original["clr_type"], original["year"], original["acct_fen"],
-          original["deductible_fen"])
-    ctx.db.executemany("UPDATE fees SET setl_id = ? WHERE fee_id = ?",
-                       [(original["setl_id"], r["fee_id"]) for r in lines])
-    ctx.db.execute("UPDATE settlements SET status = 'settled' WHERE setl_id = ?", (original["setl_id"],))
-    ctx.db.execute("UPDATE settlements SET status = 'reversed' WHERE setl_id = ?", (cancel["setl_id"],))
-
-
-UNDO = {"2201": _undo_visit, "2401": _undo_visit, "2402": _undo_discharge, "2204": _undo_upload,
-        "2301": _undo_upload, "2207": _undo_settlement, "2304": _undo_settlement, "2208": _undo_cancel,
-        "2305": _undo_cancel}
-
-
-# -- 3201 ------------------------------------------------------------------------------------------------
-
-
-def day_totals(ctx: Ctx, given: dict) -> dict:
-    node = _node(given, "data")
-    try:
-        begin, end = date.fromisoformat(_text(node, "stmt_begndate")), date.fromisoformat(_text(node, "stmt_enddate"))
-    except ValueError:
-        raise BusinessError("对账日期格式应为 yyyy-MM-dd") from None
-    rows = ctx.db.execute(
-        "SELECT kind, medfee_fen, fund_fen, acct_fen FROM settlements WHERE insutype = ? AND clr_type = ? AND "
-        "clr_optins = ? AND setl_day BETWEEN ? AND ? AND status != 'reversed'",
-        (_text(node, "insutype"), _text(node, "clr_type"), _text(node, "setl_optins"), begin.isoformat(),
-         end.isoformat())).fetchall()
-    ours = {"medfee_sumamt": sum(r["medfee_fen"] for r in rows), "fund_pay_sumamt": sum(r["fund_fen"] for r in rows),
-            "acct_pay": sum(r["acct_fen"] for r in rows),
-            "fixmedins_setl_cnt": sum(1 if r["kind"] == "settle" else -1 for r in rows)}
-    try:
-        theirs = {name: _fen(node, name) for name in ("medfee_sumamt", "fund_pay_sumamt", "acct_pay")}
-        theirs["fixmedins_setl_cnt"] = int(_text(node, "fixmedins_setl_cnt"))
-    except ValueError:
-        raise BusinessError("fixmedins_setl_cnt 应为整数") from None
-    differences = [f"{name}: 平台 {_show(name, ours[name])} 医院 {_show(name, theirs[name])}"
-                   for name in ours if ours[name] != theirs[name]]
-    return {"stmtinfo": {"setl_optins": node["setl_optins"], "stmt_rslt": "1" if differences else "0",
-                         "stmt_rslt_dscr": "; ".join(differences) if differences else "对账一致 (totals agree)"}}
-
-
-def _show(name: str, value: int) -> str:
-    return str(value) if name == "fixmedins_setl_cnt" else fen_to_yuan(value)
-
-
-HANDLERS = {
-    "9001": sign_in, "9002": sign_out, "1101": person_info, "2201": register, "2202": cancel_registration,
-    "2203": visit_info, "2204": upload_fees, "2205": cancel_fees, "2206": pre_settle, "2207": settle,
-    "2208": cancel_settlement, "2601": reverse, "2401": admit, "2402": discharge, "2301": upload_inpatient_fees,
-    "2303": pre_settle_inpatient, "2304": settle_inpatient, "2305": cancel_inpatient_settlement, "3201": day_totals,
-}
