@@ -178,8 +178,9 @@ def _run_module(module: str, argv: list[str]) -> int:
 def run_all(argv: list[str]) -> int:
     """The three services side by side, each its own process, port and SQLite file: the credit platform on
     ``--port``, the HIS on the next port, the insurance service on the one after; the files beside ``--db``
-    (``his.sqlite``, ``insurance.sqlite``). Prints one URL a line (``credit: http://…``) once each answers;
-    Ctrl-C (or SIGTERM) stops all three. Other options go to the credit platform."""
+    (``his.sqlite``, ``insurance.sqlite``); ``--city`` to the platform and the insurance service. Prints one
+    URL a line (``credit: http://…``) once each accepts connections; Ctrl-C (or SIGTERM) stops all three.
+    Other options go to the credit platform."""
     import signal
     import socket
     import subprocess
@@ -190,6 +191,8 @@ def run_all(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8750)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--control", action="store_true")
+    parser.add_argument("--city", default=None, help="the credit platform's policy profile and the insurance "
+                                                     "service's division")
     args, rest = parser.parse_known_args(argv)
     folder = (args.db or default_db_path()).parent
     control = ["--control"] if args.control else []
@@ -203,6 +206,8 @@ def run_all(argv: list[str]) -> int:
         if name == "credit":
             command += ["--service", "credit"]
         command += ["--host", args.host, "--port", str(args.port + n), "--db", str(db), *control]
+        if args.city and name in ("credit", "insurance"):
+            command += ["--city", args.city]
         commands[name] = (command + (rest if name == "credit" else []), args.port + n)
     children = {name: subprocess.Popen(command) for name, (command, _) in commands.items()}
 
