@@ -1,17 +1,48 @@
-"""What every screen shares: a name, re-translation on language change, clearing."""
+"""What every screen shares: a name, re-translation on language change, its page, its state.
+
+A screen is built from the kit (``kiosk/ui/kit.py``): ``self.page(...)`` lays it out (the
+heading, the standard lines, the body in a scroll area, the button row), ``DATA`` names the
+patient data it shows, and the state helper (``show_loading``, ``show_items``, ``set_busy``,
+``show_error``, ``clear``) sets that data and the loading, busy and problem states, then
+renders the screen again (``retranslate``).
+"""
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.ui.kit import lay_out_page, make_button
+
+#: The look (object name in the stylesheet) of the standard lines a page makes by name.
+LINE_STYLES = {"who": "who", "status": "status", "notice": "error", "error": "error"}
 
 
 class Screen(QWidget):
     """One screen of the journey. Subclasses set ``name`` and implement ``retranslate``.
 
-    ``clear`` must drop every piece of patient data the screen holds or shows.
+    ``clear`` must drop every piece of patient data the screen holds or shows: the data named
+    in ``DATA`` is set back to its empty value there; a screen clears its widgets' own data
+    (fields, tables) in its ``clear`` before calling this one.
     """
 
     name = "screen"
+    #: The data the screen shows, attribute -> its value when there is none (what ``clear`` restores).
+    DATA: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._empty()
+
+    def _empty(self) -> None:
+        self.loading = False  # the data is on its way
+        self.busy = False  # a write is on its way
+        self.error_code: str | None = None  # a problem to correct on the spot
+        for attr, empty in self.DATA.items():
+            setattr(self, attr, copy.copy(empty))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -21,8 +52,56 @@ class Screen(QWidget):
     def retranslate(self) -> None:
         raise NotImplementedError
 
+    # -- the page -----------------------------------------------------------------------------
+    def page(self, *parts, buttons: Sequence = (), density: str = "standard", centred: bool = False,
+             scroll: bool = True) -> QVBoxLayout:
+        """Lay the screen out: its heading (``self.title``), then ``parts`` top to bottom, then
+        the ``buttons`` row (or rows: a list of lists). A part is a widget, a layout, a stretch
+        (an int), ``(part, stretch)``, or the name of a line of text the page makes as
+        ``self.<name>``: ``who``, ``status``, ``notice``/``error`` (a problem), any other name
+        plain text, or ``"name:look"`` for another look (``"fee:who"``). ``centred``: those
+        lines centred. The parts scroll when they do not fit (``scroll``), the buttons never."""
+        self.title = heading(self)
+        laid = []
+        for part in parts:
+            if isinstance(part, str):
+                attr, _, look = part.partition(":")
+                line = body_text(self, look or LINE_STYLES.get(attr, "body"))
+                if centred:
+                    line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                setattr(self, attr, line)
+                part = line
+            laid.append(part)
+        return lay_out_page(self, self.title, laid, buttons, density=density, scroll=scroll)
+
+    # -- the state ----------------------------------------------------------------------------
+    def set_state(self, **values) -> None:
+        """Set these attributes and render the screen again."""
+        for attr, value in values.items():
+            setattr(self, attr, value)
+        self.retranslate()
+
+    def show_loading(self, **data) -> None:
+        """Nothing shown but ``data`` (whom the screen is for), and "loading" until ``show_items``."""
+        self._empty()
+        self.set_state(loading=True, **data)
+
+    def show_items(self, **data) -> None:
+        """The data has come: shown, and the screen no longer loading, busy or showing a problem."""
+        self.set_state(loading=False, busy=False, error_code=None, **data)
+
+    def set_busy(self, busy: bool = True) -> None:
+        """A write is on its way (the screen says so and waits) or has ended. A new try hides the
+        last problem."""
+        self.set_state(busy=busy, error_code=None if busy else self.error_code)
+
+    def show_error(self, code: str) -> None:
+        """A problem the person at the screen corrects on the spot, said on the screen."""
+        self.set_state(error_code=code, busy=False, loading=False)
+
     def clear(self) -> None:
-        """Screens without patient data have nothing to clear."""
+        self._empty()
+        self.retranslate()
 
 
 def heading(parent: QWidget | None = None) -> QLabel:
@@ -55,13 +134,16 @@ def set_optional_text(label: QLabel, text: str) -> None:
     label.setVisible(bool(text))
 
 
+def set_problem(label: QLabel, code: str | None) -> None:
+    """A problem's translated words with a warning sign (colour is never the only cue), or
+    nothing and no room taken."""
+    from kiosk.ui.messages import message_for
+
+    set_optional_text(label, "⚠ " + message_for(code) if code else "")
+
+
 def big_button(parent: QWidget | None = None, name: str = "primary") -> QPushButton:
-    button = QPushButton(parent)
-    button.setObjectName(name)
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    button.setMinimumHeight(72)
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    return button
+    return make_button(parent, name)
 
 
 def set_button_text(button: QPushButton, text: str) -> None:

@@ -26,6 +26,10 @@ log = logging.getLogger("kiosk.ui.journey")
 
 INTERNAL = "internal"
 
+#: The way on from the outcome screen: its button's label (a callable: rendered again on a
+#: language change) and what a tap does.
+Action = tuple[Callable[[], str], Callable[[], None]]
+
 
 def is_refusal(error: BaseException) -> bool:
     """A problem meant for the patient (its code has words), not a bug."""
@@ -60,7 +64,7 @@ class Context:
         self.payments = payments
         #: code -> (label, action): the way on that ``fail`` offers for a refusal (the desk's
         #: "open your shift first" opens the shift; kiosk/ui/login.py registers them)
-        self.problem_actions: dict[str, tuple[Callable[[], str], Callable[[], None]]] = {}
+        self.problem_actions: dict[str, Action] = {}
 
     @property
     def desk(self) -> bool:
@@ -88,11 +92,33 @@ class Context:
         """Default: the outcome screen with a translated message and a way home (and the way on,
         when one is registered for the refusal)."""
         code = error_code(error)
-        self.window.outcome.show_problem(code, self.problem_actions.get(code))
+        self.problem(code, self.problem_actions.get(code))
+
+    def outcome(self, render: Callable[[], Any], action: Action | None = None) -> None:
+        """The outcome screen with ``render()``'s texts (rendered again on a language change),
+        the way home, and ``action`` (label, what it does), the way on, if any."""
+        self.window.outcome.show_text(render, action)
         self.window.show_screen("outcome")
+
+    def problem(self, code: str, action: Action | None = None) -> None:
+        """The outcome screen with a problem's translated words, the way home, and ``action``."""
+        self.window.outcome.show_problem(code, action)
+        self.window.show_screen("outcome")
+
+    def offer(self, key: str, label: Callable[[], str], session) -> Action | None:
+        """The way on to journey ``key`` for ``session`` (its button's ``label``), or None where
+        that journey is not offered here."""
+        journeys = getattr(self, "journeys", {})
+        if key not in journeys:
+            return None
+        return label, lambda: journeys[key].begin(session)
 
 
 class Journey(QObject):
+    """A patient task: its screens (``add_screen``), what it does, and how it ends: ``finish``
+    (the outcome), ``failed`` (a use case refused or broke), ``problem`` (a refusal known
+    before anything was sent), ``hand_over`` (another journey goes on with the patient)."""
+
     key = ""
     needs_identity = True
     desk_only = False
@@ -100,6 +126,53 @@ class Journey(QObject):
     def __init__(self, ctx: Context):
         super().__init__(ctx.window)
         self.ctx = ctx
+        self.screens: list = []
+        ctx.window.cleared.connect(self.forget)
+
+    def add_screen(self, screen, back: str | Callable[[], None] | None = "home"):
+        """``screen`` added to the window as one of this journey's. Its ``back_requested`` goes
+        ``back``: to the start (``"home"``), to the screen of that name, or to a callable; None:
+        the journey connects it itself."""
+        window = self.ctx.window
+        window.add_screen(screen)
+        self.screens.append(screen)
+        if back is not None and hasattr(screen, "back_requested"):
+            if back == "home":
+                screen.back_requested.connect(window.go_home)
+            elif isinstance(back, str):
+                screen.back_requested.connect(lambda: window.show_screen(back))
+            else:
+                screen.back_requested.connect(back)
+        return screen
+
+    def show(self, screen) -> None:
+        """Show one of the journey's screens (or the shared one of that name)."""
+        self.ctx.window.show_screen(screen if isinstance(screen, str) else screen.name)
+
+    def finish(self, render: Callable[[], Any], action: Action | None = None) -> None:
+        """Done: the outcome screen with ``render()``'s texts and ``action``, the way on if any."""
+        self.ctx.outcome(render, action)
+
+    def problem(self, code: str, action: Action | None = None) -> None:
+        """Not done, for a reason known here: the outcome screen says it."""
+        self.ctx.problem(code, action)
+
+    def failed(self, error: BaseException) -> None:
+        """A use case refused or broke: no screen of the journey stays busy, and the outcome
+        screen says why (``Context.fail``). The journey's ``on_failure`` unless it corrects
+        some refusals on the spot first."""
+        for screen in self.screens:
+            if screen.busy:
+                screen.set_busy(False)
+        self.ctx.fail(error)
+
+    def hand_over(self, key: str, session) -> None:
+        """Another journey goes on with this patient (a suspended patient's "Repay now")."""
+        self.ctx.journeys[key].begin(session)
+
+    def offers(self, key: str) -> bool:
+        """Journey ``key`` is offered here (a kiosk has no desk journeys)."""
+        return key in getattr(self.ctx, "journeys", {})
 
     def title(self) -> str:
         raise NotImplementedError

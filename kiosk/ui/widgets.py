@@ -1,0 +1,187 @@
+"""Widgets and words more than one journey shows, so that no journey imports another: a
+scrolling column, a list of big choices, a read-only table, a grid of figures, the step
+that only needs someone identified, and the words for a bill's kind and state.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.money import format_cny
+from kiosk.ui.base import body_text, set_button_text
+from kiosk.ui.kit import make_button, metrics, touch_scroll
+
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class CardStep:
+    """A journey step that only needs someone identified: ``ctx.identification.start(CardStep(fn))``.
+
+    The shared identification calls ``begin(session)`` as it does for a journey.
+    """
+
+    def __init__(self, on_identified: Callable[[object], None]):
+        self._on_identified = on_identified
+
+    def begin(self, session) -> None:
+        self._on_identified(session)
+
+
+class ScrollColumn(QScrollArea):
+    """Widgets one below the other that scroll with a finger (``always``: the bar always shown).
+    ``add`` shows a widget at once; ``empty`` removes them all at once (no patient data is left
+    behind until the next turn of the event loop)."""
+
+    def __init__(self, parent=None, *, always: bool = False):
+        super().__init__(parent)
+        touch_scroll(self, always=always)
+        self.content = QWidget()
+        self.setWidget(self.content)
+        self.column = QVBoxLayout(self.content)
+        self.column.setSpacing(metrics().gap)
+
+    def add(self, widget: QWidget) -> QWidget:
+        self.column.addWidget(widget)
+        widget.show()  # at once, not at the next turn of the event loop (a tap may come first)
+        return widget
+
+    def label(self, text: str, look: str = "body") -> QLabel:
+        label = body_text(self.content, look)
+        label.setText(text)
+        return self.add(label)
+
+    def empty(self) -> None:
+        while self.column.count():
+            item = self.column.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().setParent(None)
+
+
+class ChoiceList(ScrollColumn):
+    """A scrolling column of big buttons, one per choice; ``chosen(index)`` on a tap.
+
+    A choice can be shown but not pickable (a full session): it is disabled *and* its
+    text says why, so grey is never the only cue.
+    """
+
+    chosen = Signal(int)
+
+    def __init__(self, parent=None, name: str = "secondary", lines: int = 3):
+        super().__init__(parent)
+        m = metrics()
+        self._name, self._height = name, m.choice_base + m.choice_line * lines
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.addStretch(1)
+        self.buttons: list[QPushButton] = []
+
+    def set_choices(self, texts: Sequence[str], enabled: Sequence[bool] | None = None) -> None:
+        """Same number of choices: texts are updated in place (language change)."""
+        enabled = enabled if enabled is not None else [True] * len(texts)
+        if len(texts) != len(self.buttons):
+            for button in self.buttons:
+                button.hide()
+                button.deleteLater()
+            self.buttons = []
+            for index in range(len(texts)):
+                button = make_button(self.content, self._name, lambda _=False, i=index: self.chosen.emit(i),
+                                     height=self._height)
+                self.column.insertWidget(index, button)
+                button.show()  # a layout would show it only later (queued): taps come at once
+                self.buttons.append(button)
+        for button, text, ok in zip(self.buttons, texts, enabled):
+            set_button_text(button, text)
+            button.setEnabled(ok)
+
+
+def item_table(parent: QWidget, columns: int, name: str, *, row: int | None = None,
+               stretch: Sequence[int] = (), fit: Sequence[int] = ()) -> QTableWidget:
+    """A table to read, not to edit or select in: ``row`` its rows' height, ``stretch`` the
+    columns that share the width, ``fit`` the ones as wide as their content (all of them when
+    ``stretch`` is given and ``fit`` not, none otherwise)."""
+    table = QTableWidget(0, columns, parent)
+    table.setObjectName(name)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(row if row is not None else metrics().table_row)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    header = table.horizontalHeader()
+    if stretch and not fit:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in fit:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def set_row(table: QTableWidget, row: int, cells: Sequence[str], right: Sequence[int] = ()) -> None:
+    """One row's texts, in place (a language change keeps the rows); ``right``: the columns of
+    amounts, aligned right."""
+    for column, text in enumerate(cells):
+        item = table.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            if column in right:
+                item.setTextAlignment(RIGHT)
+            table.setItem(row, column, item)
+        item.setText(text)
+
+
+class Figures(QGridLayout):
+    """Amounts with what they are, in ``pairs`` columns of (words, amount): a bill's total,
+    the fund's part, the patient's part..."""
+
+    def __init__(self, parent: QWidget, count: int, pairs: int = 1):
+        super().__init__()
+        self.labels = [body_text(parent) for _ in range(count)]
+        self.values = [body_text(parent, "amount") for _ in range(count)]
+        for index, (label, value) in enumerate(zip(self.labels, self.values)):
+            value.setAlignment(RIGHT)
+            self.addWidget(label, index // pairs, (index % pairs) * 2)
+            self.addWidget(value, index // pairs, (index % pairs) * 2 + 1)
+
+    def show_rows(self, rows: Sequence[tuple[str, int]]) -> None:
+        """``(words, fen)`` for the first lines; the others empty."""
+        for index, (label, value) in enumerate(zip(self.labels, self.values)):
+            text, fen = rows[index] if index < len(rows) else ("", None)
+            label.setText(text)
+            value.setText(format_cny(fen) if fen is not None else "")
+
+
+# -- words for bills (colour is never the only cue) ---------------------------------------------
+def bill_status_text(bill) -> str:
+    if bill.status == "disputed":
+        if bill.dispute_answer_due:
+            return translate("CreditWords", "disputed (answer by {date})").format(
+                date=bill.dispute_answer_due.isoformat())
+        return translate("CreditWords", "disputed")
+    return {
+        "due": translate("CreditWords", "due"),
+        "overdue": "⚠ " + translate("CreditWords", "overdue"),
+        "paid": "✓ " + translate("CreditWords", "paid"),
+    }.get(bill.status, bill.status)
+
+
+def bill_kind_text(kind: str) -> str:
+    return {
+        "registration": translate("CreditWords", "Registration"),
+        "outpatient": translate("CreditWords", "Outpatient"),
+        "inpatient": translate("CreditWords", "Inpatient"),
+    }.get(kind, kind)
