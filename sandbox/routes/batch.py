@@ -5,10 +5,10 @@ endpoint of this API (method, path, body) and its own idempotency key; the batch
 the very route handler of that endpoint (same validation, same store function, same
 idempotency store under ``(terminal, key)`` with the canonical body digest), so an
 operation sent once in a batch and again on its own (or in another batch) acts once and
-answers the same. Operations are applied in the order given, each inside its own
-savepoint of one store transaction (one commit, one fsync, for the whole batch); the
-answer lists one result per operation, in order, with the status and body the endpoint
-would have answered. A refusal or a failure of one operation does not touch the others.
+answers the same. Operations are applied in the order given in one store transaction (one
+commit, one fsync, for the whole batch); the answer lists one result per operation, in
+order, with the status and body the endpoint would have answered. A refusal or a failure
+of one operation does not touch the others, and whatever it wrote is undone.
 
 Only keyed write endpoints can be batched (not the control API, not ``/v1/batch``):
 another path answers 404 ``not_batchable`` for that item. The batch itself needs no
@@ -29,9 +29,11 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.routing import Match
 
-from sandbox.routes.common import MAX_KEY_CHARS, check_key
+from kiosk.domain import signing
+from sandbox.routes.common import MAX_KEY_CHARS, Answered, check_key
 from sandbox.schemas import RequestModel, responses
 from sandbox.store import Refusal, Store
+from sandbox.store.base import Redo
 
 log = logging.getLogger("sandbox.batch")
 
@@ -115,13 +117,20 @@ def _error(status: int, code: str, message: str) -> tuple[int, str]:
     return status, json.dumps(Refusal(status, code, message).envelope(), separators=(",", ":"))
 
 
-def _scope(request: Request, path: str, raw_body: bytes) -> dict:
+def _scope(batch: dict, path: str, raw_body: bytes) -> dict:
+    """An operation's own request scope, from the batch's (``_batch_scope``)."""
+    return {**batch, "path": path, "raw_path": path.encode(),
+            "state": {**batch["state"], "raw_body": raw_body}}
+
+
+def _batch_scope(request: Request) -> dict:
+    """What every operation's request shares with the batch's: its server and app, its
+    terminal and (``sandbox.authority``) its operator session: each operation is the batch's
+    operator's. ``batch`` in the state: the handlers answer ``Answered``, not an HTTP response."""
     return {
-        "type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "root_path": "",
-        "query_string": b"", "headers": [], "scheme": request.url.scheme, "server": request.scope.get("server"),
-        "app": request.app,
-        # sandbox.authority: each operation is the batch's operator's (the session the batch carries)
-        "state": {"terminal_id": request.state.terminal_id, "raw_body": raw_body,
+        "type": "http", "method": "POST", "root_path": "", "query_string": b"", "headers": [],
+        "scheme": request.url.scheme, "server": request.scope.get("server"), "app": request.app,
+        "state": {"terminal_id": request.state.terminal_id, "batch": True,
                   "operator_session": getattr(request.state, "operator_session", None)},
     }
 
@@ -153,12 +162,13 @@ class _Call:
     scope: dict
 
 
-def _prepare(dispatch: _Dispatch, request: Request, op: Operation) -> _Call | tuple[int, str]:
+def _prepare(dispatch: _Dispatch, batch: dict, op: Operation) -> _Call | tuple[int, str]:
     """The operation's endpoint and validated arguments, as its route would take them, or
     the answer ``(status, JSON text)`` to an operation that cannot be applied (not a keyed
-    write endpoint, an invalid body or path parameter)."""
-    raw_body = json.dumps(op.body, ensure_ascii=False, separators=(",", ":")).encode()
-    scope = _scope(request, op.path, raw_body)
+    write endpoint, an invalid body or path parameter). The operation's body is its JSON in
+    canonical form (sorted keys, no spaces: what the idempotency digest covers)."""
+    raw_body = json.dumps(op.body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    scope = _scope(batch, op.path, raw_body)
     found = dispatch.find(scope)
     if found is None:
         return _error(404, "not_batchable", "The path is not a keyed write endpoint of this API.")
@@ -176,14 +186,20 @@ def _prepare(dispatch: _Dispatch, request: Request, op: Operation) -> _Call | tu
     return _Call(target, kwargs, scope)
 
 
-def _apply(dispatch: _Dispatch, request: Request, op: Operation) -> tuple[int, str]:
+def _apply(dispatch: _Dispatch, batch: dict, op: Operation) -> tuple[int, str]:
     """One operation through its endpoint's handler: (status, JSON text)."""
-    call = _prepare(dispatch, request, op)
+    call = _prepare(dispatch, batch, op)
     if not isinstance(call, _Call):
         return call
+    scope = call.scope
+    if not call.target.route.param_convertors:  # the path is the route's own: the digest now, as
+        # sandbox.routes.common.request_digest makes it (of the canonical body, already so)
+        scope["state"]["digest"] = signing.body_digest(scope["raw_path"] + b"\n" + scope["state"]["raw_body"])
     if call.target.request_param is not None:
-        call.kwargs[call.target.request_param] = Request(call.scope)
+        call.kwargs[call.target.request_param] = Request(scope)
     response = call.target.route.endpoint(**call.kwargs)
+    if isinstance(response, Answered):
+        return response.status_code, response.text
     return response.status_code, bytes(response.body).decode()
 
 
@@ -210,9 +226,10 @@ def check_only(body: BatchRequest, request: Request) -> Response:
     operation that passes (``sandbox/routes/control.py``: the no-op batch, a benchmark's
     measure of the batch path's limit)."""
     dispatch = _dispatch_for(request.app)
+    batch = _batch_scope(request)
     parts = []
     for op in body.operations:
-        call = _prepare(dispatch, request, op)
+        call = _prepare(dispatch, batch, op)
         if not isinstance(call, _Call):
             status, text = call
         else:
@@ -226,6 +243,23 @@ def check_only(body: BatchRequest, request: Request) -> Response:
     return _answer(parts)
 
 
+def _run(store: Store, dispatch: _Dispatch, batch: dict, operations: list[Operation], *,
+         optimistic: bool) -> list[str]:
+    """Every operation in order, in one transaction: each one's answer as a part of the batch's."""
+    parts = []
+    with store.transaction(optimistic=optimistic):
+        for op in operations:
+            try:
+                status, text = _apply(dispatch, batch, op)
+            except Refusal as refusal:  # e.g. idempotency_key_reused, raised before the store acts
+                status, text = refusal.status, json.dumps(refusal.envelope(), separators=(",", ":"))
+            except Exception as exc:  # noqa: BLE001 - one operation's failure is its own answer
+                log.error("batch operation failed: %s %s", op.path, type(exc).__name__)
+                status, text = _error(500, "internal_error", "The platform failed; see its log.")
+            parts.append(_part(op.key, status, text))
+    return parts
+
+
 def build(store: Store) -> APIRouter:
     router = APIRouter(tags=["batch"])
 
@@ -235,19 +269,15 @@ def build(store: Store) -> APIRouter:
                  responses=responses(r413="`body_too_large`: the body exceeds 64 KiB."))
     def batch(body: BatchRequest, request: Request) -> Response:
         dispatch = _dispatch_for(request.app)
-        parts = []
-        # One transaction; each operation's writes run in a savepoint of their own
-        # (``Store.transaction`` nests), undone alone if that operation fails.
-        with store.transaction():
-            for op in body.operations:
-                try:
-                    status, text = _apply(dispatch, request, op)
-                except Refusal as refusal:  # e.g. idempotency_key_reused, raised before the store acts
-                    status, text = refusal.status, json.dumps(refusal.envelope(), separators=(",", ":"))
-                except Exception as exc:  # noqa: BLE001 - one operation's failure is its own answer
-                    log.error("batch operation failed: %s %s", op.path, type(exc).__name__)
-                    status, text = _error(500, "internal_error", "The platform failed; see its log.")
-                parts.append(_part(op.key, status, text))
+        context = _batch_scope(request)
+        # One transaction, each operation's writes undone alone if that operation fails.
+        # First without savepoints (``Store.transaction(optimistic=True)``): an operation that
+        # fails has most often written nothing, and one that has makes the whole batch run
+        # again from the start, with a savepoint per operation.
+        try:
+            parts = _run(store, dispatch, context, body.operations, optimistic=True)
+        except Redo:
+            parts = _run(store, dispatch, context, body.operations, optimistic=False)
         return _answer(parts)
 
     return router

@@ -54,29 +54,39 @@ def request_digest(path: str, raw_body: bytes) -> str:
 def stored_answer(conn, terminal_id: str, key: str, digest: str) -> tuple[int, str] | None:
     """The answer already stored under ``(terminal, key)`` for this request, if any; 409
     ``idempotency_key_reused`` for another request under the key."""
-    seen = conn.execute("SELECT body_digest, status_code, response_json FROM idempotency "
-                        "WHERE terminal_id = ? AND key = ?", (terminal_id, key)).fetchone()
-    if seen is None:
-        return None
-    if seen["body_digest"] != digest:
-        raise Refusal(409, "idempotency_key_reused",
-                      "This Idempotency-Key was already used for a different request.")
-    return seen["status_code"], seen["response_json"]
+    return Store.stored_answer(conn, terminal_id, key, digest)
+
+
+class Answered:
+    """A keyed write's answer inside ``POST /v1/batch`` (``sandbox.routes.batch``), which
+    puts it in its own answer as it is: no HTTP response is made for it."""
+
+    __slots__ = ("status_code", "text")
+
+    def __init__(self, status_code: int, text: str):
+        self.status_code = status_code
+        self.text = text
 
 
 def keyed_write(store: Store, request: Request, idempotency_key: str | None,
                 model: type[BaseModel], op: Callable[..., dict], *, rule: authority.Rule,
-                **fields) -> Response:
+                **fields) -> Response | Answered:
     """Run ``op(conn, now, terminal_id, **fields)`` once per key; the answer is validated
     against ``model`` before it is stored, so a replay answers byte for byte the same.
 
     ``rule``: the authority the write needs (``sandbox.authority``). An answer already stored
     under the key comes back first (a write the platform did is never refused on replay);
     otherwise the rule is checked before the write, and its refusal is not stored (the
-    request may be sent again once allowed) but goes to the authority trail."""
+    request may be sent again once allowed) but goes to the authority trail.
+
+    One read of the stored answers, one transaction (inside a batch, the batch's): the
+    authority's decision and the write see the same state. Inside ``POST /v1/batch`` the
+    batch marks the request's state (``batch``, and the digest when it has it: ``digest``) and
+    takes the answer as :class:`Answered`."""
     key = check_key(idempotency_key)
-    terminal_id = request.state.terminal_id
-    digest = request_digest(request.url.path, request.state.raw_body)
+    state = request.scope["state"]
+    terminal_id = state["terminal_id"]
+    digest = state.get("digest") or request_digest(request.url.path, state["raw_body"])
     deciding = False
     grant = None
 
@@ -88,14 +98,17 @@ def keyed_write(store: Store, request: Request, idempotency_key: str | None,
 
     try:
         with store.transaction() as conn:
-            if stored_answer(conn, terminal_id, key, digest) is None:  # new: the platform's authority first
+            answer = store.stored_answer(conn, terminal_id, key, digest)
+            if answer is None:  # new: the platform's authority first
                 deciding = True
                 grant = authority.admit(store, conn, request, rule, fields)
                 deciding = False
-            answer = store.keyed(terminal_id, key, digest, action)  # one way in, stored answers too
+                answer = store.answer_once(conn, terminal_id, key, digest, action)
     except Refusal as refusal:
         if deciding:
             authority.refused(store, request, rule, refusal)
         raise
     status, text = answer
+    if state.get("batch"):
+        return Answered(status, text)
     return Response(content=text.encode(), status_code=status, media_type="application/json")
