@@ -1,20 +1,12 @@
 """The patient's masked identity, credit line and the visit's bill, to confirm."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtCore import Signal
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
-from kiosk.ui.messages import message_for
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
+from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
+from kiosk.ui.widgets import Figures, item_table, set_row
 
 
 class BillScreen(Screen):
@@ -26,68 +18,21 @@ class BillScreen(Screen):
     repay_requested = Signal()
     open_requested = Signal()  # come of age: open their own credit service
 
+    DATA = {"session": None, "visits": (), "split": None, "refusal": None, "can_repay": False, "can_open": False}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.session = None
-        self.visits: tuple = ()
-        self.split = None
-        self.refusal: str | None = None
-        self._busy = False
-        self._can_repay = False
-        self._can_open = False
-
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.line = body_text(self, "line")
-        self.visit_label = body_text(self)
-        self.table = QTableWidget(0, 3, self)
-        self.table.setObjectName("items")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().setDefaultSectionSize(44)
-        self.table.setMinimumHeight(240)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-
-        self.summary_labels = [body_text(self) for _ in range(5)]
-        self.summary_values = [body_text(self, "amount") for _ in range(5)]
-        self.notice = body_text(self, "error")
-        self.status = body_text(self, "status")
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._confirm)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        self.repay_button = big_button(self, "primary")
-        self.repay_button.clicked.connect(self.repay_requested)
-        self.open_button = big_button(self, "secondary")
-        self.open_button.clicked.connect(self.open_requested)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.line)
-        layout.addWidget(self.visit_label)
-        layout.addWidget(self.table, 1)
-        grid = QGridLayout()
-        for row, (label, value) in enumerate(zip(self.summary_labels, self.summary_values)):
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(value, row, 1)
-        layout.addLayout(grid)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.status)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.repay_button, 2)
-        buttons.addWidget(self.open_button, 2)
-        buttons.addWidget(self.confirm_button, 2)
-        layout.addLayout(buttons)
+        m = metrics()
+        self.table = item_table(self, 3, "items", stretch=(0,), fit=(1, 2))
+        self.table.setMinimumHeight(m.table_least)
+        self.figures = Figures(self, 5)
+        self.summary_labels, self.summary_values = self.figures.labels, self.figures.values
+        self.confirm_button = primary_button(self, self._confirm)
+        self.back_button = back_button(self, self.back_requested)
+        self.repay_button = primary_button(self, self.repay_requested)
+        self.open_button = secondary_button(self, self.open_requested)
+        self.page("who", "line:line", "visit_label", (self.table, 1), self.figures, "notice", "status",
+                  buttons=[self.back_button, self.repay_button, (self.open_button, 2), self.confirm_button])
         self.retranslate()
 
     def show_session(self, session, visits, split, refusal: str | None, can_repay: bool = False,
@@ -95,23 +40,13 @@ class BillScreen(Screen):
         """``refusal``: why the credit line cannot be used. ``guardian_line_ended`` (come of age)
         still lets the patient pay in full now (``split``: nothing on credit) or open their own
         service (``can_open``)."""
-        self.session, self.visits, self.split, self.refusal = session, tuple(visits), split, refusal
-        self._busy = False
-        self._can_repay = can_repay
-        self._can_open = can_open
-        rows = [(i.name, i.quantity, i.amount_fen) for v in self.visits for i in v.items]
+        rows = [(i.name, i.quantity, format_cny(i.amount_fen)) for v in visits for i in v.items]
+        self.table.clearContents()
         self.table.setRowCount(len(rows))
-        for row, (name, quantity, fen) in enumerate(rows):
-            amount = QTableWidgetItem(format_cny(fen))
-            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 0, QTableWidgetItem(name))
-            self.table.setItem(row, 1, QTableWidgetItem(quantity))
-            self.table.setItem(row, 2, amount)
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
+        for row, cells in enumerate(rows):
+            set_row(self.table, row, cells, right=(2,))
+        self.show_items(session=session, visits=tuple(visits), split=split, refusal=refusal, can_repay=can_repay,
+                        can_open=can_open)
 
     @property
     def payable(self) -> bool:
@@ -119,17 +54,13 @@ class BillScreen(Screen):
         return (self.refusal is None or self.refusal == "guardian_line_ended") and self.split is not None
 
     def _confirm(self) -> None:
-        if not self._busy and self.payable and self.visits:
+        if not self.busy and self.payable and self.visits:
             self.confirm_requested.emit()
 
     def clear(self) -> None:
-        self.session, self.visits, self.split, self.refusal = None, (), None, None
-        self._busy = False
-        self._can_repay = False
-        self._can_open = False
         self.table.clearContents()
         self.table.setRowCount(0)
-        self.retranslate()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Your outpatient bill"))
@@ -147,8 +78,7 @@ class BillScreen(Screen):
         else:
             confirm = self.tr("Pay on credit")
         set_button_text(self.confirm_button, confirm)
-        for w in (*self.summary_labels, *self.summary_values):
-            w.setText("")
+        self.figures.show_rows(())
         if s is None:
             for w in (self.who, self.line, self.visit_label):
                 w.setText("")
@@ -181,14 +111,12 @@ class BillScreen(Screen):
             rows.append((self.tr("Booked on your credit line"), split.booked_fen))
             if shortfall:
                 rows.append((self.tr("To pay now with your phone"), shortfall))
-        for (text, fen), label, value in zip(rows, self.summary_labels, self.summary_values):
-            label.setText(text)
-            value.setText(format_cny(fen))
-        set_optional_text(self.notice, "⚠ " + message_for(self.refusal) if self.refusal else "")
-        set_optional_text(self.status, self.tr("Settling, please wait…") if self._busy else "")
+        self.figures.show_rows(rows)
+        set_problem(self.notice, self.refusal)
+        set_optional_text(self.status, self.tr("Settling, please wait…") if self.busy else "")
         self.confirm_button.setVisible(self.payable)
-        self.confirm_button.setEnabled(self.payable and not self._busy)
-        self.repay_button.setVisible(self._can_repay and self.refusal in ("account_suspended", "repay_first"))
-        self.open_button.setVisible(self._can_open and self.refusal == "guardian_line_ended")
-        self.open_button.setEnabled(not self._busy)
-        self.back_button.setEnabled(not self._busy)
+        self.confirm_button.setEnabled(self.payable and not self.busy)
+        self.repay_button.setVisible(self.can_repay and self.refusal in ("account_suspended", "repay_first"))
+        self.open_button.setVisible(self.can_open and self.refusal == "guardian_line_ended")
+        self.open_button.setEnabled(not self.busy)
+        self.back_button.setEnabled(not self.busy)

@@ -7,7 +7,7 @@ from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.domain.settlement import CannotUseCredit
 from kiosk.ui.bill import BillScreen
-from kiosk.ui.journey import Journey
+from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.outcome import OutcomeText
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -22,12 +22,10 @@ class PayJourney(Journey):
         self.session = None
         self.visits: tuple = ()
         self.split = None
-        self.screen: BillScreen = ctx.window.add_screen(BillScreen())
-        self.screen.back_requested.connect(ctx.window.go_home)
+        self.screen: BillScreen = self.add_screen(BillScreen())
         self.screen.confirm_requested.connect(self.confirm)
-        self.screen.repay_requested.connect(self._repay)
-        self.screen.open_requested.connect(self._open_own_service)
-        ctx.window.cleared.connect(self.forget)
+        self.screen.repay_requested.connect(lambda: self.hand_over("repay", self.session))
+        self.screen.open_requested.connect(lambda: self.hand_over("open", self.session))
 
     def title(self) -> str:
         return translate("PayJourney", "Pay outpatient bill")
@@ -52,8 +50,8 @@ class PayJourney(Journey):
                 if refusal == "guardian_line_ended":  # come of age: pay in full now, or open their own
                     self.split = pay_in_full(self.visits)
         self.screen.show_session(session, self.visits, self.split, refusal,
-                                 can_repay="repay" in self.ctx.journeys, can_open="open" in self.ctx.journeys)
-        self.ctx.window.show_screen("bill")
+                                 can_repay=self.offers("repay"), can_open=self.offers("open"))
+        self.show(self.screen)
 
     def confirm(self) -> None:
         from kiosk.usecases.settle import plan
@@ -69,7 +67,7 @@ class PayJourney(Journey):
                     return
         if self.split.shortfall_fen:
             self.ctx.payments.request(self.session.patient.patient_id, self.split.shortfall_fen, "settlement",
-                                      self._settle, lambda: self.ctx.window.show_screen("bill"))
+                                      self._settle, lambda: self.show(self.screen))
         else:
             self._settle(None)
 
@@ -80,26 +78,17 @@ class PayJourney(Journey):
                      self._failed)
 
     def _failed(self, error) -> None:
-        from kiosk.ui.journey import error_code
         from kiosk.usecases.settle import without_guardian_line
 
-        self.screen.set_busy(False)
         if error_code(error) == "guardian_line_ended" and self.session is not None:
             # The platform's day had turned: the bill again, with the reason and the two ways on.
             self.begin(without_guardian_line(self.session))
             return
-        self.ctx.fail(error)
-
-    def _open_own_service(self) -> None:
-        self.ctx.journeys["open"].begin(self.session)
+        self.failed(error)
 
     def _settled(self, outcome) -> None:
         self.settled.emit(outcome)
-        self.ctx.window.outcome.show_text(lambda: settlement_text(outcome))
-        self.ctx.window.show_screen("outcome")
-
-    def _repay(self) -> None:
-        self.ctx.journeys["repay"].begin(self.session)
+        self.finish(lambda: settlement_text(outcome))
 
 
 def settlement_text(outcome) -> OutcomeText:
