@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.ui.i18n import pick
-from kiosk.ui.journey import Journey
+from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.register_screens import (
     CancelScreen,
@@ -44,27 +44,21 @@ class RegisterJourney(Journey):
         self.booked: tuple = ()
         self.registration = None
 
-        self.departments_screen: DepartmentScreen = w.add_screen(DepartmentScreen())
-        self.sessions_screen: SessionScreen = w.add_screen(SessionScreen())
-        self.confirm_screen: ConfirmScreen = w.add_screen(ConfirmScreen())
-        self.mine_screen: MyRegistrationsScreen = w.add_screen(MyRegistrationsScreen())
-        self.cancel_screen: CancelScreen = w.add_screen(CancelScreen())
+        self.departments_screen: DepartmentScreen = self.add_screen(DepartmentScreen())
+        self.sessions_screen: SessionScreen = self.add_screen(SessionScreen(), back=DepartmentScreen.name)
+        self.confirm_screen: ConfirmScreen = self.add_screen(ConfirmScreen(), back=SessionScreen.name)
+        self.mine_screen: MyRegistrationsScreen = self.add_screen(MyRegistrationsScreen(), back=DepartmentScreen.name)
+        self.cancel_screen: CancelScreen = self.add_screen(CancelScreen(), back=MyRegistrationsScreen.name)
 
-        self.departments_screen.back_requested.connect(w.go_home)
         self.departments_screen.department_chosen.connect(self.choose_department)
         self.departments_screen.mine_requested.connect(self.show_mine)
         self.sessions_screen.session_chosen.connect(self.choose_session)
-        self.sessions_screen.back_requested.connect(lambda: w.show_screen(DepartmentScreen.name))
         self.sessions_screen.home_requested.connect(w.go_home)
         self.confirm_screen.confirm_requested.connect(self.confirm)
-        self.confirm_screen.repay_requested.connect(self._repay)
-        self.confirm_screen.open_requested.connect(self._open_own_service)
-        self.confirm_screen.back_requested.connect(lambda: w.show_screen(SessionScreen.name))
+        self.confirm_screen.repay_requested.connect(lambda: self.hand_over("repay", self.session))
+        self.confirm_screen.open_requested.connect(lambda: self.hand_over("open", self.session))
         self.mine_screen.registration_chosen.connect(self.choose_registration)
-        self.mine_screen.back_requested.connect(lambda: w.show_screen(DepartmentScreen.name))
         self.cancel_screen.cancel_requested.connect(self.cancel)
-        self.cancel_screen.back_requested.connect(lambda: w.show_screen(MyRegistrationsScreen.name))
-        w.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("RegisterJourney", "Register for a clinic")
@@ -81,8 +75,8 @@ class RegisterJourney(Journey):
     def begin(self, session) -> None:
         self.forget()
         self.session = session
-        self.departments_screen.show_loading(session)
-        self.ctx.window.show_screen(DepartmentScreen.name)
+        self.departments_screen.show_loading(session=session)
+        self.show(self.departments_screen)
         self.ctx.run(self._use.departments, self._departments_loaded)
 
     def _departments_loaded(self, departments) -> None:
@@ -94,8 +88,8 @@ class RegisterJourney(Journey):
             return
         department = self.department = self.departments[index]
         self.sessions = ()
-        self.sessions_screen.show_loading(department)
-        self.ctx.window.show_screen(SessionScreen.name)
+        self.sessions_screen.show_loading(department=department)
+        self.show(self.sessions_screen)
         self.ctx.run(lambda: self._use.sessions(department.department_id),
                      lambda sessions: self._sessions_loaded(department, sessions))
 
@@ -117,8 +111,8 @@ class RegisterJourney(Journey):
         self.pay, self.reason = how_to_pay(self.session.account, self.clinic.fee_fen,
                                            self.ctx.services.profile.repay_before_reuse, patient=self.session.patient)
         self.confirm_screen.show_choice(self.session, self.department, self.clinic, self.pay, self.reason,
-                                        can_repay="repay" in self.ctx.journeys, can_open="open" in self.ctx.journeys)
-        self.ctx.window.show_screen(ConfirmScreen.name)
+                                        can_repay=self.offers("repay"), can_open=self.offers("open"))
+        self.show(self.confirm_screen)
 
     def confirm(self) -> None:
         from kiosk.usecases.registration import how_to_pay
@@ -134,7 +128,7 @@ class RegisterJourney(Journey):
             self._register(None)
         else:
             self.ctx.payments.request(self.session.patient.patient_id, self.clinic.fee_fen, "registration",
-                                      self._register, lambda: self.ctx.window.show_screen(ConfirmScreen.name))
+                                      self._register, lambda: self.show(self.confirm_screen))
 
     def _register(self, payment_id: str | None) -> None:
         session, department, clinic = self.session, self.department, self.clinic
@@ -143,36 +137,27 @@ class RegisterJourney(Journey):
                      self._failed)
 
     def _failed(self, error) -> None:
-        from kiosk.ui.journey import error_code
         from kiosk.usecases.settle import without_guardian_line
 
-        self.confirm_screen.set_busy(False)
-        self.cancel_screen.set_busy(False)
         if error_code(error) == "guardian_line_ended" and self.session is not None and self.clinic is not None:
             # The platform's day had turned: the choice again, with the reason and the two ways on.
+            self.confirm_screen.set_busy(False)
             self.session = without_guardian_line(self.session)
             self._show_choice()
             return
-        self.ctx.fail(error)
+        self.failed(error)
 
     def _registered(self, outcome) -> None:
         self.registered.emit(outcome)
         department = self.department
-        self.ctx.window.outcome.show_text(lambda: registration_text(outcome, department))
-        self.ctx.window.show_screen("outcome")
-
-    def _repay(self) -> None:
-        self.ctx.journeys["repay"].begin(self.session)
-
-    def _open_own_service(self) -> None:
-        self.ctx.journeys["open"].begin(self.session)
+        self.finish(lambda: registration_text(outcome, department))
 
     # -- cancelling ----------------------------------------------------------------------
     def show_mine(self) -> None:
         session = self.session
         self.booked = ()
         self.mine_screen.show_loading()
-        self.ctx.window.show_screen(MyRegistrationsScreen.name)
+        self.show(self.mine_screen)
         self.ctx.run(lambda: self._use.booked(session), self._booked_loaded)
 
     def _booked_loaded(self, registrations) -> None:
@@ -184,7 +169,7 @@ class RegisterJourney(Journey):
             return
         self.registration = self.booked[index]
         self.cancel_screen.show_registration(self.registration, self.departments)
-        self.ctx.window.show_screen(CancelScreen.name)
+        self.show(self.cancel_screen)
 
     def cancel(self) -> None:
         session, registration = self.session, self.registration
@@ -195,8 +180,7 @@ class RegisterJourney(Journey):
 
     def _cancelled(self, outcome) -> None:
         self.cancelled.emit(outcome)
-        self.ctx.window.outcome.show_text(lambda: cancellation_text(outcome))
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: cancellation_text(outcome))
 
 
 def registration_text(outcome, department) -> OutcomeText:

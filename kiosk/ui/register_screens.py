@@ -6,70 +6,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QGridLayout, QPushButton
 
 from kiosk.domain import clock
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
 from kiosk.ui.i18n import pick
+from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
 from kiosk.ui.messages import message_for
+from kiosk.ui.widgets import ChoiceList
 
 translate = QCoreApplication.translate
 
 
-# -- shared pieces ----------------------------------------------------------------------------
-
-class ChoiceList(QScrollArea):
-    """A scrolling column of big buttons, one per choice; ``chosen(index)`` on a tap.
-
-    A choice can be shown but not pickable (a full session): it is disabled *and* its
-    text says why, so grey is never the only cue.
-    """
-
-    chosen = Signal(int)
-
-    def __init__(self, parent=None, name: str = "secondary", lines: int = 3):
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._name, self._height = name, 40 + 34 * lines
-        self._inner = QWidget(self)
-        self._layout = QVBoxLayout(self._inner)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(12)
-        self._layout.addStretch(1)
-        self.setWidget(self._inner)
-        self.buttons: list[QPushButton] = []
-
-    def set_choices(self, texts: list[str], enabled: list[bool] | None = None) -> None:
-        """Same number of choices: texts are updated in place (language change)."""
-        enabled = enabled if enabled is not None else [True] * len(texts)
-        if len(texts) != len(self.buttons):
-            for button in self.buttons:
-                button.hide()
-                button.deleteLater()
-            self.buttons = []
-            for index in range(len(texts)):
-                button = big_button(self._inner, self._name)
-                button.setMinimumHeight(self._height)
-                button.clicked.connect(lambda _=False, i=index: self.chosen.emit(i))
-                self._layout.insertWidget(index, button)
-                button.show()  # a layout would show it only later (queued): taps come at once
-                self.buttons.append(button)
-        for button, text, ok in zip(self.buttons, texts, enabled):
-            set_button_text(button, text)
-            button.setEnabled(ok)
-
+# -- words ---------------------------------------------------------------------------------------
 
 def period_text(period: str) -> str:
     return translate("Register", "Morning") if period == "AM" else translate("Register", "Afternoon")
@@ -107,13 +58,6 @@ def line_text(account) -> str:
         available=format_cny(account.available_fen), line=format_cny(account.line_fen))
 
 
-def _page(screen: Screen):
-    layout = QVBoxLayout(screen)
-    layout.setContentsMargins(48, 32, 48, 32)
-    layout.setSpacing(16)
-    return layout
-
-
 # -- 1. department ----------------------------------------------------------------------------
 
 class DepartmentScreen(Screen):
@@ -121,69 +65,45 @@ class DepartmentScreen(Screen):
     department_chosen = Signal(int)
     mine_requested = Signal()
     back_requested = Signal()
+    DATA = {"session": None, "departments": ()}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.session = None
-        self.departments: tuple = ()
-        self._loading = False
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.line = body_text(self)
-        self.status = body_text(self, "status")
         self.grid = QGridLayout()
-        self.grid.setSpacing(16)
+        self.grid.setSpacing(metrics().wide_gap)
         self.buttons: list[QPushButton] = []
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        self.mine_button = big_button(self, "secondary")
-        self.mine_button.clicked.connect(self.mine_requested)
-        layout = _page(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.line)
-        layout.addWidget(self.status)
-        layout.addLayout(self.grid)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.mine_button, 1)
-        layout.addLayout(row)
+        self._built_for: tuple | None = None
+        self.back_button = back_button(self, self.back_requested)
+        self.mine_button = secondary_button(self, self.mine_requested)
+        self.page("who", "line", "status", self.grid, 1, buttons=[self.back_button, self.mine_button])
         self.retranslate()
 
-    def show_loading(self, session) -> None:
-        self.session, self.departments, self._loading = session, (), True
-        self._build()
-
     def show_departments(self, session, departments) -> None:
-        self.session, self.departments, self._loading = session, tuple(departments), False
-        self._build()
+        self.show_items(session=session, departments=tuple(departments))
 
     def _build(self) -> None:
+        """One button per department, made again when the departments are others."""
+        self._built_for = self.departments
         for button in self.buttons:
             button.hide()
             button.deleteLater()
         self.buttons = []
         for index, _ in enumerate(self.departments):
-            button = big_button(self, "primary")
-            button.setMinimumHeight(96)
-            button.clicked.connect(lambda _=False, i=index: self.department_chosen.emit(i))
+            button = make_button(self, "primary", lambda _=False, i=index: self.department_chosen.emit(i),
+                                 height=metrics().grid_choice)
             self.grid.addWidget(button, index // 3, index % 3)
             button.show()
             self.buttons.append(button)
-        self.retranslate()
-
-    def clear(self) -> None:
-        self.session, self.departments, self._loading = None, (), False
-        self._build()
 
     def retranslate(self) -> None:
+        if self._built_for is not self.departments:
+            self._build()
         self.title.setText(self.tr("Choose a department"))
         self.who.setText(who_text(self.session.patient if self.session else None))
         self.line.setText(line_text(self.session.account) if self.session else "")
         for button, dept in zip(self.buttons, self.departments):
             set_button_text(button, pick(dept.name, dept.name_en))
-        set_optional_text(self.status, self.tr("Loading, please wait…") if self._loading else "")
+        set_optional_text(self.status, self.tr("Loading, please wait…") if self.loading else "")
         set_button_text(self.back_button, self.tr("Back to start"))
         set_button_text(self.mine_button, self.tr("My registrations (cancel)"))
 
@@ -195,45 +115,23 @@ class SessionScreen(Screen):
     session_chosen = Signal(int)
     back_requested = Signal()
     home_requested = Signal()
+    DATA = {"department": None, "sessions": ()}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.department = None
-        self.sessions: tuple = ()
-        self._loading = False
-        self.title = heading(self)
-        self.status = body_text(self, "status")
         self.choices = ChoiceList(self)
         self.choices.chosen.connect(self._chosen)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        self.home_button = big_button(self, "secondary")
-        self.home_button.clicked.connect(self.home_requested)
-        layout = _page(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.status)
-        layout.addWidget(self.choices, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.home_button, 1)
-        row.addWidget(self.back_button, 1)
-        layout.addLayout(row)
-        self.retranslate()
-
-    def show_loading(self, department) -> None:
-        self.department, self.sessions, self._loading = department, (), True
+        self.back_button = back_button(self, self.back_requested)
+        self.home_button = back_button(self, self.home_requested)
+        self.page("status", (self.choices, 1), buttons=[self.home_button, self.back_button])
         self.retranslate()
 
     def show_sessions(self, department, sessions) -> None:
-        self.department, self.sessions, self._loading = department, tuple(sessions), False
-        self.retranslate()
+        self.show_items(department=department, sessions=tuple(sessions))
 
     def _chosen(self, index: int) -> None:
         if 0 <= index < len(self.sessions) and not self.sessions[index].full:
             self.session_chosen.emit(index)
-
-    def clear(self) -> None:
-        self.department, self.sessions, self._loading = None, (), False
-        self.retranslate()
 
     def session_text(self, s) -> str:
         first = doctor_text(s)
@@ -249,7 +147,7 @@ class SessionScreen(Screen):
         d = self.department
         self.title.setText(self.tr("{department}: choose a doctor and time").format(
             department=pick(d.name, d.name_en)) if d else self.tr("Choose a doctor and time"))
-        if self._loading:
+        if self.loading:
             status = self.tr("Loading, please wait…")
         elif d is not None and not self.sessions:
             status = self.tr("No clinic sessions in the next three days. Please choose another department.")
@@ -269,64 +167,29 @@ class ConfirmScreen(Screen):
     repay_requested = Signal()
     open_requested = Signal()  # come of age: open their own credit service
     back_requested = Signal()
+    DATA = {"session": None, "department": None, "clinic": None, "pay": "credit", "reason": None,
+            "can_repay": False, "can_open": False}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.session = None
-        self.department = None
-        self.clinic = None
-        self.pay = "credit"
-        self.reason: str | None = None
-        self._busy = False
-        self._can_repay = False
-        self._can_open = False
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.details = body_text(self)
-        self.fee = body_text(self, "who")
-        self.line = body_text(self)
-        self.notice = body_text(self, "status")
-        self.status = body_text(self, "status")
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._confirm)
-        self.repay_button = big_button(self, "secondary")
-        self.repay_button.clicked.connect(self.repay_requested)
-        self.open_button = big_button(self, "secondary")
-        self.open_button.clicked.connect(self.open_requested)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = _page(self)
-        for w in (self.title, self.who, self.details, self.fee, self.line, self.notice, self.status):
-            layout.addWidget(w)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.repay_button, 1)
-        row.addWidget(self.open_button, 1)
-        row.addWidget(self.confirm_button, 2)
-        layout.addLayout(row)
+        self.confirm_button = primary_button(self, self._confirm)
+        self.repay_button = secondary_button(self, self.repay_requested)
+        self.open_button = secondary_button(self, self.open_requested)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", "details", "fee:who", "line", "notice:status", "status", 1,
+                  buttons=[self.back_button, self.repay_button, self.open_button, self.confirm_button])
         self.retranslate()
 
     def show_choice(self, session, department, clinic, pay: str, reason: str | None, can_repay: bool,
                     can_open: bool = False) -> None:
         """``reason``: why the fee is paid now. ``guardian_line_ended`` (come of age) also offers
         to open their own service (``can_open``)."""
-        self.session, self.department, self.clinic = session, department, clinic
-        self.pay, self.reason, self._can_repay, self._can_open, self._busy = pay, reason, can_repay, can_open, False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
+        self.show_items(session=session, department=department, clinic=clinic, pay=pay, reason=reason,
+                        can_repay=can_repay, can_open=can_open)
 
     def _confirm(self) -> None:
-        if not self._busy and self.clinic is not None:
+        if not self.busy and self.clinic is not None:
             self.confirm_requested.emit()
-
-    def clear(self) -> None:
-        self.session = self.department = self.clinic = None
-        self.pay, self.reason, self._busy, self._can_repay, self._can_open = "credit", None, False, False, False
-        self.retranslate()
 
     def _reason_text(self) -> str:
         texts = {
@@ -352,20 +215,20 @@ class ConfirmScreen(Screen):
         self.fee.setText(self.tr("Registration fee {fee}").format(fee=format_cny(c.fee_fen)) if c else "")
         self.line.setText(line_text(self.session.account) if self.session else "")
         set_optional_text(self.notice, self._reason_text())
-        set_optional_text(self.status, self.tr("Registering, please wait…") if self._busy else "")
+        set_optional_text(self.status, self.tr("Registering, please wait…") if self.busy else "")
         if self.pay == "credit":
             set_button_text(self.confirm_button, self.tr("Register on credit"))
         else:
             set_button_text(self.confirm_button, self.tr("Pay now {fee}").format(
                 fee=format_cny(c.fee_fen) if c else ""))
-        self.confirm_button.setEnabled(c is not None and not self._busy)
+        self.confirm_button.setEnabled(c is not None and not self.busy)
         set_button_text(self.repay_button, self.tr("Repay first"))
-        self.repay_button.setVisible(self._can_repay and self.reason in ("account_suspended", "repay_first"))
+        self.repay_button.setVisible(self.can_repay and self.reason in ("account_suspended", "repay_first"))
         set_button_text(self.open_button, self.tr("Open my own credit service"))
-        self.open_button.setVisible(self._can_open and self.reason == "guardian_line_ended")
-        self.open_button.setEnabled(not self._busy)
+        self.open_button.setVisible(self.can_open and self.reason == "guardian_line_ended")
+        self.open_button.setEnabled(not self.busy)
         set_button_text(self.back_button, self.tr("Back"))
-        self.back_button.setEnabled(not self._busy)
+        self.back_button.setEnabled(not self.busy)
 
 
 # -- my registrations, cancelling one ------------------------------------------------------
@@ -401,44 +264,24 @@ class MyRegistrationsScreen(Screen):
     name = "register_mine"
     registration_chosen = Signal(int)
     back_requested = Signal()
+    DATA = {"registrations": (), "departments": ()}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.registrations: tuple = ()
-        self.departments: tuple = ()
-        self._loading = False
-        self.title = heading(self)
-        self.explain = body_text(self)
-        self.status = body_text(self, "status")
         self.choices = ChoiceList(self)
         self.choices.chosen.connect(self.registration_chosen)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = _page(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.explain)
-        layout.addWidget(self.status)
-        layout.addWidget(self.choices, 1)
-        layout.addWidget(self.back_button)
-        self.retranslate()
-
-    def show_loading(self) -> None:
-        self.registrations, self._loading = (), True
+        self.back_button = back_button(self, self.back_requested)
+        self.page("explain", "status", (self.choices, 1), buttons=[self.back_button])
         self.retranslate()
 
     def show_registrations(self, registrations, departments=()) -> None:
-        self.registrations, self.departments, self._loading = tuple(registrations), tuple(departments), False
-        self.retranslate()
-
-    def clear(self) -> None:
-        self.registrations, self.departments, self._loading = (), (), False
-        self.retranslate()
+        self.show_items(registrations=tuple(registrations), departments=tuple(departments))
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("My registrations"))
         self.explain.setText(self.tr("Tap a registration to cancel it. A registration can be cancelled until "
                                      "its session starts."))
-        if self._loading:
+        if self.loading:
             status = self.tr("Loading, please wait…")
         elif not self.registrations:
             status = self.tr("You have no registrations to cancel.")
@@ -454,45 +297,21 @@ class CancelScreen(Screen):
     name = "register_cancel"
     cancel_requested = Signal()
     back_requested = Signal()
+    DATA = {"registration": None, "departments": ()}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.registration = None
-        self.departments: tuple = ()
-        self._busy = False
-        self.title = heading(self)
-        self.details = body_text(self)
-        self.effect = body_text(self, "who")
-        self.status = body_text(self, "status")
-        self.cancel_button = big_button(self, "primary")
-        self.cancel_button.clicked.connect(self._cancel)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = _page(self)
-        for w in (self.title, self.details, self.effect, self.status):
-            layout.addWidget(w)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.cancel_button, 1)
-        layout.addLayout(row)
+        self.cancel_button = primary_button(self, self._cancel)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("details", "effect:who", "status", 1, buttons=[self.back_button, (self.cancel_button, 1)])
         self.retranslate()
 
     def show_registration(self, registration, departments=()) -> None:
-        self.registration, self.departments, self._busy = registration, tuple(departments), False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
+        self.show_items(registration=registration, departments=tuple(departments))
 
     def _cancel(self) -> None:
-        if not self._busy and self.registration is not None:
+        if not self.busy and self.registration is not None:
             self.cancel_requested.emit()
-
-    def clear(self) -> None:
-        self.registration, self.departments, self._busy = None, (), False
-        self.retranslate()
 
     def retranslate(self) -> None:
         r = self.registration
@@ -506,8 +325,8 @@ class CancelScreen(Screen):
         else:
             effect = self.tr("The fee {fee} goes back to your credit line.").format(fee=format_cny(r.fee_fen))
         self.effect.setText(effect)
-        set_optional_text(self.status, self.tr("Cancelling, please wait…") if self._busy else "")
+        set_optional_text(self.status, self.tr("Cancelling, please wait…") if self.busy else "")
         set_button_text(self.cancel_button, self.tr("Cancel registration"))
-        self.cancel_button.setEnabled(r is not None and not self._busy)
+        self.cancel_button.setEnabled(r is not None and not self.busy)
         set_button_text(self.back_button, self.tr("Keep it"))
-        self.back_button.setEnabled(not self._busy)
+        self.back_button.setEnabled(not self.busy)
