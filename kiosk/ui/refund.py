@@ -24,7 +24,7 @@ from kiosk.ui.login import LOGIN_REFUSALS, SupervisorApproval
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.register_screens import ChoiceList
-from kiosk.ui.repay import kind_text
+from kiosk.ui.widgets import bill_kind_text as kind_text
 
 translate = QCoreApplication.translate
 

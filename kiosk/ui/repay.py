@@ -7,30 +7,18 @@ register, query, close): it needs nothing but the identified session.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from kiosk.domain.clock import business_date, last_payable_day
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.journey import Journey
-from kiosk.ui.messages import message_for
+from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.widgets import bill_kind_text, item_table, set_row
 
 translate = QCoreApplication.translate
-
-
-def kind_text(kind: str) -> str:
-    return {"registration": translate("Repay", "Registration"), "outpatient": translate("Repay", "Outpatient"),
-            "inpatient": translate("Repay", "Inpatient")}.get(kind, kind)
 
 
 def status_text(bill) -> str:
@@ -48,88 +36,42 @@ class RepayScreen(Screen):
     repay_requested = Signal(str)  # payment_channel | cash | bank_card
     back_requested = Signal()
 
+    DATA = {"session": None, "debts": (), "current": 0, "selected": set(), "refusal": None}
+
     def __init__(self, desk_mode: bool, parent=None):
         super().__init__(parent)
         self.desk_mode = desk_mode
-        self.session = None
-        self.debts: tuple = ()
-        self.current = 0
-        self.selected: set[str] = set()
-        self.refusal: str | None = None
-        self._loading = False
-        self._busy = False
-
-        self.title = heading(self)
-        self.who = body_text(self, "who")
         self.selector = QHBoxLayout()
         self.debt_buttons: list[QPushButton] = []
-        self.line = body_text(self)
-        self.table = QTableWidget(0, 5, self)
-        self.table.setObjectName("bills")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().setDefaultSectionSize(52)
+        self.table = item_table(self, 5, "bills", row=metrics().tap_row, stretch=(1,))
         self.table.cellClicked.connect(self._toggle)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.total = body_text(self, "who")
-        self.hint = body_text(self)
-        self.notice = body_text(self, "error")
-        self.status = body_text(self, "status")
-        self.pay_button = big_button(self, "primary")
-        self.pay_button.clicked.connect(lambda: self._repay("payment_channel"))
-        self.cash_button = big_button(self, "primary")
-        self.cash_button.clicked.connect(lambda: self._repay("cash"))
-        self.card_button = big_button(self, "primary")
-        self.card_button.clicked.connect(lambda: self._repay("bank_card"))
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addLayout(self.selector)
-        layout.addWidget(self.line)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.total)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.status)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.pay_button, 2)
-        row.addWidget(self.cash_button, 1)
-        row.addWidget(self.card_button, 1)
-        layout.addLayout(row)
+        self.pay_button = primary_button(self, lambda: self._repay("payment_channel"))
+        self.cash_button = primary_button(self, lambda: self._repay("cash"))
+        self.card_button = primary_button(self, lambda: self._repay("bank_card"))
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", self.selector, "line", (self.table, 1), "total:who", "hint", "notice", "status",
+                  buttons=[self.back_button, self.pay_button, (self.cash_button, 1), (self.card_button, 1)])
         self.retranslate()
 
     # -- data ------------------------------------------------------------------------------
-    def show_loading(self, session) -> None:
-        self.session, self.debts, self.refusal, self._loading, self._busy = session, (), None, True, False
+    def show_loading(self, **data) -> None:
+        super().show_loading(**data)
         self._rebuild()
 
     def show_debts(self, session, debts, refusal: str | None = None) -> None:
-        self.session, self.debts, self.refusal, self._loading, self._busy = session, tuple(debts), refusal, False, False
+        debts = tuple(debts)
         # The first account with something owed (a patient who owes nothing but repays for a
         # parent lands on the parent's bills).
-        self.current = next((i for i, d in enumerate(self.debts) if d.bills), 0)
-        self._select_all()
+        current = next((i for i, d in enumerate(debts) if d.bills), 0)
+        self.show_items(session=session, debts=debts, refusal=refusal, current=current,
+                        selected=self._all_of(debts, current))
         self._rebuild()
 
     def choose(self, index: int) -> None:
         if 0 <= index < len(self.debts):
             self.current = index
-            self._select_all()
+            self.selected = self._all_of(self.debts, index)
             self._rebuild()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
 
     @property
     def debt(self):
@@ -149,25 +91,24 @@ class RepayScreen(Screen):
         debt = self.debt
         return debt is not None and len(self.chosen_bills) == len(debt.bills)
 
-    def _select_all(self) -> None:
-        debt = self.debt
-        self.selected = {b.bill_id for b in debt.bills} if debt else set()
+    @staticmethod
+    def _all_of(debts, index: int) -> set[str]:
+        return {b.bill_id for b in debts[index].bills} if index < len(debts) else set()
 
     def _toggle(self, row: int, _column: int) -> None:
         debt = self.debt
-        if debt is None or self._busy or not 0 <= row < len(debt.bills):
+        if debt is None or self.busy or not 0 <= row < len(debt.bills):
             return
         bill_id = debt.bills[row].bill_id
         self.selected ^= {bill_id}
         self.retranslate()
 
     def _repay(self, channel: str) -> None:
-        if not self._busy and self.amount_fen > 0:
+        if not self.busy and self.amount_fen > 0:
             self.repay_requested.emit(channel)
 
     def clear(self) -> None:
-        self.session, self.debts, self.current, self.selected = None, (), 0, set()
-        self.refusal, self._loading, self._busy = None, False, False
+        super().clear()
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -177,9 +118,8 @@ class RepayScreen(Screen):
         self.debt_buttons = []
         if len(self.debts) > 1:
             for index, _ in enumerate(self.debts):
-                button = big_button(self, "secondary")
+                button = secondary_button(self, lambda _=False, i=index: self.debt_chosen.emit(i))
                 button.setCheckable(True)
-                button.clicked.connect(lambda _=False, i=index: self.debt_chosen.emit(i))
                 self.selector.addWidget(button)
                 button.show()  # a layout would show it only later (queued)
                 self.debt_buttons.append(button)
@@ -216,21 +156,13 @@ class RepayScreen(Screen):
         self.table.setHorizontalHeaderLabels(
             ["✓", self.tr("Bill"), self.tr("Due by"), self.tr("Status"), self.tr("To repay")])
         for row, bill in enumerate(debt.bills if debt else ()):
-            cells = [
+            set_row(self.table, row, [
                 "☑" if bill.bill_id in self.selected else "☐",
-                f"{kind_text(bill.kind)} · {business_date(bill.created_at).isoformat()} · {bill.reference}",
+                f"{bill_kind_text(bill.kind)} · {business_date(bill.created_at).isoformat()} · {bill.reference}",
                 last_payable_day(bill.due_at).isoformat() if bill.due_at else "—",
                 status_text(bill),
                 format_cny(bill.outstanding_fen),
-            ]
-            for column, text in enumerate(cells):
-                item = self.table.item(row, column)
-                if item is None:
-                    item = QTableWidgetItem()
-                    if column == 4:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    self.table.setItem(row, column, item)
-                item.setText(text)
+            ], right=(4,))
         owed = debt.total_fen if debt else 0
         if debt is not None and owed:
             total = self.tr("Total owed {total}").format(total=format_cny(owed))
@@ -246,11 +178,11 @@ class RepayScreen(Screen):
         else:
             hint = ""
         set_optional_text(self.hint, hint)
-        set_optional_text(self.notice, "⚠ " + message_for(self.refusal) if self.refusal else "")
-        set_optional_text(self.status, self.tr("Loading, please wait…") if self._loading else
-                          self.tr("Recording the repayment, please wait…") if self._busy else "")
+        set_problem(self.notice, self.refusal)
+        set_optional_text(self.status, self.tr("Loading, please wait…") if self.loading else
+                          self.tr("Recording the repayment, please wait…") if self.busy else "")
         amount = format_cny(self.amount_fen)
-        can = self.amount_fen > 0 and not self._busy
+        can = self.amount_fen > 0 and not self.busy
         set_button_text(self.pay_button, self.tr("Repay all {amount}").format(amount=amount) if self.all_chosen
                         else self.tr("Repay selected {amount}").format(amount=amount))
         set_button_text(self.cash_button, self.tr("Cash {amount}").format(amount=amount))
@@ -262,7 +194,7 @@ class RepayScreen(Screen):
         for button in (self.pay_button, self.cash_button, self.card_button):
             button.setEnabled(can)
         set_button_text(self.back_button, self.tr("Back to start"))
-        self.back_button.setEnabled(not self._busy)
+        self.back_button.setEnabled(not self.busy)
 
 
 class RepayJourney(Journey):
@@ -272,11 +204,9 @@ class RepayJourney(Journey):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.session = None
-        self.screen: RepayScreen = ctx.window.add_screen(RepayScreen(desk_mode=ctx.desk))
-        self.screen.back_requested.connect(ctx.window.go_home)
+        self.screen: RepayScreen = self.add_screen(RepayScreen(desk_mode=ctx.desk))
         self.screen.debt_chosen.connect(self.screen.choose)
         self.screen.repay_requested.connect(self.repay)
-        ctx.window.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("RepayJourney", "Repay")
@@ -288,8 +218,8 @@ class RepayJourney(Journey):
         from kiosk.usecases.repayment import debts
 
         self.session = session
-        self.screen.show_loading(session)
-        self.ctx.window.show_screen(RepayScreen.name)
+        self.screen.show_loading(session=session)
+        self.show(self.screen)
         patient_id = session.patient.patient_id
         self.ctx.run(lambda: debts(self.ctx.services.overview(patient_id), session.patient.masked_name),
                      lambda found: self._loaded(session, found))
@@ -309,7 +239,7 @@ class RepayJourney(Journey):
             self.ctx.payments.request(session.patient.patient_id, amount, "repayment",
                                       lambda payment_id: self._record(session, debt, amount, bill_ids, channel,
                                                                       payment_id),
-                                      lambda: self.ctx.window.show_screen(RepayScreen.name))
+                                      lambda: self.show(self.screen))
         else:
             self._record(session, debt, amount, bill_ids, channel, None)
 
@@ -319,16 +249,11 @@ class RepayJourney(Journey):
         self.screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.repay(session, debt, amount, channel, bill_ids=bill_ids,
                                                      payment_id=payment_id, operator_id=operator_id),
-                     self._repaid, self._failed)
-
-    def _failed(self, error) -> None:
-        self.screen.set_busy(False)
-        self.ctx.fail(error)
+                     self._repaid, self.failed)
 
     def _repaid(self, outcome) -> None:
         self.repaid.emit(outcome)
-        self.ctx.window.outcome.show_text(lambda: repayment_text(outcome))
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: repayment_text(outcome))
 
 
 def repayment_text(outcome) -> OutcomeText:
