@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kiosk.settings import Settings
 
@@ -44,6 +45,21 @@ class Services:
     @property
     def training(self) -> bool:
         return self.sandbox is not None
+
+    @cached_property
+    def credit(self):
+        """CreditService: open, close and query the credit service, consent, parents. Built on
+        first use (the journeys that need it are built after the kiosk is usable)."""
+        from kiosk.usecases.credit import CreditService
+
+        return CreditService(self.platform, self.writes)
+
+    @cached_property
+    def disputes(self):
+        """Disputes: the reasons, and raising one on a bill. Built on first use."""
+        from kiosk.usecases.disputes import Disputes
+
+        return Disputes(self.platform, self.writes)
 
     def queue_state(self) -> dict | None:
         """The offline queue for the heartbeat: counts and the oldest item's time, nothing opened."""
