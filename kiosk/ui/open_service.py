@@ -10,32 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScroller, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QScroller, QTextBrowser
 
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.idnumber import mask_phone
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.i18n import current_language
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keypad import Keypad
-from kiosk.ui.messages import message_for
+from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.widgets import CardStep
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
-
-
-class CardStep:
-    """A journey step that only needs someone identified: ``ctx.identification.start(CardStep(fn))``.
-
-    The shared identification calls ``begin(session)`` as it does for a journey.
-    """
-
-    def __init__(self, on_identified: Callable[[object], None]):
-        self._on_identified = on_identified
-
-    def begin(self, session) -> None:
-        self._on_identified(session)
 
 
 # -- screens ------------------------------------------------------------------------
@@ -46,65 +34,30 @@ class ConsentScreen(Screen):
     agree_requested = Signal()
     back_requested = Signal()
 
+    DATA = {"patient": None, "child": None, "consent": None, "notice_code": None}
+
     def __init__(self, language: Callable[[], str] = lambda: "zh_CN", parent=None):
         super().__init__(parent)
         self._language = language
-        self.patient = None
-        self.child = None  # the minor, when a guardian consents for them
-        self.consent = None
-        self.notice_code: str | None = None
-        self._busy = False
-
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.version = body_text(self, "status")
         self.text = QTextBrowser(self)
         self.text.setObjectName("consentText")
         self.text.setOpenLinks(False)
-        self.text.setMinimumHeight(260)
+        self.text.setMinimumHeight(metrics().text_least)
         self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         QScroller.grabGesture(self.text.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        self.notice = body_text(self, "error")
-        self.status = body_text(self, "status")
-        self.agree_button = big_button(self, "primary")
-        self.agree_button.clicked.connect(self._agree)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.version)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.status)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.agree_button, 2)
-        layout.addLayout(buttons)
-        self.retranslate()
-
-    def show_loading(self, patient, child=None) -> None:
-        self.patient, self.child, self.consent, self.notice_code = patient, child, None, None
-        self._busy = True
+        self.agree_button = primary_button(self, self._agree)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", "version:status", (self.text, 1), "notice", "status", density="compact",
+                  buttons=[self.back_button, self.agree_button])
         self.retranslate()
 
     def show_consent(self, patient, consent, child=None, notice_code: str | None = None) -> None:
-        self.patient, self.child, self.consent, self.notice_code = patient, child, consent, notice_code
-        self._busy = False
-        self.retranslate()
+        self.show_items(patient=patient, child=child, consent=consent, notice_code=notice_code)
         self.text.verticalScrollBar().setValue(0)
 
     def _agree(self) -> None:
-        if self.consent is not None and not self._busy:
+        if self.consent is not None and not self.loading:
             self.agree_requested.emit()
-
-    def clear(self) -> None:
-        self.patient = self.child = self.consent = self.notice_code = None
-        self._busy = False
-        self.retranslate()
 
     def retranslate(self) -> None:
         c = self.consent
@@ -128,9 +81,9 @@ class ConsentScreen(Screen):
             self.version.setText(self.tr("Consent text version {version}, published {date}. "
                                          "Scroll to read all of it.").format(version=c.version, date=published))
             self.text.setPlainText(c.text_for(self._language()))
-        set_optional_text(self.notice, "⚠ " + message_for(self.notice_code) if self.notice_code else "")
-        set_optional_text(self.status, self.tr("Loading, please wait…") if self._busy else "")
-        self.agree_button.setEnabled(c is not None and not self._busy)
+        set_problem(self.notice, self.notice_code)
+        set_optional_text(self.status, self.tr("Loading, please wait…") if self.loading else "")
+        self.agree_button.setEnabled(c is not None and not self.loading)
 
 
 class PhoneScreen(Screen):
@@ -140,95 +93,51 @@ class PhoneScreen(Screen):
     number_chosen = Signal(str)  # the number typed; "" for the one on file (which the kiosk never sees)
     back_requested = Signal()
 
+    DATA = {"on_file": "", "entering": False}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._on_file = ""  # the platform's number, as the platform masked it
-        self._entering = False
-        self._error: str | None = None
-        self._busy = False
-
-        self.title = heading(self)
-        self.explanation = body_text(self)
-        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number = body_text(self, "who")
-        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.keypad = Keypad(11, self)
         self.keypad.submitted.connect(self._submit_typed)
         self.keypad.changed.connect(self._typed)
-        self.error = body_text(self, "error")
-        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status = body_text(self, "status")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.use_button = big_button(self, "primary")
-        self.use_button.clicked.connect(self._use_on_file)
-        self.other_button = big_button(self, "secondary")
-        self.other_button.clicked.connect(self._enter_other)
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._submit_typed)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self._back)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 24, 64, 24)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.explanation)
-        layout.addWidget(self.number)
+        self.use_button = primary_button(self, self._use_on_file)
+        self.other_button = secondary_button(self, self._enter_other)
+        self.confirm_button = primary_button(self, self._submit_typed)
+        self.back_button = back_button(self, self._back)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.keypad, 3)
         row.addStretch(1)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.other_button, 1)
-        buttons.addWidget(self.use_button, 2)
-        buttons.addWidget(self.confirm_button, 2)
-        layout.addLayout(buttons)
+        self.page("explanation", "number:who", row, "error", "status", 1, density="narrow", centred=True,
+                  buttons=[self.back_button, self.other_button, self.use_button, self.confirm_button])
         self.retranslate()
 
     def show_phone(self, masked_on_file: str) -> None:
         """``masked_on_file``: the mobile number on file, masked; "" when there is none (e.g. a
         landline in the record): the patient types one."""
-        self._on_file, self._error, self._busy = masked_on_file, None, False
-        self._entering = not masked_on_file  # nothing on file: straight to the keypad
         self.keypad.clear()
-        self.retranslate()
-        if self._entering:
+        # nothing on file: straight to the keypad
+        self.show_items(on_file=masked_on_file, entering=not masked_on_file)
+        if self.entering:
             self.keypad.setFocus()
 
-    def show_error(self, code: str) -> None:
-        self._error, self._busy = code, False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        if busy:
-            self._error = None
-        self.retranslate()
-
     def _use_on_file(self) -> None:
-        if self._on_file and not self._busy:
+        if self.on_file and not self.busy:
             self.number_chosen.emit("")
 
     def _enter_other(self) -> None:
-        self._entering, self._error = True, None
         self.keypad.clear()
-        self.retranslate()
+        self.set_state(entering=True, error_code=None)
         self.keypad.setFocus()
 
     def _typed(self, _text: str) -> None:
-        if self._error:
-            self._error = None
-            self.retranslate()
+        if self.error_code:
+            self.set_state(error_code=None)
 
     def _submit_typed(self, *_args) -> None:
         from kiosk.usecases.credit import valid_phone
 
-        if self._busy or not self._entering:
+        if self.busy or not self.entering:
             return
         number = self.keypad.text()
         if not valid_phone(number):  # checked here, before anything is sent
@@ -237,40 +146,38 @@ class PhoneScreen(Screen):
         self.number_chosen.emit(number)
 
     def _back(self) -> None:
-        if self._entering and self._on_file:
-            self._entering, self._error = False, None
+        if self.entering and self.on_file:
             self.keypad.clear()
-            self.retranslate()
+            self.set_state(entering=False, error_code=None)
         else:
             self.back_requested.emit()
 
     def clear(self) -> None:
-        self._on_file, self._entering, self._error, self._busy = "", False, None, False
         self.keypad.clear()
-        self.retranslate()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Mobile phone for repayment reminders"))
-        if self._entering:
+        if self.entering:
             self.explanation.setText(self.tr("Type the 11-digit mobile number, then confirm."))
             self.number.setText("")
         else:
             self.explanation.setText(self.tr("Reminders of amounts due will be sent to this number:"))
-            self.number.setText(mask_phone(self._on_file) if self._on_file else "")  # masked twice: never clear
-        self.number.setVisible(not self._entering)
-        self.keypad.setVisible(self._entering)
+            self.number.setText(mask_phone(self.on_file) if self.on_file else "")  # masked twice: never clear
+        self.number.setVisible(not self.entering)
+        self.keypad.setVisible(self.entering)
         set_button_text(self.use_button, self.tr("Use this number"))
         set_button_text(self.other_button, self.tr("Enter another number"))
         set_button_text(self.confirm_button, self.tr("Confirm this number"))
         set_button_text(self.back_button, self.tr("Back"))
-        self.use_button.setVisible(not self._entering)
-        self.other_button.setVisible(not self._entering)
-        self.confirm_button.setVisible(self._entering)
+        self.use_button.setVisible(not self.entering)
+        self.other_button.setVisible(not self.entering)
+        self.confirm_button.setVisible(self.entering)
         for button in (self.use_button, self.other_button, self.confirm_button, self.back_button):
-            button.setEnabled(not self._busy)
-        self.keypad.setEnabled(not self._busy)
-        set_optional_text(self.error, "⚠ " + message_for(self._error) if self._error else "")
-        set_optional_text(self.status, self.tr("Opening your credit service, please wait…") if self._busy else "")
+            button.setEnabled(not self.busy)
+        self.keypad.setEnabled(not self.busy)
+        set_problem(self.error, self.error_code)
+        set_optional_text(self.status, self.tr("Opening your credit service, please wait…") if self.busy else "")
 
 
 class GuardianScreen(Screen):
@@ -280,39 +187,18 @@ class GuardianScreen(Screen):
     continue_requested = Signal()
     back_requested = Signal()
 
+    DATA = {"child": None}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.child = None
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.explanation = body_text(self)
-        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.continue_button = big_button(self, "primary")
-        self.continue_button.clicked.connect(self.continue_requested)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 48, 64, 48)
-        layout.setSpacing(24)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addStretch(1)
-        layout.addWidget(self.explanation)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.continue_button, 2)
-        layout.addLayout(buttons)
+        self.continue_button = primary_button(self, self.continue_requested)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", 1, "explanation", 1, density="airy", centred=True,
+                  buttons=[self.back_button, self.continue_button])
         self.retranslate()
 
     def show_child(self, child) -> None:
-        self.child = child
-        self.retranslate()
-
-    def clear(self) -> None:
-        self.child = None
-        self.retranslate()
+        self.show_items(child=child)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("A parent or guardian must consent"))
@@ -332,24 +218,17 @@ class OpenServiceJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        from kiosk.usecases.credit import CreditService
-
-        self.credit = CreditService(ctx.services.platform, ctx.services.writes)
+        self.credit = ctx.services.credit
         self.session = None  # the patient the service is opened for (adult, or the minor)
         self.guardian = None  # the guardian's PatientSession, for a minor
         self.details = None  # CreditDetails of whoever consents (phone on file)
         self.consent = None
-        w = ctx.window
-        self.consent_screen: ConsentScreen = w.add_screen(ConsentScreen(current_language))
-        self.phone_screen: PhoneScreen = w.add_screen(PhoneScreen())
-        self.guardian_screen: GuardianScreen = w.add_screen(GuardianScreen())
-        self.consent_screen.back_requested.connect(w.go_home)
+        self.consent_screen: ConsentScreen = self.add_screen(ConsentScreen(current_language))
+        self.phone_screen: PhoneScreen = self.add_screen(PhoneScreen(), back=ConsentScreen.name)
+        self.guardian_screen: GuardianScreen = self.add_screen(GuardianScreen())
         self.consent_screen.agree_requested.connect(self._agreed)
-        self.phone_screen.back_requested.connect(lambda: w.show_screen(ConsentScreen.name))
         self.phone_screen.number_chosen.connect(self._open)
-        self.guardian_screen.back_requested.connect(w.go_home)
         self.guardian_screen.continue_requested.connect(self._identify_guardian)
-        w.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("OpenServiceJourney", "Open credit service")
@@ -361,8 +240,8 @@ class OpenServiceJourney(Journey):
         self.forget()
         self.session = session
         consenting = session.patient
-        self.consent_screen.show_loading(consenting)
-        self.ctx.window.show_screen(ConsentScreen.name)
+        self.consent_screen.show_loading(patient=consenting)
+        self.show(self.consent_screen)
         number = consenting.id_number
         if consenting.is_minor:
             self.ctx.run(lambda: self.credit.details(number), self._minor_checked)
@@ -380,8 +259,7 @@ class OpenServiceJourney(Journey):
 
     def _already_open(self) -> None:
         session = self.session
-        self.ctx.window.outcome.show_text(lambda: already_open_text(session))
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: already_open_text(session))
 
     # -- minor: the guardian identifies and consents ---------------------------------------
     def _minor_checked(self, details) -> None:
@@ -389,7 +267,7 @@ class OpenServiceJourney(Journey):
             self._already_open()
             return
         self.guardian_screen.show_child(self.session.patient)
-        self.ctx.window.show_screen(GuardianScreen.name)
+        self.show(self.guardian_screen)
 
     def _identify_guardian(self) -> None:
         if self.session is not None:
@@ -405,12 +283,11 @@ class OpenServiceJourney(Journey):
         elif child.guardian_patient_id and guardian.patient.patient_id != child.guardian_patient_id:
             problem = "not_the_guardian"
         if problem:
-            self.ctx.window.outcome.show_problem(problem)
-            self.ctx.window.show_screen("outcome")
+            self.problem(problem)
             return
         self.guardian = guardian
-        self.consent_screen.show_loading(guardian.patient, child)
-        self.ctx.window.show_screen(ConsentScreen.name)
+        self.consent_screen.show_loading(patient=guardian.patient, child=child)
+        self.show(self.consent_screen)
         number = guardian.patient.id_number
         self.ctx.run(lambda: (self.credit.details(number), self.credit.consent()), self._guardian_prepared)
 
@@ -418,10 +295,8 @@ class OpenServiceJourney(Journey):
         details, consent = result
         if not details.has_credit_service:
             guardian = self.guardian  # offered: open the guardian's own service first
-            self.ctx.window.outcome.show_problem(
-                "guardian_not_open",
-                (lambda: translate("OpenServiceJourney", "Open the guardian's service"), lambda: self.begin(guardian)))
-            self.ctx.window.show_screen("outcome")
+            self.problem("guardian_not_open", (lambda: translate("OpenServiceJourney", "Open the guardian's service"),
+                                               lambda: self.begin(guardian)))
             return
         self.details, self.consent = details, consent
         self.consent_screen.show_consent(self.guardian.patient, consent, child=self.session.patient)
@@ -431,7 +306,7 @@ class OpenServiceJourney(Journey):
         if self.details is None:
             return
         self.phone_screen.show_phone(self.details.masked_phone if self.details.phone_on_file else "")
-        self.ctx.window.show_screen(PhoneScreen.name)
+        self.show(self.phone_screen)
 
     def _open(self, phone: str) -> None:
         if self.session is None or self.consent is None:
@@ -450,12 +325,11 @@ class OpenServiceJourney(Journey):
             self.phone_screen.show_error(code)
         elif code == "consent_outdated":  # a new text was published meanwhile: read it and agree again
             self.phone_screen.set_busy(False)
-            self.consent_screen.show_loading(self.consent_screen.patient, self.consent_screen.child)
-            self.ctx.window.show_screen(ConsentScreen.name)
+            self.consent_screen.show_loading(patient=self.consent_screen.patient, child=self.consent_screen.child)
+            self.show(self.consent_screen)
             self.ctx.run(self.credit.consent, self._consent_renewed)
         else:
-            self.phone_screen.set_busy(False)
-            self.ctx.fail(error)
+            self.failed(error)
 
     def _consent_renewed(self, consent) -> None:
         self.consent = consent
@@ -466,8 +340,7 @@ class OpenServiceJourney(Journey):
         session = self.session
         score_name = self.ctx.services.profile.score_name
         self.opened.emit(opened)
-        self.ctx.window.outcome.show_text(lambda: opened_text(opened, session, score_name, masked_phone))
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: opened_text(opened, session, score_name, masked_phone))
 
 
 # -- outcome texts --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.messages import message_for
-from kiosk.ui.open_service import CardStep
+from kiosk.ui.widgets import CardStep
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
