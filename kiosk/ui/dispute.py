@@ -8,24 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QScrollArea,
-    QScroller,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLineEdit, QPushButton
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey
+from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText
-from kiosk.ui.query import bill_kind_text, bill_status_text
+from kiosk.ui.widgets import ScrollColumn, bill_kind_text, bill_status_text
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -46,75 +36,39 @@ class DisputeBillScreen(Screen):
     bill_picked = Signal(object)  # Bill
     back_requested = Signal()
 
+    DATA = {"patient": None, "bills": ()}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.patient = None
-        self.bills: tuple = ()
         self.answer_days = 5
-        self._loading = False
         self.bill_buttons: list[QPushButton] = []
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.instructions = body_text(self)
-        self.status = body_text(self, "status")
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.verticalScrollBar().setMinimumWidth(32)
-        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        self.content = QWidget()
-        self.scroll.setWidget(self.content)
-        self.list = QVBoxLayout(self.content)
-        self.list.setSpacing(12)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.instructions)
-        layout.addWidget(self.status)
-        layout.addWidget(self.scroll, 1)
-        layout.addWidget(self.back_button)
-        self.retranslate()
-
-    def show_loading(self, patient) -> None:
-        self.patient, self.bills, self._loading = patient, (), True
+        self.scroll = ScrollColumn(self)
+        self.list = self.scroll.column
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", "instructions", "status", (self.scroll, 1), density="compact", scroll=False,
+                  buttons=[self.back_button])
         self.retranslate()
 
     def show_bills(self, patient, bills) -> None:
-        self.patient, self.bills, self._loading = patient, tuple(bills), False
-        self.retranslate()
-
-    def clear(self) -> None:
-        self.patient, self.bills, self._loading = None, (), False
-        self.retranslate()
+        self.show_items(patient=patient, bills=tuple(bills))
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Dispute a bill"))
         self.who.setText(who_text(self.patient))
         self.instructions.setText(self.tr("Tap the bill you think is wrong. The hospital checks it and answers "
                                           "within {days} working days.").format(days=self.answer_days))
-        set_optional_text(self.status, self.tr("Loading your bills, please wait…") if self._loading else "")
+        set_optional_text(self.status, self.tr("Loading your bills, please wait…") if self.loading else "")
         set_button_text(self.back_button, self.tr("Back"))
         self.bill_buttons = []
-        while self.list.count():
-            item = self.list.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().setParent(None)  # gone now (no patient data left behind), not at the next loop
+        self.scroll.empty()
         for bill in self.bills:
-            button = big_button(self.content, "secondary")
+            button = secondary_button(self.scroll.content, lambda _=False, b=bill: self.bill_picked.emit(b))
             text = bill_line(bill)
             if bill.status == "disputed":
                 text = self.tr("{bill} — already disputed, cannot be picked").format(bill=text)
             set_button_text(button, text)
             button.setEnabled(bill.disputable)
-            button.clicked.connect(lambda _=False, b=bill: self.bill_picked.emit(b))
-            self.list.addWidget(button)
-            button.show()  # at once, not at the next turn of the event loop
-            self.bill_buttons.append(button)
+            self.bill_buttons.append(self.scroll.add(button))
         self.list.addStretch(1)
 
 
@@ -125,55 +79,33 @@ class DisputeReasonScreen(Screen):
     submit_requested = Signal(str, str)  # reason code, note
     back_requested = Signal()
 
+    DATA = {"bill": None}
+
     def __init__(self, language: Callable[[], str] = lambda: "zh_CN", parent=None):
         super().__init__(parent)
         self._language = language
-        self.bill = None
         self.reasons: tuple = ()
-        self._busy = False
         self.reason_buttons: dict[str, QPushButton] = {}
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.group.buttonToggled.connect(lambda *_: self._update_buttons())
-
-        self.title = heading(self)
-        self.bill_label = body_text(self, "who")
-        self.instructions = body_text(self)
         self.grid = QGridLayout()
-        self.grid.setSpacing(12)
-        self.note_label = body_text(self)
+        self.grid.setSpacing(metrics().gap)
         self.note = QLineEdit(self)
         self.note.setObjectName("disputeNote")
         self.note.setMaxLength(MAX_TEXT)
-        self.status = body_text(self, "status")
-        self.submit_button = big_button(self, "primary")
-        self.submit_button.clicked.connect(self._submit)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.bill_label)
-        layout.addWidget(self.instructions)
-        layout.addLayout(self.grid)
-        layout.addWidget(self.note_label)
-        layout.addWidget(self.note)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.submit_button, 2)
-        layout.addLayout(buttons)
+        self.submit_button = primary_button(self, self._submit)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("bill_label:who", "instructions", self.grid, "note_label", self.note, "status", 1, density="compact",
+                  buttons=[self.back_button, self.submit_button])
         self.retranslate()
 
     def show_bill(self, bill, reasons) -> None:
-        self.bill, self._busy = bill, False
         if tuple(reasons) != self.reasons:
             self._build(tuple(reasons))
         self._uncheck()
         self.note.clear()
-        self.retranslate()
+        self.show_items(bill=bill)
 
     def _build(self, reasons) -> None:
         for button in self.reason_buttons.values():
@@ -183,7 +115,7 @@ class DisputeReasonScreen(Screen):
         self.reason_buttons = {}
         self.reasons = reasons
         for index, reason in enumerate(reasons):
-            button = big_button(self, "secondary")
+            button = secondary_button(self)
             button.setCheckable(True)
             self.group.addButton(button)
             self.grid.addWidget(button, index // 2, index % 2)
@@ -203,19 +135,14 @@ class DisputeReasonScreen(Screen):
                 return code
         return ""
 
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
-
     def _submit(self) -> None:
-        if self.reason_code and not self._busy:
+        if self.reason_code and not self.busy:
             self.submit_requested.emit(self.reason_code, self.note.text().strip())
 
     def clear(self) -> None:
-        self.bill, self._busy = None, False
         self._uncheck()
         self.note.clear()
-        self.retranslate()
+        super().clear()
 
     def _update_buttons(self) -> None:
         for button in self.reason_buttons.values():
@@ -226,7 +153,7 @@ class DisputeReasonScreen(Screen):
             button.setObjectName("primary" if button.isChecked() else "secondary")
             button.style().unpolish(button)
             button.style().polish(button)
-        self.submit_button.setEnabled(bool(self.reason_code) and not self._busy)
+        self.submit_button.setEnabled(bool(self.reason_code) and not self.busy)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Why is this bill wrong?"))
@@ -237,11 +164,11 @@ class DisputeReasonScreen(Screen):
         self.note.setAccessibleName(self.tr("Optional note"))
         set_button_text(self.submit_button, self.tr("Submit dispute"))
         set_button_text(self.back_button, self.tr("Back"))
-        set_optional_text(self.status, self.tr("Sending your dispute, please wait…") if self._busy else "")
-        self.back_button.setEnabled(not self._busy)
-        self.note.setEnabled(not self._busy)
+        set_optional_text(self.status, self.tr("Sending your dispute, please wait…") if self.busy else "")
+        self.back_button.setEnabled(not self.busy)
+        self.note.setEnabled(not self.busy)
         for button in self.reason_buttons.values():
-            button.setEnabled(not self._busy)
+            button.setEnabled(not self.busy)
         self._update_buttons()
 
 
@@ -251,22 +178,16 @@ class DisputeJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        from kiosk.usecases.credit import CreditService
-        from kiosk.usecases.disputes import Disputes
-
-        self.credit = CreditService(ctx.services.platform, ctx.services.writes)
-        self.disputes = Disputes(ctx.services.platform, ctx.services.writes)
+        self.credit, self.disputes = ctx.services.credit, ctx.services.disputes
         self.session = None
         self.bill = None
         self.reasons: tuple = ()
         w = ctx.window
-        self.bill_screen: DisputeBillScreen = w.add_screen(DisputeBillScreen())
-        self.reason_screen: DisputeReasonScreen = w.add_screen(DisputeReasonScreen(lambda: w.home.language))
-        self.bill_screen.back_requested.connect(w.go_home)
+        self.bill_screen: DisputeBillScreen = self.add_screen(DisputeBillScreen())
+        self.reason_screen: DisputeReasonScreen = self.add_screen(DisputeReasonScreen(lambda: w.home.language),
+                                                                  back=DisputeBillScreen.name)
         self.bill_screen.bill_picked.connect(self._picked)
-        self.reason_screen.back_requested.connect(lambda: w.show_screen(DisputeBillScreen.name))
         self.reason_screen.submit_requested.connect(self._submit)
-        w.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("DisputeJourney", "Dispute a bill")
@@ -277,8 +198,8 @@ class DisputeJourney(Journey):
     def begin(self, session) -> None:
         self.session, self.bill = session, None
         self.bill_screen.answer_days = self.ctx.services.profile.dispute_answer_working_days
-        self.bill_screen.show_loading(session.patient)
-        self.ctx.window.show_screen(DisputeBillScreen.name)
+        self.bill_screen.show_loading(patient=session.patient)
+        self.show(self.bill_screen)
         patient_id = session.patient.patient_id
         self.ctx.run(lambda: (self.credit.overview(patient_id), self.disputes.reasons()), self._loaded)
 
@@ -287,8 +208,7 @@ class DisputeJourney(Journey):
         self.reasons = reasons
         bills = overview.disputable_bills()
         if not bills:
-            self.ctx.window.outcome.show_problem("no_disputable_bills")
-            self.ctx.window.show_screen("outcome")
+            self.problem("no_disputable_bills")
             return
         self.bill_screen.show_bills(self.session.patient, bills)
 
@@ -297,7 +217,7 @@ class DisputeJourney(Journey):
             return
         self.bill = bill
         self.reason_screen.show_bill(bill, self.reasons)
-        self.ctx.window.show_screen(DisputeReasonScreen.name)
+        self.show(self.reason_screen)
 
     def _submit(self, reason_code: str, text: str) -> None:
         if self.bill is None:
@@ -305,22 +225,13 @@ class DisputeJourney(Journey):
         bill = self.bill
         self.reason_screen.set_busy(True)
         self.ctx.run(lambda: self.disputes.raise_dispute(bill.bill_id, reason_code, text),
-                     lambda raised: self._raised(raised, bill), self._failed)
-
-    def _failed(self, error) -> None:
-        self.reason_screen.set_busy(False)
-        self.ctx.fail(error)
+                     lambda raised: self._raised(raised, bill), self.failed)
 
     def _raised(self, raised, bill) -> None:
-        session = self.session
         self.raised.emit(raised)
-        action = None
-        if "query" in self.ctx.journeys:
-            action = (lambda: translate("DisputeJourney", "Show my account"),
-                      lambda: self.ctx.journeys["query"].begin(session))
+        action = self.ctx.offer("query", lambda: translate("DisputeJourney", "Show my account"), self.session)
         days = self.ctx.services.profile.dispute_answer_working_days
-        self.ctx.window.outcome.show_text(lambda: dispute_text(raised, bill, days), action)
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: dispute_text(raised, bill, days), action)
 
 
 def dispute_text(raised, bill, days: int = 5) -> OutcomeText:

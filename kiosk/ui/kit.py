@@ -143,6 +143,16 @@ def button_row(buttons: Iterable[QWidget | tuple[QWidget, int]]) -> QHBoxLayout:
     return row
 
 
+def centred(widget: QWidget, weight: int = 0) -> QHBoxLayout:
+    """``widget`` in the middle of a row (``weight``: its share of the width, against 1 on each
+    side; 0: its own width)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(widget, weight)
+    row.addStretch(1)
+    return row
+
+
 # -- scrolling ----------------------------------------------------------------------------------
 def touch_scroll(area: QScrollArea, *, always: bool = False) -> QScrollArea:
     """A scroll area as the screens use it: no frame, no sideways scrolling (text wraps), a bar

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScroller, QTextBrowser
+from PySide6.QtWidgets import QScroller, QTextBrowser
 
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.idnumber import mask_phone
@@ -19,7 +19,7 @@ from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_proble
 from kiosk.ui.i18n import current_language
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keypad import Keypad
-from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
+from kiosk.ui.kit import back_button, centred, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.widgets import CardStep
 
@@ -104,12 +104,8 @@ class PhoneScreen(Screen):
         self.other_button = secondary_button(self, self._enter_other)
         self.confirm_button = primary_button(self, self._submit_typed)
         self.back_button = back_button(self, self._back)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.keypad, 3)
-        row.addStretch(1)
-        self.page("explanation", "number:who", row, "error", "status", 1, density="narrow", centred=True,
-                  buttons=[self.back_button, self.other_button, self.use_button, self.confirm_button])
+        self.page("explanation", "number:who", centred(self.keypad, 3), "error", "status", 1, density="narrow",
+                  centred=True, buttons=[self.back_button, self.other_button, self.use_button, self.confirm_button])
         self.retranslate()
 
     def show_phone(self, masked_on_file: str) -> None:

@@ -9,30 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QScroller,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QPushButton, QTableWidget
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.journey import Journey, error_code
-from kiosk.ui.messages import message_for
-from kiosk.ui.widgets import CardStep
+from kiosk.ui.kit import back_button, centred, metrics, primary_button, secondary_button
+from kiosk.ui.widgets import CardStep, ScrollColumn, bill_kind_text, bill_status_text, read_only, set_row
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
-ROW_HEIGHT = 48
+ROW_HEIGHT = metrics().table_row
 
 
 # -- words for states (colour is never the only cue) ------------------------------------
@@ -42,27 +29,6 @@ def account_status_text(status: str) -> str:
         "suspended": "⚠ " + translate("CreditWords", "suspended"),
         "closed": translate("CreditWords", "closed"),
     }.get(status, status)
-
-
-def bill_status_text(bill) -> str:
-    if bill.status == "disputed":
-        if bill.dispute_answer_due:
-            return translate("CreditWords", "disputed (answer by {date})").format(
-                date=bill.dispute_answer_due.isoformat())
-        return translate("CreditWords", "disputed")
-    return {
-        "due": translate("CreditWords", "due"),
-        "overdue": "⚠ " + translate("CreditWords", "overdue"),
-        "paid": "✓ " + translate("CreditWords", "paid"),
-    }.get(bill.status, bill.status)
-
-
-def bill_kind_text(kind: str) -> str:
-    return {
-        "registration": translate("CreditWords", "Registration"),
-        "outpatient": translate("CreditWords", "Outpatient"),
-        "inpatient": translate("CreditWords", "Inpatient"),
-    }.get(kind, kind)
 
 
 def relation_text(relation: str) -> str:
@@ -104,18 +70,11 @@ class BillTable(QTableWidget):
 
     def __init__(self, bills, parent=None):
         super().__init__(len(bills), self.COLUMNS, parent)
-        self.setObjectName("bills")
         self.bills = tuple(bills)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.row_height = metrics().table_row
+        read_only(self, "bills", row=self.row_height, stretch=(0,))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrap(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.render()
 
     def render(self) -> None:
@@ -125,14 +84,10 @@ class BillTable(QTableWidget):
             translate("CreditWords", "Pay by"), translate("CreditWords", "Status")])
         for row, b in enumerate(self.bills):
             pay_by = b.last_payable_day.isoformat() if b.last_payable_day and b.status != "paid" else "—"
-            cells = (b.reference, bill_kind_text(b.kind), format_cny(b.amount_fen), format_cny(b.outstanding_fen),
-                     pay_by, bill_status_text(b))
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col in (2, 3):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.setItem(row, col, item)
-        height = self.horizontalHeader().sizeHint().height() + ROW_HEIGHT * len(self.bills) + 2 * self.frameWidth()
+            set_row(self, row, (b.reference, bill_kind_text(b.kind), format_cny(b.amount_fen),
+                                format_cny(b.outstanding_fen), pay_by, bill_status_text(b)), right=(2, 3))
+        height = (self.horizontalHeader().sizeHint().height() + self.row_height * len(self.bills)
+                  + 2 * self.frameWidth())
         self.setFixedHeight(height + 4)
 
 
@@ -144,104 +99,42 @@ class AccountScreen(Screen):
     add_parent_requested = Signal()
     take_on_requested = Signal(object)  # Relation: a parent the platform lists, nobody repaying yet
 
+    #: ``notice``: words above the account (a callable: rendered again on a language change)
+    DATA = {"patient": None, "overview": None, "notice": None, "can_repay": False, "can_dispute": False,
+            "can_add_parent": False}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.patient = None
-        self.overview = None
-        self.notice: Callable[[], str] | None = None  # rendered again on a language change
-        self._loading = False
-        self._can_repay = False
-        self._can_dispute = False
-        self._can_add_parent = False
         self.take_on_buttons: list[QPushButton] = []
-
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.status = body_text(self, "status")
-        self.scroll = QScrollArea(self)
+        self.scroll = ScrollColumn(self, always=True)
         self.scroll.setObjectName("accountScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.scroll.verticalScrollBar().setMinimumWidth(32)  # wide enough for a finger
-        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        self.content = QWidget()
-        self.scroll.setWidget(self.content)
-        self.sections = QVBoxLayout(self.content)
-        self.sections.setSpacing(12)
-
-        self.done_button = big_button(self, "secondary")
-        self.done_button.clicked.connect(self.done_requested)
-        self.repay_button = big_button(self, "primary")
-        self.repay_button.clicked.connect(self.repay_requested)
-        self.dispute_button = big_button(self, "secondary")
-        self.dispute_button.clicked.connect(self.dispute_requested)
-        self.add_parent_button = big_button(self, "secondary")
-        self.add_parent_button.clicked.connect(self.add_parent_requested)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 16, 40, 16)
-        layout.setSpacing(10)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.status)
-        layout.addWidget(self.scroll, 1)
-        more = QHBoxLayout()  # two rows: the labels stay whole at large type
-        more.addWidget(self.add_parent_button, 1)
-        more.addWidget(self.dispute_button, 1)
-        layout.addLayout(more)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.done_button, 1)
-        buttons.addWidget(self.repay_button, 1)
-        layout.addLayout(buttons)
-        self.retranslate()
-
-    def show_loading(self, patient) -> None:
-        self.patient, self.overview, self.notice, self._loading = patient, None, None, True
+        self.content, self.sections = self.scroll.content, self.scroll.column
+        self.done_button = back_button(self, self.done_requested)
+        self.repay_button = primary_button(self, self.repay_requested)
+        self.dispute_button = secondary_button(self, self.dispute_requested)
+        self.add_parent_button = secondary_button(self, self.add_parent_requested)
+        # two rows of buttons: the labels stay whole at large type
+        self.page("who", "status", (self.scroll, 1), density="dense", scroll=False,
+                  buttons=[[self.add_parent_button, self.dispute_button], [self.done_button, (self.repay_button, 1)]])
         self.retranslate()
 
     def show_overview(self, patient, overview, *, can_repay: bool, can_dispute: bool,
                       can_add_parent: bool, notice: Callable[[], str] | None = None) -> None:
-        self.patient, self.overview, self.notice, self._loading = patient, overview, notice, False
-        self._can_repay, self._can_dispute, self._can_add_parent = can_repay, can_dispute, can_add_parent
-        self.retranslate()
+        self.show_items(patient=patient, overview=overview, notice=notice, can_repay=can_repay,
+                        can_dispute=can_dispute, can_add_parent=can_add_parent)
         self.scroll.verticalScrollBar().setValue(0)
 
-    def clear(self) -> None:
-        self.patient = self.overview = self.notice = None
-        self._loading = False
-        self._can_repay = self._can_dispute = self._can_add_parent = False
-        self.retranslate()
-
     # -- rendering ------------------------------------------------------------------------------
-    def _clear_sections(self) -> None:
-        self.take_on_buttons = []
-        while self.sections.count():
-            item = self.sections.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().setParent(None)  # gone now (no patient data left behind), not at the next loop
-
-    def _add(self, widget: QWidget) -> None:
-        self.sections.addWidget(widget)
-        widget.show()  # at once, not at the next turn of the event loop (a tap may come first)
-
-    def _label(self, text: str, name: str = "body") -> QLabel:
-        label = body_text(self.content, name)
-        label.setText(text)
-        self._add(label)
-        return label
-
     def _person(self, title: str, person, grade: str | None = None, bills=None, account_line: str = "") -> None:
-        self._label(title, "who")
+        self.scroll.label(title, "who")
         if grade:
-            self._label(grade_text(grade), "amount")
-        self._label(account_line or account_text(person.account))
+            self.scroll.label(grade_text(grade), "amount")
+        self.scroll.label(account_line or account_text(person.account))
         bills = person.bills if bills is None else bills
         if bills:
-            self._add(BillTable(bills, self.content))
+            self.scroll.add(BillTable(bills, self.content))
         else:
-            self._label(translate("CreditWords", "No bills."), "status")
+            self.scroll.label(translate("CreditWords", "No bills."), "status")
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Your credit account"))
@@ -250,14 +143,15 @@ class AccountScreen(Screen):
         set_button_text(self.dispute_button, self.tr("Dispute a bill"))
         set_button_text(self.add_parent_button, self.tr("Add a parent I repay for"))
         self.who.setText(who_text(self.patient))
-        notice = self.tr("Loading your account, please wait…") if self._loading else (
+        notice = self.tr("Loading your account, please wait…") if self.loading else (
             self.notice() if self.notice else "")
         set_optional_text(self.status, notice)
-        self._clear_sections()
+        self.take_on_buttons = []
+        self.scroll.empty()
         o = self.overview
-        self.repay_button.setVisible(bool(o) and self._can_repay and o.owed_fen > 0)
-        self.dispute_button.setVisible(bool(o) and self._can_dispute and any(b.disputable for b in o.own.bills))
-        self.add_parent_button.setVisible(bool(o) and self._can_add_parent)
+        self.repay_button.setVisible(bool(o) and self.can_repay and o.owed_fen > 0)
+        self.dispute_button.setVisible(bool(o) and self.can_dispute and any(b.disputable for b in o.own.bills))
+        self.add_parent_button.setVisible(bool(o) and self.can_add_parent)
         if o is None:
             return
         own_account = o.own.account.account_id if o.own.account else None
@@ -277,15 +171,13 @@ class AccountScreen(Screen):
                 line = self.tr("Uses your credit line; you repay these bills.")
             self._person(title, person, account_line=line)
         for relation in o.parents_to_take_on:
-            self._label(self.tr("{relation}: {name}").format(relation=relation_text("parent"),
-                                                             name=relation.masked_name), "who")
-            self._label(self.tr("Registered by the hospital as your parent. You may take on repayment of "
-                                "their credit bills."))
-            button = big_button(self.content, "secondary")
+            self.scroll.label(self.tr("{relation}: {name}").format(relation=relation_text("parent"),
+                                                                   name=relation.masked_name), "who")
+            self.scroll.label(self.tr("Registered by the hospital as your parent. You may take on repayment of "
+                                      "their credit bills."))
+            button = secondary_button(self.content, lambda _=False, r=relation: self.take_on_requested.emit(r))
             set_button_text(button, self.tr("Take on repayment for {name}").format(name=relation.masked_name))
-            button.clicked.connect(lambda _=False, r=relation: self.take_on_requested.emit(r))
-            self._add(button)
-            self.take_on_buttons.append(button)
+            self.take_on_buttons.append(self.scroll.add(button))
         self.sections.addStretch(1)
 
 
@@ -305,61 +197,26 @@ class ParentScreen(Screen):
     back_requested = Signal()
     training_code_requested = Signal()  # training: the demo phone's code
 
+    DATA = {"payer": None, "parent_name": "", "parent_id_masked": "", "mode": "explain", "sent_to": ""}
+
     def __init__(self, training: bool = False, parent=None):
         super().__init__(parent)
         from kiosk.ui.keypad import Keypad
 
         self.training = training
-        self.payer = None
-        self.parent_name = ""  # masked
-        self.parent_id_masked = ""
-        self.mode = "explain"
-        self.sent_to = ""  # the masked number the code went to
-        self.error: str | None = None
-        self._busy = False
-        self.title = heading(self)
-        self.explanation = body_text(self)
-        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.keypad = Keypad(6, self)
         self.keypad.setObjectName("consentCode")
         self.keypad.submitted.connect(lambda _text: self._confirm())
         self.keypad.changed.connect(self._typed)
-        self.error_text = body_text(self, "error")
-        self.error_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status = body_text(self, "status")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.continue_button = big_button(self, "primary")
-        self.continue_button.clicked.connect(self.continue_requested)
-        self.code_button = big_button(self, "secondary")
-        self.code_button.clicked.connect(self.code_requested)
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._confirm)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        self.training_button = big_button(self, "secondary")
+        self.continue_button = primary_button(self, self.continue_requested)
+        self.code_button = secondary_button(self, self.code_requested)
+        self.confirm_button = primary_button(self, self._confirm)
+        self.back_button = back_button(self, self.back_requested)
+        self.training_button = secondary_button(self, self.training_code_requested)
         self.training_button.setObjectName("trainingCode")
-        self.training_button.clicked.connect(self.training_code_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 32, 64, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addStretch(1)
-        layout.addWidget(self.explanation)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.keypad, 3)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addWidget(self.training_button)
-        layout.addWidget(self.error_text)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.code_button, 2)
-        buttons.addWidget(self.continue_button, 2)
-        buttons.addWidget(self.confirm_button, 2)
-        layout.addLayout(buttons)
+        self.page(1, "explanation", centred(self.keypad, 3), self.training_button, "error_text:error", "status", 1,
+                  density="narrow", centred=True,
+                  buttons=[self.back_button, (self.code_button, 2), self.continue_button, self.confirm_button])
         self.retranslate()
 
     @property
@@ -367,10 +224,8 @@ class ParentScreen(Screen):
         return self.mode in ("confirm", "code")
 
     def _show(self, mode: str, payer, masked_name: str = "", masked_id: str = "") -> None:
-        self.mode, self.payer, self.parent_name, self.parent_id_masked = mode, payer, masked_name, masked_id
-        self.sent_to, self.error, self._busy = "", None, False
         self.keypad.clear()
-        self.retranslate()
+        self.show_items(mode=mode, payer=payer, parent_name=masked_name, parent_id_masked=masked_id, sent_to="")
 
     def show_explanation(self, payer) -> None:
         self._show("explain", payer)
@@ -385,22 +240,14 @@ class ParentScreen(Screen):
 
     def show_code(self, sent_to: str) -> None:
         """The code is on its way to the parent's phone: type it."""
-        self.mode, self.sent_to, self.error, self._busy = "code", sent_to, None, False
         self.keypad.clear()
-        self.retranslate()
+        self.show_items(mode="code", sent_to=sent_to)
         self.keypad.setFocus()
 
     def show_error(self, code: str) -> None:
         if code in ("consent_code_invalid", "consent_code_expired"):
             self.keypad.clear()  # (before the message: a change of the digits clears it)
-        self.error, self._busy = code, False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        if busy:
-            self.error = None
-        self.retranslate()
+        super().show_error(code)
 
     def fill_code(self, code: str) -> None:
         """Training: the demo phone's code, typed in for the trainee."""
@@ -408,12 +255,11 @@ class ParentScreen(Screen):
         self.retranslate()
 
     def _typed(self, _text: str) -> None:
-        if self.error:
-            self.error = None
-            self.retranslate()
+        if self.error_code:
+            self.set_state(error_code=None)
 
     def _confirm(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         if self.mode == "confirm":
             self.confirm_requested.emit("")
@@ -421,7 +267,8 @@ class ParentScreen(Screen):
             self.confirm_requested.emit(self.keypad.text())
 
     def clear(self) -> None:
-        self._show("explain", None)
+        self.keypad.clear()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Take on repayment for a parent"))
@@ -452,14 +299,14 @@ class ParentScreen(Screen):
         self.training_button.setVisible(self.training and self.mode == "code")
         self.continue_button.setVisible(self.mode in ("explain", "consent"))
         self.code_button.setVisible(self.mode == "consent" or (self.mode == "code" and
-                                                               self.error == "consent_code_expired"))
+                                                               self.error_code == "consent_code_expired"))
         self.confirm_button.setVisible(self.mode in ("confirm", "code"))
         self.keypad.setVisible(self.mode == "code")
         for widget in (self.continue_button, self.code_button, self.confirm_button, self.back_button, self.keypad,
                        self.training_button):
-            widget.setEnabled(not self._busy)
-        set_optional_text(self.error_text, "⚠ " + message_for(self.error) if self.error else "")
-        set_optional_text(self.status, self.tr("Saving, please wait…") if self._busy else "")
+            widget.setEnabled(not self.busy)
+        set_problem(self.error_text, self.error_code)
+        set_optional_text(self.status, self.tr("Saving, please wait…") if self.busy else "")
 
 
 class QueryJourney(Journey):
@@ -468,26 +315,22 @@ class QueryJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        from kiosk.usecases.credit import CreditService
-
-        self.credit = CreditService(ctx.services.platform, ctx.services.writes)
+        self.credit = ctx.services.credit
         self.session = None
         self.overview = None
         self.parent_id: str | None = None  # the parent being linked
-        w = ctx.window
-        self.screen: AccountScreen = w.add_screen(AccountScreen())
-        self.parent_screen: ParentScreen = w.add_screen(ParentScreen(training=ctx.services.training))
-        self.screen.done_requested.connect(w.go_home)
-        self.screen.repay_requested.connect(self._repay)
-        self.screen.dispute_requested.connect(self._dispute)
+        self.screen: AccountScreen = self.add_screen(AccountScreen())
+        self.parent_screen: ParentScreen = self.add_screen(ParentScreen(training=ctx.services.training),
+                                                           back=self._back_to_account)
+        self.screen.done_requested.connect(ctx.window.go_home)
+        self.screen.repay_requested.connect(lambda: self._go_on("repay"))
+        self.screen.dispute_requested.connect(lambda: self._go_on("dispute"))
         self.screen.add_parent_requested.connect(self._add_parent)
         self.screen.take_on_requested.connect(self._take_on)
-        self.parent_screen.back_requested.connect(self._back_to_account)
         self.parent_screen.continue_requested.connect(self._identify_parent)
         self.parent_screen.code_requested.connect(self._send_code)
         self.parent_screen.training_code_requested.connect(self._training_code)
         self.parent_screen.confirm_requested.connect(self._link_parent)
-        w.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("QueryJourney", "My credit account")
@@ -497,31 +340,26 @@ class QueryJourney(Journey):
 
     def begin(self, session, notice: Callable[[], str] | None = None) -> None:
         self.session, self.overview, self.parent_id = session, None, None
-        self.screen.show_loading(session.patient)
-        self.ctx.window.show_screen(AccountScreen.name)
+        self.screen.show_loading(patient=session.patient)
+        self.show(self.screen)
         patient_id = session.patient.patient_id
         number = session.patient.id_number
         self.ctx.run(lambda: self.credit.query(number, patient_id), lambda o: self._loaded(o, notice))
 
     def _loaded(self, overview, notice: Callable[[], str] | None) -> None:
         self.overview = overview
-        journeys = getattr(self.ctx, "journeys", {})
         adult = not self.session.patient.is_minor and overview.has_credit_service  # a payer needs their own
-        self.screen.show_overview(self.session.patient, overview, can_repay="repay" in journeys,
-                                  can_dispute="dispute" in journeys, can_add_parent=adult, notice=notice)
+        self.screen.show_overview(self.session.patient, overview, can_repay=self.offers("repay"),
+                                  can_dispute=self.offers("dispute"), can_add_parent=adult, notice=notice)
         self.shown.emit(overview)
 
-    def _repay(self) -> None:
-        if self.session is not None and "repay" in self.ctx.journeys:
-            self.ctx.journeys["repay"].begin(self.session)
-
-    def _dispute(self) -> None:
-        if self.session is not None and "dispute" in self.ctx.journeys:
-            self.ctx.journeys["dispute"].begin(self.session)
+    def _go_on(self, key: str) -> None:
+        if self.session is not None and self.offers(key):
+            self.hand_over(key, self.session)
 
     def _back_to_account(self) -> None:
         self.parent_id = None
-        self.ctx.window.show_screen(AccountScreen.name)
+        self.show(self.screen)
 
     # -- taking on repayment for a parent ---------------------------------------------------------
     def _add_parent(self) -> None:
@@ -529,7 +367,7 @@ class QueryJourney(Journey):
             return
         self.parent_id = None
         self.parent_screen.show_explanation(self.session.patient)
-        self.ctx.window.show_screen(ParentScreen.name)
+        self.show(self.parent_screen)
 
     def _identify_parent(self) -> None:
         if self.session is not None:
@@ -540,17 +378,17 @@ class QueryJourney(Journey):
             return
         parent = parent_session.patient
         if parent.patient_id == self.session.patient.patient_id:
-            self._problem("same_person")
+            self.problem("same_person")
             return
         if parent.is_minor:
-            self._problem("parent_is_minor")
+            self.problem("parent_is_minor")
             return
         if self.parent_id is not None and parent.patient_id != self.parent_id:  # the listed parent was chosen
-            self._problem("not_this_parent")
+            self.problem("not_this_parent")
             return
         self.parent_id = parent.patient_id
         self.parent_screen.show_parent(self.session.patient, parent.masked_name, parent.masked_id)
-        self.ctx.window.show_screen(ParentScreen.name)
+        self.show(self.parent_screen)
 
     def _take_on(self, person) -> None:
         """A parent the hospital lists: they consent with their card here or a code by SMS."""
@@ -558,7 +396,7 @@ class QueryJourney(Journey):
             return
         self.parent_id = person.patient_id
         self.parent_screen.show_consent(self.session.patient, person.masked_name)
-        self.ctx.window.show_screen(ParentScreen.name)
+        self.show(self.parent_screen)
 
     def _send_code(self) -> None:
         if self.session is None or self.parent_id is None:
@@ -590,12 +428,7 @@ class QueryJourney(Journey):
         if code in ("consent_code_invalid", "consent_code_expired", "no_phone_on_file"):
             self.parent_screen.show_error(code)  # typed again, sent again, or the card instead: on the spot
             return
-        self.parent_screen.set_busy(False)
-        self.ctx.fail(error)
-
-    def _problem(self, code: str) -> None:
-        self.ctx.window.outcome.show_problem(code)
-        self.ctx.window.show_screen("outcome")
+        self.failed(error)
 
 
 def linked_text(done: bool, masked_name: str) -> str:

@@ -111,10 +111,15 @@ class ChoiceList(ScrollColumn):
 
 def item_table(parent: QWidget, columns: int, name: str, *, row: int | None = None,
                stretch: Sequence[int] = (), fit: Sequence[int] = ()) -> QTableWidget:
-    """A table to read, not to edit or select in: ``row`` its rows' height, ``stretch`` the
-    columns that share the width, ``fit`` the ones as wide as their content (all of them when
-    ``stretch`` is given and ``fit`` not, none otherwise)."""
-    table = QTableWidget(0, columns, parent)
+    """A table to read (``read_only``) of ``columns`` columns."""
+    return read_only(QTableWidget(0, columns, parent), name, row=row, stretch=stretch, fit=fit)
+
+
+def read_only(table: QTableWidget, name: str, *, row: int | None = None, stretch: Sequence[int] = (),
+              fit: Sequence[int] = ()) -> QTableWidget:
+    """``table`` to read, not to edit or select in: ``row`` its rows' height, ``stretch`` the
+    columns that share the width, ``fit`` the ones as wide as their content (all the others
+    when ``fit`` is not given)."""
     table.setObjectName(name)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(row if row is not None else metrics().table_row)
