@@ -6,12 +6,12 @@ adult's service closes the service of the minors linked to it.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtCore import QCoreApplication, Signal
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.kit import back_button, primary_button
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
 
@@ -23,60 +23,22 @@ class CloseConfirmScreen(Screen):
     confirm_requested = Signal()
     back_requested = Signal()
 
+    DATA = {"patient": None, "children": ()}  # children: Relation of linked minors whose service closes too
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.patient = None
-        self.children: tuple = ()  # Relation of linked minors whose service closes too
-        self._loading = False
-        self._busy = False
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.explanation = body_text(self)
-        self.explanation.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.minors = body_text(self, "amount")
-        self.minors.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status = body_text(self, "status")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._confirm)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 48, 64, 48)
-        layout.setSpacing(24)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addStretch(1)
-        layout.addWidget(self.explanation)
-        layout.addWidget(self.minors)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.confirm_button, 2)
-        layout.addLayout(buttons)
-        self.retranslate()
-
-    def show_loading(self, patient) -> None:
-        self.patient, self.children, self._loading, self._busy = patient, (), True, False
+        self.confirm_button = primary_button(self, self._confirm)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", 1, "explanation", "minors:amount", "status", 1, density="airy", centred=True,
+                  buttons=[self.back_button, self.confirm_button])
         self.retranslate()
 
     def show_confirm(self, patient, children) -> None:
-        self.patient, self.children, self._loading, self._busy = patient, tuple(children), False, False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
+        self.show_items(patient=patient, children=tuple(children))
 
     def _confirm(self) -> None:
-        if self.patient is not None and not (self._busy or self._loading):
+        if self.patient is not None and not (self.busy or self.loading):
             self.confirm_requested.emit()
-
-    def clear(self) -> None:
-        self.patient, self.children, self._loading, self._busy = None, (), False, False
-        self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Close the credit service"))
@@ -89,15 +51,15 @@ class CloseConfirmScreen(Screen):
             "The credit service of the children linked to you closes too: {names}.").format(names=names)
             if self.children else "")
         status = ""
-        if self._loading:
+        if self.loading:
             status = self.tr("Loading, please wait…")
-        elif self._busy:
+        elif self.busy:
             status = self.tr("Closing, please wait…")
         set_optional_text(self.status, status)
         set_button_text(self.confirm_button, self.tr("Close my credit service"))
         set_button_text(self.back_button, self.tr("Back"))
-        self.confirm_button.setEnabled(self.patient is not None and not (self._busy or self._loading))
-        self.back_button.setEnabled(not self._busy)
+        self.confirm_button.setEnabled(self.patient is not None and not (self.busy or self.loading))
+        self.back_button.setEnabled(not self.busy)
 
 
 class CloseServiceJourney(Journey):
@@ -106,15 +68,11 @@ class CloseServiceJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        from kiosk.usecases.credit import CreditService
-
-        self.credit = CreditService(ctx.services.platform, ctx.services.writes)
+        self.credit = ctx.services.credit
         self.session = None
         self.details = None
-        self.screen: CloseConfirmScreen = ctx.window.add_screen(CloseConfirmScreen())
-        self.screen.back_requested.connect(ctx.window.go_home)
+        self.screen: CloseConfirmScreen = self.add_screen(CloseConfirmScreen())
         self.screen.confirm_requested.connect(self._close)
-        ctx.window.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("CloseServiceJourney", "Close credit service")
@@ -124,15 +82,14 @@ class CloseServiceJourney(Journey):
 
     def begin(self, session) -> None:
         self.session, self.details = session, None
-        self.screen.show_loading(session.patient)
-        self.ctx.window.show_screen(CloseConfirmScreen.name)
+        self.screen.show_loading(patient=session.patient)
+        self.show(self.screen)
         number = session.patient.id_number
         self.ctx.run(lambda: self.credit.details(number), self._checked)
 
     def _checked(self, details) -> None:
         if not details.has_credit_service:
-            self.ctx.window.outcome.show_problem("credit_not_open")
-            self.ctx.window.show_screen("outcome")
+            self.problem("credit_not_open")
             return
         self.details = details
         # Minors linked to this account close with it (a parent's "child" relation does not).
@@ -151,21 +108,16 @@ class CloseServiceJourney(Journey):
     def _closed(self, closed) -> None:
         session, details = self.session, self.details
         self.closed.emit(closed)
-        self.ctx.window.outcome.show_text(lambda: closed_text(closed, session, details))
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: closed_text(closed, session, details))
 
     def _refused(self, error) -> None:
-        self.screen.set_busy(False)
         if error_code(error) != "outstanding_balance":
-            self.ctx.fail(error)
+            self.failed(error)
             return
-        session, owed = self.session, getattr(error, "outstanding_fen", None)
-        action = None
-        if "repay" in self.ctx.journeys:
-            action = (lambda: translate("CloseServiceJourney", "Repay now"),
-                      lambda: self.ctx.journeys["repay"].begin(session))
-        self.ctx.window.outcome.show_text(lambda: owed_text(owed), action)
-        self.ctx.window.show_screen("outcome")
+        self.screen.set_busy(False)
+        owed = getattr(error, "outstanding_fen", None)
+        action = self.ctx.offer("repay", lambda: translate("CloseServiceJourney", "Repay now"), self.session)
+        self.finish(lambda: owed_text(owed), action)
 
 
 def owed_text(owed_fen: int | None) -> OutcomeText:
