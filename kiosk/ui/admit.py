@@ -6,15 +6,15 @@ doctor first. The result names the ward and the bed. Home(1) order(2) done(3).
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
 from kiosk.ui.come_of_age import offer_own_service
 from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.kit import back_button
 from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
-from kiosk.ui.register_screens import ChoiceList
+from kiosk.ui.widgets import ChoiceList
 
 translate = QCoreApplication.translate
 
@@ -32,66 +32,33 @@ class AdmitScreen(Screen):
     order_chosen = Signal(int)
     back_requested = Signal()
 
+    DATA = {"session": None, "orders": (), "refusal": None}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.session = None
-        self.orders: tuple = ()
-        self.refusal: str | None = None
-        self._loading = False
-        self._busy = False
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.explain = body_text(self)
-        self.notice = body_text(self, "error")
-        self.status = body_text(self, "status")
         self.choices = ChoiceList(self, lines=2)
         self.choices.chosen.connect(self._chosen)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.explain)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.status)
-        layout.addWidget(self.choices, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button)
-        layout.addLayout(row)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", "explain", "notice", "status", (self.choices, 1), buttons=[self.back_button])
         self.retranslate()
 
     @property
     def buttons(self) -> list:
         return self.choices.buttons
 
-    def show_loading(self, session) -> None:
-        self.session, self.orders, self.refusal, self._loading, self._busy = session, (), None, True, False
-        self.retranslate()
-
     def show_session(self, session, orders, refusal: str | None) -> None:
-        self.session, self.orders, self.refusal = session, tuple(orders), refusal
-        self._loading = self._busy = False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
+        self.show_items(session=session, orders=tuple(orders), refusal=refusal)
 
     def _chosen(self, index: int) -> None:
-        if not self._busy:
+        if not self.busy:
             self.order_chosen.emit(index)
-
-    def clear(self) -> None:
-        self.show_session(None, (), None)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Admission on credit"))
         s = self.session
         self.who.setText(who_text(s.patient if s else None))
         a = s.account if s else None
-        usable = s is not None and not self._loading and self.refusal is None
+        usable = s is not None and not self.loading and self.refusal is None
         if usable and self.orders:
             explain = self.tr("No deposit is needed: your credit line of {line} stands as the guarantee. "
                               "Tap the admission order your doctor gave you.").format(
@@ -107,12 +74,12 @@ class AdmitScreen(Screen):
         else:
             notice = ""
         set_optional_text(self.notice, notice)
-        status = self.tr("Loading, please wait…") if self._loading else \
-            self.tr("Admitting, please wait…") if self._busy else ""
+        status = self.tr("Loading, please wait…") if self.loading else \
+            self.tr("Admitting, please wait…") if self.busy else ""
         set_optional_text(self.status, status)
         self.choices.set_choices([order_text(o) for o in self.orders] if usable else [])
         set_button_text(self.back_button, self.tr("Back to start"))
-        self.back_button.setEnabled(not self._busy)
+        self.back_button.setEnabled(not self.busy)
 
 
 class AdmitJourney(Journey):
@@ -122,10 +89,8 @@ class AdmitJourney(Journey):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.session = None
-        self.screen: AdmitScreen = ctx.window.add_screen(AdmitScreen())
-        self.screen.back_requested.connect(ctx.window.go_home)
+        self.screen: AdmitScreen = self.add_screen(AdmitScreen())
         self.screen.order_chosen.connect(self.admit)
-        ctx.window.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("AdmitJourney", "Admission on credit")
@@ -145,10 +110,10 @@ class AdmitJourney(Journey):
             refusal = "account_suspended"
         if refusal:
             self.screen.show_session(session, (), refusal)
-            self.ctx.window.show_screen("admit")
+            self.show(self.screen)
             return
-        self.screen.show_loading(session)
-        self.ctx.window.show_screen("admit")
+        self.screen.show_loading(session=session)
+        self.show(self.screen)
         self.ctx.run(lambda: self.ctx.services.inpatient.admission_orders(session),
                      lambda orders: self._show(session, orders))
 
@@ -165,18 +130,17 @@ class AdmitJourney(Journey):
         self.ctx.run(lambda: self.ctx.services.inpatient.admit(session, order), self._admitted, self._failed)
 
     def _failed(self, error) -> None:
-        self.screen.set_busy(False)
         if error_code(error) == "guardian_line_ended" and self.session is not None:
+            self.screen.set_busy(False)
             offer_own_service(self.ctx, self.session)  # come of age since the look-up
             return
-        self.ctx.fail(error)
+        self.failed(error)
 
     def _admitted(self, data: dict) -> None:
         self.admitted.emit(data)
-        self.ctx.window.outcome.show_text(lambda: OutcomeText(
+        self.finish(lambda: OutcomeText(
             translate("AdmitJourney", "Admitted: {department}, {ward}, bed {bed}").format(
                 department=data["department"], ward=data["ward"], bed=data["bed"]),
             translate("AdmitJourney", "You are admitted without a deposit; your credit line is the guarantee.\n"
                       "Please go to {ward} of {department} with your admission order: your bed is {bed}.").format(
                 ward=data["ward"], department=data["department"], bed=data["bed"])))
-        self.ctx.window.show_screen("outcome")

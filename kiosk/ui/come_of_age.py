@@ -18,9 +18,4 @@ def offer_own_service(ctx, session) -> None:
     from kiosk.usecases.settle import without_guardian_line
 
     grown_up = without_guardian_line(session)
-    action = None
-    if "open" in ctx.journeys:
-        action = (lambda: translate("ComeOfAge", "Open my own credit service"),
-                  lambda: ctx.journeys["open"].begin(grown_up))
-    ctx.window.outcome.show_problem(CODE, action)
-    ctx.window.show_screen("outcome")
+    ctx.problem(CODE, ctx.offer("open", lambda: translate("ComeOfAge", "Open my own credit service"), grown_up))

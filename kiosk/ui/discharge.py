@@ -2,25 +2,17 @@
 in words: ``ui/confirm.py``), then the receipt and the A4 statement."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtCore import QCoreApplication, Signal
 
 from kiosk.domain.clock import business_date, last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.domain.settlement import CannotUseCredit
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey
-from kiosk.ui.messages import message_for
+from kiosk.ui.kit import back_button, primary_button
 from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.widgets import Figures, item_table, set_row
 
 translate = QCoreApplication.translate
 
@@ -31,80 +23,37 @@ class DischargeScreen(Screen):
     back_requested = Signal()
     repay_requested = Signal()
 
+    DATA = {"session": None, "stay": None, "split": None, "refusal": None, "can_repay": False}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.session = self.stay = self.split = None
-        self.refusal: str | None = None
-        self._busy = False
-        self._can_repay = False
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.stay_label = body_text(self)
-        self.table = QTableWidget(0, 4, self)
-        self.table.setObjectName("items")
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(40)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.labels = [body_text(self) for _ in range(6)]
-        self.values = [body_text(self, "amount") for _ in range(6)]
-        self.notice = body_text(self, "error")
-        self.status = body_text(self, "status")
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        self.repay_button = big_button(self, "primary")
-        self.repay_button.clicked.connect(self.repay_requested)
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._confirm)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.setSpacing(12)
-        for widget in (self.title, self.who, self.stay_label):
-            layout.addWidget(widget)
-        layout.addWidget(self.table, 1)
-        grid = QGridLayout()
-        for row, (label, value) in enumerate(zip(self.labels, self.values)):
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(label, row // 2, (row % 2) * 2)
-            grid.addWidget(value, row // 2, (row % 2) * 2 + 1)
-        layout.addLayout(grid)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.status)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button, 1)
-        buttons.addWidget(self.repay_button, 2)
-        buttons.addWidget(self.confirm_button, 2)
-        layout.addLayout(buttons)
+        self.table = item_table(self, 4, "items", stretch=(1,), fit=(0, 2, 3))
+        self.figures = Figures(self, 6, pairs=2)
+        self.labels, self.values = self.figures.labels, self.figures.values
+        self.back_button = back_button(self, self.back_requested)
+        self.repay_button = primary_button(self, self.repay_requested)
+        self.confirm_button = primary_button(self, self._confirm)
+        self.page("who", "stay_label", (self.table, 1), self.figures, "notice", "status", density="compact",
+                  buttons=[self.back_button, self.repay_button, self.confirm_button])
         self.retranslate()
 
     def show_stay(self, session, stay, split, refusal: str | None, can_repay: bool) -> None:
-        self.session, self.stay, self.split, self.refusal = session, stay, split, refusal
-        self._busy, self._can_repay = False, can_repay
         items = stay.items if stay else ()
+        self.table.clearContents()
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
-            amount = QTableWidgetItem(format_cny(item.amount_fen))
-            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 0, QTableWidgetItem(item.day.isoformat()))
-            self.table.setItem(row, 1, QTableWidgetItem(item.name))
-            self.table.setItem(row, 2, QTableWidgetItem(item.quantity))
-            self.table.setItem(row, 3, amount)
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
+            set_row(self.table, row, (item.day.isoformat(), item.name, item.quantity, format_cny(item.amount_fen)),
+                    right=(3,))
+        self.show_items(session=session, stay=stay, split=split, refusal=refusal, can_repay=can_repay)
 
     def _confirm(self) -> None:
-        if not self._busy and self.refusal is None and self.stay is not None:
+        if not self.busy and self.refusal is None and self.stay is not None:
             self.confirm_requested.emit()
 
     def clear(self) -> None:
-        self.show_stay(None, None, None, None, False)
+        self.table.clearContents()
+        self.table.setRowCount(0)
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Discharge on credit"))
@@ -127,15 +76,13 @@ class DischargeScreen(Screen):
         if split:
             rows.append((self.tr("Booked on your credit line"), split.booked_fen))
             rows.append((self.tr("To pay now with your phone"), shortfall))
-        for index, (label, value) in enumerate(zip(self.labels, self.values)):
-            label.setText(rows[index][0] if index < len(rows) else "")
-            value.setText(format_cny(rows[index][1]) if index < len(rows) else "")
-        set_optional_text(self.notice, "⚠ " + message_for(self.refusal) if self.refusal else "")
-        set_optional_text(self.status, self.tr("Settling, please wait…") if self._busy else "")
+        self.figures.show_rows(rows)
+        set_problem(self.notice, self.refusal)
+        set_optional_text(self.status, self.tr("Settling, please wait…") if self.busy else "")
         self.confirm_button.setVisible(stay is not None and self.refusal is None)
-        self.confirm_button.setEnabled(not self._busy)
-        self.repay_button.setVisible(self._can_repay and self.refusal in ("account_suspended", "repay_first"))
-        self.back_button.setEnabled(not self._busy)
+        self.confirm_button.setEnabled(not self.busy)
+        self.repay_button.setVisible(self.can_repay and self.refusal in ("account_suspended", "repay_first"))
+        self.back_button.setEnabled(not self.busy)
 
 
 class DischargeJourney(Journey):
@@ -145,11 +92,9 @@ class DischargeJourney(Journey):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.session = self.stay = self.split = None
-        self.screen: DischargeScreen = ctx.window.add_screen(DischargeScreen())
-        self.screen.back_requested.connect(ctx.window.go_home)
+        self.screen: DischargeScreen = self.add_screen(DischargeScreen())
         self.screen.confirm_requested.connect(self.confirm)
-        self.screen.repay_requested.connect(lambda: self.ctx.journeys["repay"].begin(self.session))
-        ctx.window.cleared.connect(self.forget)
+        self.screen.repay_requested.connect(lambda: self.hand_over("repay", self.session))
 
     def title(self) -> str:
         return translate("DischargeJourney", "Discharge on credit")
@@ -172,8 +117,8 @@ class DischargeJourney(Journey):
                 self.split = discharge_split(stay, self.session, self.ctx.services.profile.repay_before_reuse)
             except CannotUseCredit as exc:
                 refusal = exc.code
-        self.screen.show_stay(self.session, stay, self.split, refusal, "repay" in self.ctx.journeys)
-        self.ctx.window.show_screen("discharge")
+        self.screen.show_stay(self.session, stay, self.split, refusal, self.offers("repay"))
+        self.show(self.screen)
 
     def confirm(self) -> None:
         """A discharge always asks for a confirmation tap first: what goes on the line, what is paid now."""
@@ -193,27 +138,26 @@ class DischargeJourney(Journey):
                     translate("DischargeJourney", "Discharge"))
 
         confirm_screen(self.ctx.window).ask(booked + shortfall, texts, self._confirmed,
-                                            lambda: self.ctx.window.show_screen("discharge"), self.session.patient)
-        self.ctx.window.show_screen("confirm")
+                                            lambda: self.show(self.screen), self.session.patient)
+        self.show("confirm")
 
     def _confirmed(self) -> None:
         if self.split and self.split.shortfall_fen:
             self.ctx.payments.request(self.session.patient.patient_id, self.split.shortfall_fen, "discharge",
-                                      self._discharge, lambda: self.ctx.window.show_screen("discharge"),
+                                      self._discharge, lambda: self.show(self.screen),
                                       confirmed=True)
         else:
             self._discharge(None)
 
     def _discharge(self, payment_id) -> None:
         session, stay = self.session, self.stay
-        self.ctx.window.show_screen("discharge")
+        self.show(self.screen)
         self.screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.inpatient.discharge(session, stay, payment_id), self._done)
 
     def _done(self, outcome) -> None:
         self.discharged.emit(outcome)
-        self.ctx.window.outcome.show_text(lambda: discharge_text(outcome))
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: discharge_text(outcome))
 
 
 def discharge_text(outcome) -> OutcomeText:
