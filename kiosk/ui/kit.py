@@ -56,6 +56,7 @@ class Metrics:
     choice_line: int = 34
     training_card: int = 76  # two lines: "Demo card:", then what it stands for
     key: int = 64  # an on-screen key (the refund amount's)
+    key_gap: int = 8  # between on-screen keys
     keypad_key: int = 80  # a key of the phone and code keypad
     credentials_key: int = 72  # a key of the staff number and PIN keypad
     table_row: int = 44  # a row of a table nobody taps

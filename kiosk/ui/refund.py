@@ -17,14 +17,13 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, 
 
 from kiosk.domain.clock import business_date
 from kiosk.domain.money import format_cny, yuan
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, body_text, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
 from kiosk.ui.login import LOGIN_REFUSALS, SupervisorApproval
-from kiosk.ui.messages import message_for
 from kiosk.ui.outcome import OutcomeText
-from kiosk.ui.register_screens import ChoiceList
-from kiosk.ui.widgets import bill_kind_text as kind_text
+from kiosk.ui.widgets import ChoiceList, bill_kind_text
 
 translate = QCoreApplication.translate
 
@@ -39,7 +38,7 @@ def reason_text(code: str) -> str:
 def settlement_text(item) -> str:
     return "\n".join((
         translate("Refund", "{kind} · {date} · {reference}").format(
-            kind=kind_text(item.kind), date=business_date(item.settled_at).isoformat(), reference=item.reference),
+            kind=bill_kind_text(item.kind), date=business_date(item.settled_at).isoformat(), reference=item.reference),
         translate("Refund", "Amount {amount} · refunded so far {refunded} · refundable {refundable}").format(
             amount=format_cny(item.amount_fen), refunded=format_cny(item.refunded_fen),
             refundable=format_cny(item.refundable_fen)),
@@ -50,46 +49,21 @@ class RefundListScreen(Screen):
     name = "refund_list"
     settlement_chosen = Signal(int)
     back_requested = Signal()
+    DATA = {"session": None, "items": ()}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.session = None
-        self.items: tuple = ()
-        self._loading = False
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.status = body_text(self, "status")
         self.choices = ChoiceList(self, lines=2)
         self.choices.chosen.connect(self.settlement_chosen)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.status)
-        layout.addWidget(self.choices, 1)
-        layout.addWidget(self.back_button)
-        self.retranslate()
-
-    def show_loading(self, session) -> None:
-        self.session, self.items, self._loading = session, (), True
-        self.retranslate()
-
-    def show_items(self, session, items) -> None:
-        self.session, self.items, self._loading = session, tuple(items), False
-        self.retranslate()
-
-    def clear(self) -> None:
-        self.session, self.items, self._loading = None, (), False
+        self.back_button = back_button(self, self.back_requested)
+        self.page("who", "status", (self.choices, 1), buttons=[self.back_button])
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Refund: choose the settlement"))
         s = self.session
         self.who.setText(who_text(s.patient if s else None))
-        if self._loading:
+        if self.loading:
             status = self.tr("Loading, please wait…")
         elif s is not None and not self.items:
             status = self.tr("This patient has no settlement that can be refunded.")
@@ -108,17 +82,12 @@ class RefundEntryScreen(Screen):
     back_requested = Signal()
     KEYS = ("7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "⌫")
 
+    DATA = {"item": None, "reason": None, "fresh": False}  # fresh: the prefilled amount goes at the first key
+
     def __init__(self, reasons: tuple[str, ...], parent=None):
         super().__init__(parent)
+        m = metrics()
         self.reasons = reasons
-        self.item = None
-        self.reason: str | None = None
-        self.error: str | None = None
-        self._fresh = False  # the prefilled amount is replaced by the first key
-        self._busy = False
-        self.title = heading(self)
-        self.details = body_text(self)
-        self.amount_label = body_text(self)
         self.amount_field = QLineEdit(self)
         self.amount_field.setObjectName("amountField")
         self.amount_field.setMaxLength(10)
@@ -127,37 +96,24 @@ class RefundEntryScreen(Screen):
         self.amount_field.returnPressed.connect(self._refund)
         self.keys: dict[str, QPushButton] = {}
         keypad = QGridLayout()
-        keypad.setSpacing(8)
+        keypad.setSpacing(m.key_gap)
         for index, key in enumerate(self.KEYS):
-            button = big_button(self, "secondary")
-            button.setMinimumHeight(64)
+            button = make_button(self, "secondary", lambda _=False, k=key: self.press(k), height=m.key)
             set_button_text(button, key)
-            button.clicked.connect(lambda _=False, k=key: self.press(k))
             keypad.addWidget(button, index // 3, index % 3)
             self.keys[key] = button
-        self.reason_label = body_text(self)
         self.reason_buttons: dict[str, QPushButton] = {}
         reasons_row = QHBoxLayout()
         for code in reasons:
-            button = big_button(self, "secondary")
+            button = secondary_button(self, lambda _=False, c=code: self.choose_reason(c))
             button.setCheckable(True)
-            button.clicked.connect(lambda _=False, c=code: self.choose_reason(c))
             reasons_row.addWidget(button)
             self.reason_buttons[code] = button
-        self.notice = body_text(self, "error")
         self.approval = SupervisorApproval(self)  # a refund over the desk's limit
         self.approval.submitted.connect(self._refund)
-        self.status = body_text(self, "status")
-        self.refund_button = big_button(self, "primary")
-        self.refund_button.clicked.connect(self._refund)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.setSpacing(12)
-        layout.addWidget(self.title)
-        layout.addWidget(self.details)
+        self.refund_button = primary_button(self, self._refund)
+        self.back_button = back_button(self, self.back_requested)
+        self.amount_label = body_text(self)
         entry = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.amount_label)
@@ -165,17 +121,8 @@ class RefundEntryScreen(Screen):
         left.addStretch(1)
         entry.addLayout(left, 1)
         entry.addLayout(keypad, 1)
-        layout.addLayout(entry)
-        layout.addWidget(self.reason_label)
-        layout.addLayout(reasons_row)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.approval)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.refund_button, 2)
-        layout.addLayout(row)
+        self.page("details", entry, "reason_label", reasons_row, "notice", self.approval, "status", 1,
+                  density="compact", buttons=[self.back_button, self.refund_button])
         for button in [*self.keys.values(), *self.reason_buttons.values(), self.refund_button, self.back_button]:
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a tap leaves the keyboard with the amount
         self.retranslate()
@@ -186,19 +133,17 @@ class RefundEntryScreen(Screen):
             self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_item(self, item) -> None:
-        self.item, self.reason, self.error, self._busy = item, None, None, False
         self.approval.reset()
         self.amount_field.setText(yuan(item.refundable_fen))
         self.amount_field.selectAll()
         self.amount_field.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._fresh = True
-        self.retranslate()
+        self.show_items(item=item, reason=None, fresh=True)
 
     def press(self, key: str) -> None:
-        if self._busy:
+        if self.busy:
             return
-        text = "" if self._fresh else self.amount_field.text()
-        self._fresh = False
+        text = "" if self.fresh else self.amount_field.text()
+        self.fresh = False
         if key == "⌫":
             text = text[:-1]
         else:
@@ -211,25 +156,13 @@ class RefundEntryScreen(Screen):
         self._edited()
 
     def _edited(self, *_args) -> None:
-        self._fresh = False
-        self.error = None
-        self.retranslate()
+        self.set_state(fresh=False, error_code=None)
 
     def choose_reason(self, code: str) -> None:
-        self.reason = code
-        self.error = None if self.error == "reason_required" else self.error
-        self.retranslate()
-
-    def show_error(self, code: str) -> None:
-        self.error, self._busy = code, False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.retranslate()
+        self.set_state(reason=code, error_code=None if self.error_code == "reason_required" else self.error_code)
 
     def _refund(self) -> None:
-        if self._busy or self.item is None:
+        if self.busy or self.item is None:
             return
         if self.reason is None:
             self.show_error("reason_required")
@@ -237,10 +170,9 @@ class RefundEntryScreen(Screen):
         self.refund_requested.emit(self.amount_field.text(), self.reason)
 
     def clear(self) -> None:
-        self.item, self.reason, self.error, self._busy, self._fresh = None, None, None, False, False
         self.approval.reset()
         self.amount_field.clear()
-        self.retranslate()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Refund"))
@@ -253,12 +185,12 @@ class RefundEntryScreen(Screen):
         for code, button in self.reason_buttons.items():
             set_button_text(button, ("✓ " if code == self.reason else "") + reason_text(code))  # not by colour alone
             button.setChecked(code == self.reason)
-        set_optional_text(self.notice, "⚠ " + message_for(self.error) if self.error else "")
-        set_optional_text(self.status, self.tr("Refunding, please wait…") if self._busy else "")
+        set_problem(self.notice, self.error_code)
+        set_optional_text(self.status, self.tr("Refunding, please wait…") if self.busy else "")
         set_button_text(self.refund_button, self.tr("Refund"))
-        self.refund_button.setEnabled(self.item is not None and not self._busy)
+        self.refund_button.setEnabled(self.item is not None and not self.busy)
         set_button_text(self.back_button, self.tr("Back"))
-        self.back_button.setEnabled(not self._busy)
+        self.back_button.setEnabled(not self.busy)
 
 
 class RefundJourney(Journey):
@@ -270,17 +202,13 @@ class RefundJourney(Journey):
         from kiosk.usecases.refund import REASONS
 
         super().__init__(ctx)
-        w = ctx.window
         self.session = None
         self.items: tuple = ()
         self.item = None
-        self.list_screen: RefundListScreen = w.add_screen(RefundListScreen())
-        self.entry_screen: RefundEntryScreen = w.add_screen(RefundEntryScreen(REASONS))
-        self.list_screen.back_requested.connect(w.go_home)
+        self.list_screen: RefundListScreen = self.add_screen(RefundListScreen())
+        self.entry_screen: RefundEntryScreen = self.add_screen(RefundEntryScreen(REASONS), back=RefundListScreen.name)
         self.list_screen.settlement_chosen.connect(self.choose)
-        self.entry_screen.back_requested.connect(lambda: w.show_screen(RefundListScreen.name))
         self.entry_screen.refund_requested.connect(self.refund)
-        w.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("RefundJourney", "Refund")
@@ -293,8 +221,8 @@ class RefundJourney(Journey):
 
         self.forget()
         self.session = session
-        self.list_screen.show_loading(session)
-        self.ctx.window.show_screen(RefundListScreen.name)
+        self.list_screen.show_loading(session=session)
+        self.show(self.list_screen)
         patient_id = session.patient.patient_id
         self.ctx.run(lambda: refundables(self.ctx.services.overview(patient_id)),
                      lambda items: self._loaded(session, items))
@@ -303,13 +231,13 @@ class RefundJourney(Journey):
         if session is not self.session:
             return
         self.items = tuple(items)
-        self.list_screen.show_items(session, self.items)
+        self.list_screen.show_items(session=session, items=self.items)
 
     def choose(self, index: int) -> None:
         if 0 <= index < len(self.items):
             self.item = self.items[index]
             self.entry_screen.show_item(self.item)
-            self.ctx.window.show_screen(RefundEntryScreen.name)
+            self.show(self.entry_screen)
 
     def refund(self, amount_text: str, reason: str) -> None:
         from kiosk.usecases.refund import refund_amount
@@ -350,14 +278,14 @@ class RefundJourney(Journey):
         confirm_screen(self.ctx.window).ask(
             amount_fen, texts, lambda: self._send(session, item, amount_fen, reason, operator_id, approved_by),
             self._back_to_entry, session.patient)
-        self.ctx.window.show_screen("confirm")
+        self.show("confirm")
 
     def _back_to_entry(self) -> None:
         self.entry_screen.approval.reset()  # an approval is for one amount: asked again if still needed
-        self.ctx.window.show_screen(RefundEntryScreen.name)
+        self.show(self.entry_screen)
 
     def _send(self, session, item, amount_fen: int, reason: str, operator_id: str, approved_by) -> None:
-        self.ctx.window.show_screen(RefundEntryScreen.name)
+        self.show(self.entry_screen)
         self.entry_screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.refund(session, item, amount_fen, reason, operator_id, approved_by),
                      self._refunded, self._failed)
@@ -369,13 +297,11 @@ class RefundJourney(Journey):
             # the cashier corrects the amount (or the supervisor their PIN) on the spot
             self.entry_screen.show_error(code)
             return
-        self.entry_screen.set_busy(False)
-        self.ctx.fail(error)
+        self.failed(error)
 
     def _refunded(self, outcome) -> None:
         self.refunded.emit(outcome)
-        self.ctx.window.outcome.show_text(lambda: refund_text(outcome))
-        self.ctx.window.show_screen("outcome")
+        self.finish(lambda: refund_text(outcome))
 
 
 def refund_text(outcome) -> OutcomeText:
