@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiosk.domain import signing
-from sandbox.routes import admin, batch, credit, disputes, identity, inpatient, money, payments, registration
+from sandbox.routes import admin, batch, credit, disputes, holds, identity, inpatient, money, payments, registration
 from sandbox.routes import control as control_routes
 from sandbox.routes import documents as document_routes
 from sandbox.routes import fleet as fleet_routes
@@ -273,7 +273,7 @@ def create_app(store: Store, *, control: bool = False) -> FastAPI:
                   type(exc).__name__)
         return error_response(500, "internal_error", "The platform failed; see its log.")
 
-    for module in (identity, credit, registration, payments, money, inpatient, disputes, admin):
+    for module in (identity, credit, registration, payments, money, holds, inpatient, disputes, admin):
         app.include_router(module.build(store))
     app.include_router(document_routes.build(store))
     app.include_router(operator_routes.build(store, control))

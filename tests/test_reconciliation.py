@@ -84,7 +84,7 @@ def test_a_day_of_mixed_traffic_agrees_to_the_fen(services, sandbox, sandbox_cli
     assert report.kiosk == report.platform
     counts = {kind: totals["count"] for kind, totals in report.kiosk.items()}
     assert counts == {"registration": 3, "registration_cancel": 1, "settlement": 3, "discharge": 0,
-                      "repayment": 2, "refund": 1}
+                      "repayment": 2, "refund": 1, "void": 0}
     assert report.kiosk["repayment"]["cash_fen"] == arrears.total_fen
     assert report.kiosk["settlement"]["channel_fen"] == split.shortfall_fen
 

@@ -14,7 +14,7 @@ from tests.sandbox_fixtures import Api, SignedClient, error_of
 
 DAY = "2026-12-01"
 KINDS = ("registration", "registration_cancel", "settlement", "discharge", "repayment",
-         "refund")
+         "refund", "void")
 
 
 @pytest.mark.parametrize("sandbox_control", [

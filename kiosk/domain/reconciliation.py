@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("registration", "registration_cancel", "settlement", "discharge", "repayment", "refund")
+#: ``void``: a booking of the settlement saga undone (its insurance settlement cancelled): money going back.
+KINDS = ("registration", "registration_cancel", "settlement", "discharge", "repayment", "refund", "void")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ log = logging.getLogger("kiosk.shift")
 
 OPEN, CLOSE = "shift_open", "shift_close"
 #: Kinds whose money goes back to the patient (cash out of the drawer, when in cash).
-OUTGOING = ("registration_cancel", "refund")
+OUTGOING = ("registration_cancel", "refund", "void")
 PARTS = ("credit_fen", "channel_fen", "cash_fen", "amount_fen")
 #: How paper names them (the report is in Chinese).
 KIND_ON_PAPER = {"registration": "挂号", "registration_cancel": "退号", "settlement": "门诊结算",

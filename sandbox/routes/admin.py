@@ -12,7 +12,7 @@ from sandbox.schemas import responses
 from sandbox.store import Refusal, Store
 
 Kind = Literal["registration", "registration_cancel", "settlement", "discharge", "repayment",
-               "refund"]
+               "refund", "void"]
 
 
 class Entry(BaseModel):

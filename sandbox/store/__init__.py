@@ -11,6 +11,8 @@ All SQL of the sandbox lives in this package, one module per area:
 ``payments``  the payment channel: QR payments, cancelled, refunded unused, late ones
 ``registration``  credit registration
 ``money``     outpatient settlement, repayment, refunds
+``holds``     holds and bookings of the settlement saga (issue 12): the line reserved, then booked with the
+              bill details after the insurance settled, or released / voided
 ``inpatient`` admission orders (入院证, their own table), credit admission and discharge
 ``admin``     disputes, reconciliation, the clock and the nightly batch
 ``operators`` desk operators: PIN login, roles, lockout (its own table)
@@ -29,6 +31,7 @@ from sandbox.store.admin import AdminMixin
 from sandbox.store.authority import AuthorityMixin
 from sandbox.store.base import Refusal, SchemaTooNew, StoreBase, iso, parse_iso
 from sandbox.store.credit import CreditMixin
+from sandbox.store.holds import HoldsMixin
 from sandbox.store.inpatient import InpatientMixin
 from sandbox.store.money import MoneyMixin
 from sandbox.store.operators import OperatorsMixin
@@ -42,6 +45,6 @@ __all__ = ["SCHEMA_VERSION", "Refusal", "SchemaTooNew", "Store", "bill_status", 
            "outstanding", "parse_iso"]
 
 
-class Store(AuthorityMixin, OperatorsMixin, InpatientMixin, SeedMixin, AdminMixin, MoneyMixin,
+class Store(AuthorityMixin, OperatorsMixin, InpatientMixin, SeedMixin, AdminMixin, HoldsMixin, MoneyMixin,
             PaymentsMixin, RegistrationMixin, CreditMixin, ViewsMixin, StoreBase):
     """``Store(path, clock=callable returning an aware datetime, city="xiamen")``."""

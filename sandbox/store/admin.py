@@ -16,7 +16,7 @@ from sandbox.store.booking import reduce_bill, restore_if_clear
 from sandbox.store.views import bill_row, bill_view, overdue_bills
 
 LEDGER_KINDS = ("registration", "registration_cancel", "settlement", "discharge", "repayment",
-                "refund")
+                "refund", "void")
 #: The longest single clock move (the nightly batch runs once per day passed).
 MAX_CLOCK_JUMP = timedelta(days=800)
 

@@ -33,7 +33,7 @@ _BILLS_SQL = """
 SELECT b.*, s.reference AS reference,
        (SELECT COUNT(*) FROM disputes d WHERE d.bill_id = b.bill_id AND d.status = 'open')
            AS open_disputes
-FROM bills b JOIN settlements s ON s.settlement_id = b.settlement_id
+FROM bills b JOIN settlements s ON s.settlement_id = b.settlement_id AND s.voided_at IS NULL
 """
 
 
@@ -64,9 +64,10 @@ def refundable(conn: sqlite3.Connection, settlement_id: str) -> dict:
 
 
 def bill_view(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> dict:
-    visit_ids = [v[0] for v in conn.execute(
-        "SELECT visit_id FROM settlement_visits WHERE settlement_id = ? ORDER BY visit_id",
-        (row["settlement_id"],))]
+    visit_ids = [v[0] for v in conn.execute(  # the credit platform's own visits, or the HIS's a booking names
+        "SELECT visit_id FROM settlement_visits WHERE settlement_id = ? UNION SELECT visit_id FROM booked_bills "
+        "WHERE settlement_id = ? AND visit_id IS NOT NULL ORDER BY visit_id",
+        (row["settlement_id"], row["settlement_id"]))]
     dispute = conn.execute(
         "SELECT dispute_id, status, answer_due, reason_code FROM disputes WHERE bill_id = ? "
         "ORDER BY status = 'open' DESC, raised_at DESC LIMIT 1", (row["bill_id"],)).fetchone()
@@ -77,7 +78,7 @@ def bill_view(conn: sqlite3.Connection, row: sqlite3.Row, now: datetime) -> dict
         "settlement_id": row["settlement_id"],
         "account_id": row["account_id"],
         "patient_id": row["patient_id"],
-        "visit_id": row["visit_id"],
+        "visit_id": row["visit_id"] or (visit_ids[0] if len(visit_ids) == 1 and row["kind"] == "outpatient" else None),
         "visit_ids": visit_ids,
         "registration_id": row["registration_id"],
         "admission_id": row["admission_id"],
