@@ -9,21 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QLineEdit
 
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.kit import back_button, button_row, primary_button, secondary_button
 from kiosk.ui.messages import message_for
+from kiosk.ui.widgets import item_table, set_row
 
 translate = QCoreApplication.translate
 
@@ -84,96 +78,43 @@ class ShiftScreen(Screen):
     logout_requested = Signal()
     back_requested = Signal()
 
+    #: ``counting``: the close asked, to confirm with the cash counted; ``doing``: "opening" or "closing"
+    DATA = {"operator": None, "shift": None, "closed": None, "counting": False, "doing": ""}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.operator = None
-        self.shift = None
-        self.closed = None
-        self.error: str | None = None
-        self._busy = ""  # "", "loading", "opening", "closing"
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.state = body_text(self)
-        self.table = QTableWidget(0, 8, self)
-        self.table.setObjectName("shiftFigures")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = item_table(self, 8, "shiftFigures", stretch=range(8))
         self.table.hide()
-        self.result = body_text(self, "who")
-        self.differences = body_text(self)
-        self.differences.setObjectName("shiftDifferences")
-        self.cash = body_text(self, "who")
-        self.counting = False  # the close asked: confirm it with the cash counted
-        self.count_label = body_text(self)
         self.count_field = QLineEdit(self)
         self.count_field.setObjectName("countedCash")
         self.count_field.setMaxLength(10)
         self.count_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,7}(\.[0-9]{0,2})?", self.count_field))
         self.count_field.returnPressed.connect(self._confirm_close)
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._confirm_close)
-        self.keep_button = big_button(self, "secondary")
-        self.keep_button.clicked.connect(self._keep_open)
-        self.notice = body_text(self, "error")
-        self.status = body_text(self, "status")
-        self.open_button = big_button(self, "primary")
-        self.open_button.clicked.connect(self.open_requested)
-        self.close_button = big_button(self, "primary")
-        self.close_button.clicked.connect(self._ask_close)
-        self.logout_button = big_button(self, "secondary")
-        self.logout_button.clicked.connect(self.logout_requested)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addWidget(self.state)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.result)
-        layout.addWidget(self.differences)
-        layout.addWidget(self.cash)
-        layout.addWidget(self.count_label)
-        count_row = QHBoxLayout()
-        count_row.addWidget(self.count_field, 2)
-        count_row.addWidget(self.keep_button, 1)
-        count_row.addWidget(self.confirm_button, 2)
-        layout.addLayout(count_row)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.status)
-        layout.addStretch(0)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.logout_button, 1)
-        row.addWidget(self.open_button, 2)
-        row.addWidget(self.close_button, 2)
-        layout.addLayout(row)
-        self.retranslate()
-
-    def show_loading(self, operator) -> None:
-        self.operator, self.shift, self.closed, self.error, self._busy = operator, None, None, None, "loading"
-        self.counting = False
+        self.confirm_button = primary_button(self, self._confirm_close)
+        self.keep_button = secondary_button(self, self._keep_open)
+        self.open_button = primary_button(self, self.open_requested)
+        self.close_button = primary_button(self, self._ask_close)
+        self.logout_button = secondary_button(self, self.logout_requested)
+        self.back_button = back_button(self, self.back_requested)
+        counted = button_row([(self.count_field, 2), self.keep_button, self.confirm_button])
+        self.page("who", "state", (self.table, 1), "result:who", "differences:shiftDifferences", "cash:who",
+                  "count_label", counted, "notice", "status", 0,
+                  buttons=[self.back_button, self.logout_button, self.open_button, self.close_button])
         self.retranslate()
 
     def _ask_close(self) -> None:
         """Close tapped: confirm, with the cash counted in the drawer (nothing is closed yet)."""
-        self.counting, self.error = True, None
         self.count_field.clear()
-        self.retranslate()
+        self.set_state(counting=True, error_code=None)
         self.count_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _keep_open(self) -> None:
-        self.counting, self.error = False, None
-        self.retranslate()
+        self.set_state(counting=False, error_code=None)
 
     def _confirm_close(self) -> None:
         from kiosk.domain.money import parse_yuan
 
-        if not self.counting or self._busy:
+        if not self.counting or self.busy or self.loading:
             return
         try:
             counted = parse_yuan(self.count_field.text())
@@ -184,26 +125,19 @@ class ShiftScreen(Screen):
         self.close_requested.emit(counted)
 
     def show_shift(self, shift) -> None:
-        self.shift, self.error, self._busy = shift, None, ""
-        self.retranslate()
+        self.show_items(shift=shift)
 
     def show_closed(self, closed) -> None:
-        self.shift, self.closed, self.error, self._busy, self.counting = None, closed, None, "", False
-        self.retranslate()
+        self.show_items(shift=None, closed=closed, counting=False)
 
-    def show_error(self, code: str) -> None:
-        self.error, self._busy = code, ""
-        self.retranslate()
-
-    def set_busy(self, what: str) -> None:
-        self._busy, self.error = what, None
-        self.retranslate()
+    def set_busy(self, busy: bool = True, doing: str = "") -> None:
+        """``doing``: "opening" or "closing" the shift, said on the screen while it lasts."""
+        self.doing = doing if busy else ""
+        super().set_busy(busy)
 
     def clear(self) -> None:
-        self.operator = self.shift = self.closed = None
-        self.error, self._busy, self.counting = None, "", False
         self.count_field.clear()
-        self.retranslate()
+        super().clear()
 
     def _fill_table(self) -> None:
         c = self.closed
@@ -226,19 +160,14 @@ class ShiftScreen(Screen):
                      self.tr("{count} · {amount}").format(count=p.get("count", 0),
                                                           amount=format_cny(p.get("amount_fen", 0))),
                      self.tr("✓ agrees") if agrees else "⚠ " + self.tr("differs")]  # words and signs, not colour
-            for column, text in enumerate(cells):
-                item = self.table.item(row, column)
-                if item is None:
-                    item = QTableWidgetItem()
-                    self.table.setItem(row, column, item)
-                item.setText(text)
+            set_row(self.table, row, cells)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Shift"))
         o = self.operator
         self.who.setText(self.tr("Cashier {name} (staff number {operator_id})").format(
             name=o.name, operator_id=o.operator_id) if o else "")
-        if self._busy == "loading":
+        if self.loading:
             state = ""
         elif self.shift is not None:
             state = self.tr("Shift {number} open since {time}.").format(number=self.shift.number,
@@ -271,27 +200,28 @@ class ShiftScreen(Screen):
         self.keep_button.setVisible(counting)
         set_button_text(self.confirm_button, self.tr("Close the shift"))
         set_button_text(self.keep_button, self.tr("Keep it open"))
-        self.confirm_button.setEnabled(not self._busy)
+        self.confirm_button.setEnabled(not (self.busy or self.loading))
         if c is not None and c.print_error is None:
             printed = self.tr("The report is printing on A4.")
         elif c is not None:
             printed = "⚠ " + self.tr("The report could not be printed. Check the A4 printer.")
         else:
             printed = ""
-        busy = {"loading": self.tr("Loading, please wait…"), "opening": self.tr("Opening the shift…"),
-                "closing": self.tr("Counting and printing the report, please wait…")}.get(self._busy, "")
+        doing = {"opening": self.tr("Opening the shift…"),
+                 "closing": self.tr("Counting and printing the report, please wait…")}.get(self.doing, "")
+        busy = self.tr("Loading, please wait…") if self.loading else doing if self.busy else ""
         set_optional_text(self.status, busy or printed)
-        if self.error == "cash_count_required":
+        if self.error_code == "cash_count_required":
             notice = self.tr("Enter the cash counted in the drawer, in yuan (0 if there is none).")
         else:
-            notice = message_for(self.error) if self.error else ""
+            notice = message_for(self.error_code) if self.error_code else ""
         set_optional_text(self.notice, "⚠ " + notice if notice else "")
         set_button_text(self.open_button, self.tr("Open shift"))
         set_button_text(self.close_button, self.tr("Close shift and print the report"))
         set_button_text(self.logout_button, self.tr("Log out"))
         set_button_text(self.back_button, self.tr("Back to start"))
-        idle = not self._busy
-        self.open_button.setVisible(self.shift is None and self._busy != "loading")
+        idle = not (self.busy or self.loading)
+        self.open_button.setVisible(self.shift is None and not self.loading)
         self.close_button.setVisible(self.shift is not None and not counting)
         self.open_button.setEnabled(idle)
         self.close_button.setEnabled(idle)
@@ -308,9 +238,7 @@ class ShiftJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        w = ctx.window
-        self.screen: ShiftScreen = w.add_screen(ShiftScreen())
-        self.screen.back_requested.connect(w.go_home)
+        self.screen: ShiftScreen = self.add_screen(ShiftScreen())
         self.screen.open_requested.connect(self.open)
         self.screen.close_requested.connect(self.close)
         self.screen.logout_requested.connect(self.logout)
@@ -320,13 +248,13 @@ class ShiftJourney(Journey):
 
     def begin(self, session) -> None:
         desk = self.ctx.services.desk
-        self.screen.show_loading(desk.acting())
-        self.ctx.window.show_screen(ShiftScreen.name)
+        self.screen.show_loading(operator=desk.acting())
+        self.show(self.screen)
         self.ctx.run(self.ctx.services.shifts.current, self.screen.show_shift, self._failed)
 
     def open(self) -> None:
         operator = self.ctx.services.desk.acting()
-        self.screen.set_busy("opening")
+        self.screen.set_busy(doing="opening")
         self.ctx.run(lambda: self.ctx.services.shifts.open(operator), self._opened, self._failed)
 
     def _opened(self, shift) -> None:
@@ -336,7 +264,7 @@ class ShiftJourney(Journey):
     def close(self, counted_cash_fen: int) -> None:
         operator = self.ctx.services.desk.acting()
         hospital = self.ctx.services.settings.hospital_name
-        self.screen.set_busy("closing")
+        self.screen.set_busy(doing="closing")
         self.ctx.run(lambda: self.ctx.services.shifts.close(operator, hospital, counted_cash_fen), self._closed,
                      self._failed)
 
