@@ -10,13 +10,13 @@ Queued payments waiting longer than the expiry are listed too, as alerts for IT.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.domain.clock import business_date
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.journey import Journey
-from kiosk.ui.register_screens import ChoiceList
+from kiosk.ui.kit import back_button, primary_button, secondary_button
+from kiosk.ui.widgets import ChoiceList
 
 translate = QCoreApplication.translate
 
@@ -59,43 +59,26 @@ class ConflictListScreen(Screen):
     name = "conflicts"
     chosen = Signal(int)
     back_requested = Signal()
+    #: ``notice``: what the last resolution did, above the list
+    DATA = {"conflicts": (), "expired": (), "notice": ""}
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.conflicts: tuple = ()
-        self.expired: tuple = ()
-        self.loading = False
-        self.notice = ""
-        self.title = heading(self)
-        self.status = body_text(self, "status")
         self.choices = ChoiceList(self, lines=2)
         self.choices.chosen.connect(self._chosen)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.status)
-        layout.addWidget(self.choices, 1)
-        layout.addWidget(self.back_button)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("status", (self.choices, 1), buttons=[self.back_button])
         self.retranslate()
 
-    def show_loading(self) -> None:
-        self.loading = True
-        self.retranslate()
+    def show_loading(self, **data) -> None:
+        self.set_state(loading=True, **data)  # the list stays while it is asked again
 
-    def show_items(self, conflicts, expired, notice: str = "") -> None:
-        self.conflicts, self.expired, self.loading, self.notice = tuple(conflicts), tuple(expired), False, notice
-        self.retranslate()
+    def show_conflicts(self, conflicts, expired, notice: str = "") -> None:
+        self.show_items(conflicts=tuple(conflicts), expired=tuple(expired), notice=notice)
 
     def _chosen(self, index: int) -> None:
         if 0 <= index < len(self.conflicts):  # the expired rows below are alerts, not choices
             self.chosen.emit(index)
-
-    def clear(self) -> None:
-        self.conflicts, self.expired, self.loading, self.notice = (), (), False, ""
-        self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Queue conflicts"))
@@ -122,50 +105,23 @@ class ConflictScreen(Screen):
     resolve_requested = Signal(str)  # payment_collected | settled_elsewhere
     back_requested = Signal()
 
+    DATA = {"conflict": None}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.conflict = None
-        self.busy = False
-        self.title = heading(self)
-        self.details = body_text(self, "details")
-        self.help = body_text(self)
-        self.status = body_text(self, "status")
-        self.collected_button = big_button(self, "primary")
-        self.collected_button.clicked.connect(lambda: self._resolve("payment_collected"))
-        self.elsewhere_button = big_button(self, "secondary")
-        self.elsewhere_button.clicked.connect(lambda: self._resolve("settled_elsewhere"))
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.details)
-        layout.addWidget(self.help)
-        layout.addStretch(1)
-        layout.addWidget(self.status)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.elsewhere_button, 2)
-        row.addWidget(self.collected_button, 2)
-        layout.addLayout(row)
+        self.collected_button = primary_button(self, lambda: self._resolve("payment_collected"))
+        self.elsewhere_button = secondary_button(self, lambda: self._resolve("settled_elsewhere"))
+        self.back_button = back_button(self, self.back_requested)
+        self.page("details:details", "help", 1, "status",
+                  buttons=[self.back_button, (self.elsewhere_button, 2), self.collected_button])
         self.retranslate()
 
     def show_conflict(self, conflict) -> None:
-        self.conflict, self.busy = conflict, False
-        self.retranslate()
-
-    def set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.retranslate()
+        self.show_items(conflict=conflict)
 
     def _resolve(self, resolution: str) -> None:
         if self.conflict is not None and not self.busy:
             self.resolve_requested.emit(resolution)
-
-    def clear(self) -> None:
-        self.conflict, self.busy = None, False
-        self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Resolve a queue conflict"))
@@ -189,16 +145,12 @@ class ConflictsJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        w = ctx.window
         self.conflicts: tuple = ()
         self.current = None
-        self.list_screen: ConflictListScreen = w.add_screen(ConflictListScreen())
-        self.detail_screen: ConflictScreen = w.add_screen(ConflictScreen())
-        self.list_screen.back_requested.connect(w.go_home)
+        self.list_screen: ConflictListScreen = self.add_screen(ConflictListScreen())
+        self.detail_screen: ConflictScreen = self.add_screen(ConflictScreen(), back=ConflictListScreen.name)
         self.list_screen.chosen.connect(self.choose)
-        self.detail_screen.back_requested.connect(lambda: w.show_screen(ConflictListScreen.name))
         self.detail_screen.resolve_requested.connect(self.resolve)
-        w.cleared.connect(self.forget)
 
     def title(self) -> str:
         return translate("ConflictsJourney", "Queue conflicts")
@@ -209,7 +161,7 @@ class ConflictsJourney(Journey):
     def begin(self, session) -> None:
         self.forget()
         self.list_screen.show_loading()
-        self.ctx.window.show_screen(ConflictListScreen.name)
+        self.show(self.list_screen)
         self._load()
 
     def _load(self, notice: str = "") -> None:
@@ -220,14 +172,14 @@ class ConflictsJourney(Journey):
     def _loaded(self, found, notice: str) -> None:
         conflicts, expired = found
         self.conflicts = tuple(conflicts)
-        self.list_screen.show_items(self.conflicts, expired, notice)
-        self.ctx.window.show_screen(ConflictListScreen.name)
+        self.list_screen.show_conflicts(self.conflicts, expired, notice)
+        self.show(self.list_screen)
 
     def choose(self, index: int) -> None:
         if 0 <= index < len(self.conflicts):
             self.current = self.conflicts[index]
             self.detail_screen.show_conflict(self.current)
-            self.ctx.window.show_screen(ConflictScreen.name)
+            self.show(self.detail_screen)
 
     def resolve(self, resolution: str) -> None:
         conflict = self.current
