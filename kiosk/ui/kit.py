@@ -68,6 +68,7 @@ class Metrics:
     qr: int = 280  # the payment QR code, each side
     gap: int = 12  # between the items of a list or a grid
     wide_gap: int = 16  # between the choices of a grid
+    section_gap: int = 24  # between the parts of a form, the tiles of the home screen
     scrollbar: int = 32  # a scroll bar wide enough for a finger
     densities: dict[str, tuple[int, int, int]] = field(default_factory=lambda: dict(DENSITIES))
 

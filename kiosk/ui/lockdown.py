@@ -22,12 +22,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QApplication
 
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem
 from kiosk.ui.journey import error_code
+from kiosk.ui.kit import back_button, primary_button
 from kiosk.ui.login import CredentialsForm
-from kiosk.ui.messages import message_for
 
 log = logging.getLogger("kiosk.ui.lockdown")
 
@@ -123,58 +123,29 @@ class ItExitScreen(Screen):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._error: str | None = None
-        self._busy = False
-        self.title = heading(self)
-        self.instructions = body_text(self)
         self.form = CredentialsForm(keypad=True, parent=self)
         self.form.submitted.connect(self._submit)
-        self.error = body_text(self, "error")
-        self.status = body_text(self, "status")
-        self.exit_button = big_button(self, "primary")
-        self.exit_button.clicked.connect(self._submit)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.instructions)
-        layout.addWidget(self.form, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.exit_button, 1)
-        layout.addLayout(row)
+        self.exit_button = primary_button(self, self._submit)
+        self.back_button = back_button(self, self.back_requested)
+        self.page("instructions", (self.form, 1), "error", "status", density="compact",
+                  buttons=[self.back_button, (self.exit_button, 1)])
         self.retranslate()
 
     def _submit(self) -> None:
-        if not self._busy:
+        if not self.busy:
             self.exit_requested.emit(*self.form.take())
 
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        if busy:
-            self._error = None
-        self.retranslate()
-
-    def show_error(self, code: str) -> None:
-        self._error, self._busy = code, False
-        self.retranslate()
-
     def clear(self) -> None:
-        self._error, self._busy = None, False
         self.form.clear()
-        self.retranslate()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("IT staff: leave the kiosk"))
         self.instructions.setText(self.tr("Enter an IT staff number and PIN. Patients: please tap Back."))
-        set_optional_text(self.error, "⚠ " + message_for(self._error) if self._error else "")
-        set_optional_text(self.status, self.tr("Checking, please wait…") if self._busy else "")
+        set_problem(self.error, self.error_code)
+        set_optional_text(self.status, self.tr("Checking, please wait…") if self.busy else "")
         set_button_text(self.exit_button, self.tr("Leave the kiosk"))
-        self.exit_button.setEnabled(not self._busy)
+        self.exit_button.setEnabled(not self.busy)
         set_button_text(self.back_button, self.tr("Back to start"))
 
 

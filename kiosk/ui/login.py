@@ -17,10 +17,10 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, body_text, set_button_text, set_optional_text, set_problem
 from kiosk.ui.idle import IdleGuard
 from kiosk.ui.journey import error_code
-from kiosk.ui.messages import message_for
+from kiosk.ui.kit import make_button, metrics, primary_button
 
 log = logging.getLogger("kiosk.ui.login")
 translate = QCoreApplication.translate
@@ -58,8 +58,9 @@ class CredentialsForm(QWidget):
         for field in (self.id_field, self.pin_field):
             field.installEventFilter(self)
 
+        m = metrics()
         fields = QGridLayout()
-        fields.setSpacing(12)
+        fields.setSpacing(m.gap)
         if keypad:  # labels above the fields: the keypad takes the width
             for row, widget in enumerate((self.id_label, self.id_field, self.pin_label, self.pin_field)):
                 fields.addWidget(widget, row, 0)
@@ -72,17 +73,16 @@ class CredentialsForm(QWidget):
             fields.setColumnStretch(1, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(24)
+        layout.setSpacing(m.section_gap)
         layout.addLayout(fields, 3)
         self.keys: dict[str, object] = {}
         if keypad:
             grid = QGridLayout()
-            grid.setSpacing(8)
+            grid.setSpacing(m.key_gap)
             for index, key in enumerate(self.KEYS):
-                button = big_button(self, "secondary")
-                button.setMinimumSize(72, 72)
+                button = make_button(self, "secondary", lambda _=False, k=key: self.press(k), height=m.credentials_key)
+                button.setMinimumWidth(m.credentials_key)
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing goes on in the field
-                button.clicked.connect(lambda _=False, k=key: self.press(k))
                 grid.addWidget(button, index // 3, index % 3)
                 self.keys[key] = button
             layout.addLayout(grid, 2)
@@ -146,59 +146,34 @@ class LoginScreen(Screen):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._error: str | None = None
-        self._busy = False
-        self.title = heading(self)
-        self.instructions = body_text(self)
-        self.instructions.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.form = CredentialsForm(keypad=False, parent=self)
         self.form.submitted.connect(self._submit)
-        self.error = body_text(self, "error")
-        self.status = body_text(self, "status")
-        self.login_button = big_button(self, "primary")
-        self.login_button.clicked.connect(self._submit)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(160, 64, 160, 64)
-        layout.setSpacing(24)
-        layout.addWidget(self.title)
-        layout.addWidget(self.instructions)
-        layout.addStretch(1)
-        layout.addWidget(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        layout.addWidget(self.login_button)
-        layout.addStretch(2)
+        self.login_button = primary_button(self, self._submit)
+        self.page("instructions", 1, self.form, "error", "status", self.login_button, 2, density="form")
+        self.instructions.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.retranslate()
 
     def _submit(self) -> None:
-        if not self._busy:
+        if not self.busy:
             operator_id, pin = self.form.take()
             self.login_requested.emit(operator_id, pin)
 
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        if busy:
-            self._error = None
-        self.retranslate()
-
     def show_error(self, code: str) -> None:
-        self._error, self._busy = code, False
-        self.retranslate()
+        super().show_error(code)
         self.form.pin_field_focus()
 
     def clear(self) -> None:
-        self._error, self._busy = None, False
         self.form.clear()
-        self.retranslate()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Cashier login"))
         self.instructions.setText(self.tr("Enter your staff number and PIN. The desk logs you out after a while "
                                           "without use."))
-        set_optional_text(self.error, "⚠ " + message_for(self._error) if self._error else "")
-        set_optional_text(self.status, self.tr("Checking, please wait…") if self._busy else "")
+        set_problem(self.error, self.error_code)
+        set_optional_text(self.status, self.tr("Checking, please wait…") if self.busy else "")
         set_button_text(self.login_button, self.tr("Log in"))
-        self.login_button.setEnabled(not self._busy)
+        self.login_button.setEnabled(not self.busy)
 
 
 class SupervisorApproval(QFrame):
