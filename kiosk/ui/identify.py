@@ -1,12 +1,12 @@
 """Identify the patient: a card on the reader, or an ID number typed at the desk."""
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit
 
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
-from kiosk.ui.messages import message_for
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem
+from kiosk.ui.kit import back_button, button_row, make_button, metrics, primary_button
 
 #: What each training card stands for (the demo roles, sandbox/demo_data.py), in the
 #: screen's language. A role missing here shows its key: tests/test_training_cards.py
@@ -49,27 +49,14 @@ class IdentifyScreen(Screen):
     def __init__(self, desk_mode: bool, parent=None):
         super().__init__(parent)
         self.desk_mode = desk_mode
-        self._error_code: str | None = None
-        self._busy = False
-
-        self.title = heading(self)
-        self.instructions = body_text(self)
-        self.instructions.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error = body_text(self, "error")
-        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.busy = body_text(self, "status")
-        self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
         self.id_field = QLineEdit(self)
         self.id_field.setObjectName("idField")
         self.id_field.setMaxLength(18)
         self.id_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,17}[0-9Xx]?", self.id_field))
         self.id_field.setEchoMode(QLineEdit.EchoMode.Normal)
         self.id_field.returnPressed.connect(self._submit_typed)
-        self.lookup_button = big_button(self)
-        self.lookup_button.clicked.connect(self._submit_typed)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self.back_requested)
+        self.lookup_button = primary_button(self, self._submit_typed)
+        self.back_button = back_button(self, self.back_requested)
 
         self.training = QGroupBox(self)
         self.training.setObjectName("training")
@@ -78,20 +65,9 @@ class IdentifyScreen(Screen):
         self.training.hide()
         self.training_buttons: dict[str, object] = {}  # role -> button (objectName trainingCard-<role>)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 48, 64, 48)
-        layout.setSpacing(24)
-        layout.addWidget(self.title)
-        layout.addWidget(self.instructions)
-        typed = QHBoxLayout()
-        typed.addWidget(self.id_field, 3)
-        typed.addWidget(self.lookup_button, 1)
-        layout.addLayout(typed)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        layout.addWidget(self.training)
-        layout.addWidget(self.back_button)
+        typed = button_row([(self.id_field, 3), (self.lookup_button, 1)])
+        self.page("instructions", typed, "status", "error", 1, self.training, density="airy", centred=True,
+                  buttons=[self.back_button])
         self.id_field.setVisible(desk_mode)
         self.lookup_button.setVisible(desk_mode)
         self.retranslate()
@@ -99,11 +75,10 @@ class IdentifyScreen(Screen):
     def add_training_card(self, role: str) -> None:
         """Staff training and demo: a button that lays the demo card of ``role`` on the
         simulated reader (``training_card_tapped``)."""
-        button = big_button(self.training, "secondary")
-        button.setObjectName(f"trainingCard-{role}")
-        button.setMinimumHeight(76)  # two lines: "Demo card:", then what it stands for
         # clicked(bool) passes ``checked``: swallowed here, so the role is always the role.
-        button.clicked.connect(lambda _checked=False, role=role: self.training_card_tapped.emit(role))
+        button = make_button(self.training, f"trainingCard-{role}",
+                             lambda _checked=False, role=role: self.training_card_tapped.emit(role),
+                             height=metrics().training_card)  # two lines: "Demo card:", then what it stands for
         count = len(self.training_buttons)
         self.training_layout.addWidget(button, count // _COLUMNS, count % _COLUMNS)
         self.training_buttons[role] = button
@@ -122,28 +97,12 @@ class IdentifyScreen(Screen):
         button.setAccessibleName(text.replace("\n", " "))
 
     def _submit_typed(self) -> None:
-        if not self._busy:
+        if not self.busy:
             self.id_submitted.emit(self.id_field.text())
-
-    def set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.lookup_button.setEnabled(not busy)
-        if busy:
-            self._error_code = None
-        self.retranslate()
-
-    def show_error(self, code: str) -> None:
-        self._busy = False
-        self._error_code = code
-        self.lookup_button.setEnabled(True)
-        self.retranslate()
 
     def clear(self) -> None:
         self.id_field.clear()
-        self._error_code = None
-        self._busy = False
-        self.lookup_button.setEnabled(True)
-        self.retranslate()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Identify yourself"))
@@ -160,6 +119,6 @@ class IdentifyScreen(Screen):
         self.training.setTitle(self.tr("Training: demo cards"))
         for role in self.training_buttons:
             self._label_training_card(role)
-        set_optional_text(self.busy, self.tr("Reading your details, please wait…") if self._busy else "")
-        # A warning sign besides the colour, so colour is never the only cue.
-        set_optional_text(self.error, "⚠ " + message_for(self._error_code) if self._error_code else "")
+        set_optional_text(self.status, self.tr("Reading your details, please wait…") if self.busy else "")
+        set_problem(self.error, self.error_code)  # a warning sign besides the colour: never colour alone
+        self.lookup_button.setEnabled(not self.busy)
