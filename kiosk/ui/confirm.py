@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
-
 from kiosk.domain.amount_words import amount_in_words
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
+from kiosk.ui.kit import back_button, primary_button
 
 
 def confirm_screen(window) -> ConfirmScreen:
@@ -30,41 +28,15 @@ def confirm_screen(window) -> ConfirmScreen:
 class ConfirmScreen(Screen):
     name = "confirm"
 
+    #: ``_texts``: title, what for, the confirm button's label (a callable); one of the callbacks runs once
+    DATA = {"amount_fen": 0, "patient": None, "_texts": None, "_on_confirm": None, "_on_back": None}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.amount_fen = 0
-        self.patient = None
-        self._texts: Callable[[], tuple[str, str, str]] | None = None  # title, what for, confirm label
-        self._on_confirm: Callable[[], None] | None = None
-        self._on_back: Callable[[], None] | None = None
-        self.title = heading(self)
-        self.who = body_text(self, "who")
-        self.figures = body_text(self, "who")
-        self.figures.setObjectName("confirmAmount")
-        self.figures.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.words = body_text(self)
-        self.words.setObjectName("confirmWords")
-        self.words.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.purpose = body_text(self)
-        self.purpose.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.confirm_button = big_button(self, "primary")
-        self.confirm_button.clicked.connect(self._confirm)
-        self.back_button = big_button(self, "secondary")
-        self.back_button.clicked.connect(self._back)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 32, 64, 32)
-        layout.setSpacing(20)
-        layout.addWidget(self.title)
-        layout.addWidget(self.who)
-        layout.addStretch(1)
-        layout.addWidget(self.figures)
-        layout.addWidget(self.words)
-        layout.addWidget(self.purpose)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(self.back_button, 1)
-        row.addWidget(self.confirm_button, 2)
-        layout.addLayout(row)
+        self.confirm_button = primary_button(self, self._confirm)
+        self.back_button = back_button(self, self._back)
+        self.page("who", 1, "figures:confirmAmount", "words:confirmWords", "purpose", 1, density="narrow",
+                  centred=True, buttons=[self.back_button, self.confirm_button])
         self.retranslate()
 
     def ask(self, amount_fen: int, texts: Callable[[], tuple[str, str, str]], on_confirm: Callable[[], None],
@@ -88,11 +60,6 @@ class ConfirmScreen(Screen):
         self._on_confirm = self._on_back = None
         if action is not None:
             action()
-
-    def clear(self) -> None:
-        self.amount_fen, self.patient, self._texts = 0, None, None
-        self._on_confirm = self._on_back = None
-        self.retranslate()
 
     def retranslate(self) -> None:
         title, purpose, confirm = self._texts() if self._texts else ("", "", "")

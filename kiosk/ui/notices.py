@@ -6,10 +6,9 @@ large. A tap anywhere goes back to the home screen.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from kiosk.ui.base import Screen, body_text, heading
+from kiosk.ui.base import Screen
 from kiosk.ui.idle import IdleGuard
 
 translate = QCoreApplication.translate
@@ -34,21 +33,8 @@ class NoticesScreen(Screen):
         super().__init__(parent)
         self.texts: list[str] = []
         self.index = 0
-        self.title = heading(self)
-        self.notice = body_text(self, "notice")
-        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.position = body_text(self, "status")
-        self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint = body_text(self, "subtitle")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(96, 64, 96, 64)
-        layout.setSpacing(32)
-        layout.addWidget(self.title)
-        layout.addStretch(1)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.position)
-        layout.addStretch(1)
-        layout.addWidget(self.hint)
+        self.page(1, "notice:notice", "position:status", 1, "hint:subtitle", density="poster", centred=True,
+                  scroll=False)
         self.setAccessibleName(translate("NoticesScreen", "Hospital notices"))
         self.retranslate()
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtCore import Signal
 
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text
+from kiosk.ui.kit import primary_button, secondary_button
 from kiosk.ui.messages import message_for
 
 
@@ -29,31 +29,14 @@ class OutcomeScreen(Screen):
     name = "outcome"
     done_requested = Signal()
 
+    DATA = {"_render": None, "_action": None}
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._render: Callable[[], OutcomeText] | None = None
-        self._action: tuple[Callable[[], str], Callable[[], None]] | None = None
-        self.title = heading(self)
-        self.details = body_text(self, "details")
-        self.details.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note = body_text(self, "status")
-        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.action_button = big_button(self, "secondary")
-        self.action_button.clicked.connect(self._act)
-        self.done_button = big_button(self)
-        self.done_button.clicked.connect(self.done_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 48, 64, 48)
-        layout.setSpacing(24)
-        layout.addWidget(self.title)
-        layout.addStretch(1)
-        layout.addWidget(self.details)
-        layout.addWidget(self.note)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.action_button, 1)
-        buttons.addWidget(self.done_button, 1)
-        layout.addLayout(buttons)
+        self.action_button = secondary_button(self, self._act)
+        self.done_button = primary_button(self, self.done_requested)  # home, for the next patient
+        self.page(1, "details:details", "note:status", 1, density="airy", centred=True,
+                  buttons=[self.action_button, (self.done_button, 1)])
         self.retranslate()
 
     def show_text(self, render: Callable[[], OutcomeText],
@@ -67,10 +50,6 @@ class OutcomeScreen(Screen):
     def _act(self) -> None:
         if self._action is not None:
             self._action[1]()
-
-    def clear(self) -> None:
-        self._render = self._action = None
-        self.retranslate()
 
     def retranslate(self) -> None:
         set_button_text(self.done_button, self.tr("Done"))

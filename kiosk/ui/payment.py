@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text, set_optional_text
+from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.confirm import confirm_screen
+from kiosk.ui.kit import back_button, centred, secondary_button
 from kiosk.ui.outcome import OutcomeText
 from kiosk.ui.qr import QrWidget
 
@@ -31,55 +31,25 @@ class PaymentScreen(Screen):
     cancel_requested = Signal()
     training_pay_requested = Signal()
 
+    DATA = {"amount_fen": 0, "state": ""}
+
     def __init__(self, training: bool, parent=None):
         super().__init__(parent)
-        self.amount_fen = 0
-        self.state = ""
-        self.title = heading(self)
-        self.amount = body_text(self, "who")
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr = QrWidget(self)
-        self.instructions = body_text(self)
-        self.instructions.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status = body_text(self, "status")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cancel_button = big_button(self, "secondary")
-        self.cancel_button.clicked.connect(self.cancel_requested)
-        self.training_button = big_button(self, "secondary")
-        self.training_button.clicked.connect(self.training_pay_requested)
+        self.cancel_button = back_button(self, self.cancel_requested)
+        self.training_button = secondary_button(self, self.training_pay_requested)
         self.training_button.setVisible(training)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 32, 64, 32)
-        layout.setSpacing(16)
-        layout.addWidget(self.title)
-        layout.addWidget(self.amount)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.qr)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addWidget(self.instructions)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.cancel_button, 1)
-        buttons.addWidget(self.training_button, 1)
-        layout.addLayout(buttons)
+        self.page("amount:who", centred(self.qr), "instructions", "status", 1, density="narrow", centred=True,
+                  buttons=[self.cancel_button, self.training_button])
         self.retranslate()
 
     def show_payment(self, amount_fen: int, payload: str) -> None:
-        self.amount_fen, self.state = amount_fen, "waiting"
         self.qr.set_payload(payload)
-        self.retranslate()
-
-    def set_state(self, state: str) -> None:
-        self.state = state
-        self.retranslate()
+        self.show_items(amount_fen=amount_fen, state="waiting")
 
     def clear(self) -> None:
-        self.amount_fen, self.state = 0, ""
         self.qr.set_payload("")
-        self.retranslate()
+        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Pay the rest with your phone"))
@@ -147,7 +117,7 @@ class Payments(QObject):
 
     def _create(self, attempt: int, patient_id: str, amount_fen: int, purpose: str) -> None:
         self.screen.clear()
-        self.screen.set_state("creating")
+        self.screen.set_state(state="creating")
         self.ctx.window.show_screen("payment")
         self.ctx.run(lambda: self.ctx.services.payments.create(patient_id, amount_fen, purpose),
                      lambda payment: self._created(attempt, payment))
@@ -171,7 +141,7 @@ class Payments(QObject):
         if payment["payment_id"] != self.payment_id:
             return
         if payment["status"] == "paid":
-            self.screen.set_state("paid")
+            self.screen.set_state(state="paid")
             on_paid, payment_id = self._on_paid, self.payment_id
             self._forget()
             on_paid(payment_id)
@@ -179,8 +149,7 @@ class Payments(QObject):
             self._poll.start(self.poll_ms)
         else:
             self._forget()
-            self.ctx.window.outcome.show_problem("payment_expired")
-            self.ctx.window.show_screen("outcome")
+            self.ctx.problem("payment_expired")
 
     def pay_in_training(self) -> None:
         payment_id = self.payment_id
@@ -195,7 +164,7 @@ class Payments(QObject):
             if on_cancel is not None:
                 on_cancel()
             return
-        self.screen.set_state("cancelling")
+        self.screen.set_state(state="cancelling")
         self.ctx.run(lambda: self.ctx.services.payments.abandon(payment_id, AFTER_CANCEL),
                      lambda payment: self._cancelled(payment, on_cancel), self._cancel_failed)
 
@@ -203,24 +172,22 @@ class Payments(QObject):
         self.abandoned.emit(payment)
         if payment["status"] == "refunded":  # the phone had paid just before: given back, and said so
             amount = format_cny(payment["amount_fen"])
-            self.ctx.window.outcome.show_text(lambda: OutcomeText(
+            self.ctx.outcome(lambda: OutcomeText(
                 translate("Payments", "Payment cancelled and refunded"),
                 translate("Payments", "Your phone had paid {amount} just before you cancelled. It has been refunded "
                           "through the payment channel to where it came from; nothing was charged.").format(
                     amount=amount),
                 translate("Payments", "The refund reaches your payment account within a few days. Staff at the "
                           "cashier desk can see it too.")))
-            self.ctx.window.show_screen("outcome")
         elif on_cancel is not None:
             on_cancel()
 
     def _cancel_failed(self, error) -> None:
-        self.ctx.window.outcome.show_text(lambda: OutcomeText(
+        self.ctx.outcome(lambda: OutcomeText(
             translate("Payments", "The payment could not be cancelled"),
             translate("Payments", "The payment channel did not answer. Do not pay the code on your phone."),
             translate("Payments", "If your phone shows it as paid, please go to the cashier desk: the payment "
                       "will be refunded.")))
-        self.ctx.window.show_screen("outcome")
 
     def _walked_away(self) -> None:
         """The window was cleared (the idle guard, or Back to start) while a payment was live."""
