@@ -277,15 +277,17 @@ def build_printer(settings: Settings, secret: bytes | None):
 
 
 def _start_training_sandbox(settings: Settings, secret: bytes | None):
-    """No platform configured: run the sandbox in-process with its demo data (training mode).
-    The app's terminal is registered with the role of its mode: a desk-mode app is a desk
-    (operators log in, shifts, refunds), a kiosk a kiosk."""
-    from sandbox.server import EmbeddedSandbox
+    """No platform configured: run the three sandbox services in-process with their demo data (training
+    mode, ``kiosk demo``): the credit platform, the HIS and the insurance service, each on its own loopback
+    port and SQLite file in the data folder (``sandbox.embedded``). The app's terminal is registered with
+    the role of its mode: a desk-mode app is a desk (operators log in, shifts, refunds), a kiosk a kiosk."""
+    from sandbox.embedded import EmbeddedServices
 
-    sandbox = EmbeddedSandbox(settings.data_path / "sandbox.sqlite", city=settings.policy,
-                              terminal_id=settings.terminal_id, secret=secret,
-                              hospital_name=settings.hospital_name, control=True,
-                              terminal_role="desk" if settings.mode == "desk" else "kiosk")
+    sandbox = EmbeddedServices(settings.data_path, city=settings.policy, terminal_id=settings.terminal_id,
+                               secret=secret, hospital_name=settings.hospital_name, control=True,
+                               terminal_role="desk" if settings.mode == "desk" else "kiosk",
+                               files={"credit": "sandbox.sqlite"})
     sandbox.start()
-    log.info("training mode: embedded sandbox on %s", sandbox.url)
+    log.info("training mode: embedded sandbox services: credit %s, HIS %s, insurance %s",
+             sandbox.url, sandbox.his.url, sandbox.insurance.url)
     return sandbox, sandbox.secret

@@ -122,9 +122,11 @@ def default_db_path() -> Path:
 #: The sandbox services: each its own process, port and SQLite file (issue 12). ``credit`` is the credit
 #: platform (this module), ``his`` the hospital's HIS, ``insurance`` the national insurance interface.
 SERVICES = ("credit", "his", "insurance")
-SERVICE_MODULES = {"credit": "sandbox.server", "his": "sandbox.his", "insurance": "sandbox.insurance"}
+SERVICE_MODULES = {"credit": "sandbox.credit", "his": "sandbox.his", "insurance": "sandbox.insurance"}
 DB_FILES = {"credit": "sandbox.sqlite", "his": "his.sqlite", "insurance": "insurance.sqlite"}
 READY_TIMEOUT_S = 30.0
+#: What follows the host and port in a service's URL line (the insurance interface's address).
+URL_PATHS = {"insurance": "/fsi/api/rsfComIfsService/callService"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,7 +181,8 @@ def run_all(argv: list[str]) -> int:
     """The three services side by side, each its own process, port and SQLite file: the credit platform on
     ``--port``, the HIS on the next port, the insurance service on the one after; the files beside ``--db``
     (``his.sqlite``, ``insurance.sqlite``); ``--city`` to the platform and the insurance service. Prints one
-    URL a line (``credit: http://…``) once each accepts connections; Ctrl-C (or SIGTERM) stops all three.
+    URL a line (``credit: http://…``, the insurance interface's full address) once each accepts connections,
+    and only here (the services run ``--quiet``); Ctrl-C (or SIGTERM) stops all three.
     Other options go to the credit platform."""
     import signal
     import socket
@@ -203,8 +206,8 @@ def run_all(argv: list[str]) -> int:
             continue
         db = args.db if name == "credit" and args.db else folder / DB_FILES[name]
         command = [sys.executable, "-m", SERVICE_MODULES[name]]
-        if name == "credit":
-            command += ["--service", "credit"]
+        if name != "credit":
+            command += ["--quiet"]  # the URL line is printed here, once each service answers
         command += ["--host", args.host, "--port", str(args.port + n), "--db", str(db), *control]
         if args.city and name in ("credit", "insurance"):
             command += ["--city", args.city]
@@ -237,7 +240,7 @@ def run_all(argv: list[str]) -> int:
                         stop()
                         return 1
                     time.sleep(0.1)
-            print(f"{name}: http://{args.host}:{port}", flush=True)
+            print(f"{name}: http://{args.host}:{port}{URL_PATHS.get(name, '')}", flush=True)
         while all(child.poll() is None for child in children.values()):
             time.sleep(0.2)
         return next(child.returncode for child in children.values() if child.returncode is not None)

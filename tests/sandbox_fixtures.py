@@ -1,9 +1,10 @@
-"""Pytest plugin: the sandbox platform on loopback, and a signing HTTP client for tests.
+"""Pytest plugin: the sandbox services on loopback, and a signing HTTP client for tests.
 
 Loaded from ``tests/conftest.py`` (``pytest_plugins = ["tests.sandbox_fixtures"]``).
 
-``sandbox`` / ``sandbox_client``: with the control API (movable clock, payment completion,
-which the kiosk's journey tests use); Xiamen unless parametrized indirectly with a city.
+``sandbox`` / ``sandbox_client``: the three services (credit platform, HIS, insurance) with the control
+API (movable clock, payment completion, which the kiosk's journey tests use); Xiamen unless
+parametrized indirectly with a city; the client is the credit platform's.
 ``sandbox_control`` / ``control_client`` / ``api``: the same for the sandbox API tests; the
 parameter is a city or a dict of ``EmbeddedSandbox`` arguments, e.g.
 ``@pytest.mark.parametrize("sandbox_control", ["xiamen", "hangzhou"], indirect=True)``.
@@ -21,6 +22,7 @@ import pytest
 import requests
 
 from kiosk.domain import signing
+from sandbox.embedded import EmbeddedServices
 from sandbox.server import EmbeddedSandbox
 
 
@@ -125,11 +127,13 @@ class SignedClient:
 
 
 @pytest.fixture
-def sandbox(tmp_path, request) -> Iterator[EmbeddedSandbox]:
-    """A seeded sandbox platform on 127.0.0.1 with a fresh database and its control API
-    (clock, payments), stopped afterwards. ``request.param`` (indirect): the city."""
+def sandbox(tmp_path, request) -> Iterator[EmbeddedServices]:
+    """The three seeded sandbox services on 127.0.0.1 (``sandbox.embedded``: the credit platform, the HIS
+    and the insurance service, each its own port and fresh file, one clock) with their control APIs
+    (clock, payments), stopped afterwards. It stands for the credit platform (``url``, ``secret``,
+    ``store``...) and holds ``his`` and ``insurance``. ``request.param`` (indirect): the city."""
     city = getattr(request, "param", None) or request.getfixturevalue("city")
-    with EmbeddedSandbox(tmp_path / "platform.sqlite", city=city, control=True) as running:
+    with EmbeddedServices(tmp_path, city=city, control=True) as running:
         yield running
 
 

@@ -39,14 +39,16 @@ class EmbeddedHis:
 
     ``control``: the sandbox control API (clock, payments completed); ``clock``: the wall clock (an
     aware-datetime callable); ``start_at``: a fresh HIS's business clock starts then; ``presence``: patient
-    sessions and the lookup budget (``sandbox.store.presence.PresenceConfig``)."""
+    sessions and the lookup budget (``sandbox.store.presence.PresenceConfig``); ``follow``: another service's
+    business clock the HIS keeps (its own is then never moved)."""
 
     def __init__(self, db_path: str | os.PathLike, *, terminal_id: str = DEFAULT_TERMINAL_ID,
                  secret: bytes | None = None, desk_terminal_id: str = DEFAULT_DESK_TERMINAL_ID,
                  desk_secret: bytes | None = None, hospital_name: str = DEFAULT_HOSPITAL, seed: bool = True,
                  control: bool = False, clock: Callable[[], datetime] | None = None,
                  start_at: datetime | None = None, ssl: tuple[str, str] | None = None,
-                 presence: PresenceConfig | None = None, host: str = "127.0.0.1", port: int = 0):
+                 presence: PresenceConfig | None = None, host: str = "127.0.0.1", port: int = 0,
+                 follow: Callable[[], datetime] | None = None):
         self.db_path = Path(db_path)
         self.terminal_id = terminal_id
         self.secret = secret if secret is not None else secrets.token_bytes(32)
@@ -59,6 +61,7 @@ class EmbeddedHis:
         self.start_at = start_at
         self.ssl = ssl
         self.presence = presence
+        self.follow = follow  # another service's business clock to keep (sandbox.embedded: the credit platform's)
         self.host, self._port = host, port
         self.store: HisStore | None = None
         self.port: int | None = None
@@ -69,6 +72,7 @@ class EmbeddedHis:
         if self._served is not None:
             raise RuntimeError("HIS already started")
         self.store = HisStore(self.db_path, **({"clock": self.clock} if self.clock else {}))
+        self.store.follows = self.follow
         try:
             if self.start_at is not None:
                 self.store.start_clock_at(self.start_at)
@@ -125,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                              "for tests and demos only")
     parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print no URL line (kiosk-sandbox --service all prints them)")
     args = parser.parse_args(argv)
     secret = secret_from_env(SECRET_ENV)
     if secret is None:
@@ -144,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             store.add_terminal(args.desk_terminal_id, desk_secret, DEFAULT_HOSPITAL)
         store.add_terminal(args.terminal_id, secret, DEFAULT_HOSPITAL)
         scheme = "https" if args.ssl_certfile else "http"
-        print(f"kiosk-sandbox his: serving on {scheme}://{args.host}:{args.port}", file=sys.stderr, flush=True)
+        if not args.quiet:
+            print(f"kiosk-sandbox his: serving on {scheme}://{args.host}:{args.port}", file=sys.stderr, flush=True)
         config = uvicorn.Config(create_app(store, control=args.control), host=args.host, port=args.port,
                                 log_level="warning", access_log=False, lifespan="off", ws="none",
                                 ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)

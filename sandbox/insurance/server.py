@@ -35,14 +35,14 @@ class EmbeddedInsurance:
     ``url`` is the interface's address (``.../fsi/api/rsfComIfsService/callService``). ``city`` picks the
     division (Xiamen 350200, Hangzhou 330100) and the demo persons' insurance places; ``control``: the
     control API (faults, clock); ``clock``: the wall clock (an aware-datetime callable); ``start_at``: a
-    fresh file's business clock starts then."""
+    fresh file's business clock starts then; ``follow``: another service's business clock it keeps instead."""
 
     def __init__(self, db_path: str | os.PathLike, *, city: str = "xiamen",
                  fixmedins_code: str = demo.FIXMEDINS_CODE, fixmedins_name: str = demo.FIXMEDINS_NAME,
                  paasid: str = DEFAULT_PAASID, secret: str | None = None, gateway: bool = True, seed: bool = True,
                  control: bool = False, clock: Callable[[], datetime] | None = None,
                  start_at: datetime | None = None, ssl: tuple[str, str] | None = None, host: str = "127.0.0.1",
-                 port: int = 0):
+                 port: int = 0, follow: Callable[[], datetime] | None = None):
         self.db_path = Path(db_path)
         self.city = city
         self.admdvs = demo.CITY_ADMDVS[city]
@@ -55,6 +55,7 @@ class EmbeddedInsurance:
         self.control = control
         self.clock = clock
         self.start_at = start_at
+        self.follow = follow  # another service's business clock to keep (sandbox.embedded: the credit platform's)
         self.ssl = ssl
         self.host, self._port = host, port
         self.store: InsuranceStore | None = None
@@ -69,6 +70,7 @@ class EmbeddedInsurance:
         if self._served is not None:
             raise RuntimeError("insurance service already started")
         self.store = InsuranceStore(self.db_path, **({"clock": self.clock} if self.clock else {}))
+        self.store.follows = self.follow
         try:
             if self.start_at is not None and not self.store.read("SELECT 1 FROM messages LIMIT 1"):
                 self.store.advance_clock(int((self.start_at - self.store.now()).total_seconds()))
@@ -129,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="enable the control API (/_sandbox/faults, /_sandbox/clock); for tests and demos only")
     parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print no URL line (kiosk-sandbox --service all prints them)")
     args = parser.parse_args(argv)
     secret = os.environ.get(SECRET_ENV, "").strip()
     if not secret and not args.no_gateway:
@@ -143,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                                    fixmedins_name=args.fixmedins_name,
                                    gateway=None if args.no_gateway else {args.paasid: secret})
         scheme = "https" if args.ssl_certfile else "http"
-        print(f"insurance: {scheme}://{args.host}:{args.port}{BASE_PATH}", flush=True)
+        if not args.quiet:
+            print(f"insurance: {scheme}://{args.host}:{args.port}{BASE_PATH}", flush=True)
         config = uvicorn.Config(create_app(service, control=args.control), host=args.host, port=args.port,
                                 log_level="warning", access_log=False, lifespan="off", ws="none",
                                 ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)

@@ -90,6 +90,8 @@ class InsuranceStore:
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self.offset = timedelta(seconds=int(self.meta("clock_offset_s", "0")))
+        #: Another service's business clock this one follows (``sandbox.embedded``); None: its own.
+        self.follows: Callable[[], datetime] | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -113,6 +115,8 @@ class InsuranceStore:
             self._db.close()
 
     def now(self) -> datetime:
+        if self.follows is not None:
+            return self.follows().astimezone(BUSINESS_TZ)
         return (self._clock() + self.offset).astimezone(BUSINESS_TZ)
 
     def wall_now(self) -> datetime:

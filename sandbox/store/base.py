@@ -86,6 +86,9 @@ class StoreBase:
                  city: str | None = None):
         self.path = str(path)
         self.clock = clock
+        #: Another service's business clock this store follows (``sandbox.embedded``: the HIS and the insurance
+        #: service keep the credit platform's time, which tests and demos move); None: its own.
+        self.follows: Callable[[], datetime] | None = None
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -120,7 +123,9 @@ class StoreBase:
         return moment.astimezone(BUSINESS_TZ)
 
     def now(self) -> datetime:
-        """Business time: the wall clock moved by the sandbox clock offset."""
+        """Business time: the wall clock moved by the sandbox clock offset (or the clock it follows)."""
+        if self.follows is not None:
+            return self.follows().astimezone(BUSINESS_TZ)
         return self.wall_now() + self._offset
 
     @contextmanager

@@ -43,18 +43,26 @@ def _free_ports(count: int) -> int:
 
 
 def _urls(process: subprocess.Popen, wanted: set[str], timeout_s: float = 60.0) -> dict[str, str]:
-    """The ``name: url`` lines the process prints, read from its pipe until every wanted name came."""
+    """The ``name: url`` lines the process prints, read from its pipe until every wanted name came (raw reads:
+    a buffered ``readline`` could hold a line back from the selector)."""
     urls: dict[str, str] = {}
+    pending = b""
+    fd = process.stdout.fileno()
     deadline = time.monotonic() + timeout_s
     with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
+        selector.register(fd, selectors.EVENT_READ)
         while not wanted <= urls.keys():
             left = deadline - time.monotonic()
             assert left > 0 and process.poll() is None, f"printed only {urls}; exit {process.poll()}"
             if selector.select(left):
-                name, _, url = process.stdout.readline().strip().partition(": ")
-                if url:
-                    urls[name] = url
+                pending += os.read(fd, 4096)
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    name, _, url = line.decode().strip().partition(": ")
+                    if url:
+                        assert name not in urls, f"{name}'s URL line printed twice"
+                        urls[name] = url
+    assert not pending
     return urls
 
 
@@ -99,11 +107,16 @@ def test_kiosk_sandbox_service_all_runs_each_service_on_its_port_and_file(tmp_pa
     services = ["credit", "his"] + (["insurance"] if _installed("sandbox.insurance") else [])
     with subprocess.Popen([sys.executable, "-m", "sandbox.server", "--service", "all", "--port", str(first),
                            "--db", str(tmp_path / "sandbox.sqlite")],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env()) as process:
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env()) as process:
         try:
-            urls = _urls(process, {"credit", "his"})
+            urls = _urls(process, set(services))
             assert urls["credit"] == f"http://127.0.0.1:{first}"
             assert urls["his"] == f"http://127.0.0.1:{first + 1}"
+            if "insurance" in services:
+                assert urls["insurance"] == f"http://127.0.0.1:{first + 2}/fsi/api/rsfComIfsService/callService"
+            with selectors.DefaultSelector() as selector:  # nothing more: each service's line came once
+                selector.register(process.stdout.fileno(), selectors.EVENT_READ)
+                assert not selector.select(1.0)
             assert requests.get(urls["credit"] + "/v1/health", timeout=5).json()["status"] == "ok"
             assert requests.get(urls["his"] + "/v1/health", timeout=5).json()["service"] == "his"
         finally:
