@@ -32,6 +32,31 @@ def set_terminal_secret(terminal_id: str, secret: bytes) -> None:
     keyring.set_password(SERVICE, _account(terminal_id), secret.hex())
 
 
+# -- one secret per counterpart (issue 12) ------------------------------------------------
+# The credit platform's is the terminal's above (terminal:<id>); the HIS's is his:<id>
+# (kiosk.adapters.his_http); the 医保 gateway's (the TIF paasid's secret, text) is insurance:<id>.
+INSURANCE_ACCOUNT = "insurance:{terminal_id}"
+
+
+def insurance_secret(terminal_id: str) -> str:
+    """The 医保 gateway's secret for this terminal's paasid, from the keyring (never a file)."""
+    import keyring
+
+    value = keyring.get_password(SERVICE, INSURANCE_ACCOUNT.format(terminal_id=terminal_id))
+    if not value:
+        raise SecretMissing(f"no insurance gateway secret in the keyring for terminal {terminal_id} "
+                            f"({INSURANCE_ACCOUNT.format(terminal_id=terminal_id)})")
+    return value
+
+
+def set_insurance_secret(terminal_id: str, secret: str) -> None:
+    import keyring
+
+    if not secret or not secret.isascii() or not secret.isprintable():
+        raise ValueError("the gateway secret is printable ASCII text")
+    keyring.set_password(SERVICE, INSURANCE_ACCOUNT.format(terminal_id=terminal_id), secret)
+
+
 # -- the data key (offline mode) --------------------------------------------------------
 # Seals the personal data in the outbox and the offline cache (offline_cache.crypto).
 # One per installation, generated on first use; losing it makes the queued writes

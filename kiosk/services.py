@@ -18,6 +18,24 @@ log = logging.getLogger("kiosk.services")
 
 
 @dataclass
+class Ports:
+    """The kiosk's three counterparts, each an adapter the settings name (``kiosk.ports.registry``): the
+    credit platform (``CreditPort``), the hospital's HIS (``HisPort``) and the medical-insurance platform
+    (``InsurancePort``; its messages numbered by ``msgids``, the journal's stored sequence). A counterpart
+    whose address is not set is None (a kiosk configured for the credit platform alone)."""
+
+    credit: object
+    his: object | None = None
+    insurance: object | None = None
+    msgids: Callable[[], str] | None = None
+
+    def close(self) -> None:
+        for port in (self.his, self.insurance):  # the credit port's client is the services' own (closed there)
+            if port is not None:
+                port.close()
+
+
+@dataclass
 class Services:
     settings: Settings
     profile: object  # the city's PolicyProfile
@@ -41,6 +59,7 @@ class Services:
     shifts: object | None = None  # Shifts: open and close the cashier's shift (desk)
     offline: object | None = None  # OfflineMode: outbox, sync engine (its thread started by the app), cache
     link: object | None = None  # TrainingLink (embedded sandbox only): cut and restore the network
+    ports: Ports | None = None  # the three counterparts' adapters (kiosk/ports, kiosk/adapters; issue 12)
 
     @property
     def training(self) -> bool:
@@ -72,6 +91,8 @@ class Services:
         self.reader.stop()
         if self.offline is not None:
             self.offline.close()  # stops the sync thread first
+        if self.ports is not None:
+            self.ports.close()
         self.platform.close()
         self.journal.close()
         self.printer.close()
@@ -128,6 +149,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
 
             training_cards = demo_cards()
         overview = ReadOverview(platform)
+        ports = build_ports(settings, platform, journal, sandbox)
         desk = _build_desk(settings, platform)
         offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
         return Services(
@@ -153,10 +175,47 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             shifts=_build_shifts(settings, platform, journal, desk, printer),
             offline=offline,
             link=link,
+            ports=ports,
         )
     except BaseException:
         offline.sync.stop()
         raise
+
+
+def build_ports(settings: Settings, platform, journal, sandbox=None) -> Ports:
+    """The three counterparts' adapters the settings name (``his_adapter``/``his_url``, ``insurance_*``,
+    ``credit_adapter`` on the kiosk's own signed client of ``platform_url``), their secrets from the keyring
+    (``terminal:``, ``his:``, ``insurance:<terminal_id>``), or in training the embedded services' addresses and
+    secrets (``sandbox``: ``sandbox.embedded.EmbeddedServices``). An adapter the settings cannot build stops the
+    start with a settings error (``kiosk.ports.registry.AdapterError``)."""
+    from kiosk.ports.registry import build_credit, build_his, build_insurance
+    from kiosk.usecases.msgids import Msgids
+
+    his = insurance = None
+    insurance_settings = settings
+    his_url = settings.his_url
+    his_secret = insurance_secret = None
+    insurance_url = settings.insurance_url
+    if sandbox is not None:
+        his_url, his_secret = sandbox.his.url, sandbox.his.secret
+        insurance_url, insurance_secret = sandbox.insurance.url, sandbox.insurance.secret
+        # the embedded service's division and gateway, whatever the settings file says
+        insurance_settings = settings.with_overrides(
+            insurance_admdvs=sandbox.insurance.admdvs, insurance_paasid=sandbox.insurance.paasid,
+            insurance_fixmedins_code=sandbox.insurance.fixmedins_code,
+            insurance_fixmedins_name=sandbox.insurance.fixmedins_name, insurance_gateway_style="tif")
+    msgids = Msgids(journal, insurance_settings.insurance_fixmedins_code, settings.terminal_id)
+    credit = build_credit(settings, client=platform)
+    try:
+        if his_url:
+            his = build_his(settings, url=his_url, secret=his_secret)
+        if insurance_url:
+            insurance = build_insurance(insurance_settings, msgids=msgids, url=insurance_url, secret=insurance_secret)
+    except BaseException:
+        if his is not None:
+            his.close()
+        raise
+    return Ports(credit, his, insurance, msgids)
 
 
 def warm_printing(services: Services) -> None:

@@ -60,7 +60,13 @@ class Settings:
     )
     insurance_adapter: str = _setting(
         "national", "Insurance adapter: 'national' (the national interface's JSON envelope, "
-        "kiosk/adapters/insurance_national.py)."
+        "kiosk/adapters/insurance_national.py) or the name of an adapter installed as an entry point in the group "
+        "'credit_care_kiosk.insurance'."
+    )
+    credit_adapter: str = _setting(
+        "platform", "Credit platform adapter: 'platform' (the credit platform's API at platform_url, "
+        "kiosk/adapters/credit_platform.py) or the name of an adapter installed as an entry point in the group "
+        "'credit_care_kiosk.credit'."
     )
     insurance_fixmedins_code: str = _setting(
         "H35020000001", "This hospital's 定点医药机构编号 (fixmedins_code) from the 医保局: 12 characters, the "
@@ -271,7 +277,6 @@ def _his_problems(s: Settings) -> list[str]:
 
 
 INSURANCE_URL_RULE = "insurance_url must use https:// (plain http only on loopback), with no user name"
-INSURANCE_ADAPTERS = ("national",)
 INSURANCE_GATEWAY_STYLES = ("tif", "none")
 INSURANCE_PATH_STYLES = ("single", "infno")
 
@@ -282,8 +287,12 @@ def _insurance_problems(s: Settings) -> list[str]:
     problems = []
     if s.insurance_url and not acceptable_platform_url(s.insurance_url):
         problems.append(INSURANCE_URL_RULE)
-    if s.insurance_adapter not in INSURANCE_ADAPTERS:
-        problems.append(f"insurance_adapter must be one of: {', '.join(INSURANCE_ADAPTERS)}")
+    # Whether an adapter of that name is built in or installed, and fits the port: when the services are built
+    # (kiosk.ports.registry), as for the HIS and the credit platform.
+    for setting, example in (("insurance_adapter", "national"), ("credit_adapter", "platform")):
+        name = getattr(s, setting)
+        if not name.strip() or name != name.strip():
+            problems.append(f"{setting} must name an adapter: '{example}' or one installed as an entry point")
     code = s.insurance_fixmedins_code
     if len(code) != 12 or not code.isascii() or not code.isalnum():
         problems.append("insurance_fixmedins_code must be the 12 letters and digits the 医保局 assigned")

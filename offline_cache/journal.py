@@ -96,6 +96,13 @@ _MIGRATIONS = [
         resolved_at TEXT
     );
     """,
+    # 3: counters the kiosk keeps across restarts (the insurance port's msgid sequence, issue 12)
+    """
+    CREATE TABLE sequences (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    """,
 ]
 
 RESOLUTIONS = ("payment_collected", "settled_elsewhere")
@@ -275,6 +282,15 @@ class Journal:
                 content = json.loads(row["payload"])
                 conn.execute("UPDATE journal SET sealed = ?, payload = '', lane = ? WHERE key = ?",
                              (self._seal(row["key"], content), lane_of(content.get("body") or {}), row["key"]))
+
+    # -- counters ----------------------------------------------------------------
+    def next_in(self, name: str, start: int = 0) -> int:
+        """The next value of the counter ``name`` (``start`` + 1 the first time), committed (fsynced)
+        before it is returned: a value is never handed out twice, across restarts and processes."""
+        with self.db.transaction() as conn:
+            row = conn.execute("INSERT INTO sequences (name, value) VALUES (?, ? + 1) ON CONFLICT (name) DO UPDATE "
+                               "SET value = value + 1 RETURNING value", (name, start)).fetchone()
+        return row[0]
 
     # -- queuing --------------------------------------------------------------
     def enqueue(self, kind: str, path: str, body: dict, *, lane: str | None = None, credit_fen: int = 0,

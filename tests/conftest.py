@@ -43,6 +43,7 @@ def _no_leftover_threads():
 @pytest.fixture
 def kiosk_settings(tmp_path, sandbox):
     from kiosk.settings import Settings
+    from tests.sandbox_fixtures import counterparts
 
     return Settings(
         platform_url=sandbox.url,
@@ -52,6 +53,7 @@ def kiosk_settings(tmp_path, sandbox):
         printer_pdf_dir=str(tmp_path / "receipts"),
         full_screen=False,
         language="en",  # assertions read in English; the Chinese default has its own test
+        **counterparts(sandbox),  # the HIS and the insurance service beside it, their secrets in the keyring
     )
 
 
@@ -80,12 +82,13 @@ def boot(qtbot, tmp_path, platform, city, mode="kiosk"):
     terminal (``desk_terminal_id``): the demo cashier logs in and opens the shift on its
     screens, as at the start of a day at the window (the platform takes no money otherwise)."""
     from kiosk.settings import Settings
+    from tests.sandbox_fixtures import counterparts
 
     desk = mode == "desk"
     terminal_id = platform.desk_terminal_id if desk else platform.terminal_id
     settings = Settings(platform_url=platform.url, terminal_id=terminal_id, policy=city, mode=mode,
                         data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
-                        full_screen=False, language="en")
+                        full_screen=False, language="en", **counterparts(platform, desk=desk))
     app = _booted_app(qtbot, settings, platform.desk_secret if desk else platform.secret)
     if desk:
         log_in(qtbot, app, CASHIER, CASHIER_PIN)
@@ -118,7 +121,10 @@ def kiosk(qtbot, kiosk_settings, sandbox):
 @pytest.fixture
 def desk_settings(kiosk_settings, sandbox):
     """The cashier desk's settings: desk mode on the platform's desk terminal."""
-    return kiosk_settings.with_overrides(mode="desk", terminal_id=sandbox.desk_terminal_id)
+    from tests.sandbox_fixtures import counterparts
+
+    return kiosk_settings.with_overrides(mode="desk", terminal_id=sandbox.desk_terminal_id,
+                                         **counterparts(sandbox, desk=True))
 
 
 @pytest.fixture

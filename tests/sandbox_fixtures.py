@@ -126,6 +126,24 @@ class SignedClient:
         self.close()
 
 
+def counterparts(services, *, desk: bool = False) -> dict:
+    """The settings that point a kiosk (or, ``desk``, the desk terminal) at the HIS and the insurance service of
+    ``services`` (an ``EmbeddedServices``), their secrets put in the keyring as a hospital's IT would
+    (``his:<terminal>``, ``insurance:<terminal>``). A bare credit platform (``EmbeddedSandbox``): nothing."""
+    his, insurance = getattr(services, "his", None), getattr(services, "insurance", None)
+    if his is None or insurance is None:
+        return {}
+    from kiosk.adapters.his_http import set_his_secret
+    from kiosk.secrets import set_insurance_secret
+
+    terminal_id = services.desk_terminal_id if desk else services.terminal_id
+    set_his_secret(terminal_id, his.desk_secret if desk else his.secret)
+    set_insurance_secret(terminal_id, insurance.secret)
+    return {"his_url": his.url, "insurance_url": insurance.url, "insurance_paasid": insurance.paasid,
+            "insurance_admdvs": insurance.admdvs, "insurance_fixmedins_code": insurance.fixmedins_code,
+            "insurance_fixmedins_name": insurance.fixmedins_name}
+
+
 @pytest.fixture
 def sandbox(tmp_path, request) -> Iterator[EmbeddedServices]:
     """The three seeded sandbox services on 127.0.0.1 (``sandbox.embedded``: the credit platform, the HIS

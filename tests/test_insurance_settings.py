@@ -17,7 +17,8 @@ from tests.insurance.fixtures import insurance, msgids  # noqa: F401
     ({"insurance_recer_sys_code": "YBXT-TOO-LONG"}, "insurance_recer_sys_code"),
     ({"insurance_gateway_style": "csb"}, "insurance_gateway_style"),
     ({"insurance_path_style": "query"}, "insurance_path_style"),
-    ({"insurance_adapter": "dll"}, "insurance_adapter"),
+    ({"insurance_adapter": " "}, "insurance_adapter"),  # a name is needed; which, the registry checks
+    ({"credit_adapter": ""}, "credit_adapter"),
     ({"insurance_infver": "V1.0.0.1"}, "insurance_infver"),
     ({"insurance_url": "https://ybj.example.cn/fsi"}, "insurance_paasid"),  # the TIF gateway needs its paasid
 ])

@@ -475,5 +475,29 @@ def adapter_from_settings(settings, *, secret: str, next_msgid: Callable[[], str
         timeout_s=settings.request_timeout_s, next_msgid=next_msgid)
 
 
+def build(config) -> NationalInsurance:
+    """The registry's factory (``kiosk.ports.registry``, adapter ``national``): the adapter the settings describe
+    (:func:`adapter_from_settings`) at ``config.url`` or ``insurance_url``; the gateway's secret is
+    ``config.secret`` (training: the embedded service's) or the keyring's ``insurance:<terminal_id>`` (a
+    ``tif`` gateway only); the adapter's own messages (sign-ins, a read sent again) are numbered from
+    ``config.msgids``, the kiosk's stored sequence, which the saga numbers its messages from too."""
+    settings = config.settings
+    url = config.url or settings.insurance_url
+    if not url:
+        raise ValueError("insurance_url is empty: name the 医保 gateway's address (or leave it empty for training, "
+                         "where the kiosk runs the sandbox insurance service itself)")
+    if config.msgids is None:
+        raise ValueError("the insurance adapter numbers its messages from the kiosk's stored msgid sequence "
+                         "(PortConfig.msgids)")
+    secret = config.secret
+    if secret is None and settings.insurance_gateway_style == "tif":
+        from kiosk.secrets import insurance_secret
+
+        secret = insurance_secret(settings.terminal_id)
+    if isinstance(secret, bytes):
+        secret = secret.decode("ascii")
+    return adapter_from_settings(settings, secret=secret or "", next_msgid=config.msgids, url=url)
+
+
 __all__ = ["GatewayAuth", "InsuranceRefused", "NationalInsurance", "NoGateway", "TifGateway", "adapter_from_settings",
-           "gateway_for"]
+           "build", "gateway_for"]

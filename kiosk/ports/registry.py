@@ -60,12 +60,17 @@ class AdapterError(ValueError):
 class PortConfig:
     """What a factory is given. ``url``: the counterpart's address when the kiosk decides it (the
     embedded sandbox's in training), else empty: the adapter's own setting (``his_url``); ``secret``:
-    the terminal's secret at the counterpart when the kiosk holds it (training), else None: the
-    adapter reads it from the keyring."""
+    the terminal's secret at the counterpart when the kiosk holds it (training; the insurance gateway's
+    is text), else None: the adapter reads it from the keyring. ``msgids``: the kiosk's stored msgid
+    sequence (the insurance port: every message a msgid never used before, across restarts);
+    ``client``: the kiosk's signed client of the counterpart when it has one already (the credit
+    platform's, shared with the journeys' writes)."""
 
     settings: object  # kiosk.settings.Settings
     url: str = ""
-    secret: bytes | None = field(default=None, repr=False)
+    secret: bytes | str | None = field(default=None, repr=False)
+    msgids: Callable[[], str] | None = None
+    client: object | None = None
 
 
 def _resolve(target: str) -> object:
@@ -175,3 +180,15 @@ def build_his(settings, *, url: str = "", secret: bytes | None = None):
     """The HIS adapter the settings name (``his_adapter``), on ``url``/``secret`` when the kiosk chose
     them (the embedded sandbox HIS in training)."""
     return build_adapter("his", PortConfig(settings, url, secret))
+
+
+def build_insurance(settings, *, msgids: Callable[[], str], url: str = "", secret: str | None = None):
+    """The insurance adapter the settings name (``insurance_adapter``), numbering its own messages (sign-ins)
+    from ``msgids``, the kiosk's stored sequence."""
+    return build_adapter("insurance", PortConfig(settings, url, secret, msgids=msgids))
+
+
+def build_credit(settings, *, client: object | None = None, url: str = "", secret: bytes | None = None):
+    """The credit adapter the settings name (``credit_adapter``), on the kiosk's signed ``client`` when it
+    has one."""
+    return build_adapter("credit", PortConfig(settings, url, secret, client=client))
