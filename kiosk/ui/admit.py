@@ -74,9 +74,7 @@ class AdmitScreen(Screen):
         else:
             notice = ""
         set_optional_text(self.notice, notice)
-        status = self.tr("Loading, please wait…") if self.loading else \
-            self.tr("Admitting, please wait…") if self.busy else ""
-        set_optional_text(self.status, status)
+        self.say_status(self.tr("Admitting, please wait…"))
         self.choices.set_choices([order_text(o) for o in self.orders] if usable else [])
         set_button_text(self.back_button, self.tr("Back to start"))
         self.back_button.setEnabled(not self.busy)
@@ -127,7 +125,8 @@ class AdmitJourney(Journey):
             return
         order = orders[index]
         self.screen.set_busy(True)
-        self.ctx.run(lambda: self.ctx.services.inpatient.admit(session, order), self._admitted, self._failed)
+        self.ctx.run(lambda: self.ctx.services.inpatient.admit(session, order),
+                     self.finished(self.admitted, admitted_text), self._failed)
 
     def _failed(self, error) -> None:
         if error_code(error) == "guardian_line_ended" and self.session is not None:
@@ -136,11 +135,11 @@ class AdmitJourney(Journey):
             return
         self.failed(error)
 
-    def _admitted(self, data: dict) -> None:
-        self.admitted.emit(data)
-        self.finish(lambda: OutcomeText(
-            translate("AdmitJourney", "Admitted: {department}, {ward}, bed {bed}").format(
-                department=data["department"], ward=data["ward"], bed=data["bed"]),
-            translate("AdmitJourney", "You are admitted without a deposit; your credit line is the guarantee.\n"
-                      "Please go to {ward} of {department} with your admission order: your bed is {bed}.").format(
-                ward=data["ward"], department=data["department"], bed=data["bed"])))
+
+def admitted_text(data: dict) -> OutcomeText:
+    return OutcomeText(
+        translate("AdmitJourney", "Admitted: {department}, {ward}, bed {bed}").format(
+            department=data["department"], ward=data["ward"], bed=data["bed"]),
+        translate("AdmitJourney", "You are admitted without a deposit; your credit line is the guarantee.\n"
+                  "Please go to {ward} of {department} with your admission order: your bed is {bed}.").format(
+            ward=data["ward"], department=data["department"], bed=data["bed"]))

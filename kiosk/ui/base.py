@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.kit import lay_out_page, make_button
 
@@ -35,6 +35,7 @@ class Screen(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._clear_with: tuple = ()
         self._empty()
 
     def _empty(self) -> None:
@@ -99,9 +100,31 @@ class Screen(QWidget):
         """A problem the person at the screen corrects on the spot, said on the screen."""
         self.set_state(error_code=code, busy=False, loading=False)
 
+    def clear_with(self, *widgets: QWidget) -> None:
+        """Widgets that hold patient data of their own (a field, a table, a keypad): emptied by
+        ``clear`` with the screen's data."""
+        self._clear_with += widgets
+
     def clear(self) -> None:
+        for widget in self._clear_with:
+            if isinstance(widget, QTableWidget):
+                widget.clearContents()
+                widget.setRowCount(0)
+            else:
+                widget.clear()
         self._empty()
         self.retranslate()
+
+    def say_status(self, busy: str = "", empty: str = "", *, nothing: bool = False, loading: str = "") -> None:
+        """The status line (``self.status``): "loading" (``loading``, or the kit's words), ``busy``
+        while busy, ``empty`` when there is ``nothing`` to show, else nothing and no room taken."""
+        if self.loading:
+            text = loading or QCoreApplication.translate("Screen", "Loading, please wait…")
+        elif self.busy:
+            text = busy
+        else:
+            text = empty if nothing else ""
+        set_optional_text(self.status, text)
 
 
 def heading(parent: QWidget | None = None) -> QLabel:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
-from kiosk.ui.widgets import Figures, item_table, set_row
+from kiosk.ui.widgets import Figures, item_table, set_rows
 
 
 class BillScreen(Screen):
@@ -25,6 +25,7 @@ class BillScreen(Screen):
         m = metrics()
         self.table = item_table(self, 3, "items", stretch=(0,), fit=(1, 2))
         self.table.setMinimumHeight(m.table_least)
+        self.clear_with(self.table)
         self.figures = Figures(self, 5)
         self.summary_labels, self.summary_values = self.figures.labels, self.figures.values
         self.confirm_button = primary_button(self, self._confirm)
@@ -40,11 +41,8 @@ class BillScreen(Screen):
         """``refusal``: why the credit line cannot be used. ``guardian_line_ended`` (come of age)
         still lets the patient pay in full now (``split``: nothing on credit) or open their own
         service (``can_open``)."""
-        rows = [(i.name, i.quantity, format_cny(i.amount_fen)) for v in visits for i in v.items]
-        self.table.clearContents()
-        self.table.setRowCount(len(rows))
-        for row, cells in enumerate(rows):
-            set_row(self.table, row, cells, right=(2,))
+        set_rows(self.table, [(i.name, i.quantity, format_cny(i.amount_fen)) for v in visits for i in v.items],
+                 right=(2,))
         self.show_items(session=session, visits=tuple(visits), split=split, refusal=refusal, can_repay=can_repay,
                         can_open=can_open)
 
@@ -56,11 +54,6 @@ class BillScreen(Screen):
     def _confirm(self) -> None:
         if not self.busy and self.payable and self.visits:
             self.confirm_requested.emit()
-
-    def clear(self) -> None:
-        self.table.clearContents()
-        self.table.setRowCount(0)
-        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Your outpatient bill"))
@@ -113,7 +106,7 @@ class BillScreen(Screen):
                 rows.append((self.tr("To pay now with your phone"), shortfall))
         self.figures.show_rows(rows)
         set_problem(self.notice, self.refusal)
-        set_optional_text(self.status, self.tr("Settling, please wait…") if self.busy else "")
+        self.say_status(self.tr("Settling, please wait…"))
         self.confirm_button.setVisible(self.payable)
         self.confirm_button.setEnabled(self.payable and not self.busy)
         self.repay_button.setVisible(self.can_repay and self.refusal in ("account_suspended", "repay_first"))

@@ -13,7 +13,7 @@ from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.kit import back_button, primary_button
 from kiosk.ui.messages import message_for
-from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.outcome import OutcomeText, pending_text
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -50,12 +50,7 @@ class CloseConfirmScreen(Screen):
         set_optional_text(self.minors, self.tr(
             "The credit service of the children linked to you closes too: {names}.").format(names=names)
             if self.children else "")
-        status = ""
-        if self.loading:
-            status = self.tr("Loading, please wait…")
-        elif self.busy:
-            status = self.tr("Closing, please wait…")
-        set_optional_text(self.status, status)
+        self.say_status(self.tr("Closing, please wait…"))
         set_button_text(self.confirm_button, self.tr("Close my credit service"))
         set_button_text(self.back_button, self.tr("Back"))
         self.confirm_button.setEnabled(self.patient is not None and not (self.busy or self.loading))
@@ -101,14 +96,11 @@ class CloseServiceJourney(Journey):
     def _close(self) -> None:
         if self.session is None:
             return
-        patient_id = self.session.patient.patient_id
-        self.screen.set_busy(True)
-        self.ctx.run(lambda: self.credit.close(patient_id), self._closed, self._refused)
-
-    def _closed(self, closed) -> None:
         session, details = self.session, self.details
-        self.closed.emit(closed)
-        self.finish(lambda: closed_text(closed, session, details))
+        patient_id = session.patient.patient_id
+        self.screen.set_busy(True)
+        self.ctx.run(lambda: self.credit.close(patient_id),
+                     self.finished(self.closed, lambda closed: closed_text(closed, session, details)), self._refused)
 
     def _refused(self, error) -> None:
         if error_code(error) != "outstanding_balance":
@@ -129,8 +121,7 @@ def owed_text(owed_fen: int | None) -> OutcomeText:
 
 def closed_text(closed, session, details) -> OutcomeText:
     if closed.pending:
-        return OutcomeText(
-            translate("CloseServiceJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("CloseServiceJourney", "The hospital system did not confirm in time. Your request is kept "
                       "safely and will be completed automatically."))
     names = {r.patient_id: r for r in (details.relations if details else ())}

@@ -129,7 +129,7 @@ class ConflictScreen(Screen):
         self.help.setText(self.tr("The patient left with this bill paid on credit while the hospital system was "
                                   "offline; the platform has since refused it. Collect the amount from the "
                                   "patient, or confirm the bill was settled another way."))
-        set_optional_text(self.status, self.tr("Saving, please wait…") if self.busy else "")
+        self.say_status(self.tr("Saving, please wait…"))
         set_button_text(self.collected_button, self.tr("Payment collected"))
         set_button_text(self.elsewhere_button, self.tr("Settled elsewhere"))
         set_button_text(self.back_button, self.tr("Back"))

@@ -7,12 +7,12 @@ from PySide6.QtCore import QCoreApplication, Signal
 from kiosk.domain.clock import business_date, last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.domain.settlement import CannotUseCredit
-from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
+from kiosk.ui.base import Screen, set_button_text, set_problem, who_text
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey
 from kiosk.ui.kit import back_button, primary_button
-from kiosk.ui.outcome import OutcomeText
-from kiosk.ui.widgets import Figures, item_table, set_row
+from kiosk.ui.outcome import OutcomeText, pending_text, print_note
+from kiosk.ui.widgets import Figures, item_table, set_rows
 
 translate = QCoreApplication.translate
 
@@ -28,6 +28,7 @@ class DischargeScreen(Screen):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.table = item_table(self, 4, "items", stretch=(1,), fit=(0, 2, 3))
+        self.clear_with(self.table)
         self.figures = Figures(self, 6, pairs=2)
         self.labels, self.values = self.figures.labels, self.figures.values
         self.back_button = back_button(self, self.back_requested)
@@ -38,22 +39,13 @@ class DischargeScreen(Screen):
         self.retranslate()
 
     def show_stay(self, session, stay, split, refusal: str | None, can_repay: bool) -> None:
-        items = stay.items if stay else ()
-        self.table.clearContents()
-        self.table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            set_row(self.table, row, (item.day.isoformat(), item.name, item.quantity, format_cny(item.amount_fen)),
-                    right=(3,))
+        set_rows(self.table, [(i.day.isoformat(), i.name, i.quantity, format_cny(i.amount_fen))
+                              for i in (stay.items if stay else ())], right=(3,))
         self.show_items(session=session, stay=stay, split=split, refusal=refusal, can_repay=can_repay)
 
     def _confirm(self) -> None:
         if not self.busy and self.refusal is None and self.stay is not None:
             self.confirm_requested.emit()
-
-    def clear(self) -> None:
-        self.table.clearContents()
-        self.table.setRowCount(0)
-        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Discharge on credit"))
@@ -78,7 +70,7 @@ class DischargeScreen(Screen):
             rows.append((self.tr("To pay now with your phone"), shortfall))
         self.figures.show_rows(rows)
         set_problem(self.notice, self.refusal)
-        set_optional_text(self.status, self.tr("Settling, please wait…") if self.busy else "")
+        self.say_status(self.tr("Settling, please wait…"))
         self.confirm_button.setVisible(stay is not None and self.refusal is None)
         self.confirm_button.setEnabled(not self.busy)
         self.repay_button.setVisible(self.can_repay and self.refusal in ("account_suspended", "repay_first"))
@@ -153,19 +145,15 @@ class DischargeJourney(Journey):
         session, stay = self.session, self.stay
         self.show(self.screen)
         self.screen.set_busy(True)
-        self.ctx.run(lambda: self.ctx.services.inpatient.discharge(session, stay, payment_id), self._done)
-
-    def _done(self, outcome) -> None:
-        self.discharged.emit(outcome)
-        self.finish(lambda: discharge_text(outcome))
+        self.ctx.run(lambda: self.ctx.services.inpatient.discharge(session, stay, payment_id),
+                     self.finished(self.discharged, discharge_text))
 
 
 def discharge_text(outcome) -> OutcomeText:
     from datetime import datetime
 
     if outcome.pending:
-        return OutcomeText(
-            translate("DischargeJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("DischargeJourney", "The hospital system did not confirm in time. Your discharge is kept "
                       "safely and will be completed automatically; it will never be charged twice."),
             translate("DischargeJourney", "Please collect your documents at the cashier window."))
@@ -179,8 +167,8 @@ def discharge_text(outcome) -> OutcomeText:
         lines.append(translate("DischargeJourney", "Deposit returned: {amount}.").format(
             amount=format_cny(d["deposit_refund_fen"])))
     lines.append(translate("DischargeJourney", "Reference {reference}").format(reference=d["reference"]))
-    note = (translate("DischargeJourney", "Your receipt and the itemised statement are printing.")
-            if outcome.print_error is None else
-            "⚠ " + translate("DischargeJourney", "The documents could not be printed. Your discharge is complete; "
-                                                 "please ask the cashier window for copies."))
+    note = print_note(outcome.print_error,
+                      translate("DischargeJourney", "Your receipt and the itemised statement are printing."),
+                      translate("DischargeJourney", "The documents could not be printed. Your discharge is complete; "
+                                                    "please ask the cashier window for copies."))
     return OutcomeText(translate("DischargeJourney", "Discharged"), "\n".join(lines), note)

@@ -11,10 +11,10 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLineEdit, QPushButton
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
+from kiosk.ui.base import Screen, set_button_text, who_text
 from kiosk.ui.journey import Journey
 from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
-from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.outcome import OutcomeText, pending_text
 from kiosk.ui.widgets import ScrollColumn, bill_kind_text, bill_status_text
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -57,7 +57,7 @@ class DisputeBillScreen(Screen):
         self.who.setText(who_text(self.patient))
         self.instructions.setText(self.tr("Tap the bill you think is wrong. The hospital checks it and answers "
                                           "within {days} working days.").format(days=self.answer_days))
-        set_optional_text(self.status, self.tr("Loading your bills, please wait…") if self.loading else "")
+        self.say_status(loading=self.tr("Loading your bills, please wait…"))
         set_button_text(self.back_button, self.tr("Back"))
         self.bill_buttons = []
         self.scroll.empty()
@@ -94,6 +94,7 @@ class DisputeReasonScreen(Screen):
         self.note = QLineEdit(self)
         self.note.setObjectName("disputeNote")
         self.note.setMaxLength(MAX_TEXT)
+        self.clear_with(self.note)
         self.submit_button = primary_button(self, self._submit)
         self.back_button = back_button(self, self.back_requested)
         self.page("bill_label:who", "instructions", self.grid, "note_label", self.note, "status", 1, density="compact",
@@ -141,7 +142,6 @@ class DisputeReasonScreen(Screen):
 
     def clear(self) -> None:
         self._uncheck()
-        self.note.clear()
         super().clear()
 
     def _update_buttons(self) -> None:
@@ -164,7 +164,7 @@ class DisputeReasonScreen(Screen):
         self.note.setAccessibleName(self.tr("Optional note"))
         set_button_text(self.submit_button, self.tr("Submit dispute"))
         set_button_text(self.back_button, self.tr("Back"))
-        set_optional_text(self.status, self.tr("Sending your dispute, please wait…") if self.busy else "")
+        self.say_status(self.tr("Sending your dispute, please wait…"))
         self.back_button.setEnabled(not self.busy)
         self.note.setEnabled(not self.busy)
         for button in self.reason_buttons.values():
@@ -223,21 +223,16 @@ class DisputeJourney(Journey):
         if self.bill is None:
             return
         bill = self.bill
+        days = self.ctx.services.profile.dispute_answer_working_days
+        action = self.ctx.offer("query", lambda: translate("DisputeJourney", "Show my account"), self.session)
         self.reason_screen.set_busy(True)
         self.ctx.run(lambda: self.disputes.raise_dispute(bill.bill_id, reason_code, text),
-                     lambda raised: self._raised(raised, bill), self.failed)
-
-    def _raised(self, raised, bill) -> None:
-        self.raised.emit(raised)
-        action = self.ctx.offer("query", lambda: translate("DisputeJourney", "Show my account"), self.session)
-        days = self.ctx.services.profile.dispute_answer_working_days
-        self.finish(lambda: dispute_text(raised, bill, days), action)
+                     self.finished(self.raised, lambda raised: dispute_text(raised, bill, days), action), self.failed)
 
 
 def dispute_text(raised, bill, days: int = 5) -> OutcomeText:
     if raised.pending:
-        return OutcomeText(
-            translate("DisputeJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("DisputeJourney", "The hospital system did not confirm in time. Your dispute is kept safely "
                       "and will be sent automatically."))
     due = raised.answer_due.isoformat() if raised.answer_due else "—"

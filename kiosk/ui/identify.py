@@ -5,7 +5,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit
 
-from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem
+from kiosk.ui.base import Screen, set_button_text, set_problem
 from kiosk.ui.kit import back_button, button_row, make_button, metrics, primary_button
 
 #: What each training card stands for (the demo roles, sandbox/demo_data.py), in the
@@ -55,6 +55,7 @@ class IdentifyScreen(Screen):
         self.id_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,17}[0-9Xx]?", self.id_field))
         self.id_field.setEchoMode(QLineEdit.EchoMode.Normal)
         self.id_field.returnPressed.connect(self._submit_typed)
+        self.clear_with(self.id_field)
         self.lookup_button = primary_button(self, self._submit_typed)
         self.back_button = back_button(self, self.back_requested)
 
@@ -100,10 +101,6 @@ class IdentifyScreen(Screen):
         if not self.busy:
             self.id_submitted.emit(self.id_field.text())
 
-    def clear(self) -> None:
-        self.id_field.clear()
-        super().clear()
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("Identify yourself"))
         if self.desk_mode:
@@ -119,6 +116,6 @@ class IdentifyScreen(Screen):
         self.training.setTitle(self.tr("Training: demo cards"))
         for role in self.training_buttons:
             self._label_training_card(role)
-        set_optional_text(self.status, self.tr("Reading your details, please wait…") if self.busy else "")
+        self.say_status(self.tr("Reading your details, please wait…"))
         set_problem(self.error, self.error_code)  # a warning sign besides the colour: never colour alone
         self.lookup_button.setEnabled(not self.busy)

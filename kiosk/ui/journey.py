@@ -153,6 +153,15 @@ class Journey(QObject):
         """Done: the outcome screen with ``render()``'s texts and ``action``, the way on if any."""
         self.ctx.outcome(render, action)
 
+    def finished(self, signal, text: Callable[[Any], Any], action: Action | None = None) -> Callable[[Any], None]:
+        """The ``on_success`` of a use case: its answer goes out on ``signal`` (for the tour and
+        the tests), then the outcome screen shows ``text(answer)`` and ``action``."""
+        def done(answer) -> None:
+            signal.emit(answer)
+            self.finish(lambda: text(answer), action)
+
+        return done
+
     def problem(self, code: str, action: Action | None = None) -> None:
         """Not done, for a reason known here: the outcome screen says it."""
         self.ctx.problem(code, action)

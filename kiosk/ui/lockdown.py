@@ -24,7 +24,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem
+from kiosk.ui.base import Screen, set_button_text, set_problem
 from kiosk.ui.journey import error_code
 from kiosk.ui.kit import back_button, primary_button
 from kiosk.ui.login import CredentialsForm
@@ -125,6 +125,7 @@ class ItExitScreen(Screen):
         super().__init__(parent)
         self.form = CredentialsForm(keypad=True, parent=self)
         self.form.submitted.connect(self._submit)
+        self.clear_with(self.form)
         self.exit_button = primary_button(self, self._submit)
         self.back_button = back_button(self, self.back_requested)
         self.page("instructions", (self.form, 1), "error", "status", density="compact",
@@ -135,15 +136,11 @@ class ItExitScreen(Screen):
         if not self.busy:
             self.exit_requested.emit(*self.form.take())
 
-    def clear(self) -> None:
-        self.form.clear()
-        super().clear()
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("IT staff: leave the kiosk"))
         self.instructions.setText(self.tr("Enter an IT staff number and PIN. Patients: please tap Back."))
         set_problem(self.error, self.error_code)
-        set_optional_text(self.status, self.tr("Checking, please wait…") if self.busy else "")
+        self.say_status(self.tr("Checking, please wait…"))
         set_button_text(self.exit_button, self.tr("Leave the kiosk"))
         self.exit_button.setEnabled(not self.busy)
         set_button_text(self.back_button, self.tr("Back to start"))

@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.ui.base import Screen, body_text, set_button_text, set_optional_text, set_problem
+from kiosk.ui.base import Screen, body_text, set_button_text, set_problem
 from kiosk.ui.idle import IdleGuard
 from kiosk.ui.journey import error_code
 from kiosk.ui.kit import make_button, metrics, primary_button
@@ -148,6 +148,7 @@ class LoginScreen(Screen):
         super().__init__(parent)
         self.form = CredentialsForm(keypad=False, parent=self)
         self.form.submitted.connect(self._submit)
+        self.clear_with(self.form)
         self.login_button = primary_button(self, self._submit)
         self.page("instructions", 1, self.form, "error", "status", self.login_button, 2, density="form")
         self.instructions.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -162,16 +163,12 @@ class LoginScreen(Screen):
         super().show_error(code)
         self.form.pin_field_focus()
 
-    def clear(self) -> None:
-        self.form.clear()
-        super().clear()
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("Cashier login"))
         self.instructions.setText(self.tr("Enter your staff number and PIN. The desk logs you out after a while "
                                           "without use."))
         set_problem(self.error, self.error_code)
-        set_optional_text(self.status, self.tr("Checking, please wait…") if self.busy else "")
+        self.say_status(self.tr("Checking, please wait…"))
         set_button_text(self.login_button, self.tr("Log in"))
         self.login_button.setEnabled(not self.busy)
 
@@ -210,6 +207,8 @@ class SupervisorApproval(QFrame):
         self.asked = False
         self.form.clear()
         self.hide()
+
+    clear = reset  # for the screen's clear_with
 
     def retranslate(self) -> None:
         self.text.setText(self.tr("A refund over {limit} needs a supervisor: the supervisor enters their staff "

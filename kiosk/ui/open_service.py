@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QScroller, QTextBrowser
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.idnumber import mask_phone
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
+from kiosk.ui.base import Screen, set_button_text, set_problem, who_text
 from kiosk.ui.i18n import current_language
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.kit import back_button, centred, metrics, primary_button, secondary_button
-from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.outcome import OutcomeText, pending_text
 from kiosk.ui.widgets import CardStep
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -82,7 +82,7 @@ class ConsentScreen(Screen):
                                          "Scroll to read all of it.").format(version=c.version, date=published))
             self.text.setPlainText(c.text_for(self._language()))
         set_problem(self.notice, self.notice_code)
-        set_optional_text(self.status, self.tr("Loading, please wait…") if self.loading else "")
+        self.say_status()
         self.agree_button.setEnabled(c is not None and not self.loading)
 
 
@@ -98,6 +98,7 @@ class PhoneScreen(Screen):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.keypad = Keypad(11, self)
+        self.clear_with(self.keypad)
         self.keypad.submitted.connect(self._submit_typed)
         self.keypad.changed.connect(self._typed)
         self.use_button = primary_button(self, self._use_on_file)
@@ -148,10 +149,6 @@ class PhoneScreen(Screen):
         else:
             self.back_requested.emit()
 
-    def clear(self) -> None:
-        self.keypad.clear()
-        super().clear()
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("Mobile phone for repayment reminders"))
         if self.entering:
@@ -173,7 +170,7 @@ class PhoneScreen(Screen):
             button.setEnabled(not self.busy)
         self.keypad.setEnabled(not self.busy)
         set_problem(self.error, self.error_code)
-        set_optional_text(self.status, self.tr("Opening your credit service, please wait…") if self.busy else "")
+        self.say_status(self.tr("Opening your credit service, please wait…"))
 
 
 class GuardianScreen(Screen):
@@ -312,8 +309,10 @@ class OpenServiceJourney(Journey):
         version = self.consent.version
         self.phone_screen.set_busy(True)
         masked = mask_phone(phone) if phone else self.details.masked_phone
+        session, score_name = self.session, self.ctx.services.profile.score_name
         self.ctx.run(lambda: self.credit.open(patient_id, version, phone or None, guardian_id),
-                     lambda opened: self._opened(opened, masked), self._refused)
+                     self.finished(self.opened, lambda opened: opened_text(opened, session, score_name, masked)),
+                     self._refused)
 
     def _refused(self, error) -> None:
         code = error_code(error)
@@ -332,12 +331,6 @@ class OpenServiceJourney(Journey):
         self.consent_screen.show_consent(self.consent_screen.patient, consent, self.consent_screen.child,
                                          notice_code="consent_outdated")
 
-    def _opened(self, opened, masked_phone: str) -> None:
-        session = self.session
-        score_name = self.ctx.services.profile.score_name
-        self.opened.emit(opened)
-        self.finish(lambda: opened_text(opened, session, score_name, masked_phone))
-
 
 # -- outcome texts --------------------------------------------------------------------------
 def already_open_text(session) -> OutcomeText:
@@ -354,8 +347,7 @@ def already_open_text(session) -> OutcomeText:
 
 def opened_text(opened, session, score_name: str, masked_phone: str) -> OutcomeText:
     if opened.pending:
-        return OutcomeText(
-            translate("OpenServiceJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("OpenServiceJourney", "The hospital system did not confirm in time. Your request is kept "
                       "safely and will be completed automatically; please check at the cashier window later."))
     lines = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 
 from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.kit import primary_button, secondary_button
@@ -23,6 +23,18 @@ class OutcomeText:
     body: str
     note: str = ""
     ok: bool = True
+
+
+def pending_text(body: str, note: str = "") -> OutcomeText:
+    """A write the platform did not confirm in time: ``body`` says it is kept and completed by
+    itself, ``note`` what to do meanwhile."""
+    return OutcomeText(QCoreApplication.translate("Outcome", "Waiting for the hospital system"), body, note)
+
+
+def print_note(print_error: str | None, printing: str, failed: str) -> str:
+    """What became of the paper: ``printing`` (take it), or ``failed`` with a warning sign (what
+    to do instead), never the printer's own words."""
+    return printing if print_error is None else "⚠ " + failed
 
 
 class OutcomeScreen(Screen):

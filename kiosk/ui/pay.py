@@ -8,7 +8,7 @@ from kiosk.domain.money import format_cny
 from kiosk.domain.settlement import CannotUseCredit
 from kiosk.ui.bill import BillScreen
 from kiosk.ui.journey import Journey, error_code
-from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -74,8 +74,8 @@ class PayJourney(Journey):
     def _settle(self, payment_id: str | None) -> None:
         session, visits = self.session, self.visits
         self.screen.set_busy(True)
-        self.ctx.run(lambda: self.ctx.services.settle(session, visits, payment_id), self._settled,
-                     self._failed)
+        self.ctx.run(lambda: self.ctx.services.settle(session, visits, payment_id),
+                     self.finished(self.settled, settlement_text), self._failed)
 
     def _failed(self, error) -> None:
         from kiosk.usecases.settle import without_guardian_line
@@ -86,17 +86,12 @@ class PayJourney(Journey):
             return
         self.failed(error)
 
-    def _settled(self, outcome) -> None:
-        self.settled.emit(outcome)
-        self.finish(lambda: settlement_text(outcome))
-
 
 def settlement_text(outcome) -> OutcomeText:
     if outcome.offline:
         return offline_settlement_text(outcome.offline_split)
     if outcome.pending:
-        return OutcomeText(
-            translate("PayJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("PayJourney", "The hospital system did not confirm in time. Your payment is kept safely "
                       "and will be completed automatically; it will never be charged twice."),
             translate("PayJourney", "Please collect your receipt at the cashier window."))
@@ -113,10 +108,9 @@ def settlement_text(outcome) -> OutcomeText:
 
 
 def receipt_note(print_error: str | None) -> str:
-    if print_error is None:
-        return translate("PayJourney", "Your receipt is printing. Please take it.")
-    return "⚠ " + translate("PayJourney", "The receipt could not be printed. Your payment is complete; "
-                     "please ask the cashier window for a copy.")
+    return print_note(print_error, translate("PayJourney", "Your receipt is printing. Please take it."),
+                      translate("PayJourney", "The receipt could not be printed. Your payment is complete; "
+                                "please ask the cashier window for a copy."))
 
 
 def offline_settlement_text(split) -> OutcomeText:

@@ -36,6 +36,7 @@ class PaymentScreen(Screen):
     def __init__(self, training: bool, parent=None):
         super().__init__(parent)
         self.qr = QrWidget(self)
+        self.clear_with(self.qr)
         self.cancel_button = back_button(self, self.cancel_requested)
         self.training_button = secondary_button(self, self.training_pay_requested)
         self.training_button.setVisible(training)
@@ -46,10 +47,6 @@ class PaymentScreen(Screen):
     def show_payment(self, amount_fen: int, payload: str) -> None:
         self.qr.set_payload(payload)
         self.show_items(amount_fen=amount_fen, state="waiting")
-
-    def clear(self) -> None:
-        self.qr.set_payload("")
-        super().clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Pay the rest with your phone"))

@@ -26,6 +26,9 @@ class QrWidget(QWidget):
         self.setMinimumSize(280, 280)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
+    def clear(self) -> None:
+        self.set_payload("")
+
     def set_payload(self, payload: str) -> None:
         self._matrix = qr_matrix(payload) if payload else []
         self.update()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QPushButton, QTableWidget
 
 from kiosk.domain.money import format_cny
-from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
+from kiosk.ui.base import Screen, set_button_text, set_problem, who_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.kit import back_button, centred, metrics, primary_button, secondary_button
 from kiosk.ui.widgets import CardStep, ScrollColumn, bill_kind_text, bill_status_text, read_only, set_row
@@ -143,9 +143,8 @@ class AccountScreen(Screen):
         set_button_text(self.dispute_button, self.tr("Dispute a bill"))
         set_button_text(self.add_parent_button, self.tr("Add a parent I repay for"))
         self.who.setText(who_text(self.patient))
-        notice = self.tr("Loading your account, please wait…") if self.loading else (
-            self.notice() if self.notice else "")
-        set_optional_text(self.status, notice)
+        self.say_status(loading=self.tr("Loading your account, please wait…"),
+                        empty=self.notice() if self.notice else "", nothing=True)
         self.take_on_buttons = []
         self.scroll.empty()
         o = self.overview
@@ -205,6 +204,7 @@ class ParentScreen(Screen):
 
         self.training = training
         self.keypad = Keypad(6, self)
+        self.clear_with(self.keypad)
         self.keypad.setObjectName("consentCode")
         self.keypad.submitted.connect(lambda _text: self._confirm())
         self.keypad.changed.connect(self._typed)
@@ -266,10 +266,6 @@ class ParentScreen(Screen):
         elif self.mode == "code" and len(self.keypad.text()) == 6:
             self.confirm_requested.emit(self.keypad.text())
 
-    def clear(self) -> None:
-        self.keypad.clear()
-        super().clear()
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("Take on repayment for a parent"))
         parent = self.parent_name
@@ -306,7 +302,7 @@ class ParentScreen(Screen):
                        self.training_button):
             widget.setEnabled(not self.busy)
         set_problem(self.error_text, self.error_code)
-        set_optional_text(self.status, self.tr("Saving, please wait…") if self.busy else "")
+        self.say_status(self.tr("Saving, please wait…"))
 
 
 class QueryJourney(Journey):

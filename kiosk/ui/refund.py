@@ -17,13 +17,13 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, 
 
 from kiosk.domain.clock import business_date
 from kiosk.domain.money import format_cny, yuan
-from kiosk.ui.base import Screen, body_text, set_button_text, set_optional_text, set_problem, who_text
+from kiosk.ui.base import Screen, body_text, set_button_text, set_problem, who_text
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
 from kiosk.ui.login import LOGIN_REFUSALS, SupervisorApproval
-from kiosk.ui.outcome import OutcomeText
-from kiosk.ui.widgets import ChoiceList, bill_kind_text
+from kiosk.ui.outcome import OutcomeText, pending_text, print_note
+from kiosk.ui.widgets import ChoiceList, bill_kind_text, money_back_text
 
 translate = QCoreApplication.translate
 
@@ -63,13 +63,8 @@ class RefundListScreen(Screen):
         self.title.setText(self.tr("Refund: choose the settlement"))
         s = self.session
         self.who.setText(who_text(s.patient if s else None))
-        if self.loading:
-            status = self.tr("Loading, please wait…")
-        elif s is not None and not self.items:
-            status = self.tr("This patient has no settlement that can be refunded.")
-        else:
-            status = ""
-        set_optional_text(self.status, status)
+        self.say_status(empty=self.tr("This patient has no settlement that can be refunded."),
+                        nothing=s is not None and not self.items)
         self.choices.set_choices([settlement_text(i) for i in self.items])
         set_button_text(self.back_button, self.tr("Back to start"))
 
@@ -111,6 +106,7 @@ class RefundEntryScreen(Screen):
             self.reason_buttons[code] = button
         self.approval = SupervisorApproval(self)  # a refund over the desk's limit
         self.approval.submitted.connect(self._refund)
+        self.clear_with(self.approval, self.amount_field)
         self.refund_button = primary_button(self, self._refund)
         self.back_button = back_button(self, self.back_requested)
         self.amount_label = body_text(self)
@@ -169,11 +165,6 @@ class RefundEntryScreen(Screen):
             return
         self.refund_requested.emit(self.amount_field.text(), self.reason)
 
-    def clear(self) -> None:
-        self.approval.reset()
-        self.amount_field.clear()
-        super().clear()
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("Refund"))
         self.details.setText(settlement_text(self.item) if self.item else "")
@@ -186,7 +177,7 @@ class RefundEntryScreen(Screen):
             set_button_text(button, ("✓ " if code == self.reason else "") + reason_text(code))  # not by colour alone
             button.setChecked(code == self.reason)
         set_problem(self.notice, self.error_code)
-        set_optional_text(self.status, self.tr("Refunding, please wait…") if self.busy else "")
+        self.say_status(self.tr("Refunding, please wait…"))
         set_button_text(self.refund_button, self.tr("Refund"))
         self.refund_button.setEnabled(self.item is not None and not self.busy)
         set_button_text(self.back_button, self.tr("Back"))
@@ -288,7 +279,7 @@ class RefundJourney(Journey):
         self.show(self.entry_screen)
         self.entry_screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.refund(session, item, amount_fen, reason, operator_id, approved_by),
-                     self._refunded, self._failed)
+                     self.finished(self.refunded, refund_text), self._failed)
 
     def _failed(self, error) -> None:
         code = error_code(error)
@@ -299,25 +290,19 @@ class RefundJourney(Journey):
             return
         self.failed(error)
 
-    def _refunded(self, outcome) -> None:
-        self.refunded.emit(outcome)
-        self.finish(lambda: refund_text(outcome))
-
 
 def refund_text(outcome) -> OutcomeText:
     if outcome.pending:
-        return OutcomeText(
-            translate("RefundJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("RefundJourney", "The platform did not confirm in time. The refund of {amount} is kept and "
                       "will be completed automatically, once.").format(amount=format_cny(outcome.amount_fen)),
             translate("RefundJourney", "Do not refund it again: the platform applies it once."))
     lines = []
     if outcome.to_credit_fen or not outcome.to_channel_fen:
-        lines.append(translate("RefundJourney", "{credit} back to the credit-care account: {bill} off this bill, "
-                               "{others} off other bills; the financial institution returns the balance of {balance} "
-                               "to the patient.").format(
-            credit=format_cny(outcome.to_credit_fen), bill=format_cny(outcome.to_bill_fen),
-            others=format_cny(outcome.to_other_bills_fen), balance=format_cny(outcome.to_balance_fen)))
+        lines.append(money_back_text(translate(
+            "RefundJourney", "{credit} back to the credit-care account: {bill} off this bill, {others} off other "
+            "bills; the financial institution returns the balance of {balance} to the patient."),
+            outcome.to_credit_fen, outcome))
     if outcome.to_channel_fen:
         lines.append(translate("RefundJourney", "{channel} goes back to the payment channel it was paid with.").format(
             channel=format_cny(outcome.to_channel_fen)))
@@ -331,7 +316,7 @@ def refund_text(outcome) -> OutcomeText:
         lines.append(translate("RefundJourney", "Credit available now: {available}.").format(
             available=format_cny(outcome.account.available_fen)))
     lines.append(translate("RefundJourney", "Reference {reference}").format(reference=outcome.data["reference"]))
-    note = (translate("RefundJourney", "The refund receipt is printing.") if outcome.print_error is None else
-            "⚠ " + translate("RefundJourney", "The refund receipt could not be printed. The refund is complete."))
+    note = print_note(outcome.print_error, translate("RefundJourney", "The refund receipt is printing."),
+                      translate("RefundJourney", "The refund receipt could not be printed. The refund is complete."))
     return OutcomeText(translate("RefundJourney", "Refunded {amount}").format(amount=format_cny(outcome.amount_fen)),
                        "\n".join(lines), note)

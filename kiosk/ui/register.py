@@ -13,7 +13,7 @@ from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.ui.i18n import pick
 from kiosk.ui.journey import Journey, error_code
-from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.register_screens import (
     CancelScreen,
     ConfirmScreen,
@@ -23,6 +23,7 @@ from kiosk.ui.register_screens import (
     doctor_text,
     when_text,
 )
+from kiosk.ui.widgets import money_back_text
 
 translate = QCoreApplication.translate
 
@@ -133,7 +134,8 @@ class RegisterJourney(Journey):
     def _register(self, payment_id: str | None) -> None:
         session, department, clinic = self.session, self.department, self.clinic
         self.confirm_screen.set_busy(True)
-        self.ctx.run(lambda: self._use.register(session, department, clinic, payment_id), self._registered,
+        self.ctx.run(lambda: self._use.register(session, department, clinic, payment_id),
+                     self.finished(self.registered, lambda outcome: registration_text(outcome, department)),
                      self._failed)
 
     def _failed(self, error) -> None:
@@ -146,11 +148,6 @@ class RegisterJourney(Journey):
             self._show_choice()
             return
         self.failed(error)
-
-    def _registered(self, outcome) -> None:
-        self.registered.emit(outcome)
-        department = self.department
-        self.finish(lambda: registration_text(outcome, department))
 
     # -- cancelling ----------------------------------------------------------------------
     def show_mine(self) -> None:
@@ -176,17 +173,13 @@ class RegisterJourney(Journey):
         if registration is None:
             return
         self.cancel_screen.set_busy(True)
-        self.ctx.run(lambda: self._use.cancel(session, registration), self._cancelled, self._failed)
-
-    def _cancelled(self, outcome) -> None:
-        self.cancelled.emit(outcome)
-        self.finish(lambda: cancellation_text(outcome))
+        self.ctx.run(lambda: self._use.cancel(session, registration), self.finished(self.cancelled, cancellation_text),
+                     self._failed)
 
 
 def registration_text(outcome, department) -> OutcomeText:
     if outcome.pending:
-        return OutcomeText(
-            translate("RegisterJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("RegisterJourney", "The hospital system did not confirm in time. Your registration is kept "
                       "safely and will be completed automatically; you will never be charged twice."),
             translate("RegisterJourney", "Please ask at the registration desk for your queue number."))
@@ -213,18 +206,16 @@ def registration_text(outcome, department) -> OutcomeText:
 
 def cancellation_text(outcome) -> OutcomeText:
     if outcome.pending:
-        return OutcomeText(
-            translate("RegisterJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("RegisterJourney", "The hospital system did not confirm in time. Your cancellation is kept "
                       "safely and will be completed automatically."),
             translate("RegisterJourney", "Please ask at the registration desk if you need a slip."))
     lines = []
     if outcome.to_other_bills_fen or outcome.to_balance_fen:  # repaid already: to the credit-care account
-        lines.append(translate("RegisterJourney", "{credit} went back to your credit-care account: {bill} off this "
-                               "registration's bill, {others} off your other bills; the financial institution "
-                               "returns the balance of {balance} to you.").format(
-            credit=format_cny(outcome.returned_to_line_fen), bill=format_cny(outcome.to_bill_fen),
-            others=format_cny(outcome.to_other_bills_fen), balance=format_cny(outcome.to_balance_fen)))
+        lines.append(money_back_text(translate(
+            "RegisterJourney", "{credit} went back to your credit-care account: {bill} off this registration's "
+            "bill, {others} off your other bills; the financial institution returns the balance of {balance} to you."),
+            outcome.returned_to_line_fen, outcome))
     elif outcome.returned_to_line_fen:
         lines.append(translate("RegisterJourney", "The fee {fee} was returned to your credit line.").format(
             fee=format_cny(outcome.returned_to_line_fen)))
@@ -241,7 +232,6 @@ def cancellation_text(outcome) -> OutcomeText:
 
 
 def slip_note(print_error: str | None) -> str:
-    if print_error is None:
-        return translate("RegisterJourney", "Your slip is printing. Please take it.")
-    return "⚠ " + translate("RegisterJourney", "The slip could not be printed. This does not change anything "
-                            "above; please ask at the registration desk for a copy.")
+    return print_note(print_error, translate("RegisterJourney", "Your slip is printing. Please take it."),
+                      translate("RegisterJourney", "The slip could not be printed. This does not change anything "
+                                "above; please ask at the registration desk for a copy."))

@@ -103,7 +103,7 @@ class DepartmentScreen(Screen):
         self.line.setText(line_text(self.session.account) if self.session else "")
         for button, dept in zip(self.buttons, self.departments):
             set_button_text(button, pick(dept.name, dept.name_en))
-        set_optional_text(self.status, self.tr("Loading, please wait…") if self.loading else "")
+        self.say_status()
         set_button_text(self.back_button, self.tr("Back to start"))
         set_button_text(self.mine_button, self.tr("My registrations (cancel)"))
 
@@ -147,13 +147,8 @@ class SessionScreen(Screen):
         d = self.department
         self.title.setText(self.tr("{department}: choose a doctor and time").format(
             department=pick(d.name, d.name_en)) if d else self.tr("Choose a doctor and time"))
-        if self.loading:
-            status = self.tr("Loading, please wait…")
-        elif d is not None and not self.sessions:
-            status = self.tr("No clinic sessions in the next three days. Please choose another department.")
-        else:
-            status = ""
-        set_optional_text(self.status, status)
+        self.say_status(empty=self.tr("No clinic sessions in the next three days. Please choose another "
+                                      "department."), nothing=d is not None and not self.sessions)
         self.choices.set_choices([self.session_text(s) for s in self.sessions], [not s.full for s in self.sessions])
         set_button_text(self.back_button, self.tr("Other department"))
         set_button_text(self.home_button, self.tr("Back to start"))
@@ -215,7 +210,7 @@ class ConfirmScreen(Screen):
         self.fee.setText(self.tr("Registration fee {fee}").format(fee=format_cny(c.fee_fen)) if c else "")
         self.line.setText(line_text(self.session.account) if self.session else "")
         set_optional_text(self.notice, self._reason_text())
-        set_optional_text(self.status, self.tr("Registering, please wait…") if self.busy else "")
+        self.say_status(self.tr("Registering, please wait…"))
         if self.pay == "credit":
             set_button_text(self.confirm_button, self.tr("Register on credit"))
         else:
@@ -281,13 +276,7 @@ class MyRegistrationsScreen(Screen):
         self.title.setText(self.tr("My registrations"))
         self.explain.setText(self.tr("Tap a registration to cancel it. A registration can be cancelled until "
                                      "its session starts."))
-        if self.loading:
-            status = self.tr("Loading, please wait…")
-        elif not self.registrations:
-            status = self.tr("You have no registrations to cancel.")
-        else:
-            status = ""
-        set_optional_text(self.status, status)
+        self.say_status(empty=self.tr("You have no registrations to cancel."), nothing=not self.registrations)
         self.choices.set_choices([registration_text(r, self.departments) for r in self.registrations],
                                  [not started(r) for r in self.registrations])
         set_button_text(self.back_button, self.tr("Back"))
@@ -325,7 +314,7 @@ class CancelScreen(Screen):
         else:
             effect = self.tr("The fee {fee} goes back to your credit line.").format(fee=format_cny(r.fee_fen))
         self.effect.setText(effect)
-        set_optional_text(self.status, self.tr("Cancelling, please wait…") if self.busy else "")
+        self.say_status(self.tr("Cancelling, please wait…"))
         set_button_text(self.cancel_button, self.tr("Cancel registration"))
         self.cancel_button.setEnabled(r is not None and not self.busy)
         set_button_text(self.back_button, self.tr("Keep it"))

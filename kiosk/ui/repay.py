@@ -15,7 +15,7 @@ from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.journey import Journey
 from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
-from kiosk.ui.outcome import OutcomeText
+from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.widgets import bill_kind_text, item_table, set_row
 
 translate = QCoreApplication.translate
@@ -179,8 +179,7 @@ class RepayScreen(Screen):
             hint = ""
         set_optional_text(self.hint, hint)
         set_problem(self.notice, self.refusal)
-        set_optional_text(self.status, self.tr("Loading, please wait…") if self.loading else
-                          self.tr("Recording the repayment, please wait…") if self.busy else "")
+        self.say_status(self.tr("Recording the repayment, please wait…"))
         amount = format_cny(self.amount_fen)
         can = self.amount_fen > 0 and not self.busy
         set_button_text(self.pay_button, self.tr("Repay all {amount}").format(amount=amount) if self.all_chosen
@@ -249,17 +248,12 @@ class RepayJourney(Journey):
         self.screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.repay(session, debt, amount, channel, bill_ids=bill_ids,
                                                      payment_id=payment_id, operator_id=operator_id),
-                     self._repaid, self.failed)
-
-    def _repaid(self, outcome) -> None:
-        self.repaid.emit(outcome)
-        self.finish(lambda: repayment_text(outcome))
+                     self.finished(self.repaid, repayment_text), self.failed)
 
 
 def repayment_text(outcome) -> OutcomeText:
     if outcome.pending:
-        return OutcomeText(
-            translate("RepayJourney", "Waiting for the hospital system"),
+        return pending_text(
             translate("RepayJourney", "The hospital system did not confirm in time. Your repayment of {amount} is "
                       "kept safely and will be completed automatically; it will never be charged twice.").format(
                 amount=format_cny(outcome.amount_fen)),
@@ -283,7 +277,6 @@ def repayment_text(outcome) -> OutcomeText:
 
 
 def receipt_note(print_error: str | None) -> str:
-    if print_error is None:
-        return translate("RepayJourney", "Your receipt is printing. Please take it.")
-    return "⚠ " + translate("RepayJourney", "The receipt could not be printed. Your repayment is complete; "
-                            "please ask the cashier window for a copy.")
+    return print_note(print_error, translate("RepayJourney", "Your receipt is printing. Please take it."),
+                      translate("RepayJourney", "The receipt could not be printed. Your repayment is complete; "
+                                "please ask the cashier window for a copy."))

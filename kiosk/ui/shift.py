@@ -90,6 +90,7 @@ class ShiftScreen(Screen):
         self.count_field.setMaxLength(10)
         self.count_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,7}(\.[0-9]{0,2})?", self.count_field))
         self.count_field.returnPressed.connect(self._confirm_close)
+        self.clear_with(self.count_field)
         self.confirm_button = primary_button(self, self._confirm_close)
         self.keep_button = secondary_button(self, self._keep_open)
         self.open_button = primary_button(self, self.open_requested)
@@ -134,10 +135,6 @@ class ShiftScreen(Screen):
         """``doing``: "opening" or "closing" the shift, said on the screen while it lasts."""
         self.doing = doing if busy else ""
         super().set_busy(busy)
-
-    def clear(self) -> None:
-        self.count_field.clear()
-        super().clear()
 
     def _fill_table(self) -> None:
         c = self.closed

@@ -149,6 +149,14 @@ def set_row(table: QTableWidget, row: int, cells: Sequence[str], right: Sequence
         item.setText(text)
 
 
+def set_rows(table: QTableWidget, rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> None:
+    """All of a table's rows, anew (``set_row`` for each)."""
+    table.clearContents()
+    table.setRowCount(len(rows))
+    for row, cells in enumerate(rows):
+        set_row(table, row, cells, right)
+
+
 class Figures(QGridLayout):
     """Amounts with what they are, in ``pairs`` columns of (words, amount): a bill's total,
     the fund's part, the patient's part..."""
@@ -190,3 +198,11 @@ def bill_kind_text(kind: str) -> str:
         "outpatient": translate("CreditWords", "Outpatient"),
         "inpatient": translate("CreditWords", "Inpatient"),
     }.get(kind, kind)
+
+
+def money_back_text(template: str, credit_fen: int, outcome) -> str:
+    """Where money given back to the credit-care account went (000 art. 17): ``template`` (a
+    translated text) with the amount back to the account, off this bill, off the other bills,
+    and the balance the financial institution returns."""
+    return template.format(credit=format_cny(credit_fen), bill=format_cny(outcome.to_bill_fen),
+                           others=format_cny(outcome.to_other_bills_fen), balance=format_cny(outcome.to_balance_fen))

@@ -4,63 +4,63 @@
 <context>
     <name>AccountScreen</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="247"/>
+        <location filename="../../kiosk/ui/query.py" line="140"/>
         <source>Your credit account</source>
         <translation>您的信用账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="248"/>
+        <location filename="../../kiosk/ui/query.py" line="141"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="249"/>
+        <location filename="../../kiosk/ui/query.py" line="142"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="250"/>
+        <location filename="../../kiosk/ui/query.py" line="143"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="251"/>
+        <location filename="../../kiosk/ui/query.py" line="144"/>
         <source>Add a parent I repay for</source>
         <translation>添加由我代还的父母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="253"/>
+        <location filename="../../kiosk/ui/query.py" line="146"/>
         <source>Loading your account, please wait…</source>
         <translation>正在查询您的账户，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="269"/>
+        <location filename="../../kiosk/ui/query.py" line="162"/>
         <source>You use your guardian&apos;s credit line: available {available}.</source>
         <translation>您共享监护人的信用额度：可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="271"/>
+        <location filename="../../kiosk/ui/query.py" line="164"/>
         <source>Your account</source>
         <translation>您本人的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="273"/>
-        <location filename="../../kiosk/ui/query.py" line="280"/>
+        <location filename="../../kiosk/ui/query.py" line="166"/>
+        <location filename="../../kiosk/ui/query.py" line="173"/>
         <source>{relation}: {name}</source>
         <translation>{relation}：{name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="277"/>
+        <location filename="../../kiosk/ui/query.py" line="170"/>
         <source>Uses your credit line; you repay these bills.</source>
         <translation>共享您的信用额度，以下账单由您还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="282"/>
+        <location filename="../../kiosk/ui/query.py" line="175"/>
         <source>Registered by the hospital as your parent. You may take on repayment of their credit bills.</source>
         <translation>医院登记为您的父母。您可以自愿为其信用就医账单还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="285"/>
+        <location filename="../../kiosk/ui/query.py" line="178"/>
         <source>Take on repayment for {name}</source>
         <translation>为{name}代为还款</translation>
     </message>
@@ -81,17 +81,17 @@
 <context>
     <name>AdmitJourney</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="131"/>
+        <location filename="../../kiosk/ui/admit.py" line="94"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="177"/>
+        <location filename="../../kiosk/ui/admit.py" line="141"/>
         <source>Admitted: {department}, {ward}, bed {bed}</source>
         <translation>已办理入院：{department} {ward} {bed}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="179"/>
+        <location filename="../../kiosk/ui/admit.py" line="143"/>
         <source>You are admitted without a deposit; your credit line is the guarantee.
 Please go to {ward} of {department} with your admission order: your bed is {bed}.</source>
         <translation>您已免押金办理入院，由信用额度担保。
@@ -101,32 +101,27 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>AdmitScreen</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="90"/>
+        <location filename="../../kiosk/ui/admit.py" line="57"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="96"/>
+        <location filename="../../kiosk/ui/admit.py" line="63"/>
         <source>No deposit is needed: your credit line of {line} stands as the guarantee. Tap the admission order your doctor gave you.</source>
         <translation>无需缴纳押金：您 {line} 的信用额度作为担保。请点击医生为您开具的入院证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="105"/>
+        <location filename="../../kiosk/ui/admit.py" line="72"/>
         <source>No admission order was found for you. Please see your doctor for an admission order (入院证) first, then come back to be admitted.</source>
         <translation>未查到您的入院证。请先到医生处开具入院证，再来办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="110"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/admit.py" line="111"/>
+        <location filename="../../kiosk/ui/admit.py" line="77"/>
         <source>Admitting, please wait…</source>
         <translation>正在办理入院，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="114"/>
+        <location filename="../../kiosk/ui/admit.py" line="79"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -134,107 +129,107 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>BillScreen</name>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="135"/>
+        <location filename="../../kiosk/ui/bill.py" line="59"/>
         <source>Your outpatient bill</source>
         <translation>您的门诊账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="136"/>
+        <location filename="../../kiosk/ui/bill.py" line="60"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="136"/>
+        <location filename="../../kiosk/ui/bill.py" line="60"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="136"/>
+        <location filename="../../kiosk/ui/bill.py" line="60"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="137"/>
+        <location filename="../../kiosk/ui/bill.py" line="61"/>
         <source>Bill items</source>
         <translation>账单明细</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="138"/>
+        <location filename="../../kiosk/ui/bill.py" line="62"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="139"/>
+        <location filename="../../kiosk/ui/bill.py" line="63"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="140"/>
+        <location filename="../../kiosk/ui/bill.py" line="64"/>
         <source>Open my own credit service</source>
         <translation>开通本人信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="144"/>
+        <location filename="../../kiosk/ui/bill.py" line="68"/>
         <source>Pay in full now</source>
         <translation>现在全额支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="146"/>
+        <location filename="../../kiosk/ui/bill.py" line="70"/>
         <source>Pay on credit and pay the rest now</source>
         <translation>信用支付，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="148"/>
+        <location filename="../../kiosk/ui/bill.py" line="72"/>
         <source>Pay on credit</source>
         <translation>信用支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="163"/>
+        <location filename="../../kiosk/ui/bill.py" line="86"/>
         <source>(minor: uses the guardian&apos;s credit line)</source>
         <translation>（未成年人：使用监护人的信用额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="167"/>
+        <location filename="../../kiosk/ui/bill.py" line="90"/>
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="169"/>
+        <location filename="../../kiosk/ui/bill.py" line="92"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="172"/>
+        <location filename="../../kiosk/ui/bill.py" line="95"/>
         <source>{department} · Dr {doctor} · {date}</source>
         <translation>{department} · {doctor} 医生 · {date}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="177"/>
+        <location filename="../../kiosk/ui/bill.py" line="100"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="178"/>
+        <location filename="../../kiosk/ui/bill.py" line="101"/>
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="179"/>
+        <location filename="../../kiosk/ui/bill.py" line="102"/>
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="181"/>
+        <location filename="../../kiosk/ui/bill.py" line="104"/>
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="183"/>
+        <location filename="../../kiosk/ui/bill.py" line="106"/>
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/bill.py" line="188"/>
+        <location filename="../../kiosk/ui/bill.py" line="109"/>
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -242,32 +237,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CancelScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="499"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="307"/>
         <source>Cancel this registration?</source>
         <translation>确定退掉这个号吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="504"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="312"/>
         <source>The fee {fee} goes back to the account you paid from.</source>
         <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="507"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="315"/>
         <source>The fee {fee} goes back to your credit line.</source>
         <translation>挂号费 {fee} 将退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="509"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="317"/>
         <source>Cancelling, please wait…</source>
         <translation>正在退号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="510"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="318"/>
         <source>Cancel registration</source>
         <translation>确认退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="512"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="320"/>
         <source>Keep it</source>
         <translation>不退了</translation>
     </message>
@@ -275,37 +270,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CloseConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="82"/>
+        <location filename="../../kiosk/ui/close_service.py" line="44"/>
         <source>Close the credit service</source>
         <translation>关闭信用就医服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="85"/>
+        <location filename="../../kiosk/ui/close_service.py" line="47"/>
         <source>After closing, you pay each bill on the spot as before. You can open the service again later. It can be closed only when nothing is owed.</source>
         <translation>关闭后，您需像以前一样每次当场缴费，以后可以重新开通。只有在没有欠款时才能关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="89"/>
+        <location filename="../../kiosk/ui/close_service.py" line="51"/>
         <source>The credit service of the children linked to you closes too: {names}.</source>
         <translation>与您关联的未成年子女的信用就医服务也将一并关闭：{names}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="93"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/close_service.py" line="95"/>
+        <location filename="../../kiosk/ui/close_service.py" line="53"/>
         <source>Closing, please wait…</source>
         <translation>正在关闭，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="97"/>
+        <location filename="../../kiosk/ui/close_service.py" line="54"/>
         <source>Close my credit service</source>
         <translation>关闭我的信用就医服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="98"/>
+        <location filename="../../kiosk/ui/close_service.py" line="55"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -313,62 +303,57 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CloseServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="120"/>
+        <location filename="../../kiosk/ui/close_service.py" line="73"/>
         <source>Close credit service</source>
         <translation>关闭信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="165"/>
+        <location filename="../../kiosk/ui/close_service.py" line="111"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="174"/>
+        <location filename="../../kiosk/ui/close_service.py" line="118"/>
         <source>Still owed: {amount}</source>
         <translation>尚欠金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="175"/>
+        <location filename="../../kiosk/ui/close_service.py" line="119"/>
         <source>Not closed</source>
         <translation>未能关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="181"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/close_service.py" line="182"/>
+        <location filename="../../kiosk/ui/close_service.py" line="125"/>
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="188"/>
+        <location filename="../../kiosk/ui/close_service.py" line="131"/>
         <source>You ({name})</source>
         <translation>您本人（{name}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="190"/>
+        <location filename="../../kiosk/ui/close_service.py" line="133"/>
         <source>{name} (linked child)</source>
         <translation>{name}（关联子女）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="193"/>
+        <location filename="../../kiosk/ui/close_service.py" line="136"/>
         <source>A linked patient</source>
         <translation>一位关联就诊人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="194"/>
+        <location filename="../../kiosk/ui/close_service.py" line="137"/>
         <source>The credit service is closed for:</source>
         <translation>已关闭以下人员的信用就医服务：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="195"/>
+        <location filename="../../kiosk/ui/close_service.py" line="138"/>
         <source>From now on, please pay each bill on the spot.</source>
         <translation>今后请在每次就诊时当场缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="196"/>
+        <location filename="../../kiosk/ui/close_service.py" line="139"/>
         <source>Credit service closed</source>
         <translation>信用就医服务已关闭</translation>
     </message>
@@ -376,7 +361,7 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ComeOfAge</name>
     <message>
-        <location filename="../../kiosk/ui/come_of_age.py" line="23"/>
+        <location filename="../../kiosk/ui/come_of_age.py" line="21"/>
         <source>Open my own credit service</source>
         <translation>开通本人信用就医</translation>
     </message>
@@ -384,83 +369,84 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="333"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="191"/>
         <source>You have not opened the credit service, so the fee is paid now with your phone.</source>
         <translation>您尚未开通信用就医，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="335"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="193"/>
         <source>Your credit service is suspended because a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您有逾期账单，信用就医服务已暂停，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="337"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="195"/>
         <source>Your credit line is used up or a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您的信用额度已用完或有逾期账单，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="339"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="197"/>
         <source>Your available credit is less than the fee, so the fee is paid now with your phone.</source>
         <translation>您的可用信用额度不足挂号费，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="346"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="204"/>
         <source>Confirm your registration</source>
         <translation>确认挂号信息</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="351"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="209"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="352"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="210"/>
         <source>Registration fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="355"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="213"/>
         <source>Registering, please wait…</source>
         <translation>正在挂号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="357"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="215"/>
         <source>Register on credit</source>
         <translation>信用挂号（记入额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="359"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="217"/>
         <source>Pay now {fee}</source>
         <translation>现场支付 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="362"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="220"/>
         <source>Repay first</source>
         <translation>先去还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="364"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="222"/>
         <source>Open my own credit service</source>
         <translation>开通本人信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/confirm.py" line="99"/>
+        <location filename="../../kiosk/ui/confirm.py" line="66"/>
         <source>Please confirm</source>
+        <extracomment>``_texts``: title, what for, the confirm button&apos;s label (a callable); one of the callbacks runs once</extracomment>
         <translation>请确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/confirm.py" line="102"/>
+        <location filename="../../kiosk/ui/confirm.py" line="69"/>
         <source>In words: {words}</source>
         <translation>大写：{words}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/confirm.py" line="105"/>
+        <location filename="../../kiosk/ui/confirm.py" line="72"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/confirm.py" line="106"/>
-        <location filename="../../kiosk/ui/register_screens.py" line="367"/>
+        <location filename="../../kiosk/ui/confirm.py" line="73"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="225"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -468,27 +454,28 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConflictListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="101"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="84"/>
         <source>Queue conflicts</source>
+        <extracomment>``notice``: what the last resolution did, above the list</extracomment>
         <translation>离线冲突处理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="103"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="86"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="105"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="88"/>
         <source>No conflicts: every payment made offline was accepted or is still on its way.</source>
         <translation>没有冲突：离线支付均已被接受或正在上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="107"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="90"/>
         <source>{conflicts} payment(s) refused by the platform after they were made offline; {expired} queued payment(s) waiting too long.</source>
         <translation>{conflicts} 笔离线支付被平台拒绝；{expired} 笔排队支付等待过久。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="115"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="98"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -496,32 +483,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConflictScreen</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="171"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="127"/>
         <source>Resolve a queue conflict</source>
         <translation>处理离线冲突</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="173"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="129"/>
         <source>The patient left with this bill paid on credit while the hospital system was offline; the platform has since refused it. Collect the amount from the patient, or confirm the bill was settled another way.</source>
         <translation>患者在医院系统离线期间以信用支付了此笔费用，平台事后拒绝了该笔结算。请向患者收取该款项，或确认该笔费用已通过其他方式结清。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="176"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="132"/>
         <source>Saving, please wait…</source>
         <translation>正在保存，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="177"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="133"/>
         <source>Payment collected</source>
         <translation>已收款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="178"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="134"/>
         <source>Settled elsewhere</source>
         <translation>已在别处结清</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="179"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="135"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -577,17 +564,17 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConflictsJourney</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="204"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="156"/>
         <source>Queue conflicts</source>
         <translation>离线冲突处理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="244"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="196"/>
         <source>✓ Marked as payment collected.</source>
         <translation>✓ 已标记为已收款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="245"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="197"/>
         <source>✓ Marked as settled elsewhere.</source>
         <translation>✓ 已标记为已在别处结清。</translation>
     </message>
@@ -595,34 +582,29 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConsentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="113"/>
+        <location filename="../../kiosk/ui/open_service.py" line="66"/>
         <source>Consent to the credit service</source>
         <translation>信用就医服务授权书</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="114"/>
+        <location filename="../../kiosk/ui/open_service.py" line="67"/>
         <source>I agree and authorise the credit score lookup</source>
         <translation>我同意并授权查询信用分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="115"/>
+        <location filename="../../kiosk/ui/open_service.py" line="68"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="119"/>
+        <location filename="../../kiosk/ui/open_service.py" line="72"/>
         <source>Guardian {guardian} consents for {child}</source>
         <translation>监护人{guardian}为{child}授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="128"/>
+        <location filename="../../kiosk/ui/open_service.py" line="81"/>
         <source>Consent text version {version}, published {date}. Scroll to read all of it.</source>
         <translation>授权书版本 {version}，发布日期 {date}。请滑动阅读全文。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/open_service.py" line="132"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
     </message>
 </context>
 <context>
@@ -653,175 +635,171 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CreditWords</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="41"/>
+        <location filename="../../kiosk/ui/query.py" line="28"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="42"/>
+        <location filename="../../kiosk/ui/query.py" line="29"/>
         <source>suspended</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="43"/>
+        <location filename="../../kiosk/ui/query.py" line="30"/>
         <source>closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="50"/>
+        <location filename="../../kiosk/ui/widgets.py" line="185"/>
         <source>disputed (answer by {date})</source>
         <translation>异议处理中（{date}前答复）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="52"/>
+        <location filename="../../kiosk/ui/widgets.py" line="187"/>
         <source>disputed</source>
         <translation>异议处理中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="54"/>
+        <location filename="../../kiosk/ui/widgets.py" line="189"/>
         <source>due</source>
         <translation>待还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="55"/>
+        <location filename="../../kiosk/ui/widgets.py" line="190"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="56"/>
+        <location filename="../../kiosk/ui/widgets.py" line="191"/>
         <source>paid</source>
         <translation>已还清</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="62"/>
+        <location filename="../../kiosk/ui/widgets.py" line="197"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="63"/>
+        <location filename="../../kiosk/ui/widgets.py" line="198"/>
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="64"/>
+        <location filename="../../kiosk/ui/widgets.py" line="199"/>
         <source>Inpatient</source>
         <translation>住院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="70"/>
+        <location filename="../../kiosk/ui/query.py" line="36"/>
         <source>Child</source>
         <translation>子女</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="71"/>
+        <location filename="../../kiosk/ui/query.py" line="37"/>
         <source>Parent</source>
         <translation>父母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="72"/>
+        <location filename="../../kiosk/ui/query.py" line="38"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="78"/>
+        <location filename="../../kiosk/ui/query.py" line="44"/>
         <source>excellent (优秀)</source>
         <translation>优秀</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="79"/>
+        <location filename="../../kiosk/ui/query.py" line="45"/>
         <source>good (良好)</source>
         <translation>良好</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="80"/>
+        <location filename="../../kiosk/ui/query.py" line="46"/>
         <source>fair (中等)</source>
         <translation>中等</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="81"/>
+        <location filename="../../kiosk/ui/query.py" line="47"/>
         <source>poor (较差)</source>
         <translation>较差</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="82"/>
+        <location filename="../../kiosk/ui/query.py" line="48"/>
         <source>very poor (极差)</source>
         <translation>极差</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="84"/>
+        <location filename="../../kiosk/ui/query.py" line="50"/>
         <source>Medical-insurance credit grade: {grade} — {meaning}</source>
         <translation>医保信用等级：{grade}（{meaning}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="90"/>
+        <location filename="../../kiosk/ui/query.py" line="56"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="91"/>
+        <location filename="../../kiosk/ui/query.py" line="57"/>
         <source>Credit line {line} · used {used} · available {available} · status: {status}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available} · 状态：{status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="96"/>
+        <location filename="../../kiosk/ui/query.py" line="62"/>
         <source>Overdue: {amount}</source>
         <translation>逾期金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="123"/>
+        <location filename="../../kiosk/ui/query.py" line="82"/>
         <source>Reference</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="123"/>
+        <location filename="../../kiosk/ui/query.py" line="82"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="124"/>
+        <location filename="../../kiosk/ui/query.py" line="83"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="124"/>
+        <location filename="../../kiosk/ui/query.py" line="83"/>
         <source>Outstanding</source>
         <translation>未还</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="125"/>
+        <location filename="../../kiosk/ui/query.py" line="84"/>
         <source>Pay by</source>
         <translation>最后还款日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="125"/>
+        <location filename="../../kiosk/ui/query.py" line="84"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="244"/>
+        <location filename="../../kiosk/ui/query.py" line="137"/>
         <source>No bills.</source>
+        <extracomment>``notice``: words above the account (a callable: rendered again on a language change)</extracomment>
         <translation>暂无账单。</translation>
     </message>
 </context>
 <context>
     <name>DepartmentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="181"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="101"/>
         <source>Choose a department</source>
         <translation>请选择科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="186"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="187"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="107"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="188"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="108"/>
         <source>My registrations (cancel)</source>
         <translation>我的挂号（退号）</translation>
     </message>
@@ -829,12 +807,12 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DeskLogin</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="271"/>
+        <location filename="../../kiosk/ui/login.py" line="245"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="273"/>
+        <location filename="../../kiosk/ui/login.py" line="247"/>
         <source>Open the shift</source>
         <translation>开班</translation>
     </message>
@@ -891,77 +869,72 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DischargeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="155"/>
+        <location filename="../../kiosk/ui/discharge.py" line="92"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="187"/>
+        <location filename="../../kiosk/ui/discharge.py" line="124"/>
         <source>{booked} on your credit line and {paid} to pay now with your phone.</source>
         <translation>信用额度记账 {booked}，现在用手机支付 {paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="190"/>
+        <location filename="../../kiosk/ui/discharge.py" line="127"/>
         <source>{booked} on your credit line, nothing to pay now.</source>
         <translation>信用额度记账 {booked}，现在无需支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="192"/>
+        <location filename="../../kiosk/ui/discharge.py" line="129"/>
         <source>Confirm your discharge</source>
         <translation>请确认出院结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="193"/>
+        <location filename="../../kiosk/ui/discharge.py" line="130"/>
         <source>Discharge</source>
         <translation>确认出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="224"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/discharge.py" line="225"/>
+        <location filename="../../kiosk/ui/discharge.py" line="157"/>
         <source>The hospital system did not confirm in time. Your discharge is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的出院结算已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="227"/>
+        <location filename="../../kiosk/ui/discharge.py" line="159"/>
         <source>Please collect your documents at the cashier window.</source>
         <translation>请到收费窗口领取单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="230"/>
+        <location filename="../../kiosk/ui/discharge.py" line="162"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="233"/>
+        <location filename="../../kiosk/ui/discharge.py" line="165"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="235"/>
+        <location filename="../../kiosk/ui/discharge.py" line="167"/>
         <source>Deposit returned: {amount}.</source>
         <translation>退还预交金：{amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="237"/>
+        <location filename="../../kiosk/ui/discharge.py" line="169"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="238"/>
+        <location filename="../../kiosk/ui/discharge.py" line="171"/>
         <source>Your receipt and the itemised statement are printing.</source>
         <translation>凭条和费用清单正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="240"/>
+        <location filename="../../kiosk/ui/discharge.py" line="172"/>
         <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
         <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="242"/>
+        <location filename="../../kiosk/ui/discharge.py" line="174"/>
         <source>Discharged</source>
         <translation>出院结算成功</translation>
     </message>
@@ -969,88 +942,88 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DischargeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="110"/>
-        <location filename="../../kiosk/ui/discharge.py" line="118"/>
+        <location filename="../../kiosk/ui/discharge.py" line="51"/>
+        <location filename="../../kiosk/ui/discharge.py" line="59"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="111"/>
+        <location filename="../../kiosk/ui/discharge.py" line="52"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="111"/>
+        <location filename="../../kiosk/ui/discharge.py" line="52"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="111"/>
+        <location filename="../../kiosk/ui/discharge.py" line="52"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="111"/>
+        <location filename="../../kiosk/ui/discharge.py" line="52"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="112"/>
+        <location filename="../../kiosk/ui/discharge.py" line="53"/>
         <source>Items of the hospital stay</source>
         <translation>住院费用明细</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="113"/>
+        <location filename="../../kiosk/ui/discharge.py" line="54"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="114"/>
+        <location filename="../../kiosk/ui/discharge.py" line="55"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="117"/>
+        <location filename="../../kiosk/ui/discharge.py" line="58"/>
         <source>Discharge and pay the rest now</source>
         <translation>信用出院，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="120"/>
+        <location filename="../../kiosk/ui/discharge.py" line="61"/>
         <source>{department} · admitted {date} · {count} charges</source>
         <translation>{department} · {date} 入院 · 共 {count} 项费用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="125"/>
+        <location filename="../../kiosk/ui/discharge.py" line="66"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="125"/>
+        <location filename="../../kiosk/ui/discharge.py" line="66"/>
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="126"/>
+        <location filename="../../kiosk/ui/discharge.py" line="67"/>
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="126"/>
+        <location filename="../../kiosk/ui/discharge.py" line="67"/>
         <source>Deposit paid</source>
         <translation>已交预交金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="128"/>
+        <location filename="../../kiosk/ui/discharge.py" line="69"/>
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="129"/>
+        <location filename="../../kiosk/ui/discharge.py" line="70"/>
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="134"/>
+        <location filename="../../kiosk/ui/discharge.py" line="73"/>
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
@@ -1058,27 +1031,27 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DisputeBillScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="95"/>
+        <location filename="../../kiosk/ui/dispute.py" line="56"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="97"/>
+        <location filename="../../kiosk/ui/dispute.py" line="58"/>
         <source>Tap the bill you think is wrong. The hospital checks it and answers within {days} working days.</source>
         <translation>请点击您认为有误的账单。医院核实后将在{days}个工作日内答复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="99"/>
+        <location filename="../../kiosk/ui/dispute.py" line="60"/>
         <source>Loading your bills, please wait…</source>
         <translation>正在查询您的账单，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="100"/>
+        <location filename="../../kiosk/ui/dispute.py" line="61"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="111"/>
+        <location filename="../../kiosk/ui/dispute.py" line="68"/>
         <source>{bill} — already disputed, cannot be picked</source>
         <translation>{bill} — 已提出异议，不可再选</translation>
     </message>
@@ -1086,44 +1059,39 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DisputeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="37"/>
+        <location filename="../../kiosk/ui/dispute.py" line="27"/>
         <source>{reference} · {kind} · {outstanding} · pay by {date} · {status}</source>
         <translation>{reference} · {kind} · {outstanding} · 最后还款日 {date} · {status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="272"/>
+        <location filename="../../kiosk/ui/dispute.py" line="193"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="319"/>
+        <location filename="../../kiosk/ui/dispute.py" line="227"/>
         <source>Show my account</source>
         <translation>查看我的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="329"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/dispute.py" line="330"/>
+        <location filename="../../kiosk/ui/dispute.py" line="236"/>
         <source>The hospital system did not confirm in time. Your dispute is kept safely and will be sent automatically.</source>
         <translation>医院系统未能及时确认。您的异议已妥善保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="333"/>
+        <location filename="../../kiosk/ui/dispute.py" line="239"/>
         <source>Your dispute on bill {reference} ({amount}) is recorded.
 The hospital will answer by {date} (within {days} working days).</source>
         <translation>您对账单 {reference}（{amount}）的异议已登记。
 医院将于 {date} 前答复（{days}个工作日内）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="336"/>
+        <location filename="../../kiosk/ui/dispute.py" line="242"/>
         <source>Until then the bill is shown as disputed.</source>
         <translation>答复前该账单显示为“异议处理中”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="337"/>
+        <location filename="../../kiosk/ui/dispute.py" line="243"/>
         <source>Dispute raised</source>
         <translation>异议已提交</translation>
     </message>
@@ -1131,38 +1099,38 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>DisputeReasonScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="232"/>
+        <location filename="../../kiosk/ui/dispute.py" line="159"/>
         <source>Why is this bill wrong?</source>
         <translation>您认为账单哪里有误？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="234"/>
+        <location filename="../../kiosk/ui/dispute.py" line="161"/>
         <source>Tap the reason that fits best.</source>
         <translation>请点击最符合的原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="235"/>
+        <location filename="../../kiosk/ui/dispute.py" line="162"/>
         <source>Anything to add? (optional, up to 200 characters)</source>
         <translation>补充说明（选填，最多200字）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="236"/>
-        <location filename="../../kiosk/ui/dispute.py" line="237"/>
+        <location filename="../../kiosk/ui/dispute.py" line="163"/>
+        <location filename="../../kiosk/ui/dispute.py" line="164"/>
         <source>Optional note</source>
         <translation>补充说明（选填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="238"/>
+        <location filename="../../kiosk/ui/dispute.py" line="165"/>
         <source>Submit dispute</source>
         <translation>提交异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="239"/>
+        <location filename="../../kiosk/ui/dispute.py" line="166"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="240"/>
+        <location filename="../../kiosk/ui/dispute.py" line="167"/>
         <source>Sending your dispute, please wait…</source>
         <translation>正在提交异议，请稍候…</translation>
     </message>
@@ -1170,12 +1138,12 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>GuardianScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="318"/>
+        <location filename="../../kiosk/ui/open_service.py" line="197"/>
         <source>A parent or guardian must consent</source>
         <translation>需由父母或监护人授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="321"/>
+        <location filename="../../kiosk/ui/open_service.py" line="200"/>
         <source>Patients under 18 cannot open the credit service alone. A parent or guardian identifies with their own ID card and gives consent; the child then uses the guardian&apos;s credit line and the guardian repays.
 
 Guardian: tap the button, then place your ID card on the reader.</source>
@@ -1184,12 +1152,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 请监护人点击下方按钮，然后将本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="324"/>
+        <location filename="../../kiosk/ui/open_service.py" line="203"/>
         <source>Guardian: identify now</source>
         <translation>监护人验证身份</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="325"/>
+        <location filename="../../kiosk/ui/open_service.py" line="204"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1230,47 +1198,47 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="149"/>
+        <location filename="../../kiosk/ui/identify.py" line="105"/>
         <source>Identify yourself</source>
         <translation>身份识别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="152"/>
+        <location filename="../../kiosk/ui/identify.py" line="108"/>
         <source>Place the patient&apos;s ID card on the reader, or type the ID number.</source>
         <translation>请将患者身份证放在读卡器上，或输入身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="155"/>
+        <location filename="../../kiosk/ui/identify.py" line="111"/>
         <source>Place your resident ID card on the reader below the screen.</source>
         <translation>请将您的居民身份证放在屏幕下方的读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="156"/>
+        <location filename="../../kiosk/ui/identify.py" line="112"/>
         <source>18-character ID number</source>
         <translation>18位身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="157"/>
+        <location filename="../../kiosk/ui/identify.py" line="113"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="158"/>
+        <location filename="../../kiosk/ui/identify.py" line="114"/>
         <source>Look up</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="159"/>
+        <location filename="../../kiosk/ui/identify.py" line="115"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="160"/>
+        <location filename="../../kiosk/ui/identify.py" line="116"/>
         <source>Training: demo cards</source>
         <translation>培训：演示卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="163"/>
+        <location filename="../../kiosk/ui/identify.py" line="119"/>
         <source>Reading your details, please wait…</source>
         <translation>正在读取您的信息，请稍候…</translation>
     </message>
@@ -1291,27 +1259,27 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>ItExitScreen</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="172"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="140"/>
         <source>IT staff: leave the kiosk</source>
         <translation>信息科人员：退出自助机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="173"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="141"/>
         <source>Enter an IT staff number and PIN. Patients: please tap Back.</source>
         <translation>请输入信息科人员工号和密码。患者请点击“返回首页”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="175"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="143"/>
         <source>Checking, please wait…</source>
         <translation>正在核验，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="176"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="144"/>
         <source>Leave the kiosk</source>
         <translation>退出自助机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="178"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="146"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1343,12 +1311,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LatePayments</name>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="23"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="24"/>
         <source>Paid just after the patient cancelled: refunded through the payment channel</source>
         <translation>患者取消后才支付成功：已原路退回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="25"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="26"/>
         <source>Paid as the patient walked away: refunded through the payment channel</source>
         <translation>患者离开时支付成功：已原路退回</translation>
     </message>
@@ -1356,7 +1324,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LatePaymentsJourney</name>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="114"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="76"/>
         <source>Late phone payments</source>
         <translation>迟到的扫码支付</translation>
     </message>
@@ -1364,53 +1332,53 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LatePaymentsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="75"/>
-        <location filename="../../kiosk/ui/late_payments.py" line="88"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="44"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="57"/>
         <source>Late phone payments</source>
         <translation>迟到的扫码支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="77"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="46"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="81"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="50"/>
         <source>No phone payment came late in the last 7 days.</source>
         <translation>最近 7 天没有迟到的扫码支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="83"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="52"/>
         <source>Each was refunded through the payment channel. Tell the patient it reaches their payment account within a few days.</source>
         <translation>以下款项均已原路退回。请告知患者，退款将在几天内到账。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="86"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="55"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="86"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="55"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="86"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="55"/>
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="87"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="56"/>
         <source>Terminal</source>
         <translation>终端</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="87"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="56"/>
         <source>What happened</source>
         <translation>处理情况</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/late_payments.py" line="100"/>
+        <location filename="../../kiosk/ui/late_payments.py" line="63"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1418,22 +1386,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="195"/>
+        <location filename="../../kiosk/ui/login.py" line="167"/>
         <source>Cashier login</source>
         <translation>收费员登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="196"/>
+        <location filename="../../kiosk/ui/login.py" line="168"/>
         <source>Enter your staff number and PIN. The desk logs you out after a while without use.</source>
         <translation>请输入工号和密码。长时间无操作将自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="199"/>
+        <location filename="../../kiosk/ui/login.py" line="171"/>
         <source>Checking, please wait…</source>
         <translation>正在核验，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="200"/>
+        <location filename="../../kiosk/ui/login.py" line="172"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
@@ -1969,27 +1937,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>MyRegistrationsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="438"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="276"/>
         <source>My registrations</source>
         <translation>我的挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="439"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="277"/>
         <source>Tap a registration to cancel it. A registration can be cancelled until its session starts.</source>
         <translation>点击挂号记录即可退号。就诊时段开始前均可退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="442"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="444"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="279"/>
         <source>You have no registrations to cancel.</source>
         <translation>您没有可退的挂号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="450"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="282"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1997,22 +1960,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>Notices</name>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="20"/>
+        <location filename="../../kiosk/ui/notices.py" line="19"/>
         <source>Credit-based care: see the doctor first, pay afterwards. Open the service here with your ID card.</source>
         <translation>信用就医：先看病，后付费。持身份证即可在本机开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="22"/>
+        <location filename="../../kiosk/ui/notices.py" line="21"/>
         <source>Repay on time to keep your credit line: at this kiosk, on your phone or at the cashier window.</source>
         <translation>请按时还款以保持信用额度：可在本机、手机或收费窗口还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="24"/>
+        <location filename="../../kiosk/ui/notices.py" line="23"/>
         <source>Large text for older patients: tap &quot;Large text&quot; on the start screen.</source>
         <translation>老年患者可在首页点击“大字模式”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="25"/>
+        <location filename="../../kiosk/ui/notices.py" line="24"/>
         <source>Never tell anyone your payment codes. Hospital staff will never ask for them.</source>
         <translation>请勿向任何人透露付款码，医院工作人员不会索要。</translation>
     </message>
@@ -2020,18 +1983,18 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>NoticesScreen</name>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="52"/>
-        <location filename="../../kiosk/ui/notices.py" line="69"/>
+        <location filename="../../kiosk/ui/notices.py" line="38"/>
+        <location filename="../../kiosk/ui/notices.py" line="55"/>
         <source>Hospital notices</source>
         <translation>医院公告</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="71"/>
+        <location filename="../../kiosk/ui/notices.py" line="57"/>
         <source>Notice {n} of {count}</source>
         <translation>第 {n} 条，共 {count} 条</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/notices.py" line="73"/>
+        <location filename="../../kiosk/ui/notices.py" line="59"/>
         <source>Tap anywhere to start</source>
         <translation>轻触屏幕任意位置开始</translation>
     </message>
@@ -2063,95 +2026,98 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OpenServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="355"/>
+        <location filename="../../kiosk/ui/open_service.py" line="227"/>
         <source>Open credit service</source>
         <translation>开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="423"/>
+        <location filename="../../kiosk/ui/open_service.py" line="291"/>
         <source>Open the guardian&apos;s service</source>
         <translation>先为监护人开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="475"/>
+        <location filename="../../kiosk/ui/open_service.py" line="337"/>
         <source>Your credit service is already open; there is nothing to do.</source>
         <translation>您已开通信用就医服务，无需再次开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="477"/>
+        <location filename="../../kiosk/ui/open_service.py" line="339"/>
         <source>{child} already uses the guardian&apos;s credit line.</source>
         <translation>{child}已在使用监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="481"/>
+        <location filename="../../kiosk/ui/open_service.py" line="343"/>
         <source>Credit line {line}, available now {available}.</source>
         <translation>信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="483"/>
+        <location filename="../../kiosk/ui/open_service.py" line="345"/>
         <source>Credit service already open</source>
         <translation>信用就医服务已开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="489"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/open_service.py" line="490"/>
+        <location filename="../../kiosk/ui/open_service.py" line="351"/>
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically; please check at the cashier window later.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成；请稍后到收费窗口查询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="495"/>
+        <location filename="../../kiosk/ui/open_service.py" line="356"/>
         <source>{child} now uses the guardian&apos;s credit line.</source>
         <translation>{child}现已共享监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="498"/>
+        <location filename="../../kiosk/ui/open_service.py" line="359"/>
         <source>Guardian&apos;s credit line {line}, available now {available}.</source>
         <translation>监护人信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="500"/>
+        <location filename="../../kiosk/ui/open_service.py" line="361"/>
         <source>The guardian repays the child&apos;s bills.</source>
         <translation>孩子的账单由监护人负责还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="502"/>
+        <location filename="../../kiosk/ui/open_service.py" line="363"/>
         <source>Your credit line: {line} ({score_name} tier {tier})</source>
         <translation>您的信用额度：{line}（{score_name}第{tier}档）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="506"/>
+        <location filename="../../kiosk/ui/open_service.py" line="367"/>
         <source>Your tier also lets you choose value-added services of the partner financial institutions.</source>
         <translation>您的信用分档位还可选择合作金融机构提供的增值服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="510"/>
+        <location filename="../../kiosk/ui/open_service.py" line="371"/>
         <source>Consent version {version}, given {time}.</source>
         <translation>授权书版本 {version}，授权时间 {time}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="512"/>
+        <location filename="../../kiosk/ui/open_service.py" line="373"/>
         <source>Repayment reminders go to {phone}.</source>
         <translation>还款提醒将发送至 {phone}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="513"/>
+        <location filename="../../kiosk/ui/open_service.py" line="374"/>
         <source>Credit service opened</source>
         <translation>信用就医服务开通成功</translation>
     </message>
 </context>
 <context>
+    <name>Outcome</name>
+    <message>
+        <location filename="../../kiosk/ui/outcome.py" line="31"/>
+        <source>Waiting for the hospital system</source>
+        <translation>等待医院系统确认</translation>
+    </message>
+</context>
+<context>
     <name>OutcomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/outcome.py" line="65"/>
+        <location filename="../../kiosk/ui/outcome.py" line="60"/>
         <source>Not done</source>
         <translation>未办理成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/outcome.py" line="76"/>
+        <location filename="../../kiosk/ui/outcome.py" line="67"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -2159,32 +2125,32 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>ParentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="427"/>
+        <location filename="../../kiosk/ui/query.py" line="270"/>
         <source>Take on repayment for a parent</source>
         <translation>为父母代为还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="430"/>
+        <location filename="../../kiosk/ui/query.py" line="273"/>
         <source>{name} (ID {masked_id})</source>
         <translation>{name}（证件号 {masked_id}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="432"/>
+        <location filename="../../kiosk/ui/query.py" line="275"/>
         <source>You will repay the credit bills of your parent {parent}. Their bills will appear in your account query, and you can repay them here.</source>
         <translation>您将为父母{parent}的信用就医账单还款。其账单将显示在您的账户查询中，您可以在此还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="435"/>
+        <location filename="../../kiosk/ui/query.py" line="278"/>
         <source>Your parent {parent} must agree. Ask them to place their own ID card on the reader, or send a code to their mobile phone on file and type the code they received.</source>
         <translation>需经您的父母 {parent} 本人同意。请其将本人身份证放到读卡区，或向其登记的手机发送验证码，再输入其收到的验证码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="439"/>
+        <location filename="../../kiosk/ui/query.py" line="282"/>
         <source>A code was sent to your parent&apos;s phone {phone}. Type the 6 digits they received, then confirm: you will repay the credit bills of {parent}.</source>
         <translation>验证码已发送到您父母的手机 {phone}。请输入其收到的 6 位数字并确认：您将为 {parent} 偿还信用就医账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="443"/>
+        <location filename="../../kiosk/ui/query.py" line="286"/>
         <source>Adult children may take on repayment of their parents&apos; credit bills.
 
 Tap Continue, then ask your parent to place their own ID card on the reader.</source>
@@ -2193,37 +2159,37 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 请点击“继续”，然后请您的父母将其本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="446"/>
+        <location filename="../../kiosk/ui/query.py" line="289"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="447"/>
+        <location filename="../../kiosk/ui/query.py" line="290"/>
         <source>Parent: place your ID card</source>
         <translation>父母本人放置身份证</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="448"/>
+        <location filename="../../kiosk/ui/query.py" line="291"/>
         <source>Send a code to their phone</source>
         <translation>发送验证码到其手机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="449"/>
+        <location filename="../../kiosk/ui/query.py" line="292"/>
         <source>Confirm: I repay for this parent</source>
         <translation>确认：由我为该父母还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="450"/>
+        <location filename="../../kiosk/ui/query.py" line="293"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="451"/>
+        <location filename="../../kiosk/ui/query.py" line="294"/>
         <source>Training: type the code from the demo phone</source>
         <translation>培训：填入演示手机收到的验证码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="462"/>
+        <location filename="../../kiosk/ui/query.py" line="305"/>
         <source>Saving, please wait…</source>
         <translation>正在保存，请稍候…</translation>
     </message>
@@ -2231,82 +2197,77 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="33"/>
+        <location filename="../../kiosk/ui/pay.py" line="31"/>
         <source>Pay outpatient bill</source>
         <translation>门诊缴费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="110"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pay.py" line="111"/>
+        <location filename="../../kiosk/ui/pay.py" line="95"/>
         <source>The hospital system did not confirm in time. Your payment is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的支付已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="113"/>
+        <location filename="../../kiosk/ui/pay.py" line="97"/>
         <source>Please collect your receipt at the cashier window.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="116"/>
+        <location filename="../../kiosk/ui/pay.py" line="100"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="119"/>
+        <location filename="../../kiosk/ui/pay.py" line="103"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="120"/>
+        <location filename="../../kiosk/ui/pay.py" line="104"/>
         <source>Medical insurance fund paid {fund}. Credit available now: {available}.</source>
         <translation>医保统筹支付 {fund}。当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="122"/>
+        <location filename="../../kiosk/ui/pay.py" line="106"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="123"/>
+        <location filename="../../kiosk/ui/pay.py" line="107"/>
         <source>Paid on credit</source>
         <translation>信用支付成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="128"/>
+        <location filename="../../kiosk/ui/pay.py" line="111"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="129"/>
+        <location filename="../../kiosk/ui/pay.py" line="112"/>
         <source>The receipt could not be printed. Your payment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的支付已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="135"/>
+        <location filename="../../kiosk/ui/pay.py" line="118"/>
         <source>{booked} booked on your credit line while the hospital system was offline.</source>
         <translation>医院系统离线期间，已记入信用额度 {booked}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="137"/>
+        <location filename="../../kiosk/ui/pay.py" line="120"/>
         <source>Medical insurance fund part: {fund}.</source>
         <translation>医保统筹部分：{fund}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="138"/>
+        <location filename="../../kiosk/ui/pay.py" line="121"/>
         <source>It is kept safely on this kiosk and will be sent to the hospital system as soon as it answers; it will never be charged twice.</source>
         <translation>本笔支付已安全保存在本机，医院系统恢复后将自动上传，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="140"/>
+        <location filename="../../kiosk/ui/pay.py" line="123"/>
         <source>Settled offline, will sync</source>
         <translation>离线结算成功，待上传</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="141"/>
+        <location filename="../../kiosk/ui/pay.py" line="124"/>
         <source>The due date and your receipt are available at the cashier window or in the account query once it is sent.</source>
         <translation>上传后，可在收费窗口或信用账户查询中查看还款日期和凭条。</translation>
     </message>
@@ -2314,47 +2275,47 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PaymentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="85"/>
+        <location filename="../../kiosk/ui/payment.py" line="52"/>
         <source>Pay the rest with your phone</source>
         <translation>请用手机支付差额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="86"/>
+        <location filename="../../kiosk/ui/payment.py" line="53"/>
         <source>Amount to pay now: {amount}</source>
         <translation>现场支付金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="88"/>
+        <location filename="../../kiosk/ui/payment.py" line="55"/>
         <source>Scan the code with your payment app and confirm the payment.</source>
         <translation>请用支付应用扫描二维码并确认支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="89"/>
+        <location filename="../../kiosk/ui/payment.py" line="56"/>
         <source>Preparing the payment code…</source>
         <translation>正在生成支付码…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="90"/>
+        <location filename="../../kiosk/ui/payment.py" line="57"/>
         <source>Waiting for your payment…</source>
         <translation>正在等待您完成支付…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="91"/>
+        <location filename="../../kiosk/ui/payment.py" line="58"/>
         <source>Payment received.</source>
         <translation>已收到付款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="92"/>
+        <location filename="../../kiosk/ui/payment.py" line="59"/>
         <source>Cancelling the payment at the payment channel…</source>
         <translation>正在向支付渠道取消本次支付…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="94"/>
+        <location filename="../../kiosk/ui/payment.py" line="61"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="95"/>
+        <location filename="../../kiosk/ui/payment.py" line="62"/>
         <source>Training: pay from the demo phone</source>
         <translation>培训：用演示手机支付</translation>
     </message>
@@ -2362,62 +2323,62 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Payments</name>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="99"/>
+        <location filename="../../kiosk/ui/payment.py" line="66"/>
         <source>The rest of your outpatient bill, paid with your phone</source>
         <translation>门诊费用超出额度部分，用手机支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="100"/>
+        <location filename="../../kiosk/ui/payment.py" line="67"/>
         <source>The registration fee, paid with your phone</source>
         <translation>挂号费，用手机支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="101"/>
+        <location filename="../../kiosk/ui/payment.py" line="68"/>
         <source>Repayment of your credit bills, paid with your phone</source>
         <translation>信用账单还款，用手机支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="102"/>
+        <location filename="../../kiosk/ui/payment.py" line="69"/>
         <source>The rest of your hospital stay, paid with your phone</source>
         <translation>住院费用超出额度部分，用手机支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="138"/>
+        <location filename="../../kiosk/ui/payment.py" line="105"/>
         <source>Please confirm the payment</source>
         <translation>请确认支付金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="139"/>
+        <location filename="../../kiosk/ui/payment.py" line="106"/>
         <source>Pay {amount} now</source>
         <translation>确认支付 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="207"/>
+        <location filename="../../kiosk/ui/payment.py" line="173"/>
         <source>Payment cancelled and refunded</source>
         <translation>支付已取消并退款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="208"/>
+        <location filename="../../kiosk/ui/payment.py" line="174"/>
         <source>Your phone had paid {amount} just before you cancelled. It has been refunded through the payment channel to where it came from; nothing was charged.</source>
         <translation>您取消前手机已支付 {amount}。该笔款项已通过支付渠道原路退回，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="211"/>
+        <location filename="../../kiosk/ui/payment.py" line="177"/>
         <source>The refund reaches your payment account within a few days. Staff at the cashier desk can see it too.</source>
         <translation>退款将在几天内到账。收费窗口也能查到这笔退款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="219"/>
+        <location filename="../../kiosk/ui/payment.py" line="184"/>
         <source>The payment could not be cancelled</source>
         <translation>未能取消支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="220"/>
+        <location filename="../../kiosk/ui/payment.py" line="185"/>
         <source>The payment channel did not answer. Do not pay the code on your phone.</source>
         <translation>支付渠道没有应答。请不要在手机上支付该二维码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/payment.py" line="221"/>
+        <location filename="../../kiosk/ui/payment.py" line="186"/>
         <source>If your phone shows it as paid, please go to the cashier desk: the payment will be refunded.</source>
         <translation>如手机显示已支付，请到收费窗口办理，款项将退回。</translation>
     </message>
@@ -2425,42 +2386,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PhoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="253"/>
+        <location filename="../../kiosk/ui/open_service.py" line="153"/>
         <source>Mobile phone for repayment reminders</source>
         <translation>接收还款提醒的手机号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="255"/>
+        <location filename="../../kiosk/ui/open_service.py" line="155"/>
         <source>Type the 11-digit mobile number, then confirm.</source>
         <translation>请输入11位手机号码，然后确认。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="258"/>
+        <location filename="../../kiosk/ui/open_service.py" line="158"/>
         <source>Reminders of amounts due will be sent to this number:</source>
         <translation>应还金额提醒将发送至此号码：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="262"/>
+        <location filename="../../kiosk/ui/open_service.py" line="162"/>
         <source>Use this number</source>
         <translation>使用此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="263"/>
+        <location filename="../../kiosk/ui/open_service.py" line="163"/>
         <source>Enter another number</source>
         <translation>输入其他号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="264"/>
+        <location filename="../../kiosk/ui/open_service.py" line="164"/>
         <source>Confirm this number</source>
         <translation>确认此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="265"/>
+        <location filename="../../kiosk/ui/open_service.py" line="165"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="273"/>
+        <location filename="../../kiosk/ui/open_service.py" line="173"/>
         <source>Opening your credit service, please wait…</source>
         <translation>正在为您开通信用就医服务，请稍候…</translation>
     </message>
@@ -2468,17 +2429,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>QueryJourney</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="493"/>
+        <location filename="../../kiosk/ui/query.py" line="332"/>
         <source>My credit account</source>
         <translation>信用账户查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="603"/>
+        <location filename="../../kiosk/ui/query.py" line="432"/>
         <source>You now repay for {name}.</source>
         <translation>您已为{name}代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="604"/>
+        <location filename="../../kiosk/ui/query.py" line="433"/>
         <source>The hospital system did not confirm yet; your request is kept and will be completed automatically.</source>
         <translation>医院系统尚未确认；您的申请已保存，将自动完成。</translation>
     </message>
@@ -2486,32 +2447,32 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Refund</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="33"/>
+        <location filename="../../kiosk/ui/refund.py" line="32"/>
         <source>Service not performed</source>
         <translation>项目未执行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="34"/>
+        <location filename="../../kiosk/ui/refund.py" line="33"/>
         <source>Medicine returned</source>
         <translation>退药</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="35"/>
+        <location filename="../../kiosk/ui/refund.py" line="34"/>
         <source>Charged in error</source>
         <translation>收费错误</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="36"/>
+        <location filename="../../kiosk/ui/refund.py" line="35"/>
         <source>Other reason</source>
         <translation>其他原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="41"/>
+        <location filename="../../kiosk/ui/refund.py" line="40"/>
         <source>{kind} · {date} · {reference}</source>
         <translation>{kind} · {date} · {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="43"/>
+        <location filename="../../kiosk/ui/refund.py" line="42"/>
         <source>Amount {amount} · refunded so far {refunded} · refundable {refundable}</source>
         <translation>金额 {amount} · 已退 {refunded} · 可退 {refundable}</translation>
     </message>
@@ -2519,38 +2480,38 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundEntryScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="246"/>
-        <location filename="../../kiosk/ui/refund.py" line="258"/>
+        <location filename="../../kiosk/ui/refund.py" line="169"/>
+        <location filename="../../kiosk/ui/refund.py" line="181"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="248"/>
+        <location filename="../../kiosk/ui/refund.py" line="171"/>
         <source>Amount to refund, in yuan (at most {refundable})</source>
         <translation>退费金额（元，最多 {refundable}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="250"/>
+        <location filename="../../kiosk/ui/refund.py" line="173"/>
         <source>Amount to refund in yuan</source>
         <translation>退费金额（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="251"/>
+        <location filename="../../kiosk/ui/refund.py" line="174"/>
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="252"/>
+        <location filename="../../kiosk/ui/refund.py" line="175"/>
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="257"/>
+        <location filename="../../kiosk/ui/refund.py" line="180"/>
         <source>Refunding, please wait…</source>
         <translation>正在退费，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="260"/>
+        <location filename="../../kiosk/ui/refund.py" line="183"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2558,87 +2519,82 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundJourney</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="286"/>
+        <location filename="../../kiosk/ui/refund.py" line="205"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="345"/>
+        <location filename="../../kiosk/ui/refund.py" line="264"/>
         <source>Confirm the refund</source>
         <translation>请确认退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="346"/>
+        <location filename="../../kiosk/ui/refund.py" line="265"/>
         <source>Refund {amount} to the credit-care account</source>
         <translation>退 {amount} 至 信用就医账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="347"/>
+        <location filename="../../kiosk/ui/refund.py" line="266"/>
         <source>Refund {amount}</source>
         <translation>确认退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="384"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/refund.py" line="385"/>
+        <location filename="../../kiosk/ui/refund.py" line="297"/>
         <source>The platform did not confirm in time. The refund of {amount} is kept and will be completed automatically, once.</source>
         <translation>平台未能及时确认。退费 {amount} 已保存，将自动完成且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="387"/>
+        <location filename="../../kiosk/ui/refund.py" line="299"/>
         <source>Do not refund it again: the platform applies it once.</source>
         <translation>请勿重复退费：平台只会执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="390"/>
+        <location filename="../../kiosk/ui/refund.py" line="302"/>
         <source>{credit} back to the credit-care account: {bill} off this bill, {others} off other bills; the financial institution returns the balance of {balance} to the patient.</source>
         <translation>{credit} 已退回信用就医账户：冲减本笔欠款 {bill}，冲减其他欠款 {others}，余额 {balance} 由金融机构退还给患者。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="396"/>
+        <location filename="../../kiosk/ui/refund.py" line="307"/>
         <source>{channel} goes back to the payment channel it was paid with.</source>
         <translation>{channel} 按原支付渠道原路退回。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="399"/>
+        <location filename="../../kiosk/ui/refund.py" line="310"/>
         <source>{fund} goes back to the medical insurance fund.</source>
         <translation>{fund} 退回医保基金。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="401"/>
+        <location filename="../../kiosk/ui/refund.py" line="312"/>
         <source>No cash is paid out at the desk for a credit-care bill.</source>
         <translation>信用就医账单不在窗口退付现金。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="403"/>
+        <location filename="../../kiosk/ui/refund.py" line="314"/>
         <source>Nothing is overdue any more: the credit service is active again.</source>
         <translation>已无逾期欠款，信用就医服务已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="405"/>
+        <location filename="../../kiosk/ui/refund.py" line="316"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="407"/>
+        <location filename="../../kiosk/ui/refund.py" line="318"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="408"/>
+        <location filename="../../kiosk/ui/refund.py" line="319"/>
         <source>The refund receipt is printing.</source>
         <translation>退费凭条正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="409"/>
+        <location filename="../../kiosk/ui/refund.py" line="320"/>
         <source>The refund receipt could not be printed. The refund is complete.</source>
         <translation>退费凭条未能打印，退费已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="410"/>
+        <location filename="../../kiosk/ui/refund.py" line="321"/>
         <source>Refunded {amount}</source>
         <translation>已退费 {amount}</translation>
     </message>
@@ -2646,22 +2602,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="89"/>
+        <location filename="../../kiosk/ui/refund.py" line="63"/>
         <source>Refund: choose the settlement</source>
         <translation>退费：请选择结算记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="93"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/refund.py" line="95"/>
+        <location filename="../../kiosk/ui/refund.py" line="66"/>
         <source>This patient has no settlement that can be refunded.</source>
         <translation>该患者没有可退费的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="100"/>
+        <location filename="../../kiosk/ui/refund.py" line="69"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -2669,112 +2620,112 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="75"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="26"/>
         <source>Morning</source>
         <translation>上午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="75"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="26"/>
         <source>Afternoon</source>
         <translation>下午</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="81"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="32"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="83"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="34"/>
         <source>Tomorrow</source>
         <translation>明天</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="35"/>
         <source>Monday</source>
         <translation>星期一</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="35"/>
         <source>Tuesday</source>
         <translation>星期二</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="84"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="35"/>
         <source>Wednesday</source>
         <translation>星期三</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="36"/>
         <source>Thursday</source>
         <translation>星期四</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="36"/>
         <source>Friday</source>
         <translation>星期五</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="85"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="36"/>
         <source>Saturday</source>
         <translation>星期六</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="86"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="37"/>
         <source>Sunday</source>
         <translation>星期日</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="91"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="42"/>
         <source>{day} {date} · {period} {time}</source>
         <translation>{date} {day} · {period} {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="96"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="47"/>
         <source>Dr {doctor} · {title}</source>
         <translation>{doctor} {title}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="97"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="48"/>
         <source>Dr {doctor}</source>
         <translation>{doctor} 医生</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="102"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="53"/>
         <source>Credit service not opened</source>
         <translation>未开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="104"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="55"/>
         <source>Credit service suspended · available {available}</source>
         <translation>信用就医服务已暂停 · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="106"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="57"/>
         <source>Credit available {available} of {line}</source>
         <translation>可用信用额度 {available}（总额度 {line}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="387"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="245"/>
         <source>Registration {reference}</source>
         <translation>挂号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="389"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="247"/>
         <source>Registered on {when}</source>
         <translation>挂号时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="391"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="249"/>
         <source>Fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="393"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="251"/>
         <source>No. {queue}</source>
         <translation>{queue} 号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="395"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="253"/>
         <source>Started: ask at the registration desk</source>
         <translation>已开诊：请到挂号窗口咨询</translation>
     </message>
@@ -2782,95 +2733,89 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RegisterJourney</name>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="70"/>
+        <location filename="../../kiosk/ui/register.py" line="65"/>
         <source>Register for a clinic</source>
         <translation>信用挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="205"/>
-        <location filename="../../kiosk/ui/register.py" line="233"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/register.py" line="206"/>
+        <location filename="../../kiosk/ui/register.py" line="183"/>
         <source>The hospital system did not confirm in time. Your registration is kept safely and will be completed automatically; you will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的挂号已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="208"/>
+        <location filename="../../kiosk/ui/register.py" line="185"/>
         <source>Please ask at the registration desk for your queue number.</source>
         <translation>请到挂号窗口查询您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="213"/>
+        <location filename="../../kiosk/ui/register.py" line="190"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="217"/>
+        <location filename="../../kiosk/ui/register.py" line="194"/>
         <source>Fee {fee} booked on your credit line, to repay by {due}.</source>
         <translation>挂号费 {fee} 已记入信用额度，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="220"/>
+        <location filename="../../kiosk/ui/register.py" line="197"/>
         <source>Fee {fee} paid with your phone.</source>
         <translation>挂号费 {fee} 已通过手机支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="223"/>
-        <location filename="../../kiosk/ui/register.py" line="251"/>
+        <location filename="../../kiosk/ui/register.py" line="200"/>
+        <location filename="../../kiosk/ui/register.py" line="226"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="225"/>
-        <location filename="../../kiosk/ui/register.py" line="253"/>
+        <location filename="../../kiosk/ui/register.py" line="202"/>
+        <location filename="../../kiosk/ui/register.py" line="228"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="226"/>
+        <location filename="../../kiosk/ui/register.py" line="203"/>
         <source>Registered · your number is {queue}</source>
         <translation>挂号成功 · 您的就诊序号 {queue}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="234"/>
+        <location filename="../../kiosk/ui/register.py" line="210"/>
         <source>The hospital system did not confirm in time. Your cancellation is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的退号申请已安全保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="236"/>
+        <location filename="../../kiosk/ui/register.py" line="212"/>
         <source>Please ask at the registration desk if you need a slip.</source>
         <translation>如需凭条，请到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="239"/>
+        <location filename="../../kiosk/ui/register.py" line="215"/>
         <source>{credit} went back to your credit-care account: {bill} off this registration&apos;s bill, {others} off your other bills; the financial institution returns the balance of {balance} to you.</source>
         <translation>{credit} 已退回您的信用就医账户：冲减本笔挂号欠款 {bill}，冲减其他欠款 {others}；余额 {balance} 由金融机构退还给您。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="245"/>
+        <location filename="../../kiosk/ui/register.py" line="220"/>
         <source>The fee {fee} was returned to your credit line.</source>
         <translation>挂号费 {fee} 已退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="248"/>
+        <location filename="../../kiosk/ui/register.py" line="223"/>
         <source>{fee} will be refunded to the account you paid from.</source>
         <translation>{fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="255"/>
+        <location filename="../../kiosk/ui/register.py" line="230"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="261"/>
+        <location filename="../../kiosk/ui/register.py" line="235"/>
         <source>Your slip is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="262"/>
+        <location filename="../../kiosk/ui/register.py" line="236"/>
         <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
         <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
     </message>
@@ -2878,32 +2823,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Repay</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="32"/>
-        <source>Registration</source>
-        <translation>挂号</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/repay.py" line="32"/>
-        <source>Outpatient</source>
-        <translation>门诊</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/repay.py" line="33"/>
-        <source>Inpatient</source>
-        <translation>住院</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/repay.py" line="39"/>
+        <location filename="../../kiosk/ui/repay.py" line="27"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="41"/>
+        <location filename="../../kiosk/ui/repay.py" line="29"/>
         <source>Disputed</source>
         <translation>异议处理中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="42"/>
+        <location filename="../../kiosk/ui/repay.py" line="30"/>
         <source>Due</source>
         <translation>待还款</translation>
     </message>
@@ -2911,72 +2841,67 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="282"/>
+        <location filename="../../kiosk/ui/repay.py" line="211"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="337"/>
-        <source>Waiting for the hospital system</source>
-        <translation>等待医院系统确认</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/repay.py" line="338"/>
+        <location filename="../../kiosk/ui/repay.py" line="257"/>
         <source>The hospital system did not confirm in time. Your repayment of {amount} is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的还款 {amount} 已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="341"/>
+        <location filename="../../kiosk/ui/repay.py" line="260"/>
         <source>Please ask the cashier window for a receipt.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="342"/>
+        <location filename="../../kiosk/ui/repay.py" line="261"/>
         <source>{amount} repaid.</source>
         <translation>已还款 {amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="345"/>
+        <location filename="../../kiosk/ui/repay.py" line="264"/>
         <source>Your credit service is active again.</source>
         <translation>您的信用就医服务已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="347"/>
+        <location filename="../../kiosk/ui/repay.py" line="266"/>
         <source>Your credit service stays suspended until every overdue bill is repaid.</source>
         <translation>还清全部逾期账单后，信用就医服务才会恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="350"/>
+        <location filename="../../kiosk/ui/repay.py" line="269"/>
         <source>Real-time medical insurance settlement is available to you again.</source>
         <translation>您的医保实时结算已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="352"/>
+        <location filename="../../kiosk/ui/repay.py" line="271"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="355"/>
+        <location filename="../../kiosk/ui/repay.py" line="274"/>
         <source>Still to repay: {used}.</source>
         <translation>仍待还款：{used}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="356"/>
+        <location filename="../../kiosk/ui/repay.py" line="275"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="357"/>
+        <location filename="../../kiosk/ui/repay.py" line="276"/>
         <source>Repaid</source>
         <translation>还款成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="362"/>
+        <location filename="../../kiosk/ui/repay.py" line="280"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="363"/>
+        <location filename="../../kiosk/ui/repay.py" line="281"/>
         <source>The receipt could not be printed. Your repayment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的还款已完成，请到收费窗口补打。</translation>
     </message>
@@ -2984,107 +2909,102 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayScreen</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="195"/>
+        <location filename="../../kiosk/ui/repay.py" line="135"/>
         <source>My parent {name}</source>
         <translation>我的父母 {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="196"/>
+        <location filename="../../kiosk/ui/repay.py" line="136"/>
         <source>Me</source>
         <translation>本人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="199"/>
+        <location filename="../../kiosk/ui/repay.py" line="139"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="210"/>
+        <location filename="../../kiosk/ui/repay.py" line="150"/>
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="213"/>
+        <location filename="../../kiosk/ui/repay.py" line="153"/>
         <source>Credit service suspended until the overdue bills are repaid.</source>
         <translation>信用就医服务已暂停，还清逾期账单后恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="215"/>
+        <location filename="../../kiosk/ui/repay.py" line="155"/>
         <source>Bills to repay: tap a bill to leave it out or put it back</source>
         <translation>待还账单：点击某张账单可取消或重新选中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="217"/>
+        <location filename="../../kiosk/ui/repay.py" line="157"/>
         <source>Bill</source>
         <translation>账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="217"/>
+        <location filename="../../kiosk/ui/repay.py" line="157"/>
         <source>Due by</source>
         <translation>还款截止</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="217"/>
+        <location filename="../../kiosk/ui/repay.py" line="157"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="217"/>
+        <location filename="../../kiosk/ui/repay.py" line="157"/>
         <source>To repay</source>
         <translation>待还金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="236"/>
+        <location filename="../../kiosk/ui/repay.py" line="168"/>
         <source>Total owed {total}</source>
         <translation>待还合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="238"/>
+        <location filename="../../kiosk/ui/repay.py" line="170"/>
         <source>(overdue {overdue})</source>
         <translation>（其中逾期 {overdue}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="243"/>
+        <location filename="../../kiosk/ui/repay.py" line="175"/>
         <source>You owe nothing. Thank you.</source>
         <translation>您没有待还款项，谢谢。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="245"/>
+        <location filename="../../kiosk/ui/repay.py" line="177"/>
         <source>Tap a bill to leave it out or put it back.</source>
         <translation>点击账单可取消或重新选中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="250"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/repay.py" line="251"/>
+        <location filename="../../kiosk/ui/repay.py" line="182"/>
         <source>Recording the repayment, please wait…</source>
         <translation>正在登记还款，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="254"/>
+        <location filename="../../kiosk/ui/repay.py" line="185"/>
         <source>Repay all {amount}</source>
         <translation>全部还清 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="255"/>
+        <location filename="../../kiosk/ui/repay.py" line="186"/>
         <source>Repay selected {amount}</source>
         <translation>归还所选 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="256"/>
+        <location filename="../../kiosk/ui/repay.py" line="187"/>
         <source>Cash {amount}</source>
         <translation>现金 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="257"/>
+        <location filename="../../kiosk/ui/repay.py" line="188"/>
         <source>Bank card {amount}</source>
         <translation>银行卡 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="264"/>
+        <location filename="../../kiosk/ui/repay.py" line="195"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3092,42 +3012,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Reprint</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="30"/>
+        <location filename="../../kiosk/ui/reprint.py" line="24"/>
         <source>Printer offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="31"/>
+        <location filename="../../kiosk/ui/reprint.py" line="25"/>
         <source>Out of paper</source>
         <translation>缺纸</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="32"/>
+        <location filename="../../kiosk/ui/reprint.py" line="26"/>
         <source>Printer cover open</source>
         <translation>打印机盖板未合上</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="33"/>
+        <location filename="../../kiosk/ui/reprint.py" line="27"/>
         <source>Stuck in the print queue</source>
         <translation>卡在打印队列中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="34"/>
+        <location filename="../../kiosk/ui/reprint.py" line="28"/>
         <source>Printer not reachable</source>
         <translation>无法连接打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="35"/>
+        <location filename="../../kiosk/ui/reprint.py" line="29"/>
         <source>Needs an A4 printer</source>
         <translation>需要 A4 打印机</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="36"/>
+        <location filename="../../kiosk/ui/reprint.py" line="30"/>
         <source>Document could not be made</source>
         <translation>单据无法生成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="37"/>
+        <location filename="../../kiosk/ui/reprint.py" line="31"/>
         <source>Printer fault</source>
         <translation>打印机故障</translation>
     </message>
@@ -3135,12 +3055,12 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ReprintJourney</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="180"/>
+        <location filename="../../kiosk/ui/reprint.py" line="138"/>
         <source>Reprints</source>
         <translation>补打单据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="210"/>
+        <location filename="../../kiosk/ui/reprint.py" line="168"/>
         <source>A copy of {title} {reference} was printed.</source>
         <translation>已打印 {title} {reference} 的副本。</translation>
     </message>
@@ -3148,72 +3068,73 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ReprintScreen</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="128"/>
+        <location filename="../../kiosk/ui/reprint.py" line="93"/>
         <source>Reprint queue</source>
+        <extracomment>``outcome``: (kind, text) of the last reprint, printed or failed</extracomment>
         <translation>补打队列</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="130"/>
+        <location filename="../../kiosk/ui/reprint.py" line="95"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="132"/>
+        <location filename="../../kiosk/ui/reprint.py" line="97"/>
         <source>Printing a copy, please wait…</source>
         <translation>正在打印副本，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="134"/>
+        <location filename="../../kiosk/ui/reprint.py" line="99"/>
         <source>Nothing is waiting to be reprinted.</source>
         <translation>没有待补打的单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="136"/>
+        <location filename="../../kiosk/ui/reprint.py" line="101"/>
         <source>{count} document(s) did not print. Reprint each as a copy for the patient.</source>
         <translation>有 {count} 份单据未能打印。请逐份为患者补打副本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="139"/>
+        <location filename="../../kiosk/ui/reprint.py" line="104"/>
         <source>Documents waiting to be reprinted</source>
         <translation>等待补打的票据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="141"/>
+        <location filename="../../kiosk/ui/reprint.py" line="106"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="141"/>
+        <location filename="../../kiosk/ui/reprint.py" line="106"/>
         <source>Reference</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="141"/>
+        <location filename="../../kiosk/ui/reprint.py" line="106"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="141"/>
+        <location filename="../../kiosk/ui/reprint.py" line="106"/>
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="145"/>
+        <location filename="../../kiosk/ui/reprint.py" line="110"/>
         <source>({count} attempts)</source>
         <translation>（已尝试 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="155"/>
+        <location filename="../../kiosk/ui/reprint.py" line="114"/>
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="162"/>
+        <location filename="../../kiosk/ui/reprint.py" line="121"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="163"/>
+        <location filename="../../kiosk/ui/reprint.py" line="122"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3221,7 +3142,13 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../kiosk/ui/base.py" line="48"/>
+        <location filename="../../kiosk/ui/base.py" line="122"/>
+        <source>Loading, please wait…</source>
+        <extracomment>The look (object name in the stylesheet) of the standard lines a page makes by name. The data the screen shows, attribute -&gt; its value when there is none (what ``clear`` restores).</extracomment>
+        <translation>正在加载，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/base.py" line="150"/>
         <source>{name}  ID {masked_id}</source>
         <translation>{name}  证件号 {masked_id}</translation>
     </message>
@@ -3229,47 +3156,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SessionScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="240"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="138"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="242"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="140"/>
         <source>Full — no numbers left · fee {fee}</source>
         <translation>已约满 · 无剩余号源 · 挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="244"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="142"/>
         <source>Fee {fee} · {left} of {total} numbers left</source>
         <translation>挂号费 {fee} · 剩余 {left}/{total} 个号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="250"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="148"/>
         <source>{department}: choose a doctor and time</source>
         <translation>{department}：请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="251"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="149"/>
         <source>Choose a doctor and time</source>
         <translation>请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="253"/>
-        <source>Loading, please wait…</source>
-        <translation>正在加载，请稍候…</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="255"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="150"/>
         <source>No clinic sessions in the next three days. Please choose another department.</source>
         <translation>未来三天没有可挂的号，请选择其他科室。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="260"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="153"/>
         <source>Other department</source>
         <translation>其他科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="261"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="154"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3277,82 +3199,82 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Shift</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="34"/>
+        <location filename="../../kiosk/ui/shift.py" line="28"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="35"/>
+        <location filename="../../kiosk/ui/shift.py" line="29"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="36"/>
+        <location filename="../../kiosk/ui/shift.py" line="30"/>
         <source>Outpatient settlement</source>
         <translation>门诊结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="37"/>
+        <location filename="../../kiosk/ui/shift.py" line="31"/>
         <source>Discharge</source>
         <translation>出院结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="38"/>
+        <location filename="../../kiosk/ui/shift.py" line="32"/>
         <source>Repayment</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="39"/>
+        <location filename="../../kiosk/ui/shift.py" line="33"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="43"/>
+        <location filename="../../kiosk/ui/shift.py" line="37"/>
         <source>credit line</source>
         <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="43"/>
+        <location filename="../../kiosk/ui/shift.py" line="37"/>
         <source>channel or card</source>
         <translation>渠道/银行卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="44"/>
+        <location filename="../../kiosk/ui/shift.py" line="38"/>
         <source>cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="44"/>
+        <location filename="../../kiosk/ui/shift.py" line="38"/>
         <source>total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="50"/>
+        <location filename="../../kiosk/ui/shift.py" line="44"/>
         <source>{kind} {reference} ({amount}): in the desk&apos;s journal, not in the platform&apos;s records</source>
         <translation>{kind} {reference}（{amount}）：本窗口日志有，平台记录无</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="54"/>
+        <location filename="../../kiosk/ui/shift.py" line="48"/>
         <source>{kind} {reference} ({amount}): in the platform&apos;s records, not in the desk&apos;s journal</source>
         <translation>{kind} {reference}（{amount}）：平台记录有，本窗口日志无</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="57"/>
+        <location filename="../../kiosk/ui/shift.py" line="51"/>
         <source>{kind} {reference}: {part} {desk} here, {platform} at the platform</source>
         <translation>{kind} {reference}：{part} 本窗口 {desk}，平台 {platform}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="65"/>
+        <location filename="../../kiosk/ui/shift.py" line="59"/>
         <source>Cash counted {counted}, as expected.</source>
         <translation>实点现金 {counted}，与应交现金相符。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="67"/>
+        <location filename="../../kiosk/ui/shift.py" line="61"/>
         <source>Cash counted {counted}, expected {expected}: short by {gap}. Count again, then tell the supervisor.</source>
         <translation>实点现金 {counted}，应交 {expected}：短款 {gap}。请重新清点，并报告主管。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="71"/>
+        <location filename="../../kiosk/ui/shift.py" line="65"/>
         <source>Cash counted {counted}, expected {expected}: over by {gap}. Count again, then tell the supervisor.</source>
         <translation>实点现金 {counted}，应交 {expected}：长款 {gap}。请重新清点，并报告主管。</translation>
     </message>
@@ -3360,7 +3282,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ShiftJourney</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="319"/>
+        <location filename="../../kiosk/ui/shift.py" line="244"/>
         <source>Shift and report</source>
         <translation>班次与对账</translation>
     </message>
@@ -3368,167 +3290,168 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ShiftScreen</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="212"/>
+        <location filename="../../kiosk/ui/shift.py" line="143"/>
         <source>Kind</source>
+        <extracomment>``counting``: the close asked, to confirm with the cash counted; ``doing``: &quot;opening&quot; or &quot;closing&quot;</extracomment>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="212"/>
+        <location filename="../../kiosk/ui/shift.py" line="143"/>
         <source>Count</source>
         <translation>笔数</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="212"/>
+        <location filename="../../kiosk/ui/shift.py" line="143"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="212"/>
+        <location filename="../../kiosk/ui/shift.py" line="143"/>
         <source>Credit line</source>
         <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="213"/>
+        <location filename="../../kiosk/ui/shift.py" line="144"/>
         <source>Channel or card</source>
         <translation>渠道/银行卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="213"/>
+        <location filename="../../kiosk/ui/shift.py" line="144"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="213"/>
+        <location filename="../../kiosk/ui/shift.py" line="144"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="213"/>
+        <location filename="../../kiosk/ui/shift.py" line="144"/>
         <source>Check</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="214"/>
+        <location filename="../../kiosk/ui/shift.py" line="145"/>
         <source>Shift figures by kind and channel</source>
         <translation>按业务类别与渠道的班次统计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="226"/>
+        <location filename="../../kiosk/ui/shift.py" line="157"/>
         <source>{count} · {amount}</source>
         <translation>{count} 笔 · {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="228"/>
+        <location filename="../../kiosk/ui/shift.py" line="159"/>
         <source>✓ agrees</source>
         <translation>✓ 一致</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="228"/>
+        <location filename="../../kiosk/ui/shift.py" line="159"/>
         <source>differs</source>
         <translation>不符</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="237"/>
+        <location filename="../../kiosk/ui/shift.py" line="163"/>
         <source>Shift</source>
         <translation>班次</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="239"/>
+        <location filename="../../kiosk/ui/shift.py" line="165"/>
         <source>Cashier {name} (staff number {operator_id})</source>
         <translation>收费员 {name}（工号 {operator_id}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="244"/>
+        <location filename="../../kiosk/ui/shift.py" line="170"/>
         <source>Shift {number} open since {time}.</source>
         <translation>班次 {number}，{time} 开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="247"/>
+        <location filename="../../kiosk/ui/shift.py" line="173"/>
         <source>Shift {number} closed at {time}.</source>
         <translation>班次 {number}，{time} 已交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="250"/>
+        <location filename="../../kiosk/ui/shift.py" line="176"/>
         <source>No shift is open. Open one before serving patients.</source>
         <translation>当前未开班。请先开班再为患者办理业务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="257"/>
+        <location filename="../../kiosk/ui/shift.py" line="183"/>
         <source>The desk&apos;s journal and the platform&apos;s records agree completely, to the fen.</source>
         <translation>本窗口统计与平台记录完全一致，精确到分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="259"/>
+        <location filename="../../kiosk/ui/shift.py" line="185"/>
         <source>{count} differences between the desk&apos;s journal and the platform&apos;s records: a supervisor must check each one.</source>
         <translation>本窗口统计与平台记录有 {count} 处差异，须由主管逐项核查。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="266"/>
+        <location filename="../../kiosk/ui/shift.py" line="192"/>
         <source>Count the cash in the drawer and enter it in yuan, then tap &quot;Close the shift&quot;. The shift is closed at the platform and the report printed.</source>
         <translation>请清点钱箱现金并输入金额（元），然后点击“交班”。平台将关闭本班次并打印交班对账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="269"/>
+        <location filename="../../kiosk/ui/shift.py" line="195"/>
         <source>Cash counted in the drawer, in yuan</source>
         <translation>钱箱实点现金（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="272"/>
+        <location filename="../../kiosk/ui/shift.py" line="198"/>
         <source>Close the shift</source>
         <translation>交班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="273"/>
+        <location filename="../../kiosk/ui/shift.py" line="199"/>
         <source>Keep it open</source>
         <translation>暂不交班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="276"/>
+        <location filename="../../kiosk/ui/shift.py" line="202"/>
         <source>The report is printing on A4.</source>
         <translation>对账单正在用 A4 纸打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="278"/>
+        <location filename="../../kiosk/ui/shift.py" line="204"/>
         <source>The report could not be printed. Check the A4 printer.</source>
         <translation>对账单未能打印，请检查 A4 打印机。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="281"/>
+        <location filename="../../kiosk/ui/shift.py" line="209"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="281"/>
+        <location filename="../../kiosk/ui/shift.py" line="207"/>
         <source>Opening the shift…</source>
         <translation>正在开班…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="282"/>
+        <location filename="../../kiosk/ui/shift.py" line="208"/>
         <source>Counting and printing the report, please wait…</source>
         <translation>正在统计并打印对账单，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="285"/>
+        <location filename="../../kiosk/ui/shift.py" line="212"/>
         <source>Enter the cash counted in the drawer, in yuan (0 if there is none).</source>
         <translation>请输入钱箱实点现金（元，没有现金请输入 0）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="289"/>
+        <location filename="../../kiosk/ui/shift.py" line="216"/>
         <source>Open shift</source>
         <translation>开班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="290"/>
+        <location filename="../../kiosk/ui/shift.py" line="217"/>
         <source>Close shift and print the report</source>
         <translation>交班并打印对账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="291"/>
+        <location filename="../../kiosk/ui/shift.py" line="218"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="292"/>
+        <location filename="../../kiosk/ui/shift.py" line="219"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3536,7 +3459,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SupervisorApproval</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="240"/>
+        <location filename="../../kiosk/ui/login.py" line="214"/>
         <source>A refund over {limit} needs a supervisor: the supervisor enters their staff number and PIN, then taps Refund.</source>
         <translation>超过 {limit} 的退费须主管审批：请主管输入工号和密码，再点击“退费”。</translation>
     </message>
