@@ -33,9 +33,12 @@ class Screen(QWidget):
     #: The data the screen shows, attribute -> its value when there is none (what ``clear`` restores).
     DATA: ClassVar[dict[str, Any]] = {}
 
+    _UNBUILT = object()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._clear_with: tuple = ()
+        self._built_from = self._UNBUILT
         self._empty()
 
     def _empty(self) -> None:
@@ -52,6 +55,22 @@ class Screen(QWidget):
 
     def retranslate(self) -> None:
         raise NotImplementedError
+
+    def built_from(self) -> Any:
+        """The data the screen's own widgets are made from (one button per department, per
+        document): ``build`` makes them again whenever it changes. None: nothing to build."""
+        return None
+
+    def build(self) -> None:
+        """Make again the widgets that follow the data (``built_from``)."""
+
+    def render(self) -> None:
+        """Show the state: the widgets made from the data made again if it changed, then the words."""
+        data = self.built_from()
+        if self._built_from is self._UNBUILT or data != self._built_from:
+            self._built_from = data
+            self.build()
+        self.retranslate()
 
     # -- the page -----------------------------------------------------------------------------
     def page(self, *parts, buttons: Sequence = (), density: str = "standard", centred: bool = False,
@@ -80,7 +99,7 @@ class Screen(QWidget):
         """Set these attributes and render the screen again."""
         for attr, value in values.items():
             setattr(self, attr, value)
-        self.retranslate()
+        self.render()
 
     def show_loading(self, **data) -> None:
         """Nothing shown but ``data`` (whom the screen is for), and "loading" until ``show_items``."""
@@ -113,7 +132,7 @@ class Screen(QWidget):
             else:
                 widget.clear()
         self._empty()
-        self.retranslate()
+        self.render()
 
     def say_status(self, busy: str = "", empty: str = "", *, nothing: bool = False, loading: str = "") -> None:
         """The status line (``self.status``): "loading" (``loading``, or the kit's words), ``busy``

@@ -72,18 +72,19 @@ class DepartmentScreen(Screen):
         self.grid = QGridLayout()
         self.grid.setSpacing(metrics().wide_gap)
         self.buttons: list[QPushButton] = []
-        self._built_for: tuple | None = None
         self.back_button = back_button(self, self.back_requested)
         self.mine_button = secondary_button(self, self.mine_requested)
         self.page("who", "line", "status", self.grid, 1, buttons=[self.back_button, self.mine_button])
-        self.retranslate()
+        self.render()
 
     def show_departments(self, session, departments) -> None:
         self.show_items(session=session, departments=tuple(departments))
 
-    def _build(self) -> None:
-        """One button per department, made again when the departments are others."""
-        self._built_for = self.departments
+    def built_from(self):
+        return self.departments
+
+    def build(self) -> None:
+        """One button per department."""
         for button in self.buttons:
             button.hide()
             button.deleteLater()
@@ -96,8 +97,6 @@ class DepartmentScreen(Screen):
             self.buttons.append(button)
 
     def retranslate(self) -> None:
-        if self._built_for is not self.departments:
-            self._build()
         self.title.setText(self.tr("Choose a department"))
         self.who.setText(who_text(self.session.patient if self.session else None))
         self.line.setText(line_text(self.session.account) if self.session else "")

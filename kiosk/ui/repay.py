@@ -51,13 +51,9 @@ class RepayScreen(Screen):
         self.back_button = back_button(self, self.back_requested)
         self.page("who", self.selector, "line", (self.table, 1), "total:who", "hint", "notice", "status",
                   buttons=[self.back_button, self.pay_button, (self.cash_button, 1), (self.card_button, 1)])
-        self.retranslate()
+        self.render()
 
     # -- data ------------------------------------------------------------------------------
-    def show_loading(self, **data) -> None:
-        super().show_loading(**data)
-        self._rebuild()
-
     def show_debts(self, session, debts, refusal: str | None = None) -> None:
         debts = tuple(debts)
         # The first account with something owed (a patient who owes nothing but repays for a
@@ -65,13 +61,10 @@ class RepayScreen(Screen):
         current = next((i for i, d in enumerate(debts) if d.bills), 0)
         self.show_items(session=session, debts=debts, refusal=refusal, current=current,
                         selected=self._all_of(debts, current))
-        self._rebuild()
 
     def choose(self, index: int) -> None:
         if 0 <= index < len(self.debts):
-            self.current = index
-            self.selected = self._all_of(self.debts, index)
-            self._rebuild()
+            self.set_state(current=index, selected=self._all_of(self.debts, index))
 
     @property
     def debt(self):
@@ -107,11 +100,11 @@ class RepayScreen(Screen):
         if not self.busy and self.amount_fen > 0:
             self.repay_requested.emit(channel)
 
-    def clear(self) -> None:
-        super().clear()
-        self._rebuild()
+    def built_from(self):
+        return self.debts, self.current
 
-    def _rebuild(self) -> None:
+    def build(self) -> None:
+        """A button per account when there are several (mine, a parent's), the rows of the one chosen."""
         for button in self.debt_buttons:
             button.hide()
             button.deleteLater()
@@ -127,7 +120,6 @@ class RepayScreen(Screen):
         bills = debt.bills if debt else ()
         self.table.clearContents()
         self.table.setRowCount(len(bills))
-        self.retranslate()
 
     # -- words -----------------------------------------------------------------------------
     def _debt_label(self, debt) -> str:

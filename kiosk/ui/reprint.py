@@ -49,15 +49,11 @@ class ReprintScreen(Screen):
         self.refresh_button = secondary_button(self, self.refresh_requested)
         self.back_button = back_button(self, self.back_requested)
         self.page("status", (self.table, 1), "result:body", buttons=[self.back_button, self.refresh_button])
-        self.retranslate()
+        self.render()
 
     # -- data ------------------------------------------------------------------------------
     def show_loading(self, **data) -> None:
         self.set_state(loading=True, **data)  # the list stays while it is asked again
-
-    def show_items(self, **data) -> None:
-        super().show_items(**data)
-        self._rebuild()
 
     def show_result(self, kind: str, text: str) -> None:
         self.set_state(outcome=(kind, text), busy=False)
@@ -67,11 +63,11 @@ class ReprintScreen(Screen):
         self.outcome = None
         super().set_busy(busy)
 
-    def clear(self) -> None:
-        super().clear()
-        self._rebuild()
+    def built_from(self):
+        return self.items
 
-    def _rebuild(self) -> None:
+    def build(self) -> None:
+        """A Reprint button in each document's row."""
         for button in self.reprint_buttons:
             button.deleteLater()
         self.reprint_buttons = []
@@ -82,7 +78,6 @@ class ReprintScreen(Screen):
                                  self._request(item_id), height=metrics().cell_button)
             self.table.setCellWidget(row, 4, button)
             self.reprint_buttons.append(button)
-        self.retranslate()
 
     def _request(self, item_id: int) -> None:
         if not self.busy:
