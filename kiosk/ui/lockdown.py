@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.ui.base import Screen, set_button_text, set_problem
 from kiosk.ui.journey import error_code
 from kiosk.ui.kit import back_button, primary_button
-from kiosk.ui.login import CredentialsForm
+from kiosk.ui.widgets import CredentialsForm
 
 log = logging.getLogger("kiosk.ui.lockdown")
 

@@ -21,9 +21,8 @@ from kiosk.ui.base import Screen, body_text, set_button_text, set_problem, who_t
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
-from kiosk.ui.login import LOGIN_REFUSALS, SupervisorApproval
 from kiosk.ui.outcome import OutcomeText, pending_text, print_note
-from kiosk.ui.widgets import ChoiceList, bill_kind_text, money_back_text
+from kiosk.ui.widgets import LOGIN_REFUSALS, ChoiceList, SupervisorApproval, bill_kind_text, money_back_text
 
 translate = QCoreApplication.translate
 

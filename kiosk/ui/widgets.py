@@ -1,17 +1,22 @@
 """Widgets and words more than one journey shows, so that no journey imports another: a
 scrolling column, a list of big choices, a read-only table, a grid of figures, the step
-that only needs someone identified, and the words for a bill's kind and state.
+that only needs someone identified, the staff number and PIN form (the desk's login, the IT
+exit, a supervisor's approval on the refund screen), and the words for a bill's kind and state.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -176,6 +181,169 @@ class Figures(QGridLayout):
             text, fen = rows[index] if index < len(rows) else ("", None)
             label.setText(text)
             value.setText(format_cny(fen) if fen is not None else "")
+
+
+# -- staff number and PIN ----------------------------------------------------------------------
+#: Refusals the person at the screen corrects on the spot (the form stays, with the message).
+LOGIN_REFUSALS = frozenset({"operator_login_failed", "operator_locked", "pin_required", "not_a_cashier",
+                            "not_a_supervisor", "not_it_staff", "unavailable"})
+
+
+class CredentialsForm(QWidget):
+    """Staff number and PIN. ``keypad``: on-screen digit keys typing into the field last
+    tapped (the kiosk has no keyboard); Enter in the staff number moves to the PIN, Enter
+    in the PIN submits."""
+
+    submitted = Signal()
+    KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back")
+
+    def __init__(self, keypad: bool = False, parent=None):
+        super().__init__(parent)
+        self.id_label = body_text(self)
+        self.id_field = QLineEdit(self)
+        self.id_field.setObjectName("operatorField")
+        self.id_field.setMaxLength(16)
+        self.id_field.setValidator(QRegularExpressionValidator(r"[A-Za-z0-9-]{0,16}", self.id_field))
+        self.id_field.returnPressed.connect(self.pin_field_focus)
+        self.pin_label = body_text(self)
+        self.pin_field = QLineEdit(self)
+        self.pin_field.setObjectName("pinField")
+        self.pin_field.setMaxLength(12)
+        self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_field.setValidator(QRegularExpressionValidator(r"[0-9]{0,12}", self.pin_field))
+        self.pin_field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+        self.pin_field.returnPressed.connect(self.submitted)
+        self._target = self.id_field
+        for field in (self.id_field, self.pin_field):
+            field.installEventFilter(self)
+
+        m = metrics()
+        fields = QGridLayout()
+        fields.setSpacing(m.gap)
+        if keypad:  # labels above the fields: the keypad takes the width
+            for row, widget in enumerate((self.id_label, self.id_field, self.pin_label, self.pin_field)):
+                fields.addWidget(widget, row, 0)
+            fields.setRowStretch(4, 1)
+        else:
+            fields.addWidget(self.id_label, 0, 0)
+            fields.addWidget(self.id_field, 0, 1)
+            fields.addWidget(self.pin_label, 1, 0)
+            fields.addWidget(self.pin_field, 1, 1)
+            fields.setColumnStretch(1, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(m.section_gap)
+        layout.addLayout(fields, 3)
+        self.keys: dict[str, object] = {}
+        if keypad:
+            grid = QGridLayout()
+            grid.setSpacing(m.key_gap)
+            for index, key in enumerate(self.KEYS):
+                button = make_button(self, "secondary", lambda _=False, k=key: self.press(k), height=m.credentials_key)
+                button.setMinimumWidth(m.credentials_key)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing goes on in the field
+                grid.addWidget(button, index // 3, index % 3)
+                self.keys[key] = button
+            layout.addLayout(grid, 2)
+        self.retranslate()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == event.Type.FocusIn and watched in (self.id_field, self.pin_field):
+            self._target = watched
+        return False
+
+    def pin_field_focus(self) -> None:
+        self._target = self.pin_field
+        self.pin_field.setFocus()
+
+    def press(self, key: str) -> None:
+        field = self._target
+        if key == "clear":
+            field.clear()
+        elif key == "back":
+            field.backspace()
+        elif len(field.text()) < field.maxLength():
+            field.insert(key)
+
+    def credentials(self) -> tuple[str, str]:
+        return self.id_field.text().strip(), self.pin_field.text()
+
+    def take(self) -> tuple[str, str]:
+        """The credentials, and the PIN gone from the field."""
+        found = self.credentials()
+        self.pin_field.clear()
+        return found
+
+    def clear(self) -> None:
+        self.id_field.clear()
+        self.pin_field.clear()
+        self._target = self.id_field
+
+    def retranslate(self) -> None:
+        self.id_label.setText(self.tr("Staff number"))
+        self.id_field.setAccessibleName(self.tr("Staff number"))
+        self.pin_label.setText(self.tr("PIN"))
+        self.pin_field.setAccessibleName(self.tr("PIN"))
+        for key, button in self.keys.items():
+            if key == "clear":
+                set_button_text(button, self.tr("Clear"))
+            elif key == "back":
+                button.setText("⌫")
+                button.setAccessibleName(self.tr("Delete the last digit"))
+            else:
+                set_button_text(button, key)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == event.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class SupervisorApproval(QFrame):
+    """On the refund screen: a supervisor's staff number and PIN for a refund over the limit.
+    Hidden until asked for."""
+
+    submitted = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("approval")
+        self.asked = False
+        self._limit_text = ""
+        self.text = body_text(self, "status")
+        self.form = CredentialsForm(keypad=False, parent=self)
+        self.form.submitted.connect(self.submitted)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.text)
+        layout.addWidget(self.form)
+        self.hide()
+        self.retranslate()
+
+    def ask(self, limit_text: str) -> None:
+        self.asked, self._limit_text = True, limit_text
+        self.retranslate()
+        self.show()
+        self.form.id_field.setFocus()
+
+    def take(self) -> tuple[str, str]:
+        return self.form.take()
+
+    def reset(self) -> None:
+        self.asked = False
+        self.form.clear()
+        self.hide()
+
+    clear = reset  # for the screen's clear_with
+
+    def retranslate(self) -> None:
+        self.text.setText(self.tr("A refund over {limit} needs a supervisor: the supervisor enters their staff "
+                                  "number and PIN, then taps Refund.").format(limit=self._limit_text))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == event.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
 
 # -- words for bills (colour is never the only cue) ---------------------------------------------
