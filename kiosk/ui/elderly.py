@@ -24,11 +24,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QTableWidget
 
 from kiosk.resources import resource_dir
+from kiosk.ui.kit import metrics
 
 log = logging.getLogger("kiosk.ui.elderly")
 
-#: Row height of tables in elderly mode: a tappable row is a touch target (60 px at least).
-ELDERLY_ROW_PX = 64
 
 
 def elderly_stylesheet() -> str:
@@ -116,7 +115,7 @@ class ElderlyMode(QObject):
             for table in self.window.findChildren(QTableWidget):
                 header = table.verticalHeader()
                 self._rows.setdefault(table, header.defaultSectionSize())
-                header.setDefaultSectionSize(max(ELDERLY_ROW_PX, header.defaultSectionSize()))
+                header.setDefaultSectionSize(max(metrics().elderly_row, header.defaultSectionSize()))
         else:
             for table, size in self._rows.items():
                 table.verticalHeader().setDefaultSectionSize(size)

@@ -10,8 +10,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.base import set_button_text
-
-KEY_SIZE = 80  # px, each side
+from kiosk.ui.kit import metrics
 
 
 class Keypad(QWidget):
@@ -24,24 +23,25 @@ class Keypad(QWidget):
         self.max_length = max_length
         self._text = ""
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        m = metrics()
 
         self.display = QLabel(self)
         self.display.setObjectName("keypadDisplay")
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setMinimumHeight(KEY_SIZE)
+        self.display.setMinimumHeight(m.keypad_key)
         self.display.setTextFormat(Qt.TextFormat.PlainText)
         self.display.setStyleSheet("font-size: 40px; font-weight: bold; letter-spacing: 4px; "
                                    "border: 2px solid #0b5394; border-radius: 8px; background: #ffffff;")
 
         self.keys: dict[str, QPushButton] = {}
         grid = QGridLayout()
-        grid.setSpacing(12)
+        grid.setSpacing(m.gap)
         layout = ["123", "456", "789", ("clear", "0", "back")]
         for row, keys in enumerate(layout):
             for col, key in enumerate(keys):
                 button = QPushButton(self)
                 button.setObjectName("secondary" if key in ("clear", "back") else "keypadKey")
-                button.setMinimumSize(KEY_SIZE, KEY_SIZE)
+                button.setMinimumSize(m.keypad_key, m.keypad_key)
                 button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -52,7 +52,7 @@ class Keypad(QWidget):
 
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(12)
+        box.setSpacing(m.gap)
         box.addWidget(self.display)
         box.addLayout(grid)
         self.retranslate()

@@ -60,6 +60,7 @@ class Metrics:
     keypad_key: int = 80  # a key of the phone and code keypad
     credentials_key: int = 72  # a key of the staff number and PIN keypad
     table_row: int = 44  # a row of a table nobody taps
+    elderly_row: int = 64  # a table's row in elderly mode: a tappable row is a touch target (60 px at least)
     tap_row: int = 52  # a row of a table that reacts to a tap
     cell_button_row: int = 64  # a row with a button in it
     cell_button: int = 56  # that button
@@ -70,6 +71,7 @@ class Metrics:
     wide_gap: int = 16  # between the choices of a grid
     section_gap: int = 24  # between the parts of a form, the tiles of the home screen
     scrollbar: int = 32  # a scroll bar wide enough for a finger
+    exit_corner: int = 96  # the corner tapped for the IT exit, each side
     densities: dict[str, tuple[int, int, int]] = field(default_factory=lambda: dict(DENSITIES))
 
     def scaled(self, factor: float) -> Metrics:

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.ui.base import Screen, set_button_text, set_problem
 from kiosk.ui.journey import error_code
-from kiosk.ui.kit import back_button, primary_button
+from kiosk.ui.kit import back_button, metrics, primary_button
 from kiosk.ui.widgets import CredentialsForm
 
 log = logging.getLogger("kiosk.ui.lockdown")
 
-CORNER_PX = 96
 EXIT_TAPS = 5
 EXIT_WINDOW_S = 3.0
 
@@ -103,7 +102,8 @@ class Lockdown(QObject):
             return
         self._last_press = stamp
         local = self.window.mapFromGlobal(where.toPoint())
-        if not QRect(0, 0, CORNER_PX, CORNER_PX).contains(local):
+        corner = metrics().exit_corner
+        if not QRect(0, 0, corner, corner).contains(local):
             self._taps.clear()
             return
         now = self.clock()

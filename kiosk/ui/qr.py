@@ -5,6 +5,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.ui.kit import metrics
+
 QUIET_MODULES = 4
 
 
@@ -23,7 +25,7 @@ class QrWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("qr")
         self._matrix: list[list[bool]] = []
-        self.setMinimumSize(280, 280)
+        self.setMinimumSize(metrics().qr, metrics().qr)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def clear(self) -> None:

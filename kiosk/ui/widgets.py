@@ -314,7 +314,7 @@ class SupervisorApproval(QFrame):
         self.form = CredentialsForm(keypad=False, parent=self)
         self.form.submitted.connect(self.submitted)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(metrics().gap, metrics().key_gap, metrics().gap, metrics().key_gap)
         layout.addWidget(self.text)
         layout.addWidget(self.form)
         self.hide()
