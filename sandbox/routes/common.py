@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from kiosk.domain import signing
 from sandbox import authority
 from sandbox.store import Refusal, Store
+from sandbox.store.base import Guarded
 
 MAX_KEY_CHARS = 128
 
@@ -80,32 +81,25 @@ def keyed_write(store: Store, request: Request, idempotency_key: str | None,
     request may be sent again once allowed) but goes to the authority trail.
 
     One read of the stored answers, one transaction (inside a batch, the batch's): the
-    authority's decision and the write see the same state. Inside ``POST /v1/batch`` the
-    batch marks the request's state (``batch``, and the digest when it has it: ``digest``) and
-    takes the answer as :class:`Answered`."""
+    authority's decision (``Guarded``) and the write see the same state. Inside ``POST
+    /v1/batch`` the batch marks the request's state (``batch``, and the digest when it has it:
+    ``digest``) and takes the answer as :class:`Answered`."""
     key = check_key(idempotency_key)
     state = request.scope["state"]
     terminal_id = state["terminal_id"]
     digest = state.get("digest") or request_digest(request.url.path, state["raw_body"])
-    deciding = False
-    grant = None
 
     def action(conn, now) -> dict:
         done = model.model_validate(op(conn, now, terminal_id, **fields)).model_dump(mode="json")
         if rule.within is not None:
-            rule.within(store, conn, now, grant, done)
+            rule.within(store, conn, now, guarded.admitted, done)
         return done
 
+    guarded = Guarded(action, lambda conn: authority.admit(store, conn, request, rule, fields))
     try:
-        with store.transaction() as conn:
-            answer = store.stored_answer(conn, terminal_id, key, digest)
-            if answer is None:  # new: the platform's authority first
-                deciding = True
-                grant = authority.admit(store, conn, request, rule, fields)
-                deciding = False
-                answer = store.answer_once(conn, terminal_id, key, digest, action)
+        answer = store.keyed(terminal_id, key, digest, guarded)  # one way in, stored answers too
     except Refusal as refusal:
-        if deciding:
+        if guarded.deciding:
             authority.refused(store, request, rule, refusal)
         raise
     status, text = answer

@@ -36,6 +36,28 @@ class Redo(BaseException):
     operation's own failures takes it for one."""
 
 
+class Guarded:
+    """A keyed write's action with the check that admits it (``admit(conn)``, raising
+    :class:`Refusal`), run by :meth:`StoreBase.keyed` after the stored answers and before the
+    action, in one transaction (``sandbox.routes.common.keyed_write``: the platform's
+    authority). ``deciding``: the admission was under way when something was raised."""
+
+    def __init__(self, action: Callable[[sqlite3.Connection, datetime], dict],
+                 admit: Callable[[sqlite3.Connection], object]):
+        self._action = action
+        self._admit = admit
+        self.deciding = False
+        self.admitted = None  # what admit returned
+
+    def admit(self, conn: sqlite3.Connection) -> None:
+        self.deciding = True
+        self.admitted = self._admit(conn)
+        self.deciding = False
+
+    def __call__(self, conn: sqlite3.Connection, now: datetime) -> dict:
+        return self._action(conn, now)
+
+
 class Refusal(Exception):
     """A business refusal: HTTP status, stable snake_case code, English message and
     optional machine-readable ``details``."""
@@ -236,11 +258,18 @@ class StoreBase:
         gets the stored answer (refusals included); the same key with a different request
         raises :class:`Refusal` (409 ``idempotency_key_reused``, not stored). A refusal
         rolls back whatever the action wrote before it (a savepoint) and is stored.
+
+        The one way in for every keyed write that arrives (tests count arrivals here). An
+        action with an ``admit(conn)`` (:class:`Guarded`) is admitted first, for a key not
+        answered yet, in the same transaction: a refusal there is raised, not stored.
         """
         with self.transaction() as conn:
             seen = self.stored_answer(conn, terminal_id, idempotency_key, digest)
             if seen is not None:
                 return seen
+            admit = getattr(action, "admit", None)  # a Guarded action: the platform's authority first
+            if admit is not None:
+                admit(conn)
             return self.answer_once(conn, terminal_id, idempotency_key, digest, action)
 
     @staticmethod
