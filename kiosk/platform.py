@@ -1,13 +1,16 @@
-"""The platform client: one ``requests.Session``, signed requests, honest errors.
+"""The platform client: kept-alive connections (``kiosk.connections``), signed requests, honest errors.
 
 Retries happen only where a repeat cannot book twice: reads, and writes that
 carry an idempotency key. Every attempt is signed afresh (new timestamp and
 nonce), since the platform refuses a reused nonce; the signature covers the
 idempotency key too (``kiosk.domain.signing``). TLS is always verified, against the CA
 file :func:`kiosk.transport.trust_store` names (the settings' ``ca_bundle`` or the system's
-bundle), which the session applies to every request however it is made: the environment
-(``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) never chooses whom the kiosk trusts. A client for plain ``http://`` to
-a host that is not loopback is refused when it is built, before any request.
+bundle), for every request however it is made (``session``: the signed requests, the sync
+engine's health probe): the environment (``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``,
+``SSL_CERT_FILE``) never chooses whom the kiosk trusts. A client for plain ``http://`` to
+a host that is not loopback is refused when it is built, before any request. HTTP is the
+standard library's (``http.client``): ``requests`` cost more to import than the kiosk's
+window, on the way to a usable home screen.
 
 Authority lives at the platform. At a desk, the operator session the platform gave at login
 (``OperatorSession``, shared by the desk's clients) goes with every request as
@@ -24,10 +27,10 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from http.client import HTTPException
 from urllib.parse import urlsplit
 
-import requests
-
+from kiosk.connections import Connections, Response, failure_name, ssl_error
 from kiosk.domain import signing
 from kiosk.domain.errors import Refusal
 from kiosk.domain.models import Account, Patient, Settlement, Visit, VisitItem
@@ -51,18 +54,6 @@ class PlatformUnavailable(PlatformError):
 
     def __init__(self, message: str, status: int = 0):
         super().__init__("unavailable", message, status)
-
-
-class _Session(requests.Session):
-    """A session that verifies every request against its own CA file (``verify``), however
-    the request is made (``request``, ``get``: the sync engine's health probe): requests
-    would otherwise let ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` replace it for any
-    request that does not name a file itself. Proxies from the environment still apply."""
-
-    def merge_environment_settings(self, url, proxies, stream, verify, cert):
-        merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
-        merged["verify"] = self.verify
-        return merged
 
 
 #: The platform's answers that say the operator session sent is no more.
@@ -125,16 +116,16 @@ class PlatformClient:
         self.operator = operator if operator is not None else OperatorSession()
         self._patient_sessions: list[str] = []  # opened by lookups since the last end
         self._patient_lock = threading.Lock()
-        self.session = _Session()
-        self.session.verify = trust_store(ca_bundle)  # a file, never True (the environment's) nor False
-        self.session.headers["User-Agent"] = "credit-care-kiosk"
+        # The kept-alive connections; TLS verified against a file, never the environment's
+        # (the system's bundle is looked for at the first https connection).
+        self.session = Connections(lambda: trust_store(ca_bundle))
 
     def close(self) -> None:
         self.session.close()
 
     # -- transport -------------------------------------------------------
     def _send(self, method: str, path: str, body: dict | None, key: str | None,
-              operator: str | None) -> requests.Response:
+              operator: str | None) -> Response:
         data = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         timestamp = str(int(self._clock()))
         nonce = self._nonces()
@@ -153,9 +144,8 @@ class PlatformClient:
             headers[signing.HEADER_IDEMPOTENCY] = key
         if operator:
             headers[signing.HEADER_OPERATOR_SESSION] = operator
-        return self.session.request(
-            method, self.base_url + path, data=data or None, headers=headers, timeout=self.timeout_s,
-        )
+        return self.session.request(method, self.base_url + path, body=data or None, headers=headers,
+                                    timeout=self.timeout_s)
 
     def request(self, method: str, path: str, body: dict | None = None, *, key: str | None = None,
                 operator_session: str | None = None) -> dict:
@@ -166,10 +156,10 @@ class PlatformClient:
         for attempt in range(attempts):
             try:
                 response = self._send(method, path, body, key, operator)
-            except requests.exceptions.SSLError as exc:
-                raise PlatformUnavailable(f"TLS verification failed: {type(exc).__name__}") from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                failure = PlatformUnavailable(type(exc).__name__)
+            except ssl_error() as exc:
+                raise PlatformUnavailable(f"TLS verification failed: {failure_name(exc)}") from None
+            except (OSError, HTTPException) as exc:  # refused, reset, timed out, a broken answer
+                failure = PlatformUnavailable(failure_name(exc))
             else:
                 if response.status_code < 500:
                     try:
@@ -189,7 +179,7 @@ class PlatformClient:
         raise failure
 
     @staticmethod
-    def _parse(response: requests.Response) -> dict:
+    def _parse(response: Response) -> dict:
         try:
             payload = response.json()
         except ValueError:

@@ -375,17 +375,7 @@ class TrainingLink:
         self.cut = False
 
     def fit(self, client) -> None:
-        import requests
-
-        link = self
-
-        class _Adapter(requests.adapters.HTTPAdapter):
-            def send(self, request, *args, **kwargs):
-                if link.cut:
-                    raise requests.ConnectionError("training: the link to the platform is cut")
-                return super().send(request, *args, **kwargs)
-
-        client.session.mount(client.base_url, _Adapter())
+        client.session.cut_when(lambda: self.cut)  # kiosk.connections: a refused connection while cut
 
     def break_link(self) -> None:
         self.cut = True
