@@ -20,42 +20,43 @@ log = logging.getLogger("kiosk.app")
 
 
 class Journeys(MutableMapping):
-    """``key -> Journey`` for the home screen's journeys, each built (with its screens) on
-    first use: by ``build_next`` in the idle turns after the home screen is usable, or at
-    once when a button or another journey asks first. ``key in journeys`` is true for every
-    journey offered, built or not."""
+    """``key -> Journey`` for the home screen's journeys, each built (its module imported,
+    its screens made) on first use: by ``build_next`` in the idle turns after the home screen
+    is usable, or at once when a button or another journey asks first. ``key in journeys``
+    is true for every journey offered, built or not. ``entries``: the journeys offered
+    (``kiosk.ui.journeys.JourneyEntry``: key, title, where the class is)."""
 
-    def __init__(self, ctx, classes):
+    def __init__(self, ctx, entries):
         self._ctx = ctx
-        self._classes = {cls.key: cls for cls in classes}
+        self._entries = {entry.key: entry for entry in entries}
         self._built: dict = {}
 
     def __getitem__(self, key: str):
         journey = self._built.get(key)
         if journey is None:
-            journey = self._built[key] = self._classes[key](self._ctx)
+            journey = self._built[key] = self._entries[key].load()(self._ctx)
         return journey
 
     def __setitem__(self, key: str, journey) -> None:
-        self._classes.setdefault(key, type(journey))
+        self._entries.setdefault(key, _Built(type(journey)))
         self._built[key] = journey
 
     def __delitem__(self, key: str) -> None:
-        del self._classes[key]
+        del self._entries[key]
         self._built.pop(key, None)
 
     def __iter__(self):
-        return iter(self._classes)
+        return iter(self._entries)
 
     def __len__(self) -> int:
-        return len(self._classes)
+        return len(self._entries)
 
     def is_built(self, key: str) -> bool:
         return key in self._built
 
     def build_next(self) -> bool:
         """Build the next journey not built yet; False when all are."""
-        for key in self._classes:
+        for key in self._entries:
             if key not in self._built:
                 self[key]  # builds it
                 return True
@@ -66,6 +67,16 @@ class Journeys(MutableMapping):
         return _LazyJourney(self, key)
 
 
+class _Built:
+    """The entry of a journey put in by hand (``journeys[key] = journey``)."""
+
+    def __init__(self, cls: type):
+        self._cls = cls
+
+    def load(self) -> type:
+        return self._cls
+
+
 class _LazyJourney:
     def __init__(self, journeys: Journeys, key: str):
         self.key = key
@@ -73,13 +84,6 @@ class _LazyJourney:
 
     def __getattr__(self, name: str):
         return getattr(self._journeys[self.key], name)
-
-
-def _title_of(cls):
-    """A journey's button title before the journey is built. Titles read no state of the
-    journey (a fixed string through the translator: ``tests/test_startup.py`` checks every
-    journey), so the class's method is called without an instance."""
-    return lambda: cls.title(None)
 
 
 class KioskApp(QObject):
@@ -178,7 +182,7 @@ class KioskApp(QObject):
         and the journey buttons, labelled but disabled until the services are ready (their
         layout and fonts are then paid before the patient can tap, not after)."""
         from kiosk.ui.identify import IdentifyScreen
-        from kiosk.ui.journeys import journey_classes
+        from kiosk.ui.journeys import journey_entries
         from kiosk.ui.outcome import OutcomeScreen
         from kiosk.ui.payment import PaymentScreen
 
@@ -186,10 +190,10 @@ class KioskApp(QObject):
         w.add_screen(IdentifyScreen(desk_mode=self.settings.mode == "desk"))
         w.add_screen(OutcomeScreen()).done_requested.connect(w.go_home)
         w.add_screen(PaymentScreen(training=not self.settings.platform_url))  # the embedded sandbox: training
-        self._journey_classes = [cls for cls in journey_classes()
-                                 if self.settings.mode == "desk" or not cls.desk_only]
-        for cls in self._journey_classes:
-            w.home.add_journey(cls.key, _title_of(cls), partial(self._start_journey, cls.key)).setEnabled(False)
+        # Labelled from kiosk.ui.journeys: the journeys' own modules load after the kiosk is usable.
+        self._journey_entries = journey_entries(self.settings.mode)
+        for entry in self._journey_entries:
+            w.home.add_journey(entry.key, entry.title, partial(self._start_journey, entry.key)).setEnabled(False)
 
     def _start_journey(self, key: str, *_checked) -> None:
         """A journey button tapped (enabled once the services are ready): its journey, built
@@ -213,7 +217,7 @@ class KioskApp(QObject):
         w.cleared.connect(self._patients_left)
         ctx.identification = Identification(ctx, self)
         ctx.payments = Payments(ctx, self)
-        ctx.journeys = Journeys(ctx, self._journey_classes)  # each built on first use, or in the idle turns
+        ctx.journeys = Journeys(ctx, self._journey_entries)  # each built on first use, or in the idle turns
         for button in w.home.buttons.values():
             button.setEnabled(True)
         self.bridge.event.connect(ctx.identification.on_device_event)

@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 
 from benchmarks.common import FRAME, ROOT, Platform
 from kiosk.app import KioskApp
-from kiosk.ui.journeys import journey_classes
+from kiosk.ui.journeys import JOURNEYS, journey_classes
 
 
 def test_a_tap_before_its_journey_is_built_starts_the_journey(qtbot, kiosk_settings, sandbox):
@@ -36,13 +36,27 @@ def test_a_tap_before_its_journey_is_built_starts_the_journey(qtbot, kiosk_setti
 
 
 def test_every_journey_title_is_known_before_the_journey_is_built(kiosk):
-    """The home buttons are labelled before their journeys exist (``kiosk.app._title_of``):
-    a journey's title must depend on nothing but the language."""
+    """The home buttons are labelled before their journeys exist, from ``kiosk.ui.journeys``:
+    each title is the one its journey gives, in the screen's language."""
     offered = {cls.key: cls for cls in journey_classes()}
     assert set(kiosk.window.home.buttons) <= set(offered)
     for key, button in kiosk.window.home.buttons.items():
         journey = kiosk.ctx.journeys[key]
         assert offered[key].title(None) == journey.title() == button.text() != ""
+
+
+def test_the_journey_list_names_each_journey_as_its_class_does(kiosk):
+    """Every entry (the desk's too), in English and in Chinese: its key, its title and
+    whether it is for the desk only are its class's; nothing is offered twice."""
+    assert len({entry.key for entry in JOURNEYS}) == len(JOURNEYS)
+    for language in ("zh_CN", "en"):
+        kiosk.languages.set(language)
+        for entry in JOURNEYS:
+            cls = entry.load()
+            assert (entry.key, entry.title(), entry.desk_only) == (cls.key, cls.title(None), cls.desk_only), entry
+            assert entry.title() != ""
+    kiosk.languages.set("zh_CN")
+    assert JOURNEYS[1].title() != "Pay outpatient bill"  # translated, not the source text
 
 
 def _kiosk_until_usable(env: dict) -> subprocess.CompletedProcess:
