@@ -52,12 +52,31 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.ui import qtlog
 
     qtlog.install()
+    _plain_imports()
     if args.command == "demo":
         from kiosk.demo import run_demo
 
         return run_demo(tour=args.tour, out=args.out, platform_url=args.platform_url,
                         language=args.language, data_dir=args.data_dir)
     return run_app(args)
+
+
+def _plain_imports() -> None:
+    """Imports without PySide6's ``__feature__`` hook, once Qt is loaded.
+
+    PySide6 replaces ``__import__`` to offer ``from __feature__ import snake_case,
+    true_property`` (Qt's names in Python style), which the kiosk never uses: after every
+    import the hook reads the new module's source file to see whether it mentions PySide6,
+    and every import statement goes through a Python function first. Hundreds of modules
+    load on the way to a usable home screen, on the GUI thread and the worker alike: about
+    a tenth of the whole start (``docs/benchmarks.md``). The hook keeps the import it wraps
+    as ``builtins.__orig_import__`` (PySide6's own lazy loading of its Qt modules), which is
+    put back; a PySide6 without that arrangement is left as it is."""
+    import builtins
+
+    hook, plain = builtins.__import__, getattr(builtins, "__orig_import__", None)
+    if plain is not None and getattr(hook, "__name__", "") == "__feature_import__":
+        builtins.__import__ = plain
 
 
 def run_app(args) -> int:
