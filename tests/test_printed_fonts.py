@@ -10,6 +10,7 @@ the reprint queue's stored copy.
 from __future__ import annotations
 
 import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -132,3 +133,49 @@ def test_every_kind_the_product_prints_is_covered_here():
     from tests.test_printed_documents_add_up import PRINTED_BY
 
     assert {*PRINTED_BY, "dispute"} == {"shift_report" if kind == "shift" else kind for kind in KIND_NAMES}
+
+
+# -- the face itself: reportlab's, read lean ---------------------------------------------------------
+
+def test_the_lean_face_embeds_and_measures_as_reportlabs_own_loader():
+    """The face every document uses (``printing.fonts.LeanTTFont``) against reportlab's own
+    ``TTFont`` of the same file: the same glyph for every character, the same widths, and the
+    same embedded subsets, byte for byte."""
+    import random
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from printing.fonts import LeanTTFont, find_font_file
+
+    found = find_font_file()
+    assert found is not None, "fonts-wqy-microhei is not installed (make debs)"
+    theirs = TTFont("Reference", str(found.path), subfontIndex=found.index)
+    ours = LeanTTFont("Lean", str(found.path), subfont_index=found.index)
+    codes = range(0x110000)
+    assert [c for c in codes if c in theirs.face.charToGlyph] == [c for c in codes if c in ours.face.charToGlyph]
+    assert all(theirs.face.charToGlyph[c] == ours.face.charToGlyph[c] for c in theirs.face.charToGlyph)
+    rng = random.Random(7)
+    mapped = sorted(theirs.face.charToGlyph)
+    texts = ["厦门市示范医院 门诊收费票据 ￥1,234.56", "测试患者　身份证 3502**********1234 \u00a0€ 😀",
+             "".join(chr(rng.choice(mapped)) for _ in range(400))]
+    for text in texts:
+        for size in (6.5, 8, 9, 10.5, 14):
+            assert ours.stringWidth(text, size) == theirs.stringWidth(text, size)
+    for _ in range(10):
+        subset = [0, *rng.sample(mapped, 150), 0x1F600]
+        assert ours.face.makeSubset(subset) == theirs.face.makeSubset(subset)
+
+
+def test_the_embedded_face_costs_the_kiosk_little_memory():
+    """Loading the face for the first document grows the kiosk's resident memory by a couple of
+    megabytes (the file is mapped, not read; its maps and metrics are arrays): reportlab's own
+    loader kept the 5 MB file and a Python object per character, 22 MB."""
+    probe = ("import printing.receipt, printing.statement\n"
+             "def rss(): return int([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n"
+             "before = rss()\n"
+             "from printing.fonts import embedded_face\n"
+             "embedded_face()\n"
+             "print(rss() - before)\n")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=120)
+    grown_kib = int(out.stdout.split()[-1])
+    assert grown_kib < 6 * 1024, f"the face took {grown_kib / 1024:.1f} MB"
