@@ -86,15 +86,11 @@ class AdmitJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.session = None
         self.screen: AdmitScreen = self.add_screen(AdmitScreen())
         self.screen.order_chosen.connect(self.admit)
 
     def title(self) -> str:
         return translate("AdmitJourney", "Admission on credit")
-
-    def forget(self) -> None:
-        self.session = None
 
     def begin(self, session) -> None:
         self.session = session

@@ -60,20 +60,16 @@ class CloseConfirmScreen(Screen):
 class CloseServiceJourney(Journey):
     key = "close"
     closed = Signal(object)  # Closed, for the tour and for tests
+    HOLDS = {"details": None}  # CreditDetails: the minors linked
 
     def __init__(self, ctx):
         super().__init__(ctx)
         self.credit = ctx.services.credit
-        self.session = None
-        self.details = None
         self.screen: CloseConfirmScreen = self.add_screen(CloseConfirmScreen())
         self.screen.confirm_requested.connect(self._close)
 
     def title(self) -> str:
         return translate("CloseServiceJourney", "Close credit service")
-
-    def forget(self) -> None:
-        self.session, self.details = None, None
 
     def begin(self, session) -> None:
         self.session, self.details = session, None

@@ -142,11 +142,10 @@ class ConflictsJourney(Journey):
     desk_only = True
     needs_identity = False
     resolved = Signal(int)  # conflict id, for tests
+    HOLDS = {"conflicts": (), "current": None}
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.conflicts: tuple = ()
-        self.current = None
         self.list_screen: ConflictListScreen = self.add_screen(ConflictListScreen())
         self.detail_screen: ConflictScreen = self.add_screen(ConflictScreen(), back=ConflictListScreen.name)
         self.list_screen.chosen.connect(self.choose)
@@ -154,9 +153,6 @@ class ConflictsJourney(Journey):
 
     def title(self) -> str:
         return translate("ConflictsJourney", "Queue conflicts")
-
-    def forget(self) -> None:
-        self.conflicts, self.current = (), None
 
     def begin(self, session) -> None:
         self.forget()

@@ -80,19 +80,16 @@ class DischargeScreen(Screen):
 class DischargeJourney(Journey):
     key = "discharge"
     discharged = Signal(object)  # DischargeOutcome
+    HOLDS = {"stay": None, "split": None}
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.session = self.stay = self.split = None
         self.screen: DischargeScreen = self.add_screen(DischargeScreen())
         self.screen.confirm_requested.connect(self.confirm)
         self.screen.repay_requested.connect(lambda: self.hand_over("repay", self.session))
 
     def title(self) -> str:
         return translate("DischargeJourney", "Discharge on credit")
-
-    def forget(self) -> None:
-        self.session = self.stay = self.split = None
 
     def begin(self, session) -> None:
         self.session = session

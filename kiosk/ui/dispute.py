@@ -175,13 +175,11 @@ class DisputeReasonScreen(Screen):
 class DisputeJourney(Journey):
     key = "dispute"
     raised = Signal(object)  # DisputeRaised, for the tour and for tests
+    HOLDS = {"bill": None, "reasons": ()}
 
     def __init__(self, ctx):
         super().__init__(ctx)
         self.credit, self.disputes = ctx.services.credit, ctx.services.disputes
-        self.session = None
-        self.bill = None
-        self.reasons: tuple = ()
         w = ctx.window
         self.bill_screen: DisputeBillScreen = self.add_screen(DisputeBillScreen())
         self.reason_screen: DisputeReasonScreen = self.add_screen(DisputeReasonScreen(lambda: w.home.language),
@@ -191,9 +189,6 @@ class DisputeJourney(Journey):
 
     def title(self) -> str:
         return translate("DisputeJourney", "Dispute a bill")
-
-    def forget(self) -> None:
-        self.session, self.bill, self.reasons = None, None, ()
 
     def begin(self, session) -> None:
         self.session, self.bill = session, None

@@ -13,9 +13,10 @@ generic message (``internal``: nothing was charged twice, ask staff).
 """
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject
 
@@ -122,12 +123,21 @@ class Journey(QObject):
     key = ""
     needs_identity = True
     desk_only = False
+    #: What the journey holds of the patient besides their session, attribute -> its value when
+    #: nobody is served (what ``forget`` restores).
+    HOLDS: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, ctx: Context):
         super().__init__(ctx.window)
         self.ctx = ctx
         self.screens: list = []
+        self._hold_nothing()
         ctx.window.cleared.connect(self.forget)
+
+    def _hold_nothing(self) -> None:
+        self.session = None  # the PatientSession of the patient served
+        for attr, empty in self.HOLDS.items():
+            setattr(self, attr, copy.copy(empty))
 
     def add_screen(self, screen, back: str | Callable[[], None] | None = "home"):
         """``screen`` added to the window as one of this journey's. Its ``back_requested`` goes
@@ -197,4 +207,5 @@ class Journey(QObject):
         raise NotImplementedError
 
     def forget(self) -> None:
-        """The window was cleared: drop any patient data held here."""
+        """The window was cleared: drop any patient data held here (the session and ``HOLDS``)."""
+        self._hold_nothing()

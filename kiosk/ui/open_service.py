@@ -208,14 +208,13 @@ class GuardianScreen(Screen):
 class OpenServiceJourney(Journey):
     key = "open"
     opened = Signal(object)  # Opened, for the tour and for tests
+    #: session: the patient the service is opened for (adult, or the minor); guardian: the
+    #: guardian's PatientSession, for a minor; details: CreditDetails of whoever consents (phone on file)
+    HOLDS = {"guardian": None, "details": None, "consent": None}
 
     def __init__(self, ctx):
         super().__init__(ctx)
         self.credit = ctx.services.credit
-        self.session = None  # the patient the service is opened for (adult, or the minor)
-        self.guardian = None  # the guardian's PatientSession, for a minor
-        self.details = None  # CreditDetails of whoever consents (phone on file)
-        self.consent = None
         self.consent_screen: ConsentScreen = self.add_screen(ConsentScreen(current_language))
         self.phone_screen: PhoneScreen = self.add_screen(PhoneScreen(), back=ConsentScreen.name)
         self.guardian_screen: GuardianScreen = self.add_screen(GuardianScreen())
@@ -225,9 +224,6 @@ class OpenServiceJourney(Journey):
 
     def title(self) -> str:
         return translate("OpenServiceJourney", "Open credit service")
-
-    def forget(self) -> None:
-        self.session = self.guardian = self.details = self.consent = None
 
     def begin(self, session) -> None:
         self.forget()

@@ -308,13 +308,11 @@ class ParentScreen(Screen):
 class QueryJourney(Journey):
     key = "query"
     shown = Signal(object)  # Overview, for the tour and for tests
+    HOLDS = {"overview": None, "parent_id": None}  # parent_id: the parent being linked
 
     def __init__(self, ctx):
         super().__init__(ctx)
         self.credit = ctx.services.credit
-        self.session = None
-        self.overview = None
-        self.parent_id: str | None = None  # the parent being linked
         self.screen: AccountScreen = self.add_screen(AccountScreen())
         self.parent_screen: ParentScreen = self.add_screen(ParentScreen(training=ctx.services.training),
                                                            back=self._back_to_account)
@@ -330,9 +328,6 @@ class QueryJourney(Journey):
 
     def title(self) -> str:
         return translate("QueryJourney", "My credit account")
-
-    def forget(self) -> None:
-        self.session, self.overview, self.parent_id = None, None, None
 
     def begin(self, session, notice: Callable[[], str] | None = None) -> None:
         self.session, self.overview, self.parent_id = session, None, None

@@ -187,14 +187,12 @@ class RefundJourney(Journey):
     key = "refund"
     desk_only = True
     refunded = Signal(object)  # RefundOutcome, for tests
+    HOLDS = {"items": (), "item": None}
 
     def __init__(self, ctx):
         from kiosk.usecases.refund import REASONS
 
         super().__init__(ctx)
-        self.session = None
-        self.items: tuple = ()
-        self.item = None
         self.list_screen: RefundListScreen = self.add_screen(RefundListScreen())
         self.entry_screen: RefundEntryScreen = self.add_screen(RefundEntryScreen(REASONS), back=RefundListScreen.name)
         self.list_screen.settlement_chosen.connect(self.choose)
@@ -202,9 +200,6 @@ class RefundJourney(Journey):
 
     def title(self) -> str:
         return translate("RefundJourney", "Refund")
-
-    def forget(self) -> None:
-        self.session, self.items, self.item = None, (), None
 
     def begin(self, session) -> None:
         from kiosk.usecases.refund import refundables

@@ -32,19 +32,12 @@ class RegisterJourney(Journey):
     key = "register"
     registered = Signal(object)  # RegisterOutcome, for the tour and for tests
     cancelled = Signal(object)  # CancelOutcome
+    HOLDS = {"departments": (), "department": None, "sessions": (), "clinic": None, "pay": "credit", "reason": None,
+             "booked": (), "registration": None}
 
     def __init__(self, ctx):
         super().__init__(ctx)
         w = ctx.window
-        self.session = None
-        self.departments: tuple = ()
-        self.department = None
-        self.sessions: tuple = ()
-        self.clinic = None
-        self.pay, self.reason = "credit", None
-        self.booked: tuple = ()
-        self.registration = None
-
         self.departments_screen: DepartmentScreen = self.add_screen(DepartmentScreen())
         self.sessions_screen: SessionScreen = self.add_screen(SessionScreen(), back=DepartmentScreen.name)
         self.confirm_screen: ConfirmScreen = self.add_screen(ConfirmScreen(), back=SessionScreen.name)
@@ -63,10 +56,6 @@ class RegisterJourney(Journey):
 
     def title(self) -> str:
         return translate("RegisterJourney", "Register for a clinic")
-
-    def forget(self) -> None:
-        self.session, self.departments, self.department, self.sessions, self.clinic = None, (), None, (), None
-        self.pay, self.reason, self.booked, self.registration = "credit", None, (), None
 
     @property
     def _use(self):

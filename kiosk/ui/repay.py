@@ -194,16 +194,12 @@ class RepayJourney(Journey):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.session = None
         self.screen: RepayScreen = self.add_screen(RepayScreen(desk_mode=ctx.desk))
         self.screen.debt_chosen.connect(self.screen.choose)
         self.screen.repay_requested.connect(self.repay)
 
     def title(self) -> str:
         return translate("RepayJourney", "Repay")
-
-    def forget(self) -> None:
-        self.session = None
 
     def begin(self, session) -> None:
         from kiosk.usecases.repayment import debts
