@@ -185,6 +185,14 @@ class Journey(QObject):
                 screen.set_busy(False)
         self.ctx.fail(error)
 
+    def identify_another(self, on_identified: Callable[[Any], None]) -> None:
+        """Someone else identifies for the patient served (a guardian who consents, a parent who
+        agrees): the shared identification step, then ``on_identified(their session)``."""
+        from kiosk.ui.widgets import CardStep
+
+        if self.session is not None:
+            self.ctx.identification.start(CardStep(on_identified))
+
     def hand_over(self, key: str, session) -> None:
         """Another journey goes on with this patient (a suspended patient's "Repay now")."""
         self.ctx.journeys[key].begin(session)

@@ -21,7 +21,6 @@ from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.kit import back_button, centred, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText, pending_text
-from kiosk.ui.widgets import CardStep
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -220,7 +219,7 @@ class OpenServiceJourney(Journey):
         self.guardian_screen: GuardianScreen = self.add_screen(GuardianScreen())
         self.consent_screen.agree_requested.connect(self._agreed)
         self.phone_screen.number_chosen.connect(self._open)
-        self.guardian_screen.continue_requested.connect(self._identify_guardian)
+        self.guardian_screen.continue_requested.connect(lambda: self.identify_another(self._guardian_identified))
 
     def title(self) -> str:
         return translate("OpenServiceJourney", "Open credit service")
@@ -257,10 +256,6 @@ class OpenServiceJourney(Journey):
             return
         self.guardian_screen.show_child(self.session.patient)
         self.show(self.guardian_screen)
-
-    def _identify_guardian(self) -> None:
-        if self.session is not None:
-            self.ctx.identification.start(CardStep(self._guardian_identified))
 
     def _guardian_identified(self, guardian) -> None:
         child = self.session.patient if self.session else None

@@ -15,7 +15,7 @@ from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_problem, who_text
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.kit import back_button, centred, metrics, primary_button, secondary_button
-from kiosk.ui.widgets import CardStep, ScrollColumn, bill_kind_text, bill_status_text, read_only, set_row
+from kiosk.ui.widgets import ScrollColumn, bill_kind_text, bill_status_text, read_only, set_row
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -321,7 +321,7 @@ class QueryJourney(Journey):
         self.screen.dispute_requested.connect(lambda: self._go_on("dispute"))
         self.screen.add_parent_requested.connect(self._add_parent)
         self.screen.take_on_requested.connect(self._take_on)
-        self.parent_screen.continue_requested.connect(self._identify_parent)
+        self.parent_screen.continue_requested.connect(lambda: self.identify_another(self._parent_identified))
         self.parent_screen.code_requested.connect(self._send_code)
         self.parent_screen.training_code_requested.connect(self._training_code)
         self.parent_screen.confirm_requested.connect(self._link_parent)
@@ -359,10 +359,6 @@ class QueryJourney(Journey):
         self.parent_id = None
         self.parent_screen.show_explanation(self.session.patient)
         self.show(self.parent_screen)
-
-    def _identify_parent(self) -> None:
-        if self.session is not None:
-            self.ctx.identification.start(CardStep(self._parent_identified))
 
     def _parent_identified(self, parent_session) -> None:
         if self.session is None:
