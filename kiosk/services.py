@@ -36,6 +36,16 @@ class Ports:
 
 
 @dataclass
+class SagaServices:
+    """The settlement sagas (``kiosk/usecases/saga.py``): their engine on the journal, each kind's use case,
+    and the recovery run at start and by the sync engine."""
+
+    engine: object
+    outpatient: object
+    recovery: object
+
+
+@dataclass
 class Services:
     settings: Settings
     profile: object  # the city's PolicyProfile
@@ -60,6 +70,7 @@ class Services:
     offline: object | None = None  # OfflineMode: outbox, sync engine (its thread started by the app), cache
     link: object | None = None  # TrainingLink (embedded sandbox only): cut and restore the network
     ports: Ports | None = None  # the three counterparts' adapters (kiosk/ports, kiosk/adapters; issue 12)
+    sagas: SagaServices | None = None  # settlement as a saga across the three (with the HIS and the insurance)
 
     @property
     def training(self) -> bool:
@@ -150,24 +161,26 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             training_cards = demo_cards()
         overview = ReadOverview(platform)
         ports = build_ports(settings, platform, journal, sandbox)
+        profile = load_profile(settings.policy)
+        sagas = _build_sagas(ports, journal, printer, profile, offline)
         desk = _build_desk(settings, platform)
         offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
         return Services(
             settings=settings,
-            profile=load_profile(settings.policy),
+            profile=profile,
             platform=platform,
             journal=journal,
             writes=writes,
             printer=printer,
-            payments=PaymentChannel(platform, training=sandbox is not None),
+            payments=PaymentChannel(platform, training=sandbox is not None, his=ports.his),
             inpatient=Inpatient(platform, writes, printer),
             overview=overview,
             registrations=Registrations(platform, writes, printer, overview),
             repay=Repay(writes, printer),
             refund=RefundSettlement(writes, printer, desk),
-            identify=IdentifyPatient(platform, offline),
-            settle=SettleOutpatient(writes, printer, offline),
-            recover=writes.complete_pending,
+            identify=IdentifyPatient(platform, offline, his=ports.his),
+            settle=SettleOutpatient(writes, printer, offline, saga=sagas.outpatient if sagas else None),
+            recover=_recover(writes, sagas),
             reader=reader,
             training_cards=training_cards,
             sandbox=sandbox,
@@ -176,6 +189,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             offline=offline,
             link=link,
             ports=ports,
+            sagas=sagas,
         )
     except BaseException:
         offline.sync.stop()
@@ -216,6 +230,37 @@ def build_ports(settings: Settings, platform, journal, sandbox=None) -> Ports:
             his.close()
         raise
     return Ports(credit, his, insurance, msgids)
+
+
+def _build_sagas(ports: Ports, journal, printer, profile, offline) -> SagaServices | None:
+    """The sagas, when the kiosk has all three counterparts; their recovery swept by the sync engine."""
+    if ports.his is None or ports.insurance is None:
+        return None
+    from kiosk.usecases.outpatient import OutpatientSettlement
+    from kiosk.usecases.saga import Engine, Recovery
+    from offline_cache.sagas import Sagas
+
+    sagas = Sagas(journal)
+    engine = Engine(sagas, ports.msgids)  # the live path's
+    outpatient = OutpatientSettlement(engine, ports, printer, profile.repay_before_reuse)
+    # The recovery is another sender (its own lease owner): it never takes a saga the live path holds.
+    recovering = Engine(sagas, ports.msgids)
+    recovery = Recovery(recovering, {
+        "outpatient": OutpatientSettlement(recovering, ports, printer, profile.repay_before_reuse).recover})
+    offline.sync.sweeps.append(recovery.sweep)
+    return SagaServices(engine, outpatient, recovery)
+
+
+def _recover(writes, sagas: SagaServices | None):
+    """At start: the queued writes sent, then every unfinished saga driven to its end."""
+    def recover():
+        report = writes.complete_pending()
+        if sagas is not None:
+            states = sagas.recovery.all()
+            if states:
+                log.info("sagas recovered at start: %s", sorted(states.values()))
+        return report
+    return recover
 
 
 def warm_printing(services: Services) -> None:

@@ -103,6 +103,39 @@ _MIGRATIONS = [
         value INTEGER NOT NULL
     );
     """,
+    # 4: the settlement sagas across the three counterparts, step by step (offline_cache.sagas, issue 12)
+    """
+    CREATE TABLE sagas (
+        saga_id       TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        state         TEXT NOT NULL,
+        lane          TEXT NOT NULL DEFAULT '',
+        facts         TEXT NOT NULL,
+        sealed        BLOB,
+        business_date TEXT NOT NULL,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_at       REAL NOT NULL DEFAULT 0,
+        lease_owner   TEXT,
+        lease_until   REAL NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX sagas_open ON sagas(next_at) WHERE state IN ('prepared', 'confirmed', 'undoing');
+    CREATE INDEX sagas_by_day ON sagas(business_date);
+    CREATE TABLE saga_steps (
+        saga_id    TEXT NOT NULL REFERENCES sagas (saga_id),
+        seq        INTEGER NOT NULL,
+        step       TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        state      TEXT NOT NULL CHECK (state IN ('sent', 'done', 'refused', 'unknown')),
+        answer     TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (saga_id, seq)
+    );
+    CREATE INDEX saga_steps_by_step ON saga_steps(saga_id, step);
+    """,
 ]
 
 RESOLUTIONS = ("payment_collected", "settled_elsewhere")

@@ -110,6 +110,9 @@ class SyncEngine:
         self.backoff_max_s = backoff_max_s
         self.expiry_s = expiry_s
         self.upkeep = tuple(upkeep)
+        #: Jobs run at every step after the queue is sent: the settlement sagas' recovery (issue 12), which
+        #: reaches the three counterparts itself and backs off per saga.
+        self.sweeps: list[Callable[[], object]] = []
         self.upkeep_interval_s = upkeep_interval_s
         self.rng = rng or random.Random()
         self.name = name
@@ -213,6 +216,11 @@ class SyncEngine:
         if not self._online or now >= self._next_probe:
             self.probe()
         report = self.drain() if self._online else None
+        for sweep in list(self.sweeps):  # the sagas' recovery (kiosk.usecases.saga.Recovery.sweep)
+            try:
+                sweep()
+            except Exception:
+                log.exception("sync sweep failed")
         self.publish()
         return report
 

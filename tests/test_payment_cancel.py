@@ -14,9 +14,35 @@ from tests.helpers import patient, tap_card
 ROLE = "tier1"
 
 
-def phone_pays(client, payment_id: str):
-    return client.post(f"/v1/_sandbox/payments/{payment_id}/complete", json={},
-                       headers={"Idempotency-Key": uuid.uuid4().hex})
+def channel_of(sandbox, payment_id: str):
+    """The service whose channel took the payment: the HIS's (the rest of a bill, issue 12), else the credit
+    platform's."""
+    his = getattr(sandbox, "his", None)
+    if his is not None and his.store.payment(payment_id) is not None:
+        return his
+    return sandbox
+
+
+def phone_pays(sandbox, payment_id: str):
+    from tests.sandbox_fixtures import SignedClient
+
+    service = channel_of(sandbox, payment_id)
+    with SignedClient(service.url, service.terminal_id, service.secret) as client:
+        return client.post(f"/v1/_sandbox/payments/{payment_id}/complete", json={},
+                           headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+def payment(sandbox, payment_id: str) -> dict:
+    return channel_of(sandbox, payment_id).store.payment(payment_id)
+
+
+def payments_made(sandbox) -> int:
+    count = 0
+    for store in (sandbox.store, getattr(getattr(sandbox, "his", None), "store", None)):
+        if store is not None:
+            with store.snapshot() as conn:
+                count += conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0]
+    return count
 
 
 def to_payment(qtbot, app, sandbox, taps) -> str:
@@ -35,7 +61,8 @@ def to_payment(qtbot, app, sandbox, taps) -> str:
 
 
 def late_payments(sandbox) -> list[dict]:
-    return sandbox.store.late_payments(sandbox.store.now().replace(year=2000))
+    stores = [sandbox.store] + ([sandbox.his.store] if getattr(sandbox, "his", None) is not None else [])
+    return [p for store in stores for p in store.late_payments(store.now().replace(year=2000))]
 
 
 def test_cancel_cancels_at_the_channel(qtbot, kiosk, sandbox, sandbox_client, taps):
@@ -45,9 +72,9 @@ def test_cancel_cancels_at_the_channel(qtbot, kiosk, sandbox, sandbox_client, ta
         taps(w.payment.cancel_button)
     assert ended.args[0]["status"] == "cancelled"
     qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)  # back to the bill, as before
-    refused = phone_pays(sandbox_client, payment_id)  # the patient's phone tries afterwards
+    refused = phone_pays(sandbox, payment_id)  # the patient's phone tries afterwards
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "payment_cancelled"
-    assert sandbox.store.payment(payment_id)["status"] == "cancelled"
+    assert payment(sandbox, payment_id)["status"] == "cancelled"
     assert late_payments(sandbox) == []
 
 
@@ -56,15 +83,17 @@ def test_paid_just_before_cancel_is_refunded_and_the_patient_told(qtbot, kiosk, 
     kiosk.ctx.payments.poll_ms = 3_600_000  # the kiosk has not asked the channel since the phone paid
     payment_id = to_payment(qtbot, kiosk, sandbox, taps)
     kiosk.ctx.payments._poll.stop()
-    assert phone_pays(sandbox_client, payment_id).status_code == 200
-    amount = sandbox.store.payment(payment_id)["amount_fen"]
+    assert phone_pays(sandbox, payment_id).status_code == 200
+    amount = payment(sandbox, payment_id)["amount_fen"]
     with qtbot.waitSignal(kiosk.ctx.payments.abandoned, timeout=10_000):
         taps(w.payment.cancel_button)
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert "refunded" in w.outcome.details.text() and "nothing was charged" in w.outcome.details.text()
-    assert sandbox.store.payment(payment_id)["status"] == "refunded"
+    assert payment(sandbox, payment_id)["status"] == "refunded"
     with sandbox.store.snapshot() as conn:  # nothing was settled with it
         assert conn.execute("SELECT COUNT(*) FROM settlements WHERE payment_id = ?", (payment_id,)).fetchone()[0] == 0
+    with sandbox.his.store.snapshot() as conn:  # nor any bill paid with it
+        assert conn.execute("SELECT COUNT(*) FROM bills WHERE payment_id = ?", (payment_id,)).fetchone()[0] == 0
     [late] = late_payments(sandbox)
     assert (late["payment_id"], late["amount_fen"], late["late"]) == (payment_id, amount, "refunded_after_cancel")
 
@@ -79,16 +108,16 @@ def test_the_idle_timeout_on_the_payment_screen(qtbot, kiosk, sandbox, sandbox_c
     payment_id = to_payment(qtbot, kiosk, sandbox, taps)
     kiosk.ctx.payments._poll.stop()
     if phone_paid:
-        assert phone_pays(sandbox_client, payment_id).status_code == 200
+        assert phone_pays(sandbox, payment_id).status_code == 200
     w.idle.configure(50, 50)  # the patient walks away: the real guard, with short times
     w.idle.arm()
     with qtbot.waitSignal(kiosk.ctx.payments.abandoned, timeout=10_000) as ended:
         qtbot.waitUntil(lambda: w.current == "home", timeout=10_000)
     assert w.payment.amount.text() == ""
     expected = "refunded" if phone_paid else "cancelled"
-    assert ended.args[0]["status"] == expected and sandbox.store.payment(payment_id)["status"] == expected
+    assert ended.args[0]["status"] == expected and payment(sandbox, payment_id)["status"] == expected
     if not phone_paid:
-        assert phone_pays(sandbox_client, payment_id).json()["error"]["code"] == "payment_cancelled"
+        assert phone_pays(sandbox, payment_id).json()["error"]["code"] == "payment_cancelled"
         assert late_payments(sandbox) == []
     else:
         assert [p["late"] for p in late_payments(sandbox)] == ["refunded_walked_away"]
@@ -100,8 +129,8 @@ def test_the_desk_sees_the_late_payments(qtbot, kiosk, desk, sandbox, sandbox_cl
     kiosk.ctx.payments.poll_ms = 3_600_000
     payment_id = to_payment(qtbot, kiosk, sandbox, taps)
     kiosk.ctx.payments._poll.stop()
-    phone_pays(sandbox_client, payment_id)
-    amount = sandbox.store.payment(payment_id)["amount_fen"]
+    phone_pays(sandbox, payment_id)
+    amount = payment(sandbox, payment_id)["amount_fen"]
     with qtbot.waitSignal(kiosk.ctx.payments.abandoned, timeout=10_000):
         w.go_home()  # "Back to start" on the kiosk, as the idle guard does
 
@@ -136,15 +165,14 @@ def test_a_payment_above_the_setting_is_confirmed_first(qtbot, kiosk_settings, s
         assert w.confirm.words.text().startswith("In words: 人民币") and "phone" in w.confirm.purpose.text()
         taps(w.confirm.back_button)
         assert w.current == "bill"
-        with sandbox.store.snapshot() as conn:
-            assert conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 0
+        assert payments_made(sandbox) == 0
         taps(w.bill.confirm_button)
         taps(w.confirm.confirm_button)
         qtbot.waitUntil(lambda: w.current == "payment" and app.ctx.payments.payment_id is not None, timeout=10_000)
         payment_id = app.ctx.payments.payment_id
-        assert sandbox.store.payment(payment_id)["amount_fen"] == shortfall
+        assert payment(sandbox, payment_id)["amount_fen"] == shortfall
         with qtbot.waitSignal(app.ctx.payments.abandoned, timeout=10_000):
             w.go_home()  # the patient leaves without paying: closed at the channel
-        assert sandbox.store.payment(payment_id)["status"] == "cancelled"
+        assert payment(sandbox, payment_id)["status"] == "cancelled"
     finally:
         app.shutdown()

@@ -193,6 +193,19 @@ class HisHttpAdapter:
     def refund_payment(self, payment_id: str, late: str, *, key: str) -> ChannelPayment:
         return _payment(self._call("POST", f"/v1/payments/{_id(payment_id)}/refund", {"late": late}, key=key))
 
+    def late_payments(self, since: datetime | None = None) -> list[dict]:
+        """The channel's late payments (completed after the patient cancelled or walked away, refunded at once)
+        for the desk's list: beyond the port, as the sandbox HIS offers them (a hospital's HIS may not)."""
+        query = f"?since={quote(since.isoformat())}" if since is not None else ""
+        return self._call("GET", f"/v1/payments/late{query}")["payments"]
+
+    # -- training only (the sandbox HIS's control API; not part of the port) -------------------------------
+    def complete_in_training(self, payment_id: str) -> dict:
+        """The sandbox's stand-in for the patient's phone paying a channel payment (training and demo only)."""
+        import uuid
+
+        return self._call("POST", f"/v1/_sandbox/payments/{_id(payment_id)}/complete", {}, key=uuid.uuid4().hex)
+
 
 def build(config) -> HisHttpAdapter:
     """The registry's factory (``kiosk.ports.registry``, adapter ``sandbox``): ``config.url`` or the

@@ -27,6 +27,7 @@ class SettleOutcome:
     receipt_job: str | None = None
     print_error: str | None = None
     offline_split: Split | None = None  # settled offline on credit: queued, synced later
+    plan: object | None = None  # the SettlementPlan the saga carried (kiosk/domain/plan.py)
 
     @property
     def pending(self) -> bool:
@@ -66,10 +67,41 @@ def without_guardian_line(session: PatientSession) -> PatientSession:
 
 
 class SettleOutpatient:
-    def __init__(self, writes, printer, offline=None):
+    """``saga``: the outpatient saga (``kiosk.usecases.outpatient``, issue 12) when the kiosk has the HIS and
+    the insurance platform: the bill is prepared (uploaded, pre-settled, the plan made) before it is shown,
+    then settled across the three. Without it, the credit platform settles alone (``/v1/settlements``)."""
+
+    def __init__(self, writes, printer, offline=None, saga=None):
         self.writes = writes
         self.printer = printer
         self.offline = offline  # OfflineMode: credit settlement within limits while the platform is down
+        self.saga = saga
+
+    @property
+    def saga_ready(self) -> bool:
+        return self.saga is not None
+
+    def prepare(self, session: PatientSession):
+        """The bill pre-settled and its plan (``kiosk.usecases.outpatient.Prepared``)."""
+        return self.saga.prepare(session, session.his_visits)
+
+    def abandon(self, saga_id: str) -> str:
+        return self.saga.abandon(saga_id)
+
+    def settle_saga(self, session: PatientSession, prepared, plan, payment_id: str | None = None) -> SettleOutcome:
+        """The patient confirmed ``plan``: the saga settles it everywhere (or nowhere); the receipt."""
+        from kiosk.usecases.outpatient import SagaPending
+
+        try:
+            settlement, _facts = self.saga.settle(prepared.saga_id, plan, payment_id)
+        except SagaPending:
+            return SettleOutcome(None, plan=plan)  # the recovery completes or undoes it; never twice
+        self._paid_online(session, prepared.visits)
+        log.info("settled %s", settlement.reference)
+        phase("printing", settlement.reference)
+        job, error = self.printer.print_receipt(receipt_for(self.printer.config, session, prepared.visits, settlement),
+                                                f"receipt-{settlement.reference}")
+        return SettleOutcome(settlement, job, error, plan=plan)
 
     def __call__(self, session: PatientSession, visits: tuple[Visit, ...],
                  payment_id: str | None = None) -> SettleOutcome:

@@ -5,7 +5,7 @@ control API. Reads of a patient's data need a live patient session at the callin
 403 ``patient_not_present`` exactly as a real one does."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,9 +18,9 @@ from sandbox.his import models as m
 from sandbox.his.store import HisStore
 from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, check_key, keyed_write, request_digest
 from sandbox.routes.control import Clock, ClockRequest, CompleteRequest, Moved
-from sandbox.routes.payments import Payment
+from sandbox.routes.payments import LatePayments, Payment
 from sandbox.schemas import path_id, responses, write_responses
-from sandbox.store import Refusal, iso
+from sandbox.store import Refusal, iso, parse_iso
 
 PRESENT = authority.PRESENT_403
 
@@ -254,6 +254,19 @@ def build(store: HisStore) -> APIRouter:
     def create_payment(body: m.PaymentRequest, request: Request, idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Payment, store.create_payment, rule=PAYMENT,
                            **body.model_dump())
+
+    @router.get("/v1/payments/late", response_model=LatePayments, tags=["payments"],
+                summary="Payments that completed after the patient cancelled or walked away (for the desk)",
+                description="Each one was refunded through the channel at once; the desk follows them up. The HIS "
+                            "has no terminal roles: any of the hospital's terminals may list them (names masked).",
+                responses=responses(r422="`invalid_request`"))
+    def late_payments(since: Annotated[str | None, Query(description="ISO 8601 time; default: the last 7 days.")]
+                      = None) -> LatePayments:
+        try:
+            start = parse_iso(since) if since else store.now() - timedelta(days=7)
+        except ValueError:
+            raise Refusal(422, "invalid_request", "since must be an ISO 8601 time with its time zone.") from None
+        return LatePayments.model_validate({"payments": store.late_payments(start)})
 
     @router.get("/v1/payments/{payment_id}", response_model=Payment, tags=["payments"],
                 summary="A payment's state", responses=responses(r404="`payment_not_found`"))

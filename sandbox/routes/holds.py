@@ -81,7 +81,10 @@ class BookRequest(RequestModel):
     ended_at: Annotated[str, Field(max_length=40)] | None = Field(
         default=None, description="When the care ended (visit, discharge, the session), ISO 8601 with offset: "
                                   "the due date is counted from it; default now.")
-    bills: list[BookedBill] = Field(min_length=1, max_length=20)
+    bills: list[BookedBill] = Field(min_length=1, max_length=20, examples=[[{
+        "his_bill_id": "MZV000003", "visit_id": "V000003", "setl_id": "S2026112500000001", "total_fen": 34_720,
+        "items": [{"code": "XY103", "name": "苯磺酸氨氯地平片 5mg×28片", "cnt": "2", "pric_fen": 3120,
+                   "amount_fen": 6240, "med_chrgitm_type": "09", "chrgitm_lv": "01"}]}]])
 
 
 class BookingItem(BaseModel):
