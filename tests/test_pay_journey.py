@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from kiosk.domain.money import format_cny
 from tests.helpers import all_texts, patient, pdf_text, tap_card
+from tests.saga_invariant import check
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -22,7 +23,7 @@ def open_bill(qtbot, app, role: str):
 
 
 @pytest.mark.parametrize("sandbox", ["xiamen", "hangzhou"], indirect=True)
-def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, sandbox_client, tmp_path):
+def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, sandbox, sandbox_client, tmp_path):
     app, p = kiosk, patient("tier2")
     sandbox_client.present("tier2")  # the patient's card read here: their account may be read
     before = sandbox_client.get("/v1/accounts/CA000002").json()
@@ -61,6 +62,9 @@ def test_adult_pays_outpatient_bill_on_credit_and_gets_a_receipt(qtbot, kiosk, s
     qtbot.mouseClick(w.outcome.done_button, LEFT)
     assert w.current == "home"
     assert p["name"][0] + "*" not in all_texts(w)  # cleared on the way home
+    # settled everywhere: the insurance's settlement, the credit booking, the HIS's bill paid (issue 12)
+    state = check(sandbox)["MZ" + visit.visit_id]
+    assert state.his_status == "paid" and state.insurance_settled and state.credit_booked
 
 
 def test_minor_pays_on_the_guardians_line(qtbot, kiosk, sandbox_client):

@@ -30,11 +30,12 @@ def tracebacks(caplog) -> list[str]:
 
 def test_a_bug_in_the_use_case_shows_the_generic_message_and_is_logged_with_its_traceback(
         qtbot, kiosk, sandbox_client, caplog, monkeypatch):
-    def settle_reading_a_broken_answer(session, visits, payment_id):
+    def settle_reading_a_broken_answer(session, visits_or_prepared, *rest):
         b"\xff\xfe answer".decode("utf-8")  # a bug: it has a ``reason`` attribute, and is no refusal
 
     w = open_bill(qtbot, kiosk, "tier2")
-    monkeypatch.setattr(kiosk.services, "settle", settle_reading_a_broken_answer)
+    # the settlement's use case: the saga's entry (the kiosk has the HIS and the insurance, issue 12)
+    monkeypatch.setattr(kiosk.services.settle, "settle_saga", settle_reading_a_broken_answer)
     before = sandbox_client.get("/v1/accounts/CA000002").json()["used_fen"]
     with caplog.at_level(logging.INFO, logger="kiosk"):
         qtbot.mouseClick(w.bill.confirm_button, LEFT)
@@ -50,21 +51,21 @@ def test_a_bug_in_the_use_case_shows_the_generic_message_and_is_logged_with_its_
     assert w.current == "home"
 
 
-def test_a_refusal_shows_its_own_message_and_logs_no_traceback(qtbot, kiosk, sandbox_client, caplog):
+def test_a_refusal_shows_its_own_message_and_logs_no_traceback(qtbot, kiosk, sandbox, sandbox_client, caplog):
     w = open_bill(qtbot, kiosk, "tier2")
     visit = kiosk.ctx.journeys["pay"].visits[0]
-    paid_elsewhere = sandbox_client.write("/v1/settlements", {  # the cashier window was quicker
-        "patient_id": "P000002", "account_id": "CA000002", "visit_ids": [visit.visit_id]})
-    assert paid_elsewhere.status_code == 200, paid_elsewhere.text
+    # the cashier window was quicker: the hospital's bill paid there (the HIS marks it, under the desk's key)
+    sandbox.his.store.mark_paid(sandbox.desk_terminal_id, "desk-1", "d", bill_ids=["MZ" + visit.visit_id],
+                                setl_id=None, booking_id=None, payment_id=None)
     with caplog.at_level(logging.INFO, logger="kiosk"):
         qtbot.mouseClick(w.bill.confirm_button, LEFT)
         qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
 
     assert w.outcome.details.text() == "⚠ This bill has already been paid."
     assert tracebacks(caplog) == []
-    assert "refused: visit_already_settled" in caplog.messages
+    assert "refused: bill_already_paid" in caplog.messages
     bills = sandbox_client.get("/v1/accounts/CA000002/bills").json()["bills"]
-    assert len(bills) == 1  # only the cashier's
+    assert bills == []  # nothing booked by the kiosk: its saga was undone everywhere
 
 
 def test_every_problem_that_carries_a_code_is_a_refusal():

@@ -125,6 +125,19 @@ _TEXTS = {
     "offline_over_line": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window."),
     "offline_over_txn_cap": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window."),
     "offline_over_terminal_cap": QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window."),
+    # --- the three counterparts: the hospital's HIS, the medical insurance, the settlement saga (issue 12) ---
+    "his_unavailable": QT_TRANSLATE_NOOP("Messages", "The hospital's billing system is not answering, so your bills cannot be shown right now. Nothing was charged. Please try again shortly or go to the cashier window."),
+    "bill_already_paid": QT_TRANSLATE_NOOP("Messages", "This bill has already been paid."),
+    "bill_cancelled": QT_TRANSLATE_NOOP("Messages", "This bill was cancelled by the hospital: there is nothing to pay. Please ask at the cashier window if you are unsure."),
+    "insurance_refused": QT_TRANSLATE_NOOP("Messages", "The medical insurance platform did not accept this settlement. Nothing was charged. Please go to the cashier window."),
+    "insurance_unavailable": QT_TRANSLATE_NOOP("Messages", "The medical insurance platform is not answering, so the insurance part cannot be worked out now. Nothing was charged. Please try again shortly or go to the cashier window."),
+    "insurance_gateway_refused": QT_TRANSLATE_NOOP("Messages", "This kiosk cannot reach the medical insurance platform right now. Nothing was charged. Please go to the cashier window; staff will call IT."),
+    "insurance_answer_invalid": QT_TRANSLATE_NOOP("Messages", "The medical insurance platform's answer could not be read. Nothing was charged twice; the kiosk checks and puts it right by itself. Please go to the cashier window."),
+    "insurance_sign_in_renewed": QT_TRANSLATE_NOOP("Messages", "The kiosk had to sign in to the medical insurance platform again. Nothing was charged. Please try once more."),
+    "not_insured": QT_TRANSLATE_NOOP("Messages", "No medical insurance was found for you here, so the whole bill is yours to pay. Please ask at the cashier window if you are insured."),
+    "insurance_answer_lost": QT_TRANSLATE_NOOP("Messages", "The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged. Please try again."),
+    "saga_pending": QT_TRANSLATE_NOOP("Messages", "The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice. Please ask at the cashier window for your receipt."),
+    "saga_not_prepared": QT_TRANSLATE_NOOP("Messages", "This bill was set aside while you were away. Nothing was charged. Please start again."),
     # --- start-up ---
     "software_older_than_data": QT_TRANSLATE_NOOP("Messages", "This kiosk's software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall the newer release."),
 }

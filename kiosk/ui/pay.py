@@ -21,7 +21,8 @@ class PayJourney(Journey):
         super().__init__(ctx)
         self.session = None
         self.visits: tuple = ()
-        self.split = None
+        self.split = None  # the plan shown: kiosk.domain.plan.SettlementPlan (a Split without the HIS)
+        self.prepared = None  # the saga's prepared bill, until settled or abandoned (kiosk/usecases/outpatient.py)
         self.screen: BillScreen = self.add_screen(BillScreen())
         self.screen.confirm_requested.connect(self.confirm)
         self.screen.repay_requested.connect(lambda: self.hand_over("repay", self.session))
@@ -31,11 +32,18 @@ class PayJourney(Journey):
         return translate("PayJourney", "Pay outpatient bill")
 
     def forget(self) -> None:
+        prepared, self.prepared = self.prepared, None
+        if prepared is not None:  # the patient left a pre-settled bill: undone at the three, on a worker
+            settle = self.ctx.services.settle
+            self.ctx.tasks.run(lambda: settle.abandon(prepared.saga_id), lambda _: None, lambda _: None)
         self.session, self.visits, self.split = None, (), None
 
     def begin(self, session) -> None:
         from kiosk.usecases.settle import pay_in_full, plan
 
+        if getattr(self.ctx.services.settle, "saga_ready", False) and not session.offline:
+            self._prepare(session)
+            return
         self.session, self.visits, self.split = session, tuple(session.visits), None
         refusal = None
         if not self.visits:
@@ -53,10 +61,43 @@ class PayJourney(Journey):
                                  can_repay=self.offers("repay"), can_open=self.offers("open"))
         self.show(self.screen)
 
+    def _prepare(self, session) -> None:
+        """The saga's first steps (the bills uploaded and pre-settled with the insurance, the plan made) on a
+        worker; the bill is shown with the plan. The HIS not answering: the bills are unknown, and said so."""
+        self.session, self.visits, self.split, self.prepared = session, (), None, None
+        if session.his_problem or not session.his_visits:
+            self.screen.show_session(session, (), None, session.his_problem or "no_open_visits",
+                                     can_repay=self.offers("repay"), can_open=self.offers("open"))
+            self.show(self.screen)
+            return
+        services, window = self.ctx.services, self.ctx.window
+        generation = window.generation
+
+        def prepare():
+            prepared = services.settle.prepare(session)
+            if window.generation != generation:  # the patient left meanwhile: nothing kept
+                services.settle.abandon(prepared.saga_id)
+            return prepared
+
+        self.ctx.run(prepare, self._show_prepared, self.failed)
+
+    def _show_prepared(self, prepared) -> None:
+        self.prepared, self.visits = prepared, prepared.visits
+        refusal = prepared.refusal
+        self.split = prepared.plan if refusal is None else None
+        if refusal == "guardian_line_ended":  # come of age: pay in full now, or open their own
+            self.split = prepared.plan.paying_in_full()
+        self.screen.show_session(self.session, self.visits, self.split, refusal,
+                                 can_repay=self.offers("repay"), can_open=self.offers("open"))
+        self.show(self.screen)
+
     def confirm(self) -> None:
         from kiosk.usecases.settle import plan
 
         if self.split is None:
+            return
+        if self.prepared is not None:
+            self._confirm_prepared()
             return
         if self.split.booked_fen and not self.session.offline:
             try:  # still the guardian's line? (the bill may have been shown before midnight)
@@ -71,9 +112,29 @@ class PayJourney(Journey):
         else:
             self._settle(None)
 
+    def _confirm_prepared(self) -> None:
+        from kiosk.domain.clock import business_date, now
+        from kiosk.domain.settlement import guardian_line_ended
+
+        plan = self.split
+        if plan.booked_fen and guardian_line_ended(self.session.patient, self.session.account, business_date(now())):
+            self._show_prepared(self.prepared)  # the bill shown before midnight: the reason and the two ways on
+            return
+        if plan.shortfall_fen:  # the rest now, by phone, through the hospital's channel
+            self.ctx.payments.request(self.session.his_patient_id or self.session.patient.patient_id,
+                                      plan.shortfall_fen, "settlement", self._settle, lambda: self.show(self.screen))
+        else:
+            self._settle(None)
+
     def _settle(self, payment_id: str | None) -> None:
         session, visits = self.session, self.visits
         self.screen.set_busy(True)
+        if self.prepared is not None:
+            prepared, plan = self.prepared, self.split
+            self.prepared = None  # confirmed: the saga finishes it (or the recovery does), never abandoned
+            self.ctx.run(lambda: self.ctx.services.settle.settle_saga(session, prepared, plan, payment_id),
+                         self.finished(self.settled, settlement_text), self._failed)
+            return
         self.ctx.run(lambda: self.ctx.services.settle(session, visits, payment_id),
                      self.finished(self.settled, settlement_text), self._failed)
 

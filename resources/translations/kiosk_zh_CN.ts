@@ -1933,6 +1933,61 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall version %1 or later.</source>
         <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
+        <source>The hospital's billing system is not answering, so your bills cannot be shown right now. Nothing was charged. Please try again shortly or go to the cashier window.</source>
+        <translation>医院收费系统暂时没有响应，目前无法显示您的账单，未产生任何扣费。请稍后再试，或到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <source>This bill was cancelled by the hospital: there is nothing to pay. Please ask at the cashier window if you are unsure.</source>
+        <translation>医院已作废该账单，无需支付。如有疑问请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <source>The medical insurance platform did not accept this settlement. Nothing was charged. Please go to the cashier window.</source>
+        <translation>医保平台未受理本次结算，未产生任何扣费。请到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="133"/>
+        <source>The medical insurance platform is not answering, so the insurance part cannot be worked out now. Nothing was charged. Please try again shortly or go to the cashier window.</source>
+        <translation>医保平台暂时没有响应，目前无法计算医保支付部分，未产生任何扣费。请稍后再试，或到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="134"/>
+        <source>This kiosk cannot reach the medical insurance platform right now. Nothing was charged. Please go to the cashier window; staff will call IT.</source>
+        <translation>本机暂时无法连接医保平台，未产生任何扣费。请到收费窗口办理，工作人员会联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <source>The medical insurance platform's answer could not be read. Nothing was charged twice; the kiosk checks and puts it right by itself. Please go to the cashier window.</source>
+        <translation>无法识别医保平台的应答。不会重复扣费，本机会自动核对并纠正。请到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <source>The kiosk had to sign in to the medical insurance platform again. Nothing was charged. Please try once more.</source>
+        <translation>本机已重新签到医保平台，未产生任何扣费。请再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <source>No medical insurance was found for you here, so the whole bill is yours to pay. Please ask at the cashier window if you are insured.</source>
+        <translation>未查询到您在本地的医保参保信息，本次费用需全部自付。如您已参保，请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <source>The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged. Please try again.</source>
+        <translation>医保平台未及时确认，本次支付已在各系统全部撤销，未产生任何扣费。请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
+        <source>The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice. Please ask at the cashier window for your receipt.</source>
+        <translation>由于医院某个系统没有响应，本次支付尚未完成。本机会自动完成或撤销，绝不会重复扣费。请到收费窗口领取凭条。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <source>This bill was set aside while you were away. Nothing was charged. Please start again.</source>
+        <translation>您离开期间该账单已被搁置，未产生任何扣费。请重新开始。</translation>
+    </message>
 </context>
 <context>
     <name>MyRegistrationsScreen</name>
