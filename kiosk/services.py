@@ -42,6 +42,7 @@ class SagaServices:
 
     engine: object
     outpatient: object
+    discharge: object
     recovery: object
 
 
@@ -173,7 +174,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             writes=writes,
             printer=printer,
             payments=PaymentChannel(platform, training=sandbox is not None, his=ports.his),
-            inpatient=Inpatient(platform, writes, printer),
+            inpatient=Inpatient(platform, writes, printer, saga=sagas.discharge if sagas else None),
             overview=overview,
             registrations=Registrations(platform, writes, printer, overview),
             repay=Repay(writes, printer),
@@ -236,19 +237,21 @@ def _build_sagas(ports: Ports, journal, printer, profile, offline) -> SagaServic
     """The sagas, when the kiosk has all three counterparts; their recovery swept by the sync engine."""
     if ports.his is None or ports.insurance is None:
         return None
+    from kiosk.usecases.discharge import DischargeSettlement
     from kiosk.usecases.outpatient import OutpatientSettlement
     from kiosk.usecases.saga import Engine, Recovery
     from offline_cache.sagas import Sagas
 
     sagas = Sagas(journal)
     engine = Engine(sagas, ports.msgids)  # the live path's
-    outpatient = OutpatientSettlement(engine, ports, printer, profile.repay_before_reuse)
+    kinds = {"outpatient": OutpatientSettlement, "discharge": DischargeSettlement}
+    live = {kind: saga(engine, ports, printer, profile.repay_before_reuse) for kind, saga in kinds.items()}
     # The recovery is another sender (its own lease owner): it never takes a saga the live path holds.
     recovering = Engine(sagas, ports.msgids)
-    recovery = Recovery(recovering, {
-        "outpatient": OutpatientSettlement(recovering, ports, printer, profile.repay_before_reuse).recover})
+    recovery = Recovery(recovering, {kind: saga(recovering, ports, printer, profile.repay_before_reuse).recover
+                                     for kind, saga in kinds.items()})
     offline.sync.sweeps.append(recovery.sweep)
-    return SagaServices(engine, outpatient, recovery)
+    return SagaServices(engine, live["outpatient"], live["discharge"], recovery)
 
 
 def _recover(writes, sagas: SagaServices | None):

@@ -200,6 +200,16 @@ class Sagas:
             args = (*args, time.time())
         return [r["saga_id"] for r in self.db.query(sql + " ORDER BY created_at", args)]
 
+    def open_in_lane(self, lane: str, owner: str | None = None) -> list[str]:
+        """The lane's unfinished sagas (``owner``: leased to that sender), oldest first."""
+        marks = ",".join("?" * len(OPEN_STATES))
+        sql = f"SELECT saga_id FROM sagas WHERE lane = ? AND state IN ({marks})"
+        args: tuple = (lane, *OPEN_STATES)
+        if owner is not None:
+            sql += " AND lease_owner = ?"
+            args = (*args, owner)
+        return [r["saga_id"] for r in self.db.query(sql + " ORDER BY created_at", args)]
+
     def of_day(self, day: date, states: Iterable[str] | None = None) -> list[Saga]:
         """The sagas begun on a business day (the daily reconciliation)."""
         rows = self.db.query("SELECT * FROM sagas WHERE business_date = ? ORDER BY created_at", (day.isoformat(),))

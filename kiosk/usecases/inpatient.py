@@ -104,10 +104,48 @@ class DischargeOutcome:
 
 
 class Inpatient:
-    def __init__(self, platform, writes, printer):
+    """``saga``: the discharge saga (``kiosk.usecases.discharge``, issue 12) when the kiosk has the HIS and the
+    insurance platform: the stay is the HIS's, its bill pre-settled before it is shown, then settled across the
+    three. Without it, the credit platform discharges alone."""
+
+    def __init__(self, platform, writes, printer, saga=None):
         self.platform = platform
         self.writes = writes
         self.printer = printer
+        self.saga = saga
+
+    @property
+    def saga_ready(self) -> bool:
+        return self.saga is not None
+
+    def prepare_discharge(self, session: PatientSession):
+        """The stay's bill drawn up and pre-settled, its plan (``PreparedStay``); None without a stay."""
+        stay = self.saga.current_stay(session)
+        return self.saga.prepare(session, stay) if stay is not None else None
+
+    def abandon(self, saga_id: str) -> str:
+        return self.saga.abandon(saga_id)
+
+    def settle_discharge(self, session: PatientSession, prepared, plan, payment_id: str | None = None
+                         ) -> DischargeOutcome:
+        """The patient confirmed ``plan``: the saga settles the stay everywhere (or nowhere); then the receipt
+        and the A4 statement."""
+        from kiosk.usecases.discharge import outcome_data
+        from kiosk.usecases.settlement_saga import SagaPending
+
+        try:
+            settlement, facts = self.saga.settle(prepared.saga_id, plan, payment_id)
+        except SagaPending:
+            return DischargeOutcome(None)
+        data = outcome_data(settlement, plan, facts)
+        stay = prepared.stay
+        log.info("discharged %s", data["reference"])
+        receipt_job, receipt_error = self._print(
+            self.printer.print_slip, lambda: self._receipt(session, stay, data), f"discharge-{data['reference']}")
+        statement_job, statement_error = self._print(
+            self.printer.print_statement, lambda: self._statement(session, stay, data),
+            f"statement-{data['reference']}")
+        return DischargeOutcome(data, receipt_job, statement_job, receipt_error or statement_error)
 
     def departments(self) -> list[dict]:
         return self.platform.request("GET", "/v1/departments")["departments"]

@@ -20,7 +20,7 @@ AFTER_CANCEL, WALKED_AWAY = "refunded_after_cancel", "refunded_walked_away"
 
 #: The purposes the hospital's channel (the HIS's) takes when the kiosk has the HIS: the rest of a bill paid
 #: now (issue 12). A repayment is the credit platform's.
-HIS_PURPOSES = frozenset({"settlement"})
+HIS_PURPOSES = frozenset({"settlement", "discharge"})
 
 
 def _his_payment(p) -> dict:

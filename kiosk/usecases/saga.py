@@ -21,6 +21,7 @@ journaled and before it goes out, ``phase("saga:<kind>:<step>:done")`` after its
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +55,17 @@ class StepFailed(Exception):
     @property
     def code(self) -> str:
         return getattr(self.error, "code", "internal")
+
+
+_LANES: dict[str, threading.RLock] = {}
+_LANES_GUARD = threading.Lock()
+
+
+def lane_lock(lane: str) -> threading.RLock:
+    """One lock per lane (the account, else the patient) in this process: a bill the patient left is undone
+    before the next one of theirs is prepared (the two run on workers of their own)."""
+    with _LANES_GUARD:
+        return _LANES.setdefault(lane, threading.RLock())
 
 
 class SagaBusy(Exception):

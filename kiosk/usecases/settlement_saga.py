@@ -1,0 +1,415 @@
+"""What every settlement saga shares (issue 12): the credit platform's and the HIS's steps, the undo, the
+recovery. Each saga (``kiosk.usecases.outpatient``, ``kiosk.usecases.discharge``) adds its insurance steps.
+
+**Forward** (the patient confirmed the plan, any rest paid on their phone through the HIS's channel):
+5. credit hold of ``on_credit`` (nothing on credit: no hold, no booking), 6. the insurance settlement(s)
+(the saga's own: ``_settle_insurance``), 7. the credit booking (the hold becomes a bill with the details and
+the ``setl_id``), 8. the HIS marks the bills paid (``setl_id``, booking id, the phone payment); then the
+documents. A refusal before 6 or at 6 undoes; no answer at 5, 7 or 8 leaves the saga for the recovery,
+which sends the same keys again; no answer at 6 is reversed by its msgid (2601) at once if the platform
+answers, and the saga is undone.
+
+**Undo**, in reverse: the HIS's mark undone (barred if it never arrived), the booking voided or the hold
+released, the insurance's steps undone (``_undo_insurance``: cancels, and 2601 for a message whose answer was
+lost), a phone payment refunded through the channel. A compensation the counterpart refuses outright leaves
+the saga ``stuck`` for staff (listed in the daily reconciliation); one that gets no answer is tried again.
+
+**Recovery** (at start, and the sync engine's sweep): a confirmed saga is driven forward once every
+settlement stood, else undone; a saga never confirmed is undone.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from kiosk.domain import clock
+from kiosk.domain.errors import Refusal
+from kiosk.domain.insurance import MdtrtCertType
+from kiosk.domain.models import Account, Patient, Settlement
+from kiosk.domain.plan import SettlementPlan, credit_room, make_plan
+from kiosk.domain.settlement import CannotUseCredit, guardian_line_ended
+from kiosk.ports.credit import BookingBill, BookingItem, BookingRequest, HoldRequest
+from kiosk.ports.insurance import Insured, PersonQuery
+from kiosk.usecases.saga import Engine, Run, SagaBusy, StepFailed, lane_lock
+from kiosk.usecases.writes import phase
+
+log = logging.getLogger("kiosk.saga")
+
+#: How long a prepared bill stays the live path's (the patient reading it, paying the rest by phone) before
+#: the recovery may take it and undo it.
+PREPARED_LEASE_S = 900.0
+
+
+class SagaPending(Refusal):
+    """The saga could not finish now (a counterpart did not answer): it is journaled and the recovery
+    completes it, or undoes it, by itself; the patient is never charged twice."""
+
+    def __init__(self, code: str):
+        super().__init__("saga_pending", f"the settlement waits for a counterpart ({code})", cause=code)
+
+
+class SagaUndone(Refusal):
+    """The saga was undone: nothing was settled anywhere. ``code``: why (the counterpart's refusal)."""
+
+    def __init__(self, code: str):
+        super().__init__(code, f"the settlement was undone ({code})")
+
+
+class _Lost(Exception):
+    code = "insurance_answer_lost"
+
+
+# -- facts ---------------------------------------------------------------------------------------------
+
+def setl_ids_of(run: Run) -> dict[str, str]:
+    """Each settled bill's insurance ``setl_id`` (by its index), from the journaled answers of its settlement."""
+    found = {}
+    for n in range(len(run.facts["bills"])):
+        done = run.done(f"settle:{n}")
+        if done and done.get("setl_id"):
+            found[str(n)] = done["setl_id"]
+    return found
+
+
+def insured_from(facts: dict, private: dict | None) -> Insured:
+    if private is None:
+        raise RuntimeError("the journal was opened without the data key: the saga's person cannot be read")
+    return Insured(private["psn_no"], facts["insutype"], facts["insuplc_admdvs"],
+                   MdtrtCertType(private["mdtrt_cert_type"]), private["mdtrt_cert_no"], private.get("card_sn", ""),
+                   private.get("balance_fen", 0))
+
+
+def voucher_of(session) -> PersonQuery:
+    """How the patient showed who they are, as 1101 takes it (a card read or a typed ID number by default)."""
+    voucher = getattr(session, "voucher", None)
+    if voucher is not None:
+        return voucher
+    return PersonQuery.by_id_number(session.patient.id_number)
+
+
+def settlement_facts(s) -> dict:
+    """A (pre-)settlement's figures, as the journal keeps them."""
+    return {"setl_id": s.setl_id, "total_fen": s.medfee_sumamt, "fund_fen": s.fund_pay_sumamt + s.hosp_part_amt,
+            "psn_part_fen": s.psn_part_amt, "acct_pay_fen": s.acct_pay, "cash_fen": s.psn_cash_pay,
+            "fulamt_ownpay_amt": s.fulamt_ownpay_amt, "overlmt_selfpay": s.overlmt_selfpay,
+            "preselfpay_amt": s.preselfpay_amt, "inscp_scp_amt": s.inscp_scp_amt}
+
+
+def presettlement(pre: dict):
+    """The pre-settlement's split, as the settlement must carry it (``with_split``)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(fulamt_ownpay_amt=pre["fulamt_ownpay_amt"], overlmt_selfpay=pre["overlmt_selfpay"],
+                           preselfpay_amt=pre["preselfpay_amt"], inscp_scp_amt=pre["inscp_scp_amt"])
+
+
+def booking_facts(b) -> dict:
+    return {"booking_id": b.booking_id, "reference": b.reference, "line_fen": b.line_fen,
+            "available_fen": b.available_fen, "due_at": b.due_at.isoformat() if b.due_at else None,
+            "settled_at": b.settled_at.isoformat(), "booked_fen": b.booked_fen}
+
+
+def booking_bills(bills: list[dict], setl_ids: dict) -> tuple[BookingBill, ...]:
+    return tuple(BookingBill(
+        his_bill_id=b["bill_id"], total_fen=b["total_fen"], visit_id=b.get("visit_id"),
+        setl_id=setl_ids.get(str(n)),
+        items=tuple(BookingItem(code=i["medins_list_codg"], name=i["name"], cnt=i["cnt"], pric_fen=i["pric_fen"],
+                                amount_fen=i["amount_fen"], med_chrgitm_type=i["med_chrgitm_type"],
+                                chrgitm_lv=i["chrgitm_lv"]) for i in b["items"]))
+        for n, b in enumerate(bills))
+
+
+def credit_refusal(patient: Patient, account: Account | None, repay_before_reuse: bool) -> tuple[int, str | None]:
+    """(the room the credit line gives now, why it gives none it may: a ``CannotUseCredit`` code)."""
+    try:
+        if guardian_line_ended(patient, account, clock.business_date(clock.now())):
+            raise CannotUseCredit("guardian_line_ended")
+        return credit_room(account, repay_before_reuse), None
+    except CannotUseCredit as exc:
+        return 0, exc.code
+
+
+class SettlementSaga:
+    """The shared steps. ``KIND``: the saga's kind in the journal; ``CREDIT_KIND``: the hold's and booking's kind
+    at the credit platform. Subclasses add ``_settle_insurance``, ``_undo_insurance`` and the preparation."""
+
+    KIND = ""
+    CREDIT_KIND = ""
+
+    def __init__(self, engine: Engine, ports, printer=None, repay_before_reuse: bool = True):
+        self.engine = engine
+        self.ports = ports
+        self.printer = printer
+        self.repay_before_reuse = repay_before_reuse
+
+    @property
+    def insurance(self):
+        return self.ports.insurance
+
+    def _run(self, saga_id: str) -> Run:
+        return self.engine.run(saga_id)
+
+    # -- preparing ------------------------------------------------------------------------------------
+    def _person(self, session) -> tuple[Insured | None, dict, dict | None]:
+        """1101: who the patient is at the insurance platform; (None, …) when not insured here (自费)."""
+        from kiosk.ports.insurance import NotInsured
+
+        query = voucher_of(session)
+        try:
+            insured = Insured.of(self.insurance.person(self.engine.msgids(), query), query)
+        except NotInsured:
+            return None, {"insured": False}, None
+        return insured, {"insured": True, "insutype": insured.insutype, "insuplc_admdvs": insured.insuplc_admdvs}, \
+            {"psn_no": insured.psn_no, "mdtrt_cert_type": str(insured.mdtrt_cert_type),
+             "mdtrt_cert_no": insured.mdtrt_cert_no, "card_sn": insured.card_sn, "balance_fen": insured.balance_fen}
+
+    def _begin(self, session, facts: dict, private: dict | None) -> Run:
+        """A new saga, leased to the live path while the patient looks at the bill (the recovery, another
+        sender, leaves it alone until the lease runs out or this process is gone)."""
+        patient, account = session.patient, session.account
+        facts = {"patient_id": patient.patient_id, "account_id": account.account_id if account else None,
+                 "his_patient_id": session.his_patient_id, "payment_id": None, "pre": {}, **facts}
+        saga_id = self.engine.sagas.begin(self.KIND, lane=facts["account_id"] or patient.patient_id, facts=facts,
+                                          private=private, business_date=clock.business_date(clock.now()),
+                                          owner=self.engine.owner, lease_s=PREPARED_LEASE_S)
+        return self.engine.run(saga_id, PREPARED_LEASE_S)
+
+    def _plan(self, run: Run, session, *, total: int, fund: int, account_pay: int) -> tuple[SettlementPlan, str | None]:
+        room, refusal = credit_refusal(session.patient, session.account, self.repay_before_reuse)
+        plan = make_plan(total_fen=total, fund_fen=fund, account_fen=account_pay, room_fen=room)
+        run.update(plan=plan.as_dict())
+        return plan, refusal
+
+    def _prepare_failed(self, run: Run, failed: StepFailed):
+        self._undo_or_later(run)
+        run.close()
+        return failed.error
+
+    # -- forward --------------------------------------------------------------------------------------
+    def settle(self, saga_id: str, plan: SettlementPlan, payment_id: str | None = None):
+        """The patient confirmed ``plan`` (the prepared one, or it paying in full) and paid any rest by phone
+        (``payment_id``). Returns ``(Settlement, facts)``; raises :class:`SagaPending` or :class:`SagaUndone`."""
+        with self._run(saga_id) as run:
+            if run.saga.state != "prepared":
+                raise SagaUndone("saga_not_prepared")
+            run.update(state="confirmed", plan=plan.as_dict(), payment_id=payment_id)
+            return self._forward(run, live=True)
+
+    def _forward(self, run: Run, live: bool):
+        f = run.facts
+        plan = SettlementPlan.from_dict(f["plan"])
+        credit, his = self.ports.credit, self.ports.his
+        bills = f["bills"]
+        try:
+            if plan.on_credit_fen and not run.done("hold"):
+                run.keyed("hold", lambda key: credit.hold(self._hold_request(f, plan), key=key),
+                          lambda h: {"hold_id": h.hold_id})
+            if f["insured"]:
+                self._settle_insurance(run, insured_from(f, run.saga.private), live)
+            booking = run.done("book")
+            if plan.on_credit_fen and booking is None:
+                hold_id = run.done("hold")["hold_id"]
+                setl_ids = setl_ids_of(run)
+                run.keyed("book", lambda key: credit.book(hold_id, BookingRequest(
+                    setl_ids=tuple(setl_ids.values()), total_fen=plan.total_fen, fund_fen=plan.fund_fen,
+                    account_pay_fen=plan.account_fen, paid_now_fen=plan.paid_now_fen,
+                    bills=booking_bills(bills, setl_ids), cash_fen=plan.cash_fen,
+                    his_payment_id=run.facts.get("payment_id"), ended_at=self._ended_at(run)), key=key),
+                    booking_facts)
+                booking = run.done("book")
+            if not run.done("mark"):
+                setl_ids = setl_ids_of(run)
+                joined = ",".join(setl_ids[str(n)] for n in range(len(bills))) if f["insured"] else None
+                run.keyed("mark", lambda key: his.mark_paid(
+                    [b["bill_id"] for b in bills], setl_id=joined or None,
+                    booking_id=(booking or {}).get("booking_id"), payment_id=run.facts.get("payment_id"), key=key),
+                    lambda m: {"key": m.key, "paid_now_fen": m.paid_now_fen})
+        except StepFailed as failed:
+            if failed.nothing_done:  # refused (or a lost settlement reversed): undo what was done
+                log.info("saga %s: %s refused (%s): undoing", run.saga_id[:8], failed.step, failed.code)
+                self._undo_or_later(run)
+                if run.saga.state != "undone":
+                    raise SagaPending(failed.code) from None
+                raise SagaUndone(failed.code) from None
+            run.later(failed.code)  # no answer: the same keys again later (a lost settlement reversed first)
+            raise SagaPending(failed.code) from None
+        run.update(state="settled")
+        phase(f"saga:{self.KIND}:settled", run.saga_id)
+        return self._settlement(run), run.facts
+
+    def _hold_request(self, f: dict, plan: SettlementPlan) -> HoldRequest:
+        return HoldRequest(f["patient_id"], f["account_id"], self.CREDIT_KIND, plan.on_credit_fen,
+                           tuple(b["bill_id"] for b in f["bills"]))
+
+    def _ended_at(self, run: Run) -> datetime:
+        return max(datetime.fromisoformat(b["ended_at"]) for b in run.facts["bills"])
+
+    def _settle_one(self, run: Run, step: str, infno: str, settle, insured: Insured, live: bool) -> None:
+        """One insurance settlement (``settle(msgid)``), its answer's loss handled: a message sent before whose
+        answer was lost is reversed by its msgid first; one whose answer is lost now is reversed at once (then
+        the saga is undone) or, the platform not answering, left for the recovery, which reverses it first."""
+        if run.done(step):
+            return
+        lost = run.last(step)
+        if lost is not None and lost.state in ("sent", "unknown"):
+            self._reverse(run, step, lost.key, infno, insured)
+            if not live:
+                raise StepFailed(step, _Lost(), nothing_done=True)
+        try:
+            run.insurance(step, settle, settlement_facts)
+        except StepFailed as failed:
+            if failed.nothing_done:
+                raise
+            self._reverse(run, step, run.last(step).key, infno, insured)
+            raise StepFailed(step, _Lost(), nothing_done=True) from None
+
+    def _reverse(self, run: Run, step: str, msgid: str, infno: str, insured: Insured) -> None:
+        """2601: undo the message ``msgid`` whose answer was lost (success also when it never arrived)."""
+        run.insurance(f"reverse:{step}", lambda new: self.insurance.reverse(new, insured, msgid, infno),
+                      lambda _: {"omsgid": msgid})
+
+    def _reverse_lost(self, run: Run, step: str, infno: str, insured: Insured) -> None:
+        """Reverse the latest call of ``step`` if it may have arrived and its answer was lost."""
+        lost = run.last(step)
+        if lost is not None and lost.state in ("sent", "unknown") and not run.done(f"reverse:{step}"):
+            self._reverse(run, step, lost.key, infno, insured)
+
+    # -- undo -----------------------------------------------------------------------------------------
+    def abandon(self, saga_id: str) -> str:
+        """The patient left a prepared bill (Back, or the screen cleared): undo it. Returns the saga's state."""
+        saga = self.engine.sagas.get(saga_id)
+        with lane_lock(saga.lane if saga else saga_id):
+            try:
+                with self._run(saga_id) as run:
+                    if run.saga.state in ("prepared", "undoing"):
+                        self._undo_or_later(run)
+                    return run.saga.state
+            except SagaBusy:
+                return "busy"
+
+    @staticmethod
+    def lane_of(session) -> str:
+        return session.account.account_id if session.account else session.patient.patient_id
+
+    def _left_behind(self, lane: str) -> None:
+        """Before a patient's bill is prepared: their bills this kiosk prepared and they left unconfirmed
+        (the undo queued on a worker may not have run yet) are undone now."""
+        for saga_id in self.engine.sagas.open_in_lane(lane, owner=self.engine.owner):
+            saga = self.engine.sagas.get(saga_id)
+            if saga is not None and saga.state in ("prepared", "undoing"):
+                with self._run(saga_id) as run:
+                    self._undo_or_later(run)
+
+    def _undo_or_later(self, run: Run) -> None:
+        try:
+            self._undo(run)
+        except StepFailed as failed:
+            if failed.nothing_done:  # a compensation refused: staff look at it
+                run.update(state="stuck", error=f"{failed.step}: {failed.code}")
+                log.error("saga %s stuck: %s refused (%s)", run.saga_id[:8], failed.step, failed.code)
+            else:
+                run.later(failed.code)
+
+    def _undo(self, run: Run) -> None:
+        if run.saga.state != "undoing":
+            run.update(state="undoing")
+        f = run.facts
+        his = self.ports.his
+        if run.tried("mark") and not run.done("unmark"):  # 1. the HIS: the mark undone, or barred
+            mark_key = run.last("mark").key
+            self._compensate(run, "unmark", lambda _key: his.unmark_paid(mark_key))
+        self._undo_credit(run)  # 2. the credit platform: the booking voided, or the hold released
+        if f["insured"]:  # 3. the insurance platform
+            self._undo_insurance(run, insured_from(f, run.saga.private))
+        payment_id = f.get("payment_id")  # 4. a phone payment no bill will use
+        if payment_id and not run.done("refund_payment"):
+            self._compensate(run, "refund_payment", lambda key: his.refund_payment(
+                payment_id, "refunded_after_cancel", key=key), ok=("payment_not_paid", "payment_already_used"))
+        self._undo_his(run)
+        run.update(state="undone")
+        phase(f"saga:{self.KIND}:undone", run.saga_id)
+
+    def _undo_his(self, run: Run) -> None:
+        """What the saga asked of the HIS before the mark (a registration), undone: nothing by default."""
+
+    def _undo_credit(self, run: Run) -> None:
+        credit = self.ports.credit
+        f = run.facts
+        if not run.tried("hold") or run.done("release") or run.done("void"):
+            return
+        hold = run.done("hold")
+        if hold is None:  # its answer was lost: the same key answers what the platform did (or holds it now)
+            plan = SettlementPlan.from_dict(f["plan"])
+            try:
+                run.keyed("hold", lambda key: credit.hold(self._hold_request(f, plan), key=key),
+                          lambda h: {"hold_id": h.hold_id})
+            except StepFailed as failed:
+                if failed.nothing_done:
+                    return  # refused now: nothing was ever held
+                raise
+            hold = run.done("hold")
+        try:
+            run.keyed("release", lambda key: credit.release(hold["hold_id"], key=key))
+        except StepFailed as failed:
+            if failed.code != "hold_booked":
+                raise
+            booking_id = (getattr(failed.error, "details", None) or {}).get("booking_id") \
+                or (run.done("book") or {}).get("booking_id")
+            run.keyed("void", lambda key: credit.void(booking_id, key=key))
+
+    def _compensate(self, run: Run, step: str, send, *, insurance: bool = False, ok: tuple[str, ...] = (),
+                    refused_ok: bool = False) -> None:
+        """One compensating call. Refused after an earlier call of it whose answer was lost: that one was
+        done (the platform now finds nothing to undo). ``ok``: refusal codes that mean nothing is left to
+        undo; ``refused_ok``: any refusal does (a cancel of uploads that never arrived)."""
+        earlier_lost = any(s.step == step and s.state in ("sent", "unknown") for s in run.saga.steps)
+        try:
+            if insurance:
+                run.insurance(step, send)
+            else:
+                run.keyed(step, send)
+        except StepFailed as failed:
+            if failed.nothing_done and (earlier_lost or refused_ok or failed.code in ok):
+                run.update(**{f"undone_{step.replace(':', '_')}": failed.code})
+                return
+            raise
+
+    # -- recovery -------------------------------------------------------------------------------------
+    def recover(self, saga_id: str) -> str:
+        """Drive an unfinished saga to its end (at start, from the sync engine): its state after."""
+        try:
+            with self._run(saga_id) as run:
+                state = run.saga.state
+                if state in ("prepared", "undoing"):
+                    self._undo_or_later(run)
+                elif state == "confirmed":
+                    try:
+                        self._forward(run, live=False)
+                    except (SagaPending, SagaUndone):
+                        pass
+                return run.saga.state
+        except SagaBusy:
+            return "busy"
+
+    # -- the end --------------------------------------------------------------------------------------
+    def _settlement(self, run: Run) -> Settlement:
+        f = run.facts
+        plan = SettlementPlan.from_dict(f["plan"])
+        booking = run.done("book") or {}
+        now = clock.now()
+        return Settlement(
+            settlement_id=booking.get("booking_id") or run.saga_id,
+            reference=booking.get("reference") or ",".join(b["bill_id"] for b in f["bills"]),
+            visit_ids=tuple(b.get("visit_id") or b["bill_id"] for b in f["bills"]), total_fen=plan.total_fen,
+            fund_fen=plan.fund_fen, personal_fen=plan.personal_fen, booked_fen=plan.on_credit_fen,
+            line_fen=booking.get("line_fen", 0), available_fen=booking.get("available_fen", 0),
+            due_at=datetime.fromisoformat(booking["due_at"]) if booking.get("due_at") else None,
+            settled_at=datetime.fromisoformat(booking["settled_at"]) if booking.get("settled_at") else now,
+            paid_fen=plan.paid_now_fen)
+
+    # -- the saga's own -------------------------------------------------------------------------------
+    def _settle_insurance(self, run: Run, insured: Insured, live: bool) -> None:
+        raise NotImplementedError
+
+    def _undo_insurance(self, run: Run, insured: Insured) -> None:
+        raise NotImplementedError
