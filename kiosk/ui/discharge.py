@@ -91,9 +91,40 @@ class DischargeJourney(Journey):
     def title(self) -> str:
         return translate("DischargeJourney", "Discharge on credit")
 
+    def forget(self) -> None:
+        prepared, self.prepared = getattr(self, "prepared", None), None
+        if prepared is not None:  # the patient left a pre-settled stay: undone at the three, on a worker
+            inpatient = self.ctx.services.inpatient
+            self.ctx.tasks.run(lambda: inpatient.abandon(prepared.saga_id), lambda _: None, lambda _: None)
+        super().forget()
+
     def begin(self, session) -> None:
-        self.session = session
+        self.session, self.prepared = session, None
+        inpatient = self.ctx.services.inpatient
+        if getattr(inpatient, "saga_ready", False):
+            if session.his_problem:  # the HIS not answering: the stay is unknown, and said so
+                self._prepared(None, session.his_problem)
+                return
+            window = self.ctx.window
+            generation = window.generation
+
+            def prepare():  # the stay's bill drawn up and pre-settled (the saga), the plan
+                prepared = inpatient.prepare_discharge(session)
+                if prepared is not None and window.generation != generation:  # the patient left meanwhile
+                    inpatient.abandon(prepared.saga_id)
+                return prepared
+
+            self.ctx.run(prepare, self._prepared)
+            return
         self.ctx.run(lambda: self.ctx.services.inpatient.current_stay(session), self._loaded)
+
+    def _prepared(self, prepared, problem: str | None = None) -> None:
+        self.prepared = prepared
+        self.stay = prepared.stay if prepared else None
+        refusal = problem or (prepared.refusal if prepared else "no_stay")
+        self.split = prepared.plan if prepared is not None and prepared.refusal is None else None
+        self.screen.show_stay(self.session, self.stay, self.split, refusal, self.offers("repay"))
+        self.show(self.screen)
 
     def _loaded(self, stay) -> None:
         from kiosk.usecases.inpatient import discharge_split
@@ -132,7 +163,8 @@ class DischargeJourney(Journey):
 
     def _confirmed(self) -> None:
         if self.split and self.split.shortfall_fen:
-            self.ctx.payments.request(self.session.patient.patient_id, self.split.shortfall_fen, "discharge",
+            payer = self.session.his_patient_id if self.prepared is not None else self.session.patient.patient_id
+            self.ctx.payments.request(payer or self.session.patient.patient_id, self.split.shortfall_fen, "discharge",
                                       self._discharge, lambda: self.show(self.screen),
                                       confirmed=True)
         else:
@@ -142,6 +174,12 @@ class DischargeJourney(Journey):
         session, stay = self.session, self.stay
         self.show(self.screen)
         self.screen.set_busy(True)
+        if self.prepared is not None:
+            prepared, plan = self.prepared, self.split
+            self.prepared = None  # confirmed: the saga finishes it (or the recovery does), never abandoned
+            self.ctx.run(lambda: self.ctx.services.inpatient.settle_discharge(session, prepared, plan, payment_id),
+                         self.finished(self.discharged, discharge_text))
+            return
         self.ctx.run(lambda: self.ctx.services.inpatient.discharge(session, stay, payment_id),
                      self.finished(self.discharged, discharge_text))
 
