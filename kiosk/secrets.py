@@ -1,7 +1,53 @@
-"""The terminal secret lives only in the OS keyring, never in a file or a log."""
+"""The terminal secret lives only in the OS keyring, never in a file or a log.
+
+Every read and write goes through :func:`keyring_module`: in a frozen build it names the one
+back-end the bundle ships (``build.spec``), unless ``PYTHON_KEYRING_BACKEND`` or keyring's own
+``keyringrc.cfg`` names one. keyring would otherwise find every back-end installed through
+entry points and ask each whether it works (the Secret Service's over D-Bus) before the
+first read: about a tenth of a second of the kiosk's start, for the one it could only choose.
+"""
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
 SERVICE = "credit-care-kiosk"
+
+#: The back-end a frozen build ships, by platform (build.spec's hidden imports).
+BUNDLED_BACKENDS = {
+    "linux": "keyring.backends.SecretService.Keyring",
+    "win32": "keyring.backends.Windows.WinVaultKeyring",
+}
+
+_chosen = False
+_choosing = threading.Lock()
+
+
+def keyring_module():
+    """``keyring``, its back-end chosen as the module says (once per process)."""
+    global _chosen
+    import keyring
+
+    if not _chosen:
+        with _choosing:
+            if not _chosen:
+                _choose_backend(keyring)
+                _chosen = True
+    return keyring
+
+
+def _choose_backend(keyring) -> None:
+    if not getattr(sys, "frozen", False) or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return  # keyring decides: the environment's back-end, or its configuration, or detection
+    name = BUNDLED_BACKENDS.get(sys.platform)
+    if name is None:
+        return
+    from keyring import core
+
+    if core.load_config() is not None:  # IT named one in keyringrc.cfg
+        return
+    keyring.set_keyring(core.load_keyring(name))
 
 
 class SecretMissing(RuntimeError):
@@ -13,8 +59,7 @@ def _account(terminal_id: str) -> str:
 
 
 def get_terminal_secret(terminal_id: str) -> bytes:
-    import keyring
-
+    keyring = keyring_module()
     value = keyring.get_password(SERVICE, _account(terminal_id))
     if not value:
         raise SecretMissing(f"no secret in the keyring for terminal {terminal_id}")
@@ -25,8 +70,7 @@ def get_terminal_secret(terminal_id: str) -> bytes:
 
 
 def set_terminal_secret(terminal_id: str, secret: bytes) -> None:
-    import keyring
-
+    keyring = keyring_module()
     if len(secret) < 16:
         raise ValueError("a terminal secret has at least 16 bytes")
     keyring.set_password(SERVICE, _account(terminal_id), secret.hex())
@@ -40,8 +84,7 @@ INSURANCE_ACCOUNT = "insurance:{terminal_id}"
 
 def insurance_secret(terminal_id: str) -> str:
     """The 医保 gateway's secret for this terminal's paasid, from the keyring (never a file)."""
-    import keyring
-
+    keyring = keyring_module()
     value = keyring.get_password(SERVICE, INSURANCE_ACCOUNT.format(terminal_id=terminal_id))
     if not value:
         raise SecretMissing(f"no insurance gateway secret in the keyring for terminal {terminal_id} "
@@ -50,8 +93,7 @@ def insurance_secret(terminal_id: str) -> str:
 
 
 def set_insurance_secret(terminal_id: str, secret: str) -> None:
-    import keyring
-
+    keyring = keyring_module()
     if not secret or not secret.isascii() or not secret.isprintable():
         raise ValueError("the gateway secret is printable ASCII text")
     keyring.set_password(SERVICE, INSURANCE_ACCOUNT.format(terminal_id=terminal_id), secret)
@@ -65,10 +107,9 @@ DATA_KEY_ACCOUNT = "data-key"
 
 
 def data_key() -> bytes:
-    import keyring
-
     from offline_cache.crypto import KEY_BYTES, new_key
 
+    keyring = keyring_module()
     value = keyring.get_password(SERVICE, DATA_KEY_ACCOUNT)
     if value:
         try:

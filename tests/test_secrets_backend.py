@@ -1,0 +1,75 @@
+"""A frozen kiosk names its keyring back-end (the Secret Service, the one the bundle ships)
+instead of letting keyring try every back-end it can find, unless IT named one: in
+``PYTHON_KEYRING_BACKEND`` or in keyring's ``keyringrc.cfg``. The secrets stay in the
+keyring: a real gnome-keyring on a private D-Bus here, as in the bundle's benchmark."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.common import ROOT
+
+pytestmark = pytest.mark.skipif(not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")),
+                                reason="needs dbus-daemon and gnome-keyring-daemon (make bundle installs them)")
+
+SECRET = "ab" * 32
+
+# A kiosk process as the bundle runs it (sys.frozen), reading its terminal secret.
+READ = ("import sys; sys.frozen = True\n"
+        "from kiosk import secrets\n"
+        "print(secrets.get_terminal_secret('KIOSK-DEMO-01').hex())\n"
+        "print(type(secrets.keyring_module().get_keyring()).__module__)\n")
+
+
+@pytest.fixture
+def secret_service(tmp_path):
+    from benchmarks.bundle import SecretService
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    service = SecretService(tmp_path, env)
+    store = ("import keyring; from keyring.backends.SecretService import Keyring\n"
+             f"keyring.set_keyring(Keyring()); keyring.set_password('credit-care-kiosk', 'terminal:KIOSK-DEMO-01', "
+             f"'{SECRET}')\n")
+    try:
+        deadline = time.monotonic() + 20
+        while subprocess.run([sys.executable, "-c", store], env=env, capture_output=True).returncode != 0:
+            assert time.monotonic() < deadline, "the Secret Service did not come up"
+            time.sleep(0.1)  # the daemon claiming its bus name: a condition polled, not a timing
+        yield env
+    finally:
+        service.stop()
+
+
+def read(env: dict) -> tuple[str, str]:
+    out = subprocess.run([sys.executable, "-c", READ], env=env, cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    secret, backend = out.stdout.split()
+    return secret, backend
+
+
+def test_a_frozen_kiosk_reads_its_secret_from_the_secret_service_it_ships(secret_service):
+    assert read(secret_service) == (SECRET, "keyring.backends.SecretService")  # not keyring's chainer of all
+
+
+def test_a_back_end_it_named_in_keyringrc_is_kept(secret_service, tmp_path):
+    config = Path(secret_service["XDG_CONFIG_HOME"]) / "python_keyring" / "keyringrc.cfg"
+    config.parent.mkdir(parents=True)
+    config.write_text("[backend]\ndefault-keyring=keyrings.alt.file.PlaintextKeyring\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", READ], env=secret_service, cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode != 0 and "no secret in the keyring" in out.stderr  # that keyring holds none
+
+
+def test_a_back_end_named_in_the_environment_is_kept(secret_service):
+    env = dict(secret_service, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    out = subprocess.run([sys.executable, "-c", READ], env=env, cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode != 0 and "no secret in the keyring" in out.stderr
