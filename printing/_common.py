@@ -16,10 +16,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from reportlab import rl_config
-from reportlab.graphics.barcode import qrencoder
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as pdfcanvas
+
+from .qrcodec import qrencoder as _qrencoder
 
 # Page streams are Flate-compressed binary, not also ASCII85-encoded (reportlab's default, for
 # 7-bit channels no document travels on): a quarter smaller and, in pure Python, a fifth of a
@@ -178,6 +179,7 @@ def draw_text(c: pdfcanvas.Canvas, x: float, y: float, text: str, size: float,
 
 def qr_matrix(data: str) -> list[list[bool]]:
     """The modules of a QR symbol (error correction M) for ``data``, without quiet zone."""
+    qrencoder = _qrencoder()
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     if data.isascii():
         code.addData(data)  # picks numeric / alphanumeric / byte mode
