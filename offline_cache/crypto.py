@@ -8,17 +8,17 @@ sub-keys through HKDF-SHA256, so that no key does two jobs:
   to another row no longer opens.
 - ``blind``: HMAC-SHA256 of an ID number, the cache's lookup key; the plain number is
   never stored, and without the data key a blind key cannot be tested against a guess.
+
+The sub-keys are derived with the standard library's HMAC (HKDF is two HMACs, RFC 5869);
+``cryptography``, whose AES-GCM seals, is imported at the first seal or open, not when the
+kiosk starts (its import and its 7 MB of code come with the first sealed write or read).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+import threading
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -29,16 +29,41 @@ class SealBroken(Exception):
     """A sealed blob did not open: another data key, or the bytes were altered."""
 
 
+def hkdf_sha256(key: bytes, info: bytes, length: int = 32, salt: bytes = b"") -> bytes:
+    """HKDF-SHA256 (RFC 5869): extract with ``salt`` (none: a block of zeros), expand with ``info``."""
+    if not 0 < length <= 255 * 32:
+        raise ValueError("HKDF-SHA256 gives 1 to 8160 bytes")
+    prk = hmac.new(salt or bytes(32), key, hashlib.sha256).digest()
+    out, block, counter = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out += block
+        counter += 1
+    return out[:length]
+
+
 def _derive(key: bytes, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"credit-care " + purpose).derive(key)
+    return hkdf_sha256(key, b"credit-care " + purpose)
 
 
 class Sealer:
     def __init__(self, key: bytes):
         if len(key) != KEY_BYTES:
             raise ValueError("the data key has 32 bytes")
-        self._aead = AESGCM(_derive(key, b"seal v1"))
+        self._seal_key = _derive(key, b"seal v1")
         self._index = _derive(key, b"blind index v1")
+        self._aead_made = None  # cryptography's AESGCM, at the first seal or open
+        self._making = threading.Lock()
+
+    @property
+    def _aead(self):
+        if self._aead_made is None:
+            with self._making:
+                if self._aead_made is None:
+                    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+                    self._aead_made = AESGCM(self._seal_key)
+        return self._aead_made
 
     def seal(self, plaintext: bytes, aad: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
@@ -47,6 +72,8 @@ class Sealer:
     def open(self, blob: bytes, aad: bytes) -> bytes:
         if not blob or blob[:1] != VERSION:
             raise SealBroken("unknown format")
+        from cryptography.exceptions import InvalidTag
+
         nonce, body = blob[1:1 + NONCE_BYTES], blob[1 + NONCE_BYTES:]
         try:
             return self._aead.decrypt(nonce, body, aad)
