@@ -1417,576 +1417,569 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="16"/>
-        <source>An ID number has 18 characters. Please check it and try again.</source>
-        <translation>身份证号码为18位，请核对后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="17"/>
-        <source>An ID number has 17 digits and then a digit or X. Please check it.</source>
-        <translation>身份证号码由17位数字加1位数字或X组成，请核对。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="18"/>
-        <source>The birth date inside this ID number is not a real date. Please check it.</source>
-        <translation>该身份证号码中的出生日期无效，请核对。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="19"/>
-        <location filename="../../kiosk/ui/messages.py" line="20"/>
-        <source>This ID number is not valid (check digit). Please check it and try again.</source>
-        <translation>该身份证号码校验位不正确，请核对后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="22"/>
-        <source>The card could not be read. Please take it off the reader and place it again.</source>
-        <translation>无法读取该卡，请取下后重新放置。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="23"/>
-        <source>The card could not be read. Please place it flat on the reader and try again.</source>
-        <translation>无法读取该卡，请将卡平放在读卡器上重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="24"/>
-        <source>This card could not be verified. Please go to the cashier window.</source>
-        <translation>该卡无法验证，请到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="26"/>
-        <source>No patient record was found for this ID. Please go to the registration desk.</source>
-        <translation>未找到该证件的就诊记录，请到挂号窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="27"/>
-        <source>The hospital system is not answering right now. Please try again shortly or go to the cashier window.</source>
-        <translation>医院系统暂时无响应，请稍后重试或到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="28"/>
-        <source>You have not opened the credit service. Please pay at the cashier window.</source>
-        <translation>您尚未开通信用就医，请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="29"/>
-        <source>Your credit service is suspended because a bill is overdue. Please repay it at the cashier window first.</source>
-        <translation>您有逾期账单，信用就医服务已暂停，请先到收费窗口还款。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="30"/>
-        <source>Your available credit is less than your part of this bill. Please pay at the cashier window.</source>
-        <translation>您的可用信用额度不足以支付本次个人负担部分，请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="31"/>
+        <location filename="../../kiosk/ui/messages.py" line="70"/>
+        <location filename="../../kiosk/ui/messages.py" line="171"/>
         <source>This bill has already been paid.</source>
         <translation>该账单已支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="32"/>
+        <location filename="../../kiosk/ui/messages.py" line="71"/>
         <source>You have no unpaid outpatient bills.</source>
         <translation>您没有待缴的门诊账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="33"/>
-        <source>Your credit line is used up or a bill is overdue. Please repay first; then you can use it again.</source>
-        <translation>您的信用额度已用完或有逾期账单，请先还款后再使用。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="35"/>
-        <source>The rest of the bill has not been paid yet. Please pay it with your phone or at the cashier window.</source>
-        <translation>差额尚未支付，请用手机支付或到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="36"/>
-        <source>The payment code has expired. Nothing was charged. Please start again.</source>
-        <translation>支付码已过期，未产生扣费，请重新开始。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="37"/>
-        <source>The payment has not been completed. Nothing was charged. Please start again.</source>
-        <translation>支付未完成，未产生扣费，请重新开始。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="129"/>
-        <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall the newer release.</source>
-        <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装较新的版本。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
-        <source>Something went wrong. Please go to the cashier window for help.</source>
-        <translation>出现问题，请到收费窗口寻求帮助。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="40"/>
-        <source>The consent text was updated while you were reading. Please read the new version and agree again.</source>
-        <translation>您阅读期间授权书已更新。请阅读新版本后重新同意。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="34"/>
-        <source>You are 18 now and can no longer use your guardian&apos;s credit line. You can open your own credit service, or pay in full now.</source>
-        <translation>您已年满18周岁，不能再使用监护人的信用额度。您可以开通本人的信用就医服务，或现在全额支付。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="38"/>
-        <source>Something went wrong here. Nothing was charged twice. Please ask a member of staff for help.</source>
-        <translation>此处出现问题。不会重复扣费。请向工作人员求助。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="41"/>
+        <location filename="../../kiosk/ui/messages.py" line="82"/>
         <source>The credit service needs your authorisation to look up your credit score. Nothing was opened.</source>
-        <translation>开通信用就医需要您授权查询信用分。本次未开通。</translation>
+        <translation>开通信用就医需要您授权查询信用分，本次未开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="42"/>
-        <source>This is not a mobile number. Please enter 11 digits starting with 1, for example 139 1234 5678.</source>
-        <translation>这不是有效的手机号码。请输入以1开头的11位数字，例如 139 1234 5678。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="43"/>
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
         <source>Your credit service is already open.</source>
         <translation>您已开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="44"/>
-        <source>Your credit score does not give a credit line at the moment. You can still pay at the cashier window.</source>
-        <translation>您目前的信用分暂不能获得信用额度。您仍可到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="45"/>
-        <source>A patient under 18 needs a parent or guardian to open the credit service. Please come back with your guardian and their ID card.</source>
-        <translation>未满18周岁需由父母或监护人开通信用就医服务。请与监护人携带其身份证一同办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="46"/>
-        <source>The guardian has not opened the credit service. The guardian should open their own service first, then the child&apos;s.</source>
-        <translation>监护人尚未开通信用就医服务。请监护人先开通本人的服务，再为孩子开通。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="47"/>
-        <location filename="../../kiosk/ui/messages.py" line="57"/>
-        <source>This card is not the card of the guardian registered for this child. Please ask at the registration desk.</source>
-        <translation>该证件不是医院登记的此儿童监护人的证件。请到挂号窗口咨询。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="48"/>
-        <source>The guardian must be an adult with their own ID card. Please start again.</source>
-        <translation>监护人须为持本人身份证的成年人。请重新开始。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="49"/>
-        <source>The credit service can be closed only when nothing is owed. Please repay first, then close it.</source>
-        <translation>只有在没有欠款时才能关闭信用就医服务。请先还款，再办理关闭。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="50"/>
+        <location filename="../../kiosk/ui/messages.py" line="91"/>
         <source>Your credit service is not open, so there is nothing to close.</source>
         <translation>您未开通信用就医服务，无需关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="51"/>
+        <location filename="../../kiosk/ui/messages.py" line="92"/>
         <source>This bill is already disputed. The hospital will answer the first dispute; a second one is not possible.</source>
         <translation>该账单已有异议在处理中。医院将答复已提交的异议，不能重复提出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="52"/>
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
         <source>You have no unpaid bills to dispute.</source>
         <translation>您没有可提出异议的未还账单。</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/messages.py" line="52"/>
+        <source>An ID number has 18 characters.</source>
+        <translation>身份证号码为18位。</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/messages.py" line="53"/>
-        <source>Please choose a reason for the dispute.</source>
-        <translation>请选择异议原因。</translation>
+        <source>An ID number has 17 digits and then a digit or X.</source>
+        <translation>身份证号码由17位数字加1位数字或X组成。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="54"/>
-        <source>The note can have at most 200 characters. Please shorten it.</source>
-        <translation>补充说明最多200字，请删减。</translation>
+        <source>The birth date inside this ID number is not a real date.</source>
+        <translation>该身份证号码中的出生日期无效。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="55"/>
-        <source>This is your own card. Your parent must place their own ID card on the reader.</source>
-        <translation>这是您本人的证件。请您的父母将其本人身份证放在读卡器上。</translation>
+        <location filename="../../kiosk/ui/messages.py" line="56"/>
+        <source>This ID number is not valid (check digit).</source>
+        <translation>该身份证号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="56"/>
+        <location filename="../../kiosk/ui/messages.py" line="58"/>
+        <location filename="../../kiosk/ui/messages.py" line="59"/>
+        <source>The card could not be read.</source>
+        <translation>无法读取该卡。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="60"/>
+        <source>This card could not be verified.</source>
+        <translation>该卡无法验证。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="62"/>
+        <source>No patient record was found for this ID.</source>
+        <translation>未找到该证件的就诊记录。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="63"/>
+        <source>The hospital system is not answering right now.</source>
+        <translation>医院系统暂时无响应。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="64"/>
+        <source>You have not opened the credit service, so nothing can be paid on credit.</source>
+        <translation>您尚未开通信用就医，无法使用信用支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="66"/>
+        <source>Your credit service is suspended because a bill is overdue.</source>
+        <translation>您有逾期账单，信用就医服务已暂停。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="69"/>
+        <source>Your available credit is less than your part of this bill.</source>
+        <translation>您的可用信用额度不足以支付本次个人负担部分。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="72"/>
+        <source>Your credit line is used up or a bill is overdue.</source>
+        <translation>您的信用额度已用完或有逾期账单。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="75"/>
+        <source>You are 18 now and can no longer use your guardian&apos;s credit line.</source>
+        <translation>您已年满18周岁，不能再使用监护人的信用额度。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="76"/>
+        <source>The rest of the bill has not been paid yet.</source>
+        <translation>差额尚未支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <source>The payment code has expired. Nothing was charged.</source>
+        <translation>支付码已过期，未产生扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="78"/>
+        <source>The payment has not been completed. Nothing was charged.</source>
+        <translation>支付未完成，未产生扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <source>Something went wrong here. Nothing was charged twice.</source>
+        <translation>此处出现问题，不会重复扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="81"/>
+        <source>The consent text was updated while you were reading.</source>
+        <translation>您阅读期间授权书已更新。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="83"/>
+        <source>This is not a mobile number.</source>
+        <translation>这不是有效的手机号码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <source>Your credit score does not give a credit line at the moment.</source>
+        <translation>您目前的信用分暂不能获得信用额度。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <source>A patient under 18 needs a parent or guardian to open the credit service.</source>
+        <translation>未满18周岁需由父母或监护人开通信用就医服务。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
+        <source>The guardian has not opened the credit service.</source>
+        <translation>监护人尚未开通信用就医服务。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="88"/>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <source>This card is not the card of the guardian registered for this child.</source>
+        <translation>该证件不是医院登记的此儿童监护人的证件。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <source>The guardian must be an adult with their own ID card.</source>
+        <translation>监护人须为持本人身份证的成年人。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <source>The credit service can be closed only when nothing is owed.</source>
+        <translation>只有在没有欠款时才能关闭信用就医服务。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
+        <source>No reason for the dispute is chosen.</source>
+        <translation>尚未选择异议原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
+        <source>The note can have at most 200 characters.</source>
+        <translation>补充说明最多200字。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <source>This is your own card.</source>
+        <translation>这是您本人的证件。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="97"/>
         <source>This card belongs to a person under 18, who cannot be linked as a parent.</source>
         <translation>该证件持有人未满18周岁，不能关联为父母。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="58"/>
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
         <source>Only an adult can take on repayment for an adult parent. Nothing was changed.</source>
-        <translation>只有成年人才能为成年父母代为还款。未作任何更改。</translation>
+        <translation>只有成年人才能为成年父母代为还款，未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="59"/>
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
         <source>To repay for a parent, your own credit service must be open and active.</source>
         <translation>为父母代还款，您本人的信用就医服务须已开通且状态正常。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="60"/>
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
         <source>You already repay for this parent.</source>
         <translation>您已在为该父母代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="62"/>
-        <source>This clinic session has just become full. Please choose another time or doctor.</source>
-        <translation>该时段刚刚约满，请选择其他时间或医生。</translation>
+        <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <source>This clinic session has just become full.</source>
+        <translation>该时段刚刚约满。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="63"/>
-        <source>You are already registered for this clinic session. Your slip shows your queue number.</source>
-        <translation>您已挂过该时段的号，凭条上有您的就诊序号。</translation>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <source>You are already registered for this clinic session.</source>
+        <translation>您已挂过该时段的号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="64"/>
-        <source>This session has already started, so the registration can no longer be cancelled here. Please ask at the registration desk.</source>
-        <translation>该就诊时段已开始，无法在自助机退号，请到挂号窗口咨询。</translation>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
+        <source>This session has already started, so the registration can no longer be cancelled here.</source>
+        <translation>该就诊时段已开始，无法在自助机退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="65"/>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <source>The amount is more than what is owed. Nothing was charged.</source>
+        <translation>金额超过待还款额，未扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <source>The refund is more than what can still be refunded for this settlement.</source>
+        <translation>退费金额超过该结算的可退金额。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <source>This is not an amount that can be refunded.</source>
+        <translation>该金额无法退费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <source>No reason for the refund is chosen.</source>
+        <translation>尚未选择退费原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <source>There is no hospital stay to settle for you.</source>
+        <translation>没有需要结算的住院记录。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <source>The card moved before it could be read.</source>
+        <translation>卡片在读取完成前被移动了。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <source>The card was taken out before it was read.</source>
+        <translation>卡片在读取完成前被拔出。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
+        <source>This is not a social-security card.</source>
+        <translation>这不是社会保障卡。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <source>The card reader is not working.</source>
+        <translation>读卡器出现故障。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <source>This code cannot be used here.</source>
+        <translation>此二维码无法在这里使用。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
+        <source>This code was not recognised.</source>
+        <translation>无法识别此二维码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <source>This code has expired.</source>
+        <translation>此二维码已过期。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <source>The printer cannot be reached or is offline.</source>
+        <translation>无法连接打印机或打印机已离线。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <source>The printer is out of paper.</source>
+        <translation>打印机缺纸。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <source>The printer cover is open.</source>
+        <translation>打印机盖板未合上。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="127"/>
+        <source>The print job did not complete and was cancelled.</source>
+        <translation>打印任务未完成，已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <source>The document could not be saved or sent.</source>
+        <translation>单据无法保存或发送。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
+        <source>This printer cannot print this document.</source>
+        <translation>该打印机无法打印此单据。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <source>The document could not be made. The transaction itself is complete.</source>
+        <translation>单据无法生成，交易本身已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <source>The printer reported an unexpected error.</source>
+        <translation>打印机报告意外错误。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <source>This operator is locked after 5 wrong PINs.</source>
+        <translation>该工号已因连续 5 次输错密码被锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <source>The staff number or the PIN is missing.</source>
+        <translation>尚未输入工号或密码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <source>This refund is over the desk&apos;s limit.</source>
+        <translation>此笔退费超过收费窗口限额。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <source>This shift was opened by another cashier.</source>
+        <translation>此班次由其他收费员开班。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <source>Open your shift first: the platform takes no money at this desk without an open shift of yours.</source>
+        <translation>请先开班：您在本窗口开班之前，平台不受理任何收退款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <source>Your shift is still open at another desk.</source>
+        <translation>您在另一个窗口的班次尚未结束。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <source>Your login at this desk has ended.</source>
+        <translation>您在本窗口的登录已失效。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <source>Nobody is logged in at this desk.</source>
+        <translation>本窗口尚无操作员登录。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
+        <source>This can only be done at a cashier window.</source>
+        <translation>此业务只能在收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
+        <source>Your session at this kiosk has ended.</source>
+        <translation>您在本机的操作已超时结束。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <source>This kiosk has looked up many patients in a short time.</source>
+        <translation>本机短时间内查询的患者过多。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <source>Too many wrong PINs at this terminal.</source>
+        <translation>本终端输错密码次数过多。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <source>The hospital does not record this adult as the child&apos;s guardian.</source>
+        <translation>医院没有登记此成年人为该儿童的监护人。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <source>Your parent must consent to this.</source>
+        <translation>此项须经您的父母本人同意。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="155"/>
+        <source>This code is not right.</source>
+        <translation>验证码不正确。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <source>No mobile number of your parent is on file.</source>
+        <translation>医院没有登记您父母的手机号码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <source>This card is not the card of the parent you chose.</source>
+        <translation>这不是您所选父母的身份证。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here.</source>
+        <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <source>The hospital system is not answering, and your details were not seen at this kiosk recently.</source>
+        <translation>医院系统暂时无法连接，且本机近期没有您的信息。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="163"/>
+        <source>The hospital system is not answering, and your credit service is suspended.</source>
+        <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
+        <source>The hospital system is not answering, and a bill of yours is overdue.</source>
+        <translation>医院系统暂时无法连接，且您有逾期账单。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
+        <source>The hospital system is not answering, and your credit details here are too old to use.</source>
+        <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="166"/>
+        <source>The hospital system is not answering, and this bill is more than your available credit.</source>
+        <translation>医院系统暂时无法连接，且本次费用超过您的可用信用额度。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="167"/>
+        <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline.</source>
+        <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="168"/>
+        <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back.</source>
+        <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="170"/>
+        <source>The hospital&apos;s billing system is not answering, so your bills cannot be shown right now. Nothing was charged.</source>
+        <translation>医院收费系统暂时没有响应，目前无法显示您的账单，未产生任何扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <source>This bill was cancelled by the hospital: there is nothing to pay.</source>
+        <translation>医院已作废该账单，无需支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="173"/>
+        <source>The medical insurance platform did not accept this settlement. Nothing was charged.</source>
+        <translation>医保平台未受理本次结算，未产生任何扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="174"/>
+        <source>The medical insurance platform is not answering, so the insurance part cannot be worked out now. Nothing was charged.</source>
+        <translation>医保平台暂时没有响应，目前无法计算医保支付部分，未产生任何扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <source>This kiosk cannot reach the medical insurance platform right now. Nothing was charged.</source>
+        <translation>本机暂时无法连接医保平台，未产生任何扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <source>The medical insurance platform&apos;s answer could not be read. Nothing was charged twice; the kiosk checks and puts it right by itself.</source>
+        <translation>无法识别医保平台的应答。不会重复扣费，本机会自动核对并纠正。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <source>The kiosk had to sign in to the medical insurance platform again. Nothing was charged.</source>
+        <translation>本机已重新签到医保平台，未产生任何扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <source>No medical insurance was found for you here, so the whole bill is yours to pay.</source>
+        <translation>未查询到您在本地的医保参保信息，本次费用需全部自付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="179"/>
+        <source>The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged.</source>
+        <translation>医保平台未及时确认，本次支付已在各系统全部撤销，未产生任何扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="180"/>
+        <source>The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice.</source>
+        <translation>由于医院某个系统没有响应，本次支付尚未完成。本机会自动完成或撤销，绝不会重复扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <source>This bill was set aside while you were away. Nothing was charged.</source>
+        <translation>您离开期间该账单已被搁置，未产生任何扣费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed.</source>
+        <translation>本机软件版本低于其数据版本，无法启动，数据未作任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <source>Something went wrong.</source>
+        <translation>出现问题。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="188"/>
+        <source>{problem} {next_step}</source>
+        <translation>{problem}{next_step}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
         <source>This registration was not found or is already cancelled.</source>
         <translation>未找到该挂号记录，或已退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="66"/>
-        <source>The amount is more than what is owed. Nothing was charged; please start again.</source>
-        <translation>金额超过待还款额，未扣费，请重新操作。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="67"/>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>There is nothing to repay on this account.</source>
         <translation>该账户没有待还款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="68"/>
-        <source>The refund is more than what can still be refunded for this settlement. Please enter a smaller amount.</source>
-        <translation>退费金额超过该结算的可退金额，请输入较小的金额。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="69"/>
-        <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
-        <translation>请输入大于零的金额（元），最多两位小数。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="70"/>
-        <source>Please choose the reason for the refund.</source>
-        <translation>请选择退费原因。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="72"/>
-        <source>There is no hospital stay to settle for you. Please ask the ward&apos;s nurse station.</source>
-        <translation>没有需要结算的住院记录，请咨询病区护士站。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="73"/>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
         <source>You are already admitted.</source>
         <translation>您已办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="75"/>
-        <source>The card moved before it could be read. Please place it on the reader again and hold it still.</source>
-        <translation>卡片在读取完成前被移动了。请重新将卡片放在读卡器上并保持不动。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="76"/>
-        <source>The card was taken out before it was read. Please insert it again and wait for the screen to change.</source>
-        <translation>卡片在读取完成前被拔出。请重新插入卡片，并等待屏幕变化后再取出。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="77"/>
-        <source>This is not a social-security card. Please insert your social-security card, or use your ID card.</source>
-        <translation>这不是社会保障卡。请插入您的社会保障卡，或使用身份证。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="78"/>
-        <source>The card reader is not working. Please go to the cashier window.</source>
-        <translation>读卡器出现故障。请到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="79"/>
-        <source>This code cannot be used here. Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
-        <translation>此二维码无法在这里使用。请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="80"/>
-        <source>This code was not recognised. Please refresh the code on your phone and scan it again.</source>
-        <translation>无法识别此二维码。请在手机上刷新二维码后重新扫描。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="81"/>
-        <source>This code has expired. Please refresh the code on your phone and scan it again.</source>
-        <translation>此二维码已过期。请在手机上刷新二维码后重新扫描。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="83"/>
-        <source>The printer cannot be reached or is offline. Check that it is switched on and connected, then try again.</source>
-        <translation>无法连接打印机或打印机已离线。请检查打印机是否开机并已连接，然后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="84"/>
-        <source>The printer is out of paper. Load a new roll, close the cover and try again.</source>
-        <translation>打印机缺纸。请装入新纸卷，合上盖板后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="85"/>
-        <source>The printer cover is open. Close it and try again.</source>
-        <translation>打印机盖板未合上。请合上后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="86"/>
-        <source>The print job did not complete and was cancelled. Check the printer queue (it may be paused), then try again.</source>
-        <translation>打印任务未完成，已取消。请检查打印队列（可能已暂停），然后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="87"/>
-        <source>The document could not be saved or sent. Check the printer settings, then try again.</source>
-        <translation>单据无法保存或发送。请检查打印机设置，然后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="88"/>
-        <source>This printer cannot print this document. Set an A4 printer queue for statements.</source>
-        <translation>该打印机无法打印此单据。请为清单设置 A4 打印队列。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="89"/>
-        <source>The document could not be made. Please report this problem; the transaction itself is complete.</source>
-        <translation>单据无法生成。请报告此问题；交易本身已完成。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="90"/>
-        <source>The printer reported an unexpected error. Please try again; if it happens again, report it.</source>
-        <translation>打印机报告意外错误。请重试；如再次出现，请报告。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="91"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <source>This document is no longer waiting: it was already reprinted.</source>
         <translation>该单据已不在等待队列中：已重打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="93"/>
+        <location filename="../../kiosk/ui/messages.py" line="134"/>
         <source>The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked.</source>
         <translation>工号或密码错误。连续输错 5 次密码，该工号将被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="94"/>
-        <source>This operator is locked after 5 wrong PINs. Please ask the IT office to unlock it.</source>
-        <translation>该工号已因连续 5 次输错密码被锁定，请联系信息科解锁。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="95"/>
-        <source>Please enter the staff number and the PIN.</source>
-        <translation>请输入工号和密码。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="137"/>
         <source>This staff number may not work at the cashier desk.</source>
         <translation>该工号无收费窗口操作权限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
         <source>This staff number is not a supervisor&apos;s. A supervisor must approve this refund.</source>
         <translation>该工号不是主管。此笔退费须由主管审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
         <source>This staff number is not IT staff&apos;s.</source>
         <translation>该工号不是信息科人员。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="99"/>
-        <source>This refund is over the desk&apos;s limit: a supervisor must enter their staff number and PIN to approve it.</source>
-        <translation>此笔退费超过收费窗口限额，须由主管输入工号和密码审批。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
         <source>A shift is already open at this desk.</source>
         <translation>本窗口已有班次正在进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="101"/>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
         <source>No shift is open at this desk.</source>
         <translation>本窗口当前没有开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="102"/>
-        <source>This shift was opened by another cashier: they or a supervisor must close it.</source>
-        <translation>此班次由其他收费员开班，须由其本人或主管交班。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="104"/>
-        <source>Open your shift first: the platform takes no money at this desk without an open shift of yours. Tap &quot;Open the shift&quot;, then serve the patient again.</source>
-        <translation>请先开班：您在本窗口开班之前，平台不受理任何收退款。请点“开班”，然后重新为患者办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="105"/>
-        <source>Your shift is still open at another desk. Close it there first, or ask a supervisor.</source>
-        <translation>您在另一个窗口的班次尚未结束。请先到该窗口交班，或请主管处理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="106"/>
-        <source>Your login at this desk has ended. Please log in again, then repeat the last step.</source>
-        <translation>您在本窗口的登录已失效。请重新登录，然后重做上一步。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="107"/>
-        <source>Nobody is logged in at this desk. Please log in, then repeat the last step.</source>
-        <translation>本窗口尚无操作员登录。请先登录，然后重做上一步。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="108"/>
-        <source>This can only be done at a cashier window. Please go to the cashier window.</source>
-        <translation>此业务只能在收费窗口办理。请到收费窗口。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="109"/>
-        <source>Your session at this kiosk has ended. Please place your ID card on the reader again.</source>
-        <translation>您在本机的操作已超时结束。请重新将身份证放到读卡区。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="110"/>
-        <source>This kiosk has looked up many patients in a short time. Please wait a minute, then try again, or go to the cashier window.</source>
-        <translation>本机短时间内查询的患者过多。请稍等一分钟再试，或到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="111"/>
-        <source>Too many wrong PINs at this terminal. Please wait a few minutes before trying again.</source>
-        <translation>本终端输错密码次数过多。请等几分钟后再试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="112"/>
-        <source>The hospital does not record this adult as the child&apos;s guardian. Please ask at the registration desk to record the family first.</source>
-        <translation>医院没有登记此成年人为该儿童的监护人。请先到挂号处登记家庭关系。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="113"/>
-        <source>Your parent must consent: with their own ID card here, or with the code sent to their phone.</source>
-        <translation>需经您的父母本人同意：在本机放置其本人身份证，或使用发送到其手机的验证码。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="114"/>
-        <source>This code is not right. Please check the 6 digits your parent received and type them again.</source>
-        <translation>验证码不正确。请核对父母收到的 6 位数字后重新输入。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="115"/>
-        <source>This code has expired. Tap &quot;Send a code to their phone&quot; to send a new one.</source>
-        <translation>验证码已过期。请点“发送验证码到其手机”重新发送。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="116"/>
-        <source>No mobile number of your parent is on file. Your parent can consent with their own ID card here instead.</source>
-        <translation>医院没有登记您父母的手机号码。请您的父母在本机放置其本人身份证表示同意。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="117"/>
-        <source>This card is not the card of the parent you chose. Please ask that parent to place their own ID card on the reader.</source>
-        <translation>这不是您所选父母的身份证。请该父母本人将身份证放到读卡区。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
-        <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here. Please try again later or go to the cashier window.</source>
-        <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。请稍后再试或到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
-        <source>The hospital system is not answering, and your details were not seen at this kiosk recently. Please go to the cashier window.</source>
-        <translation>医院系统暂时无法连接，且本机近期没有您的信息。请到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="121"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
         <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
         <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
-        <source>The hospital system is not answering, and your credit service is suspended. Please pay at the cashier window.</source>
-        <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="123"/>
-        <source>The hospital system is not answering, and a bill of yours is overdue. Please pay at the cashier window.</source>
-        <translation>医院系统暂时无法连接，且您有逾期账单。请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
-        <source>The hospital system is not answering, and your credit details here are too old to use. Please pay at the cashier window.</source>
-        <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
-        <source>The hospital system is not answering, and this bill is more than your available credit. Please pay at the cashier window.</source>
-        <translation>医院系统暂时无法连接，且本次费用超过您的可用额度。请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="126"/>
-        <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline. Please pay at the cashier window.</source>
-        <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="127"/>
-        <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back. Please pay at the cashier window.</source>
-        <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。请到收费窗口缴费。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
-        <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed. Please call IT to reinstall version %1 or later.</source>
-        <translation>本机软件版本低于其数据版本，无法启动。数据未作任何改动。请联系信息科重新安装 %1 或更高版本。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="129"/>
-        <source>The hospital's billing system is not answering, so your bills cannot be shown right now. Nothing was charged. Please try again shortly or go to the cashier window.</source>
-        <translation>医院收费系统暂时没有响应，目前无法显示您的账单，未产生任何扣费。请稍后再试，或到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
-        <source>This bill was cancelled by the hospital: there is nothing to pay. Please ask at the cashier window if you are unsure.</source>
-        <translation>医院已作废该账单，无需支付。如有疑问请到收费窗口咨询。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
-        <source>The medical insurance platform did not accept this settlement. Nothing was charged. Please go to the cashier window.</source>
-        <translation>医保平台未受理本次结算，未产生任何扣费。请到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="133"/>
-        <source>The medical insurance platform is not answering, so the insurance part cannot be worked out now. Nothing was charged. Please try again shortly or go to the cashier window.</source>
-        <translation>医保平台暂时没有响应，目前无法计算医保支付部分，未产生任何扣费。请稍后再试，或到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="134"/>
-        <source>This kiosk cannot reach the medical insurance platform right now. Nothing was charged. Please go to the cashier window; staff will call IT.</source>
-        <translation>本机暂时无法连接医保平台，未产生任何扣费。请到收费窗口办理，工作人员会联系信息科。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="135"/>
-        <source>The medical insurance platform's answer could not be read. Nothing was charged twice; the kiosk checks and puts it right by itself. Please go to the cashier window.</source>
-        <translation>无法识别医保平台的应答。不会重复扣费，本机会自动核对并纠正。请到收费窗口办理。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="136"/>
-        <source>The kiosk had to sign in to the medical insurance platform again. Nothing was charged. Please try once more.</source>
-        <translation>本机已重新签到医保平台，未产生任何扣费。请再试一次。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="137"/>
-        <source>No medical insurance was found for you here, so the whole bill is yours to pay. Please ask at the cashier window if you are insured.</source>
-        <translation>未查询到您在本地的医保参保信息，本次费用需全部自付。如您已参保，请到收费窗口咨询。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="138"/>
-        <source>The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged. Please try again.</source>
-        <translation>医保平台未及时确认，本次支付已在各系统全部撤销，未产生任何扣费。请重试。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="139"/>
-        <source>The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice. Please ask at the cashier window for your receipt.</source>
-        <translation>由于医院某个系统没有响应，本次支付尚未完成。本机会自动完成或撤销，绝不会重复扣费。请到收费窗口领取凭条。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="140"/>
-        <source>This bill was set aside while you were away. Nothing was charged. Please start again.</source>
-        <translation>您离开期间该账单已被搁置，未产生任何扣费。请重新开始。</translation>
     </message>
 </context>
 <context>
@@ -2010,6 +2003,495 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/register_screens.py" line="282"/>
         <source>Back</source>
         <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>NextStep</name>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="52"/>
+        <location filename="../../kiosk/ui/messages.py" line="53"/>
+        <location filename="../../kiosk/ui/messages.py" line="54"/>
+        <location filename="../../kiosk/ui/messages.py" line="55"/>
+        <location filename="../../kiosk/ui/messages.py" line="56"/>
+        <source>Please check it and try again.</source>
+        <translation>请核对后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="58"/>
+        <source>Please take it off the reader and place it again.</source>
+        <translation>请取下后重新放置。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="59"/>
+        <source>Please place it flat on the reader and try again.</source>
+        <translation>请将卡平放在读卡区后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="60"/>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <location filename="../../kiosk/ui/messages.py" line="173"/>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <source>Please go to the cashier window.</source>
+        <translation>请到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="62"/>
+        <source>Please go to the registration desk.</source>
+        <translation>请到挂号窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="63"/>
+        <location filename="../../kiosk/ui/messages.py" line="170"/>
+        <location filename="../../kiosk/ui/messages.py" line="174"/>
+        <source>Please try again shortly or go to the cashier window.</source>
+        <translation>请稍后重试或到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="64"/>
+        <location filename="../../kiosk/ui/messages.py" line="69"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
+        <location filename="../../kiosk/ui/messages.py" line="163"/>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
+        <location filename="../../kiosk/ui/messages.py" line="166"/>
+        <location filename="../../kiosk/ui/messages.py" line="167"/>
+        <location filename="../../kiosk/ui/messages.py" line="168"/>
+        <source>Please pay at the cashier window.</source>
+        <translation>请到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="65"/>
+        <source>Tap &quot;Open the credit service&quot; to open it here now and then pay on credit, or pay your part in full now.</source>
+        <translation>请点击“开通信用就医”在本机开通后使用信用支付，或现在全额支付个人负担部分。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="66"/>
+        <source>Please repay it at the cashier window first.</source>
+        <translation>请先到收费窗口还款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="67"/>
+        <location filename="../../kiosk/ui/messages.py" line="73"/>
+        <source>Tap &quot;Repay now&quot; to repay it here with your phone; then you can use the credit service again.</source>
+        <translation>请点击“立即还款”，在本机用手机还款，还款后即可继续使用信用就医。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="68"/>
+        <location filename="../../kiosk/ui/messages.py" line="74"/>
+        <source>Tap &quot;Repay now&quot; to take the repayment in cash or by bank card; then the credit service can be used again.</source>
+        <translation>请点击“立即还款”，收取现金或银行卡还款，还款后即可继续使用信用就医。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="70"/>
+        <location filename="../../kiosk/ui/messages.py" line="171"/>
+        <source>If you need its receipt, please ask at the cashier window.</source>
+        <translation>如需凭条，请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="71"/>
+        <source>If a bill is missing, please ask at the cashier window.</source>
+        <translation>如有账单未显示，请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="72"/>
+        <source>Please repay first at the cashier window; then you can use it again.</source>
+        <translation>请先到收费窗口还款，还款后即可继续使用。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="75"/>
+        <source>You can open your own credit service, or pay in full now.</source>
+        <translation>您可以开通本人的信用就医服务，或现在全额支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="76"/>
+        <source>Please pay it with your phone or at the cashier window.</source>
+        <translation>请用手机支付或到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <location filename="../../kiosk/ui/messages.py" line="78"/>
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <source>Please start again.</source>
+        <translation>请重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <source>Please ask a member of staff for help.</source>
+        <translation>请向工作人员求助。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="81"/>
+        <source>Please read the new version and agree again.</source>
+        <translation>请阅读新版本后重新同意。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="82"/>
+        <source>To open it, start again and agree to the credit score check.</source>
+        <translation>如需开通，请重新开始并同意查询信用分。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="83"/>
+        <source>Please enter 11 digits starting with 1, for example 139 1234 5678.</source>
+        <translation>请输入以1开头的11位数字，例如 139 1234 5678。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
+        <source>You can pay your bills on credit now.</source>
+        <translation>您现在即可使用信用支付缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <source>You can still pay at the cashier window.</source>
+        <translation>您仍可到收费窗口缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <source>Please come back with your guardian and their ID card.</source>
+        <translation>请与监护人携带其身份证一同办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
+        <source>The guardian should open their own service first, then the child&apos;s.</source>
+        <translation>请监护人先开通本人的服务，再为孩子开通。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="88"/>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
+        <source>Please ask at the registration desk.</source>
+        <translation>请到挂号窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <source>Please repay first, then close it.</source>
+        <translation>请先还款，再办理关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="91"/>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <source>Nothing more needs doing: tap Done.</source>
+        <translation>无需其他操作，请点击“完成”。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="92"/>
+        <source>The answer will show in your credit account.</source>
+        <translation>答复结果将显示在您的信用账户中。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
+        <source>For a bill already paid, please ask at the cashier window.</source>
+        <translation>已还清的账单如有疑问，请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
+        <source>Please choose a reason for the dispute.</source>
+        <translation>请选择异议原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
+        <source>Please shorten it.</source>
+        <translation>请删减。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <source>Your parent must place their own ID card on the reader.</source>
+        <translation>请您的父母将其本人身份证放在读卡区。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
+        <source>Please ask at the cashier window.</source>
+        <translation>请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <source>Please open your own credit service first, or repay what is overdue.</source>
+        <translation>请先开通本人的信用就医服务，或先还清逾期款项。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
+        <source>Their bills show in your credit account.</source>
+        <translation>其账单显示在您的信用账户中。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <source>Please choose another time or doctor.</source>
+        <translation>请选择其他时间或医生。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <source>Your slip shows your queue number.</source>
+        <translation>凭条上有您的就诊序号。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <source>Please check your slip, or ask at the registration desk.</source>
+        <translation>请核对您的凭条，或到挂号窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <source>Please enter a smaller amount.</source>
+        <translation>请输入较小的金额。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
+        <translation>请输入大于零的金额（元），最多两位小数。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <source>Please choose the reason for the refund.</source>
+        <translation>请选择退费原因。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <source>Please ask the ward&apos;s nurse station.</source>
+        <translation>请咨询病区护士站。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
+        <source>If something is not right, please ask the ward&apos;s nurse station.</source>
+        <translation>如有疑问，请咨询病区护士站。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <source>Please place it on the reader again and hold it still.</source>
+        <translation>请重新将卡片放在读卡区并保持不动。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <source>Please insert it again and wait for the screen to change.</source>
+        <translation>请重新插入卡片，并等待屏幕变化后再取出。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
+        <source>Please insert your social-security card, or use your ID card.</source>
+        <translation>请插入您的社会保障卡，或使用身份证。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <source>Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
+        <translation>请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <source>Please refresh the code on your phone and scan it again.</source>
+        <translation>请在手机上刷新二维码后重新扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <source>Check that it is switched on and connected, then try again.</source>
+        <translation>请检查打印机是否开机并已连接，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <source>Load a new roll, close the cover and try again.</source>
+        <translation>请装入新纸卷，合上盖板后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <source>Close it and try again.</source>
+        <translation>请合上后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="127"/>
+        <source>Check the printer queue (it may be paused), then try again.</source>
+        <translation>请检查打印队列（可能已暂停），然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <source>Check the printer settings, then try again.</source>
+        <translation>请检查打印机设置，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
+        <source>Set an A4 printer queue for statements.</source>
+        <translation>请为清单设置 A4 打印队列。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <source>Please report this problem to the IT office.</source>
+        <translation>请向信息科报告此问题。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <source>Please try again; if it happens again, report it to the IT office.</source>
+        <translation>请重试；如再次出现，请向信息科报告。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <source>Tap Refresh to see what still waits.</source>
+        <translation>请点击“刷新”查看仍在等待的单据。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="134"/>
+        <source>Please check them and try again.</source>
+        <translation>请核对后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <source>Please ask the IT office to unlock it.</source>
+        <translation>请联系信息科解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <source>Please enter the staff number and the PIN.</source>
+        <translation>请输入工号和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <source>Please log in with a cashier&apos;s staff number.</source>
+        <translation>请使用收费员工号登录。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <source>Please ask a supervisor to enter their own staff number and PIN.</source>
+        <translation>请主管输入其本人的工号和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
+        <source>Please ask the IT office.</source>
+        <translation>请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <source>A supervisor must enter their staff number and PIN to approve it.</source>
+        <translation>须由主管输入工号和密码审批。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
+        <source>You can serve patients now; close the shift when you finish.</source>
+        <translation>现在即可为患者办理，结束时请交班。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
+        <source>Tap &quot;Open shift&quot; first.</source>
+        <translation>请先点击“开班”。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <source>They or a supervisor must close it.</source>
+        <translation>须由其本人或主管交班。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <source>Tap &quot;Open the shift&quot;, then serve the patient again.</source>
+        <translation>请点“开班”，然后重新为患者办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <source>Close it there first, or ask a supervisor.</source>
+        <translation>请先到该窗口交班，或请主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <source>Please log in again, then repeat the last step.</source>
+        <translation>请重新登录，然后重做上一步。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <source>Please log in, then repeat the last step.</source>
+        <translation>请先登录，然后重做上一步。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
+        <source>Please place your ID card on the reader again.</source>
+        <translation>请重新将身份证放在读卡区。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <source>Please wait a minute, then try again, or go to the cashier window.</source>
+        <translation>请稍等一分钟再试，或到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <source>Please wait a few minutes before trying again.</source>
+        <translation>请等几分钟后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <source>Please ask at the registration desk to record the family first.</source>
+        <translation>请先到挂号窗口登记家庭关系。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <source>Your parent can consent with their own ID card here, or with the code sent to their phone.</source>
+        <translation>您的父母可在本机放置其本人身份证表示同意，或使用发送到其手机的验证码。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="155"/>
+        <source>Please check the 6 digits your parent received and type them again.</source>
+        <translation>请核对父母收到的 6 位数字后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <source>Tap &quot;Send a code to their phone&quot; to send a new one.</source>
+        <translation>请点“发送验证码到其手机”重新发送。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <source>Your parent can consent with their own ID card here instead.</source>
+        <translation>请您的父母在本机放置其本人身份证表示同意。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <source>Please ask that parent to place their own ID card on the reader.</source>
+        <translation>请该父母本人将身份证放在读卡区。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <source>Please try again later or go to the cashier window.</source>
+        <translation>请稍后再试或到收费窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <source>Please ask at the cashier window if you are unsure.</source>
+        <translation>如有疑问请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <source>Please go to the cashier window; staff will call IT.</source>
+        <translation>请到收费窗口办理，工作人员会联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <source>Please try once more.</source>
+        <translation>请再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <source>Please ask at the cashier window if you are insured.</source>
+        <translation>如您已参保，请到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="179"/>
+        <source>Please try again.</source>
+        <translation>请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="180"/>
+        <source>Please ask at the cashier window for your receipt.</source>
+        <translation>请到收费窗口领取凭条。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <source>Please call IT to reinstall the newer release.</source>
+        <translation>请联系信息科重新安装较新的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <source>Please go to the cashier window for help.</source>
+        <translation>请到收费窗口求助。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="186"/>
+        <source>Please call IT to reinstall version %1 or later.</source>
+        <translation>请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
 </context>
 <context>
