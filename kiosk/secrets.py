@@ -5,12 +5,19 @@ back-end the bundle ships (``build.spec``), unless ``PYTHON_KEYRING_BACKEND`` or
 ``keyringrc.cfg`` names one. keyring would otherwise find every back-end installed through
 entry points and ask each whether it works (the Secret Service's over D-Bus) before the
 first read: about a tenth of a second of the kiosk's start, for the one it could only choose.
+
+A frozen kiosk on Linux whose back-end nobody named reads its secrets from the Secret
+Service directly (:func:`_secret_service_read`), as keyring's Secret Service back-end does
+(the same items: attributes ``service`` and ``username``; the same unlocking; the secret
+through an encrypted session): keyring itself (its import brings ``importlib_metadata`` and
+more, 4 MB and tens of milliseconds) is then loaded only to write one.
 """
 from __future__ import annotations
 
 import os
 import sys
 import threading
+from pathlib import Path
 
 SERVICE = "credit-care-kiosk"
 
@@ -37,6 +44,44 @@ def keyring_module():
     return keyring
 
 
+def _read(account: str) -> str | None:
+    """The kiosk's entry ``account`` in the keyring (None: there is none)."""
+    if _reads_secret_service_directly():
+        return _secret_service_read(SERVICE, account)
+    return keyring_module().get_password(SERVICE, account)
+
+
+def _reads_secret_service_directly() -> bool:
+    return (getattr(sys, "frozen", False) and sys.platform == "linux"
+            and not os.environ.get("PYTHON_KEYRING_BACKEND") and not _keyringrc().exists())
+
+
+def _keyringrc() -> Path:
+    """keyring's configuration file on Linux (``keyring.util.platform_.config_root``)."""
+    root = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(root, "python_keyring", "keyringrc.cfg")
+
+
+def _secret_service_read(service: str, username: str) -> str | None:
+    """keyring's ``SecretService.Keyring.get_password`` (default collection and scheme)."""
+    from contextlib import closing
+
+    import secretstorage
+
+    with closing(secretstorage.dbus_init()) as bus:
+        collection = secretstorage.get_default_collection(bus)
+        if collection.is_locked():
+            collection.unlock()
+            if collection.is_locked():
+                raise KeyringLocked("the keyring's collection is locked")
+        for item in collection.search_items({"username": username, "service": service}):
+            item.unlock()
+            if item.is_locked():
+                raise KeyringLocked("the keyring's item is locked")
+            return item.get_secret().decode("utf-8")
+    return None
+
+
 def _choose_backend(keyring) -> None:
     if not getattr(sys, "frozen", False) or os.environ.get("PYTHON_KEYRING_BACKEND"):
         return  # keyring decides: the environment's back-end, or its configuration, or detection
@@ -54,13 +99,16 @@ class SecretMissing(RuntimeError):
     pass
 
 
+class KeyringLocked(SecretMissing):
+    """The keyring is locked and was not unlocked (a prompt dismissed)."""
+
+
 def _account(terminal_id: str) -> str:
     return f"terminal:{terminal_id}"
 
 
 def get_terminal_secret(terminal_id: str) -> bytes:
-    keyring = keyring_module()
-    value = keyring.get_password(SERVICE, _account(terminal_id))
+    value = _read(_account(terminal_id))
     if not value:
         raise SecretMissing(f"no secret in the keyring for terminal {terminal_id}")
     try:
@@ -84,8 +132,7 @@ INSURANCE_ACCOUNT = "insurance:{terminal_id}"
 
 def insurance_secret(terminal_id: str) -> str:
     """The 医保 gateway's secret for this terminal's paasid, from the keyring (never a file)."""
-    keyring = keyring_module()
-    value = keyring.get_password(SERVICE, INSURANCE_ACCOUNT.format(terminal_id=terminal_id))
+    value = _read(INSURANCE_ACCOUNT.format(terminal_id=terminal_id))
     if not value:
         raise SecretMissing(f"no insurance gateway secret in the keyring for terminal {terminal_id} "
                             f"({INSURANCE_ACCOUNT.format(terminal_id=terminal_id)})")
@@ -109,8 +156,7 @@ DATA_KEY_ACCOUNT = "data-key"
 def data_key() -> bytes:
     from offline_cache.crypto import KEY_BYTES, new_key
 
-    keyring = keyring_module()
-    value = keyring.get_password(SERVICE, DATA_KEY_ACCOUNT)
+    value = _read(DATA_KEY_ACCOUNT)
     if value:
         try:
             key = bytes.fromhex(value)
@@ -120,5 +166,5 @@ def data_key() -> bytes:
             raise SecretMissing("the keyring's data key is not 32 hex-encoded bytes")
         return key
     key = new_key()
-    keyring.set_password(SERVICE, DATA_KEY_ACCOUNT, key.hex())
+    keyring_module().set_password(SERVICE, DATA_KEY_ACCOUNT, key.hex())
     return key
