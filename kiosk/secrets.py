@@ -7,10 +7,11 @@ entry points and ask each whether it works (the Secret Service's over D-Bus) bef
 first read: about a tenth of a second of the kiosk's start, for the one it could only choose.
 
 A frozen kiosk on Linux whose back-end nobody named reads its secrets from the Secret
-Service directly (:func:`_secret_service_read`), as keyring's Secret Service back-end does
-(the same items: attributes ``service`` and ``username``; the same unlocking; the secret
-through an encrypted session): keyring itself (its import brings ``importlib_metadata`` and
-more, 4 MB and tens of milliseconds) is then loaded only to write one.
+Service directly (:func:`_secret_service_read`) and writes its data key there the same way,
+as keyring's Secret Service back-end does (the same items: attributes ``service`` and
+``username``, label and ``application``; the same unlocking; the secret through an encrypted
+session): keyring itself, whose import brings ``importlib_metadata`` and more (4 MB and tens
+of milliseconds), is not loaded by the kiosk (``kiosk-admin secret set`` uses it).
 """
 from __future__ import annotations
 
@@ -51,6 +52,13 @@ def _read(account: str) -> str | None:
     return keyring_module().get_password(SERVICE, account)
 
 
+def _write(account: str, value: str) -> None:
+    if _reads_secret_service_directly():
+        _secret_service_write(SERVICE, account, value)
+    else:
+        keyring_module().set_password(SERVICE, account, value)
+
+
 def _reads_secret_service_directly() -> bool:
     return (getattr(sys, "frozen", False) and sys.platform == "linux"
             and not os.environ.get("PYTHON_KEYRING_BACKEND") and not _keyringrc().exists())
@@ -80,6 +88,27 @@ def _secret_service_read(service: str, username: str) -> str | None:
                 raise KeyringLocked("the keyring's item is locked")
             return item.get_secret().decode("utf-8")
     return None
+
+
+#: The item attributes and label keyring's Secret Service back-end gives what it stores.
+KEYRING_APPLICATION = "Python keyring library"
+
+
+def _secret_service_write(service: str, username: str, value: str) -> None:
+    """keyring's ``SecretService.Keyring.set_password`` (default collection and scheme)."""
+    from contextlib import closing
+
+    import secretstorage
+
+    with closing(secretstorage.dbus_init()) as bus:
+        collection = secretstorage.get_default_collection(bus)
+        if collection.is_locked():
+            collection.unlock()
+            if collection.is_locked():
+                raise KeyringLocked("the keyring's collection is locked")
+        collection.create_item(f"Password for '{username}' on '{service}'",
+                               {"username": username, "service": service, "application": KEYRING_APPLICATION},
+                               value, replace=True)
 
 
 def _choose_backend(keyring) -> None:
@@ -166,5 +195,5 @@ def data_key() -> bytes:
             raise SecretMissing("the keyring's data key is not 32 hex-encoded bytes")
         return key
     key = new_key()
-    keyring_module().set_password(SERVICE, DATA_KEY_ACCOUNT, key.hex())
+    _write(DATA_KEY_ACCOUNT, key.hex())
     return key
