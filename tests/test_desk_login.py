@@ -8,14 +8,15 @@ from dataclasses import replace
 import pytest
 
 from tests.helpers import all_texts, patient, tap_card
-from tests.sandbox_fixtures import error_of
+from tests.sandbox_fixtures import counterparts, error_of
 
 
 def boot_desk(qtbot, settings, sandbox):
     """The app in desk mode on the platform's desk terminal, on its login screen."""
     from kiosk.app import KioskApp
 
-    app = KioskApp(settings.with_overrides(mode="desk", terminal_id=sandbox.desk_terminal_id),
+    app = KioskApp(settings.with_overrides(mode="desk", terminal_id=sandbox.desk_terminal_id,
+                                           **counterparts(sandbox, desk=True)),
                    secret=sandbox.desk_secret)
     qtbot.addWidget(app.window)
     with qtbot.waitSignal(app.ready, timeout=20_000):

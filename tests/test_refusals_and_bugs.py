@@ -61,7 +61,8 @@ def test_a_refusal_shows_its_own_message_and_logs_no_traceback(qtbot, kiosk, san
         qtbot.mouseClick(w.bill.confirm_button, LEFT)
         qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
 
-    assert w.outcome.details.text() == "⚠ This bill has already been paid."
+    assert w.outcome.details.text() == ("⚠ This bill has already been paid. "
+                                        "If you need its receipt, please ask at the cashier window.")
     assert tracebacks(caplog) == []
     assert "refused: bill_already_paid" in caplog.messages
     bills = sandbox_client.get("/v1/accounts/CA000002/bills").json()["bills"]

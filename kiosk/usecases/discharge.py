@@ -160,14 +160,4 @@ class DischargeSettlement(SettlementSaga):
         return datetime.fromisoformat(run.facts["bills"][0]["ended_at"])
 
 
-def outcome_data(settlement, plan: SettlementPlan, facts: dict) -> dict:
-    """The discharge's figures as the receipt, the statement and the outcome screen read them."""
-    return {"reference": settlement.reference, "total_fen": plan.total_fen, "fund_fen": plan.fund_fen,
-            "personal_fen": plan.personal_fen, "booked_fen": plan.on_credit_fen, "paid_fen": plan.paid_now_fen,
-            "deposit_used_fen": 0, "deposit_refund_fen": 0, "available_fen": settlement.available_fen,
-            "due_at": settlement.due_at.isoformat() if settlement.due_at else None,
-            "settled_at": settlement.settled_at.isoformat(), "items_count": len(facts["bills"][0]["items"]),
-            "admission_id": facts["stay"]["admission_id"]}
-
-
-__all__ = ["DischargeSettlement", "PreparedStay", "outcome_data"]
+__all__ = ["DischargeSettlement", "PreparedStay"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kiosk.domain import clock
+from kiosk.domain.plan import SettlementPlan
 from kiosk.domain.settlement import Split, split_bill
 from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.writes import WritePending
@@ -130,7 +131,6 @@ class Inpatient:
                          ) -> DischargeOutcome:
         """The patient confirmed ``plan``: the saga settles the stay everywhere (or nowhere); then the receipt
         and the A4 statement."""
-        from kiosk.usecases.discharge import outcome_data
         from kiosk.usecases.settlement_saga import SagaPending
 
         try:
@@ -238,3 +238,16 @@ class Inpatient:
             info=(("住院号", stay.admission_id), ("科室", stay.department),
                   ("病区床位", f"{stay.ward} {stay.bed}".strip())),
         )
+
+
+def outcome_data(settlement, plan: SettlementPlan, facts: dict) -> dict:
+    """The discharge's figures as the receipt, the statement and the outcome screen read them (the plan as the
+    insurance settled it)."""
+    if facts.get("settled_plan"):
+        plan = SettlementPlan.from_dict(facts["settled_plan"])
+    return {"reference": settlement.reference, "total_fen": plan.total_fen, "fund_fen": plan.fund_fen,
+            "personal_fen": plan.personal_fen, "booked_fen": plan.on_credit_fen, "paid_fen": plan.paid_now_fen,
+            "deposit_used_fen": 0, "deposit_refund_fen": 0, "available_fen": settlement.available_fen,
+            "due_at": settlement.due_at.isoformat() if settlement.due_at else None,
+            "settled_at": settlement.settled_at.isoformat(), "items_count": len(facts["bills"][0]["items"]),
+            "admission_id": facts["stay"]["admission_id"]}

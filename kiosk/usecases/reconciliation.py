@@ -4,8 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kiosk.domain.clock import midnight
-from kiosk.domain.reconciliation import DayReport, compare, entry_from_write
+from kiosk.domain.clock import business_date, midnight
+from kiosk.domain.plan import SettlementPlan
+from kiosk.domain.reconciliation import DayReport, Entry, compare, entry_from_write
+
+#: The platform's ledger kind of a settlement saga's booking (a void of it is ``void``).
+SAGA_LEDGER_KIND = {"outpatient": "settlement", "discharge": "discharge", "registration": "registration"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Reconcile:
                                        result.get("channel"))
             if counted is not None:
                 report.entries.append(counted)
+        report.entries.extend(saga_entries(self.journal, start, end))
         return report
 
     def platform_day(self, day: date) -> dict:
@@ -47,3 +52,30 @@ class Reconcile:
         ours = self.kiosk_day(day)
         theirs = self.platform_day(day)
         return Reconciliation(day, ours.totals(), theirs["totals"], tuple(compare(ours, theirs["entries"])))
+
+
+def saga_entries(journal, start: datetime, end: datetime) -> list[Entry]:
+    """The settlement sagas' bookings at the credit platform in [start, end), as its ledger counts them: the
+    part on credit, the part paid now by channel and in cash; a booking voided when the saga was undone counts
+    again as ``void``. A saga that booked nothing (nothing on credit) is not in the platform's ledger."""
+    from offline_cache.sagas import Sagas
+
+    sagas = Sagas(journal)
+    found: list[Entry] = []
+    day, last = business_date(start - timedelta(days=1)), business_date(end)
+    while day <= last:
+        for saga in sagas.of_day(day):
+            booking = saga.done("book")
+            kind = SAGA_LEDGER_KIND.get(saga.kind)
+            if not booking or kind is None or not booking.get("settled_at"):
+                continue
+            if not start <= datetime.fromisoformat(booking["settled_at"]) < end:
+                continue
+            plan = SettlementPlan.from_dict(saga.facts.get("settled_plan") or saga.facts["plan"])
+            entry = Entry(kind, booking["reference"], credit_fen=booking.get("booked_fen") or plan.on_credit_fen,
+                          channel_fen=plan.paid_now_fen, cash_fen=plan.cash_fen)
+            found.append(entry)
+            if saga.done("void"):
+                found.append(Entry("void", booking["reference"], entry.credit_fen, entry.channel_fen, entry.cash_fen))
+        day += timedelta(days=1)
+    return found
