@@ -258,3 +258,46 @@ def test_a_birth_date_after_today_is_refused_when_today_is_known():
     with pytest.raises(InvalidIdNumber) as refused:
         parse_id_number(number, today=date(2026, 11, 25))
     assert refused.value.reason == "birth_date"
+
+
+# --- what the desk marks in a typed number that was refused ---------------------------
+
+def _single_digit_fixes(number: str) -> set[int]:
+    """The positions (0-based) where one other character makes ``number`` agree with MOD 11-2,
+    found with the standard's formula (``_oracle_valid``), not the code under test."""
+    fixes = set()
+    for position in range(18):
+        allowed = "0123456789X" if position == 17 else "0123456789"
+        for char in allowed:
+            if char != number[position] and _oracle_valid(number[:position] + char + number[position + 1:]):
+                fixes.add(position)
+    return fixes
+
+
+@pytest.mark.parametrize("typed, typo_at", [
+    ("110105194912310021", 17),  # the standard's example, its check character mistyped
+    ("11010619491231002X", 5),   # the same number, its 6th digit mistyped (5 -> 6)
+    ("440524188001020014", 13),  # the other example, a digit of the birth date mistyped (1 -> 2)
+])
+def test_a_check_digit_error_marks_the_check_character_since_no_digit_can_be_named(typed, typo_at):
+    """MOD 11-2 says the 18 characters disagree, not where: one other digit at nearly every position
+    would make them agree, the typo's among them, so the desk marks the check character and asks
+    for every digit to be compared with the card (it never offers the 'right' check character:
+    that would make a mistyped number valid, someone else's)."""
+    from kiosk.domain.idnumber import suspect_span
+
+    assert _reason(typed) == "checksum"
+    fixes = _single_digit_fixes(typed)
+    assert typo_at in fixes and 17 in fixes
+    assert len(fixes - {17}) >= 10  # a digit named among the first 17 would be a guess
+    assert suspect_span(typed, "checksum") == (17, 1)
+
+
+def test_other_refusals_mark_where_to_look():
+    from kiosk.domain.idnumber import suspect_span
+
+    bad_date = _with_check("11010519491331002")  # month 13
+    assert _reason(bad_date) == "birth_date" and suspect_span(bad_date, "birth_date") == (6, 8)
+    assert bad_date[6:14] == "19491331"
+    assert suspect_span("1101051949X231002X", "characters") == (10, 1)  # X only allowed last
+    assert suspect_span("11010519491231002", "length") == (17, 0)  # the place of the missing 18th

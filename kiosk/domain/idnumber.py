@@ -83,6 +83,37 @@ def parse_id_number(text: str, today: date | None = None) -> IdNumber:
     return IdNumber(v)
 
 
+#: The 18 characters' parts (0-based index, length): the birth date and the check character.
+BIRTH_DATE = (6, 8)
+CHECK_CHARACTER = (17, 1)
+
+
+def suspect_span(text: str, reason: str) -> tuple[int, int]:
+    """The characters of ``text`` (a number as typed, refused for ``reason``) to mark for the
+    person who typed it: ``(index, length)``, length 0 for a place in the text rather than a
+    character.
+
+    ``checksum``: the check character (the 18th). ISO 7064 MOD 11-2 proves only that the 18
+    characters disagree, not which one is wrong: for a mistyped number a different digit at
+    almost every one of the first 17 positions would make it agree as well as a different check
+    character would, so no digit among them can be named; the check character is marked and the
+    screen says to compare every digit with the card. The check character the first 17 would
+    need is never offered: "correcting" it turns a typo among them into a valid number, someone
+    else's. ``birth_date``: the date's eight digits (7th-14th). ``characters``: the first
+    character not allowed where it stands. ``length``: the end of the text (18 are needed).
+    """
+    if reason == "checksum":
+        return CHECK_CHARACTER
+    if reason == "birth_date":
+        return BIRTH_DATE
+    if reason == "characters":
+        typed = text.upper()
+        for index, char in enumerate(typed):
+            if not (char.isascii() and char.isdigit()) and not (index == 17 and char == "X"):
+                return index, 1
+    return len(text), 0
+
+
 def mask_id(value: str) -> str:
     """First 4 and last 4 characters shown: ``3502**********1234``."""
     if len(value) <= 8:
