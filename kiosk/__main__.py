@@ -68,8 +68,8 @@ def _plain_imports() -> None:
     true_property`` (Qt's names in Python style), which the kiosk never uses: after every
     import the hook reads the new module's source file to see whether it mentions PySide6,
     and every import statement goes through a Python function first. Hundreds of modules
-    load on the way to a usable home screen, on the GUI thread and the worker alike: about
-    a tenth of the whole start (``docs/benchmarks.md``). The hook keeps the import it wraps
+    load on the way to a usable home screen, on the GUI thread and the worker alike: a few
+    per cent of the start's work (``docs/benchmarks.md``). The hook keeps the import it wraps
     as ``builtins.__orig_import__`` (PySide6's own lazy loading of its Qt modules), which is
     put back; a PySide6 without that arrangement is left as it is."""
     import builtins

@@ -72,9 +72,12 @@ class Saga:
         return found[-1] if found else None
 
     def done(self, step: str) -> dict | None:
-        """The answer of ``step`` if its latest call was done."""
+        """The answer of ``step`` if its latest call was done (never empty, so that it reads as true: an answer
+        without facts is ``{"done": True}``); else None."""
         last = self.last(step)
-        return (last.answer or {}) if last is not None and last.state == "done" else None
+        if last is None or last.state != "done":
+            return None
+        return last.answer or {"done": True}
 
 
 class Sagas:

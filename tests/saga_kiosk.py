@@ -7,6 +7,7 @@ from pathlib import Path
 from kiosk.platform import PlatformClient
 from kiosk.services import build_ports
 from kiosk.settings import Settings
+from kiosk.usecases.discharge import DischargeSettlement
 from kiosk.usecases.identify import IdentifyPatient
 from kiosk.usecases.outpatient import OutpatientSettlement
 from kiosk.usecases.saga import Engine, Recovery
@@ -17,8 +18,8 @@ from tests.sandbox_fixtures import counterparts
 
 
 class Kiosk:
-    """``Kiosk(services, folder, data_key)``: the ports, the identification, the outpatient saga (the live
-    path's engine) and the recovery (an engine of its own, as the app's sync engine has). ``close`` as the app
+    """``Kiosk(services, folder, data_key)``: the ports, the identification, the outpatient and discharge sagas
+    (the live path's engine) and the recovery (an engine of its own, as the app's sync engine has). ``close`` as the app
     closes; a new ``Kiosk`` on the same folder and key is the kiosk started again."""
 
     def __init__(self, services, folder: Path, data_key: bytes, *, timeout_s: float = 3.0, **settings):
@@ -32,8 +33,10 @@ class Kiosk:
         self.sagas = Sagas(self.journal)
         self.engine = Engine(self.sagas, self.ports.msgids)
         self.outpatient = OutpatientSettlement(self.engine, self.ports)
+        self.discharge = DischargeSettlement(self.engine, self.ports)
         recovering = Engine(self.sagas, self.ports.msgids)
-        self.recovery = Recovery(recovering, {"outpatient": OutpatientSettlement(recovering, self.ports).recover})
+        self.recovery = Recovery(recovering, {"outpatient": OutpatientSettlement(recovering, self.ports).recover,
+                                              "discharge": DischargeSettlement(recovering, self.ports).recover})
         self.identify = IdentifyPatient(self.client, his=self.ports.his)
 
     def session(self, role: str):

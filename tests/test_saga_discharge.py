@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.usecases.discharge import DischargeSettlement
 from kiosk.usecases.settlement_saga import SagaUndone
 from offline_cache.crypto import new_key
 from sandbox.embedded import EmbeddedServices
@@ -22,7 +21,6 @@ def services(tmp_path):
 @pytest.fixture
 def kiosk(services, tmp_path):
     k = Kiosk(services, tmp_path / "kiosk", new_key())
-    k.discharge = DischargeSettlement(k.engine, k.ports)
     yield k
     k.close()
 
@@ -70,7 +68,6 @@ def test_a_lost_2304_answer_is_reversed_and_the_stay_stays_in(services, tmp_path
     import requests
 
     slow = Kiosk(services, tmp_path / "kiosk", new_key(), timeout_s=1.0)
-    slow.discharge = DischargeSettlement(slow.engine, slow.ports)
     try:
         session = slow.session("inpatient")
         prepared = slow.discharge.prepare(session, slow.discharge.current_stay(session))

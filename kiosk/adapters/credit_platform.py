@@ -139,6 +139,8 @@ def booking_body(request: BookingRequest) -> dict:
         body["his_payment_id"] = request.his_payment_id
     if request.ended_at is not None:
         body["ended_at"] = request.ended_at.isoformat(timespec="seconds")
+    if request.booked_fen is not None:
+        body["booked_fen"] = request.booked_fen
     return body
 
 

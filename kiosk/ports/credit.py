@@ -120,6 +120,7 @@ class BookingRequest:
     cash_fen: int = 0
     his_payment_id: str | None = None
     ended_at: datetime | None = None
+    booked_fen: int | None = None  # less than the hold: the insurance's settlement left less to pay
 
     def __post_init__(self):
         for name in ("total_fen", "fund_fen", "account_pay_fen", "paid_now_fen", "cash_fen"):

@@ -15,7 +15,10 @@ lost), a phone payment refunded through the channel. A compensation the counterp
 the saga ``stuck`` for staff (listed in the daily reconciliation); one that gets no answer is tried again.
 
 **Recovery** (at start, and the sync engine's sweep): a confirmed saga is driven forward once every
-settlement stood, else undone; a saga never confirmed is undone.
+settlement stood (the booking and the mark sent again with their keys); before that it is undone (a
+settlement whose answer was lost reversed by its msgid first): the recovery never settles with the insurance
+in the patient's absence. For a patient not insured here, the booking (or the mark) is that point. A saga
+never confirmed is undone.
 """
 from __future__ import annotations
 
@@ -57,6 +60,14 @@ class SagaUndone(Refusal):
 
 class _Lost(Exception):
     code = "insurance_answer_lost"
+
+
+class _NotLive(Exception):
+    code = "patient_gone"
+
+
+class _SplitChanged(Exception):
+    code = "insurance_split_changed"
 
 
 # -- facts ---------------------------------------------------------------------------------------------
@@ -201,22 +212,31 @@ class SettlementSaga:
         credit, his = self.ports.credit, self.ports.his
         bills = f["bills"]
         try:
+            if not live and not f["insured"] and not run.tried("book") and not run.tried("mark"):
+                # no settlement marks the point of no return here: before the booking, the recovery undoes
+                raise StepFailed("hold", _NotLive(), nothing_done=True)
             if plan.on_credit_fen and not run.done("hold"):
                 run.keyed("hold", lambda key: credit.hold(self._hold_request(f, plan), key=key),
                           lambda h: {"hold_id": h.hold_id})
             if f["insured"]:
                 self._settle_insurance(run, insured_from(f, run.saga.private), live)
+            settled = self._settled_plan(run, plan)
             booking = run.done("book")
             if plan.on_credit_fen and booking is None:
                 hold_id = run.done("hold")["hold_id"]
                 setl_ids = setl_ids_of(run)
-                run.keyed("book", lambda key: credit.book(hold_id, BookingRequest(
-                    setl_ids=tuple(setl_ids.values()), total_fen=plan.total_fen, fund_fen=plan.fund_fen,
-                    account_pay_fen=plan.account_fen, paid_now_fen=plan.paid_now_fen,
-                    bills=booking_bills(bills, setl_ids), cash_fen=plan.cash_fen,
-                    his_payment_id=run.facts.get("payment_id"), ended_at=self._ended_at(run)), key=key),
-                    booking_facts)
-                booking = run.done("book")
+                if settled.on_credit_fen == 0:  # the insurance left nothing for the line: the hold given back
+                    if not run.done("release"):
+                        run.keyed("release", lambda key: credit.release(hold_id, key=key))
+                else:
+                    run.keyed("book", lambda key: credit.book(hold_id, BookingRequest(
+                        setl_ids=tuple(setl_ids.values()), total_fen=settled.total_fen, fund_fen=settled.fund_fen,
+                        account_pay_fen=settled.account_fen, paid_now_fen=settled.paid_now_fen,
+                        bills=booking_bills(bills, setl_ids), cash_fen=settled.cash_fen,
+                        his_payment_id=run.facts.get("payment_id"), ended_at=self._ended_at(run),
+                        booked_fen=settled.on_credit_fen if settled.on_credit_fen != plan.on_credit_fen else None),
+                        key=key), booking_facts)
+                    booking = run.done("book")
             if not run.done("mark"):
                 setl_ids = setl_ids_of(run)
                 joined = ",".join(setl_ids[str(n)] for n in range(len(bills))) if f["insured"] else None
@@ -237,6 +257,28 @@ class SettlementSaga:
         phase(f"saga:{self.KIND}:settled", run.saga_id)
         return self._settlement(run), run.facts
 
+    def _settled_plan(self, run: Run, plan: SettlementPlan) -> SettlementPlan:
+        """The plan as the insurance settled it. Each bill is pre-settled on its own, so a bill settled after
+        another may find the year's deductible already met and the fund paying more than its pre-settlement
+        said: the patient then owes less, and less goes on the line (never more: a split that would ask more of
+        the line, or less than the patient has paid by phone, is undone instead)."""
+        f = run.facts
+        if not f["insured"]:
+            return plan
+        answers = [run.done(f"settle:{n}") for n in range(len(f["bills"]))]
+        fund = sum(a["fund_fen"] for a in answers)
+        account = sum(a["acct_pay_fen"] for a in answers)
+        cash = sum(a["cash_fen"] for a in answers)
+        if (fund, account, cash) == (plan.fund_fen, plan.account_fen, plan.personal_cash_fen):
+            return plan
+        on_credit = cash - plan.paid_now_fen - plan.cash_fen
+        if not 0 <= on_credit <= plan.on_credit_fen:
+            raise StepFailed("settle", _SplitChanged(), nothing_done=True)
+        settled = SettlementPlan(plan.total_fen, fund, account, cash, on_credit, plan.paid_now_fen, plan.cash_fen)
+        if f.get("settled_plan") != settled.as_dict():
+            run.update(settled_plan=settled.as_dict())
+        return settled
+
     def _hold_request(self, f: dict, plan: SettlementPlan) -> HoldRequest:
         return HoldRequest(f["patient_id"], f["account_id"], self.CREDIT_KIND, plan.on_credit_fen,
                            tuple(b["bill_id"] for b in f["bills"]))
@@ -255,6 +297,8 @@ class SettlementSaga:
             self._reverse(run, step, lost.key, infno, insured)
             if not live:
                 raise StepFailed(step, _Lost(), nothing_done=True)
+        if not live:  # the recovery never settles in the patient's absence: it undoes
+            raise StepFailed(step, _NotLive(), nothing_done=True)
         try:
             run.insurance(step, settle, settlement_facts)
         except StepFailed as failed:
@@ -394,7 +438,7 @@ class SettlementSaga:
     # -- the end --------------------------------------------------------------------------------------
     def _settlement(self, run: Run) -> Settlement:
         f = run.facts
-        plan = SettlementPlan.from_dict(f["plan"])
+        plan = SettlementPlan.from_dict(f.get("settled_plan") or f["plan"])
         booking = run.done("book") or {}
         now = clock.now()
         return Settlement(

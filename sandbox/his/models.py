@@ -227,7 +227,9 @@ class Stays(BaseModel):
 
 class MarkRequest(RequestModel):
     bill_ids: list[Id] = Field(min_length=1, max_length=50, description="Bills of one patient.")
-    setl_id: Id | None = Field(default=None, description="The insurance settlement (2207 / 2304 setl_id).")
+    setl_id: Annotated[str, Field(min_length=1, max_length=512)] | None = Field(
+        default=None, description="The insurance settlement (2207 / 2304 setl_id); a mark of several bills each "
+                                  "settled on its own names them all, comma-separated, in the bills' order.")
     booking_id: Id | None = Field(default=None, description="The credit platform's booking of the personal part.")
     payment_id: Id | None = Field(default=None, description="A completed channel payment of the rest paid now "
                                                             "(purpose matching a bill's kind); the mark takes it.")

@@ -78,6 +78,9 @@ class BookRequest(RequestModel):
     paid_now_fen: Fen = Field(default=0, description="Paid now through the hospital's payment channel.")
     cash_fen: Fen = Field(default=0, description="Paid in cash at a desk.")
     his_payment_id: Id | None = Field(default=None, description="The HIS channel payment of paid_now_fen.")
+    booked_fen: PositiveFen | None = Field(default=None, description=(
+        "What goes on the line: the hold (default), or less when the insurance's settlement left less to pay "
+        "than its pre-settlement had said (the rest of the hold's room is free again)."))
     ended_at: Annotated[str, Field(max_length=40)] | None = Field(
         default=None, description="When the care ended (visit, discharge, the session), ISO 8601 with offset: "
                                   "the due date is counted from it; default now.")
@@ -170,7 +173,7 @@ def build(store: Store) -> APIRouter:
                  responses=write_responses(
                      r404="`hold_not_found`",
                      r409="`shift_not_open` (a desk), `hold_released`, `hold_already_booked` (details `booking_id`)",
-                     r422="`amount_mismatch`, `bills_mismatch`"))
+                     r422="`amount_mismatch` (details `hold_fen`), `bills_mismatch`"))
     def book(hold_id: Annotated[str, path_id("HLD0123456789ABCDEF")], body: BookRequest, request: Request,
              idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Booking, store.book_hold, rule=BOOK, hold_id=hold_id,

@@ -184,7 +184,7 @@ class HoldsMixin:
     def book_hold(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *, hold_id: str,
                   setl_ids: list[str], total_fen: int, fund_fen: int, account_pay_fen: int, paid_now_fen: int,
                   cash_fen: int = 0, his_payment_id: str | None = None, ended_at: str | None = None,
-                  bills: list[dict]) -> dict:
+                  bills: list[dict], booked_fen: int | None = None) -> dict:
         """The hold becomes a bill due under the city's policy, with the bill details (``bills``: the HIS
         bills, each with its items and insurance ``setl_id``). The parts must add up: ``total = fund +
         personal`` and ``personal = account_pay + on credit (the hold) + paid_now + cash``; the bills'
@@ -195,12 +195,16 @@ class HoldsMixin:
         if row["status"] == "booked":
             raise Refusal(409, "hold_already_booked", "The hold was booked already.",
                           {"booking_id": row["settlement_id"]})
-        on_credit = row["amount_fen"]
+        held = row["amount_fen"]
+        on_credit = held if booked_fen is None else booked_fen
+        if not 0 < on_credit <= held:
+            raise Refusal(422, "amount_mismatch", "booked_fen is more than the hold (or nothing: release the hold).",
+                          {"hold_fen": held})
         personal = total_fen - fund_fen
         if personal < 0 or personal != account_pay_fen + on_credit + paid_now_fen + cash_fen:
             raise Refusal(422, "amount_mismatch", "The parts do not add up: total = fund + personal and personal = "
-                                                  "account_pay + the hold + paid_now + cash.",
-                          {"hold_fen": on_credit})
+                                                  "account_pay + booked (the hold) + paid_now + cash.",
+                          {"hold_fen": held})
         his_ids = json.loads(row["his_bill_ids"])
         if sorted(b["his_bill_id"] for b in bills) != sorted(his_ids):
             raise Refusal(422, "bills_mismatch", "The bills booked are not the bills held.")
@@ -232,9 +236,10 @@ class HoldsMixin:
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              (settlement_id, b["his_bill_id"], n, i["code"], i["name"], i["cnt"], i["pric_fen"],
                               i["amount_fen"], i.get("med_chrgitm_type"), i.get("chrgitm_lv")))
-        # The hold's room becomes the bill's: create_bill puts the amount on the line again.
+        # The hold's room becomes the bill's (create_bill puts the booked amount on the line again); what the
+        # insurance's final split left of it is free again.
         conn.execute("UPDATE accounts SET used_fen = MAX(0, used_fen - ?) WHERE account_id = ?",
-                     (on_credit, row["account_id"]))
+                     (held, row["account_id"]))
         account = conn.execute("SELECT policy FROM accounts WHERE account_id = ?", (row["account_id"],)).fetchone()
         create_bill(conn, now, kind=kind, settlement_id=settlement_id, account_id=row["account_id"],
                     patient_id=row["patient_id"], amount=on_credit,

@@ -166,6 +166,11 @@ class Stop:
     phase: str
     process: str  # the role that stops there
     victims: tuple[str, ...]  # roles killed there, in this order
+    #: Done while the process waits at the stop, before anything is killed (the world changes at exactly
+    #: that point: a cashier takes the bill the kiosk is about to mark).
+    before: Callable[[], None] | None = None
+    #: Armed on the stopped process before it is released (when it is not a victim): the next stop.
+    then: Stop | None = None
 
     def __str__(self) -> str:
         return f"{self.phase}@{self.process}→{'+'.join(self.victims)}"
@@ -292,9 +297,13 @@ class Harness:
         assert stop is not None and stop.process == event.role and stop.phase == phase, \
             f"a stop nobody armed: {event.role} {event.text} (armed: {stop})"
         self.armed = None
+        if stop.before is not None:
+            stop.before()
         for role in stop.victims:
             self.procs[role].kill()
         if stop.process not in stop.victims:
+            if stop.then is not None:
+                self.arm(stop.then)
             self.procs[stop.process].send("go")
         self.table.add(stop.phase, self.context, stop.victims)
         for role in stop.victims:

@@ -38,8 +38,10 @@ class Tracer:
         self._armed: dict[str, int] = {}
         self._waiting: list[threading.Event] = []
         for item in filter(None, os.environ.get(ARM_ENV, "").split(",")):
-            name, _, skip = item.partition(":")
-            self._armed[name] = int(skip or 0)
+            name, _, skip = item.rpartition(":")  # a phase may hold colons itself (saga:outpatient:hold:sent)
+            if not skip.isdigit():
+                name, skip = item, "0"
+            self._armed[name] = int(skip)
 
     def say(self, line: str) -> None:
         """One whole line on stdout (threads never interleave their lines)."""
