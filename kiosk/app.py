@@ -293,7 +293,10 @@ class KioskApp(QObject):
             self.heartbeat.beat_now()
 
     def _boot_error(self, error: BaseException) -> None:
+        from kiosk.ui.messages import startup_problem
+
         log.error("start-up failed", exc_info=error)
+        self.window.home.show_problem(lambda: startup_problem(error))
         self.boot_failed.emit(type(error).__name__)
 
     def _recovered(self, report) -> None:

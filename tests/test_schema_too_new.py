@@ -105,3 +105,31 @@ def test_the_screen_says_what_to_do_in_the_kiosks_words(qapp, tmp_path):
                                              "Nothing was changed. Please call IT to reinstall version 0.4.1 or later.")
     without = SchemaTooNew(path, 3, 2, "", "0.3.0")
     assert "call IT to reinstall the newer release" in startup_problem(without)
+
+
+def test_a_kiosk_started_on_newer_data_says_so_on_its_home_screen_and_offers_nothing(qtbot, kiosk_settings, sandbox):
+    """The patient (and IT) read why the kiosk cannot start, in the screen's language; no journey can be begun;
+    the newer release's journal is left as it was."""
+    from kiosk.app import KioskApp
+
+    data = kiosk_settings.data_path
+    data.mkdir(parents=True, exist_ok=True)
+    journal = data / "journal.sqlite"
+    with sqlite3.connect(journal) as conn:
+        conn.execute("CREATE TABLE later_things (id INTEGER PRIMARY KEY)")
+        conn.execute("PRAGMA user_version = 99")
+    before = digest(journal)
+    app = KioskApp(kiosk_settings, secret=sandbox.secret)
+    qtbot.addWidget(app.window)
+    try:
+        with qtbot.waitSignal(app.boot_failed, timeout=20_000):
+            app.show()
+        home = app.window.home
+        assert home.status.text() == ("This kiosk's software is older than its data, so it cannot start. "
+                                      "Nothing was changed. Please call IT to reinstall the newer release.")
+        assert len(home.buttons) >= 5 and not any(b.isEnabled() for b in home.buttons.values())
+        app.toggle_language()
+        assert home.status.text().startswith("本机软件版本低于其数据版本，无法启动")
+    finally:
+        app.shutdown()
+    assert digest(journal) == before and user_version(journal) == 99

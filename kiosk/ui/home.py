@@ -93,12 +93,21 @@ class HomeScreen(Screen):
         self._ready = ready
         self.retranslate()
 
+    def show_problem(self, words) -> None:
+        """The services could not start: ``words()`` (in the screen's language, asked again when it changes)
+        takes the place of "Starting, one moment please"; no journey can be started."""
+        self._problem = words
+        self._ready = False
+        self.retranslate()
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("Welcome to {hospital}").format(hospital=self.hospital))
         self.subtitle.setText(self.tr("Credit-based care: treat first, pay later"))
         for key, button in self.buttons.items():
             set_button_text(button, self._titles[key]())
-        self.status.setText("" if self._ready else self.tr("Starting, one moment please…"))
+        problem = getattr(self, "_problem", None)
+        self.status.setText(problem() if problem is not None else
+                            "" if self._ready else self.tr("Starting, one moment please…"))
         # The switch is labelled in the language it switches to, whatever the current one.
         set_button_text(self.language_button, "English" if self.language == "zh_CN" else "中文")
         set_button_text(self.elderly_button, self.tr("Standard text") if self.elderly else self.tr("Large text"))
