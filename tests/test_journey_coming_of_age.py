@@ -275,3 +275,40 @@ def test_admission_shown_before_midnight_tapped_after_it_says_why(qtbot, platfor
     with platform.store.snapshot() as db:
         assert db.execute("SELECT COUNT(*) FROM admissions WHERE patient_id = ?",
                           (patient("teen")["patient_id"],)).fetchone()[0] == 0
+
+
+def test_come_of_age_discharge_says_why_and_offers_their_own_service(qtbot, platform_on, booted, taps):
+    """Admitted on the guardian's line the day before the 18th birthday, discharged on the birthday: the stay
+    cannot be settled on the guardian's line; the screen says why and offers the button its words name."""
+    platform = platform_on(datetime(2027, 1, 9, 10, 0, tzinfo=BUSINESS_TZ))
+    platform.store.add_admission_order(patient_id=patient("teen")["patient_id"], adm_dept_codg="D01")
+    app = booted(platform)
+    w = app.window
+    taps(w.home.buttons["admit"])
+    tap_card(qtbot, app, "teen")
+    qtbot.waitUntil(lambda: w.current == "admit" and bool(w.admit.buttons), timeout=10_000)
+    with qtbot.waitSignal(app.ctx.journeys["admit"].admitted, timeout=10_000):
+        taps(w.admit.buttons[0])
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    taps(w.outcome.done_button)
+    qtbot.waitUntil(lambda: w.current == "home")
+
+    with platform.store.transaction() as conn:  # the ward's charge for the night
+        [admission_id] = conn.execute("SELECT admission_id FROM admissions WHERE patient_id = ?",
+                                      (patient("teen")["patient_id"],)).fetchone()
+        conn.execute("INSERT INTO admission_items (admission_id, line_no, code, name, category, day, quantity, "
+                     "unit_price_fen, amount_fen) VALUES (?, 1, 'CW001', '普通病房床位费(三人间)', '01', "
+                     "'2027-01-09', 1, 4500, 4500)", (admission_id,))
+    platform.store.move_clock(set_to=datetime(2027, 1, 10, 9, 0, tzinfo=BUSINESS_TZ))  # the birthday
+    taps(w.home.buttons["discharge"])
+    tap_card(qtbot, app, "teen")
+    screen = app.ctx.journeys["discharge"].screen
+    qtbot.waitUntil(lambda: w.current == "discharge" and screen.notice.isVisible(), timeout=10_000)
+    assert screen.notice.text() == ("⚠ " + REASON + " Tap \"Open my own credit service\" to open it here now; "
+                                    "then your stay can be settled on your own line.")
+    assert not screen.confirm_button.isVisible()
+    assert screen.open_button.isVisible() and screen.open_button.text() == "Open my own credit service"
+    taps(screen.open_button)
+    qtbot.waitUntil(lambda: w.current == "credit_consent" and w.credit_consent.agree_button.isEnabled(),
+                    timeout=10_000)
+    assert patient("teen")["name"][0] + "*" in w.credit_consent.who.text()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
 
-from kiosk.domain.clock import business_date, last_payable_day
+from kiosk.domain.clock import business_date, last_payable_day, now
 from kiosk.domain.money import format_cny
-from kiosk.domain.settlement import CannotUseCredit
-from kiosk.ui.base import Screen, set_button_text, set_problem, who_text
+from kiosk.domain.settlement import CannotUseCredit, guardian_line_ended
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey
 from kiosk.ui.kit import back_button, primary_button
+from kiosk.ui.messages import OPEN_HERE, message_for
 from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.widgets import Figures, item_table, set_rows
 
@@ -22,8 +23,9 @@ class DischargeScreen(Screen):
     confirm_requested = Signal()
     back_requested = Signal()
     repay_requested = Signal()
+    open_requested = Signal()  # come of age: open their own credit service
 
-    DATA = {"session": None, "stay": None, "split": None, "refusal": None, "can_repay": False}
+    DATA = {"session": None, "stay": None, "split": None, "refusal": None, "can_repay": False, "can_open": False}
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -33,15 +35,17 @@ class DischargeScreen(Screen):
         self.labels, self.values = self.figures.labels, self.figures.values
         self.back_button = back_button(self, self.back_requested)
         self.repay_button = primary_button(self, self.repay_requested)
+        self.open_button = primary_button(self, self.open_requested)
         self.confirm_button = primary_button(self, self._confirm)
         self.page("who", "stay_label", (self.table, 1), self.figures, "notice", "status", density="compact",
-                  buttons=[self.back_button, self.repay_button, self.confirm_button])
+                  buttons=[self.back_button, self.repay_button, self.open_button, self.confirm_button])
         self.retranslate()
 
-    def show_stay(self, session, stay, split, refusal: str | None, can_repay: bool) -> None:
+    def show_stay(self, session, stay, split, refusal: str | None, can_repay: bool, can_open: bool = False) -> None:
         set_rows(self.table, [(i.day.isoformat(), i.name, i.quantity, format_cny(i.amount_fen))
                               for i in (stay.items if stay else ())], right=(3,))
-        self.show_items(session=session, stay=stay, split=split, refusal=refusal, can_repay=can_repay)
+        self.show_items(session=session, stay=stay, split=split, refusal=refusal, can_repay=can_repay,
+                        can_open=can_open)
 
     def _confirm(self) -> None:
         if not self.busy and self.refusal is None and self.stay is not None:
@@ -53,6 +57,7 @@ class DischargeScreen(Screen):
         self.table.setAccessibleName(self.tr("Items of the hospital stay"))
         set_button_text(self.back_button, self.tr("Back to start"))
         set_button_text(self.repay_button, self.tr("Repay now"))
+        set_button_text(self.open_button, self.tr("Open my own credit service"))
         split, stay, s = self.split, self.stay, self.session
         shortfall = split.shortfall_fen if split else 0
         set_button_text(self.confirm_button, self.tr("Discharge and pay the rest now") if shortfall
@@ -69,8 +74,14 @@ class DischargeScreen(Screen):
             rows.append((self.tr("Booked on your credit line"), split.booked_fen))
             rows.append((self.tr("To pay now with your phone"), shortfall))
         self.figures.show_rows(rows)
-        set_problem(self.notice, self.refusal)
+        offer_open = self.can_open and self.refusal == "guardian_line_ended"
+        if offer_open:  # the words name the button beside them
+            set_optional_text(self.notice, "⚠ " + message_for(self.refusal, OPEN_HERE))
+        else:
+            set_problem(self.notice, self.refusal)
         self.say_status(self.tr("Settling, please wait…"))
+        self.open_button.setVisible(offer_open)
+        self.open_button.setEnabled(not self.busy)
         self.confirm_button.setVisible(stay is not None and self.refusal is None)
         self.confirm_button.setEnabled(not self.busy)
         self.repay_button.setVisible(self.can_repay and self.refusal in ("account_suspended", "repay_first"))
@@ -87,6 +98,7 @@ class DischargeJourney(Journey):
         self.screen: DischargeScreen = self.add_screen(DischargeScreen())
         self.screen.confirm_requested.connect(self.confirm)
         self.screen.repay_requested.connect(lambda: self.hand_over("repay", self.session))
+        self.screen.open_requested.connect(lambda: self.hand_over("open", self.session))
 
     def title(self) -> str:
         return translate("DischargeJourney", "Discharge on credit")
@@ -123,7 +135,10 @@ class DischargeJourney(Journey):
         self.stay = prepared.stay if prepared else None
         refusal = problem or (prepared.refusal if prepared else "no_stay")
         self.split = prepared.plan if prepared is not None and prepared.refusal is None else None
-        self.screen.show_stay(self.session, self.stay, self.split, refusal, self.offers("repay"))
+        if self.split is not None and self.split.booked_fen and guardian_line_ended(
+                self.session.patient, self.session.account, business_date(now())):
+            refusal, self.split = "guardian_line_ended", None  # come of age: not on the guardian's line
+        self.screen.show_stay(self.session, self.stay, self.split, refusal, self.offers("repay"), self.offers("open"))
         self.show(self.screen)
 
     def _loaded(self, stay) -> None:
@@ -137,7 +152,7 @@ class DischargeJourney(Journey):
                 self.split = discharge_split(stay, self.session, self.ctx.services.profile.repay_before_reuse)
             except CannotUseCredit as exc:
                 refusal = exc.code
-        self.screen.show_stay(self.session, stay, self.split, refusal, self.offers("repay"))
+        self.screen.show_stay(self.session, stay, self.split, refusal, self.offers("repay"), self.offers("open"))
         self.show(self.screen)
 
     def confirm(self) -> None:

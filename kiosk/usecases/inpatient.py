@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from kiosk.domain import clock
 from kiosk.domain.plan import SettlementPlan
-from kiosk.domain.settlement import Split, split_bill
+from kiosk.domain.settlement import CannotUseCredit, Split, guardian_line_ended, split_bill
 from kiosk.usecases.identify import PatientSession
 from kiosk.usecases.writes import WritePending
 
@@ -86,8 +86,12 @@ def order_from(data: dict) -> AdmissionOrder:
 
 
 def discharge_split(stay: Stay, session: PatientSession, repay_before_reuse: bool = True) -> Split:
-    """The deposit is used first; what remains goes on the line as far as it reaches."""
+    """The deposit is used first; what remains goes on the line as far as it reaches. A patient who has come of
+    age on a guardian's line (from the 18th birthday, the business date now) cannot discharge on it:
+    ``CannotUseCredit('guardian_line_ended')``."""
     owed = stay.owed_after_deposit_fen
+    if owed and guardian_line_ended(session.patient, session.account, clock.business_date(clock.now())):
+        raise CannotUseCredit("guardian_line_ended")
     split = split_bill(owed, 0, owed, session.account, repay_before_reuse)
     return split
 

@@ -1027,6 +1027,11 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="56"/>
+        <source>Open my own credit service</source>
+        <translation>开通本人信用就医</translation>
+    </message>
 </context>
 <context>
     <name>DisputeBillScreen</name>
@@ -2103,6 +2108,11 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/messages.py" line="75"/>
         <source>You can open your own credit service, or pay in full now.</source>
         <translation>您可以开通本人的信用就医服务，或现在全额支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="76"/>
+        <source>Tap &quot;Open my own credit service&quot; to open it here now; then your stay can be settled on your own line.</source>
+        <translation>请点击“开通本人信用就医”，现在即可在此开通；之后本次住院可用您本人的信用额度结算。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="76"/>
