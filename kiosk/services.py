@@ -90,7 +90,7 @@ class Services:
         """Disputes: the reasons, and raising one on a bill. Built on first use."""
         from kiosk.usecases.disputes import Disputes
 
-        return Disputes(self.platform, self.writes)
+        return Disputes(self.platform, self.writes, self.printer)
 
     def queue_state(self) -> dict | None:
         """The offline queue for the heartbeat: counts and the oldest item's time, nothing opened."""

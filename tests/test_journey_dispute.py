@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from kiosk.domain import signing
 from kiosk.domain.clock import business_date
-from tests.helpers import all_texts, patient, tap_card
+from kiosk.domain.money import format_cny
+from tests.helpers import all_texts, patient, pdf_text, tap_card
 
 BILL = "BIL000900"  # the arrears patient's overdue bill
 
@@ -61,6 +63,17 @@ def test_dispute_gives_the_answer_date_and_the_query_shows_the_bill_disputed(qtb
     assert raised.args[0].answer_due == due
     assert f"answer by {due.isoformat()}" in w.outcome.details.text()
     assert "5 working days" in w.outcome.details.text()
+    assert "Your acknowledgement is printing. Please take it." in w.outcome.note.text()
+
+    # The acknowledgement on paper: the bill, what is disputed and why (in the hall's language), the answer date.
+    paper = " ".join(pdf_text(Path(raised.args[0].receipt_job)).split())
+    assert "异议受理回执" in paper and raised.args[0].dispute_id in paper
+    assert f"账单编号 {bill['reference']}" in paper
+    outstanding = bill["amount_fen"] - bill["paid_fen"] - bill["refunded_fen"]
+    assert f"异议金额 {format_cny(outstanding)}" in paper
+    assert next(r["text_zh"] for r in reasons if r["code"] == "wrong_amount") in paper
+    assert f"答复期限 {due.isoformat()}" in paper
+    assert patient("arrears")["name"] not in paper and patient("arrears")["id_number"] not in paper
 
     # "Show my account": the query screen, the bill marked disputed in words.
     taps(w.outcome.action_button)

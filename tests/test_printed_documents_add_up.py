@@ -24,6 +24,7 @@ PRINTED_BY = {
     "discharge": "tests/test_journey_inpatient.py, tests/test_demo_tour.py",
     "statement": "tests/test_journey_inpatient.py, tests/test_demo_tour.py",
     "shift_report": "tests/test_desk_shift.py",
+    "dispute": "tests/test_journey_dispute.py",
 }
 
 

@@ -14,7 +14,7 @@ from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, who_text
 from kiosk.ui.journey import Journey
 from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
-from kiosk.ui.outcome import OutcomeText, pending_text
+from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.widgets import ScrollColumn, bill_kind_text, bill_status_text
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -221,7 +221,11 @@ class DisputeJourney(Journey):
         days = self.ctx.services.profile.dispute_answer_working_days
         action = self.ctx.offer("query", lambda: translate("DisputeJourney", "Show my account"), self.session)
         self.reason_screen.set_busy(True)
-        self.ctx.run(lambda: self.disputes.raise_dispute(bill.bill_id, reason_code, text),
+        session = self.session
+        reason = next((r.text_for("zh_CN") for r in self.reasons if r.code == reason_code), reason_code)  # paper's
+        self.ctx.run(lambda: self.disputes.raise_dispute(bill.bill_id, reason_code, text, session=session,
+                                                         bill_reference=bill.reference,
+                                                         amount_fen=bill.outstanding_fen, reason=reason),
                      self.finished(self.raised, lambda raised: dispute_text(raised, bill, days), action), self.failed)
 
 
@@ -235,5 +239,10 @@ def dispute_text(raised, bill, days: int = 5) -> OutcomeText:
                      "The hospital will answer by {date} (within {days} working days).").format(
         reference=bill.reference, amount=format_cny(bill.outstanding_fen), date=due, days=days)
     note = translate("DisputeJourney", "Until then the bill is shown as disputed.")
+    if raised.receipt_job is not None or raised.print_error is not None:
+        note += "\n" + print_note(
+            raised.print_error, translate("DisputeJourney", "Your acknowledgement is printing. Please take it."),
+            translate("DisputeJourney", "The acknowledgement could not be printed. The cashier window can print "
+                      "a copy; your dispute is recorded all the same."))
     return OutcomeText(translate("DisputeJourney", "Dispute raised"), body, note)
 

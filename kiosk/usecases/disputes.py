@@ -6,11 +6,12 @@ computes that date with the holiday calendar and the kiosk shows it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from kiosk.usecases.accounts import day_of
 from kiosk.usecases.credit import CreditRefused
+from kiosk.usecases.repayment import print_slip, slip_header
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.disputes")
@@ -34,18 +35,24 @@ class DisputeRaised:
     dispute_id: str = ""
     bill_id: str = ""
     answer_due: date | None = None
+    receipt_job: str | None = None  # the acknowledgement slip (异议受理回执)
+    print_error: str | None = None
 
 
 class Disputes:
-    def __init__(self, platform, writes):
+    def __init__(self, platform, writes, printer=None):
         self.platform = platform
         self.writes = writes
+        self.printer = printer
 
     def reasons(self) -> tuple[DisputeReason, ...]:
         data = self.platform.request("GET", "/v1/dispute-reasons")
         return tuple(DisputeReason(r["code"], r.get("text_zh", ""), r.get("text_en", "")) for r in data["reasons"])
 
-    def raise_dispute(self, bill_id: str, reason_code: str, text: str = "") -> DisputeRaised:
+    def raise_dispute(self, bill_id: str, reason_code: str, text: str = "", *, session=None,
+                      bill_reference: str = "", amount_fen: int | None = None, reason: str = "") -> DisputeRaised:
+        """The dispute raised; with the patient's ``session``, its acknowledgement printed (the bill's reference
+        and amount, ``reason`` as the patient read it and their note, the date the answer is due)."""
         text = text.strip()
         if not reason_code:
             raise CreditRefused("dispute_reason_missing")
@@ -59,5 +66,19 @@ class Disputes:
         except WritePending:
             return DisputeRaised(pending=True, bill_id=bill_id)
         log.info("dispute %s raised", data.get("dispute_id", ""))
-        return DisputeRaised(dispute_id=data.get("dispute_id", ""), bill_id=data.get("bill_id", bill_id),
-                             answer_due=day_of(data.get("answer_due")))
+        raised = DisputeRaised(dispute_id=data.get("dispute_id", ""), bill_id=data.get("bill_id", bill_id),
+                               answer_due=day_of(data.get("answer_due")))
+        if session is None or self.printer is None:
+            return raised
+        why = "；".join(filter(None, (reason or reason_code, text)))
+        job, error = print_slip(self.printer, lambda: self._acknowledgement(
+            session, raised, bill_reference or bill_id, amount_fen, why), f"dispute-{raised.dispute_id}")
+        return replace(raised, receipt_job=job, print_error=error)
+
+    def _acknowledgement(self, session, raised: DisputeRaised, bill_reference: str, amount_fen: int | None,
+                         reason: str):
+        from printing.slips import dispute_acknowledgement
+
+        return dispute_acknowledgement(slip_header(self.printer, session), reference=raised.dispute_id,
+                                       bill_reference=bill_reference, reason=reason, answer_due=raised.answer_due,
+                                       amount_fen=amount_fen)

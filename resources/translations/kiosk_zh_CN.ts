@@ -1100,6 +1100,16 @@ The hospital will answer by {date} (within {days} working days).</source>
         <source>Dispute raised</source>
         <translation>异议已提交</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="249"/>
+        <source>Your acknowledgement is printing. Please take it.</source>
+        <translation>正在打印异议受理回执，请取走。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/dispute.py" line="250"/>
+        <source>The acknowledgement could not be printed. The cashier window can print a copy; your dispute is recorded all the same.</source>
+        <translation>异议受理回执未能打印，可到收费窗口补打；您的异议已照常受理。</translation>
+    </message>
 </context>
 <context>
     <name>DisputeReasonScreen</name>
