@@ -366,6 +366,14 @@ class Journal:
         with self.db.reading() as conn:
             return self._unsynced(conn, lane)
 
+    def confirmed_credit_since(self, lane: str, since: datetime) -> int:
+        """Credit of ``lane`` the platform confirmed to this terminal at or after ``since`` (a snapshot of the
+        account taken before then does not count it yet)."""
+        with self.db.reading() as conn:
+            return conn.execute("SELECT COALESCE(SUM(credit_fen), 0) FROM journal INDEXED BY journal_done "
+                                "WHERE state = 'done' AND updated_at >= ? AND lane = ?",
+                                (since.astimezone(UTC).isoformat(), lane)).fetchone()[0]
+
     # -- claiming and finishing ------------------------------------------------
     @staticmethod
     def _free(row, now: float) -> bool:

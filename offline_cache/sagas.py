@@ -225,5 +225,22 @@ class Sagas:
             result.append(self._saga(row, steps))
         return result
 
+    def booked_since(self, account_id: str, since: datetime) -> int:
+        """Credit booked on ``account_id`` by this terminal's settled sagas begun at or after ``since`` (what an
+        account snapshot taken before then does not count yet): each booking's amount (the plan's part on
+        credit when the answer did not say)."""
+        total = 0
+        rows = self.db.query("SELECT saga_id FROM sagas WHERE state = 'settled' AND created_at >= ?",
+                             (since.astimezone(UTC).isoformat(),))
+        for row in rows:
+            saga = self.get(row["saga_id"])
+            if saga is None or saga.facts.get("account_id") != account_id:
+                continue
+            booking = saga.done("book")
+            if booking and booking.get("booking_id"):
+                plan = saga.facts.get("settled_plan") or saga.facts.get("plan") or {}
+                total += int(booking.get("booked_fen") or plan.get("on_credit_fen", 0))
+        return total
+
     def counts(self) -> dict[str, int]:
         return {r["state"]: r["n"] for r in self.db.query("SELECT state, COUNT(*) AS n FROM sagas GROUP BY state")}

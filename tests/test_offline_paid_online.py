@@ -84,6 +84,8 @@ def test_a_bill_paid_online_is_not_offered_offline_and_the_desk_sees_no_conflict
     assert journey.session.offline
     assert not {v.visit_id for v in journey.visits} & paid_visits  # the paid bills are not offered
     assert w.bill.refusal == "no_open_visits" and not w.bill.confirm_button.isVisible()
+    # The line offered offline is the platform's after the payment, not the snapshot's from before it.
+    assert journey.session.account.available_fen == online.settlement.available_fen
     assert "You have no unpaid outpatient bills." in all_texts(w.bill)
     qtbot.mouseClick(w.bill.back_button, LEFT)
 
@@ -108,3 +110,36 @@ def test_a_bill_paid_online_is_not_offered_offline_and_the_desk_sees_no_conflict
         settled = conn.execute("SELECT visit_id, COUNT(*) FROM settlement_visits WHERE visit_id IN "
                                f"({','.join('?' * len(paid_visits))}) GROUP BY visit_id", tuple(paid_visits)).fetchall()
     assert {tuple(r) for r in settled} == {(v, 1) for v in paid_visits}  # once each, by the online payment
+
+
+def test_a_sagas_booking_counts_against_a_snapshot_taken_before_it(tmp_path):
+    """The settlement saga books on the credit platform without the outbox: its booking still counts against
+    the line an older snapshot of the account shows (real journal file, the sagas as the saga writes them)."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from offline_cache.crypto import Sealer, new_key
+    from offline_cache.journal import Journal
+    from offline_cache.sagas import Sagas
+
+    journal = Journal(tmp_path / "journal.sqlite", Sealer(new_key()))
+    sagas = Sagas(journal)
+    before = datetime.now(UTC) - timedelta(seconds=5)
+
+    def settled(account_id: str, booked: dict | None, state: str = "settled") -> None:
+        plan = {"total_fen": 10_000, "fund_fen": 6_000, "account_fen": 0, "personal_cash_fen": 4_000,
+                "on_credit_fen": 4_000, "paid_now_fen": 0, "cash_fen": 0}
+        saga_id = sagas.begin("outpatient", lane=account_id, facts={"account_id": account_id, "plan": plan},
+                              private=None, business_date=date.today())
+        if booked is not None:
+            sagas.answered(saga_id, sagas.sent(saga_id, "book", "k-" + saga_id), "done", booked)
+        sagas.update(saga_id, state=state)
+
+    settled("CA000003", {"booking_id": "BK1", "booked_fen": 3_500})  # the insurance left less for the line
+    settled("CA000003", {"booking_id": "BK2"})  # the answer without the amount: the plan's part on credit
+    settled("CA000003", None)  # nothing on credit: no booking
+    settled("CA000003", {"booking_id": "BK3", "booked_fen": 900}, state="undone")  # voided: not on the line
+    settled("CA000004", {"booking_id": "BK4", "booked_fen": 2_000})  # another account
+
+    assert sagas.booked_since("CA000003", before) == 3_500 + 4_000
+    assert sagas.booked_since("CA000003", datetime.now(UTC) + timedelta(seconds=5)) == 0  # a newer snapshot
+    journal.close()

@@ -170,9 +170,11 @@ class PatientCache:
                   "visits": [_visit_record(v) for v in session.visits]}
         self.cache.remember(id_number, record, session.snapshot_at or clock.now())
 
-    def recall(self, id_number: str, held_fen: int = 0):
+    def recall(self, id_number: str, held_fen: int = 0, confirmed_fen: int = 0):
         """The session as last seen, marked offline; its account only if the signature
-        checks, its available line less ``held_fen`` (credit this kiosk booked since)."""
+        checks, its available line less ``held_fen`` (credit this kiosk has queued, not yet
+        confirmed: the session's ``held_fen``) and ``confirmed_fen`` (credit the platform
+        confirmed to this kiosk after the snapshot was taken)."""
         from kiosk.usecases.identify import PatientSession
 
         found = self.cache.recall(id_number)
@@ -185,8 +187,9 @@ class PatientCache:
         account = None
         if data is not None and signing.verify_snapshot(self.snapshot_key, data):
             account = account_from(data)
-            account = replace(account, available_fen=max(0, account.available_fen - held_fen),
-                              used_fen=account.used_fen + held_fen)
+            since = held_fen + confirmed_fen
+            account = replace(account, available_fen=max(0, account.available_fen - since),
+                              used_fen=account.used_fen + since)
         elif data is not None:
             log.warning("cached account snapshot fails its signature: not used")
             held_fen = 0
@@ -262,7 +265,18 @@ class OfflineMode:
         found = self.cache.cache.recall(id_number)
         lane = ((found[0].get("account") or {}).get("account_id") if found else None)
         held = self.outbox.unsynced_credit(lane) if lane else 0
-        return self.without_paid(self.cache.recall(id_number, held))
+        confirmed = self.confirmed_since(lane, found[1]) if lane else 0
+        return self.without_paid(self.cache.recall(id_number, held, confirmed))
+
+    def confirmed_since(self, account_id: str, snapshot_at: datetime) -> int:
+        """The credit this kiosk booked on the account, confirmed after a snapshot taken at ``snapshot_at`` (so
+        not counted in it): writes the platform confirmed since (a bill paid online a moment ago) and the
+        settlement sagas' bookings since. With the credit still queued, the line offered offline is the
+        snapshot's less these."""
+        from offline_cache.sagas import Sagas
+
+        return (self.outbox.confirmed_credit_since(account_id, snapshot_at)
+                + Sagas(self.outbox).booked_since(account_id, snapshot_at))
 
     def without_queued(self, session):
         """Online: the platform's open visits less those whose settlement is still queued
