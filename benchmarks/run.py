@@ -134,12 +134,17 @@ DISCHARGE_GOAL = Goal("<=", 600)
 
 @benchmark
 def journeys(options: Options, context: dict) -> dict[str, Metric]:
-    """Card read to documents queued, through the use cases against the sandbox on loopback
-    (see ``benchmarks/journeys.py``): an outpatient bill of 30 items, a stay of 300 with its
-    A4 statement; 30 samples each after 3 warm-ups, in one subprocess."""
+    """Card read to documents queued, through the kiosk's services across the three counterparts on loopback
+    (see ``benchmarks/journeys.py``): an outpatient bill of 30 items, a stay of 300 with its A4 statement;
+    30 samples each after 3 warm-ups, in one subprocess; the phases and each counterpart call's time printed."""
     result = json_subprocess("journeys", "--samples", "30")
     context["journeys"] = result
     settle, discharge = result["settle_samples_ms"], result["discharge_samples_ms"]
+    for kind in ("settle", "discharge"):  # where the time goes, across the three counterparts
+        print(f"  {kind}: " + ", ".join(f"{k[:-3]} {v} ms" for k, v in result[f"{kind}_phases"].items())
+              + " (medians); counterpart calls per journey (median, p95, share):")
+        for row in result[f"{kind}_steps"][:8]:
+            print(f"    {row['step']:<34} {row['median_ms']:>7} ms {row['p95_ms']:>7} ms  {row['share']:.0%}")
     return {
         "settle_p95_ms": Metric.of(settle, "ms", SETTLE_GOAL, value=_p95(settle)),
         "settle_median_ms": Metric.of(settle, "ms"),
