@@ -10,7 +10,7 @@ QM     := resources/translations/kiosk_zh_CN.qm
 # Debian packages, in two lists. DEB_APP is what the app needs to run and to be installed:
 # Qt's libraries (QtCore needs GLib; the offscreen and xcb platform plugins the rest), CJK fonts for the screens, the PC/SC runtime
 # (pcscd) and what pip needs to compile pyscard, which has no Linux wheel (libpcsclite-dev,
-# swig). DEB_TEST adds what the tests use: poppler + zbar (read printed PDFs and QR codes),
+# swig), ALSA's player for the spoken prompts (alsa-utils: aplay). DEB_TEST adds what the tests use: poppler + zbar (read printed PDFs and QR codes),
 # socat (serial devices on pty pairs), vpcd + pcsc-tools (a virtual smart card), Xvfb + xdotool
 # (a keyboard-wedge scanner typing into a real X server), CUPS with cups-pdf and Ghostscript
 # (a private print server per test run). `make demo` never pulls a print server.
@@ -18,12 +18,12 @@ QM     := resources/translations/kiosk_zh_CN.qm
 DEB_APP := libglib2.0-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
 	libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render0 \
 	libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 \
-	fonts-wqy-microhei fonts-noto-cjk pcscd libpcsclite1 libpcsclite-dev swig
+	fonts-wqy-microhei fonts-noto-cjk pcscd libpcsclite1 libpcsclite-dev swig alsa-utils
 DEB_TEST := poppler-utils zbar-tools socat pcsc-tools vsmartcard-vpcd xvfb xdotool x11-utils dbus-x11 \
 	cups cups-client cups-bsd printer-driver-cups-pdf ghostscript
 DEB_PACKAGES ?= $(DEB_APP)
 
-.PHONY: demo test bench debs debs-app debs-test translations api-doc lint clean
+.PHONY: demo test bench debs debs-app debs-test translations api-doc lint clean voice
 
 # -- the installable bundle (not part of `make test`: a build takes a minute or two) ----------
 # `make bundle`: the PyInstaller one-folder bundle (build.spec), the Linux tarball and .deb
@@ -114,3 +114,9 @@ debs:
 
 clean:
 	rm -rf $(VENV) demo-output build dist *.egg-info $(QM)
+
+# The spoken prompts' clips (resources/voice, committed): made again from kiosk/voice.py's texts with
+# espeak-ng, a developer's step only (a kiosk plays the clips; it needs no speech engine).
+voice: $(STAMP)
+	@$(MAKE) --no-print-directory debs DEB_PACKAGES=espeak-ng
+	$(BIN)/python -m kiosk.voice --build

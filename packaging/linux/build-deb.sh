@@ -46,7 +46,7 @@ Depends: libc6 (>= ${glibc:-2.31}), libegl1, libgl1, libx11-6, libx11-xcb1, libx
  libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0,
  libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libfreetype6, libdbus-1-3,
  libglib2.0-0, libexpat1, libpng16-16, zlib1g, fonts-wqy-microhei | fonts-noto-cjk
-Recommends: pcscd, cups-client
+Recommends: pcscd, cups-client, alsa-utils
 Description: Credit-based medical care kiosk and cashier desk (信用就医自助机)
  A self-service kiosk and cashier-window client for credit-based medical care in
  hospitals: identify a patient by ID card, settle outpatient bills on the patient's
