@@ -7,12 +7,14 @@ The expected figures come from the three services' own databases (and the demo b
 code under test."""
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
 
 from kiosk.domain import clock
 from kiosk.domain.insurance import fen_to_yuan
+from kiosk.domain.money import format_cny
 from kiosk.usecases.counterparts import ReconcileCounterparts
 from kiosk.usecases.settlement_saga import insured_from
 from offline_cache.crypto import new_key
@@ -137,3 +139,44 @@ def test_a_day_of_mixed_traffic_agrees_with_each_counterpart_and_each_planted_di
         tier1_total = conn.execute("SELECT total_fen FROM bills WHERE bill_id = 'MZV000001'").fetchone()[0]
     assert (his.kiosk_fen, his.counterpart_fen, his.detail) == (tier1_total, 0, "MZV000001")
     assert his.next_step == "mark_again_or_undo_saga"
+
+
+@pytest.mark.parametrize("services", ["hangzhou"], indirect=True)
+def test_kiosk_admin_reconcile_lists_each_difference_with_what_to_do(services, kiosk, tmp_path):
+    """IT runs ``kiosk-admin reconcile`` on the kiosk's data folder (a separate process, the secrets in the
+    keyring): the day agrees (exit 0); then a booking voided at the credit platform behind the kiosk's back is
+    listed with its saga, its amount and what a supervisor does (exit 1)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kiosk.secrets import set_terminal_secret
+    from kiosk.settings import save
+
+    tier2 = settle(kiosk, "tier2")
+    settle(kiosk, "nocredit", pay_rest=True, services=services)
+    save(kiosk.settings, Path(os.environ["KIOSK_CONFIG"]))
+    set_terminal_secret(services.terminal_id, services.secret)
+    repo = Path(__file__).resolve().parents[1]
+
+    def admin(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kiosk.admin", "reconcile", *args], cwd=repo, env=dict(os.environ),
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    agreed = admin()
+    assert agreed.returncode == 0, agreed.stdout + agreed.stderr
+    assert "all three counterparts agree with the journal, to the fen" in agreed.stdout
+    assert "credit platform: 1 bookings standing" in agreed.stdout and "HIS: 2 marks standing" in agreed.stdout
+
+    booking = kiosk.sagas.get(tier2).done("book")["booking_id"]
+    booked_fen = bookings(services)[booking]
+    kiosk.ports.credit.void(booking, key=uuid.uuid4().hex)
+    differs = admin("--date", clock.business_date(clock.now()).isoformat())
+    assert differs.returncode == 1, differs.stdout + differs.stderr
+    line, = [x for x in differs.stdout.splitlines() if x.startswith("- [credit]")]
+    assert f"booking {booking} ({format_cny(booked_fen)}, saga {tier2[:12]})" in line
+    assert "voided at the credit platform" in line and "A supervisor books the bill on credit again" in line
+    as_json = json.loads(admin("--json").stdout)
+    assert [(f["counterpart"], f["problem"], f["reference"], f["saga_id"]) for f in as_json["findings"]] \
+        == [("credit", "voided_at_credit_only", booking, tier2)]
