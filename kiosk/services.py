@@ -186,7 +186,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             training_cards=training_cards,
             sandbox=sandbox,
             desk=desk,
-            shifts=_build_shifts(settings, platform, journal, desk, printer),
+            shifts=_build_shifts(settings, platform, journal, desk, printer, ports),
             offline=offline,
             link=link,
             ports=ports,
@@ -339,12 +339,18 @@ def _build_desk(settings: Settings, platform):
                 supervisor_over_fen=settings.refund_supervisor_over_fen)
 
 
-def _build_shifts(settings: Settings, platform, journal, desk, printer):
+def _build_shifts(settings: Settings, platform, journal, desk, printer, ports=None):
     if settings.mode != "desk":
         return None
     from kiosk.usecases.shift import Shifts
 
-    return Shifts(platform, journal, desk, printer)
+    counterparts = None
+    if ports is not None and ports.his is not None and ports.insurance is not None:
+        from kiosk.usecases.counterparts import ReconcileCounterparts
+        from offline_cache.sagas import Sagas
+
+        counterparts = ReconcileCounterparts(ports, Sagas(journal))
+    return Shifts(platform, journal, desk, printer, counterparts)
 
 
 def make_printer_backend(settings: Settings):
