@@ -44,6 +44,7 @@ class SagaServices:
     outpatient: object
     discharge: object
     recovery: object
+    registration: object = None
 
 
 @dataclass
@@ -244,14 +245,17 @@ def _build_sagas(ports: Ports, journal, printer, profile, offline) -> SagaServic
 
     sagas = Sagas(journal)
     engine = Engine(sagas, ports.msgids)  # the live path's
-    kinds = {"outpatient": OutpatientSettlement, "discharge": DischargeSettlement}
+    from kiosk.usecases.registration_saga import RegistrationSettlement
+
+    kinds = {"outpatient": OutpatientSettlement, "discharge": DischargeSettlement,
+             "registration": RegistrationSettlement}
     live = {kind: saga(engine, ports, printer, profile.repay_before_reuse) for kind, saga in kinds.items()}
     # The recovery is another sender (its own lease owner): it never takes a saga the live path holds.
     recovering = Engine(sagas, ports.msgids)
     recovery = Recovery(recovering, {kind: saga(recovering, ports, printer, profile.repay_before_reuse).recover
                                      for kind, saga in kinds.items()})
     offline.sync.sweeps.append(recovery.sweep)
-    return SagaServices(engine, live["outpatient"], live["discharge"], recovery)
+    return SagaServices(engine, live["outpatient"], live["discharge"], recovery, live["registration"])
 
 
 def _recover(writes, sagas: SagaServices | None):
