@@ -124,7 +124,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.policies import load_profile
     from kiosk.usecases.identify import IdentifyPatient
     from kiosk.usecases.inpatient import Inpatient
-    from kiosk.usecases.payments import PaymentChannel
+    from kiosk.usecases.payments import HIS_PURPOSES, PaymentChannel
     from kiosk.usecases.refund import RefundSettlement
     from kiosk.usecases.registration import Registrations
     from kiosk.usecases.repayment import ReadOverview, Repay
@@ -165,6 +165,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
         ports = build_ports(settings, platform, journal, sandbox)
         profile = load_profile(settings.policy)
         sagas = _build_sagas(ports, journal, printer, profile, offline)
+        registering = sagas is not None and settings.registration_saga  # the registration saga (issue 12)
         desk = _build_desk(settings, platform)
         offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
         return Services(
@@ -174,10 +175,12 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             journal=journal,
             writes=writes,
             printer=printer,
-            payments=PaymentChannel(platform, training=sandbox is not None, his=ports.his),
+            payments=PaymentChannel(platform, training=sandbox is not None, his=ports.his,
+                                    his_purposes=HIS_PURPOSES | ({"registration"} if registering else set())),
             inpatient=Inpatient(platform, writes, printer, saga=sagas.discharge if sagas else None),
             overview=overview,
-            registrations=Registrations(platform, writes, printer, overview),
+            registrations=Registrations(platform, writes, printer, overview,
+                                        saga=sagas.registration if registering else None),
             repay=Repay(writes, printer),
             refund=RefundSettlement(writes, printer, desk),
             identify=IdentifyPatient(platform, offline, his=ports.his),
