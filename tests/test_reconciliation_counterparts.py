@@ -83,7 +83,9 @@ def test_a_day_of_mixed_traffic_agrees_with_each_counterpart_and_each_planted_di
     inpatient = kiosk.session("inpatient")  # and a discharge: an inpatient group at the insurance
     stay = kiosk.discharge.prepare(inpatient, kiosk.discharge.current_stay(inpatient))
     kiosk.discharge.settle(stay.saga_id, stay.plan)
-    check(services, {"MZV000007": False})
+    tier4 = kiosk.session("tier4")  # and a registration on credit (its fee booked and marked, nothing settled)
+    registered = kiosk.registration.register(tier4, kiosk.clinic(tier4))
+    check(services, {"MZV000007": False, registered.bill_id: False})
     day = clock.business_date(clock.now())
 
     reconcile = ReconcileCounterparts(kiosk.ports, kiosk.sagas)
@@ -97,8 +99,8 @@ def test_a_day_of_mixed_traffic_agrees_with_each_counterpart_and_each_planted_di
     # bill was undone before it settled) and the stay's: seven; the patient not insured none
     assert sum(g.count for g in report.insurance.values()) == 7
     assert {b: o["booked_fen"] for b, o in report.credit.items()} == bookings(services)
-    assert len(report.credit) == 6  # tier1..4, shortline, the stay: the patient not insured booked nothing
-    assert len(report.his) == 7  # every saga settled marked its bills paid, the one not insured too
+    assert len(report.credit) == 7  # tier1..4, shortline, the stay, the registration: not the patient not insured
+    assert len(report.his) == 8  # every saga settled marked its bills paid, the one not insured too
 
     # Planted behind the kiosk's back, one per counterpart:
     # - the insurance: tier2's settlement cancelled (2208) at the hospital's insurance window;
