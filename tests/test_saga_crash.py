@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # about 3 minutes on 
 OUTPATIENT = ("register", "upload", "presettle", "hold", "settle", "book", "mark")
 DISCHARGE = ("his_bill", "admit", "discharge", "upload", "presettle", "hold", "settle", "book", "mark")
 REGISTRATION = ("his_register", "register", "hold", "book", "mark")
+REGISTRATION_UNDO = ("unmark", "void", "cancel_register", "refund_payment", "his_cancel")
 UNDO = ("void", "release", "cancel_settle", "cancel_fees", "cancel_register", "refund_payment", "reverse")
 ROLES = ("tier1", "tier2", "tier3", "tier4")
 RANDOM_KILLS = 8
@@ -71,7 +72,8 @@ class World:
         self.serial = 0
         self.ledger = Ledger(tmp_path / "ledger.jsonl")
         table = {**phases("outpatient", OUTPATIENT), **phases("discharge", DISCHARGE),
-                 **phases("registration", REGISTRATION), **phases("outpatient", UNDO)}
+                 **phases("registration", REGISTRATION), **phases("registration", REGISTRATION_UNDO),
+                 **phases("outpatient", UNDO)}
         self.table = KillTable(table)
         role = Role("kiosk", argv=lambda: [sys.executable, "-m", "tests.offline.saga_driver", "--data-dir",
                                            str(tmp_path / "kiosk"), "--services", str(tmp_path / "services.json")],
@@ -211,6 +213,13 @@ def test_kill_at_every_saga_step_boundary_then_random_points_then_each_service_d
         check(world.services, insured_paid_elsewhere(world))
     for phase in phases("registration", REGISTRATION):
         world.pay(next(roles), "registration", Stop(phase, "kiosk", ("kiosk",)))
+        check(world.services, insured_paid_elsewhere(world))
+        check_registrations(world.services)
+    # ... and of its undo: a registration cancelled later (the fee by phone for the refund's step)
+    for phase in phases("registration", REGISTRATION_UNDO):
+        role = "nocredit" if "refund_payment" in phase else next(roles)
+        assert world.pay(role, "registration")["outcome"] == "settled"
+        assert world.pay(role, "cancel_registration", Stop(phase, "kiosk", ("kiosk",))) is None, phase
         check(world.services, insured_paid_elsewhere(world))
         check_registrations(world.services)
 
