@@ -2092,6 +2092,14 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>未找到该挂号记录，或已退号。</translation>
     </message>
     <message>
+        <source>This clinic session has ended. Nothing was charged.</source>
+        <translation>该门诊时段已结束，未扣任何费用。</translation>
+    </message>
+    <message>
+        <source>The hospital&apos;s fee for this session is not the fee shown. Nothing was charged.</source>
+        <translation>医院该时段的挂号费与显示的不一致，未扣任何费用。</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>There is nothing to repay on this account.</source>
         <translation>该账户没有待还款项。</translation>
