@@ -182,3 +182,30 @@ def test_kiosk_admin_reconcile_lists_each_difference_with_what_to_do(services, k
     as_json = json.loads(admin("--json").stdout)
     assert [(f["counterpart"], f["problem"], f["reference"], f["saga_id"]) for f in as_json["findings"]] \
         == [("credit", "voided_at_credit_only", booking, tier2)]
+
+
+@pytest.mark.parametrize("services", ["xiamen"], indirect=True)
+def test_a_counterpart_down_and_a_bill_still_open_are_said_the_others_compared(services, tmp_path):
+    """The credit platform not answering: said so, the insurance platform and the HIS still compared; a bill the
+    patient is still looking at (its saga open) is listed, then gone once the patient left and it was undone."""
+    from tests.faultproxy import FaultProxy
+    from tests.test_saga_outpatient import EmbeddedServicesView
+
+    with FaultProxy("127.0.0.1", services.credit.port) as proxy:
+        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=1.0)
+        try:
+            settle(k, "tier2")
+            looking = k.outpatient.prepare(k.session("tier1"), k.session("tier1").his_visits)
+            reconcile = ReconcileCounterparts(k.ports, k.sagas)
+            day = clock.business_date(clock.now())
+            proxy.cut("drop")
+            report = reconcile(day)
+            assert report.checked == ("insurance", "his") and not report.agrees
+            assert {(f.counterpart, f.problem, f.saga_id) for f in report.findings} == {
+                ("credit", "credit_unanswered", None), ("journal", "saga_open", looking.saga_id)}
+            proxy.cut("pass")
+            assert k.outpatient.abandon(looking.saga_id) == "undone"
+            report = reconcile(day)
+            assert report.findings == [] and report.agrees
+        finally:
+            k.close()
