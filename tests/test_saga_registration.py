@@ -72,6 +72,13 @@ def test_registered_on_credit_everywhere_then_cancelled_everywhere(services, kio
     assert insurance_visit(services, made.registration_id) == "cancelled"  # 2202
     assert services.credit.store.account(session.account.account_id)["used_fen"] == used
     check(services)
+    # the terminal's day at the credit platform's ledger agrees with the journal: the booking and its void
+    from kiosk.usecases.reconciliation import Reconcile
+
+    day = Reconcile(kiosk.client, kiosk.journal)(clock.business_date(clock.now()))
+    assert day.differences == ()
+    assert (day.kiosk["registration"]["count"], day.kiosk["registration"]["credit_fen"]) == (1, clinic.fee_fen)
+    assert (day.kiosk["void"]["count"], day.kiosk["void"]["credit_fen"]) == (1, clinic.fee_fen)
 
 
 def test_paid_by_phone_through_the_his(services, kiosk):
