@@ -27,7 +27,8 @@ def kiosk_app(qtbot, kiosk_settings, sandbox):
 def registration_at_his(sandbox, registration_id: str) -> dict:
     with sandbox.his.store.snapshot() as conn:
         return dict(conn.execute(
-            "SELECT r.status, r.queue_number, b.bill_id, b.status AS bill_status, b.booking_id, b.total_fen FROM "
+            "SELECT r.status, r.queue_number, b.bill_id, b.status AS bill_status, b.booking_id, b.payment_id, "
+            "b.total_fen FROM "
             "registrations r JOIN bills b ON b.registration_id = r.registration_id WHERE r.registration_id = ?",
             (registration_id,)).fetchone())
 
@@ -98,7 +99,7 @@ def test_without_credit_service_the_fee_is_paid_by_phone_through_the_his(qtbot, 
     app = kiosk_app
     w, journey = open_departments(qtbot, app, taps, "nocredit")
     open_department(qtbot, app, taps, journey, journey.departments[0].department_id)
-    index = next(i for i, s in enumerate(journey.sessions) if not s.full)
+    index = next(i for i, s in enumerate(journey.sessions) if not s.full and s.starts_at > clock.now())
     clinic = journey.sessions[index]
     taps(journey.sessions_screen.choices.buttons[index])
     with qtbot.waitSignal(journey.registered, timeout=15_000) as done:
@@ -112,5 +113,18 @@ def test_without_credit_service_the_fee_is_paid_by_phone_through_the_his(qtbot, 
     assert (r.booked_fen, r.paid_fen) == (0, clinic.fee_fen)
     assert f"Fee {format_cny(clinic.fee_fen)} paid with your phone." in w.outcome.details.text()
     his = registration_at_his(sandbox, r.registration_id)
-    assert (his["status"], his["bill_status"], his["booking_id"]) == ("booked", "paid", None)
+    assert (his["status"], his["bill_status"], his["booking_id"]) == ("booked", "paid", None) and his["payment_id"]
+    check_registrations(sandbox)
+    taps(w.outcome.done_button)
+
+    w, journey = open_my_registrations(qtbot, app, taps, "nocredit")  # cancelled: the fee back to the phone
+    taps(journey.mine_screen.choices.buttons[0])
+    assert journey.cancel_screen.effect.text() == \
+        f"The fee {format_cny(clinic.fee_fen)} goes back to the account you paid from."
+    with qtbot.waitSignal(journey.cancelled, timeout=15_000) as done:
+        taps(journey.cancel_screen.cancel_button)
+    assert done.args[0].refunded_to_channel_fen == clinic.fee_fen
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    assert f"{format_cny(clinic.fee_fen)} will be refunded to the account you paid from." in w.outcome.details.text()
+    assert app.services.ports.his.payment(his["payment_id"]).status == "refunded"
     check_registrations(sandbox)

@@ -209,10 +209,16 @@ class Registrations:
 
     def _booked_at_his(self, session: PatientSession) -> tuple[Registration, ...]:
         now = clock.now()
-        found = [Registration(r.registration_id, r.bill.bill_id, str(r.queue_number), _his_session(r.session),
-                              r.bill.total_fen, 0, 0, session.account, None, r.status,
-                              department=r.session.dept_name, registered_at=r.created_at)
-                 for r in self.his.registrations(session.his_patient_id, "booked") if r.session.ends_at > now]
+        found = []
+        for r in self.his.registrations(session.his_patient_id, "booked"):
+            if r.session.ends_at <= now:
+                continue
+            bill = r.bill  # its fee on the line (a booking) or paid by phone (paid without one)
+            booked = bill.total_fen if bill.booking_id else 0
+            paid = bill.total_fen if bill.status == "paid" and not bill.booking_id else 0
+            found.append(Registration(r.registration_id, bill.bill_id, str(r.queue_number), _his_session(r.session),
+                                      bill.total_fen, booked, paid, session.account, None, r.status,
+                                      department=r.session.dept_name, registered_at=r.created_at))
         return tuple(sorted(found, key=lambda r: r.session.starts_at))
 
     def _booked_from_bills(self, patient_id: str) -> tuple[Registration, ...]:
