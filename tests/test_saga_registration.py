@@ -113,3 +113,26 @@ def test_a_hold_refused_undoes_the_registration_at_the_his_and_the_insurance(ser
     assert his_registration(services, registration_id)["status"] == "cancelled"
     assert insurance_visit(services, registration_id) == "cancelled"
     check(services)
+
+
+def test_a_fee_repaid_before_the_cancel_leaves_the_registration_standing_everywhere(services, kiosk):
+    """The patient repaid the fee (in cash at the desk) before cancelling at the kiosk: the credit platform will
+    not void a repaid booking, so nothing is undone anywhere (the HIS's mark first least of all); the refusal says
+    to ask at the cashier window, where a refund undoes it."""
+    from kiosk.usecases.registration_saga import FeeRepaid
+
+    session = kiosk.session("tier2")
+    made = kiosk.registration.register(session, kiosk.clinic(session))
+    services.credit.store.perform(services.credit.store.repay, account_id=session.account.account_id,
+                                  amount_fen=made.booked_fen, channel="cash", operator_id="1001")
+    with pytest.raises(FeeRepaid) as refused:
+        kiosk.registration.cancel(made.registration_id)
+    assert refused.value.code == "registration_fee_repaid"
+    his = his_registration(services, made.registration_id)
+    assert (his["status"], his["bill_status"]) == ("booked", "paid")
+    assert booking(services, his["booking_id"])["voided_at"] is None
+    assert insurance_visit(services, made.registration_id) == "open"
+    saga = kiosk.sagas.get(made.saga_id)
+    assert saga.state == "settled" and not saga.done("unmark")
+    assert kiosk.recovery.all() == {}  # nothing left for the recovery
+    check(services)

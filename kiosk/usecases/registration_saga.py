@@ -28,6 +28,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.domain.errors import Refusal
 from kiosk.domain.plan import SettlementPlan
 from kiosk.domain.settlement import CannotUseCredit
 from kiosk.ports.credit import BookingRequest
@@ -55,6 +56,14 @@ class _NotLive(Exception):
 
 class _FeeChanged(Exception):
     code = "registration_fee_changed"
+
+
+class FeeRepaid(Refusal):
+    """The registration's booking was repaid, refunded or disputed meanwhile: the credit platform will not void
+    it, so the registration is not cancelled here (nothing was changed; a refund at the desk undoes it)."""
+
+    def __init__(self):
+        super().__init__("registration_fee_repaid", "the booking is in use: cancel at the desk")
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,10 @@ class RegistrationSettlement(SettlementSaga):
         try:
             with self._run(saga_id) as run:
                 if run.saga.state in ("prepared", "undoing"):
-                    self._undo_or_later(run)
+                    try:
+                        self._undo_or_later(run)
+                    except FeeRepaid:
+                        pass  # a cancel the repayment overtook: the registration stands (settled)
                 elif run.saga.state == "confirmed":
                     try:
                         self._forward(run, live=False)
@@ -210,9 +222,25 @@ class RegistrationSettlement(SettlementSaga):
             return "not_found"
         saga = self.engine.sagas.get(saga_id)
         with lane_lock(saga.lane), self._run(saga_id) as run:
-            if run.saga.state in ("settled", "undoing"):
+            if run.saga.state == "settled":
+                run.update(state="undoing", cancel_requested=True)
+            if run.saga.state == "undoing":
                 self._undo_or_later(run)
             return run.saga.state
+
+    def _undo(self, run: Run) -> None:
+        """A cancel voids the booking first: a booking repaid meanwhile cannot be voided, and then nothing else
+        is undone (the saga settled again, :class:`FeeRepaid` raised) rather than the HIS's mark undone first."""
+        booking = run.done("book")
+        if run.facts.get("cancel_requested") and booking and not run.done("void"):
+            try:
+                run.keyed("void", lambda key: self.ports.credit.void(booking["booking_id"], key=key))
+            except StepFailed as failed:
+                if failed.code != "booking_in_use":
+                    raise
+                run.update(state="settled", cancel_requested=False)
+                raise FeeRepaid() from None
+        super()._undo(run)
 
     # -- the insurance's and the HIS's undo -------------------------------------------------------------
     def _undo_insurance(self, run: Run, insured: Insured) -> None:
@@ -258,4 +286,4 @@ class RegistrationSettlement(SettlementSaga):
             datetime.fromisoformat(reg["created_at"]) if reg.get("created_at") else saga.created_at)
 
 
-__all__ = ["KIND", "Registered", "RegistrationSettlement", "SagaPending", "SagaUndone"]
+__all__ = ["KIND", "FeeRepaid", "Registered", "RegistrationSettlement", "SagaPending", "SagaUndone"]

@@ -2096,6 +2096,10 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>该门诊时段已结束，未扣任何费用。</translation>
     </message>
     <message>
+        <source>The fee for this registration was already repaid, so it cannot be cancelled here. Nothing was changed.</source>
+        <translation>该挂号费已还款，无法在此退号，未做任何更改。</translation>
+    </message>
+    <message>
         <source>The hospital&apos;s fee for this session is not the fee shown. Nothing was charged.</source>
         <translation>医院该时段的挂号费与显示的不一致，未扣任何费用。</translation>
     </message>
