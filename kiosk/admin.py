@@ -11,6 +11,7 @@ each part of the app adds its own commands in its own module:
 ``kiosk.admin_logs``       ``logs bundle``: logs (redacted), settings, versions in a zip
 ``kiosk.admin_selftest``   ``selftest``: settings, platform and signature, printer, devices
 ``kiosk.admin_queue``      ``queue …``: the offline journal (offline_cache)
+``kiosk.admin_reconcile``  ``reconcile``: the day's journal against each counterpart
 =========================  ====================================================
 
 A command reports a problem it can explain with :class:`AdminError` (printed as
@@ -34,6 +35,7 @@ AREAS = (
     "kiosk.admin_logs",
     "kiosk.admin_selftest",
     "kiosk.admin_queue",
+    "kiosk.admin_reconcile",
 )
 
 

@@ -44,6 +44,7 @@ class SagaServices:
     outpatient: object
     discharge: object
     recovery: object
+    registration: object = None
 
 
 @dataclass
@@ -123,7 +124,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.policies import load_profile
     from kiosk.usecases.identify import IdentifyPatient
     from kiosk.usecases.inpatient import Inpatient
-    from kiosk.usecases.payments import PaymentChannel
+    from kiosk.usecases.payments import HIS_PURPOSES, PaymentChannel
     from kiosk.usecases.refund import RefundSettlement
     from kiosk.usecases.registration import Registrations
     from kiosk.usecases.repayment import ReadOverview, Repay
@@ -164,6 +165,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
         ports = build_ports(settings, platform, journal, sandbox)
         profile = load_profile(settings.policy)
         sagas = _build_sagas(ports, journal, printer, profile, offline)
+        registering = sagas is not None and settings.registration_saga  # the registration saga (issue 12)
         desk = _build_desk(settings, platform)
         offline.audit = desk.record  # conflicts resolved at the desk go to its audit log
         return Services(
@@ -173,10 +175,12 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             journal=journal,
             writes=writes,
             printer=printer,
-            payments=PaymentChannel(platform, training=sandbox is not None, his=ports.his),
+            payments=PaymentChannel(platform, training=sandbox is not None, his=ports.his,
+                                    his_purposes=HIS_PURPOSES | ({"registration"} if registering else set())),
             inpatient=Inpatient(platform, writes, printer, saga=sagas.discharge if sagas else None),
             overview=overview,
-            registrations=Registrations(platform, writes, printer, overview),
+            registrations=Registrations(platform, writes, printer, overview,
+                                        saga=sagas.registration if registering else None),
             repay=Repay(writes, printer),
             refund=RefundSettlement(writes, printer, desk),
             identify=IdentifyPatient(platform, offline, his=ports.his),
@@ -186,7 +190,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             training_cards=training_cards,
             sandbox=sandbox,
             desk=desk,
-            shifts=_build_shifts(settings, platform, journal, desk, printer),
+            shifts=_build_shifts(settings, platform, journal, desk, printer, ports),
             offline=offline,
             link=link,
             ports=ports,
@@ -244,14 +248,17 @@ def _build_sagas(ports: Ports, journal, printer, profile, offline) -> SagaServic
 
     sagas = Sagas(journal)
     engine = Engine(sagas, ports.msgids)  # the live path's
-    kinds = {"outpatient": OutpatientSettlement, "discharge": DischargeSettlement}
+    from kiosk.usecases.registration_saga import RegistrationSettlement
+
+    kinds = {"outpatient": OutpatientSettlement, "discharge": DischargeSettlement,
+             "registration": RegistrationSettlement}
     live = {kind: saga(engine, ports, printer, profile.repay_before_reuse) for kind, saga in kinds.items()}
     # The recovery is another sender (its own lease owner): it never takes a saga the live path holds.
     recovering = Engine(sagas, ports.msgids)
     recovery = Recovery(recovering, {kind: saga(recovering, ports, printer, profile.repay_before_reuse).recover
                                      for kind, saga in kinds.items()})
     offline.sync.sweeps.append(recovery.sweep)
-    return SagaServices(engine, live["outpatient"], live["discharge"], recovery)
+    return SagaServices(engine, live["outpatient"], live["discharge"], recovery, live["registration"])
 
 
 def _recover(writes, sagas: SagaServices | None):
@@ -339,12 +346,18 @@ def _build_desk(settings: Settings, platform):
                 supervisor_over_fen=settings.refund_supervisor_over_fen)
 
 
-def _build_shifts(settings: Settings, platform, journal, desk, printer):
+def _build_shifts(settings: Settings, platform, journal, desk, printer, ports=None):
     if settings.mode != "desk":
         return None
     from kiosk.usecases.shift import Shifts
 
-    return Shifts(platform, journal, desk, printer)
+    counterparts = None
+    if ports is not None and ports.his is not None and ports.insurance is not None:
+        from kiosk.usecases.counterparts import ReconcileCounterparts
+        from offline_cache.sagas import Sagas
+
+        counterparts = ReconcileCounterparts(ports, Sagas(journal))
+    return Shifts(platform, journal, desk, printer, counterparts)
 
 
 def make_printer_backend(settings: Settings):

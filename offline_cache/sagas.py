@@ -242,5 +242,13 @@ class Sagas:
                 total += int(booking.get("booked_fen") or plan.get("on_credit_fen", 0))
         return total
 
+    def find(self, kind: str, fact: str, value: str) -> str | None:
+        """The latest saga of ``kind`` whose fact ``fact`` (a top-level key of its facts in clear) is ``value``."""
+        if not fact.isidentifier():
+            raise ValueError(fact)
+        rows = self.db.query(f"SELECT saga_id FROM sagas WHERE kind = ? AND json_extract(facts, '$.{fact}') = ? "
+                             "ORDER BY created_at DESC LIMIT 1", (kind, value))
+        return rows[0]["saga_id"] if rows else None
+
     def counts(self) -> dict[str, int]:
         return {r["state"]: r["n"] for r in self.db.query("SELECT state, COUNT(*) AS n FROM sagas GROUP BY state")}

@@ -85,6 +85,9 @@ class ShiftSheet:
     printed_at: datetime
     title: str = "收费员交班对账单"
     counted_cash_fen: int | None = None  # what the cashier counted in the drawer
+    #: The day's reconciliation with the HIS, the insurance and the credit platform, a line per difference;
+    #: None: not made (a desk without those counterparts).
+    counterparts: tuple[str, ...] | None = None
 
     @property
     def reference(self) -> str:
@@ -303,6 +306,18 @@ def render_shift_report(sheet: ShiftSheet, face=None) -> bytes:
                 page.text(_MARGIN + 4 * MM, line, 8)
         else:
             page.text(_MARGIN, "核对结果：一致。本窗口统计与平台记录完全一致。", bold=True)
+        if sheet.counterparts is not None:
+            page.room_for(_ROW * 1.5)
+            page.y += _ROW * 1.5
+            if sheet.counterparts:
+                page.text(_MARGIN, f"当日与医保、信用平台、HIS 对账：{len(sheet.counterparts)} 处差异，请交主管处理：",
+                          bold=True)
+                for line in [truncate(x, 8, _USABLE - 4 * MM) for x in sheet.counterparts[:_DIFFERENCES_SHOWN]]:
+                    page.room_for(_BODY * 1.5)
+                    page.y += _BODY * 1.5
+                    page.text(_MARGIN + 4 * MM, line, 8)
+            else:
+                page.text(_MARGIN, "当日与医保、信用平台、HIS 对账：一致。", bold=True)
 
         page.room_for(_ROW * 1.5 + _BODY * 1.4)
         page.y += _ROW * 1.5

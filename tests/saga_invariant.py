@@ -100,3 +100,33 @@ def check(services, insured: dict[str, bool] | None = None) -> dict[str, BillSta
         problems += [f"{bill_id}: {p}" for p in state.problems(is_insured)]
     assert not problems, "\n".join(problems)
     return states
+
+
+def check_registrations(services) -> None:
+    """Every HIS registration is everywhere or nowhere: booked with its fee's bill paid (on credit: one booking
+    standing; an insurance visit of it open, when the patient is insured), or cancelled with its bill unpaid or
+    cancelled, no booking standing and its insurance visit (if any) cancelled."""
+    with services.his.store.snapshot() as conn:
+        rows = [dict(r) for r in conn.execute(
+            "SELECT r.registration_id, r.status, b.bill_id, b.status AS bill_status, b.booking_id FROM registrations r "
+            "JOIN bills b ON b.registration_id = r.registration_id")]
+    visits = {r["ipt_otp_no"]: r["status"] for r in services.insurance.store.read(
+        "SELECT ipt_otp_no, status FROM visits WHERE clr_type = '11'")}
+    states = bill_states(services)
+    problems = []
+    for r in rows:
+        booked = states[r["bill_id"]].credit_booked
+        visit = visits.get(r["registration_id"])
+        if r["status"] == "booked":
+            if r["bill_status"] != "paid":
+                problems.append(f"{r['registration_id']}: booked at the HIS, its fee {r['bill_status']}")
+            if visit not in (None, "open"):
+                problems.append(f"{r['registration_id']}: booked at the HIS, its insurance visit {visit}")
+            if r["booking_id"] and booked != (r["booking_id"],):
+                problems.append(f"{r['registration_id']}: the HIS names booking {r['booking_id']}, the credit {booked}")
+        else:
+            if r["bill_status"] == "paid" or booked:
+                problems.append(f"{r['registration_id']}: cancelled at the HIS, its fee paid or booked ({booked})")
+            if visit == "open":
+                problems.append(f"{r['registration_id']}: cancelled at the HIS, its insurance visit open")
+    assert not problems, "\n".join(problems)

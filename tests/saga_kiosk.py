@@ -10,6 +10,7 @@ from kiosk.settings import Settings
 from kiosk.usecases.discharge import DischargeSettlement
 from kiosk.usecases.identify import IdentifyPatient
 from kiosk.usecases.outpatient import OutpatientSettlement
+from kiosk.usecases.registration_saga import RegistrationSettlement
 from kiosk.usecases.saga import Engine, Recovery
 from offline_cache.crypto import Sealer
 from offline_cache.journal import Journal
@@ -34,15 +35,28 @@ class Kiosk:
         self.engine = Engine(self.sagas, self.ports.msgids)
         self.outpatient = OutpatientSettlement(self.engine, self.ports)
         self.discharge = DischargeSettlement(self.engine, self.ports)
+        self.registration = RegistrationSettlement(self.engine, self.ports)
         recovering = Engine(self.sagas, self.ports.msgids)
         self.recovery = Recovery(recovering, {"outpatient": OutpatientSettlement(recovering, self.ports).recover,
-                                              "discharge": DischargeSettlement(recovering, self.ports).recover})
+                                              "discharge": DischargeSettlement(recovering, self.ports).recover,
+                                              "registration": RegistrationSettlement(recovering, self.ports).recover})
         self.identify = IdentifyPatient(self.client, his=self.ports.his)
 
     def session(self, role: str):
         from sandbox.demo_data import patient_by_role
 
         return self.identify(patient_by_role(role)["id_number"])
+
+    def clinic(self, session, skip: int = 0):
+        """An open clinic session of the HIS the patient is not registered for (``skip``: that many passed)."""
+        from kiosk.domain import clock
+        from kiosk.usecases.registration import _his_session
+
+        his, now = self.ports.his, clock.now()
+        booked = {r.session.session_id for r in his.registrations(session.his_patient_id, "booked")}
+        found = [s for d in his.departments() for s in his.sessions(d.dept_code, 3)
+                 if s.slots_left > 0 and s.session_id not in booked and s.starts_at > now]
+        return _his_session(found[skip])
 
     def close(self) -> None:
         self.ports.close()

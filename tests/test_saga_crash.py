@@ -1,4 +1,4 @@
-"""Kill -9 at every step boundary of the outpatient and discharge sagas, at random points, and with each
+"""Kill -9 at every step boundary of the outpatient, discharge and registration sagas, at random points, and with each
 service down or black-holed in turn (issue 12): after recovery, every bill is settled everywhere or nowhere,
 read from the three services' own databases (``tests/saga_invariant.py``).
 
@@ -25,13 +25,15 @@ import requests
 from sandbox.embedded import EmbeddedServices
 from tests.faultproxy import FaultProxy
 from tests.offline.harness import Harness, KillTable, Ledger, Role, Stop
-from tests.saga_invariant import check
+from tests.saga_invariant import check, check_registrations
 from tests.sandbox_fixtures import counterparts
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # about 3 minutes on this 2-core machine
 
 OUTPATIENT = ("register", "upload", "presettle", "hold", "settle", "book", "mark")
 DISCHARGE = ("his_bill", "admit", "discharge", "upload", "presettle", "hold", "settle", "book", "mark")
+REGISTRATION = ("his_register", "register", "hold", "book", "mark")
+REGISTRATION_UNDO = ("unmark", "void", "cancel_register", "refund_payment", "his_cancel")
 UNDO = ("void", "release", "cancel_settle", "cancel_fees", "cancel_register", "refund_payment", "reverse")
 ROLES = ("tier1", "tier2", "tier3", "tier4")
 RANDOM_KILLS = 8
@@ -70,6 +72,7 @@ class World:
         self.serial = 0
         self.ledger = Ledger(tmp_path / "ledger.jsonl")
         table = {**phases("outpatient", OUTPATIENT), **phases("discharge", DISCHARGE),
+                 **phases("registration", REGISTRATION), **phases("registration", REGISTRATION_UNDO),
                  **phases("outpatient", UNDO)}
         self.table = KillTable(table)
         role = Role("kiosk", argv=lambda: [sys.executable, "-m", "tests.offline.saga_driver", "--data-dir",
@@ -185,10 +188,12 @@ def world(tmp_path):
 
 
 def insured_paid_elsewhere(world) -> dict[str, bool]:
-    """Bills the desk took without a settlement of ours: not insured as far as the invariant goes."""
+    """Bills the desk took without a settlement of ours, and registration fees (the patient's own: 2201 opens the
+    visit, nothing is settled): no insurance settlement as far as the invariant goes."""
     with world.services.his.store.snapshot() as conn:
-        return {r["bill_id"]: False for r in conn.execute("SELECT bill_id FROM bills WHERE paid_terminal = ?",
-                                                          (world.services.desk_terminal_id,))}
+        return {r["bill_id"]: False for r in conn.execute(
+            "SELECT bill_id FROM bills WHERE paid_terminal = ? OR kind = 'registration'",
+            (world.services.desk_terminal_id,))}
 
 
 def test_kill_at_every_saga_step_boundary_then_random_points_then_each_service_down(world):
@@ -206,6 +211,17 @@ def test_kill_at_every_saga_step_boundary_then_random_points_then_each_service_d
         world.new_stay("inpatient")
         world.pay("inpatient", "discharge", Stop(phase, "kiosk", ("kiosk",)))
         check(world.services, insured_paid_elsewhere(world))
+    for phase in phases("registration", REGISTRATION):
+        world.pay(next(roles), "registration", Stop(phase, "kiosk", ("kiosk",)))
+        check(world.services, insured_paid_elsewhere(world))
+        check_registrations(world.services)
+    # ... and of its undo: a registration cancelled later (the fee by phone for the refund's step)
+    for phase in phases("registration", REGISTRATION_UNDO):
+        role = "nocredit" if "refund_payment" in phase else next(roles)
+        assert world.pay(role, "registration")["outcome"] == "settled"
+        assert world.pay(role, "cancel_registration", Stop(phase, "kiosk", ("kiosk",))) is None, phase
+        check(world.services, insured_paid_elsewhere(world))
+        check_registrations(world.services)
 
     # 2. the undo's steps: a bill the cashier takes just before the kiosk marks it (the HIS refuses the mark:
     #    the booking voided, 2208, 2205, 2202, the phone payment refunded), a settlement refused (the hold
@@ -235,10 +251,14 @@ def test_kill_at_every_saga_step_boundary_then_random_points_then_each_service_d
     check(world.services, insured_paid_elsewhere(world))
 
     # 3. random points
-    everything = [*phases("outpatient", OUTPATIENT), *phases("discharge", DISCHARGE)]
+    everything = [*phases("outpatient", OUTPATIENT), *phases("discharge", DISCHARGE),
+                  *phases("registration", REGISTRATION)]
     for _ in range(RANDOM_KILLS):
         phase = rng.choice(everything)
-        if phase.startswith("saga:discharge"):
+        if phase.startswith("saga:registration"):
+            world.pay(next(roles), "registration", Stop(phase, "kiosk", ("kiosk",)), context="random")
+            check_registrations(world.services)
+        elif phase.startswith("saga:discharge"):
             world.new_stay("inpatient")
             world.pay("inpatient", "discharge", Stop(phase, "kiosk", ("kiosk",)), context="random")
         else:
@@ -266,6 +286,7 @@ def test_kill_at_every_saga_step_boundary_then_random_points_then_each_service_d
             check(world.services, insured_paid_elsewhere(world))
     assert all(t is not None and t["outcome"] in ("settled", "pending", "undone", "refused") for *_, t in told)
 
+    check_registrations(world.services)
     assert world.saga_states().get("stuck", 0) == 0  # no compensation was ever refused
     print(f"\nsaga kills by step ({seed_note}):\n" + world.table.render("kiosk", ("online", "random"), ()))
     print(f"sagas by end: {world.saga_states()}")

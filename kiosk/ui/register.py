@@ -117,7 +117,9 @@ class RegisterJourney(Journey):
         if self.pay == "credit":
             self._register(None)
         else:
-            self.ctx.payments.request(self.session.patient.patient_id, self.clinic.fee_fen, "registration",
+            through_his = getattr(self._use, "saga", None) is not None  # the fee by the HIS's channel (issue 12)
+            self.ctx.payments.request(self.session.his_patient_id if through_his else self.session.patient.patient_id,
+                                      self.clinic.fee_fen, "registration",
                                       self._register, lambda: self.show(self.confirm_screen))
 
     def _register(self, payment_id: str | None) -> None:

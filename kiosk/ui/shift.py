@@ -67,6 +67,22 @@ def cash_text(closed) -> str:
                                                                 expected=format_cny(expected), gap=format_cny(gap))
 
 
+def counterparts_text(closed) -> str:
+    """The day so far reconciled with the insurance platform, the credit platform and the HIS (the desk's
+    counterparts), each difference with what to do next; empty without them."""
+    from kiosk.reconciliation_words import finding_text
+
+    found = closed.counterparts
+    if found is None:
+        return ""
+    if not found:
+        return "✓ " + translate("Shift", "The day so far agrees with the insurance platform, the credit platform and "
+                                "the HIS, to the fen.")
+    head = "⚠ " + translate("Shift", "The day so far at the insurance platform, the credit platform and the HIS: "
+                            "{count} differences. A supervisor deals with each one:").format(count=len(found))
+    return "\n".join([head, *("• " + finding_text(f, translate) for f in found)])
+
+
 def _time(moment) -> str:
     return moment.astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
 
@@ -98,7 +114,8 @@ class ShiftScreen(Screen):
         self.logout_button = secondary_button(self, self.logout_requested)
         self.back_button = back_button(self, self.back_requested)
         counted = button_row([(self.count_field, 2), self.keep_button, self.confirm_button])
-        self.page("who", "state", (self.table, 1), "result:who", "differences:shiftDifferences", "cash:who",
+        self.page("who", "state", (self.table, 1), "result:who", "differences:shiftDifferences",
+                  "day:shiftDifferences", "cash:who",
                   "count_label", counted, "notice", "status", 0,
                   buttons=[self.back_button, self.logout_button, self.open_button, self.close_button])
         self.retranslate()
@@ -186,6 +203,7 @@ class ShiftScreen(Screen):
                                     "supervisor must check each one.").format(count=len(c.differences))
         set_optional_text(self.result, result)
         set_optional_text(self.differences, "\n".join("• " + difference_text(d) for d in c.differences) if c else "")
+        set_optional_text(self.day, counterparts_text(c) if c else "")
         set_optional_text(self.cash, cash_text(c) if c else "")
         counting = self.counting and self.shift is not None
         set_optional_text(self.count_label, self.tr(

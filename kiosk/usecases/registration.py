@@ -14,7 +14,7 @@ from kiosk.domain.settlement import CannotUseCredit, guardian_line_ended, split_
 from kiosk.platform import PlatformError
 from kiosk.usecases.accounts import account_from
 from kiosk.usecases.identify import PatientSession
-from kiosk.usecases.repayment import print_slip, slip_header
+from kiosk.usecases.repayment import Refused, print_slip, slip_header
 from kiosk.usecases.writes import WritePending
 
 log = logging.getLogger("kiosk.registration")
@@ -148,15 +148,34 @@ class CancelOutcome:
         return self.data is None
 
 
+def _his_session(s) -> ClinicSession:
+    """The HIS's clinic session (``kiosk.ports.his.ClinicSession``) as the screens show one."""
+    return ClinicSession(session_id=s.session_id, department_id=s.dept_code, doctor=s.doctor_name,
+                         doctor_title=s.doctor_title, date=s.date, period=s.period, starts_at=s.starts_at,
+                         ends_at=s.ends_at, room=s.room, fee_fen=s.fee_fen, slots_total=s.slots_total,
+                         slots_left=s.slots_left)
+
+
 class Registrations:
-    def __init__(self, platform, writes, printer, overview):
+    """``saga``: the registration saga (``kiosk.usecases.registration_saga``, issue 12) when the kiosk has the HIS
+    and the insurance platform: the departments and sessions are the HIS's, a registration is made across the
+    three counterparts and cancelled by undoing it. Without it, the credit platform registers alone."""
+
+    def __init__(self, platform, writes, printer, overview, saga=None):
         self.platform = platform
         self.writes = writes
         self.printer = printer
         self.overview = overview  # ReadOverview
+        self.saga = saga
+
+    @property
+    def his(self):
+        return self.saga.ports.his
 
     # -- reading -------------------------------------------------------------------------
     def departments(self) -> tuple[Department, ...]:
+        if self.saga is not None:
+            return tuple(Department(d.dept_code, d.name, d.name_en) for d in self.his.departments())
         data = self.platform.request("GET", "/v1/departments")
         return tuple(Department(d["department_id"], d["name"], d.get("name_en") or "")
                      for d in data["departments"])
@@ -164,11 +183,16 @@ class Registrations:
     def sessions(self, department_id: str) -> tuple[ClinicSession, ...]:
         """Today's and the next two days' sessions (the platform leaves out those that ended),
         in time order."""
+        if self.saga is not None:
+            return tuple(sorted((_his_session(s) for s in self.his.sessions(department_id, DAYS_AHEAD)
+                                 if s.ends_at > clock.now()), key=lambda s: (s.starts_at, s.doctor)))
         data = self.platform.request("GET", f"/v1/departments/{department_id}/sessions?days={DAYS_AHEAD}")
         return tuple(sorted((session_from(s) for s in data["sessions"]), key=lambda s: (s.starts_at, s.doctor)))
 
     def booked(self, session: PatientSession) -> tuple[Registration, ...]:
         """The patient's registrations still booked, soonest first."""
+        if self.saga is not None:
+            return self._booked_at_his(session)
         patient_id = session.patient.patient_id
         try:
             data = self.platform.request("GET", f"/v1/patients/{patient_id}/registrations?status=booked")
@@ -183,6 +207,20 @@ class Registrations:
         found = [r for r in found if r.session is None or r.session.ends_at > now]
         return tuple(sorted(found, key=lambda r: r.session.starts_at if r.session else now))
 
+    def _booked_at_his(self, session: PatientSession) -> tuple[Registration, ...]:
+        now = clock.now()
+        found = []
+        for r in self.his.registrations(session.his_patient_id, "booked"):
+            if r.session.ends_at <= now:
+                continue
+            bill = r.bill  # its fee on the line (a booking) or paid by phone (paid without one)
+            booked = bill.total_fen if bill.booking_id else 0
+            paid = bill.total_fen if bill.status == "paid" and not bill.booking_id else 0
+            found.append(Registration(r.registration_id, bill.bill_id, str(r.queue_number), _his_session(r.session),
+                                      bill.total_fen, booked, paid, session.account, None, r.status,
+                                      department=r.session.dept_name, registered_at=r.created_at))
+        return tuple(sorted(found, key=lambda r: r.session.starts_at))
+
     def _booked_from_bills(self, patient_id: str) -> tuple[Registration, ...]:
         """No registrations listing: the overview's registration bills (credit registrations only)."""
         overview = self.overview(patient_id)
@@ -195,6 +233,8 @@ class Registrations:
     # -- writing -------------------------------------------------------------------------
     def register(self, session: PatientSession, department: Department, clinic: ClinicSession,
                  payment_id: str | None = None) -> RegisterOutcome:
+        if self.saga is not None:
+            return self._register_saga(session, department, clinic, payment_id)
         body = {"session_id": clinic.session_id, "patient_id": session.patient.patient_id,
                 "pay": "channel" if payment_id else "credit"}
         if payment_id:
@@ -211,7 +251,46 @@ class Registrations:
                                 f"registration-{registration.reference}")
         return RegisterOutcome(registration, job, error)
 
+    def _register_saga(self, session: PatientSession, department: Department, clinic: ClinicSession,
+                       payment_id: str | None) -> RegisterOutcome:
+        from kiosk.usecases.registration_saga import SagaPending
+
+        try:
+            made = self.saga.register(session, clinic, payment_id)
+        except SagaPending:
+            return RegisterOutcome(None)  # the recovery completes it, or undoes it; never charged twice
+        account = session.account
+        if account is not None and made.available_fen is not None:
+            account = replace(account, available_fen=made.available_fen, used_fen=account.line_fen - made.available_fen)
+        registration = Registration(made.registration_id, made.reference, str(made.queue_number), clinic, made.fee_fen,
+                                    made.booked_fen, made.paid_fen, account, made.due_at, "booked", department.name,
+                                    made.registered_at)
+        log.info("registered %s (saga %s)", registration.reference, made.saga_id[:8])
+        job, error = print_slip(self.printer, lambda: self._slip(session, registration),
+                                f"registration-{registration.reference}")
+        return RegisterOutcome(registration, job, error)
+
+    def _cancel_saga(self, session: PatientSession, registration: Registration) -> CancelOutcome:
+        from kiosk.usecases.registration_saga import RegistrationSettlement
+
+        state = self.saga.cancel(registration.registration_id)
+        if state == "not_found":  # made elsewhere (the registration desk): cancelled there
+            raise Refused("registration_not_found")
+        if state != "undone":
+            return CancelOutcome(registration, None)  # the recovery ends the undo
+        saga_id = self.saga.engine.sagas.find("registration", "registration_id", registration.registration_id)
+        made = RegistrationSettlement.registered(self.saga.engine.sagas.get(saga_id))
+        data = {"reference": made.reference}
+        outcome = CancelOutcome(registration, data, made.booked_fen, made.paid_fen, session.account,
+                                to_bill_fen=made.booked_fen)
+        log.info("cancelled %s (saga %s)", registration.reference, saga_id[:8])
+        job, error = print_slip(self.printer, lambda: self._cancel_slip(session, outcome),
+                                f"cancellation-{registration.reference}")
+        return replace(outcome, receipt_job=job, print_error=error)
+
     def cancel(self, session: PatientSession, registration: Registration) -> CancelOutcome:
+        if self.saga is not None:
+            return self._cancel_saga(session, registration)
         try:
             data = self.writes.send("registration_cancel",
                                     f"/v1/registrations/{registration.registration_id}/cancel", {})

@@ -15,6 +15,10 @@ shift's), so the two clocks never need to agree. Counts and sums by kind and by 
 fen; every difference item by item (:class:`Difference`: an entry on one side only, or a part
 that differs); the counted cash against the cash the journal says to hand over. The records
 "agree" only when there is no difference at all.
+
+With the three counterparts (issue 12), the close also reconciles the business day so far with each of them
+(``kiosk.usecases.counterparts``: the insurance platform's 3201, the credit platform's bookings, the HIS's marks):
+its findings are shown and printed apart (``ShiftClosed.counterparts``), as they are the day's, not the shift's.
 """
 from __future__ import annotations
 
@@ -104,6 +108,10 @@ class ShiftClosed:
     counted_cash_fen: int = 0  # what the cashier counted in the drawer
     report_job: str | None = None
     print_error: str | None = None
+    #: The day's reconciliation with the HIS, the insurance and the credit platform (``Finding``s), and which
+    #: of them answered; ``None``: the desk has no such counterparts (or the reconciliation failed).
+    counterparts: tuple | None = None
+    counterparts_checked: tuple[str, ...] = ()
 
     @property
     def agrees(self) -> bool:
@@ -122,11 +130,12 @@ class ShiftClosed:
 
 
 class Shifts:
-    def __init__(self, platform, journal, desk, printer):
+    def __init__(self, platform, journal, desk, printer, counterparts=None):
         self.platform = platform
         self.desk = desk
         self.printer = printer
         self.reconcile = Reconcile(platform, journal)
+        self.counterparts = counterparts  # ReconcileCounterparts, with the HIS and the insurance
 
     # -- on a worker ----------------------------------------------------------------------
     def current(self) -> Shift | None:
@@ -180,6 +189,7 @@ class Shifts:
         }, operator.operator_id)
         closed = ShiftClosed(shift, closed_at, platform_closed, kiosk_totals, platform_totals, found,
                              record.hash, counted_cash_fen)
+        closed = self._with_counterparts(closed)
         job, error = self._print(closed, hospital)
         log.info("shift %d closed: %s, cash %+d fen, report %s", shift.number, "agrees" if closed.agrees else
                  f"{len(found)} differences", closed.cash_difference_fen,
@@ -187,6 +197,17 @@ class Shifts:
         return replace(closed, report_job=job, print_error=error)
 
     # -- helpers ----------------------------------------------------------------------------
+    def _with_counterparts(self, closed: ShiftClosed) -> ShiftClosed:
+        """The day so far reconciled with each counterpart (a failure is logged: the shift still closes)."""
+        if self.counterparts is None:
+            return closed
+        try:
+            report = self.counterparts(business_date(closed.closed_at))
+        except Exception as exc:  # the shift closes even when the day's cross-check fails
+            log.error("the day's reconciliation with the counterparts failed: %s", type(exc).__name__, exc_info=exc)
+            return closed
+        return replace(closed, counterparts=tuple(report.findings), counterparts_checked=report.checked)
+
     def _platform_entries(self, start: datetime, end: datetime) -> list[dict]:
         """The platform's entries for this terminal between two of its own times."""
         entries, day = [], business_date(start)
@@ -207,7 +228,7 @@ class Shifts:
                            closed.closed_at, tuple(KindFigures(kind, closed.kiosk.get(kind, {}),
                                                                closed.platform.get(kind, {})) for kind, _ in KINDS),
                            tuple(d.on_paper() for d in closed.differences), closed.audit_head, datetime.now(UTC),
-                           counted_cash_fen=closed.counted_cash_fen)
+                           counted_cash_fen=closed.counted_cash_fen, counterparts=_counterparts_on_paper(closed))
         name = f"shift-{self.desk.terminal_id}-{s.number}"
         backend = getattr(self.printer, "a4_backend", None) or self.printer.backend
         try:
@@ -223,6 +244,14 @@ class Shifts:
         except PrintError as exc:
             log.error("shift report not printed: %s", exc.reason)
             return None, exc.reason
+
+
+def _counterparts_on_paper(closed: ShiftClosed) -> tuple[str, ...] | None:
+    if closed.counterparts is None:
+        return None
+    from kiosk.reconciliation_words import on_paper
+
+    return tuple(on_paper(f) for f in closed.counterparts)
 
 
 def _face_for(backend):

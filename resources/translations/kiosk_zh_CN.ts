@@ -608,6 +608,166 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
     </message>
 </context>
 <context>
+    <name>Counterparts</name>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="20"/>
+        <source>Insurance platform, group {reference}: its totals of the day are not this kiosk&apos;s ({kiosk} of bills here; it says: {detail}).</source>
+        <extracomment>Each problem in words: {reference} {saga} {kiosk} {counterpart} (amounts) {detail}.</extracomment>
+        <translation>医保平台，{reference} 组：当日汇总与本机不符（本机费用 {kiosk}；平台答复：{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="23"/>
+        <source>Insurance platform: it did not answer the reconciliation ({detail}).</source>
+        <translation>医保平台：对账未应答（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="25"/>
+        <source>Credit platform, booking {reference} ({counterpart}): booked by this terminal, not in the kiosk&apos;s journal.</source>
+        <translation>信用平台，记账 {reference}（{counterpart}）：本终端记账，本机日志中没有。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="28"/>
+        <source>Credit platform, booking {reference} ({kiosk}, saga {saga}): in the kiosk&apos;s journal, not at the credit platform.</source>
+        <translation>信用平台，记账 {reference}（{kiosk}，流程 {saga}）：本机日志中有，信用平台没有。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="31"/>
+        <source>Credit platform, booking {reference} ({kiosk}, saga {saga}): voided at the credit platform, while the bill is settled at the insurance and paid at the HIS.</source>
+        <translation>信用平台，记账 {reference}（{kiosk}，流程 {saga}）：信用平台已冲正，而该账单已在医保结算、在 HIS 已缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="34"/>
+        <source>Credit platform, booking {reference} (saga {saga}): the kiosk voided it, the credit platform still has {counterpart} on the line.</source>
+        <translation>信用平台，记账 {reference}（流程 {saga}）：本机已冲正，信用平台仍在信用额度上记 {counterpart}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="37"/>
+        <source>Credit platform, booking {reference} (saga {saga}): {kiosk} on the line in the kiosk&apos;s journal, {counterpart} at the credit platform.</source>
+        <translation>信用平台，记账 {reference}（流程 {saga}）：本机日志记信用额度 {kiosk}，信用平台记 {counterpart}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="40"/>
+        <source>Credit platform: it did not answer the reconciliation ({detail}).</source>
+        <translation>信用平台：对账未应答（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="42"/>
+        <source>HIS, bills {detail} ({counterpart}): marked paid by this terminal, not in the kiosk&apos;s journal.</source>
+        <translation>HIS，账单 {detail}（{counterpart}）：本终端标记已缴费，本机日志中没有。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="45"/>
+        <source>HIS, bills {detail} ({kiosk}, saga {saga}): the kiosk marked them paid, the HIS has no such mark.</source>
+        <translation>HIS，账单 {detail}（{kiosk}，流程 {saga}）：本机已标记缴费，HIS 没有该标记。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="48"/>
+        <source>HIS, bills {detail} ({kiosk}, saga {saga}): unpaid again at the HIS, while settled at the insurance and on credit.</source>
+        <translation>HIS，账单 {detail}（{kiosk}，流程 {saga}）：HIS 显示未缴费，而医保已结算、信用已记账。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="51"/>
+        <source>HIS, bills {detail} (saga {saga}): the kiosk undid the mark, the HIS still shows them paid ({counterpart}).</source>
+        <translation>HIS，账单 {detail}（流程 {saga}）：本机已撤销缴费标记，HIS 仍显示已缴费（{counterpart}）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="54"/>
+        <source>HIS, mark {reference} (saga {saga}): the HIS&apos;s mark differs from the kiosk&apos;s in {detail}.</source>
+        <translation>HIS，标记 {reference}（流程 {saga}）：HIS 的缴费标记与本机不同：{detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="57"/>
+        <source>HIS: it did not answer the reconciliation ({detail}).</source>
+        <translation>HIS：对账未应答（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="59"/>
+        <source>Saga {saga}: stuck, a counterpart refused to undo a step ({detail}).</source>
+        <translation>流程 {saga}：卡住，对方拒绝撤销其中一步（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="61"/>
+        <source>Saga {saga}: not finished yet ({detail}).</source>
+        <translation>流程 {saga}：尚未完成（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="63"/>
+        <source>Saga {saga}: the answer to a settlement ({detail}) was lost and it is not reversed yet.</source>
+        <translation>流程 {saga}：一笔结算（{detail}）的应答丢失，尚未冲正。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="69"/>
+        <source>Ask the hospital&apos;s insurance office for the day&apos;s detail and compare it with this kiosk&apos;s settlements of the group (kiosk-admin reconcile lists them); a supervisor corrects the one that differs.</source>
+        <extracomment>What to do next, by the finding&apos;s ``next_step``.</extracomment>
+        <translation>请向医院医保办索取当日明细，与本机该组的结算（kiosk-admin reconcile 列出）逐笔核对；由主管更正不符的一笔。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="73"/>
+        <source>Check the link to it, then run the reconciliation again.</source>
+        <translation>请检查与其的连接，然后重新对账。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="75"/>
+        <source>A supervisor checks whether the bills are paid at the HIS and settled at the insurance; if not, they void the booking at the credit platform.</source>
+        <translation>由主管核实账单在 HIS 是否已缴费、在医保是否已结算；若否，在信用平台冲正该记账。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="78"/>
+        <source>A supervisor checks the saga: the kiosk&apos;s recovery books it again with the same key, or the bill is undone everywhere.</source>
+        <translation>由主管核查该流程：本机自动恢复会用同一键重新记账，否则在各方撤销该账单。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="81"/>
+        <source>A supervisor books the bill on credit again, or cancels its settlement at the insurance and its payment at the HIS: else the patient owes it nowhere.</source>
+        <translation>由主管在信用平台重新记账，或在医保撤销结算、在 HIS 撤销缴费：否则患者在任何一方都不欠此款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="84"/>
+        <source>A supervisor voids the booking at the credit platform: the patient does not owe it.</source>
+        <translation>由主管在信用平台冲正该记账：患者不欠此款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="86"/>
+        <source>A supervisor corrects the booking at the credit platform to the plan the patient confirmed (the kiosk&apos;s journal).</source>
+        <translation>由主管将信用平台的记账更正为患者确认的方案（见本机日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="89"/>
+        <source>A supervisor checks the bills at the insurance and the credit platform; if they are not settled there, the HIS undoes the mark.</source>
+        <translation>由主管核实账单在医保和信用平台是否已结算；若未结算，由 HIS 撤销缴费标记。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="92"/>
+        <source>A supervisor checks the saga: the kiosk&apos;s recovery marks the bills again with the same key, or the bill is undone everywhere.</source>
+        <translation>由主管核查该流程：本机自动恢复会用同一键重新标记缴费，否则在各方撤销该账单。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="95"/>
+        <source>A supervisor marks the bills paid at the HIS again (with the settlement and the booking), or cancels the settlement at the insurance and voids the booking.</source>
+        <translation>由主管在 HIS 重新标记已缴费（注明结算和记账），或在医保撤销结算并在信用平台冲正记账。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="98"/>
+        <source>A supervisor undoes the mark at the HIS: the bills were not paid here.</source>
+        <translation>由主管在 HIS 撤销缴费标记：该账单并未在此缴费。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="100"/>
+        <source>A supervisor corrects the HIS&apos;s mark to the settlement and booking the saga made.</source>
+        <translation>由主管将 HIS 的缴费标记更正为该流程的结算和记账。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="102"/>
+        <source>A supervisor undoes by hand the step the counterpart refused (the saga&apos;s journal names it), then tells IT.</source>
+        <translation>由主管手工撤销对方拒绝的那一步（流程日志中有记录），然后通知信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/reconciliation_words.py" line="105"/>
+        <source>Nothing to do now: the kiosk&apos;s recovery ends it by itself; if it is still listed tomorrow, a supervisor looks at it.</source>
+        <translation>现在无需处理：本机自动恢复会自行完成；如明天仍列出，请主管查看。</translation>
+    </message>
+</context>
+<context>
     <name>CredentialsForm</name>
     <message>
         <location filename="../../kiosk/ui/login.py" line="124"/>
@@ -1945,6 +2105,18 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/messages.py" line="106"/>
         <source>This registration was not found or is already cancelled.</source>
         <translation>未找到该挂号记录，或已退号。</translation>
+    </message>
+    <message>
+        <source>This clinic session has ended. Nothing was charged.</source>
+        <translation>该门诊时段已结束，未扣任何费用。</translation>
+    </message>
+    <message>
+        <source>The fee for this registration was already repaid, so it cannot be cancelled here. Nothing was changed.</source>
+        <translation>该挂号费已还款，无法在此退号，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>The hospital&apos;s fee for this session is not the fee shown. Nothing was charged.</source>
+        <translation>医院该时段的挂号费与显示的不一致，未扣任何费用。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="108"/>
@@ -3834,6 +4006,16 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <location filename="../../kiosk/ui/shift.py" line="65"/>
         <source>Cash counted {counted}, expected {expected}: over by {gap}. Count again, then tell the supervisor.</source>
         <translation>实点现金 {counted}，应交 {expected}：长款 {gap}。请重新清点，并报告主管。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="79"/>
+        <source>The day so far agrees with the insurance platform, the credit platform and the HIS, to the fen.</source>
+        <translation>当日至今与医保平台、信用平台、HIS 对账一致，精确到分。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/shift.py" line="81"/>
+        <source>The day so far at the insurance platform, the credit platform and the HIS: {count} differences. A supervisor deals with each one:</source>
+        <translation>当日至今与医保平台、信用平台、HIS 对账：{count} 处差异，请主管逐一处理：</translation>
     </message>
 </context>
 <context>

@@ -13,7 +13,9 @@ Commands, one a line (``tests/offline/trace.py`` for the stop commands; ``TRACE_
 start-up recovery):
 
 - ``pay <n> <role> <kind>``: the patient ``role`` identifies and pays (``kind`` outpatient or discharge),
-  once; a rest beyond the line is paid on their phone (the sandbox HIS's control API). What they are told:
+  once, or registers for the next clinic session they are not registered for (``kind`` registration); a rest
+  beyond the line (a fee the line cannot take) is paid on their phone (the sandbox HIS's control API); or
+  cancels their latest registration (``kind`` cancel_registration: the saga undone). What they are told:
   ``told {"n", "outcome": settled|pending|undone|refused, ...}``.
 - ``recover``: the recovery's sweep now; ``recovered <states>``.
 - ``quit``.
@@ -77,6 +79,12 @@ class Driver:
 
         try:
             session = self.kiosk.session(role)
+            if kind == "registration":
+                self.register(n, session)
+                return
+            if kind == "cancel_registration":
+                self.cancel(n, session)
+                return
             if kind == "outpatient":
                 prepared = self.kiosk.outpatient.prepare(session, session.his_visits)
                 saga = self.kiosk.outpatient
@@ -107,6 +115,31 @@ class Driver:
             self.tell(n, "refused", code=refusal.code)
             return
         self.tell(n, "settled", reference=settlement.reference, booked_fen=settlement.booked_fen)
+
+    def register(self, n: int, session) -> None:
+        import uuid
+
+        from kiosk.domain.settlement import CannotUseCredit
+
+        clinic = self.kiosk.clinic(session)
+        try:
+            made = self.kiosk.registration.register(session, clinic)
+        except CannotUseCredit:
+            his = self.kiosk.ports.his
+            payment = his.create_payment(session.his_patient_id, clinic.fee_fen, "registration", key=uuid.uuid4().hex)
+            his.complete_in_training(payment.payment_id)  # the patient's phone
+            made = self.kiosk.registration.register(session, clinic, payment.payment_id)
+        self.tell(n, "settled", reference=made.reference, booked_fen=made.booked_fen)
+
+    def cancel(self, n: int, session) -> None:
+        """The patient cancels their latest registration at the HIS that this kiosk made (the saga undone)."""
+        booked = sorted(self.kiosk.ports.his.registrations(session.his_patient_id, "booked"),
+                        key=lambda r: r.created_at)
+        if not booked:
+            self.tell(n, "refused", code="nothing_to_cancel")
+            return
+        state = self.kiosk.registration.cancel(booked[-1].registration_id)
+        self.tell(n, "undone" if state == "undone" else "pending", code=state)
 
     def recover(self) -> dict:
         return self.kiosk.recovery.all()
