@@ -55,7 +55,8 @@ class Reconcile:
 
 
 def saga_entries(journal, start: datetime, end: datetime) -> list[Entry]:
-    """The settlement sagas' bookings at the credit platform in [start, end), as its ledger counts them: the
+    """The settlement sagas' bookings at the credit platform sent in [start, end) by the kiosk's clock (the
+    platform's own times never need to agree with it), as its ledger counts them: the
     part on credit, the part paid now by channel and in cash; a booking voided when the saga was undone counts
     again as ``void``. A saga that booked nothing (nothing on credit) is not in the platform's ledger."""
     from offline_cache.sagas import Sagas
@@ -67,9 +68,9 @@ def saga_entries(journal, start: datetime, end: datetime) -> list[Entry]:
         for saga in sagas.of_day(day):
             booking = saga.done("book")
             kind = SAGA_LEDGER_KIND.get(saga.kind)
-            if not booking or kind is None or not booking.get("settled_at"):
+            if not booking or kind is None or not booking.get("reference"):
                 continue
-            if not start <= datetime.fromisoformat(booking["settled_at"]) < end:
+            if not start <= saga.last("book").created_at < end:  # the kiosk's clock, as for its other writes
                 continue
             plan = SettlementPlan.from_dict(saga.facts.get("settled_plan") or saga.facts["plan"])
             entry = Entry(kind, booking["reference"], credit_fen=booking.get("booked_fen") or plan.on_credit_fen,
