@@ -34,18 +34,24 @@ def proxy(sandbox):
         yield running
 
 
-@pytest.fixture
-def app(qtbot, proxy, sandbox, tmp_path):
+def boot(qtbot, sandbox, tmp_path, platform_url: str, **overrides):
+    """The app at the desk (the ID number typed), on the three services; ``overrides``: another address."""
     from kiosk.app import KioskApp
 
-    settings = Settings(platform_url=proxy.url, terminal_id=sandbox.terminal_id, data_dir=str(tmp_path / "kiosk-data"),
-                        printer_pdf_dir=str(tmp_path / "receipts"), full_screen=False, language="en",
-                        request_timeout_s=2.0, health_probe_s=1, mode="desk", operator_login=False,
-                        policy=sandbox.city, **counterparts(sandbox))
+    settings = Settings(platform_url=platform_url, terminal_id=sandbox.terminal_id,
+                        data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
+                        full_screen=False, language="en", request_timeout_s=2.0, health_probe_s=1, mode="desk",
+                        operator_login=False, policy=sandbox.city, **{**counterparts(sandbox), **overrides})
     running = KioskApp(settings, secret=sandbox.secret)
     qtbot.addWidget(running.window)
     with qtbot.waitSignal(running.ready, timeout=20_000):
         running.show()
+    return running
+
+
+@pytest.fixture
+def app(qtbot, proxy, sandbox, tmp_path):
+    running = boot(qtbot, sandbox, tmp_path, proxy.url)
     yield running
     running.shutdown()
 
@@ -201,3 +207,24 @@ def test_a_queued_booking_the_platform_refuses_is_a_conflict_for_the_cashier(qtb
     assert c.credit_fen == booked and c.visits == ("V000004",) and c.kind == "booking"
     assert patient("tier4")["id_number"] not in all_texts(w)
     assert "account suspended or closed meanwhile" in all_texts(conflicts.list_screen)
+
+
+@pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
+def test_the_insurance_platform_down_an_insured_bill_is_refused_with_the_reason(qtbot, city, sandbox, tmp_path):
+    """Neither city's profile lets an insured bill be settled as self-paid while the insurance platform is down:
+    the kiosk says why and what to do, and nothing is settled anywhere."""
+    with FaultProxy("127.0.0.1", sandbox.insurance.port, mode="reset") as insurance:
+        app = boot(qtbot, sandbox, tmp_path, sandbox.url, insurance_url=insurance.url)
+        try:
+            w = app.window
+            qtbot.mouseClick(w.home.buttons["pay"], LEFT)
+            qtbot.keyClicks(w.identify.id_field, patient("tier2")["id_number"])
+            qtbot.keyClick(w.identify.id_field, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: w.current == "outcome", timeout=20_000)
+            text = all_texts(w.outcome)
+            assert "The medical insurance platform is not answering" in text and "Nothing was charged" in text
+            assert "Please try again shortly or go to the cashier window." in text
+            state = check(sandbox)["MZV000002"]
+            assert state.his_status == "unpaid" and not state.credit_booked and state.insurance_ever == 0
+        finally:
+            app.shutdown()
