@@ -141,6 +141,13 @@ def test_credit_down_at_the_hold_the_fund_part_settles_and_the_personal_part_is_
     assert state.insurance_ever == 1
     assert sandbox.store.account("CA000002")["used_fen"] == before["used_fen"] + plan.on_credit_fen
     assert banner.status.conflicts == 0
+    # the day's reconciliation with the credit platform agrees to the fen: the queued booking counted once
+    from kiosk.usecases.reconciliation import Reconcile
+
+    report = Reconcile(app.services.platform, app.services.journal)(_today())
+    assert report.agrees, report.differences
+    settled = report.platform["settlement"]
+    assert settled["count"] == 1 and settled["credit_fen"] == plan.on_credit_fen
 
 
 def test_credit_down_at_identification_the_bill_is_paid_from_the_cache_within_the_offline_caps(
