@@ -235,3 +235,26 @@ def test_the_insurance_platform_down_an_insured_bill_is_refused_with_the_reason(
             assert state.his_status == "unpaid" and not state.credit_booked and state.insurance_ever == 0
         finally:
             app.shutdown()
+
+
+def test_a_kiosk_closed_while_the_booking_waits_sends_it_once_when_started_again(qtbot, proxy, sandbox, tmp_path):
+    first = boot(qtbot, sandbox, tmp_path, proxy.url)
+    try:
+        w = first.window
+        open_bill(qtbot, first, "tier2")
+        cut_credit(qtbot, first, proxy)
+        assert confirm(qtbot, first).credit_queued
+        qtbot.mouseClick(w.outcome.done_button, LEFT)
+    finally:
+        first.shutdown()  # closed for the night with the booking still queued
+    assert not bill_states(sandbox)["MZV000002"].credit_booked
+
+    proxy.cut("pass")
+    again = boot(qtbot, sandbox, tmp_path, proxy.url)  # the same data folder and keyring: the same journal
+    try:
+        qtbot.waitUntil(lambda: saga_of(again, "MZV000002").state == "settled", timeout=30_000)
+        state = check(sandbox)["MZV000002"]
+        assert state.everywhere and len(state.credit_booked) == 1 and state.his_booking_id == state.credit_booked[0]
+        assert not again.services.journal.entries(("pending", "conflict"))
+    finally:
+        again.shutdown()
