@@ -258,3 +258,31 @@ def test_a_kiosk_closed_while_the_booking_waits_sends_it_once_when_started_again
         assert not again.services.journal.entries(("pending", "conflict"))
     finally:
         again.shutdown()
+
+
+def test_a_hold_whose_answer_was_lost_is_given_back_once_the_platform_answers(qtbot, app, proxy, sandbox):
+    """The platform took the hold but its answer never came (black-holed): the personal part is queued all the
+    same; once the platform answers, the queued booking is made and the lost hold given back, never left
+    reserving the patient's line."""
+    w = app.window
+    open_bill(qtbot, app, "tier2")
+    plan = app.ctx.journeys["pay"].split
+    before = sandbox.store.account("CA000002")["used_fen"]
+    proxy.trigger = b"/v1/holds"
+    proxy.cut("blackhole")  # the hold reaches the platform; its answer is swallowed
+    outcome = confirm(qtbot, app)
+    assert outcome.credit_queued
+    with sandbox.store.snapshot() as conn:
+        held = conn.execute("SELECT status FROM holds WHERE account_id = 'CA000002'").fetchall()
+    assert [r[0] for r in held].count("held") == 1  # the platform did hold it (once: the retries under its key)
+    qtbot.mouseClick(w.outcome.done_button, LEFT)
+
+    proxy.trigger = None
+    proxy.cut("pass")
+    qtbot.waitUntil(lambda: saga_of(app, "MZV000002").state == "settled", timeout=30_000)
+    state = check(sandbox)["MZV000002"]
+    assert state.everywhere and len(state.credit_booked) == 1
+    with sandbox.store.snapshot() as conn:
+        holds = sorted(r[0] for r in conn.execute("SELECT status FROM holds WHERE account_id = 'CA000002'"))
+    assert holds == ["booked", "released"]  # the queue's booking (held and booked at once); the lost one back
+    assert sandbox.store.account("CA000002")["used_fen"] == before + plan.on_credit_fen

@@ -284,6 +284,10 @@ class SettlementSaga:
                     [b["bill_id"] for b in bills], setl_id=joined or None,
                     booking_id=(booking or {}).get("booking_id"), payment_id=run.facts.get("payment_id"), key=key),
                     lambda m: {"key": m.key, "paid_now_fen": m.paid_now_fen})
+            if queued and not live and run.tried("hold"):
+                # the hold whose answer was lost when the personal part was queued may stand at the platform:
+                # given back (a booking of the queue does not use it), never left reserving the line
+                self._release_lost_hold(run)
             if queued and not self._queued_booking_ended(run):
                 # settled with the insurance and the HIS; the personal part waits for the credit platform: the
                 # sweep looks again (the local outbox only) and names the booking at the HIS once it is made
@@ -369,6 +373,16 @@ class SettlementSaga:
                                  nothing_done=True) from None
         sagas.answered(run.saga_id, seq, "done", {"key": key, "credit_fen": settled.on_credit_fen})
         run.reload()
+
+    def _release_lost_hold(self, run: Run) -> None:
+        try:
+            self._release_hold(run)
+        except StepFailed as failed:
+            if failed.nothing_done:  # refused outright: staff look at the hold (the bill itself stands)
+                log.error("saga %s: the lost hold could not be released (%s)", run.saga_id[:8], failed.code)
+                run.update(lost_hold=failed.code)
+                return
+            raise StepFailed("release", failed.error, nothing_done=False) from None
 
     def _queued_booking_ended(self, run: Run) -> bool:
         """Has the queued booking come to an end? Booked (the HIS then told the booking, under the mark's key),
@@ -498,9 +512,14 @@ class SettlementSaga:
         """What the saga asked of the HIS before the mark (a registration), undone: nothing by default."""
 
     def _undo_credit(self, run: Run) -> None:
+        self._undo_queued(run)
+        self._release_hold(run)
+
+    def _release_hold(self, run: Run) -> None:
+        """The hold given back (its booking voided if it was booked); a hold whose answer was lost is asked
+        again under its key first (the platform answers what it did, or holds it now: then given back)."""
         credit = self.ports.credit
         f = run.facts
-        self._undo_queued(run)
         if not run.tried("hold") or run.done("release") or run.done("void"):
             return
         hold = run.done("hold")
