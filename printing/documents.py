@@ -231,6 +231,9 @@ class Receipt:
     paid_fen: int = 0
     channel: str = ""
     cash_fen: int = 0
+    #: the part on credit was queued while the credit platform did not answer: not yet confirmed by it (no line
+    #: left or due date known yet)
+    credit_pending: bool = False
 
     def __post_init__(self) -> None:
         _check_person(self.masked_id, self.masked_name)
@@ -254,7 +257,10 @@ class Receipt:
 
     def as_slip(self) -> Slip:
         """The same document as a :class:`Slip` (what ``render_receipt`` prints)."""
-        totals = [*self._parts(), SlipRow("剩余可用额度", self.available_fen)]
+        if self.credit_pending:
+            totals = [*self._parts(), SlipRow("信用记账", "待信用平台确认", "bold")]
+        else:
+            totals = [*self._parts(), SlipRow("剩余可用额度", self.available_fen)]
         if self.due_at is not None:
             totals.append(SlipRow("还款截止", last_payable_day(self.due_at), "bold"))
         return Slip(

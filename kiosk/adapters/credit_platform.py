@@ -77,6 +77,17 @@ class CreditPlatform:
         return booking_from(self.client.request("POST", f"/v1/holds/{_id(hold_id)}/book", booking_body(request),
                                                 key=key))
 
+    def booking_write(self, patient_id: str, account_id: str, kind: str, request: BookingRequest) -> tuple[str, dict]:
+        """The keyed write of a booking without a prior hold, as the outbox queues it: (path, body)."""
+        return "/v1/bookings", {"patient_id": patient_id, "account_id": account_id, "kind": kind,
+                                **booking_body(request)}
+
+    @_translated
+    def book_direct(self, patient_id: str, account_id: str, kind: str, request: BookingRequest, *,
+                    key: str) -> Booking:
+        path, body = self.booking_write(patient_id, account_id, kind, request)
+        return booking_from(self.client.request("POST", path, body, key=key))
+
     @_translated
     def release(self, hold_id: str, *, key: str) -> Hold:
         return hold_from(self.client.request("POST", f"/v1/holds/{_id(hold_id)}/release", {}, key=key))

@@ -169,6 +169,9 @@ class HisHttpAdapter:
     def unmark_paid(self, key: str) -> PaidMark:
         return _mark(self._call("POST", "/v1/bills/unmark-paid", {}, key=key))
 
+    def name_booking(self, key: str, booking_id: str) -> PaidMark:
+        return _mark(self._call("POST", "/v1/bills/name-booking", {"booking_id": booking_id}, key=key))
+
     def paid_bills(self, business_date: date) -> list[PaidMark]:
         data = self._call("GET", f"/v1/paid-bills?date={business_date.isoformat()}")
         return [_mark(m) for m in data["marks"]]

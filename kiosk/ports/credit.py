@@ -172,6 +172,15 @@ class CreditPort(Protocol):
     def book(self, hold_id: str, request: BookingRequest, *, key: str) -> Booking:
         """The hold becomes the bill (``hold_released``, ``hold_already_booked``, ``amount_mismatch``)."""
 
+    def booking_write(self, patient_id: str, account_id: str, kind: str, request: BookingRequest) -> tuple[str, dict]:
+        """A booking without a prior hold as a keyed write for the kiosk's outbox: ``(path, body)``. The fund
+        part settled while the platform did not answer; the personal part is queued and sent when it answers
+        (held and booked at once: ``insufficient_line``, ``bill_already_booked``, ``amount_mismatch``)."""
+
+    def book_direct(self, patient_id: str, account_id: str, kind: str, request: BookingRequest, *,
+                    key: str) -> Booking:
+        """That write sent (again) under ``key``: the booking it made (the platform's stored answer)."""
+
     def release(self, hold_id: str, *, key: str) -> Hold:
         """The hold given back; again: the same (``hold_booked``)."""
 

@@ -414,6 +414,11 @@ class HisPort(Protocol):
         """Undo the mark made under ``key`` (the bills unpaid again, its payment free to be refunded), or
         bar the key when no such mark arrived. Idempotent."""
 
+    def name_booking(self, key: str, booking_id: str) -> PaidMark:
+        """The credit booking of the mark made under ``key`` without one (the personal part was queued while the
+        credit platform did not answer, and booked since). Idempotent; ``booking_already_named``,
+        ``mark_not_paid``."""
+
     def paid_bills(self, business_date: date) -> list[PaidMark]:
         """This terminal's marks of a business day (reconciliation), unmarked ones too."""
 

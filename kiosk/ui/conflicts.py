@@ -26,7 +26,7 @@ def reason_text(code: str) -> str:
         return translate("Conflicts", "credit line no longer covers it")
     if code in ("account_suspended", "insurance_suspended", "no_credit_service"):
         return translate("Conflicts", "account suspended or closed meanwhile")
-    if code == "visit_already_settled":
+    if code in ("visit_already_settled", "bill_already_booked"):
         return translate("Conflicts", "already settled elsewhere")
     return translate("Conflicts", "refused by the platform ({code})").format(code=code)
 

@@ -41,7 +41,9 @@ class PayJourney(Journey):
     def begin(self, session) -> None:
         from kiosk.usecases.settle import pay_in_full, plan
 
-        if getattr(self.ctx.services.settle, "saga_ready", False) and not session.offline:
+        if getattr(self.ctx.services.settle, "saga_ready", False):
+            # the credit platform down (an offline session): the fund part still settles online with the
+            # insurance and the HIS; the personal part is queued within the offline caps (the saga's)
             self._prepare(session)
             return
         self.session, self.visits, self.split = session, tuple(session.visits), None
@@ -151,6 +153,8 @@ class PayJourney(Journey):
 def settlement_text(outcome) -> OutcomeText:
     if outcome.offline:
         return offline_settlement_text(outcome.offline_split)
+    if outcome.credit_queued:
+        return queued_settlement_text(outcome)
     if outcome.pending:
         return pending_text(
             translate("PayJourney", "The hospital system did not confirm in time. Your payment is kept safely "
@@ -166,6 +170,23 @@ def settlement_text(outcome) -> OutcomeText:
                  .format(fund=format_cny(s.fund_fen), available=format_cny(s.available_fen)))
     lines.append(translate("PayJourney", "Reference {reference}").format(reference=s.reference))
     return OutcomeText(translate("PayJourney", "Paid on credit"), "\n".join(lines), receipt_note(outcome.print_error))
+
+
+def queued_settlement_text(outcome) -> OutcomeText:
+    """The fund part settled (the insurance, the hospital); the personal part on credit, queued for the credit
+    platform, which did not answer: pending its confirmation, sent by itself, never twice."""
+    s = outcome.settlement
+    lines = [translate("PayJourney", "Your bill is paid. {booked} goes on your credit line, pending confirmation by "
+                       "the credit platform, which is not answering now.").format(booked=format_cny(s.booked_fen)),
+             translate("PayJourney", "It is kept safely on this kiosk and sent as soon as the platform answers; it "
+                       "will never be charged twice.")]
+    if s.paid_fen:
+        lines.append(translate("PayJourney", "Paid now: {paid}.").format(paid=format_cny(s.paid_fen)))
+    lines.append(translate("PayJourney", "Medical insurance fund paid {fund}.").format(fund=format_cny(s.fund_fen)))
+    lines.append(translate("PayJourney", "Your due date will be in the account query once confirmed, or ask the "
+                           "cashier window."))
+    return OutcomeText(translate("PayJourney", "Paid, credit pending confirmation"), "\n".join(lines),
+                       receipt_note(outcome.print_error))
 
 
 def receipt_note(print_error: str | None) -> str:

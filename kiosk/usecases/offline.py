@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from kiosk.domain import clock, signing
 from kiosk.domain.models import Patient, Visit, VisitItem
@@ -86,6 +86,26 @@ def offline_split(session, visits, limits: OfflineLimits, *, now: datetime, acco
     if terminal_unsynced_fen is not None and terminal_unsynced_fen + personal > limits.terminal_cap_fen:
         raise OfflineRefused("offline_over_terminal_cap")
     return Split(total, fund, personal, personal, 0)
+
+
+def offline_room(session, limits: OfflineLimits, *, now: datetime, account_unsynced_fen: int = 0,
+                 terminal_unsynced_fen: int = 0) -> int:
+    """How much of a bill may go on credit while the credit platform does not answer (the saga queues it): the
+    same rules as :func:`offline_split` (an active account, nothing overdue, a fresh signed snapshot), the room
+    the smallest of the line the snapshot showed less the credit queued on it since, the per-settlement cap and
+    what the terminal's cap leaves. ``OfflineRefused`` when none may. Pure."""
+    account = session.account
+    if account is None:
+        raise OfflineRefused("offline_no_credit")
+    if not account.active:
+        raise OfflineRefused("offline_account_suspended")
+    if account.overdue_fen > 0:
+        raise OfflineRefused("offline_repay_first")
+    age = (now - session.snapshot_at).total_seconds() if session.snapshot_at else None
+    if age is None or age > limits.max_age_s or age < -CLOCK_SLACK_S:
+        raise OfflineRefused("offline_snapshot_stale")
+    return max(0, min(account.available_fen - account_unsynced_fen, limits.txn_cap_fen,
+                      limits.terminal_cap_fen - terminal_unsynced_fen))
 
 
 # -- the platform, for the sync engine ------------------------------------------------------
@@ -324,6 +344,33 @@ class OfflineMode:
             self.cache.forget_visits(session.patient.id_number, body["visit_ids"])
         return key, split
 
+    def credit_room(self, session) -> tuple[int, str | None, datetime | None]:
+        """For the settlement saga, the credit platform not answering: (the room on credit within the offline
+        caps, why there is none: an ``offline_*`` code, until when the snapshot it rests on is fresh)."""
+        account = session.account
+        lane = account.account_id if account else None
+        unsynced_lane = self.outbox.unsynced_credit(lane) if lane else 0
+        try:
+            room = offline_room(session, self.limits, now=clock.now(),
+                                account_unsynced_fen=max(0, unsynced_lane - session.held_fen),
+                                terminal_unsynced_fen=self.outbox.unsynced_credit())
+        except OfflineRefused as refused:
+            return 0, refused.code, None
+        return room, None, session.snapshot_at + timedelta(seconds=self.limits.max_age_s)
+
+    def queue_booking(self, session_facts: dict, path: str, body: dict, credit_fen: int, who: dict | None, *,
+                      key: str | None = None) -> str:
+        """The personal part of a bill whose fund part settled while the credit platform did not answer, queued
+        as a keyed write (``POST /v1/bookings``, the credit port's ``booking_write``): sent when it answers again,
+        once; refused: a conflict for the cashier. ``CapExceeded`` past the terminal's cap. Returns the outbox key."""
+        key = self.outbox.enqueue("booking", path, body, lane=session_facts["account_id"],
+                                  credit_fen=credit_fen, who=who, offline=True, key=key,
+                                  credit_cap_fen=self.limits.terminal_cap_fen)
+        phase("journal", key)
+        log.info("booking %s queued for the credit platform", key[:8])
+        self.sync.wake()
+        return key
+
     # the cashier desk --------------------------------------------------------
     def conflicts(self) -> list[ConflictView]:
         from kiosk.domain.idnumber import mask_id, mask_name
@@ -335,7 +382,7 @@ class OfflineMode:
             views.append(ConflictView(c.id, c.kind, c.code, c.credit_fen,
                                       mask_name(who["name"]) if who.get("name") else "—",
                                       mask_id(who["id_number"]) if who.get("id_number") else "—",
-                                      c.queued_at, c.created_at, tuple(body.get("visit_ids") or ()), c.lane))
+                                      c.queued_at, c.created_at, _visits_of(body), c.lane))
         return views
 
     def expired(self) -> list[ExpiredView]:
@@ -362,6 +409,13 @@ class OfflineMode:
 
 def _lane_of(session) -> str:
     return session.account.account_id if session.account else session.patient.patient_id
+
+
+def _visits_of(body: dict) -> tuple[str, ...]:
+    """The visits a queued write was about: a settlement's ``visit_ids``, a booking's bills' visits."""
+    if body.get("visit_ids"):
+        return tuple(body["visit_ids"])
+    return tuple(b.get("visit_id") or b["his_bill_id"] for b in body.get("bills") or ())
 
 
 def _without(session, bodies):

@@ -66,7 +66,7 @@ def saga_entries(journal, start: datetime, end: datetime) -> list[Entry]:
     day, last = business_date(start - timedelta(days=1)), business_date(end)
     while day <= last:
         for saga in sagas.of_day(day):
-            booking = saga.done("book")
+            booking = saga.done("book") or saga.done("booked")  # booked: the personal part queued, booked later
             kind = SAGA_LEDGER_KIND.get(saga.kind)
             if not booking or kind is None or not booking.get("reference"):
                 continue
@@ -76,7 +76,7 @@ def saga_entries(journal, start: datetime, end: datetime) -> list[Entry]:
             entry = Entry(kind, booking["reference"], credit_fen=booking.get("booked_fen") or plan.on_credit_fen,
                           channel_fen=plan.paid_now_fen, cash_fen=plan.cash_fen)
             found.append(entry)
-            if saga.done("void"):
+            if saga.done("void") or saga.done("void_queued"):
                 found.append(Entry("void", booking["reference"], entry.credit_fen, entry.channel_fen, entry.cash_fen))
         day += timedelta(days=1)
     return found

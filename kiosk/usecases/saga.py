@@ -172,11 +172,12 @@ class Run:
                 raise
         raise AssertionError("unreachable")
 
-    def keyed(self, step: str, send: Callable[[str], Any], answer: Callable[[Any], dict] = lambda _: {}) -> Any:
+    def keyed(self, step: str, send: Callable[[str], Any], answer: Callable[[Any], dict] = lambda _: {},
+              key: str | None = None) -> Any:
         """One call to the HIS or the credit platform under the step's key: the key of its earlier call if
-        there was one (sent again: done once), else a new one."""
+        there was one (sent again: done once), else a new one (``key``: a write's own, queued elsewhere)."""
         last = self.saga.last(step)
-        key = last.key if last is not None else new_key()
+        key = key or (last.key if last is not None else new_key())
         return self._call(step, key, send, answer)
 
     def _call(self, step: str, key: str, send: Callable[[str], Any], answer: Callable[[Any], dict]) -> Any:

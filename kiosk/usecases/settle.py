@@ -28,6 +28,9 @@ class SettleOutcome:
     print_error: str | None = None
     offline_split: Split | None = None  # settled offline on credit: queued, synced later
     plan: object | None = None  # the SettlementPlan the saga carried (kiosk/domain/plan.py)
+    # the saga settled the fund part with the insurance and the HIS while the credit platform did not answer: the
+    # personal part (``settlement.booked_fen``) is queued for it, pending its confirmation
+    credit_queued: bool = False
 
     @property
     def pending(self) -> bool:
@@ -93,15 +96,16 @@ class SettleOutpatient:
         from kiosk.usecases.outpatient import SagaPending
 
         try:
-            settlement, _facts = self.saga.settle(prepared.saga_id, plan, payment_id)
+            settlement, facts = self.saga.settle(prepared.saga_id, plan, payment_id)
         except SagaPending:
             return SettleOutcome(None, plan=plan)  # the recovery completes or undoes it; never twice
+        queued = bool(facts.get("credit_queued")) and settlement.booked_fen > 0 and not facts.get("credit_conflict")
         self._paid_online(session, prepared.visits)
-        log.info("settled %s", settlement.reference)
+        log.info("settled %s%s", settlement.reference, " (the credit part queued)" if queued else "")
         phase("printing", settlement.reference)
-        job, error = self.printer.print_receipt(receipt_for(self.printer.config, session, prepared.visits, settlement),
-                                                f"receipt-{settlement.reference}")
-        return SettleOutcome(settlement, job, error, plan=plan)
+        receipt = receipt_for(self.printer.config, session, prepared.visits, settlement, credit_pending=queued)
+        job, error = self.printer.print_receipt(receipt, f"receipt-{settlement.reference}")
+        return SettleOutcome(settlement, job, error, plan=plan, credit_queued=queued)
 
     def __call__(self, session: PatientSession, visits: tuple[Visit, ...],
                  payment_id: str | None = None) -> SettleOutcome:
@@ -148,7 +152,7 @@ def _queue_facts(session: PatientSession, visits) -> dict:
     return {"credit_fen": credit, "who": who_of(session)}
 
 
-def receipt_for(config, session: PatientSession, visits, s: Settlement):
+def receipt_for(config, session: PatientSession, visits, s: Settlement, credit_pending: bool = False):
     from printing.documents import Receipt, ReceiptLine
 
     return Receipt(
@@ -168,4 +172,5 @@ def receipt_for(config, session: PatientSession, visits, s: Settlement):
         available_fen=s.available_fen,
         due_at=s.due_at,
         reference=s.reference,
+        credit_pending=credit_pending,
     )

@@ -23,6 +23,7 @@ never confirmed is undone.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 
 from kiosk.domain import clock
@@ -37,6 +38,9 @@ from kiosk.usecases.saga import Engine, Run, SagaBusy, StepFailed, lane_lock
 from kiosk.usecases.writes import phase
 
 log = logging.getLogger("kiosk.saga")
+
+#: How often the sweep looks whether a booking queued for the credit platform was sent (the outbox: no network).
+QUEUED_LOOK_S = 5.0
 
 #: How long a prepared bill stays the live path's (the patient reading it, paying the rest by phone) before
 #: the recovery may take it and undo it.
@@ -147,11 +151,12 @@ class SettlementSaga:
     KIND = ""
     CREDIT_KIND = ""
 
-    def __init__(self, engine: Engine, ports, printer=None, repay_before_reuse: bool = True):
+    def __init__(self, engine: Engine, ports, printer=None, repay_before_reuse: bool = True, offline=None):
         self.engine = engine
         self.ports = ports
         self.printer = printer
         self.repay_before_reuse = repay_before_reuse
+        self.offline = offline  # OfflineMode: its caps and outbox, for a personal part queued for the credit platform
 
     @property
     def insurance(self):
@@ -187,9 +192,37 @@ class SettlementSaga:
 
     def _plan(self, run: Run, session, *, total: int, fund: int, account_pay: int) -> tuple[SettlementPlan, str | None]:
         room, refusal = credit_refusal(session.patient, session.account, self.repay_before_reuse)
+        queued = self._offline_facts(run, session, refusal)
+        if queued.get("credit_queued"):  # the credit platform is down: the room the offline caps give
+            room, refusal = queued["offline_room_fen"], queued.get("offline_refusal")
         plan = make_plan(total_fen=total, fund_fen=fund, account_fen=account_pay, room_fen=room)
-        run.update(plan=plan.as_dict())
+        run.update(plan=plan.as_dict(), **queued)
         return plan, refusal
+
+    def _offline_facts(self, run: Run, session, refusal: str | None) -> dict:
+        """What the saga needs to queue the personal part for the credit platform should it not answer (issue 12,
+        offline per counterpart): the room within the offline caps and until when the account's snapshot is fresh
+        enough; ``credit_queued`` when it does not answer already (the session comes from the offline cache). Who
+        the patient is (for the cashier, should the platform refuse the booking later) is sealed."""
+        if self.offline is None or session.account is None or refusal is not None:
+            return {"credit_queued": True, "offline_room_fen": 0, "offline_refusal": refusal or "offline_no_credit"} \
+                if getattr(session, "offline", False) else {}
+        room, why, until = self.offline.credit_room(session)
+        facts = {"offline_room_fen": room, "offline_until": until.isoformat() if until else None}
+        if getattr(session, "offline", False):
+            facts.update(credit_queued=True, offline_refusal=why)
+        private = dict(run.saga.private or {})
+        private["who"] = {"name": session.patient.name, "id_number": session.patient.id_number}  # as the outbox's
+        self.engine.sagas.update(run.saga_id, private=private)
+        run.reload()
+        return facts
+
+    def _may_queue(self, run: Run, plan: SettlementPlan) -> bool:
+        """The credit platform did not answer the hold: may the personal part be queued instead?"""
+        f = run.facts
+        until = f.get("offline_until")
+        return (self.offline is not None and until is not None and plan.on_credit_fen <= f.get("offline_room_fen", 0)
+                and clock.now() <= datetime.fromisoformat(until))
 
     def _prepare_failed(self, run: Run, failed: StepFailed):
         self._undo_or_later(run)
@@ -215,27 +248,34 @@ class SettlementSaga:
             if not live and not f["insured"] and not run.tried("book") and not run.tried("mark"):
                 # no settlement marks the point of no return here: before the booking, the recovery undoes
                 raise StepFailed("hold", _NotLive(), nothing_done=True)
-            if plan.on_credit_fen and not run.done("hold"):
-                run.keyed("hold", lambda key: credit.hold(self._hold_request(f, plan), key=key),
-                          lambda h: {"hold_id": h.hold_id})
+            queued = bool(f.get("credit_queued"))
+            if plan.on_credit_fen and not queued and not run.done("hold"):
+                try:
+                    run.keyed("hold", lambda key: credit.hold(self._hold_request(f, plan), key=key),
+                              lambda h: {"hold_id": h.hold_id})
+                except StepFailed as failed:  # no answer: queued for later, where the offline caps allow it
+                    if failed.nothing_done or not live or not self._may_queue(run, plan):
+                        raise
+                    log.info("saga %s: the credit platform did not answer the hold: the personal part is queued",
+                             run.saga_id[:8])
+                    run.update(credit_queued=True)
+                    queued = True
             if f["insured"]:
                 self._settle_insurance(run, insured_from(f, run.saga.private), live)
             settled = self._settled_plan(run, plan)
             booking = run.done("book")
-            if plan.on_credit_fen and booking is None:
+            if queued:
+                if settled.on_credit_fen and not run.done("queue_booking"):
+                    self._queue_booking(run, settled)
+            elif plan.on_credit_fen and booking is None:
                 hold_id = run.done("hold")["hold_id"]
                 setl_ids = setl_ids_of(run)
                 if settled.on_credit_fen == 0:  # the insurance left nothing for the line: the hold given back
                     if not run.done("release"):
                         run.keyed("release", lambda key: credit.release(hold_id, key=key))
                 else:
-                    run.keyed("book", lambda key: credit.book(hold_id, BookingRequest(
-                        setl_ids=tuple(setl_ids.values()), total_fen=settled.total_fen, fund_fen=settled.fund_fen,
-                        account_pay_fen=settled.account_fen, paid_now_fen=settled.paid_now_fen,
-                        bills=booking_bills(bills, setl_ids), cash_fen=settled.cash_fen,
-                        his_payment_id=run.facts.get("payment_id"), ended_at=self._ended_at(run),
-                        booked_fen=settled.on_credit_fen if settled.on_credit_fen != plan.on_credit_fen else None),
-                        key=key), booking_facts)
+                    request = self._booking_request(run, settled, plan)
+                    run.keyed("book", lambda key: credit.book(hold_id, request, key=key), booking_facts)
                     booking = run.done("book")
             if not run.done("mark"):
                 setl_ids = setl_ids_of(run)
@@ -244,6 +284,18 @@ class SettlementSaga:
                     [b["bill_id"] for b in bills], setl_id=joined or None,
                     booking_id=(booking or {}).get("booking_id"), payment_id=run.facts.get("payment_id"), key=key),
                     lambda m: {"key": m.key, "paid_now_fen": m.paid_now_fen})
+            if queued and not live and run.tried("hold"):
+                # the hold whose answer was lost when the personal part was queued may stand at the platform:
+                # given back (a booking of the queue does not use it), never left reserving the line
+                self._release_lost_hold(run)
+            if queued and not self._queued_booking_ended(run):
+                # settled with the insurance and the HIS; the personal part waits for the credit platform: the
+                # sweep looks again (the local outbox only) and names the booking at the HIS once it is made
+                self.engine.sagas.update(run.saga_id, error="credit_queued", next_at=time.time() + QUEUED_LOOK_S)
+                run.reload()
+                if not live:
+                    raise SagaPending("credit_queued")
+                return self._settlement(run), run.facts
         except StepFailed as failed:
             if failed.nothing_done:  # refused (or a lost settlement reversed): undo what was done
                 log.info("saga %s: %s refused (%s): undoing", run.saga_id[:8], failed.step, failed.code)
@@ -278,6 +330,89 @@ class SettlementSaga:
         if f.get("settled_plan") != settled.as_dict():
             run.update(settled_plan=settled.as_dict())
         return settled
+
+    def _booking_request(self, run: Run, settled: SettlementPlan, plan: SettlementPlan) -> BookingRequest:
+        setl_ids = setl_ids_of(run)
+        return BookingRequest(
+            setl_ids=tuple(setl_ids.values()), total_fen=settled.total_fen, fund_fen=settled.fund_fen,
+            account_pay_fen=settled.account_fen, paid_now_fen=settled.paid_now_fen,
+            bills=booking_bills(run.facts["bills"], setl_ids), cash_fen=settled.cash_fen,
+            his_payment_id=run.facts.get("payment_id"), ended_at=self._ended_at(run),
+            booked_fen=settled.on_credit_fen if settled.on_credit_fen != plan.on_credit_fen else None)
+
+    def _queued_write(self, run: Run) -> tuple[str, dict, int]:
+        """The booking queued for the credit platform: (path, body, on credit), from the journaled facts (the
+        same body each time: sent again under its key, the platform answers what it did)."""
+        f = run.facts
+        plan = SettlementPlan.from_dict(f["plan"])
+        settled = SettlementPlan.from_dict(f.get("settled_plan") or f["plan"])
+        path, body = self.ports.credit.booking_write(f["patient_id"], f["account_id"], self.CREDIT_KIND,
+                                                     self._booking_request(run, settled, plan))
+        return path, body, settled.on_credit_fen
+
+    def _queue_booking(self, run: Run, settled: SettlementPlan) -> None:
+        """The personal part queued in the outbox (after the insurance settled, before the HIS's mark): a keyed
+        booking the sync engine sends when the credit platform answers. Journaled first under the outbox key, so
+        a kiosk that dies in between queues it once. Past the terminal's offline cap: refused (the saga undone)."""
+        from offline_cache.journal import CapExceeded, new_key
+
+        last = run.last("queue_booking")
+        key = last.key if last is not None else new_key()
+        sagas = self.engine.sagas
+        seq = sagas.sent(run.saga_id, "queue_booking", key)
+        outbox = self.offline.outbox
+        if outbox.get(key) is None:
+            path, body, on_credit = self._queued_write(run)
+            try:
+                who = (run.saga.private or {}).get("who")
+                self.offline.queue_booking(run.facts, path, body, on_credit, who, key=key)
+            except CapExceeded:
+                sagas.answered(run.saga_id, seq, "refused", {"code": "offline_over_terminal_cap"})
+                run.reload()
+                raise StepFailed("queue_booking", Refusal("offline_over_terminal_cap", "the terminal's offline cap"),
+                                 nothing_done=True) from None
+        sagas.answered(run.saga_id, seq, "done", {"key": key, "credit_fen": settled.on_credit_fen})
+        run.reload()
+
+    def _release_lost_hold(self, run: Run) -> None:
+        try:
+            self._release_hold(run)
+        except StepFailed as failed:
+            if failed.nothing_done:  # refused outright: staff look at the hold (the bill itself stands)
+                log.error("saga %s: the lost hold could not be released (%s)", run.saga_id[:8], failed.code)
+                run.update(lost_hold=failed.code)
+                return
+            raise StepFailed("release", failed.error, nothing_done=False) from None
+
+    def _queued_booking_ended(self, run: Run) -> bool:
+        """Has the queued booking come to an end? Booked (the HIS then told the booking, under the mark's key),
+        or refused by the platform: a conflict the cashier resolves at the desk (the fund part stands, settled at
+        the insurance and the HIS). False while it waits in the outbox."""
+        from offline_cache.journal import CONFLICT, DONE, REFUSED, RESOLVED
+
+        queued = run.done("queue_booking")
+        if queued is None:  # the insurance left nothing for the line
+            return True
+        entry = self.offline.outbox.get(queued["key"]) if self.offline is not None else None
+        if entry is None or entry.state in (CONFLICT, REFUSED, RESOLVED):
+            if entry is not None and not run.facts.get("credit_conflict"):
+                run.update(credit_conflict=(entry.result or {}).get("code") or entry.state)
+            return True
+        if entry.state != DONE:
+            return False
+        if not run.done("booked"):  # the same write again under its key: the platform's stored answer
+            f = run.facts
+            plan = SettlementPlan.from_dict(f["plan"])
+            settled = SettlementPlan.from_dict(f.get("settled_plan") or f["plan"])
+            request = self._booking_request(run, settled, plan)
+            run.keyed("booked", lambda key: self.ports.credit.book_direct(
+                f["patient_id"], f["account_id"], self.CREDIT_KIND, request, key=key), booking_facts, key=queued["key"])
+        booking_id = run.done("booked")["booking_id"]
+        if not run.done("name_booking"):
+            mark_key = run.last("mark").key
+            run.keyed("name_booking", lambda _key: self.ports.his.name_booking(mark_key, booking_id),
+                      lambda m: {"booking_id": m.booking_id})
+        return True
 
     def _hold_request(self, f: dict, plan: SettlementPlan) -> HoldRequest:
         return HoldRequest(f["patient_id"], f["account_id"], self.CREDIT_KIND, plan.on_credit_fen,
@@ -377,6 +512,12 @@ class SettlementSaga:
         """What the saga asked of the HIS before the mark (a registration), undone: nothing by default."""
 
     def _undo_credit(self, run: Run) -> None:
+        self._undo_queued(run)
+        self._release_hold(run)
+
+    def _release_hold(self, run: Run) -> None:
+        """The hold given back (its booking voided if it was booked); a hold whose answer was lost is asked
+        again under its key first (the platform answers what it did, or holds it now: then given back)."""
         credit = self.ports.credit
         f = run.facts
         if not run.tried("hold") or run.done("release") or run.done("void"):
@@ -400,6 +541,24 @@ class SettlementSaga:
             booking_id = (getattr(failed.error, "details", None) or {}).get("booking_id") \
                 or (run.done("book") or {}).get("booking_id")
             run.keyed("void", lambda key: credit.void(booking_id, key=key))
+
+    def _undo_queued(self, run: Run) -> None:
+        """A booking queued for the credit platform whose bill is undone: taken out of the outbox while it waits
+        there; voided once booked."""
+        from offline_cache.journal import DONE, PENDING
+
+        queued = run.done("queue_booking")
+        if queued is None or self.offline is None or run.done("void_queued"):
+            return
+        entry = self.offline.outbox.get(queued["key"])
+        if entry is not None and entry.state == PENDING:
+            self.offline.outbox.mark_refused(queued["key"], {"code": "withdrawn", "status": 0})
+            entry = self.offline.outbox.get(queued["key"])
+        if entry is not None and entry.state == DONE:
+            if not run.done("booked"):
+                self._queued_booking_ended(run)
+            booking_id = run.done("booked")["booking_id"]
+            run.keyed("void_queued", lambda key: self.ports.credit.void(booking_id, key=key))
 
     def _compensate(self, run: Run, step: str, send, *, insurance: bool = False, ok: tuple[str, ...] = (),
                     refused_ok: bool = False) -> None:

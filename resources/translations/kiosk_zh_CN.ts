@@ -81,17 +81,18 @@
 <context>
     <name>AdmitJourney</name>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="94"/>
+        <location filename="../../kiosk/ui/admit.py" line="93"/>
+        <location filename="../../kiosk/ui/journeys.py" line="50"/>
         <source>Admission on credit</source>
         <translation>信用入院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="141"/>
+        <location filename="../../kiosk/ui/admit.py" line="137"/>
         <source>Admitted: {department}, {ward}, bed {bed}</source>
         <translation>已办理入院：{department} {ward} {bed}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admit.py" line="143"/>
+        <location filename="../../kiosk/ui/admit.py" line="139"/>
         <source>You are admitted without a deposit; your credit line is the guarantee.
 Please go to {ward} of {department} with your admission order: your bed is {bed}.</source>
         <translation>您已免押金办理入院，由信用额度担保。
@@ -237,32 +238,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CancelScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="307"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="306"/>
         <source>Cancel this registration?</source>
         <translation>确定退掉这个号吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="312"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="311"/>
         <source>The fee {fee} goes back to the account you paid from.</source>
         <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="315"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="314"/>
         <source>The fee {fee} goes back to your credit line.</source>
         <translation>挂号费 {fee} 将退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="317"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="316"/>
         <source>Cancelling, please wait…</source>
         <translation>正在退号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="318"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="317"/>
         <source>Cancel registration</source>
         <translation>确认退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="320"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="319"/>
         <source>Keep it</source>
         <translation>不退了</translation>
     </message>
@@ -303,57 +304,58 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CloseServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="73"/>
+        <location filename="../../kiosk/ui/close_service.py" line="72"/>
+        <location filename="../../kiosk/ui/journeys.py" line="49"/>
         <source>Close credit service</source>
         <translation>关闭信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="111"/>
+        <location filename="../../kiosk/ui/close_service.py" line="107"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="118"/>
+        <location filename="../../kiosk/ui/close_service.py" line="114"/>
         <source>Still owed: {amount}</source>
         <translation>尚欠金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="119"/>
+        <location filename="../../kiosk/ui/close_service.py" line="115"/>
         <source>Not closed</source>
         <translation>未能关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="125"/>
+        <location filename="../../kiosk/ui/close_service.py" line="121"/>
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="131"/>
+        <location filename="../../kiosk/ui/close_service.py" line="127"/>
         <source>You ({name})</source>
         <translation>您本人（{name}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="133"/>
+        <location filename="../../kiosk/ui/close_service.py" line="129"/>
         <source>{name} (linked child)</source>
         <translation>{name}（关联子女）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="136"/>
+        <location filename="../../kiosk/ui/close_service.py" line="132"/>
         <source>A linked patient</source>
         <translation>一位关联就诊人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="137"/>
+        <location filename="../../kiosk/ui/close_service.py" line="133"/>
         <source>The credit service is closed for:</source>
         <translation>已关闭以下人员的信用就医服务：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="138"/>
+        <location filename="../../kiosk/ui/close_service.py" line="134"/>
         <source>From now on, please pay each bill on the spot.</source>
         <translation>今后请在每次就诊时当场缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/close_service.py" line="139"/>
+        <location filename="../../kiosk/ui/close_service.py" line="135"/>
         <source>Credit service closed</source>
         <translation>信用就医服务已关闭</translation>
     </message>
@@ -369,62 +371,62 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConfirmScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="191"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="190"/>
         <source>You have not opened the credit service, so the fee is paid now with your phone.</source>
         <translation>您尚未开通信用就医，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="193"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="192"/>
         <source>Your credit service is suspended because a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您有逾期账单，信用就医服务已暂停，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="195"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="194"/>
         <source>Your credit line is used up or a bill is overdue, so the fee is paid now with your phone. You can also repay first.</source>
         <translation>您的信用额度已用完或有逾期账单，挂号费需用手机现场支付。您也可以先还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="197"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="196"/>
         <source>Your available credit is less than the fee, so the fee is paid now with your phone.</source>
         <translation>您的可用信用额度不足挂号费，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="204"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="203"/>
         <source>Confirm your registration</source>
         <translation>确认挂号信息</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="209"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="208"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="210"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="209"/>
         <source>Registration fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="213"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="212"/>
         <source>Registering, please wait…</source>
         <translation>正在挂号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="215"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="214"/>
         <source>Register on credit</source>
         <translation>信用挂号（记入额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="217"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="216"/>
         <source>Pay now {fee}</source>
         <translation>现场支付 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="220"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="219"/>
         <source>Repay first</source>
         <translation>先去还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="222"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="221"/>
         <source>Open my own credit service</source>
         <translation>开通本人信用就医</translation>
     </message>
@@ -446,7 +448,7 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
     </message>
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="73"/>
-        <location filename="../../kiosk/ui/register_screens.py" line="225"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="224"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -564,17 +566,18 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConflictsJourney</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="156"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="155"/>
+        <location filename="../../kiosk/ui/journeys.py" line="55"/>
         <source>Queue conflicts</source>
         <translation>离线冲突处理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="196"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="192"/>
         <source>✓ Marked as payment collected.</source>
         <translation>✓ 已标记为已收款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="197"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="193"/>
         <source>✓ Marked as settled elsewhere.</source>
         <translation>✓ 已标记为已在别处结清。</translation>
     </message>
@@ -582,27 +585,27 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConsentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="66"/>
+        <location filename="../../kiosk/ui/open_service.py" line="65"/>
         <source>Consent to the credit service</source>
         <translation>信用就医服务授权书</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="67"/>
+        <location filename="../../kiosk/ui/open_service.py" line="66"/>
         <source>I agree and authorise the credit score lookup</source>
         <translation>我同意并授权查询信用分</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="68"/>
+        <location filename="../../kiosk/ui/open_service.py" line="67"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="72"/>
+        <location filename="../../kiosk/ui/open_service.py" line="71"/>
         <source>Guardian {guardian} consents for {child}</source>
         <translation>监护人{guardian}为{child}授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="81"/>
+        <location filename="../../kiosk/ui/open_service.py" line="80"/>
         <source>Consent text version {version}, published {date}. Scroll to read all of it.</source>
         <translation>授权书版本 {version}，发布日期 {date}。请滑动阅读全文。</translation>
     </message>
@@ -770,24 +773,25 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CredentialsForm</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="124"/>
-        <location filename="../../kiosk/ui/login.py" line="125"/>
+        <location filename="../../kiosk/ui/widgets.py" line="283"/>
+        <location filename="../../kiosk/ui/widgets.py" line="284"/>
         <source>Staff number</source>
+        <extracomment>Refusals the person at the screen corrects on the spot (the form stays, with the message).</extracomment>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="126"/>
-        <location filename="../../kiosk/ui/login.py" line="127"/>
+        <location filename="../../kiosk/ui/widgets.py" line="285"/>
+        <location filename="../../kiosk/ui/widgets.py" line="286"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="130"/>
+        <location filename="../../kiosk/ui/widgets.py" line="289"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="133"/>
+        <location filename="../../kiosk/ui/widgets.py" line="292"/>
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
@@ -810,42 +814,42 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="185"/>
+        <location filename="../../kiosk/ui/widgets.py" line="353"/>
         <source>disputed (answer by {date})</source>
         <translation>异议处理中（{date}前答复）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="187"/>
+        <location filename="../../kiosk/ui/widgets.py" line="355"/>
         <source>disputed</source>
         <translation>异议处理中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="189"/>
+        <location filename="../../kiosk/ui/widgets.py" line="357"/>
         <source>due</source>
         <translation>待还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="190"/>
+        <location filename="../../kiosk/ui/widgets.py" line="358"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="191"/>
+        <location filename="../../kiosk/ui/widgets.py" line="359"/>
         <source>paid</source>
         <translation>已还清</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="197"/>
+        <location filename="../../kiosk/ui/widgets.py" line="365"/>
         <source>Registration</source>
         <translation>挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="198"/>
+        <location filename="../../kiosk/ui/widgets.py" line="366"/>
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="199"/>
+        <location filename="../../kiosk/ui/widgets.py" line="367"/>
         <source>Inpatient</source>
         <translation>住院</translation>
     </message>
@@ -949,17 +953,17 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DepartmentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="101"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="100"/>
         <source>Choose a department</source>
         <translation>请选择科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="107"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="106"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="108"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="107"/>
         <source>My registrations (cancel)</source>
         <translation>我的挂号（退号）</translation>
     </message>
@@ -967,12 +971,12 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DeskLogin</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="245"/>
+        <location filename="../../kiosk/ui/login.py" line="81"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="247"/>
+        <location filename="../../kiosk/ui/login.py" line="83"/>
         <source>Open the shift</source>
         <translation>开班</translation>
     </message>
@@ -1029,72 +1033,73 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DischargeJourney</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="92"/>
+        <location filename="../../kiosk/ui/discharge.py" line="104"/>
+        <location filename="../../kiosk/ui/journeys.py" line="51"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="124"/>
+        <location filename="../../kiosk/ui/discharge.py" line="167"/>
         <source>{booked} on your credit line and {paid} to pay now with your phone.</source>
         <translation>信用额度记账 {booked}，现在用手机支付 {paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="127"/>
+        <location filename="../../kiosk/ui/discharge.py" line="170"/>
         <source>{booked} on your credit line, nothing to pay now.</source>
         <translation>信用额度记账 {booked}，现在无需支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="129"/>
+        <location filename="../../kiosk/ui/discharge.py" line="172"/>
         <source>Confirm your discharge</source>
         <translation>请确认出院结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="130"/>
+        <location filename="../../kiosk/ui/discharge.py" line="173"/>
         <source>Discharge</source>
         <translation>确认出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="157"/>
+        <location filename="../../kiosk/ui/discharge.py" line="207"/>
         <source>The hospital system did not confirm in time. Your discharge is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的出院结算已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="159"/>
+        <location filename="../../kiosk/ui/discharge.py" line="209"/>
         <source>Please collect your documents at the cashier window.</source>
         <translation>请到收费窗口领取单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="162"/>
+        <location filename="../../kiosk/ui/discharge.py" line="212"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="165"/>
+        <location filename="../../kiosk/ui/discharge.py" line="215"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="167"/>
+        <location filename="../../kiosk/ui/discharge.py" line="217"/>
         <source>Deposit returned: {amount}.</source>
         <translation>退还预交金：{amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="169"/>
+        <location filename="../../kiosk/ui/discharge.py" line="219"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="171"/>
+        <location filename="../../kiosk/ui/discharge.py" line="221"/>
         <source>Your receipt and the itemised statement are printing.</source>
         <translation>凭条和费用清单正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="172"/>
+        <location filename="../../kiosk/ui/discharge.py" line="222"/>
         <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
         <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="174"/>
+        <location filename="../../kiosk/ui/discharge.py" line="224"/>
         <source>Discharged</source>
         <translation>出院结算成功</translation>
     </message>
@@ -1102,93 +1107,93 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>DischargeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="51"/>
-        <location filename="../../kiosk/ui/discharge.py" line="59"/>
+        <location filename="../../kiosk/ui/discharge.py" line="55"/>
+        <location filename="../../kiosk/ui/discharge.py" line="64"/>
         <source>Discharge on credit</source>
         <translation>信用出院</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="52"/>
+        <location filename="../../kiosk/ui/discharge.py" line="56"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="52"/>
+        <location filename="../../kiosk/ui/discharge.py" line="56"/>
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="52"/>
+        <location filename="../../kiosk/ui/discharge.py" line="56"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="52"/>
+        <location filename="../../kiosk/ui/discharge.py" line="56"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="53"/>
+        <location filename="../../kiosk/ui/discharge.py" line="57"/>
         <source>Items of the hospital stay</source>
         <translation>住院费用明细</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="54"/>
+        <location filename="../../kiosk/ui/discharge.py" line="58"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="55"/>
+        <location filename="../../kiosk/ui/discharge.py" line="59"/>
         <source>Repay now</source>
         <translation>立即还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="58"/>
+        <location filename="../../kiosk/ui/discharge.py" line="63"/>
         <source>Discharge and pay the rest now</source>
         <translation>信用出院，差额现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="61"/>
+        <location filename="../../kiosk/ui/discharge.py" line="66"/>
         <source>{department} · admitted {date} · {count} charges</source>
         <translation>{department} · {date} 入院 · 共 {count} 项费用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="66"/>
+        <location filename="../../kiosk/ui/discharge.py" line="71"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="66"/>
+        <location filename="../../kiosk/ui/discharge.py" line="71"/>
         <source>Paid by medical insurance fund</source>
         <translation>医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="67"/>
+        <location filename="../../kiosk/ui/discharge.py" line="72"/>
         <source>Your part</source>
         <translation>个人负担</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="67"/>
+        <location filename="../../kiosk/ui/discharge.py" line="72"/>
         <source>Deposit paid</source>
         <translation>已交预交金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="69"/>
+        <location filename="../../kiosk/ui/discharge.py" line="74"/>
         <source>Booked on your credit line</source>
         <translation>记入信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="70"/>
+        <location filename="../../kiosk/ui/discharge.py" line="75"/>
         <source>To pay now with your phone</source>
         <translation>需用手机现场支付</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="73"/>
+        <location filename="../../kiosk/ui/discharge.py" line="82"/>
         <source>Settling, please wait…</source>
         <translation>正在结算，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="56"/>
+        <location filename="../../kiosk/ui/discharge.py" line="60"/>
         <source>Open my own credit service</source>
         <translation>开通本人信用就医</translation>
     </message>
@@ -1229,44 +1234,45 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <translation>{reference} · {kind} · {outstanding} · 最后还款日 {date} · {status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="193"/>
+        <location filename="../../kiosk/ui/dispute.py" line="191"/>
+        <location filename="../../kiosk/ui/journeys.py" line="47"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="227"/>
+        <location filename="../../kiosk/ui/dispute.py" line="222"/>
         <source>Show my account</source>
         <translation>查看我的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="236"/>
+        <location filename="../../kiosk/ui/dispute.py" line="235"/>
         <source>The hospital system did not confirm in time. Your dispute is kept safely and will be sent automatically.</source>
         <translation>医院系统未能及时确认。您的异议已妥善保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="239"/>
+        <location filename="../../kiosk/ui/dispute.py" line="238"/>
         <source>Your dispute on bill {reference} ({amount}) is recorded.
 The hospital will answer by {date} (within {days} working days).</source>
         <translation>您对账单 {reference}（{amount}）的异议已登记。
 医院将于 {date} 前答复（{days}个工作日内）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="242"/>
+        <location filename="../../kiosk/ui/dispute.py" line="241"/>
         <source>Until then the bill is shown as disputed.</source>
         <translation>答复前该账单显示为“异议处理中”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="243"/>
+        <location filename="../../kiosk/ui/dispute.py" line="247"/>
         <source>Dispute raised</source>
         <translation>异议已提交</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="249"/>
+        <location filename="../../kiosk/ui/dispute.py" line="244"/>
         <source>Your acknowledgement is printing. Please take it.</source>
         <translation>正在打印异议受理回执，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="250"/>
+        <location filename="../../kiosk/ui/dispute.py" line="245"/>
         <source>The acknowledgement could not be printed. The cashier window can print a copy; your dispute is recorded all the same.</source>
         <translation>异议受理回执未能打印，可到收费窗口补打；您的异议已照常受理。</translation>
     </message>
@@ -1313,12 +1319,12 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>GuardianScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="197"/>
+        <location filename="../../kiosk/ui/open_service.py" line="196"/>
         <source>A parent or guardian must consent</source>
         <translation>需由父母或监护人授权</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="200"/>
+        <location filename="../../kiosk/ui/open_service.py" line="199"/>
         <source>Patients under 18 cannot open the credit service alone. A parent or guardian identifies with their own ID card and gives consent; the child then uses the guardian&apos;s credit line and the guardian repays.
 
 Guardian: tap the button, then place your ID card on the reader.</source>
@@ -1327,12 +1333,12 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 请监护人点击下方按钮，然后将本人身份证放在读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="203"/>
+        <location filename="../../kiosk/ui/open_service.py" line="202"/>
         <source>Guardian: identify now</source>
         <translation>监护人验证身份</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="204"/>
+        <location filename="../../kiosk/ui/open_service.py" line="203"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -1340,32 +1346,32 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="97"/>
+        <location filename="../../kiosk/ui/home.py" line="104"/>
         <source>Welcome to {hospital}</source>
         <translation>欢迎来到{hospital}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="98"/>
+        <location filename="../../kiosk/ui/home.py" line="105"/>
         <source>Credit-based care: treat first, pay later</source>
         <translation>信用就医 · 先诊疗后付费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="101"/>
+        <location filename="../../kiosk/ui/home.py" line="110"/>
         <source>Starting, one moment please…</source>
         <translation>正在启动，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="104"/>
+        <location filename="../../kiosk/ui/home.py" line="113"/>
         <source>Standard text</source>
         <translation>标准模式</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="104"/>
+        <location filename="../../kiosk/ui/home.py" line="113"/>
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/home.py" line="105"/>
+        <location filename="../../kiosk/ui/home.py" line="114"/>
         <source>More services</source>
         <translation>更多服务</translation>
     </message>
@@ -1499,6 +1505,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LatePaymentsJourney</name>
     <message>
+        <location filename="../../kiosk/ui/journeys.py" line="58"/>
         <location filename="../../kiosk/ui/late_payments.py" line="76"/>
         <source>Late phone payments</source>
         <translation>迟到的扫码支付</translation>
@@ -1561,22 +1568,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="167"/>
+        <location filename="../../kiosk/ui/login.py" line="50"/>
         <source>Cashier login</source>
         <translation>收费员登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="168"/>
+        <location filename="../../kiosk/ui/login.py" line="51"/>
         <source>Enter your staff number and PIN. The desk logs you out after a while without use.</source>
         <translation>请输入工号和密码。长时间无操作将自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="171"/>
+        <location filename="../../kiosk/ui/login.py" line="54"/>
         <source>Checking, please wait…</source>
         <translation>正在核验，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="172"/>
+        <location filename="../../kiosk/ui/login.py" line="55"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
@@ -1593,7 +1600,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     <name>Messages</name>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="70"/>
-        <location filename="../../kiosk/ui/messages.py" line="171"/>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
         <source>This bill has already been paid.</source>
         <translation>该账单已支付。</translation>
     </message>
@@ -1603,27 +1610,27 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>您没有待缴的门诊账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="82"/>
+        <location filename="../../kiosk/ui/messages.py" line="83"/>
         <source>The credit service needs your authorisation to look up your credit score. Nothing was opened.</source>
         <translation>开通信用就医需要您授权查询信用分，本次未开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="84"/>
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
         <source>Your credit service is already open.</source>
         <translation>您已开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="91"/>
+        <location filename="../../kiosk/ui/messages.py" line="92"/>
         <source>Your credit service is not open, so there is nothing to close.</source>
         <translation>您未开通信用就医服务，无需关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="92"/>
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
         <source>This bill is already disputed. The hospital will answer the first dispute; a second one is not possible.</source>
         <translation>该账单已有异议在处理中。医院将答复已提交的异议，不能重复提出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="93"/>
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
         <source>You have no unpaid bills to dispute.</source>
         <translation>您没有可提出异议的未还账单。</translation>
     </message>
@@ -1695,476 +1702,479 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>您已年满18周岁，不能再使用监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="76"/>
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
         <source>The rest of the bill has not been paid yet.</source>
         <translation>差额尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <location filename="../../kiosk/ui/messages.py" line="78"/>
         <source>The payment code has expired. Nothing was charged.</source>
         <translation>支付码已过期，未产生扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="78"/>
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
         <source>The payment has not been completed. Nothing was charged.</source>
         <translation>支付未完成，未产生扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <location filename="../../kiosk/ui/messages.py" line="80"/>
         <source>Something went wrong here. Nothing was charged twice.</source>
         <translation>此处出现问题，不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="81"/>
+        <location filename="../../kiosk/ui/messages.py" line="82"/>
         <source>The consent text was updated while you were reading.</source>
         <translation>您阅读期间授权书已更新。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="83"/>
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
         <source>This is not a mobile number.</source>
         <translation>这不是有效的手机号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
         <source>Your credit score does not give a credit line at the moment.</source>
         <translation>您目前的信用分暂不能获得信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
         <source>A patient under 18 needs a parent or guardian to open the credit service.</source>
         <translation>未满18周岁需由父母或监护人开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="87"/>
+        <location filename="../../kiosk/ui/messages.py" line="88"/>
         <source>The guardian has not opened the credit service.</source>
         <translation>监护人尚未开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="88"/>
-        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
         <source>This card is not the card of the guardian registered for this child.</source>
         <translation>该证件不是医院登记的此儿童监护人的证件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
         <source>The guardian must be an adult with their own ID card.</source>
         <translation>监护人须为持本人身份证的成年人。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <location filename="../../kiosk/ui/messages.py" line="91"/>
         <source>The credit service can be closed only when nothing is owed.</source>
         <translation>只有在没有欠款时才能关闭信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="94"/>
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
         <source>No reason for the dispute is chosen.</source>
         <translation>尚未选择异议原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="95"/>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
         <source>The note can have at most 200 characters.</source>
         <translation>补充说明最多200字。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="97"/>
         <source>This is your own card.</source>
         <translation>这是您本人的证件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
         <source>This card belongs to a person under 18, who cannot be linked as a parent.</source>
         <translation>该证件持有人未满18周岁，不能关联为父母。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="99"/>
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
         <source>Only an adult can take on repayment for an adult parent. Nothing was changed.</source>
         <translation>只有成年人才能为成年父母代为还款，未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
         <source>To repay for a parent, your own credit service must be open and active.</source>
         <translation>为父母代还款，您本人的信用就医服务须已开通且状态正常。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="101"/>
+        <location filename="../../kiosk/ui/messages.py" line="102"/>
         <source>You already repay for this parent.</source>
         <translation>您已在为该父母代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
         <source>This clinic session has just become full.</source>
         <translation>该时段刚刚约满。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
         <source>You are already registered for this clinic session.</source>
         <translation>您已挂过该时段的号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="105"/>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
         <source>This session has already started, so the registration can no longer be cancelled here.</source>
         <translation>该就诊时段已开始，无法在自助机退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
         <source>The amount is more than what is owed. Nothing was charged.</source>
         <translation>金额超过待还款额，未扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
         <source>The refund is more than what can still be refunded for this settlement.</source>
         <translation>退费金额超过该结算的可退金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
         <source>This is not an amount that can be refunded.</source>
         <translation>该金额无法退费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="115"/>
         <source>No reason for the refund is chosen.</source>
         <translation>尚未选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
         <source>There is no hospital stay to settle for you.</source>
         <translation>没有需要结算的住院记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>The card moved before it could be read.</source>
         <translation>卡片在读取完成前被移动了。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>The card was taken out before it was read.</source>
         <translation>卡片在读取完成前被拔出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="118"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>This is not a social-security card.</source>
         <translation>这不是社会保障卡。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="123"/>
         <source>The card reader is not working.</source>
         <translation>读卡器出现故障。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
         <source>This code cannot be used here.</source>
         <translation>此二维码无法在这里使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="121"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
         <source>This code was not recognised.</source>
         <translation>无法识别此二维码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
-        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
         <source>This code has expired.</source>
         <translation>此二维码已过期。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
         <source>The printer cannot be reached or is offline.</source>
         <translation>无法连接打印机或打印机已离线。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
         <source>The printer is out of paper.</source>
         <translation>打印机缺纸。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
         <source>The printer cover is open.</source>
         <translation>打印机盖板未合上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="127"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
         <source>The print job did not complete and was cancelled.</source>
         <translation>打印任务未完成，已取消。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <source>The document could not be saved or sent.</source>
         <translation>单据无法保存或发送。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="129"/>
+        <location filename="../../kiosk/ui/messages.py" line="133"/>
         <source>This printer cannot print this document.</source>
         <translation>该打印机无法打印此单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <location filename="../../kiosk/ui/messages.py" line="134"/>
         <source>The document could not be made. The transaction itself is complete.</source>
         <translation>单据无法生成，交易本身已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="135"/>
         <source>The printer reported an unexpected error.</source>
         <translation>打印机报告意外错误。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
         <source>This operator is locked after 5 wrong PINs.</source>
         <translation>该工号已因连续 5 次输错密码被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
         <source>The staff number or the PIN is missing.</source>
         <translation>尚未输入工号或密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <location filename="../../kiosk/ui/messages.py" line="144"/>
         <source>This refund is over the desk&apos;s limit.</source>
         <translation>此笔退费超过收费窗口限额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
         <source>This shift was opened by another cashier.</source>
         <translation>此班次由其他收费员开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
         <source>Open your shift first: the platform takes no money at this desk without an open shift of yours.</source>
         <translation>请先开班：您在本窗口开班之前，平台不受理任何收退款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
         <source>Your shift is still open at another desk.</source>
         <translation>您在另一个窗口的班次尚未结束。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
         <source>Your login at this desk has ended.</source>
         <translation>您在本窗口的登录已失效。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
         <source>Nobody is logged in at this desk.</source>
         <translation>本窗口尚无操作员登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="149"/>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
         <source>This can only be done at a cashier window.</source>
         <translation>此业务只能在收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="150"/>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
         <source>Your session at this kiosk has ended.</source>
         <translation>您在本机的操作已超时结束。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <location filename="../../kiosk/ui/messages.py" line="155"/>
         <source>This kiosk has looked up many patients in a short time.</source>
         <translation>本机短时间内查询的患者过多。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <location filename="../../kiosk/ui/messages.py" line="156"/>
         <source>Too many wrong PINs at this terminal.</source>
         <translation>本终端输错密码次数过多。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
         <source>The hospital does not record this adult as the child&apos;s guardian.</source>
         <translation>医院没有登记此成年人为该儿童的监护人。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
         <source>Your parent must consent to this.</source>
         <translation>此项须经您的父母本人同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="155"/>
+        <location filename="../../kiosk/ui/messages.py" line="159"/>
         <source>This code is not right.</source>
         <translation>验证码不正确。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
         <source>No mobile number of your parent is on file.</source>
         <translation>医院没有登记您父母的手机号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
         <source>This card is not the card of the parent you chose.</source>
         <translation>这不是您所选父母的身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
         <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here.</source>
         <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
         <source>The hospital system is not answering, and your details were not seen at this kiosk recently.</source>
         <translation>医院系统暂时无法连接，且本机近期没有您的信息。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="163"/>
+        <location filename="../../kiosk/ui/messages.py" line="167"/>
         <source>The hospital system is not answering, and your credit service is suspended.</source>
         <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="164"/>
+        <location filename="../../kiosk/ui/messages.py" line="168"/>
         <source>The hospital system is not answering, and a bill of yours is overdue.</source>
         <translation>医院系统暂时无法连接，且您有逾期账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="165"/>
+        <location filename="../../kiosk/ui/messages.py" line="169"/>
         <source>The hospital system is not answering, and your credit details here are too old to use.</source>
         <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="166"/>
+        <location filename="../../kiosk/ui/messages.py" line="170"/>
         <source>The hospital system is not answering, and this bill is more than your available credit.</source>
         <translation>医院系统暂时无法连接，且本次费用超过您的可用信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="167"/>
+        <location filename="../../kiosk/ui/messages.py" line="171"/>
         <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline.</source>
         <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="168"/>
+        <location filename="../../kiosk/ui/messages.py" line="172"/>
         <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back.</source>
         <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="170"/>
+        <location filename="../../kiosk/ui/messages.py" line="174"/>
         <source>The hospital&apos;s billing system is not answering, so your bills cannot be shown right now. Nothing was charged.</source>
         <translation>医院收费系统暂时没有响应，目前无法显示您的账单，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
         <source>This bill was cancelled by the hospital: there is nothing to pay.</source>
         <translation>医院已作废该账单，无需支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="173"/>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
         <source>The medical insurance platform did not accept this settlement. Nothing was charged.</source>
         <translation>医保平台未受理本次结算，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="174"/>
+        <location filename="../../kiosk/ui/messages.py" line="178"/>
         <source>The medical insurance platform is not answering, so the insurance part cannot be worked out now. Nothing was charged.</source>
         <translation>医保平台暂时没有响应，目前无法计算医保支付部分，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <location filename="../../kiosk/ui/messages.py" line="179"/>
         <source>This kiosk cannot reach the medical insurance platform right now. Nothing was charged.</source>
         <translation>本机暂时无法连接医保平台，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <location filename="../../kiosk/ui/messages.py" line="180"/>
         <source>The medical insurance platform&apos;s answer could not be read. Nothing was charged twice; the kiosk checks and puts it right by itself.</source>
         <translation>无法识别医保平台的应答。不会重复扣费，本机会自动核对并纠正。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
         <source>The kiosk had to sign in to the medical insurance platform again. Nothing was charged.</source>
         <translation>本机已重新签到医保平台，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <location filename="../../kiosk/ui/messages.py" line="182"/>
         <source>No medical insurance was found for you here, so the whole bill is yours to pay.</source>
         <translation>未查询到您在本地的医保参保信息，本次费用需全部自付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="179"/>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
         <source>The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged.</source>
         <translation>医保平台未及时确认，本次支付已在各系统全部撤销，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="180"/>
+        <location filename="../../kiosk/ui/messages.py" line="184"/>
         <source>The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice.</source>
         <translation>由于医院某个系统没有响应，本次支付尚未完成。本机会自动完成或撤销，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <location filename="../../kiosk/ui/messages.py" line="185"/>
         <source>This bill was set aside while you were away. Nothing was charged.</source>
         <translation>您离开期间该账单已被搁置，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <location filename="../../kiosk/ui/messages.py" line="187"/>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed.</source>
         <translation>本机软件版本低于其数据版本，无法启动，数据未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <location filename="../../kiosk/ui/messages.py" line="189"/>
         <source>Something went wrong.</source>
         <translation>出现问题。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="188"/>
+        <location filename="../../kiosk/ui/messages.py" line="192"/>
         <source>{problem} {next_step}</source>
         <translation>{problem}{next_step}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
         <source>This registration was not found or is already cancelled.</source>
         <translation>未找到该挂号记录，或已退号。</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>This clinic session has ended. Nothing was charged.</source>
         <translation>该门诊时段已结束，未扣任何费用。</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
         <source>The fee for this registration was already repaid, so it cannot be cancelled here. Nothing was changed.</source>
         <translation>该挂号费已还款，无法在此退号，未做任何更改。</translation>
     </message>
     <message>
+        <location filename="../../kiosk/ui/messages.py" line="110"/>
         <source>The hospital&apos;s fee for this session is not the fee shown. Nothing was charged.</source>
         <translation>医院该时段的挂号费与显示的不一致，未扣任何费用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <location filename="../../kiosk/ui/messages.py" line="112"/>
         <source>There is nothing to repay on this account.</source>
         <translation>该账户没有待还款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="114"/>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
         <source>You are already admitted.</source>
         <translation>您已办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
         <source>This document is no longer waiting: it was already reprinted.</source>
         <translation>该单据已不在等待队列中：已重打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="134"/>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
         <source>The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked.</source>
         <translation>工号或密码错误。连续输错 5 次密码，该工号将被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
         <source>This staff number may not work at the cashier desk.</source>
         <translation>该工号无收费窗口操作权限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
         <source>This staff number is not a supervisor&apos;s. A supervisor must approve this refund.</source>
         <translation>该工号不是主管。此笔退费须由主管审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="139"/>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
         <source>This staff number is not IT staff&apos;s.</source>
         <translation>该工号不是信息科人员。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="141"/>
+        <location filename="../../kiosk/ui/messages.py" line="145"/>
         <source>A shift is already open at this desk.</source>
         <translation>本窗口已有班次正在进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="142"/>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
         <source>No shift is open at this desk.</source>
         <translation>本窗口当前没有开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="162"/>
+        <location filename="../../kiosk/ui/messages.py" line="166"/>
         <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
         <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
     </message>
@@ -2172,22 +2182,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>MyRegistrationsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="276"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="275"/>
         <source>My registrations</source>
         <translation>我的挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="277"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="276"/>
         <source>Tap a registration to cancel it. A registration can be cancelled until its session starts.</source>
         <translation>点击挂号记录即可退号。就诊时段开始前均可退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="279"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="278"/>
         <source>You have no registrations to cancel.</source>
         <translation>您没有可退的挂号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="282"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="281"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2215,11 +2225,11 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="60"/>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
-        <location filename="../../kiosk/ui/messages.py" line="149"/>
-        <location filename="../../kiosk/ui/messages.py" line="161"/>
-        <location filename="../../kiosk/ui/messages.py" line="173"/>
-        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <location filename="../../kiosk/ui/messages.py" line="123"/>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="180"/>
         <source>Please go to the cashier window.</source>
         <translation>请到收费窗口办理。</translation>
     </message>
@@ -2230,21 +2240,21 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="63"/>
-        <location filename="../../kiosk/ui/messages.py" line="170"/>
         <location filename="../../kiosk/ui/messages.py" line="174"/>
+        <location filename="../../kiosk/ui/messages.py" line="178"/>
         <source>Please try again shortly or go to the cashier window.</source>
         <translation>请稍后重试或到收费窗口办理。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="64"/>
         <location filename="../../kiosk/ui/messages.py" line="69"/>
-        <location filename="../../kiosk/ui/messages.py" line="162"/>
-        <location filename="../../kiosk/ui/messages.py" line="163"/>
-        <location filename="../../kiosk/ui/messages.py" line="164"/>
-        <location filename="../../kiosk/ui/messages.py" line="165"/>
         <location filename="../../kiosk/ui/messages.py" line="166"/>
         <location filename="../../kiosk/ui/messages.py" line="167"/>
         <location filename="../../kiosk/ui/messages.py" line="168"/>
+        <location filename="../../kiosk/ui/messages.py" line="169"/>
+        <location filename="../../kiosk/ui/messages.py" line="170"/>
+        <location filename="../../kiosk/ui/messages.py" line="171"/>
+        <location filename="../../kiosk/ui/messages.py" line="172"/>
         <source>Please pay at the cashier window.</source>
         <translation>请到收费窗口缴费。</translation>
     </message>
@@ -2272,7 +2282,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="70"/>
-        <location filename="../../kiosk/ui/messages.py" line="171"/>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
         <source>If you need its receipt, please ask at the cashier window.</source>
         <translation>如需凭条，请到收费窗口咨询。</translation>
     </message>
@@ -2297,391 +2307,394 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>请点击“开通本人信用就医”，现在即可在此开通；之后本次住院可用您本人的信用额度结算。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="76"/>
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
         <source>Please pay it with your phone or at the cashier window.</source>
         <translation>请用手机支付或到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="77"/>
         <location filename="../../kiosk/ui/messages.py" line="78"/>
-        <location filename="../../kiosk/ui/messages.py" line="89"/>
-        <location filename="../../kiosk/ui/messages.py" line="107"/>
-        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="185"/>
         <source>Please start again.</source>
         <translation>请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <location filename="../../kiosk/ui/messages.py" line="80"/>
         <source>Please ask a member of staff for help.</source>
         <translation>请向工作人员求助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="81"/>
+        <location filename="../../kiosk/ui/messages.py" line="82"/>
         <source>Please read the new version and agree again.</source>
         <translation>请阅读新版本后重新同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="82"/>
+        <location filename="../../kiosk/ui/messages.py" line="83"/>
         <source>To open it, start again and agree to the credit score check.</source>
         <translation>如需开通，请重新开始并同意查询信用分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="83"/>
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
         <source>Please enter 11 digits starting with 1, for example 139 1234 5678.</source>
         <translation>请输入以1开头的11位数字，例如 139 1234 5678。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="84"/>
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
         <source>You can pay your bills on credit now.</source>
         <translation>您现在即可使用信用支付缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
         <source>You can still pay at the cashier window.</source>
         <translation>您仍可到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
         <source>Please come back with your guardian and their ID card.</source>
         <translation>请与监护人携带其身份证一同办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="87"/>
+        <location filename="../../kiosk/ui/messages.py" line="88"/>
         <source>The guardian should open their own service first, then the child&apos;s.</source>
         <translation>请监护人先开通本人的服务，再为孩子开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="88"/>
-        <location filename="../../kiosk/ui/messages.py" line="98"/>
-        <location filename="../../kiosk/ui/messages.py" line="105"/>
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
         <source>Please ask at the registration desk.</source>
         <translation>请到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <location filename="../../kiosk/ui/messages.py" line="91"/>
         <source>Please repay first, then close it.</source>
         <translation>请先还款，再办理关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="91"/>
-        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <location filename="../../kiosk/ui/messages.py" line="92"/>
+        <location filename="../../kiosk/ui/messages.py" line="112"/>
         <source>Nothing more needs doing: tap Done.</source>
         <translation>无需其他操作，请点击“完成”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="92"/>
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
         <source>The answer will show in your credit account.</source>
         <translation>答复结果将显示在您的信用账户中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="93"/>
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
         <source>For a bill already paid, please ask at the cashier window.</source>
         <translation>已还清的账单如有疑问，请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="94"/>
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
         <source>Please choose a reason for the dispute.</source>
         <translation>请选择异议原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="95"/>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
         <source>Please shorten it.</source>
         <translation>请删减。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="96"/>
         <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
         <source>Your parent must place their own ID card on the reader.</source>
         <translation>请您的父母将其本人身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="99"/>
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
         <source>Please ask at the cashier window.</source>
         <translation>请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
         <source>Please open your own credit service first, or repay what is overdue.</source>
         <translation>请先开通本人的信用就医服务，或先还清逾期款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="101"/>
+        <location filename="../../kiosk/ui/messages.py" line="102"/>
         <source>Their bills show in your credit account.</source>
         <translation>其账单显示在您的信用账户中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>Please choose another time or doctor.</source>
         <translation>请选择其他时间或医生。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
         <source>Your slip shows your queue number.</source>
         <translation>凭条上有您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
         <source>Please check your slip, or ask at the registration desk.</source>
         <translation>请核对您的凭条，或到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
         <source>Please enter a smaller amount.</source>
         <translation>请输入较小的金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
         <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
         <translation>请输入大于零的金额（元），最多两位小数。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="115"/>
         <source>Please choose the reason for the refund.</source>
         <translation>请选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
         <source>Please ask the ward&apos;s nurse station.</source>
         <translation>请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="114"/>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
         <source>If something is not right, please ask the ward&apos;s nurse station.</source>
         <translation>如有疑问，请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>Please place it on the reader again and hold it still.</source>
         <translation>请重新将卡片放在读卡区并保持不动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>Please insert it again and wait for the screen to change.</source>
         <translation>请重新插入卡片，并等待屏幕变化后再取出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="118"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>Please insert your social-security card, or use your ID card.</source>
         <translation>请插入您的社会保障卡，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
         <source>Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
         <translation>请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="121"/>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
         <source>Please refresh the code on your phone and scan it again.</source>
         <translation>请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
         <source>Check that it is switched on and connected, then try again.</source>
         <translation>请检查打印机是否开机并已连接，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
         <source>Load a new roll, close the cover and try again.</source>
         <translation>请装入新纸卷，合上盖板后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
         <source>Close it and try again.</source>
         <translation>请合上后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="127"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
         <source>Check the printer queue (it may be paused), then try again.</source>
         <translation>请检查打印队列（可能已暂停），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <source>Check the printer settings, then try again.</source>
         <translation>请检查打印机设置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="129"/>
+        <location filename="../../kiosk/ui/messages.py" line="133"/>
         <source>Set an A4 printer queue for statements.</source>
         <translation>请为清单设置 A4 打印队列。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <location filename="../../kiosk/ui/messages.py" line="134"/>
         <source>Please report this problem to the IT office.</source>
         <translation>请向信息科报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="135"/>
         <source>Please try again; if it happens again, report it to the IT office.</source>
         <translation>请重试；如再次出现，请向信息科报告。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
         <source>Tap Refresh to see what still waits.</source>
         <translation>请点击“刷新”查看仍在等待的单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="134"/>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
         <source>Please check them and try again.</source>
         <translation>请核对后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
         <source>Please ask the IT office to unlock it.</source>
         <translation>请联系信息科解锁。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
         <source>Please enter the staff number and the PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
         <source>Please log in with a cashier&apos;s staff number.</source>
         <translation>请使用收费员工号登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
         <source>Please ask a supervisor to enter their own staff number and PIN.</source>
         <translation>请主管输入其本人的工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="139"/>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
         <source>Please ask the IT office.</source>
         <translation>请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <location filename="../../kiosk/ui/messages.py" line="144"/>
         <source>A supervisor must enter their staff number and PIN to approve it.</source>
         <translation>须由主管输入工号和密码审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="141"/>
+        <location filename="../../kiosk/ui/messages.py" line="145"/>
         <source>You can serve patients now; close the shift when you finish.</source>
         <translation>现在即可为患者办理，结束时请交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="142"/>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
         <source>Tap &quot;Open shift&quot; first.</source>
         <translation>请先点击“开班”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
         <source>They or a supervisor must close it.</source>
         <translation>须由其本人或主管交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
         <source>Tap &quot;Open the shift&quot;, then serve the patient again.</source>
         <translation>请点“开班”，然后重新为患者办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
         <source>Close it there first, or ask a supervisor.</source>
         <translation>请先到该窗口交班，或请主管处理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
         <source>Please log in again, then repeat the last step.</source>
         <translation>请重新登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
         <source>Please log in, then repeat the last step.</source>
         <translation>请先登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="150"/>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
         <source>Please place your ID card on the reader again.</source>
         <translation>请重新将身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <location filename="../../kiosk/ui/messages.py" line="155"/>
         <source>Please wait a minute, then try again, or go to the cashier window.</source>
         <translation>请稍等一分钟再试，或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <location filename="../../kiosk/ui/messages.py" line="156"/>
         <source>Please wait a few minutes before trying again.</source>
         <translation>请等几分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
         <source>Please ask at the registration desk to record the family first.</source>
         <translation>请先到挂号窗口登记家庭关系。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
         <source>Your parent can consent with their own ID card here, or with the code sent to their phone.</source>
         <translation>您的父母可在本机放置其本人身份证表示同意，或使用发送到其手机的验证码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="155"/>
+        <location filename="../../kiosk/ui/messages.py" line="159"/>
         <source>Please check the 6 digits your parent received and type them again.</source>
         <translation>请核对父母收到的 6 位数字后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
         <source>Tap &quot;Send a code to their phone&quot; to send a new one.</source>
         <translation>请点“发送验证码到其手机”重新发送。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
         <source>Your parent can consent with their own ID card here instead.</source>
         <translation>请您的父母在本机放置其本人身份证表示同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
         <source>Please ask that parent to place their own ID card on the reader.</source>
         <translation>请该父母本人将身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
         <source>Please try again later or go to the cashier window.</source>
         <translation>请稍后再试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
         <source>Please ask at the cashier window if you are unsure.</source>
         <translation>如有疑问请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <location filename="../../kiosk/ui/messages.py" line="179"/>
         <source>Please go to the cashier window; staff will call IT.</source>
         <translation>请到收费窗口办理，工作人员会联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
         <source>Please try once more.</source>
         <translation>请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <location filename="../../kiosk/ui/messages.py" line="182"/>
         <source>Please ask at the cashier window if you are insured.</source>
         <translation>如您已参保，请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="179"/>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
         <source>Please try again.</source>
         <translation>请重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="180"/>
+        <location filename="../../kiosk/ui/messages.py" line="184"/>
         <source>Please ask at the cashier window for your receipt.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <location filename="../../kiosk/ui/messages.py" line="187"/>
         <source>Please call IT to reinstall the newer release.</source>
         <translation>请联系信息科重新安装较新的版本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <location filename="../../kiosk/ui/messages.py" line="189"/>
         <source>Please go to the cashier window for help.</source>
         <translation>请到收费窗口求助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="186"/>
+        <location filename="../../kiosk/ui/messages.py" line="190"/>
         <source>Please call IT to reinstall version %1 or later.</source>
         <translation>请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
@@ -2755,77 +2768,79 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OpenServiceJourney</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="227"/>
+        <location filename="../../kiosk/ui/journeys.py" line="45"/>
+        <location filename="../../kiosk/ui/open_service.py" line="225"/>
         <source>Open credit service</source>
+        <extracomment>session: the patient the service is opened for (adult, or the minor); guardian: the guardian&apos;s PatientSession, for a minor; details: CreditDetails of whoever consents (phone on file)</extracomment>
         <translation>开通信用就医</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="291"/>
+        <location filename="../../kiosk/ui/open_service.py" line="282"/>
         <source>Open the guardian&apos;s service</source>
         <translation>先为监护人开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="337"/>
+        <location filename="../../kiosk/ui/open_service.py" line="328"/>
         <source>Your credit service is already open; there is nothing to do.</source>
         <translation>您已开通信用就医服务，无需再次开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="339"/>
+        <location filename="../../kiosk/ui/open_service.py" line="330"/>
         <source>{child} already uses the guardian&apos;s credit line.</source>
         <translation>{child}已在使用监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="343"/>
+        <location filename="../../kiosk/ui/open_service.py" line="334"/>
         <source>Credit line {line}, available now {available}.</source>
         <translation>信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="345"/>
+        <location filename="../../kiosk/ui/open_service.py" line="336"/>
         <source>Credit service already open</source>
         <translation>信用就医服务已开通</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="351"/>
+        <location filename="../../kiosk/ui/open_service.py" line="342"/>
         <source>The hospital system did not confirm in time. Your request is kept safely and will be completed automatically; please check at the cashier window later.</source>
         <translation>医院系统未能及时确认。您的申请已妥善保存，将自动完成；请稍后到收费窗口查询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="356"/>
+        <location filename="../../kiosk/ui/open_service.py" line="347"/>
         <source>{child} now uses the guardian&apos;s credit line.</source>
         <translation>{child}现已共享监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="359"/>
+        <location filename="../../kiosk/ui/open_service.py" line="350"/>
         <source>Guardian&apos;s credit line {line}, available now {available}.</source>
         <translation>监护人信用额度 {line}，当前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="361"/>
+        <location filename="../../kiosk/ui/open_service.py" line="352"/>
         <source>The guardian repays the child&apos;s bills.</source>
         <translation>孩子的账单由监护人负责还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="363"/>
+        <location filename="../../kiosk/ui/open_service.py" line="354"/>
         <source>Your credit line: {line} ({score_name} tier {tier})</source>
         <translation>您的信用额度：{line}（{score_name}第{tier}档）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="367"/>
+        <location filename="../../kiosk/ui/open_service.py" line="358"/>
         <source>Your tier also lets you choose value-added services of the partner financial institutions.</source>
         <translation>您的信用分档位还可选择合作金融机构提供的增值服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="371"/>
+        <location filename="../../kiosk/ui/open_service.py" line="362"/>
         <source>Consent version {version}, given {time}.</source>
         <translation>授权书版本 {version}，授权时间 {time}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="373"/>
+        <location filename="../../kiosk/ui/open_service.py" line="364"/>
         <source>Repayment reminders go to {phone}.</source>
         <translation>还款提醒将发送至 {phone}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="374"/>
+        <location filename="../../kiosk/ui/open_service.py" line="365"/>
         <source>Credit service opened</source>
         <translation>信用就医服务开通成功</translation>
     </message>
@@ -2926,77 +2941,104 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="31"/>
+        <location filename="../../kiosk/ui/journeys.py" line="42"/>
+        <location filename="../../kiosk/ui/pay.py" line="32"/>
         <source>Pay outpatient bill</source>
         <translation>门诊缴费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="95"/>
+        <location filename="../../kiosk/ui/pay.py" line="160"/>
         <source>The hospital system did not confirm in time. Your payment is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的支付已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="97"/>
+        <location filename="../../kiosk/ui/pay.py" line="162"/>
         <source>Please collect your receipt at the cashier window.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="100"/>
+        <location filename="../../kiosk/ui/pay.py" line="165"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="103"/>
+        <location filename="../../kiosk/ui/pay.py" line="168"/>
+        <location filename="../../kiosk/ui/pay.py" line="184"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="104"/>
+        <location filename="../../kiosk/ui/pay.py" line="169"/>
         <source>Medical insurance fund paid {fund}. Credit available now: {available}.</source>
         <translation>医保统筹支付 {fund}。当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="106"/>
+        <location filename="../../kiosk/ui/pay.py" line="171"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="107"/>
+        <location filename="../../kiosk/ui/pay.py" line="172"/>
         <source>Paid on credit</source>
         <translation>信用支付成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="111"/>
+        <location filename="../../kiosk/ui/pay.py" line="179"/>
+        <source>Your bill is paid. {booked} goes on your credit line, pending confirmation by the credit platform, which is not answering now.</source>
+        <translation>账单已结清。{booked} 记入您的信用额度，信用平台暂时无响应，待其确认。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="181"/>
+        <source>It is kept safely on this kiosk and sent as soon as the platform answers; it will never be charged twice.</source>
+        <translation>该笔记账已安全保存在本机，平台恢复后自动发送，绝不会重复扣款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="185"/>
+        <source>Medical insurance fund paid {fund}.</source>
+        <translation>医保基金支付 {fund}。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="186"/>
+        <source>Your due date will be in the account query once confirmed, or ask the cashier window.</source>
+        <translation>确认后可在账户查询中查看还款截止日，或到收费窗口咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="188"/>
+        <source>Paid, credit pending confirmation</source>
+        <translation>已结算，信用记账待确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/pay.py" line="193"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="112"/>
+        <location filename="../../kiosk/ui/pay.py" line="194"/>
         <source>The receipt could not be printed. Your payment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的支付已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="118"/>
+        <location filename="../../kiosk/ui/pay.py" line="200"/>
         <source>{booked} booked on your credit line while the hospital system was offline.</source>
         <translation>医院系统离线期间，已记入信用额度 {booked}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="120"/>
+        <location filename="../../kiosk/ui/pay.py" line="202"/>
         <source>Medical insurance fund part: {fund}.</source>
         <translation>医保统筹部分：{fund}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="121"/>
+        <location filename="../../kiosk/ui/pay.py" line="203"/>
         <source>It is kept safely on this kiosk and will be sent to the hospital system as soon as it answers; it will never be charged twice.</source>
         <translation>本笔支付已安全保存在本机，医院系统恢复后将自动上传，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="123"/>
+        <location filename="../../kiosk/ui/pay.py" line="205"/>
         <source>Settled offline, will sync</source>
         <translation>离线结算成功，待上传</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="124"/>
+        <location filename="../../kiosk/ui/pay.py" line="206"/>
         <source>The due date and your receipt are available at the cashier window or in the account query once it is sent.</source>
         <translation>上传后，可在收费窗口或信用账户查询中查看还款日期和凭条。</translation>
     </message>
@@ -3115,42 +3157,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>PhoneScreen</name>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="153"/>
+        <location filename="../../kiosk/ui/open_service.py" line="152"/>
         <source>Mobile phone for repayment reminders</source>
         <translation>接收还款提醒的手机号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="155"/>
+        <location filename="../../kiosk/ui/open_service.py" line="154"/>
         <source>Type the 11-digit mobile number, then confirm.</source>
         <translation>请输入11位手机号码，然后确认。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="158"/>
+        <location filename="../../kiosk/ui/open_service.py" line="157"/>
         <source>Reminders of amounts due will be sent to this number:</source>
         <translation>应还金额提醒将发送至此号码：</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="162"/>
+        <location filename="../../kiosk/ui/open_service.py" line="161"/>
         <source>Use this number</source>
         <translation>使用此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="163"/>
+        <location filename="../../kiosk/ui/open_service.py" line="162"/>
         <source>Enter another number</source>
         <translation>输入其他号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="164"/>
+        <location filename="../../kiosk/ui/open_service.py" line="163"/>
         <source>Confirm this number</source>
         <translation>确认此号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="165"/>
+        <location filename="../../kiosk/ui/open_service.py" line="164"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/open_service.py" line="173"/>
+        <location filename="../../kiosk/ui/open_service.py" line="172"/>
         <source>Opening your credit service, please wait…</source>
         <translation>正在为您开通信用就医服务，请稍候…</translation>
     </message>
@@ -3158,17 +3200,18 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>QueryJourney</name>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="332"/>
+        <location filename="../../kiosk/ui/journeys.py" line="46"/>
+        <location filename="../../kiosk/ui/query.py" line="330"/>
         <source>My credit account</source>
         <translation>信用账户查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="432"/>
+        <location filename="../../kiosk/ui/query.py" line="423"/>
         <source>You now repay for {name}.</source>
         <translation>您已为{name}代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/query.py" line="433"/>
+        <location filename="../../kiosk/ui/query.py" line="424"/>
         <source>The hospital system did not confirm yet; your request is kept and will be completed automatically.</source>
         <translation>医院系统尚未确认；您的申请已保存，将自动完成。</translation>
     </message>
@@ -3176,32 +3219,32 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Refund</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="32"/>
+        <location filename="../../kiosk/ui/refund.py" line="31"/>
         <source>Service not performed</source>
         <translation>项目未执行</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="33"/>
+        <location filename="../../kiosk/ui/refund.py" line="32"/>
         <source>Medicine returned</source>
         <translation>退药</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="34"/>
+        <location filename="../../kiosk/ui/refund.py" line="33"/>
         <source>Charged in error</source>
         <translation>收费错误</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="35"/>
+        <location filename="../../kiosk/ui/refund.py" line="34"/>
         <source>Other reason</source>
         <translation>其他原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="40"/>
+        <location filename="../../kiosk/ui/refund.py" line="39"/>
         <source>{kind} · {date} · {reference}</source>
         <translation>{kind} · {date} · {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="42"/>
+        <location filename="../../kiosk/ui/refund.py" line="41"/>
         <source>Amount {amount} · refunded so far {refunded} · refundable {refundable}</source>
         <translation>金额 {amount} · 已退 {refunded} · 可退 {refundable}</translation>
     </message>
@@ -3209,38 +3252,38 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundEntryScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="169"/>
-        <location filename="../../kiosk/ui/refund.py" line="181"/>
+        <location filename="../../kiosk/ui/refund.py" line="168"/>
+        <location filename="../../kiosk/ui/refund.py" line="180"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="171"/>
+        <location filename="../../kiosk/ui/refund.py" line="170"/>
         <source>Amount to refund, in yuan (at most {refundable})</source>
         <translation>退费金额（元，最多 {refundable}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="173"/>
+        <location filename="../../kiosk/ui/refund.py" line="172"/>
         <source>Amount to refund in yuan</source>
         <translation>退费金额（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="174"/>
+        <location filename="../../kiosk/ui/refund.py" line="173"/>
         <source>Delete the last digit</source>
         <translation>删除最后一位</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="175"/>
+        <location filename="../../kiosk/ui/refund.py" line="174"/>
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="180"/>
+        <location filename="../../kiosk/ui/refund.py" line="179"/>
         <source>Refunding, please wait…</source>
         <translation>正在退费，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="183"/>
+        <location filename="../../kiosk/ui/refund.py" line="182"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -3248,82 +3291,83 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundJourney</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="205"/>
+        <location filename="../../kiosk/ui/journeys.py" line="52"/>
+        <location filename="../../kiosk/ui/refund.py" line="202"/>
         <source>Refund</source>
         <translation>退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="264"/>
+        <location filename="../../kiosk/ui/refund.py" line="258"/>
         <source>Confirm the refund</source>
         <translation>请确认退费</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="265"/>
+        <location filename="../../kiosk/ui/refund.py" line="259"/>
         <source>Refund {amount} to the credit-care account</source>
         <translation>退 {amount} 至 信用就医账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="266"/>
+        <location filename="../../kiosk/ui/refund.py" line="260"/>
         <source>Refund {amount}</source>
         <translation>确认退 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="297"/>
+        <location filename="../../kiosk/ui/refund.py" line="291"/>
         <source>The platform did not confirm in time. The refund of {amount} is kept and will be completed automatically, once.</source>
         <translation>平台未能及时确认。退费 {amount} 已保存，将自动完成且只执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="299"/>
+        <location filename="../../kiosk/ui/refund.py" line="293"/>
         <source>Do not refund it again: the platform applies it once.</source>
         <translation>请勿重复退费：平台只会执行一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="302"/>
+        <location filename="../../kiosk/ui/refund.py" line="296"/>
         <source>{credit} back to the credit-care account: {bill} off this bill, {others} off other bills; the financial institution returns the balance of {balance} to the patient.</source>
         <translation>{credit} 已退回信用就医账户：冲减本笔欠款 {bill}，冲减其他欠款 {others}，余额 {balance} 由金融机构退还给患者。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="307"/>
+        <location filename="../../kiosk/ui/refund.py" line="301"/>
         <source>{channel} goes back to the payment channel it was paid with.</source>
         <translation>{channel} 按原支付渠道原路退回。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="310"/>
+        <location filename="../../kiosk/ui/refund.py" line="304"/>
         <source>{fund} goes back to the medical insurance fund.</source>
         <translation>{fund} 退回医保基金。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="312"/>
+        <location filename="../../kiosk/ui/refund.py" line="306"/>
         <source>No cash is paid out at the desk for a credit-care bill.</source>
         <translation>信用就医账单不在窗口退付现金。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="314"/>
+        <location filename="../../kiosk/ui/refund.py" line="308"/>
         <source>Nothing is overdue any more: the credit service is active again.</source>
         <translation>已无逾期欠款，信用就医服务已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="316"/>
+        <location filename="../../kiosk/ui/refund.py" line="310"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="318"/>
+        <location filename="../../kiosk/ui/refund.py" line="312"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="319"/>
+        <location filename="../../kiosk/ui/refund.py" line="313"/>
         <source>The refund receipt is printing.</source>
         <translation>退费凭条正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="320"/>
+        <location filename="../../kiosk/ui/refund.py" line="314"/>
         <source>The refund receipt could not be printed. The refund is complete.</source>
         <translation>退费凭条未能打印，退费已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="321"/>
+        <location filename="../../kiosk/ui/refund.py" line="315"/>
         <source>Refunded {amount}</source>
         <translation>已退费 {amount}</translation>
     </message>
@@ -3331,17 +3375,17 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RefundListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="63"/>
+        <location filename="../../kiosk/ui/refund.py" line="62"/>
         <source>Refund: choose the settlement</source>
         <translation>退费：请选择结算记录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="66"/>
+        <location filename="../../kiosk/ui/refund.py" line="65"/>
         <source>This patient has no settlement that can be refunded.</source>
         <translation>该患者没有可退费的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/refund.py" line="69"/>
+        <location filename="../../kiosk/ui/refund.py" line="68"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3434,27 +3478,27 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>可用信用额度 {available}（总额度 {line}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="245"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="244"/>
         <source>Registration {reference}</source>
         <translation>挂号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="247"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="246"/>
         <source>Registered on {when}</source>
         <translation>挂号时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="249"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="248"/>
         <source>Fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="251"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="250"/>
         <source>No. {queue}</source>
         <translation>{queue} 号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="253"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="252"/>
         <source>Started: ask at the registration desk</source>
         <translation>已开诊：请到挂号窗口咨询</translation>
     </message>
@@ -3462,89 +3506,90 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RegisterJourney</name>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="65"/>
+        <location filename="../../kiosk/ui/journeys.py" line="41"/>
+        <location filename="../../kiosk/ui/register.py" line="58"/>
         <source>Register for a clinic</source>
         <translation>信用挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="183"/>
+        <location filename="../../kiosk/ui/register.py" line="174"/>
         <source>The hospital system did not confirm in time. Your registration is kept safely and will be completed automatically; you will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的挂号已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="185"/>
+        <location filename="../../kiosk/ui/register.py" line="176"/>
         <source>Please ask at the registration desk for your queue number.</source>
         <translation>请到挂号窗口查询您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="190"/>
+        <location filename="../../kiosk/ui/register.py" line="181"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="194"/>
+        <location filename="../../kiosk/ui/register.py" line="185"/>
         <source>Fee {fee} booked on your credit line, to repay by {due}.</source>
         <translation>挂号费 {fee} 已记入信用额度，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="197"/>
+        <location filename="../../kiosk/ui/register.py" line="188"/>
         <source>Fee {fee} paid with your phone.</source>
         <translation>挂号费 {fee} 已通过手机支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="200"/>
-        <location filename="../../kiosk/ui/register.py" line="226"/>
+        <location filename="../../kiosk/ui/register.py" line="191"/>
+        <location filename="../../kiosk/ui/register.py" line="217"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="202"/>
-        <location filename="../../kiosk/ui/register.py" line="228"/>
+        <location filename="../../kiosk/ui/register.py" line="193"/>
+        <location filename="../../kiosk/ui/register.py" line="219"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="203"/>
+        <location filename="../../kiosk/ui/register.py" line="194"/>
         <source>Registered · your number is {queue}</source>
         <translation>挂号成功 · 您的就诊序号 {queue}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="210"/>
+        <location filename="../../kiosk/ui/register.py" line="201"/>
         <source>The hospital system did not confirm in time. Your cancellation is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的退号申请已安全保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="212"/>
+        <location filename="../../kiosk/ui/register.py" line="203"/>
         <source>Please ask at the registration desk if you need a slip.</source>
         <translation>如需凭条，请到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="215"/>
+        <location filename="../../kiosk/ui/register.py" line="206"/>
         <source>{credit} went back to your credit-care account: {bill} off this registration&apos;s bill, {others} off your other bills; the financial institution returns the balance of {balance} to you.</source>
         <translation>{credit} 已退回您的信用就医账户：冲减本笔挂号欠款 {bill}，冲减其他欠款 {others}；余额 {balance} 由金融机构退还给您。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="220"/>
+        <location filename="../../kiosk/ui/register.py" line="211"/>
         <source>The fee {fee} was returned to your credit line.</source>
         <translation>挂号费 {fee} 已退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="223"/>
+        <location filename="../../kiosk/ui/register.py" line="214"/>
         <source>{fee} will be refunded to the account you paid from.</source>
         <translation>{fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="230"/>
+        <location filename="../../kiosk/ui/register.py" line="221"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="235"/>
+        <location filename="../../kiosk/ui/register.py" line="226"/>
         <source>Your slip is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="236"/>
+        <location filename="../../kiosk/ui/register.py" line="227"/>
         <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
         <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
     </message>
@@ -3570,67 +3615,68 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayJourney</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="211"/>
+        <location filename="../../kiosk/ui/journeys.py" line="43"/>
+        <location filename="../../kiosk/ui/repay.py" line="202"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="257"/>
+        <location filename="../../kiosk/ui/repay.py" line="245"/>
         <source>The hospital system did not confirm in time. Your repayment of {amount} is kept safely and will be completed automatically; it will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的还款 {amount} 已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="260"/>
+        <location filename="../../kiosk/ui/repay.py" line="248"/>
         <source>Please ask the cashier window for a receipt.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="261"/>
+        <location filename="../../kiosk/ui/repay.py" line="249"/>
         <source>{amount} repaid.</source>
         <translation>已还款 {amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="264"/>
+        <location filename="../../kiosk/ui/repay.py" line="252"/>
         <source>Your credit service is active again.</source>
         <translation>您的信用就医服务已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="266"/>
+        <location filename="../../kiosk/ui/repay.py" line="254"/>
         <source>Your credit service stays suspended until every overdue bill is repaid.</source>
         <translation>还清全部逾期账单后，信用就医服务才会恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="269"/>
+        <location filename="../../kiosk/ui/repay.py" line="257"/>
         <source>Real-time medical insurance settlement is available to you again.</source>
         <translation>您的医保实时结算已恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="271"/>
+        <location filename="../../kiosk/ui/repay.py" line="259"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="274"/>
+        <location filename="../../kiosk/ui/repay.py" line="262"/>
         <source>Still to repay: {used}.</source>
         <translation>仍待还款：{used}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="275"/>
+        <location filename="../../kiosk/ui/repay.py" line="263"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="276"/>
+        <location filename="../../kiosk/ui/repay.py" line="264"/>
         <source>Repaid</source>
         <translation>还款成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="280"/>
+        <location filename="../../kiosk/ui/repay.py" line="268"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="281"/>
+        <location filename="../../kiosk/ui/repay.py" line="269"/>
         <source>The receipt could not be printed. Your repayment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的还款已完成，请到收费窗口补打。</translation>
     </message>
@@ -3638,102 +3684,102 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>RepayScreen</name>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="135"/>
+        <location filename="../../kiosk/ui/repay.py" line="127"/>
         <source>My parent {name}</source>
         <translation>我的父母 {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="136"/>
+        <location filename="../../kiosk/ui/repay.py" line="128"/>
         <source>Me</source>
         <translation>本人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="139"/>
+        <location filename="../../kiosk/ui/repay.py" line="131"/>
         <source>Repay</source>
         <translation>还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="150"/>
+        <location filename="../../kiosk/ui/repay.py" line="142"/>
         <source>Credit line {line} · used {used} · available {available}</source>
         <translation>信用额度 {line} · 已用 {used} · 可用 {available}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="153"/>
+        <location filename="../../kiosk/ui/repay.py" line="145"/>
         <source>Credit service suspended until the overdue bills are repaid.</source>
         <translation>信用就医服务已暂停，还清逾期账单后恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="155"/>
+        <location filename="../../kiosk/ui/repay.py" line="147"/>
         <source>Bills to repay: tap a bill to leave it out or put it back</source>
         <translation>待还账单：点击某张账单可取消或重新选中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="157"/>
+        <location filename="../../kiosk/ui/repay.py" line="149"/>
         <source>Bill</source>
         <translation>账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="157"/>
+        <location filename="../../kiosk/ui/repay.py" line="149"/>
         <source>Due by</source>
         <translation>还款截止</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="157"/>
+        <location filename="../../kiosk/ui/repay.py" line="149"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="157"/>
+        <location filename="../../kiosk/ui/repay.py" line="149"/>
         <source>To repay</source>
         <translation>待还金额</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="168"/>
+        <location filename="../../kiosk/ui/repay.py" line="160"/>
         <source>Total owed {total}</source>
         <translation>待还合计 {total}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="170"/>
+        <location filename="../../kiosk/ui/repay.py" line="162"/>
         <source>(overdue {overdue})</source>
         <translation>（其中逾期 {overdue}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="175"/>
+        <location filename="../../kiosk/ui/repay.py" line="167"/>
         <source>You owe nothing. Thank you.</source>
         <translation>您没有待还款项，谢谢。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="177"/>
+        <location filename="../../kiosk/ui/repay.py" line="169"/>
         <source>Tap a bill to leave it out or put it back.</source>
         <translation>点击账单可取消或重新选中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="182"/>
+        <location filename="../../kiosk/ui/repay.py" line="174"/>
         <source>Recording the repayment, please wait…</source>
         <translation>正在登记还款，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="185"/>
+        <location filename="../../kiosk/ui/repay.py" line="177"/>
         <source>Repay all {amount}</source>
         <translation>全部还清 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="186"/>
+        <location filename="../../kiosk/ui/repay.py" line="178"/>
         <source>Repay selected {amount}</source>
         <translation>归还所选 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="187"/>
+        <location filename="../../kiosk/ui/repay.py" line="179"/>
         <source>Cash {amount}</source>
         <translation>现金 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="188"/>
+        <location filename="../../kiosk/ui/repay.py" line="180"/>
         <source>Bank card {amount}</source>
         <translation>银行卡 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/repay.py" line="195"/>
+        <location filename="../../kiosk/ui/repay.py" line="187"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3784,12 +3830,13 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ReprintJourney</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="138"/>
+        <location filename="../../kiosk/ui/journeys.py" line="53"/>
+        <location filename="../../kiosk/ui/reprint.py" line="133"/>
         <source>Reprints</source>
         <translation>补打单据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="168"/>
+        <location filename="../../kiosk/ui/reprint.py" line="163"/>
         <source>A copy of {title} {reference} was printed.</source>
         <translation>已打印 {title} {reference} 的副本。</translation>
     </message>
@@ -3797,73 +3844,73 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ReprintScreen</name>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="93"/>
+        <location filename="../../kiosk/ui/reprint.py" line="88"/>
         <source>Reprint queue</source>
         <extracomment>``outcome``: (kind, text) of the last reprint, printed or failed</extracomment>
         <translation>补打队列</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="95"/>
+        <location filename="../../kiosk/ui/reprint.py" line="90"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="97"/>
+        <location filename="../../kiosk/ui/reprint.py" line="92"/>
         <source>Printing a copy, please wait…</source>
         <translation>正在打印副本，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="99"/>
+        <location filename="../../kiosk/ui/reprint.py" line="94"/>
         <source>Nothing is waiting to be reprinted.</source>
         <translation>没有待补打的单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="101"/>
+        <location filename="../../kiosk/ui/reprint.py" line="96"/>
         <source>{count} document(s) did not print. Reprint each as a copy for the patient.</source>
         <translation>有 {count} 份单据未能打印。请逐份为患者补打副本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="104"/>
+        <location filename="../../kiosk/ui/reprint.py" line="99"/>
         <source>Documents waiting to be reprinted</source>
         <translation>等待补打的票据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="106"/>
+        <location filename="../../kiosk/ui/reprint.py" line="101"/>
         <source>Document</source>
         <translation>单据</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="106"/>
+        <location filename="../../kiosk/ui/reprint.py" line="101"/>
         <source>Reference</source>
         <translation>单号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="106"/>
+        <location filename="../../kiosk/ui/reprint.py" line="101"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="106"/>
+        <location filename="../../kiosk/ui/reprint.py" line="101"/>
         <source>Reason</source>
         <translation>退费原因</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="110"/>
+        <location filename="../../kiosk/ui/reprint.py" line="105"/>
         <source>({count} attempts)</source>
         <translation>（已尝试 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="114"/>
+        <location filename="../../kiosk/ui/reprint.py" line="109"/>
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="121"/>
+        <location filename="../../kiosk/ui/reprint.py" line="116"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/reprint.py" line="122"/>
+        <location filename="../../kiosk/ui/reprint.py" line="117"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -3871,13 +3918,13 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../kiosk/ui/base.py" line="122"/>
+        <location filename="../../kiosk/ui/base.py" line="141"/>
         <source>Loading, please wait…</source>
         <extracomment>The look (object name in the stylesheet) of the standard lines a page makes by name. The data the screen shows, attribute -&gt; its value when there is none (what ``clear`` restores).</extracomment>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/base.py" line="150"/>
+        <location filename="../../kiosk/ui/base.py" line="169"/>
         <source>{name}  ID {masked_id}</source>
         <translation>{name}  证件号 {masked_id}</translation>
     </message>
@@ -3885,42 +3932,42 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SessionScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="138"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="137"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="140"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="139"/>
         <source>Full — no numbers left · fee {fee}</source>
         <translation>已约满 · 无剩余号源 · 挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="142"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="141"/>
         <source>Fee {fee} · {left} of {total} numbers left</source>
         <translation>挂号费 {fee} · 剩余 {left}/{total} 个号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="148"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="147"/>
         <source>{department}: choose a doctor and time</source>
         <translation>{department}：请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="149"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="148"/>
         <source>Choose a doctor and time</source>
         <translation>请选择医生和时间</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="150"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="149"/>
         <source>No clinic sessions in the next three days. Please choose another department.</source>
         <translation>未来三天没有可挂的号，请选择其他科室。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="153"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="152"/>
         <source>Other department</source>
         <translation>其他科室</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="154"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="153"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -4021,7 +4068,8 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ShiftJourney</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="244"/>
+        <location filename="../../kiosk/ui/journeys.py" line="54"/>
+        <location filename="../../kiosk/ui/shift.py" line="262"/>
         <source>Shift and report</source>
         <translation>班次与对账</translation>
     </message>
@@ -4029,168 +4077,168 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>ShiftScreen</name>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="143"/>
+        <location filename="../../kiosk/ui/shift.py" line="160"/>
         <source>Kind</source>
         <extracomment>``counting``: the close asked, to confirm with the cash counted; ``doing``: &quot;opening&quot; or &quot;closing&quot;</extracomment>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="143"/>
+        <location filename="../../kiosk/ui/shift.py" line="160"/>
         <source>Count</source>
         <translation>笔数</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="143"/>
+        <location filename="../../kiosk/ui/shift.py" line="160"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="143"/>
+        <location filename="../../kiosk/ui/shift.py" line="160"/>
         <source>Credit line</source>
         <translation>信用额度</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="144"/>
+        <location filename="../../kiosk/ui/shift.py" line="161"/>
         <source>Channel or card</source>
         <translation>渠道/银行卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="144"/>
+        <location filename="../../kiosk/ui/shift.py" line="161"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="144"/>
+        <location filename="../../kiosk/ui/shift.py" line="161"/>
         <source>Platform</source>
         <translation>平台</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="144"/>
+        <location filename="../../kiosk/ui/shift.py" line="161"/>
         <source>Check</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="145"/>
+        <location filename="../../kiosk/ui/shift.py" line="162"/>
         <source>Shift figures by kind and channel</source>
         <translation>按业务类别与渠道的班次统计</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="157"/>
+        <location filename="../../kiosk/ui/shift.py" line="174"/>
         <source>{count} · {amount}</source>
         <translation>{count} 笔 · {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="159"/>
+        <location filename="../../kiosk/ui/shift.py" line="176"/>
         <source>✓ agrees</source>
         <translation>✓ 一致</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="159"/>
+        <location filename="../../kiosk/ui/shift.py" line="176"/>
         <source>differs</source>
         <translation>不符</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="163"/>
+        <location filename="../../kiosk/ui/shift.py" line="180"/>
         <source>Shift</source>
         <translation>班次</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="165"/>
+        <location filename="../../kiosk/ui/shift.py" line="182"/>
         <source>Cashier {name} (staff number {operator_id})</source>
         <translation>收费员 {name}（工号 {operator_id}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="170"/>
+        <location filename="../../kiosk/ui/shift.py" line="187"/>
         <source>Shift {number} open since {time}.</source>
         <translation>班次 {number}，{time} 开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="173"/>
+        <location filename="../../kiosk/ui/shift.py" line="190"/>
         <source>Shift {number} closed at {time}.</source>
         <translation>班次 {number}，{time} 已交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="176"/>
+        <location filename="../../kiosk/ui/shift.py" line="193"/>
         <source>No shift is open. Open one before serving patients.</source>
         <translation>当前未开班。请先开班再为患者办理业务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="183"/>
+        <location filename="../../kiosk/ui/shift.py" line="200"/>
         <source>The desk&apos;s journal and the platform&apos;s records agree completely, to the fen.</source>
         <translation>本窗口统计与平台记录完全一致，精确到分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="185"/>
+        <location filename="../../kiosk/ui/shift.py" line="202"/>
         <source>{count} differences between the desk&apos;s journal and the platform&apos;s records: a supervisor must check each one.</source>
         <translation>本窗口统计与平台记录有 {count} 处差异，须由主管逐项核查。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="192"/>
+        <location filename="../../kiosk/ui/shift.py" line="210"/>
         <source>Count the cash in the drawer and enter it in yuan, then tap &quot;Close the shift&quot;. The shift is closed at the platform and the report printed.</source>
         <translation>请清点钱箱现金并输入金额（元），然后点击“交班”。平台将关闭本班次并打印交班对账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="195"/>
+        <location filename="../../kiosk/ui/shift.py" line="213"/>
         <source>Cash counted in the drawer, in yuan</source>
         <translation>钱箱实点现金（元）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="198"/>
+        <location filename="../../kiosk/ui/shift.py" line="216"/>
         <source>Close the shift</source>
         <translation>交班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="199"/>
+        <location filename="../../kiosk/ui/shift.py" line="217"/>
         <source>Keep it open</source>
         <translation>暂不交班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="202"/>
+        <location filename="../../kiosk/ui/shift.py" line="220"/>
         <source>The report is printing on A4.</source>
         <translation>对账单正在用 A4 纸打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="204"/>
+        <location filename="../../kiosk/ui/shift.py" line="222"/>
         <source>The report could not be printed. Check the A4 printer.</source>
         <translation>对账单未能打印，请检查 A4 打印机。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="209"/>
+        <location filename="../../kiosk/ui/shift.py" line="227"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="207"/>
+        <location filename="../../kiosk/ui/shift.py" line="225"/>
         <source>Opening the shift…</source>
         <translation>正在开班…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="208"/>
+        <location filename="../../kiosk/ui/shift.py" line="226"/>
         <source>Counting and printing the report, please wait…</source>
         <translation>正在统计并打印对账单，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="212"/>
+        <location filename="../../kiosk/ui/shift.py" line="230"/>
         <source>Enter the cash counted in the drawer, in yuan (0 if there is none).</source>
         <translation>请输入钱箱实点现金（元，没有现金请输入 0）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="216"/>
+        <location filename="../../kiosk/ui/shift.py" line="234"/>
         <source>Open shift</source>
         <translation>开班</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="217"/>
+        <location filename="../../kiosk/ui/shift.py" line="235"/>
         <source>Close shift and print the report</source>
         <translation>交班并打印对账单</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="218"/>
+        <location filename="../../kiosk/ui/shift.py" line="236"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/shift.py" line="219"/>
+        <location filename="../../kiosk/ui/shift.py" line="237"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -4198,7 +4246,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>SupervisorApproval</name>
     <message>
-        <location filename="../../kiosk/ui/login.py" line="214"/>
+        <location filename="../../kiosk/ui/widgets.py" line="340"/>
         <source>A refund over {limit} needs a supervisor: the supervisor enters their staff number and PIN, then taps Refund.</source>
         <translation>超过 {limit} 的退费须主管审批：请主管输入工号和密码，再点击“退费”。</translation>
     </message>

@@ -130,6 +130,23 @@ class MarksMixin:
                              (iso(now), terminal_id, key))
             return mark_view(self._mark_row(conn, terminal_id, key))
 
+    def name_booking(self, terminal_id: str, key: str, *, booking_id: str) -> dict:
+        """The credit booking of a mark made without one (the credit platform did not answer then: the personal
+        part was queued and booked later). Naming the same booking again answers the same; another one: 409
+        ``booking_already_named``; a mark undone or never made: 409 ``mark_not_paid``."""
+        with self.transaction() as conn:
+            seen = self._mark_row(conn, terminal_id, key)
+            if seen is None or seen["status"] != "paid":
+                raise Refusal(409, "mark_not_paid", "No paid mark under this key: there is nothing to name.")
+            if seen["booking_id"] not in (None, booking_id):
+                raise Refusal(409, "booking_already_named", "This mark names another booking.",
+                              {"booking_id": seen["booking_id"]})
+            conn.execute("UPDATE marks SET booking_id = ? WHERE terminal_id = ? AND key = ?",
+                         (booking_id, terminal_id, key))
+            conn.execute("UPDATE bills SET booking_id = ? WHERE paid_terminal = ? AND paid_key = ? AND "
+                         "status = 'paid'", (booking_id, terminal_id, key))
+            return mark_view(self._mark_row(conn, terminal_id, key))
+
     def paid_bills(self, terminal_id: str, day: date) -> list[dict]:
         """The terminal's marks of a business day, in the order they were made (undone ones too)."""
         with self.snapshot() as conn:

@@ -235,6 +235,10 @@ class MarkRequest(RequestModel):
                                                             "(purpose matching a bill's kind); the mark takes it.")
 
 
+class NameBookingRequest(RequestModel):
+    booking_id: Id = Field(description="The credit platform's booking of the personal part, booked after the mark.")
+
+
 class Mark(BaseModel):
     key: str = Field(description="The Idempotency-Key the mark was made under.")
     status: Literal["paid", "unmarked"] = Field(description="`unmarked`: undone, or barred before any mark arrived.")

@@ -240,6 +240,17 @@ def build(store: HisStore) -> APIRouter:
         key = check_key(idempotency_key)
         return m.Mark.model_validate(store.unmark_paid(request.state.terminal_id, key))
 
+    @router.post("/v1/bills/name-booking", response_model=m.Mark, tags=["bills"],
+                 summary="Name the credit booking of a mark made before it (the personal part was queued)",
+                 description="The `Idempotency-Key` is the mark's. The credit platform did not answer when the bills "
+                             "were settled: the mark was made without a booking and the kiosk queued the personal "
+                             "part; once booked, the booking is named here. Again with the same booking: the same "
+                             "answer.",
+                 responses=write_responses(r409="`mark_not_paid`, `booking_already_named` (details: `booking_id`)"))
+    def name_booking(body: m.NameBookingRequest, request: Request, idempotency_key: IdempotencyKey = None) -> m.Mark:
+        key = check_key(idempotency_key)
+        return m.Mark.model_validate(store.name_booking(request.state.terminal_id, key, **body.model_dump()))
+
     @router.get("/v1/paid-bills", response_model=m.Marks, tags=["bills"],
                 summary="This terminal's marks of a business day (reconciliation), undone ones too",
                 responses=responses())

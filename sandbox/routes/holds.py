@@ -90,6 +90,12 @@ class BookRequest(RequestModel):
                    "amount_fen": 6240, "med_chrgitm_type": "09", "chrgitm_lv": "01"}]}]])
 
 
+class DirectBookRequest(BookRequest):
+    patient_id: str = example_id("P000003")
+    account_id: str = example_id("CA000003")
+    kind: Kind = Field(examples=["outpatient"])
+
+
 class BookingItem(BaseModel):
     code: str
     name: str
@@ -177,6 +183,26 @@ def build(store: Store) -> APIRouter:
     def book(hold_id: Annotated[str, path_id("HLD0123456789ABCDEF")], body: BookRequest, request: Request,
              idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Booking, store.book_hold, rule=BOOK, hold_id=hold_id,
+                           **body.model_dump())
+
+    @router.post("/v1/bookings", response_model=Booking,
+                 summary="Book a bill without a prior hold (a booking the kiosk queued while this platform did "
+                         "not answer)",
+                 description=WRITE_DESCRIPTION + " The kiosk settled the fund part with the insurance and the HIS "
+                             "while the credit platform was unreachable, within its offline caps, and sends the "
+                             "personal part when it answers again: held and booked in one step, as a hold then "
+                             "its booking would be (`booked_fen`, default: the personal part less what was paid "
+                             "otherwise). No patient session is needed (the patient has left).",
+                 responses=write_responses(
+                     r403="`account_suspended`, `account_not_linked`, `guardian_line_ended` (details `adult_from`), "
+                          "`insurance_suspended` (dishonest listing)",
+                     r404="`patient_not_found`, `account_not_found`",
+                     r409="`shift_not_open` (a desk), `no_credit_service`, `repay_first`, `insufficient_line` "
+                          "(details `available_fen`, `amount_fen`), `bill_already_booked` (details `his_bill_id`, "
+                          "`booking_id`)",
+                     r422="`amount_mismatch`, `bills_mismatch`, `duplicate_bill`"))
+    def book_direct(body: DirectBookRequest, request: Request, idempotency_key: IdempotencyKey = None) -> Response:
+        return keyed_write(store, request, idempotency_key, Booking, store.book_direct, rule=BOOK,
                            **body.model_dump())
 
     @router.post("/v1/holds/{hold_id}/release", response_model=Hold,

@@ -250,6 +250,32 @@ class HoldsMixin:
                cash=cash_fen)
         return booking_view(conn, settlement_id, now)
 
+    def book_direct(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *, patient_id: str,
+                    account_id: str, kind: str, **booking) -> dict:
+        """A booking without a prior hold: the kiosk settled the fund part while this platform did not answer
+        and queued the personal part (issue 12, offline per counterpart). The same checks as a hold (the line
+        must have the room now: 409 ``insufficient_line``; the account active, linked, no overdue bill), then
+        the same booking; a bill another standing booking names is refused 409 ``bill_already_booked``
+        (details ``his_bill_id``, ``booking_id``): a bill is never booked twice."""
+        for b in booking["bills"]:
+            found = conn.execute(
+                "SELECT b.settlement_id FROM booked_bills b JOIN settlements s ON s.settlement_id = b.settlement_id "
+                "WHERE b.his_bill_id = ? AND s.voided_at IS NULL", (b["his_bill_id"],)).fetchone()
+            if found is not None:
+                raise Refusal(409, "bill_already_booked", "Another booking already names this bill.",
+                              {"his_bill_id": b["his_bill_id"], "booking_id": found["settlement_id"]})
+        total, fund = booking["total_fen"], booking["fund_fen"]
+        on_credit = booking.get("booked_fen")
+        if on_credit is None:
+            on_credit = (total - fund - booking.get("account_pay_fen", 0) - booking.get("paid_now_fen", 0)
+                         - booking.get("cash_fen", 0))
+        if on_credit <= 0:
+            raise Refusal(422, "amount_mismatch", "Nothing goes on the line: there is nothing to book.",
+                          {"hold_fen": 0})
+        held = self.hold(conn, now, terminal_id, patient_id=patient_id, account_id=account_id, kind=kind,
+                         amount_fen=on_credit, his_bill_ids=[b["his_bill_id"] for b in booking["bills"]])
+        return self.book_hold(conn, now, terminal_id, hold_id=held["hold_id"], **booking)
+
     def void_booking(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *,
                      booking_id: str) -> dict:
         """Undo a booking whose insurance settlement was cancelled: only while nothing was repaid,

@@ -152,3 +152,22 @@ def test_a_channel_payment_pays_one_mark_only(adapter, phone, bills):
     with pytest.raises(HisRefused) as refused:  # another patient's payment
         adapter.mark_paid([bills[1]], setl_id="S2", booking_id="B2", payment_id=theirs.payment_id, key="k-3")
     assert refused.value.code == "payment_mismatch"
+
+
+def test_a_mark_made_without_a_booking_is_told_it_later_once(adapter, his, bills):
+    """The credit platform did not answer at settlement (issue 12): the mark names no booking; once the queued
+    booking is made, the HIS is told it under the mark's key: again the same, another booking refused."""
+    adapter.mark_paid(list(bills), setl_id="SETL1", booking_id=None, payment_id=None, key="k-q")
+    named = adapter.name_booking("k-q", "STL0000000000000001")
+    assert named.booking_id == "STL0000000000000001" and named.status == "paid"
+    assert adapter.name_booking("k-q", "STL0000000000000001") == named
+    with pytest.raises(HisRefused) as other:
+        adapter.name_booking("k-q", "STL0000000000000002")
+    assert other.value.code == "booking_already_named"
+    with sqlite3.connect(his.db_path) as db:
+        booked = dict(db.execute("SELECT bill_id, booking_id FROM bills WHERE paid_key = 'k-q'").fetchall())
+    assert booked == {bills[0]: "STL0000000000000001", bills[1]: "STL0000000000000001"}
+    with pytest.raises(HisRefused) as unmarked:
+        adapter.unmark_paid("k-q")
+        adapter.name_booking("k-q", "STL0000000000000001")
+    assert unmarked.value.code == "mark_not_paid"

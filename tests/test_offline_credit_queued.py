@@ -1,0 +1,288 @@
+"""Offline, per counterpart (issue 12): the credit platform does not answer, the HIS and the insurance platform do.
+
+An insured patient still pays: the fund part settles online (2207 with the insurance, the HIS marks the bill paid),
+the personal part is queued for the credit platform within the offline caps, and sent once it answers again
+(keyed: booked once); the HIS is then told the booking. Refused by the platform then: a conflict the cashier sees
+in the desk's conflicts journey, the fund part still standing. Driven as the cashier does it (the ID number typed,
+the bill confirmed with a tap), a fault proxy in front of the credit platform only; the outcome read back from the
+three services' own databases (``tests/saga_invariant.py``) and from the printed receipt.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.settings import Settings
+from tests.faultproxy import FaultProxy
+from tests.helpers import all_texts, patient, pdf_text
+from tests.saga_invariant import bill_states, check
+from tests.sandbox_fixtures import counterparts
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def city() -> str:
+    return "xiamen"
+
+
+@pytest.fixture
+def proxy(sandbox):
+    with FaultProxy("127.0.0.1", sandbox.port) as running:
+        yield running
+
+
+def boot(qtbot, sandbox, tmp_path, platform_url: str, **overrides):
+    """The app at the desk (the ID number typed), on the three services; ``overrides``: another address."""
+    from kiosk.app import KioskApp
+
+    settings = Settings(platform_url=platform_url, terminal_id=sandbox.terminal_id,
+                        data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
+                        full_screen=False, language="en", request_timeout_s=2.0, health_probe_s=1, mode="desk",
+                        operator_login=False, policy=sandbox.city, **{**counterparts(sandbox), **overrides})
+    running = KioskApp(settings, secret=sandbox.secret)
+    qtbot.addWidget(running.window)
+    with qtbot.waitSignal(running.ready, timeout=20_000):
+        running.show()
+    return running
+
+
+@pytest.fixture
+def app(qtbot, proxy, sandbox, tmp_path):
+    running = boot(qtbot, sandbox, tmp_path, proxy.url)
+    yield running
+    running.shutdown()
+
+
+def open_bill(qtbot, app, role: str) -> None:
+    """Home → "Pay outpatient bill" → the ID number typed at the desk → the bill, prepared with the insurance."""
+    w = app.window
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
+    qtbot.keyClicks(w.identify.id_field, patient(role)["id_number"])
+    qtbot.keyClick(w.identify.id_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.current == "bill" and w.bill.confirm_button.isVisible(), timeout=15_000)
+
+
+def confirm(qtbot, app):
+    w = app.window
+    with qtbot.waitSignal(app.ctx.journeys["pay"].settled, timeout=15_000) as settled:
+        qtbot.mouseClick(w.bill.confirm_button, LEFT)
+    qtbot.waitUntil(lambda: w.current == "outcome")
+    return settled.args[0]
+
+
+def cut_credit(qtbot, app, proxy) -> None:
+    proxy.cut("reset")  # the credit platform unreachable (kept-alive connections too); the HIS and insurance not
+    banner = app.window.offline_banner
+    qtbot.waitUntil(lambda: banner.isVisible() and banner.offline, timeout=10_000)
+
+
+def saga_of(app, bill_id: str):
+    sagas = app.services.sagas.engine.sagas
+    for state in ("prepared", "confirmed", "settled", "undone", "stuck", "undoing"):
+        for saga in sagas.of_day(_today(), (state,)):
+            if [b["bill_id"] for b in saga.facts["bills"]] == [bill_id]:
+                return saga
+    return None
+
+
+def _today():
+    from kiosk.domain import clock
+
+    return clock.business_date(clock.now())
+
+
+def queued_booking(app):
+    entries = [e for e in app.services.journal.entries(("pending",)) if e.kind == "booking"]
+    assert len(entries) == 1
+    return entries[0]
+
+
+def receipt_text(tmp_path: Path) -> str:
+    pdfs = sorted((tmp_path / "receipts").glob("*.pdf"))
+    assert pdfs, "no receipt printed"
+    return pdf_text(pdfs[-1])
+
+
+def test_credit_down_at_the_hold_the_fund_part_settles_and_the_personal_part_is_booked_once_it_answers(
+        qtbot, app, proxy, sandbox, tmp_path):
+    w = app.window
+    open_bill(qtbot, app, "tier2")  # identified online; the bill uploaded and pre-settled with the insurance
+    plan = app.ctx.journeys["pay"].split
+    assert plan.fund_fen > 0 and plan.on_credit_fen > 0 and plan.paid_now_fen == 0
+    before = sandbox.store.account("CA000002")
+
+    cut_credit(qtbot, app, proxy)  # the patient is reading the bill; the credit platform goes
+    outcome = confirm(qtbot, app)
+
+    assert outcome.credit_queued and outcome.settlement.booked_fen == plan.on_credit_fen
+    text = all_texts(w.outcome)
+    assert "pending confirmation by the credit platform" in text and "never be charged twice" in text
+    receipt = receipt_text(tmp_path)
+    assert "待信用平台确认" in receipt and "剩余可用额度" not in receipt  # no line figure the platform never gave
+    state = bill_states(sandbox)["MZV000002"]
+    assert state.his_status == "paid" and len(state.insurance_settled) == 1  # the fund part settled online
+    assert not state.credit_booked and state.his_booking_id is None  # the personal part waits, queued
+    queued = queued_booking(app)
+    assert queued.credit_fen == plan.on_credit_fen and queued.payload["body"]["setl_ids"] == list(
+        state.insurance_settled)
+    assert sandbox.store.account("CA000002")["used_fen"] == before["used_fen"]
+    qtbot.mouseClick(w.outcome.done_button, LEFT)
+
+    proxy.cut("pass")  # back: the queue goes, then the sweep names the booking at the HIS
+    banner = w.offline_banner
+    qtbot.waitUntil(lambda: banner.status is not None and banner.status.online and banner.status.queued == 0,
+                    timeout=20_000)
+    qtbot.waitUntil(lambda: saga_of(app, "MZV000002").state == "settled", timeout=30_000)
+    state = check(sandbox)["MZV000002"]  # settled everywhere, once
+    assert state.everywhere and len(state.credit_booked) == 1 and state.his_booking_id == state.credit_booked[0]
+    assert state.insurance_ever == 1
+    assert sandbox.store.account("CA000002")["used_fen"] == before["used_fen"] + plan.on_credit_fen
+    assert banner.status.conflicts == 0
+    # the day's reconciliation with the credit platform agrees to the fen: the queued booking counted once
+    from kiosk.usecases.reconciliation import Reconcile
+
+    report = Reconcile(app.services.platform, app.services.journal)(_today())
+    assert report.agrees, report.differences
+    settled = report.platform["settlement"]
+    assert settled["count"] == 1 and settled["credit_fen"] == plan.on_credit_fen
+
+
+def test_credit_down_at_identification_the_bill_is_paid_from_the_cache_within_the_offline_caps(
+        qtbot, app, proxy, sandbox, tmp_path):
+    w = app.window
+    open_bill(qtbot, app, "tier4")  # seen online (the signed snapshot cached); leaves
+    qtbot.mouseClick(w.bill.back_button, LEFT)
+    cut_credit(qtbot, app, proxy)
+
+    open_bill(qtbot, app, "tier4")  # from the cache; the bill from the HIS, pre-settled with the insurance
+    journey = app.ctx.journeys["pay"]
+    assert journey.session.offline and journey.prepared is not None
+    plan = journey.split
+    assert plan.fund_fen > 0 and 0 < plan.on_credit_fen <= app.services.offline.limits.txn_cap_fen
+    outcome = confirm(qtbot, app)
+    assert outcome.credit_queued and not outcome.offline  # not the old credit-only offline settlement
+    state = bill_states(sandbox)["MZV000004"]
+    assert state.his_status == "paid" and len(state.insurance_settled) == 1 and not state.credit_booked
+    assert "待信用平台确认" in receipt_text(tmp_path)
+    qtbot.mouseClick(w.outcome.done_button, LEFT)
+
+    open_bill_again = patient("tier4")["id_number"]  # the same patient again, still offline: nothing to pay
+    qtbot.mouseClick(w.home.buttons["pay"], LEFT)
+    qtbot.keyClicks(w.identify.id_field, open_bill_again)
+    qtbot.keyClick(w.identify.id_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.current == "bill", timeout=15_000)
+    assert not w.bill.confirm_button.isVisible()
+    qtbot.mouseClick(w.bill.back_button, LEFT)
+
+    proxy.cut("pass")
+    qtbot.waitUntil(lambda: saga_of(app, "MZV000004").state == "settled", timeout=30_000)
+    state = check(sandbox)["MZV000004"]
+    assert state.everywhere and len(state.credit_booked) == 1 and state.his_booking_id == state.credit_booked[0]
+
+
+def test_a_queued_booking_the_platform_refuses_is_a_conflict_for_the_cashier(qtbot, app, proxy, sandbox, tmp_path):
+    w = app.window
+    open_bill(qtbot, app, "tier4")
+    qtbot.mouseClick(w.bill.back_button, LEFT)
+    cut_credit(qtbot, app, proxy)
+    open_bill(qtbot, app, "tier4")
+    booked = confirm(qtbot, app).settlement.booked_fen
+    qtbot.mouseClick(w.outcome.done_button, LEFT)
+    # meanwhile, elsewhere, the account is suspended at the platform: the booking will be refused
+    store = sandbox.store
+    with store.transaction() as conn:
+        conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = 'CA000004'")
+
+    proxy.cut("pass")
+    banner = w.offline_banner
+    qtbot.waitUntil(lambda: banner.status is not None and banner.status.online and banner.status.conflicts == 1,
+                    timeout=20_000)
+    qtbot.waitUntil(lambda: saga_of(app, "MZV000004").state == "settled", timeout=30_000)
+    saga = saga_of(app, "MZV000004")
+    assert saga.facts["credit_conflict"] == "account_suspended"
+    state = check(sandbox)["MZV000004"]  # the fund part stands; nothing on credit; never half
+    assert state.his_status == "paid" and len(state.insurance_settled) == 1 and not state.credit_booked
+
+    qtbot.mouseClick(w.home.buttons["conflicts"], LEFT)  # the desk's refused payments: this one, masked
+    conflicts = app.ctx.journeys["conflicts"]
+    qtbot.waitUntil(lambda: w.current == "conflicts" and not conflicts.list_screen.loading, timeout=10_000)
+    assert len(conflicts.conflicts) == 1
+    c = conflicts.conflicts[0]
+    assert c.credit_fen == booked and c.visits == ("V000004",) and c.kind == "booking"
+    assert patient("tier4")["id_number"] not in all_texts(w)
+    assert "account suspended or closed meanwhile" in all_texts(conflicts.list_screen)
+
+
+@pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
+def test_the_insurance_platform_down_an_insured_bill_is_refused_with_the_reason(qtbot, city, sandbox, tmp_path):
+    """Neither city's profile lets an insured bill be settled as self-paid while the insurance platform is down:
+    the kiosk says why and what to do, and nothing is settled anywhere."""
+    with FaultProxy("127.0.0.1", sandbox.insurance.port, mode="reset") as insurance:
+        app = boot(qtbot, sandbox, tmp_path, sandbox.url, insurance_url=insurance.url)
+        try:
+            w = app.window
+            qtbot.mouseClick(w.home.buttons["pay"], LEFT)
+            qtbot.keyClicks(w.identify.id_field, patient("tier2")["id_number"])
+            qtbot.keyClick(w.identify.id_field, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: w.current == "outcome", timeout=20_000)
+            text = all_texts(w.outcome)
+            assert "The medical insurance platform is not answering" in text and "Nothing was charged" in text
+            assert "Please try again shortly or go to the cashier window." in text
+            state = check(sandbox)["MZV000002"]
+            assert state.his_status == "unpaid" and not state.credit_booked and state.insurance_ever == 0
+        finally:
+            app.shutdown()
+
+
+def test_a_kiosk_closed_while_the_booking_waits_sends_it_once_when_started_again(qtbot, proxy, sandbox, tmp_path):
+    first = boot(qtbot, sandbox, tmp_path, proxy.url)
+    try:
+        w = first.window
+        open_bill(qtbot, first, "tier2")
+        cut_credit(qtbot, first, proxy)
+        assert confirm(qtbot, first).credit_queued
+        qtbot.mouseClick(w.outcome.done_button, LEFT)
+    finally:
+        first.shutdown()  # closed for the night with the booking still queued
+    assert not bill_states(sandbox)["MZV000002"].credit_booked
+
+    proxy.cut("pass")
+    again = boot(qtbot, sandbox, tmp_path, proxy.url)  # the same data folder and keyring: the same journal
+    try:
+        qtbot.waitUntil(lambda: saga_of(again, "MZV000002").state == "settled", timeout=30_000)
+        state = check(sandbox)["MZV000002"]
+        assert state.everywhere and len(state.credit_booked) == 1 and state.his_booking_id == state.credit_booked[0]
+        assert not again.services.journal.entries(("pending", "conflict"))
+    finally:
+        again.shutdown()
+
+
+def test_a_hold_whose_answer_was_lost_is_given_back_once_the_platform_answers(qtbot, app, proxy, sandbox):
+    """The platform took the hold but its answer never came (black-holed): the personal part is queued all the
+    same; once the platform answers, the queued booking is made and the lost hold given back, never left
+    reserving the patient's line."""
+    w = app.window
+    open_bill(qtbot, app, "tier2")
+    plan = app.ctx.journeys["pay"].split
+    before = sandbox.store.account("CA000002")["used_fen"]
+    proxy.trigger = b"/v1/holds"
+    proxy.cut("blackhole")  # the hold reaches the platform; its answer is swallowed
+    outcome = confirm(qtbot, app)
+    assert outcome.credit_queued
+    with sandbox.store.snapshot() as conn:
+        held = conn.execute("SELECT status FROM holds WHERE account_id = 'CA000002'").fetchall()
+    assert [r[0] for r in held].count("held") == 1  # the platform did hold it (once: the retries under its key)
+    qtbot.mouseClick(w.outcome.done_button, LEFT)
+
+    proxy.trigger = None
+    proxy.cut("pass")
+    qtbot.waitUntil(lambda: saga_of(app, "MZV000002").state == "settled", timeout=30_000)
+    state = check(sandbox)["MZV000002"]
+    assert state.everywhere and len(state.credit_booked) == 1
+    with sandbox.store.snapshot() as conn:
+        holds = sorted(r[0] for r in conn.execute("SELECT status FROM holds WHERE account_id = 'CA000002'"))
+    assert holds == ["booked", "released"]  # the queue's booking (held and booked at once); the lost one back
+    assert sandbox.store.account("CA000002")["used_fen"] == before + plan.on_credit_fen
