@@ -282,7 +282,10 @@ def test_a_hold_whose_answer_was_lost_is_given_back_once_the_platform_answers(qt
     qtbot.waitUntil(lambda: saga_of(app, "MZV000002").state == "settled", timeout=30_000)
     state = check(sandbox)["MZV000002"]
     assert state.everywhere and len(state.credit_booked) == 1
-    with sandbox.store.snapshot() as conn:
-        holds = sorted(r[0] for r in conn.execute("SELECT status FROM holds WHERE account_id = 'CA000002'"))
-    assert holds == ["booked", "released"]  # the queue's booking (held and booked at once); the lost one back
+    def holds() -> list[str]:
+        with sandbox.store.snapshot() as conn:
+            return sorted(r[0] for r in conn.execute("SELECT status FROM holds WHERE account_id = 'CA000002'"))
+
+    # the queue's booking (held and booked at once); the lost one given back by the sweep, maybe a moment later
+    qtbot.waitUntil(lambda: holds() == ["booked", "released"], timeout=30_000)
     assert sandbox.store.account("CA000002")["used_fen"] == before + plan.on_credit_fen

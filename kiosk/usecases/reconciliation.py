@@ -66,11 +66,12 @@ def saga_entries(journal, start: datetime, end: datetime) -> list[Entry]:
     day, last = business_date(start - timedelta(days=1)), business_date(end)
     while day <= last:
         for saga in sagas.of_day(day):
-            booking = saga.done("book") or saga.done("booked")  # booked: the personal part queued, booked later
+            step = "book" if saga.done("book") else "booked"  # booked: the personal part queued, booked later
+            booking = saga.done(step)
             kind = SAGA_LEDGER_KIND.get(saga.kind)
             if not booking or kind is None or not booking.get("reference"):
                 continue
-            if not start <= saga.last("book").created_at < end:  # the kiosk's clock, as for its other writes
+            if not start <= saga.last(step).created_at < end:  # the kiosk's clock, as for its other writes
                 continue
             plan = SettlementPlan.from_dict(saga.facts.get("settled_plan") or saga.facts["plan"])
             entry = Entry(kind, booking["reference"], credit_fen=booking.get("booked_fen") or plan.on_credit_fen,
