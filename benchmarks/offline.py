@@ -155,7 +155,7 @@ class NoopClient:
 
 def drain_rate(folder: Path, name: str, url: str, secret: bytes, people, *, batch: bool, senders: int = 1,
                noop: bool = False) -> dict:
-    from kiosk.usecases.offline import PlatformTransport
+    from kiosk.adapters.sync_transport import PlatformTransport
     from offline_cache.crypto import Sealer, new_key
     from offline_cache.journal import Journal
     from offline_cache.sync import SyncEngine
@@ -187,10 +187,10 @@ def gui_stall(folder: Path, url: str, secret: bytes, people) -> dict:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.adapters.sync_transport import PlatformTransport
     from kiosk.settings import Settings
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.offline import SyncBridge
-    from kiosk.usecases.offline import PlatformTransport
     from offline_cache.crypto import Sealer, new_key
     from offline_cache.journal import Journal
     from offline_cache.sync import SyncEngine

@@ -140,7 +140,7 @@ class Connections:
 
     def cut_when(self, cut: Callable[[], bool]) -> None:
         """Training only: while ``cut()`` is true every request fails as a refused
-        connection, nothing is sent (``kiosk.usecases.offline.TrainingLink``)."""
+        connection, nothing is sent (``kiosk.adapters.sync_transport.TrainingLink``)."""
         self._cut = cut
 
     def close(self) -> None:

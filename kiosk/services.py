@@ -300,9 +300,13 @@ def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool
     """The outbox and the cache (sealed with the keyring's data key), the sync engine on a
     client of its own (no retries: the engine backs off itself; at a desk it carries the
     operator's session, ``operator``, as the desk's own client does), the offline limits."""
+    from kiosk.adapters.sync_transport import PlatformTransport, TrainingLink
+    from kiosk.domain.offline import OfflineLimits
     from kiosk.domain.signing import snapshot_key
     from kiosk.platform import PlatformClient
-    from kiosk.usecases.offline import OfflineLimits, OfflineMode, PatientCache, PlatformTransport, TrainingLink
+    from kiosk.usecases.offline import OfflineMode
+    from kiosk.usecases.patient_cache import PatientCache
+    from kiosk.usecases.writes import phase
     from offline_cache.cache import SnapshotCache
     from offline_cache.crypto import Sealer
     from offline_cache.journal import Journal
@@ -318,7 +322,7 @@ def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool
         link = TrainingLink()
         link.fit(client)
     expiry_s = settings.queue_expiry_h * 3600
-    sync = SyncEngine(journal, PlatformTransport(client), batch_size=settings.sync_batch_size,
+    sync = SyncEngine(journal, PlatformTransport(client, phase=phase), batch_size=settings.sync_batch_size,
                       probe_interval_s=settings.health_probe_s, expiry_s=expiry_s, upkeep=[cache.prune])
     offline = OfflineMode(journal, sync, PatientCache(cache, snapshot_key(secret)),
                           OfflineLimits.from_settings(settings), expiry_s)

@@ -1,7 +1,7 @@
 """The sync engine: sends the outbox to the platform when it answers.
 
 Plain Python (no Qt, no HTTP library): the platform is reached through a ``Transport``
-given by the kiosk (``kiosk.usecases.offline.PlatformTransport``). One engine runs on
+given by the kiosk (``kiosk.adapters.sync_transport.PlatformTransport``). One engine runs on
 its own thread (``start``/``stop``), owned by the app; the same ``drain`` also runs on
 a worker for the live path and for recovery at start. Leases in the outbox keep any two
 senders (threads or processes) from sending one item at the same time.

@@ -383,7 +383,7 @@ def test_the_requests_the_kiosk_sends_are_the_documented_ones(qtbot, tmp_path, s
     request captured on the wire matches its operation in platform-api.json."""
     from PySide6.QtCore import Qt
 
-    from kiosk.usecases.offline import PlatformTransport
+    from kiosk.adapters.sync_transport import PlatformTransport
     from tests.conftest import boot
     from tests.helpers import tap_card
 

@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.domain.models import Account, Patient, Visit, VisitItem
+from kiosk.domain.offline import OfflineLimits, OfflineRefused, offline_split
 from kiosk.services import build_services
 from kiosk.settings import Settings
 from kiosk.usecases.identify import PatientSession
-from kiosk.usecases.offline import OfflineLimits, OfflineRefused, offline_split
 from sandbox.demo_data import DEMO_PATIENTS
 from tests.faultproxy import FaultProxy
 from tests.helpers import all_texts, patient, tap_card

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
+from kiosk.adapters.sync_transport import PlatformTransport
 from kiosk.platform import PlatformClient
 from kiosk.services import build_services
 from kiosk.settings import Settings
-from kiosk.usecases.offline import PlatformTransport
 from offline_cache.sync import Answer, SyncEngine, TransportDown, backoff_s
 from tests.helpers import patient
 from tests.offline.population import populate, settlement_body

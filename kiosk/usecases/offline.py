@@ -1,17 +1,14 @@
-"""Offline mode: what the kiosk may do when the platform does not answer.
+"""Offline mode, the use case: what the kiosk may do when the credit platform does not answer, the outbox,
+the sync engine and the cache of what it last saw joined for the other use cases and the screens (status,
+conflicts and their resolution). Split by layer (issue 12):
 
-- ``PlatformTransport``: the sync engine's way to the platform (``POST /v1/batch``, or one
-  request per write for a platform without it) and its health probe.
-- ``PatientCache``: what the kiosk last saw of a patient (patient, signed account
-  snapshot, open visits), kept sealed under a blind index of the ID number; the account
-  snapshot is trusted only if the platform's signature checks.
-- ``offline_split``: the rules of credit offline. Only for an active account whose
-  signed snapshot is younger than ``max_age_s``, never over the line the snapshot showed
-  (less what this kiosk already booked and has not synced), up to ``txn_cap_fen`` per
-  settlement and ``terminal_cap_fen`` of unsynced credit for the terminal; nothing paid
-  on the spot (the payment channel needs the platform). Otherwise: the cashier.
-- ``OfflineMode``: the above joined with the outbox and the sync engine for the use cases
-  and the screens (status, conflicts and their resolution).
+- ``kiosk.domain.offline``: the rules of credit offline (``OfflineLimits``, ``offline_split``,
+  ``offline_room``, ``OfflineRefused``), pure;
+- ``kiosk.adapters.sync_transport``: the sync engine's way to the platform (``PlatformTransport``: ``POST
+  /v1/batch``, or one request per write) and its health probe; ``TrainingLink``;
+- ``kiosk.usecases.patient_cache``: what the kiosk last saw of a patient, sealed, and its codec
+  (``PatientCache``, ``NotSeenOffline``);
+- here, ``OfflineMode``.
 
 A bill is never offered offline once this kiosk has a write for it that the platform did
 not refuse: the cache forgets the visits a settlement paid online (``paid_online``), and the
@@ -23,202 +20,18 @@ and a cashier's "Payment collected" would charge the patient twice).
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from kiosk.domain import clock, signing
-from kiosk.domain.models import Patient, Visit, VisitItem
-from kiosk.domain.settlement import CannotUseCredit, Split
-from kiosk.platform import PlatformError, PlatformUnavailable
-from kiosk.usecases.accounts import account_from
+from kiosk.domain import clock
+from kiosk.domain.offline import OfflineLimits, OfflineRefused, offline_room, offline_split
+from kiosk.domain.settlement import Split
+from kiosk.usecases.patient_cache import NotSeenOffline, PatientCache
 from kiosk.usecases.writes import phase
 from offline_cache.journal import CONFLICT, DONE, PENDING, RESOLVED, CapExceeded, Journal
-from offline_cache.sync import Answer, SyncEngine, SyncStatus, TransportDown
+from offline_cache.sync import SyncEngine, SyncStatus
 
 log = logging.getLogger("kiosk.offline")
-
-CLOCK_SLACK_S = 60  # a snapshot "from the future" by more than this: the clock moved; not trusted
-
-
-class OfflineRefused(CannotUseCredit):
-    """Offline, this cannot be done at the kiosk: ``code`` says why (``offline_*``)."""
-
-
-class NotSeenOffline(PlatformError):
-    """Offline, and this patient was not seen here recently: nothing to show."""
-
-    def __init__(self, code: str = "offline_unknown_patient"):
-        super().__init__(code, "the platform is not answering and no snapshot is cached", 0)
-
-
-@dataclass(frozen=True)
-class OfflineLimits:
-    max_age_s: int = 1800
-    txn_cap_fen: int = 50_000
-    terminal_cap_fen: int = 300_000
-
-    @classmethod
-    def from_settings(cls, settings) -> OfflineLimits:
-        return cls(settings.offline_snapshot_max_age_s, settings.offline_txn_cap_fen,
-                   settings.offline_terminal_cap_fen)
-
-
-def offline_split(session, visits, limits: OfflineLimits, *, now: datetime, account_unsynced_fen: int = 0,
-                  terminal_unsynced_fen: int | None = None) -> Split:
-    """The split of an offline credit settlement, or ``OfflineRefused``. Pure."""
-    account = session.account
-    if account is None:
-        raise OfflineRefused("offline_no_credit")
-    if not account.active:
-        raise OfflineRefused("offline_account_suspended")
-    if account.overdue_fen > 0:
-        raise OfflineRefused("offline_repay_first")
-    age = (now - session.snapshot_at).total_seconds() if session.snapshot_at else None
-    if age is None or age > limits.max_age_s or age < -CLOCK_SLACK_S:
-        raise OfflineRefused("offline_snapshot_stale")
-    total = sum(v.total_fen for v in visits)
-    fund = sum(v.fund_fen for v in visits)
-    personal = sum(v.personal_fen for v in visits)
-    if personal > limits.txn_cap_fen:
-        raise OfflineRefused("offline_over_txn_cap")
-    if personal > account.available_fen - account_unsynced_fen:
-        raise OfflineRefused("offline_over_line")
-    if terminal_unsynced_fen is not None and terminal_unsynced_fen + personal > limits.terminal_cap_fen:
-        raise OfflineRefused("offline_over_terminal_cap")
-    return Split(total, fund, personal, personal, 0)
-
-
-def offline_room(session, limits: OfflineLimits, *, now: datetime, account_unsynced_fen: int = 0,
-                 terminal_unsynced_fen: int = 0) -> int:
-    """How much of a bill may go on credit while the credit platform does not answer (the saga queues it): the
-    same rules as :func:`offline_split` (an active account, nothing overdue, a fresh signed snapshot), the room
-    the smallest of the line the snapshot showed less the credit queued on it since, the per-settlement cap and
-    what the terminal's cap leaves. ``OfflineRefused`` when none may. Pure."""
-    account = session.account
-    if account is None:
-        raise OfflineRefused("offline_no_credit")
-    if not account.active:
-        raise OfflineRefused("offline_account_suspended")
-    if account.overdue_fen > 0:
-        raise OfflineRefused("offline_repay_first")
-    age = (now - session.snapshot_at).total_seconds() if session.snapshot_at else None
-    if age is None or age > limits.max_age_s or age < -CLOCK_SLACK_S:
-        raise OfflineRefused("offline_snapshot_stale")
-    return max(0, min(account.available_fen - account_unsynced_fen, limits.txn_cap_fen,
-                      limits.terminal_cap_fen - terminal_unsynced_fen))
-
-
-# -- the platform, for the sync engine ------------------------------------------------------
-
-class PlatformTransport:
-    """``POST /v1/batch`` through a ``PlatformClient``; one request per write if the
-    platform does not offer batches (or ``batch=False``: the benchmark's baseline)."""
-
-    def __init__(self, client, *, batch: bool = True, probe_timeout_s: float = 3.0):
-        self.client = client
-        self.batch = batch
-        self.probe_timeout_s = probe_timeout_s
-
-    def healthy(self) -> bool:
-        try:
-            response = self.client.session.get(self.client.base_url + "/v1/health", timeout=self.probe_timeout_s)
-        except Exception:  # noqa: BLE001 - any failure to reach it is "not healthy"
-            return False
-        with response:
-            return response.status_code == 200
-
-    def send(self, operations: list[dict]) -> list[Answer]:
-        phase("sync", str(len(operations)))
-        if self.batch:
-            try:
-                data = self.client.request("POST", "/v1/batch", {"operations": operations})
-            except PlatformUnavailable as exc:
-                raise TransportDown(exc.message) from None
-            except PlatformError as exc:
-                if exc.status == 404:  # an older platform: no batches
-                    log.info("platform has no /v1/batch: one request per write")
-                    self.batch = False
-                else:  # a refused signature, a clock out of step, a batch too big
-                    raise TransportDown(f"batch refused: {exc.code}") from None
-            else:
-                return [Answer(r["key"], r["status"], r["body"]) for r in data["results"]]
-        answers = []
-        for op in operations:
-            try:
-                data = self.client.request("POST", op["path"], op["body"], key=op["key"])
-            except PlatformUnavailable as exc:
-                if not answers:
-                    raise TransportDown(exc.message) from None
-                return answers  # the rest waits
-            except PlatformError as exc:
-                error = {"code": exc.code, "message": exc.message}
-                if exc.details:
-                    error["details"] = exc.details
-                answers.append(Answer(op["key"], exc.status, {"error": error}))
-            else:
-                answers.append(Answer(op["key"], 200, data))
-        return answers
-
-
-# -- what the kiosk last saw ----------------------------------------------------------------
-
-def _visit_record(v: Visit) -> dict:
-    record = asdict(v)
-    record["ended_at"] = v.ended_at.isoformat()
-    return record
-
-
-def _visit_from(record: dict) -> Visit:
-    return Visit(**{**record, "ended_at": datetime.fromisoformat(record["ended_at"]),
-                    "items": tuple(VisitItem(**i) for i in record["items"])})
-
-
-class PatientCache:
-    """Sessions as last seen, sealed, under a blind index of the ID number."""
-
-    def __init__(self, cache, snapshot_key: bytes):
-        self.cache = cache  # offline_cache.cache.SnapshotCache
-        self.snapshot_key = snapshot_key
-
-    def remember(self, id_number: str, session, account_data: dict | None) -> None:
-        if account_data is not None and not signing.verify_snapshot(self.snapshot_key, account_data):
-            log.warning("account snapshot without a valid platform signature: not cached")
-            account_data = None
-        patient = asdict(session.patient)
-        patient["birth_date"] = session.patient.birth_date.isoformat()
-        record = {"patient": patient, "account": account_data,
-                  "visits": [_visit_record(v) for v in session.visits]}
-        self.cache.remember(id_number, record, session.snapshot_at or clock.now())
-
-    def recall(self, id_number: str, held_fen: int = 0, confirmed_fen: int = 0):
-        """The session as last seen, marked offline; its account only if the signature
-        checks, its available line less ``held_fen`` (credit this kiosk has queued, not yet
-        confirmed: the session's ``held_fen``) and ``confirmed_fen`` (credit the platform
-        confirmed to this kiosk after the snapshot was taken)."""
-        from kiosk.usecases.identify import PatientSession
-
-        found = self.cache.recall(id_number)
-        if found is None:
-            raise NotSeenOffline()
-        record, fetched_at = found
-        p = record["patient"]
-        patient = Patient(**{**p, "birth_date": date.fromisoformat(p["birth_date"])})
-        data = record.get("account")
-        account = None
-        if data is not None and signing.verify_snapshot(self.snapshot_key, data):
-            account = account_from(data)
-            since = held_fen + confirmed_fen
-            account = replace(account, available_fen=max(0, account.available_fen - since),
-                              used_fen=account.used_fen + since)
-        elif data is not None:
-            log.warning("cached account snapshot fails its signature: not used")
-            held_fen = 0
-        visits = tuple(_visit_from(v) for v in record.get("visits", ()))
-        return PatientSession(patient, account, visits, offline=True, snapshot_at=fetched_at, held_fen=held_fen)
-
-    def forget_visits(self, id_number: str, visit_ids) -> None:
-        gone = set(visit_ids)
-        self.cache.update(id_number, lambda r: {**r, "visits": [v for v in r["visits"] if v["visit_id"] not in gone]})
 
 
 # -- the conflicts, for the cashier desk ------------------------------------------------------
@@ -432,21 +245,5 @@ def who_of(session) -> dict:
     return {"name": p.name, "id_number": p.id_number}
 
 
-# -- training: a switch on the link to the embedded platform ---------------------------------
-
-class TrainingLink:
-    """Training and demo only: cut the kiosk's link to its embedded sandbox, as a broken
-    network would. While cut, every request of the clients it is fitted to fails as a
-    refused connection (nothing reaches the platform); ``restore`` mends it."""
-
-    def __init__(self):
-        self.cut = False
-
-    def fit(self, client) -> None:
-        client.session.cut_when(lambda: self.cut)  # kiosk.connections: a refused connection while cut
-
-    def break_link(self) -> None:
-        self.cut = True
-
-    def restore(self) -> None:
-        self.cut = False
+__all__ = ["ConflictView", "ExpiredView", "NotSeenOffline", "OfflineLimits", "OfflineMode", "OfflineRefused",
+           "PatientCache", "offline_room", "offline_split", "who_of"]

@@ -51,7 +51,7 @@ def plan(session: PatientSession, visits: tuple[Visit, ...], repay_before_reuse:
     if guardian_line_ended(session.patient, session.account, clock.business_date(clock.now())):
         raise CannotUseCredit("guardian_line_ended")
     if session.offline:
-        from kiosk.usecases.offline import OfflineLimits, offline_split
+        from kiosk.domain.offline import OfflineLimits, offline_split
 
         return offline_split(session, visits, offline_limits or OfflineLimits(), now=clock.now())
     return split_visits(visits, session.account, repay_before_reuse)

@@ -68,7 +68,7 @@ class RecoveryReport:
 class PlatformWrites:
     def __init__(self, platform, journal, sync):
         """``sync``: the offline queue's ``SyncEngine`` (``services.py`` builds it, over
-        ``kiosk.usecases.offline.PlatformTransport``; not built here, which would import that
+        ``kiosk.adapters.sync_transport.PlatformTransport``; not built here, which would import that
         module back: an import cycle)."""
         self.platform = platform
         self.journal = journal
