@@ -137,7 +137,8 @@ class PayJourney(Journey):
             self.ctx.run(lambda: self.ctx.services.settle.settle_saga(session, prepared, plan, payment_id),
                          self.finished(self.settled, settlement_text), self._failed)
             return
-        self.ctx.run(lambda: self.ctx.services.settle(session, visits, payment_id),
+        split = self.split  # the split shown, computed once (kiosk.usecases.settle.plan)
+        self.ctx.run(lambda: self.ctx.services.settle(session, visits, payment_id, split),
                      self.finished(self.settled, settlement_text), self._failed)
 
     def _failed(self, error) -> None:

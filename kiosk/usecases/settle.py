@@ -108,7 +108,9 @@ class SettleOutpatient:
         return SettleOutcome(settlement, job, error, plan=plan, credit_queued=queued)
 
     def __call__(self, session: PatientSession, visits: tuple[Visit, ...],
-                 payment_id: str | None = None) -> SettleOutcome:
+                 payment_id: str | None = None, split: Split | None = None) -> SettleOutcome:
+        """The bill settled at the credit platform alone; ``split``: the one shown to the patient (``plan``),
+        whose part on credit the outbox counts while the write is unconfirmed."""
         if self.offline is not None and payment_id is None and (session.offline or not self.offline.online):
             key, split = self.offline.settle(self.writes, session, visits)
             log.info("settled offline: %s queued", key[:8])
@@ -124,7 +126,7 @@ class SettleOutpatient:
             # A rest already paid by phone is never lost: offline, the settlement that uses the
             # payment is queued (pending) rather than refused.
             data = self.writes.send("settlement", "/v1/settlements", body, offline_ok=payment_id is not None,
-                                    **_queue_facts(session, visits))
+                                    **_queue_facts(session, visits, split))
         except WritePending:
             self._paid_online(session, visits)  # the queue completes it: not to be offered again
             return SettleOutcome(None)
@@ -141,15 +143,18 @@ class SettleOutpatient:
             self.offline.paid_online(session, [v.visit_id for v in visits])
 
 
-def _queue_facts(session: PatientSession, visits) -> dict:
+def _queue_facts(session: PatientSession, visits, split: Split | None = None) -> dict:
     """For the outbox: the credit this write would book (counted against the terminal's cap
-    while unconfirmed) and who it is for (sealed; shown to the cashier if it conflicts)."""
+    while unconfirmed: the split shown, else the split of the same rule) and who it is for
+    (sealed; shown to the cashier if it conflicts)."""
     from kiosk.usecases.offline import who_of
 
-    account = session.account
-    personal = sum(v.personal_fen for v in visits)
-    credit = min(personal, max(0, account.available_fen)) if account else 0
-    return {"credit_fen": credit, "who": who_of(session)}
+    if split is None:
+        try:
+            split = split_visits(visits, session.account)
+        except CannotUseCredit:  # the platform refuses it: nothing will be booked
+            split = None
+    return {"credit_fen": split.booked_fen if split is not None else 0, "who": who_of(session)}
 
 
 def receipt_for(config, session: PatientSession, visits, s: Settlement, credit_pending: bool = False):
