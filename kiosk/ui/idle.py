@@ -67,6 +67,14 @@ class IdleGuard(QObject):
         self._tick.start()
         self.warning.emit(self._seconds_left())
 
+    def seconds_left(self) -> int | None:
+        """Seconds until the screen is cleared (the wait, then the countdown); None while disarmed."""
+        if self._tick.isActive():
+            return self._seconds_left()
+        if self._idle.isActive():
+            return max(0, -(-(self._idle.remainingTime() + self.warning_ms) // 1000))
+        return None
+
     def _seconds_left(self) -> int:
         return max(0, -(-self._left_ms // 1000))
 
