@@ -206,8 +206,9 @@ class Settings:
         "keys); the others are behind \"More\"."
     )
     voice_prompts: str = _setting(
-        "auto", "Spoken prompts for the main steps (place your card, scan the code, take your receipt), from the "
-        "recorded clips in resources/voice: 'on', 'off' or 'auto' (on at a kiosk, off at the desk)."
+        "auto", "Spoken prompts (the elderly mode's screen titles), through Qt's text-to-speech where PySide6-Addons "
+        "is installed (not in the bundle today: then nothing is said, logged once): 'on', 'off' or 'auto' (on at "
+        "a kiosk, off at the desk)."
     )
     window_size: str = _setting(
         "", "The window's size when full_screen is off, WIDTHxHEIGHT (training and demo: 1080x1920 shows a "

@@ -81,7 +81,7 @@ class ElderlyMode(QObject):
         self.window = window
         self.on = False
         self.journeys = [k.strip() for k in settings.elderly_journeys.split(",") if k.strip()][:4]
-        self.voice = VoicePrompts() if settings.voice_prompts else None
+        self.voice = VoicePrompts() if settings.voice_on else None  # 'off' is a word, not False
         self.languages = languages
         self._stylesheet: str | None = None
         self._rows: dict[QTableWidget, int] = {}

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit
+from PySide6.QtWidgets import QGroupBox, QLineEdit
 
 from kiosk.domain.idnumber import suspect_span
 from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem
-from kiosk.ui.kit import back_button, button_row, make_button, metrics, primary_button
+from kiosk.ui.kit import RowLayout, back_button, button_row, make_button, metrics, primary_button
 
 #: What each training card stands for (the demo roles, sandbox/demo_data.py), in the
 #: screen's language. A role missing here shows its key: tests/test_training_cards.py
@@ -28,8 +28,7 @@ TRAINING_ROLES = {
 }
 
 
-_COLUMNS = 4
-# Narrow padding: four two-line labels to a row, also in the elderly mode's larger type.
+# Narrow padding: more two-line labels side by side (a RowLayout re-flows them), also in elderly type.
 _TRAINING_STYLE = "QPushButton { padding: 4px 8px; min-width: 0px; }"
 
 
@@ -75,7 +74,7 @@ class IdentifyScreen(Screen):
         self.training = QGroupBox(self)
         self.training.setObjectName("training")
         self.training.setStyleSheet(_TRAINING_STYLE)
-        self.training_layout = QGridLayout(self.training)  # rows of four: two-line labels fit 1280 px
+        self.training_layout = RowLayout(self.training)  # as many side by side as their words let
         self.training.hide()
         self.training_buttons: dict[str, object] = {}  # role -> button (objectName trainingCard-<role>)
 
@@ -93,8 +92,7 @@ class IdentifyScreen(Screen):
         button = make_button(self.training, f"trainingCard-{role}",
                              lambda _checked=False, role=role: self.training_card_tapped.emit(role),
                              height=metrics().training_card)  # two lines: "Demo card:", then what it stands for
-        count = len(self.training_buttons)
-        self.training_layout.addWidget(button, count // _COLUMNS, count % _COLUMNS)
+        self.training_layout.add(button)
         self.training_buttons[role] = button
         self._label_training_card(role)
         self.training.show()

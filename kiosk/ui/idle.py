@@ -106,7 +106,7 @@ class IdleBanner(QFrame):
         self.button.clicked.connect(self.more_time)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 3)
-        layout.addWidget(self.button, 1)
+        layout.addWidget(self.button)  # as wide as its words; the text takes the rest
         self.hide()
 
     def show_seconds(self, seconds: int) -> None:

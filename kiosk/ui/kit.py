@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
@@ -205,6 +205,60 @@ class Tile(QPushButton):
 
     def sizeHint(self) -> QSize:
         return self.layout().sizeHint().expandedTo(QSize(self.minimumWidth(), self.minimumHeight()))
+
+
+class WrapButton(QPushButton):
+    """A button whose words wrap onto more lines rather than be cut: a long choice (a bill, a
+    clinic session, a department in English) on a narrow or portrait screen, or in the elderly
+    mode's larger type. Its height follows its width (``heightForWidth``), never below
+    ``height``. ``text()``/``setText`` are the words (``set_button_text`` works as for any button)."""
+
+    def __init__(self, parent: QWidget | None = None, role: str = "secondary", clicked: Callable | None = None, *,
+                 height: int | None = None):
+        super().__init__(parent)
+        m = metrics()
+        self.setObjectName(role)
+        self.setProperty("action", "")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMinimumHeight(height if height is not None else m.button)
+        self.words = QLabel(self)
+        self.words.setObjectName("buttonText")
+        self.words.setWordWrap(True)
+        self.words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.words.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(m.gap, m.gap // 2, m.gap, m.gap // 2)
+        layout.addWidget(self.words)
+        if clicked is not None:
+            self.clicked.connect(clicked)
+
+    def setText(self, text: str) -> None:
+        self.words.setText(text)
+        self.updateGeometry()
+
+    def text(self) -> str:
+        return self.words.text()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self.minimumHeight(), self.layout().totalHeightForWidth(width))
+
+    def sizeHint(self) -> QSize:
+        hint = self.layout().totalSizeHint()
+        return QSize(hint.width(), max(self.minimumHeight(), hint.height()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumHeight(), self.minimumHeight())
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self.updateGeometry()  # the elderly mode's type: more lines
 
 
 def primary_button(parent: QWidget | None, clicked: Callable | None = None) -> QPushButton:
@@ -391,8 +445,11 @@ def lay_out_page(page: QWidget, title: QLabel, parts: Sequence, buttons: Sequenc
                  density: str = "standard", scroll: bool = True) -> QVBoxLayout:
     """``page``'s layout: ``title``, then ``parts`` top to bottom (see ``add_parts``), in a
     scroll area unless ``scroll`` is false, then ``buttons``: one row (buttons, or
-    ``(button, parts of the width)``), or several rows (a list of lists)."""
+    ``(button, parts of the width)``), or several rows (a list of lists). A part that scrolls by
+    itself (a ``QScrollArea``: a list of choices) is not put in another."""
     side, ends, gap = metrics().page(density)
+    if any(isinstance(part[0] if isinstance(part, tuple) else part, QScrollArea) for part in parts):
+        scroll = False  # a part that scrolls by itself (a list of choices): no scroll area around it
     layout = QVBoxLayout(page)
     layout.setContentsMargins(side, ends, side, ends)
     layout.setSpacing(gap)

@@ -23,7 +23,7 @@ from kiosk.ui.base import Screen, body_text, set_button_text, set_problem, who_t
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey, error_code
 from kiosk.ui.keys import CHOICE_KEYS, focus_first, give_key
-from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
+from kiosk.ui.kit import RowLayout, back_button, make_button, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.widgets import LOGIN_REFUSALS, ChoiceList, SupervisorApproval, bill_kind_text, money_back_text
 
@@ -105,13 +105,13 @@ class RefundEntryScreen(Screen):
             keypad.addWidget(button, index // 3, index % 3)
             self.keys[key] = button
         self.reason_buttons: dict[str, QPushButton] = {}
-        reasons_row = QHBoxLayout()
+        reasons_row = RowLayout()  # side by side while their words fit, else in more rows
         for index, code in enumerate(reasons):
             button = secondary_button(self, lambda _=False, c=code: self.choose_reason(c))
             if index < len(CHOICE_KEYS):
                 give_key(button, CHOICE_KEYS[index])  # F5 onwards: the amount field keeps the digits
             button.setCheckable(True)
-            reasons_row.addWidget(button)
+            reasons_row.add(button)
             self.reason_buttons[code] = button
         self.approval = SupervisorApproval(self)  # a refund over the desk's limit
         self.approval.submitted.connect(self._refund)

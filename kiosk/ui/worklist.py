@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QPushButton, QVBoxLayout
 
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.journey import is_refusal, report_bug
 from kiosk.ui.keys import JOURNEY_KEYS, give_key
-from kiosk.ui.kit import make_button, metrics, secondary_button
+from kiosk.ui.kit import RowLayout, make_button, metrics, secondary_button
 
 log = logging.getLogger("kiosk.ui.worklist")
 translate = QCoreApplication.translate
@@ -125,7 +125,6 @@ class WorklistScreen(Screen):
     language_toggled = Signal()
     elderly_toggled = Signal()  # never: the desk has no elderly mode (its switch stays hidden)
     item_chosen = Signal(str)  # the journey's key
-    COLUMNS = 3
 
     DATA = {"work": None}
 
@@ -144,7 +143,7 @@ class WorklistScreen(Screen):
             button.hide()
             items.addWidget(button)
             self.items[item] = button
-        self.grid = QGridLayout()
+        self.grid = RowLayout()  # the journeys: as many side by side as their words let
         self.grid.setSpacing(metrics().gap)
         self.language_button = secondary_button(self, self.language_toggled)
         self.elderly_button = secondary_button(self, self.elderly_toggled)
@@ -160,8 +159,7 @@ class WorklistScreen(Screen):
         button = make_button(self, "secondary", start)
         if key in JOURNEY_KEYS:
             give_key(button, JOURNEY_KEYS[key])
-        index = len(self.buttons)
-        self.grid.addWidget(button, index // self.COLUMNS, index % self.COLUMNS)
+        self.grid.add(button)
         button.show()  # tappable now, not a loop turn later
         self.buttons[key] = button
         self._titles[key] = title
