@@ -35,3 +35,29 @@ def test_every_journey_screen_shows_the_time_left_and_home_does_not(qtbot, kiosk
     taps(w.bill.back_button)
     qtbot.waitUntil(lambda: w.current == "home", timeout=5_000)
     qtbot.waitUntil(lambda: seconds_shown(w) is None, timeout=3_000)
+
+
+def test_a_printer_out_of_paper_is_told_before_the_patient_starts(qtbot, kiosk_settings, sandbox, taps):
+    """An ESC/POS printer answering DLE EOT with paper end (tests/printing/fake_printer.py): the
+    bar says so on the home screen, and a journey that prints offers to go on without a receipt
+    before anything is paid."""
+    from tests.conftest import _booted_app
+    from tests.printing.fake_printer import TcpPrinter
+
+    printer = TcpPrinter(state="paper_out")
+    app = _booted_app(qtbot, kiosk_settings.with_overrides(
+        printer_backend="escpos", escpos_connection=f"tcp:127.0.0.1:{printer.port}"), sandbox)
+    try:
+        w = app.window
+        qtbot.waitUntil(lambda: w.header.printer.text() == "⚠ Printer: out of paper", timeout=10_000)
+        assert w.current == "home" and w.header.printer.isVisible()
+
+        taps(w.home.buttons["pay"])
+        assert w.current == "outcome"
+        assert "The printer has run out of paper" in w.outcome.title.text()
+        assert w.outcome.action_button.text() == "Go on without a receipt"
+        taps(w.outcome.action_button)
+        assert w.current == "identify"  # the patient chose to go on
+    finally:
+        app.shutdown()
+        printer.close()
