@@ -2,7 +2,8 @@
 
 The journeys are tiles (``kit.Tile``: an icon above words that wrap) in a grid of three columns
 on a landscape screen, two on a portrait one (and in the elderly mode's fewer, bigger choices),
-every size from the kit's Metrics."""
+every size from the kit's Metrics. Closing the credit service (``MINOR``) is a plain button beside
+the language switch, not a tile."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,6 +13,10 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QScrollArea
 
 from kiosk.ui.base import Screen, big_button, body_text, heading, set_button_text
 from kiosk.ui.kit import Tile, metrics, touch_scroll
+
+#: Journeys offered below the tiles as a plain button, not as a tile of the same weight as paying a
+#: bill (issue 13): closing the credit service is there for who looks for it, never the first offer.
+MINOR = frozenset({"close"})
 
 
 class HomeScreen(Screen):
@@ -68,17 +73,22 @@ class HomeScreen(Screen):
         layout.addWidget(self.tiles, 1)
         layout.addWidget(self.status)
         row = QHBoxLayout()
+        self.minor_row = row
         row.addWidget(self.elderly_button)
-        row.addStretch(1)
+        row.addStretch(1)  # the minor journeys' buttons go before it
         row.addWidget(self.language_button)
         layout.addLayout(row)
         self.retranslate()
 
     def add_journey(self, key: str, title: Callable[[], str], start: Callable[[], None]) -> QPushButton:
-        button = Tile(self, key)
+        if key in MINOR:
+            button = big_button(self, "secondary")
+            self.minor_row.insertWidget(self.minor_row.count() - 2, button)  # before the stretch
+        else:
+            button = Tile(self, key)
+            index = len(self._tiles())
+            self.grid.addWidget(button, index // self.columns, index % self.columns)
         button.clicked.connect(start)
-        index = len(self.buttons)
-        self.grid.addWidget(button, index // self.columns, index % self.columns)
         button.show()  # added to a screen already on the glass: tappable now, not a loop turn later
         self.buttons[key] = button
         self._titles[key] = title
@@ -90,17 +100,23 @@ class HomeScreen(Screen):
     def limit_journeys(self, keys: list[str] | None) -> None:
         """Only these journeys, in this order, then "More" (which shows them all); None: all."""
         self._limited = list(keys) if keys is not None else None
-        shown = list(self.buttons) if keys is None else [k for k in keys if k in self.buttons]
-        for button in [*self.buttons.values(), self.more_button]:
+        tiles = self._tiles()
+        shown = list(tiles) if keys is None else [k for k in keys if k in tiles]
+        for key in self.buttons.keys() & MINOR:
+            self.buttons[key].setVisible(keys is None or key in keys)
+        for button in [*tiles.values(), self.more_button]:
             self.grid.removeWidget(button)
             button.hide()
-        cells = [self.buttons[k] for k in shown]
-        if len(shown) < len(self.buttons):
+        cells = [tiles[k] for k in shown]
+        if len(shown) < len(tiles) or any(not self.buttons[k].isVisibleTo(self) for k in self.buttons.keys() & MINOR):
             cells.append(self.more_button)
         columns = 2 if keys is not None else self.columns  # fewer, bigger choices
         for index, button in enumerate(cells):
             self.grid.addWidget(button, index // columns, index % columns)
             button.show()
+
+    def _tiles(self) -> dict[str, QPushButton]:
+        return {key: button for key, button in self.buttons.items() if key not in MINOR}
 
     def set_elderly(self, on: bool) -> None:
         self.elderly = on
