@@ -10,11 +10,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk.devices.qt import DeviceBridge
-from kiosk.resources import resource_dir
 from kiosk.settings import Settings
 from kiosk.ui.i18n import Languages
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.tasks import TaskRunner
+from kiosk.ui.theme import stylesheet, use_screen, window_size
 
 log = logging.getLogger("kiosk.app")
 
@@ -103,7 +103,7 @@ class KioskApp(QObject):
         self.settings = settings
         self.languages = Languages(self.qapp)
         self.languages.set(settings.language)  # before any widget exists
-        self.qapp.setStyleSheet(_stylesheet())
+        self.qapp.setStyleSheet(stylesheet("kiosk", use_screen(settings)))  # sizes for this screen, then the look
         self.tasks = TaskRunner(parent=self)
         self.bridge = DeviceBridge(self)
         self.window = MainWindow(settings)
@@ -156,7 +156,7 @@ class KioskApp(QObject):
         if self.settings.full_screen:
             self.window.showFullScreen()
         else:
-            self.window.resize(1280, 800)
+            self.window.resize(*window_size(self.settings))
             self.window.show()
 
     def toggle_language(self) -> None:
@@ -227,6 +227,7 @@ class KioskApp(QObject):
         w.identify.training_card_tapped.connect(self._present_training_card)
         services.reader.start()
         self._device_state_changed()
+        w.services_ready(services, self.tasks)  # the status bar's printer, the icons
         w.home.set_ready(True)
         if self.settings.mode == "desk":
             from kiosk.ui.login import DeskLogin
@@ -326,12 +327,3 @@ def _started_at():
     from datetime import datetime
 
     return datetime.now(UTC).astimezone()
-
-
-def _stylesheet() -> str:
-    path = resource_dir() / "styles" / "kiosk.qss"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        log.error("stylesheet missing: %s", path)
-        return ""

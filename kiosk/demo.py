@@ -2,8 +2,12 @@
 
 The tour walks the journeys the way a patient would (taps on the real
 buttons; a card is laid on the simulated reader by tapping its training card,
-as staff do), saving a screenshot of every screen and every printed receipt to
-one folder.
+as staff do), then the cashier's desk (login, shift, refund, reprints, the queue,
+late payments), saving a screenshot of every screen and every printed receipt to
+one folder. It runs at each size of ``DEMO_SIZES`` (a portrait floor-standing kiosk
+and a landscape one): ``1080x1920-07-bill-beyond-line.png``,
+``1920x1080-desk-03-refund-list.png``. ``tests/test_layout.py`` walks the same tour
+and checks every screen it shows at four sizes, both languages and both modes.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -23,29 +27,59 @@ from kiosk.settings import load as load_settings
 log = logging.getLogger("kiosk.demo")
 
 STEP_TIMEOUT_MS = 30_000
+#: The sizes the tour shows every screen at: a portrait floor-standing kiosk, a landscape one.
+DEMO_SIZES: tuple[tuple[int, int], ...] = ((1080, 1920), (1920, 1080))
+#: The demo cashier of the sandbox's demo data.
+DEMO_CASHIER = ("1001", "246810")
 
 
-def run_demo(*, tour: bool, out: Path, platform_url: str = "", language: str = "zh_CN",
-             data_dir: Path | None = None) -> int:
-    work = data_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
-    out = out.resolve()
-    if tour:
-        out.mkdir(parents=True, exist_ok=True)
-    # The settings file still counts (devices: simulated or real, the city's profile...);
-    # the demo brings its own platform, folders, paper and window.
-    settings = load_settings().with_overrides(
+def demo_settings(*, out: Path, work: Path, platform_url: str = "", language: str = "zh_CN",
+                  size: tuple[int, int] | None = None, mode: str = "kiosk", tour: bool = True):
+    """The settings file's, with the demo's own platform, folders, paper and window."""
+    # The settings file still counts (devices: simulated or real, the city's profile...).
+    overrides = dict(
         platform_url=platform_url,
         data_dir=str(work),
         printer_backend="pdf-folder",
         printer_pdf_dir=str(out if tour else work / "receipts"),
         language=language,
-        mode="kiosk",
+        mode=mode,
         full_screen=False,  # a window, not a locked-down kiosk: staff leave a demo as they like
     )
+    if size is not None:
+        overrides["window_size"] = f"{size[0]}x{size[1]}"
+    return load_settings().with_overrides(**overrides)
+
+
+def run_demo(*, tour: bool, out: Path, platform_url: str = "", language: str = "zh_CN",
+             data_dir: Path | None = None, sizes: Sequence[tuple[int, int]] = DEMO_SIZES,
+             modes: Sequence[str] = ("kiosk", "desk")) -> int:
+    out = out.resolve()
+    if not tour:
+        return _run(out=out, platform_url=platform_url, language=language, data_dir=data_dir, tour=False)
+    out.mkdir(parents=True, exist_ok=True)
+    for size in sizes:
+        for mode in modes:
+            code = _run(out=out, platform_url=platform_url, language=language, data_dir=data_dir, tour=True,
+                        size=size, mode=mode)
+            if code:
+                return code
+    shots = sorted(out.glob("*.png"))
+    receipts = sorted(out.glob("*.pdf"))
+    print(f"Tour done: {len(shots)} screenshots and {len(receipts)} receipts in {out}")
+    return 0
+
+
+def _run(*, out: Path, platform_url: str, language: str, data_dir: Path | None, tour: bool,
+         size: tuple[int, int] | None = None, mode: str = "kiosk") -> int:
+    work = data_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    settings = demo_settings(out=out, work=work, platform_url=platform_url, language=language, size=size,
+                             mode=mode, tour=tour)
     app = KioskApp(settings)
     result = {"code": 0}
     if tour:
-        runner = Tour(app, out)
+        prefix = f"{size[0]}x{size[1]}-" + ("desk-" if mode == "desk" else "") if size else ""
+        runner = Tour(app, out, prefix=prefix)
         runner.finished.connect(lambda code: (result.update(code=code), app.qapp.quit()))
         runner.start()
     app.boot_failed.connect(lambda why: (print(f"kiosk demo: start-up failed: {why}", file=sys.stderr),
@@ -55,10 +89,6 @@ def run_demo(*, tour: bool, out: Path, platform_url: str = "", language: str = "
     app.shutdown()
     if data_dir is None:
         shutil.rmtree(work, ignore_errors=True)
-    if tour and result["code"] == 0:
-        shots = sorted(out.glob("*.png"))
-        receipts = sorted(out.glob("*.pdf"))
-        print(f"Tour done: {len(shots)} screenshots and {len(receipts)} receipts in {out}")
     return result["code"] or code
 
 
@@ -67,9 +97,11 @@ class Tour(QObject):
 
     finished = Signal(int)
 
-    def __init__(self, app: KioskApp, out: Path):
+    def __init__(self, app: KioskApp, out: Path | None, *, prefix: str = "",
+                 on_shot: Callable[[str], None] | None = None):
         super().__init__(app)
-        self.app, self.out = app, out
+        self.app, self.out, self.prefix = app, out, prefix
+        self.on_shot = on_shot  # instead of saving a picture: tests/test_layout.py checks the screen
         self.shots = 0
         self._steps: Iterator[Callable[[], bool]] | None = None
         self._waiting: Callable[[], bool] | None = None
@@ -77,8 +109,7 @@ class Tour(QObject):
         self._poll = QTimer(self, interval=20, timeout=self._check)
 
     def start(self) -> None:
-        self.app.window.resize(1280, 800)
-        self._steps = self.script()
+        self._steps = self.desk_script() if self.app.settings.mode == "desk" else self.script()
         self._waiting = lambda: self.app.services is not None
         self._poll.start()
 
@@ -104,7 +135,10 @@ class Tour(QObject):
     # -- helpers -------------------------------------------------------------
     def shot(self, name: str) -> None:
         self.shots += 1
-        self.app.window.grab().save(str(self.out / f"{self.shots:02d}-{name}.png"))
+        if self.on_shot is not None:
+            self.on_shot(f"{self.prefix}{self.shots:02d}-{name}")
+        else:
+            self.app.window.grab().save(str(self.out / f"{self.prefix}{self.shots:02d}-{name}.png"))
 
     def tap(self, button) -> None:
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -113,6 +147,12 @@ class Tour(QObject):
         """Wait until the button can be used (its screen may still be loading), then tap it."""
         yield lambda: button.isVisible() and button.isEnabled()
         self.tap(button)
+
+    def language(self, language: str):
+        """The home screen's language switch tapped if the screen is not in ``language`` already."""
+        if self.app.languages.current != language:
+            self.tap(self.app.window.home.language_button)
+        yield lambda: self.app.languages.current == language
 
     def on(self, screen: str) -> Callable[[], bool]:
         return lambda: self.app.window.current == screen
@@ -162,8 +202,7 @@ class Tour(QObject):
         yield self.on("outcome")
         self.shot("paid-adult")
         yield from self.done()
-        self.tap(w.home.language_button)
-        yield lambda: w.home.language_button.text() == "中文"
+        yield from self.language("en")
         self.shot("home-english")
         yield from self.journey("pay", "minor")
         yield self.on("bill")
@@ -172,8 +211,7 @@ class Tour(QObject):
         yield self.on("outcome")
         self.shot("paid-minor")
         yield from self.done()
-        self.tap(w.home.language_button)
-        yield lambda: w.home.language_button.text() == "English"
+        yield from self.language("zh_CN")
 
         # A bill beyond the line: the rest paid by phone.
         yield from self.journey("pay", "shortline")
@@ -320,3 +358,70 @@ class Tour(QObject):
         cfg = self.app.settings
         w.idle.configure(cfg.idle_timeout_s * 1000, cfg.idle_warning_s * 1000)
 
+    # -- the cashier's desk ----------------------------------------------------------
+    def desk_script(self):
+        w = self.app.window
+        journeys = lambda: self.app.ctx.journeys
+        yield lambda: w.current == "login" and self.app.desk_login is not None
+        self.shot("login")
+        form = w.login.form
+        form.id_field.setText(DEMO_CASHIER[0])
+        form.pin_field.setText(DEMO_CASHIER[1])
+        QTest.keyClick(form.pin_field, Qt.Key.Key_Return)
+        yield lambda: w.current == "home" and w.home.buttons["shift"].isEnabled()
+        self.shot("home")
+
+        # The day begins: the shift opened.
+        shift = journeys()["shift"]
+        self.tap(w.home.buttons["shift"])
+        yield lambda: shift.screen.open_button.isVisible() and shift.screen.open_button.isEnabled()
+        self.shot("shift-closed")
+        self.tap(shift.screen.open_button)
+        yield lambda: shift.screen.close_button.isVisible() and shift.screen.close_button.isEnabled()
+        self.shot("shift-open")
+        self.tap(shift.screen.back_button)
+        yield self.on("home")
+
+        # An ID number typed wrong, then a bill paid at the window and refunded.
+        self.tap(w.home.buttons["pay"])
+        yield self.on("identify")
+        QTest.keyClicks(w.identify.id_field, "350206198507223415")
+        QTest.keyClick(w.identify.id_field, Qt.Key.Key_Return)
+        yield lambda: bool(w.identify.hint.text())  # the digits kept, the suspect one marked
+        self.shot("identify-typed-wrong")
+        w.go_home()
+        yield from self.journey("pay", "tier4")
+        yield self.on("bill")
+        yield from self.tap_ready(w.bill.confirm_button)
+        yield self.on("outcome")
+        yield from self.done()
+        refund = journeys()["refund"]
+        yield from self.journey("refund", "tier4")
+        yield lambda: w.current == "refund_list" and bool(refund.items)
+        self.shot("refund-list")
+        self.tap(refund.list_screen.choices.buttons[0])
+        yield self.on("refund_entry")
+        self.shot("refund-entry")
+        refund.entry_screen.approval.ask("￥200.00")  # over the desk's limit: the supervisor's number and PIN
+        self.shot("refund-supervisor")
+        w.go_home()
+        yield self.on("home")
+
+        # The lists the desk keeps.
+        for key, screen in (("reprint", "reprint"), ("conflicts", "conflicts"), ("late_payments", "late_payments")):
+            self.tap(w.home.buttons[key])
+            yield lambda screen=screen: w.current == screen and not w.screens[screen].loading
+            self.shot(screen.replace("_", "-"))
+            w.go_home()
+            yield self.on("home")
+
+        # The day ends: the cash counted, the shift closed, its report.
+        self.tap(w.home.buttons["shift"])
+        yield lambda: shift.screen.close_button.isVisible() and shift.screen.close_button.isEnabled()
+        self.tap(shift.screen.close_button)
+        yield lambda: shift.screen.count_field.isVisible()
+        QTest.keyClicks(shift.screen.count_field, "0")
+        self.shot("shift-count")
+        self.tap(shift.screen.confirm_button)
+        yield lambda: shift.screen.open_button.isVisible() and shift.screen.open_button.isEnabled()
+        self.shot("shift-report")

@@ -210,9 +210,20 @@ class Settings:
         "pay,register,repay,query", "Elderly mode: the journeys the home screen shows (at most 4, comma-separated "
         "keys); the others are behind \"More\"."
     )
-    voice_prompts: bool = _setting(
-        True, "Elderly mode: read each screen's title aloud where Qt text-to-speech is installed."
+    voice_prompts: str = _setting(
+        "auto", "Spoken prompts (the elderly mode's screen titles), through Qt's text-to-speech where PySide6-Addons "
+        "is installed (not in the bundle today: then nothing is said, logged once): 'on', 'off' or 'auto' (on at "
+        "a kiosk, off at the desk)."
     )
+    window_size: str = _setting(
+        "", "The window's size when full_screen is off, WIDTHxHEIGHT (training and demo: 1080x1920 shows a "
+        "portrait kiosk); empty: 1280x800. Full screen, the layout follows the screen's own size."
+    )
+
+    @property
+    def voice_on(self) -> bool:
+        """Whether the prompts are spoken: ``voice_prompts``, 'auto' meaning at a kiosk only."""
+        return self.voice_prompts == "on" or (self.voice_prompts == "auto" and self.mode == "kiosk")
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -243,6 +254,10 @@ class Settings:
             problems.append("idle_timeout_s must be at least 10")
         if self.idle_warning_s < 20:
             problems.append("idle_warning_s must be at least 20 (WCAG 2.2.1 gives 20 s to react)")
+        if self.voice_prompts not in VOICE_PROMPTS:
+            problems.append("voice_prompts must be 'on', 'off' or 'auto' (on at a kiosk, off at the desk)")
+        if self.window_size and not _window_size_ok(self.window_size):
+            problems.append("window_size must be WIDTHxHEIGHT in pixels, e.g. 1080x1920, each 320 to 7680")
         if self.receipt_width_mm not in (58, 80):
             problems.append("receipt_width_mm must be 58 or 80")
         if self.platform_url and not acceptable_platform_url(self.platform_url):
@@ -266,6 +281,12 @@ class Settings:
 
 
 PRINTER_BACKENDS = ("pdf-folder", "cups", "escpos")
+VOICE_PROMPTS = ("auto", "on", "off")
+
+
+def _window_size_ok(text: str) -> bool:
+    width, sep, height = text.lower().partition("x")
+    return bool(sep) and width.isdigit() and height.isdigit() and all(320 <= int(n) <= 7680 for n in (width, height))
 HIS_URL_RULE = "his_url must use https:// (plain http only on loopback), with no user name"
 
 
@@ -465,6 +486,8 @@ def load(path: Path | None = None) -> Settings:
     for key, value in data.items():
         if key not in known:
             raise ValueError(f"{path}: unknown setting {key!r}")
+        if key == "voice_prompts" and isinstance(value, bool):  # a file from before 'auto': true/false
+            value = "on" if value else "off"
         expected = type(known[key].default)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)

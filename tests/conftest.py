@@ -28,6 +28,16 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _design_metrics():
+    """Each test starts at the design size's layout: an app booted by an earlier test chose the
+    Metrics of its window (kiosk/ui/theme.py use_screen), which would outlive it otherwise."""
+    yield
+    from kiosk.ui.kit import Metrics, use_metrics
+
+    use_metrics(Metrics())
+
+
+@pytest.fixture(autouse=True)
 def _no_leftover_threads():
     """A test must not leave worker threads running (napari's check)."""
     before = set(threading.enumerate())

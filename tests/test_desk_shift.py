@@ -88,6 +88,7 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     tap_card(qtbot, app, "arrears")
     qtbot.waitUntil(lambda: w.current == "repay" and bool(repay.screen.debts), timeout=10_000)
     taps(repay.screen.cash_button)
+    taps(w.confirm.confirm_button)  # the desk confirms the cash before it is recorded (issue 13)
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     assert "Open your shift first" in w.outcome.details.text() and w.outcome.details.text().startswith("⚠")
     assert w.outcome.action_button.text() == "Open the shift"
@@ -107,8 +108,9 @@ def test_a_cashier_runs_a_full_shift(qtbot, shift_desk, sandbox, sandbox_client,
     tap_card(qtbot, app, "arrears")
     qtbot.waitUntil(lambda: w.current == "repay" and bool(repay.screen.debts), timeout=10_000)
     owed = repay.screen.debt.total_fen
+    taps(repay.screen.cash_button)
     with qtbot.waitSignal(repay.repaid, timeout=10_000) as done:
-        taps(repay.screen.cash_button)
+        taps(w.confirm.confirm_button)
     repaid = done.args[0]
     assert repaid.data["channel"] == "cash" and repaid.amount_fen == owed
     qtbot.waitUntil(lambda: w.current == "outcome")

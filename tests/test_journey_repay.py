@@ -99,10 +99,13 @@ def test_desk_cash_repayment_is_recorded_by_the_cashier(qtbot, desk_app, client,
     assert not screen.pay_button.isVisible()  # no QR code at the desk
     assert screen.card_button.isVisible()
     owed = screen.debt.total_fen
-    assert screen.cash_button.text() == f"Cash {format_cny(owed)}"
+    assert screen.cash_button.text() == f"F5 Cash {format_cny(owed)}"  # its key on it (issue 13)
 
+    taps(screen.cash_button)                                                         # tap 2
+    # Issue 13: the cash taken is recorded only after one confirmation of the amount.
+    assert w.current == "confirm" and "received in cash" in w.confirm.purpose.text()
     with qtbot.waitSignal(journey.repaid, timeout=10_000) as done:
-        taps(screen.cash_button)                                                     # tap 2
+        taps(w.confirm.confirm_button)                                               # tap 3
     outcome = done.args[0]
     assert outcome.data["channel"] == "cash"
     after = client.get(f"/v1/accounts/{account_id}").json()
@@ -110,8 +113,8 @@ def test_desk_cash_repayment_is_recorded_by_the_cashier(qtbot, desk_app, client,
     receipt = pdf_text(Path(outcome.receipt_job))
     assert "现金" in receipt and format_cny(owed) in receipt
     qtbot.waitUntil(lambda: w.current == "outcome")
-    taps(w.outcome.done_button)                                                      # tap 3
-    assert taps.count <= 6
+    taps(w.outcome.done_button)                                                      # tap 4
+    assert taps.count <= 7
 
 
 def test_picking_one_bill_repays_only_that_one(qtbot, kiosk_app, client, taps):

@@ -86,7 +86,7 @@ def test_a_bill_paid_online_is_not_offered_offline_and_the_desk_sees_no_conflict
     assert w.bill.refusal == "no_open_visits" and not w.bill.confirm_button.isVisible()
     # The line offered offline is the platform's after the payment, not the snapshot's from before it.
     assert journey.session.account.available_fen == online.settlement.available_fen
-    assert "You have no unpaid outpatient bills." in all_texts(w.bill)
+    assert "You have no unpaid outpatient bills: there is nothing to pay now. Tap Done to finish." in all_texts(w.bill)
     qtbot.mouseClick(w.bill.back_button, LEFT)
 
     open_bill(qtbot, app, "tier4")  # someone who has not paid: offline, on credit, queued

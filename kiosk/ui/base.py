@@ -189,6 +189,9 @@ def big_button(parent: QWidget | None = None, name: str = "primary") -> QPushBut
 
 
 def set_button_text(button: QPushButton, text: str) -> None:
-    """Text and accessible name together, so screen readers say what the button does."""
+    """Text and accessible name together, so screen readers say what the button does; a desk
+    button's key first ("F2 Refund", ``kiosk/ui/keys.py``)."""
+    key = button.property("key")
+    text = f"{key} {text}" if key else text
     button.setText(text)
     button.setAccessibleName(text.replace("&", ""))

@@ -15,6 +15,7 @@ from kiosk.domain.clock import business_date
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.journey import Journey
+from kiosk.ui.keys import CHOICE_KEYS, focus_first, give_key
 from kiosk.ui.kit import back_button, primary_button, secondary_button
 from kiosk.ui.widgets import ChoiceList
 
@@ -73,6 +74,10 @@ class ConflictListScreen(Screen):
     def show_loading(self, **data) -> None:
         self.set_state(loading=True, **data)  # the list stays while it is asked again
 
+    def keyboard_focus(self):
+        """The desk's keyboard on the first conflict: Enter opens it, the arrows move on."""
+        return self.choices.buttons[0] if self.conflicts else None
+
     def show_conflicts(self, conflicts, expired, notice: str = "") -> None:
         self.show_items(conflicts=tuple(conflicts), expired=tuple(expired), notice=notice)
 
@@ -95,6 +100,7 @@ class ConflictListScreen(Screen):
         set_optional_text(self.status, status)
         texts = [conflict_text(c) for c in self.conflicts] + [expired_text(e) for e in self.expired]
         self.choices.set_choices(texts, [True] * len(self.conflicts) + [False] * len(self.expired))
+        focus_first(self, self.choices.buttons)
         set_button_text(self.back_button, self.tr("Back to start"))
 
 
@@ -109,8 +115,10 @@ class ConflictScreen(Screen):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.collected_button = primary_button(self, lambda: self._resolve("payment_collected"))
-        self.elsewhere_button = secondary_button(self, lambda: self._resolve("settled_elsewhere"))
+        self.collected_button = give_key(primary_button(self, lambda: self._resolve("payment_collected")),
+                                         CHOICE_KEYS[0])
+        self.elsewhere_button = give_key(secondary_button(self, lambda: self._resolve("settled_elsewhere")),
+                                         CHOICE_KEYS[1])
         self.back_button = back_button(self, self.back_requested)
         self.page("details:details", "help", 1, "status",
                   buttons=[self.back_button, (self.elsewhere_button, 2), self.collected_button])

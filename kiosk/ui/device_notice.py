@@ -11,7 +11,7 @@ service desk.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout
 
 from kiosk.ui.base import body_text
@@ -33,16 +33,12 @@ _INSTEAD = (
 _NOTHING_LEFT = QT_TRANSLATE_NOOP("DeviceNotice", "Please go to the service desk: staff there can help you.")
 _TYPE_IT = QT_TRANSLATE_NOOP("DeviceNotice", "You can still type the patient's ID number.")
 
-# Amber like the idle and offline banners; the type size is the window's (larger in the elderly mode).
-_STYLE = ("QFrame#deviceNotice { background: #fff4ce; border-bottom: 3px solid #8a6d00; } "
-          "QLabel#deviceNoticeText { background: #fff4ce; color: #3d3000; font-weight: bold; }")
-
-
 class DeviceNotice(QFrame):
+    statuses_changed = Signal(list)  # every device's state, each time they are shown (the status bar)
+
     def __init__(self, desk: bool = False, parent=None):
         super().__init__(parent)
-        self.setObjectName("deviceNotice")
-        self.setStyleSheet(_STYLE)
+        self.setObjectName("deviceNotice")  # amber like the idle and offline banners (kiosk.qss)
         self.desk = desk
         self.statuses: list = []
         self.text = body_text(self, "deviceNoticeText")
@@ -58,6 +54,7 @@ class DeviceNotice(QFrame):
     def show_status(self, statuses: list) -> None:
         self.statuses = list(statuses)
         self.retranslate()
+        self.statuses_changed.emit(self.statuses)
 
     def retranslate(self) -> None:
         broken = self.broken

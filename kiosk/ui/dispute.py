@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLineEdit, QPushButton
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, who_text
 from kiosk.ui.journey import Journey
-from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
+from kiosk.ui.kit import WrapButton, back_button, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.widgets import ScrollColumn, bill_kind_text, bill_status_text
 
@@ -62,7 +62,7 @@ class DisputeBillScreen(Screen):
         self.bill_buttons = []
         self.scroll.empty()
         for bill in self.bills:
-            button = secondary_button(self.scroll.content, lambda _=False, b=bill: self.bill_picked.emit(b))
+            button = WrapButton(self.scroll.content, "secondary", lambda _=False, b=bill: self.bill_picked.emit(b))
             text = bill_line(bill)
             if bill.status == "disputed":
                 text = self.tr("{bill} — already disputed, cannot be picked").format(bill=text)

@@ -5,8 +5,10 @@ main text at least 18 pt and headings at least 30 pt, line spacing at least 1.3,
 contrast at least 4.5:1, touch targets at least 60 x 60 px, colour never the only cue, no
 pop-ups, fewer choices per screen.
 
-How: a second stylesheet (``resources/styles/elderly.qss``) set on the window while the
-mode is on, and the window's ``elderly`` property for anything that asks. The home screen
+How: a second stylesheet (``resources/styles/elderly.qss``, its sizes written for the screen by
+``kiosk/ui/theme.py``) set on the status bar, the banners and the screen shown while the mode is
+on (each screen gets it when it is shown), and the window's ``elderly`` property for anything
+that asks. The home screen
 then shows only the journeys named by the ``elderly_journeys`` setting (four at most) and
 "More". The stylesheet picks Noto Sans CJK SC, whose natural line spacing (1.45 em) meets the
 1.3 rule for plain text: Qt's stylesheets have no line-height. Tables get taller rows. The
@@ -23,7 +25,6 @@ import logging
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QTableWidget
 
-from kiosk.resources import resource_dir
 from kiosk.ui.kit import metrics
 
 log = logging.getLogger("kiosk.ui.elderly")
@@ -31,12 +32,10 @@ log = logging.getLogger("kiosk.ui.elderly")
 
 
 def elderly_stylesheet() -> str:
-    path = resource_dir() / "styles" / "elderly.qss"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        log.error("stylesheet missing: %s", path)
-        return ""
+    """``resources/styles/elderly.qss`` written for the screen's sizes (``kiosk/ui/theme.py``)."""
+    from kiosk.ui.theme import stylesheet
+
+    return stylesheet("elderly")
 
 
 class VoicePrompts:
@@ -82,7 +81,7 @@ class ElderlyMode(QObject):
         self.window = window
         self.on = False
         self.journeys = [k.strip() for k in settings.elderly_journeys.split(",") if k.strip()][:4]
-        self.voice = VoicePrompts() if settings.voice_prompts else None
+        self.voice = VoicePrompts() if settings.voice_on else None  # 'off' is a word, not False
         self.languages = languages
         self._stylesheet: str | None = None
         self._rows: dict[QTableWidget, int] = {}
@@ -90,6 +89,8 @@ class ElderlyMode(QObject):
         window.home.elderly_toggled.connect(self.toggle)
         window.idle.expired.connect(lambda: self.set(False))
         window.screen_changed.connect(self._screen_changed)
+        # Whatever puts a screen on the glass (show_screen, a journey's stack, a test), it gets the look.
+        window.stack.currentChanged.connect(self._shown)
 
     def toggle(self) -> None:
         self.set(not self.on)
@@ -102,7 +103,8 @@ class ElderlyMode(QObject):
         if self._stylesheet is None:
             self._stylesheet = elderly_stylesheet()
         w.setProperty("elderly", on)
-        w.setStyleSheet(self._stylesheet if on else "")
+        for part in (w.header, w.banner, w.offline_banner, w.device_notice, w.stack.currentWidget()):
+            self._style(part)
         self._table_rows(on)
         w.home.limit_journeys(self.journeys if on else None)
         w.home.set_elderly(on)
@@ -121,10 +123,24 @@ class ElderlyMode(QObject):
                 table.verticalHeader().setDefaultSectionSize(size)
             self._rows.clear()
 
+    def _style(self, widget) -> None:
+        """The elderly stylesheet on ``widget`` while the mode is on, none while it is off. Set on
+        the window's parts and on each screen when it is shown, not on the whole window: restyling
+        the one screen on the glass takes a few ms, every screen built a third of a second."""
+        if widget is None:
+            return
+        wanted = self._stylesheet if self.on else ""
+        if widget.styleSheet() != wanted:
+            widget.setStyleSheet(wanted)
+
+    def _shown(self, index: int) -> None:
+        screen = self.window.stack.widget(index)
+        self._style(screen)
+        if self.on and screen is not self.window.home:
+            self._table_rows(True)  # tables of screens built since the mode was switched on
+
     def _screen_changed(self, name: str) -> None:
         if self.on:
-            if name != "home":
-                self._table_rows(True)  # tables of screens built since the mode was switched on
             self._speak(self.window.screens.get(name))
 
     def _speak(self, screen) -> None:

@@ -1,12 +1,13 @@
 """Identify the patient: a card on the reader, or an ID number typed at the desk."""
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit
+from PySide6.QtWidgets import QGroupBox, QLineEdit
 
-from kiosk.ui.base import Screen, set_button_text, set_problem
-from kiosk.ui.kit import back_button, button_row, make_button, metrics, primary_button
+from kiosk.domain.idnumber import suspect_span
+from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem
+from kiosk.ui.kit import RowLayout, back_button, button_row, make_button, metrics, primary_button
 
 #: What each training card stands for (the demo roles, sandbox/demo_data.py), in the
 #: screen's language. A role missing here shows its key: tests/test_training_cards.py
@@ -27,8 +28,7 @@ TRAINING_ROLES = {
 }
 
 
-_COLUMNS = 4
-# Narrow padding: four two-line labels to a row, also in the elderly mode's larger type.
+# Narrow padding: more two-line labels side by side (a RowLayout re-flows them), also in elderly type.
 _TRAINING_STYLE = "QPushButton { padding: 4px 8px; min-width: 0px; }"
 
 
@@ -40,11 +40,23 @@ def training_card_text(role: str) -> str:
     return translate("TrainingCards", "Demo card:\n{role}").format(role=what)
 
 
+#: An ID number refused for what it is (kiosk.domain.idnumber): at the desk the typed digits stay,
+#: the suspect ones marked (``suspect_span``).
+ID_REFUSALS = frozenset({"length", "characters", "birth_date", "checksum"})
+
+
 class IdentifyScreen(Screen):
+    """The card, or at the desk the ID number typed: the field has the keyboard when the screen
+    opens, Enter looks the number up, and a number refused for what it is keeps its digits with
+    the suspect ones selected (typing replaces them) and said in words."""
+
     name = "identify"
     id_submitted = Signal(str)
     back_requested = Signal()
     training_card_tapped = Signal(str)  # the demo role of the card
+
+    #: ``typed``: the number last sent from the field; ``marked``: the refusal shown on it
+    DATA = {"typed": "", "marked": None}
 
     def __init__(self, desk_mode: bool, parent=None):
         super().__init__(parent)
@@ -62,13 +74,13 @@ class IdentifyScreen(Screen):
         self.training = QGroupBox(self)
         self.training.setObjectName("training")
         self.training.setStyleSheet(_TRAINING_STYLE)
-        self.training_layout = QGridLayout(self.training)  # rows of four: two-line labels fit 1280 px
+        self.training_layout = RowLayout(self.training)  # as many side by side as their words let
         self.training.hide()
         self.training_buttons: dict[str, object] = {}  # role -> button (objectName trainingCard-<role>)
 
         typed = button_row([(self.id_field, 3), (self.lookup_button, 1)])
-        self.page("instructions", typed, "status", "error", 1, self.training, density="airy", centred=True,
-                  buttons=[self.back_button])
+        self.page("instructions", typed, "hint:error", "status", "error", 1, self.training, density="airy",
+                  centred=True, buttons=[self.back_button])
         self.id_field.setVisible(desk_mode)
         self.lookup_button.setVisible(desk_mode)
         self.retranslate()
@@ -80,8 +92,7 @@ class IdentifyScreen(Screen):
         button = make_button(self.training, f"trainingCard-{role}",
                              lambda _checked=False, role=role: self.training_card_tapped.emit(role),
                              height=metrics().training_card)  # two lines: "Demo card:", then what it stands for
-        count = len(self.training_buttons)
-        self.training_layout.addWidget(button, count // _COLUMNS, count % _COLUMNS)
+        self.training_layout.add(button)
         self.training_buttons[role] = button
         self._label_training_card(role)
         self.training.show()
@@ -97,9 +108,43 @@ class IdentifyScreen(Screen):
         button.setText(text)
         button.setAccessibleName(text.replace("\n", " "))
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.desk_mode:
+            self.id_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _submit_typed(self) -> None:
         if not self.busy:
-            self.id_submitted.emit(self.id_field.text())
+            self.typed = self.id_field.text()
+            self.id_submitted.emit(self.typed)
+
+    def show_error(self, code: str) -> None:
+        """A typed number refused for what it is: its digits stay, the suspect ones selected."""
+        typed = self.desk_mode and code in ID_REFUSALS and bool(self.typed) and self.id_field.text() == self.typed
+        self.marked = code if typed else None
+        super().show_error(code)
+        if typed:
+            start, length = suspect_span(self.typed, code)
+            self.id_field.setFocus(Qt.FocusReason.OtherFocusReason)
+            if length:
+                self.id_field.setSelection(start, length)  # typing replaces them
+            else:
+                self.id_field.setCursorPosition(start)
+
+    def _hint(self) -> str:
+        """What is wrong with the typed number, and where to look (desk)."""
+        if self.marked == "checksum":
+            return self.tr("The last character (selected) does not agree with the other 17. A mistake in any "
+                           "of the 18 shows up there: compare each digit with the card, correct it, press Enter.")
+        if self.marked == "birth_date":
+            return self.tr("The birth date (digits 7 to 14, selected) is not a real date. Compare them with the "
+                           "card, correct them, press Enter.")
+        if self.marked == "length":
+            return self.tr("{count} of the 18 characters typed. Type the rest, then press Enter.").format(
+                count=len(self.typed))
+        if self.marked == "characters":
+            return self.tr("The selected character does not belong there: 17 digits, then a digit or X.")
+        return ""
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Identify yourself"))
@@ -117,5 +162,7 @@ class IdentifyScreen(Screen):
         for role in self.training_buttons:
             self._label_training_card(role)
         self.say_status(self.tr("Reading your details, please wait…"))
-        set_problem(self.error, self.error_code)  # a warning sign besides the colour: never colour alone
+        hint = self._hint() if self.error_code == self.marked else ""
+        set_optional_text(self.hint, "⚠ " + hint if hint else "")  # a warning sign besides the colour
+        set_problem(self.error, None if hint else self.error_code)  # never colour alone
         self.lookup_button.setEnabled(not self.busy)

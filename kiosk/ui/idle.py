@@ -2,7 +2,7 @@
 then clear the patient's data and return home."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout
 
 from kiosk.ui.base import big_button, body_text, set_button_text
@@ -30,6 +30,8 @@ class IdleGuard(QObject):
         self._armed = False
         self._left_ms = 0
         self._idle = QTimer(self, singleShot=True, timeout=self._start_warning)
+        # Precise: a coarse timer's deadline may lie 5 % late, and the status bar shows the time left from it.
+        self._idle.setTimerType(Qt.TimerType.PreciseTimer)
         self._tick = QTimer(self, interval=1000, timeout=self._count)
 
     def configure(self, timeout_ms: int, warning_ms: int) -> None:
@@ -67,6 +69,14 @@ class IdleGuard(QObject):
         self._tick.start()
         self.warning.emit(self._seconds_left())
 
+    def seconds_left(self) -> int | None:
+        """Seconds until the screen is cleared (the wait, then the countdown); None while disarmed."""
+        if self._tick.isActive():
+            return self._seconds_left()
+        if self._idle.isActive():
+            return max(0, -(-(self._idle.remainingTime() + self.warning_ms) // 1000))
+        return None
+
     def _seconds_left(self) -> int:
         return max(0, -(-self._left_ms // 1000))
 
@@ -98,7 +108,7 @@ class IdleBanner(QFrame):
         self.button.clicked.connect(self.more_time)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 3)
-        layout.addWidget(self.button, 1)
+        layout.addWidget(self.button)  # as wide as its words; the text takes the rest
         self.hide()
 
     def show_seconds(self, seconds: int) -> None:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout
 
-from kiosk.ui.base import Screen, set_button_text, set_problem
+from kiosk.ui.base import Screen, body_text, set_button_text, set_problem
 from kiosk.ui.idle import IdleGuard
 from kiosk.ui.journey import error_code
-from kiosk.ui.kit import primary_button
+from kiosk.ui.keys import LOGOUT_KEY, DeskKeys, give_key
+from kiosk.ui.kit import metrics, primary_button, secondary_button
 from kiosk.ui.widgets import CredentialsForm
+from kiosk.ui.worklist import Worklist
 
 log = logging.getLogger("kiosk.ui.login")
 translate = QCoreApplication.translate
@@ -56,6 +59,43 @@ class LoginScreen(Screen):
         self.login_button.setEnabled(not self.busy)
 
 
+class DeskBar(QFrame):
+    """Above every desk screen while someone is logged in: who, and Log out (its key too)."""
+
+    logout_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("deskBar")
+        self.operator = None
+        self.who = body_text(self, "status")
+        self.logout_button = give_key(secondary_button(self, self.logout_requested), LOGOUT_KEY)
+        self.logout_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays in the screen
+        row = QHBoxLayout(self)
+        side, _, gap = metrics().page("standard")
+        row.setContentsMargins(side, gap // 2, side, 0)
+        row.addWidget(self.who, 1)
+        row.addWidget(self.logout_button)
+        self.hide()
+        self.retranslate()
+
+    def show_operator(self, operator) -> None:
+        self.operator = operator
+        self.setVisible(operator is not None)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        o = self.operator
+        self.who.setText(self.tr("Cashier {name} (staff number {operator_id})").format(
+            name=o.name, operator_id=o.operator_id) if o is not None else "")
+        set_button_text(self.logout_button, self.tr("Log out"))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
 class DeskLogin(QObject):
     """The desk's operator session on the screen: login, idle logout, the operator in the
     header. ``logged_in(operator)`` / ``logged_out(reason)`` for the shift screen and tests."""
@@ -84,6 +124,12 @@ class DeskLogin(QObject):
             "operator_session_expired": log_in_again,
             "operator_session_required": log_in_again,
         })
+        # The desk at keyboard speed: its keys, its home's work list, Log out on every screen.
+        self.worklist = Worklist(ctx)
+        self.bar = DeskBar()
+        self.bar.logout_requested.connect(lambda: self.logout("logout"))
+        w.add_bar(self.bar)
+        self.keys = DeskKeys(w, lambda: self.logout("logout"), lambda: self.desk.operator is not None)
 
     def start(self) -> None:
         """After boot: the login screen unless login is off."""
@@ -99,6 +145,7 @@ class DeskLogin(QObject):
         self.desk.operator = operator
         self.screen.clear()
         self.ctx.window.header.setText(f"{self.hospital}  ·  {operator.operator_id} {operator.name}")
+        self.bar.show_operator(operator)
         self.idle.arm()
         self.ctx.window.go_home()
         self.logged_in.emit(operator)
@@ -110,6 +157,7 @@ class DeskLogin(QObject):
         if operator is None:
             return
         self.ctx.window.header.setText(self.hospital)
+        self.bar.show_operator(None)
         token = self.desk.end_session()  # no request carries it from now on
         self.ctx.tasks.run(lambda: self.desk.logout(reason, operator.operator_id, token),
                            lambda _none: None, lambda error: log.error("logout not recorded: %s", error))
@@ -140,6 +188,7 @@ class DeskLogin(QObject):
 
     def shutdown(self) -> None:
         self.idle.disarm()
+        self.keys.shutdown()
         listeners = self.ctx.services.platform.operator.listeners
         if self._listener in listeners:
             listeners.remove(self._listener)

@@ -1,4 +1,4 @@
-"""The window: a header, the idle, offline and device banners, and one screen at a time.
+"""The window: the status bar, the idle, offline and device banners, and one screen at a time.
 
 Only the home screen is built before the first paint; the other screens are
 added when the services are ready (``add_screen``).
@@ -6,13 +6,14 @@ added when the services are ready (``add_screen``).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.base import Screen
 from kiosk.ui.device_notice import DeviceNotice
 from kiosk.ui.home import HomeScreen
 from kiosk.ui.idle import IdleBanner, IdleGuard
 from kiosk.ui.offline import OfflineBanner
+from kiosk.ui.status_bar import StatusBar
 
 
 class MainWindow(QMainWindow):
@@ -28,14 +29,14 @@ class MainWindow(QMainWindow):
         self.generation = 0  # +1 each time the window is cleared; late answers for older ones are dropped
         self.close_guard = None  # kiosk lockdown (ui/lockdown.py): a callable saying whether the window may close
 
-        self.header = QLabel(settings.hospital_name, self)
-        self.header.setObjectName("header")
+        # The status bar (ui/status_bar.py): hospital, terminal, devices, printer, network, time left, clock.
+        self.header = StatusBar(settings.hospital_name, settings.terminal_id, self)
         self.banner = IdleBanner(self)
         self.offline_banner = OfflineBanner(settings.mode == "desk", self)  # offline mode (ui/offline.py)
         self.device_notice = DeviceNotice(settings.mode == "desk", self)  # a reader down (ui/device_notice.py)
         self.stack = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
-        self.home = self.add_screen(HomeScreen(settings.hospital_name))
+        self.home = self.add_screen(self._home_screen(settings))
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -53,8 +54,37 @@ class MainWindow(QMainWindow):
         self.idle.activity.connect(self.banner.hide)
         self.idle.expired.connect(self.go_home)
         self.banner.more_time.connect(self.idle.arm)
+        self.header.follow_idle(self.idle, self)
+        self.device_notice.statuses_changed.connect(self.header.show_devices)
+        self.offline_banner.status_changed.connect(self.header.show_sync)
         self.home.installEventFilter(self)
         self.retranslate()
+
+    def services_ready(self, services, tasks) -> None:
+        """The services are built: the status bar asks the printer (on ``tasks``' workers), and the
+        icons are loaded in the next idle turn (ui/icons.py: the library's import is not paid
+        before the kiosk is usable)."""
+        from PySide6.QtCore import QTimer
+
+        from kiosk.ui import icons
+
+        self.header.watch_printer(services.printer, tasks)
+        QTimer.singleShot(0, icons.load)
+
+    @staticmethod
+    def _home_screen(settings) -> Screen:
+        """Where every journey starts and ends: the patient's welcome at a kiosk, the cashier's
+        work list at the desk (``kiosk/ui/worklist.py``)."""
+        if settings.mode == "desk":
+            from kiosk.ui.worklist import WorklistScreen
+
+            return WorklistScreen(settings.hospital_name)
+        return HomeScreen(settings.hospital_name)
+
+    def add_bar(self, bar: QWidget) -> None:
+        """A bar above the screens, on every one of them (the desk's: who is logged in, Log out)."""
+        layout = self.centralWidget().layout()
+        layout.insertWidget(layout.indexOf(self.stack), bar)
 
     def add_screen(self, screen: Screen) -> Screen:
         self.stack.addWidget(screen)
@@ -103,4 +133,5 @@ class MainWindow(QMainWindow):
             event.ignore()  # Alt+F4 or the window manager's close: the kiosk stays
             return
         self.idle.disarm()
+        self.header.stop()
         super().closeEvent(event)

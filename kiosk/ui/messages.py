@@ -41,6 +41,7 @@ class Message:
 REPAY_HERE = "repay_here"  # a kiosk's "Repay now": the repay journey, by phone
 REPAY_DESK = "repay_desk"  # the desk's "Repay now": cash or bank card
 OPEN_HERE = "open_here"  # "Open the credit service": the open journey
+PAY_NOW = "pay_now"  # "Pay in full now": nothing on credit, the patient's part paid now
 
 
 def _m(problem: str, next_step: str, **ways: str) -> Message:
@@ -62,7 +63,8 @@ _TEXTS: dict[str, Message] = {
     "patient_not_found": _m(QT_TRANSLATE_NOOP("Messages", "No patient record was found for this ID."), QT_TRANSLATE_NOOP("NextStep", "Please go to the registration desk.")),
     "unavailable": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering right now."), QT_TRANSLATE_NOOP("NextStep", "Please try again shortly or go to the cashier window.")),
     "no_credit_service": _m(QT_TRANSLATE_NOOP("Messages", "You have not opened the credit service, so nothing can be paid on credit."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."),
-                            open_here=QT_TRANSLATE_NOOP("NextStep", "Tap \"Open the credit service\" to open it here now and then pay on credit, or pay your part in full now.")),
+                            open_here=QT_TRANSLATE_NOOP("NextStep", "Tap \"Open the credit service\" to open it here now and then pay on credit, or pay your part in full now."),
+                            pay_now=QT_TRANSLATE_NOOP("NextStep", "You can pay your part in full now.")),
     "account_suspended": _m(QT_TRANSLATE_NOOP("Messages", "Your credit service is suspended because a bill is overdue."), QT_TRANSLATE_NOOP("NextStep", "Please repay it at the cashier window first."),
                             repay_here=QT_TRANSLATE_NOOP("NextStep", "Tap \"Repay now\" to repay it here with your phone; then you can use the credit service again."),
                             repay_desk=QT_TRANSLATE_NOOP("NextStep", "Tap \"Repay now\" to take the repayment in cash or by bank card; then the credit service can be used again.")),

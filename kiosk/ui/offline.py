@@ -24,14 +24,9 @@ translate = QCoreApplication.translate
 NEEDS_PLATFORM = frozenset({"open", "close", "register", "repay", "refund", "admit", "discharge", "query",
                             "dispute"})
 SYNCED_NOTICE_MS = 8000
-#: Like the idle banner's (kiosk.qss), in the banner's own hands: amber while anything is
+#: The banner's tone (its ``tone`` property, which kiosk.qss colours): amber while anything is
 #: wrong, green for "all sent". The ⚠/✓ signs say it too: colour is never the only cue.
-_STYLE = {
-    "alert": "QFrame#offlineBanner { background: #fff4ce; border-bottom: 3px solid #8a6d00; } "
-             "QLabel#offlineText { background: #fff4ce; color: #3d3000; font-size: 22px; font-weight: bold; }",
-    "ok": "QFrame#offlineBanner { background: #e3f4e1; border-bottom: 3px solid #2e6b2a; } "
-          "QLabel#offlineText { background: #e3f4e1; color: #173d14; font-size: 22px; font-weight: bold; }",
-}
+TONES = ("alert", "ok")
 
 
 class SyncBridge(QObject):
@@ -44,6 +39,8 @@ class SyncBridge(QObject):
 
 
 class OfflineBanner(QFrame):
+    status_changed = Signal(object)  # the sync engine's status, each time it comes (the status bar)
+
     def __init__(self, desk: bool = False, parent=None):
         super().__init__(parent)
         self.setObjectName("offlineBanner")
@@ -69,6 +66,7 @@ class OfflineBanner(QFrame):
             self._synced_notice = False
         self.status = status
         self.retranslate()
+        self.status_changed.emit(status)
 
     def _end_notice(self) -> None:
         self._synced_notice = False
@@ -94,7 +92,9 @@ class OfflineBanner(QFrame):
         tone = "alert" if lines and lines[0].startswith("⚠") or len(lines) > 1 else "ok"
         if self.property("tone") != tone:
             self.setProperty("tone", tone)
-            self.setStyleSheet(_STYLE[tone])
+            for widget in (self, self.text):  # the stylesheet's colours for the new tone
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
         self.setVisible(bool(lines))
 
     def changeEvent(self, event):
@@ -104,13 +104,18 @@ class OfflineBanner(QFrame):
 
 
 def offline_guard(ctx, journey):
-    """The home button's action: a journey that needs the platform says so while offline."""
+    """The home button's action: a journey that needs the platform says so while offline, and one
+    that prints says when the printer cannot (``status_bar.printer_notice``)."""
 
     def start() -> None:
+        from kiosk.ui.status_bar import printer_notice
+
         offline = ctx.services.offline
         if journey.key in NEEDS_PLATFORM and offline is not None and not offline.online:
             ctx.window.outcome.show_problem("offline_needs_platform")
             ctx.window.show_screen("outcome")
+            return
+        if printer_notice(ctx, journey):  # no paper: said before the patient starts, not after paying
             return
         journey.start()
 

@@ -46,8 +46,8 @@ class ConsentScreen(Screen):
         QScroller.grabGesture(self.text.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.agree_button = primary_button(self, self._agree)
         self.back_button = back_button(self, self.back_requested)
-        self.page("who", "version:status", (self.text, 1), "notice", "status", density="compact",
-                  buttons=[self.back_button, self.agree_button])
+        self.page("who", "version:status", (self.text, 1), "notice", "status", density="compact", scroll=False,
+                  buttons=[self.back_button, self.agree_button])  # the text scrolls by itself
         self.retranslate()
 
     def show_consent(self, patient, consent, child=None, notice_code: str | None = None) -> None:

@@ -23,7 +23,7 @@ class PayJourney(Journey):
         self.visits: tuple = ()
         self.split = None  # the plan shown: kiosk.domain.plan.SettlementPlan (a Split without the HIS)
         self.prepared = None  # the saga's prepared bill, until settled or abandoned (kiosk/usecases/outpatient.py)
-        self.screen: BillScreen = self.add_screen(BillScreen())
+        self.screen: BillScreen = self.add_screen(BillScreen(desk=ctx.desk))
         self.screen.confirm_requested.connect(self.confirm)
         self.screen.repay_requested.connect(lambda: self.hand_over("repay", self.session))
         self.screen.open_requested.connect(lambda: self.hand_over("open", self.session))

@@ -8,6 +8,8 @@ Full refund: home(1) settlement(2) reason(3) refund(4) confirm(5) done(6).
 The amount field has the keyboard whenever the screen shows, and keeps it: the on-screen
 keys and buttons are for fingers and take no keyboard focus (Tab still reaches them), so
 digits typed after tapping a reason land in the field (they used to go to the reason button).
+On the keyboard (``kiosk/ui/keys.py``): F2, the ID typed, Enter; Enter on the settlement (the
+arrows for another); the amount typed, the reason's key (F5-F8), Enter; Enter confirms.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from kiosk.domain.money import format_cny, yuan
 from kiosk.ui.base import Screen, body_text, set_button_text, set_problem, who_text
 from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey, error_code
-from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
+from kiosk.ui.keys import CHOICE_KEYS, focus_first, give_key
+from kiosk.ui.kit import RowLayout, back_button, make_button, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.widgets import LOGIN_REFUSALS, ChoiceList, SupervisorApproval, bill_kind_text, money_back_text
 
@@ -58,6 +61,10 @@ class RefundListScreen(Screen):
         self.page("who", "status", (self.choices, 1), buttons=[self.back_button])
         self.retranslate()
 
+    def keyboard_focus(self):
+        """The desk's keyboard on the first settlement: Enter picks it, the arrows move on."""
+        return self.choices.buttons[0] if self.choices.buttons else None
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("Refund: choose the settlement"))
         s = self.session
@@ -65,6 +72,7 @@ class RefundListScreen(Screen):
         self.say_status(empty=self.tr("This patient has no settlement that can be refunded."),
                         nothing=s is not None and not self.items)
         self.choices.set_choices([settlement_text(i) for i in self.items])
+        focus_first(self, self.choices.buttons)  # the settlements came while the screen was shown
         set_button_text(self.back_button, self.tr("Back to start"))
 
 
@@ -97,11 +105,13 @@ class RefundEntryScreen(Screen):
             keypad.addWidget(button, index // 3, index % 3)
             self.keys[key] = button
         self.reason_buttons: dict[str, QPushButton] = {}
-        reasons_row = QHBoxLayout()
-        for code in reasons:
+        reasons_row = RowLayout()  # side by side while their words fit, else in more rows
+        for index, code in enumerate(reasons):
             button = secondary_button(self, lambda _=False, c=code: self.choose_reason(c))
+            if index < len(CHOICE_KEYS):
+                give_key(button, CHOICE_KEYS[index])  # F5 onwards: the amount field keeps the digits
             button.setCheckable(True)
-            reasons_row.addWidget(button)
+            reasons_row.add(button)
             self.reason_buttons[code] = button
         self.approval = SupervisorApproval(self)  # a refund over the desk's limit
         self.approval.submitted.connect(self._refund)

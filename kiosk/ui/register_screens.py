@@ -13,7 +13,7 @@ from kiosk.domain import clock
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
 from kiosk.ui.i18n import pick
-from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
+from kiosk.ui.kit import WrapButton, back_button, metrics, primary_button, secondary_button
 from kiosk.ui.messages import message_for
 from kiosk.ui.widgets import ChoiceList
 
@@ -90,8 +90,8 @@ class DepartmentScreen(Screen):
             button.deleteLater()
         self.buttons = []
         for index, _ in enumerate(self.departments):
-            button = make_button(self, "primary", lambda _=False, i=index: self.department_chosen.emit(i),
-                                 height=metrics().grid_choice)
+            button = WrapButton(self, "primary", lambda _=False, i=index: self.department_chosen.emit(i),
+                                height=metrics().grid_choice)  # a long name wraps (English, elderly type)
             self.grid.addWidget(button, index // 3, index % 3)
             button.show()
             self.buttons.append(button)

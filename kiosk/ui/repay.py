@@ -1,6 +1,8 @@
 """Repayment: what is owed, then "Repay all" in one tap (or the bills picked), paid with the
-phone at a kiosk, or recorded by the cashier as cash or bank card at the desk.
-Home(1) repay all(2) done(3).
+phone at a kiosk, or recorded by the cashier as cash or bank card at the desk, after one
+confirmation (the amount in figures and in words, and how it was paid: ``ui/confirm.py``).
+Kiosk: home(1) repay all(2) done(3). Desk: home(1) cash or card(2) confirm(3) done(4); on the
+keyboard F3, the ID typed, Enter; Enter (cash) or F6 (card); Enter; Enter.
 
 Other journeys send a patient here with ``ctx.journeys["repay"].begin(session)`` (pay,
 register, query, close): it needs nothing but the identified session.
@@ -13,8 +15,10 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton
 from kiosk.domain.clock import business_date, last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem, who_text
+from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey
-from kiosk.ui.kit import back_button, metrics, primary_button, secondary_button
+from kiosk.ui.keys import CHOICE_KEYS, give_key
+from kiosk.ui.kit import back_button, make_button, metrics, primary_button, secondary_button
 from kiosk.ui.outcome import OutcomeText, pending_text, print_note
 from kiosk.ui.widgets import bill_kind_text, item_table, set_row
 
@@ -46,8 +50,11 @@ class RepayScreen(Screen):
         self.table = item_table(self, 5, "bills", row=metrics().tap_row, stretch=(1,))
         self.table.cellClicked.connect(self._toggle)
         self.pay_button = primary_button(self, lambda: self._repay("payment_channel"))
-        self.cash_button = primary_button(self, lambda: self._repay("cash"))
-        self.card_button = primary_button(self, lambda: self._repay("bank_card"))
+        self.cash_button = primary_button(self, lambda: self._repay("cash"))  # Enter at the desk
+        self.card_button = make_button(self, "primary", lambda: self._repay("bank_card"))
+        if desk_mode:
+            give_key(self.cash_button, CHOICE_KEYS[0])
+            give_key(self.card_button, CHOICE_KEYS[1])
         self.back_button = back_button(self, self.back_requested)
         self.page("who", self.selector, "line", (self.table, 1), "total:who", "hint", "notice", "status",
                   buttons=[self.back_button, self.pay_button, (self.cash_button, 1), (self.card_button, 1)])
@@ -228,11 +235,26 @@ class RepayJourney(Journey):
                                                                       payment_id),
                                       lambda: self.show(self.screen))
         else:
-            self._record(session, debt, amount, bill_ids, channel, None)
+            self._confirm(session, debt, amount, bill_ids, channel)
+
+    def _confirm(self, session, debt, amount: int, bill_ids, channel: str) -> None:
+        """The desk: the money taken at the window is recorded only after one confirmation."""
+        def texts():
+            money = format_cny(amount)
+            how = (translate("RepayJourney", "Repayment of {amount} received in cash") if channel == "cash" else
+                   translate("RepayJourney", "Repayment of {amount} paid by bank card")).format(amount=money)
+            return (translate("RepayJourney", "Confirm the repayment"), how,
+                    translate("RepayJourney", "Record {amount}").format(amount=money))
+
+        confirm_screen(self.ctx.window).ask(
+            amount, texts, lambda: self._record(session, debt, amount, bill_ids, channel, None),
+            lambda: self.show(self.screen), session.patient)
+        self.show("confirm")
 
     def _record(self, session, debt, amount, bill_ids, channel, payment_id) -> None:
         # The logged-in cashier (the terminal's id when operator login is off).
         operator_id = self.ctx.services.desk.operator_id if channel != "payment_channel" else None
+        self.show(self.screen)
         self.screen.set_busy(True)
         self.ctx.run(lambda: self.ctx.services.repay(session, debt, amount, channel, bill_ids=bill_ids,
                                                      payment_id=payment_id, operator_id=operator_id),

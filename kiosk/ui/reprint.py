@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QPushButton
 from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.journey import Journey
+from kiosk.ui.keys import CHOICE_KEYS, focus_first, give_key
 from kiosk.ui.kit import back_button, make_button, metrics, secondary_button
 from kiosk.ui.messages import message_for
 from kiosk.ui.widgets import item_table, set_row
@@ -46,7 +47,7 @@ class ReprintScreen(Screen):
         m = metrics()
         self.table = item_table(self, 5, "reprints", row=m.cell_button_row, stretch=(0,))
         self.reprint_buttons: list[QPushButton] = []
-        self.refresh_button = secondary_button(self, self.refresh_requested)
+        self.refresh_button = give_key(secondary_button(self, self.refresh_requested), CHOICE_KEYS[0])
         self.back_button = back_button(self, self.back_requested)
         self.page("status", (self.table, 1), "result:body", buttons=[self.back_button, self.refresh_button])
         self.render()
@@ -79,6 +80,10 @@ class ReprintScreen(Screen):
             self.table.setCellWidget(row, 4, button)
             self.reprint_buttons.append(button)
 
+    def keyboard_focus(self):
+        """The desk's keyboard on the first document's Reprint: Enter prints it, Tab moves on."""
+        return self.reprint_buttons[0] if self.reprint_buttons else None
+
     def _request(self, item_id: int) -> None:
         if not self.busy:
             self.reprint_requested.emit(item_id)
@@ -108,6 +113,7 @@ class ReprintScreen(Screen):
         for button in self.reprint_buttons:
             set_button_text(button, self.tr("Reprint"))
             button.setEnabled(not self.busy)
+        focus_first(self, self.reprint_buttons)
         if self.outcome is None:
             set_optional_text(self.result, "")
         else:

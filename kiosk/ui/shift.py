@@ -15,6 +15,7 @@ from kiosk.domain.clock import BUSINESS_TZ
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_optional_text
 from kiosk.ui.journey import Journey, error_code
+from kiosk.ui.keys import LOGOUT_KEY, give_key
 from kiosk.ui.kit import back_button, button_row, primary_button, secondary_button
 from kiosk.ui.messages import message_for
 from kiosk.ui.widgets import item_table, set_row
@@ -111,7 +112,7 @@ class ShiftScreen(Screen):
         self.keep_button = secondary_button(self, self._keep_open)
         self.open_button = primary_button(self, self.open_requested)
         self.close_button = primary_button(self, self._ask_close)
-        self.logout_button = secondary_button(self, self.logout_requested)
+        self.logout_button = give_key(secondary_button(self, self.logout_requested), LOGOUT_KEY)
         self.back_button = back_button(self, self.back_requested)
         counted = button_row([(self.count_field, 2), self.keep_button, self.confirm_button])
         self.page("who", "state", (self.table, 1), "result:who", "differences:shiftDifferences",

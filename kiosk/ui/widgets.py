@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import body_text, set_button_text
-from kiosk.ui.kit import make_button, metrics, touch_scroll
+from kiosk.ui.kit import WrapButton, make_button, metrics, touch_scroll
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -104,8 +104,8 @@ class ChoiceList(ScrollColumn):
                 button.deleteLater()
             self.buttons = []
             for index in range(len(texts)):
-                button = make_button(self.content, self._name, lambda _=False, i=index: self.chosen.emit(i),
-                                     height=self._height)
+                button = WrapButton(self.content, self._name, lambda _=False, i=index: self.chosen.emit(i),
+                                    height=self._height)  # a long choice wraps, never cut
                 self.column.insertWidget(index, button)
                 button.show()  # a layout would show it only later (queued): taps come at once
                 self.buttons.append(button)
