@@ -125,7 +125,7 @@ class KioskApp(QObject):
         """Lockdown (kiosk mode, full screen) before the window shows; elderly mode and the
         idle notices right after the first paint (``_comforts``); the desk's login comes with
         the services (ui/lockdown.py, ui/elderly.py, ui/notices.py, ui/login.py)."""
-        self.lockdown = self.notices = self.desk_login = self.it_exit = self.elderly = None
+        self.lockdown = self.notices = self.desk_login = self.it_exit = self.elderly = self.voice = None
         kiosk_mode = settings.mode == "kiosk"
         if kiosk_mode and settings.full_screen:
             from kiosk.ui.lockdown import Lockdown
@@ -135,10 +135,11 @@ class KioskApp(QObject):
         self.window.first_paint.connect(self._comforts)
 
     def _comforts(self) -> None:
-        from kiosk.ui.elderly import ElderlyMode
+        from kiosk.ui.elderly import ElderlyMode, SpokenSteps
 
         settings = self.settings
         self.elderly = ElderlyMode(self.window, settings, self.languages)
+        self.voice = SpokenSteps(self.window, settings, self.languages)
         if settings.mode == "kiosk" and settings.notices_after_s:
             from kiosk.ui.notices import Notices
 
@@ -312,6 +313,8 @@ class KioskApp(QObject):
         for part in (self.lockdown, self.notices, self.desk_login):
             if part is not None:
                 part.shutdown()
+        if self.voice is not None:
+            self.voice.close()
         self._closing = True
         self.tasks.shutdown()  # waits for services still being built
         if self._unowned is not None:  # built, never booted (their sync thread already runs)

@@ -211,9 +211,13 @@ class Settings:
         "keys); the others are behind \"More\"."
     )
     voice_prompts: str = _setting(
-        "auto", "Spoken prompts (the elderly mode's screen titles), through Qt's text-to-speech where PySide6-Addons "
-        "is installed (not in the bundle today: then nothing is said, logged once): 'on', 'off' or 'auto' (on at "
-        "a kiosk, off at the desk)."
+        "auto", "Spoken prompts of the main steps (place your card, check and confirm, pay by phone, done, more "
+        "time?), recorded clips in the screen's language (resources/voice): 'on', 'off' or 'auto' (on at a kiosk, "
+        "off at the desk)."
+    )
+    voice_player: str = _setting(
+        "", "The command that plays a prompt's WAV file (the file is added at its end), e.g. 'aplay -q -D "
+        "plughw:1' for a particular sound card; empty: the first of aplay, paplay, pw-play found."
     )
     window_size: str = _setting(
         "", "The window's size when full_screen is off, WIDTHxHEIGHT (training and demo: 1080x1920 shows a "

@@ -63,6 +63,7 @@ def kiosk_settings(tmp_path, sandbox):
         printer_pdf_dir=str(tmp_path / "receipts"),
         full_screen=False,
         language="en",  # assertions read in English; the Chinese default has its own test
+        voice_player=SILENT_PLAYER,  # the prompts played for real, on ALSA's null device
         **counterparts(sandbox),  # the HIS and the insurance service beside it, their secrets in the keyring
     )
 
@@ -85,6 +86,8 @@ def client(sandbox_client):
 
 
 CASHIER, CASHIER_PIN = "1001", "246810"
+#: The spoken prompts' player in the tests: the real aplay, on ALSA's null device (no sound card here).
+SILENT_PLAYER = "aplay -q -D null"
 
 
 def boot(qtbot, tmp_path, platform, city, mode="kiosk"):
@@ -97,6 +100,7 @@ def boot(qtbot, tmp_path, platform, city, mode="kiosk"):
     desk = mode == "desk"
     terminal_id = platform.desk_terminal_id if desk else platform.terminal_id
     settings = Settings(platform_url=platform.url, terminal_id=terminal_id, policy=city, mode=mode,
+                        voice_player=SILENT_PLAYER,
                         data_dir=str(tmp_path / "kiosk-data"), printer_pdf_dir=str(tmp_path / "receipts"),
                         full_screen=False, language="en", **counterparts(platform, desk=desk))
     app = _booted_app(qtbot, settings, platform.desk_secret if desk else platform.secret)

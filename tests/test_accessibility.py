@@ -211,22 +211,6 @@ def test_elderly_mode_ends_for_the_next_patient(qtbot, kiosk, taps):
     assert not kiosk.elderly.on and kiosk.window.property("elderly") is False
 
 
-def test_voice_prompts_speak_where_text_to_speech_exists(caplog):
-    from kiosk.ui.elderly import VoicePrompts
-
-    voice = VoicePrompts()
-    try:
-        import PySide6.QtTextToSpeech  # noqa: F401
-    except ImportError:
-        with caplog.at_level("INFO", logger="kiosk.ui.elderly"):
-            assert voice.say("请把身份证放在读卡器上") is False
-            assert voice.say("again") is False
-        assert [r.message for r in caplog.records].count(
-            "voice prompts off: PySide6.QtTextToSpeech is not installed (it comes with PySide6-Addons)") == 1
-    else:  # pragma: no cover - with PySide6-Addons
-        assert voice.available
-
-
 def test_errors_carry_a_sign_not_only_a_colour(qtbot, desk):
     w = desk.window
     w.outcome.show_problem("unavailable")

@@ -77,3 +77,27 @@ def test_no_prompt_says_anything_personal(prompt):
     """Fixed sentences: no placeholder a name, an ID number or an amount could be put into."""
     for text in PROMPTS[prompt]:
         assert "{" not in text and "%" not in text
+
+
+def test_the_kiosk_speaks_each_main_step_in_the_screens_language(qtbot, kiosk, taps):
+    """Pressed as a patient does: the card asked for, then the amount to check, each prompt heard in the
+    screen's language (played by the real player on the null device); the Chinese after the switch."""
+    from tests.helpers import tap_card
+
+    w, voice = kiosk.window, kiosk.voice.voice
+    assert voice.enabled  # 'auto' at a kiosk
+    taps(w.home.buttons["pay"])
+    qtbot.waitUntil(lambda: ("place_card", "en") in voice.played, timeout=10_000)
+    tap_card(qtbot, kiosk, "tier1")
+    qtbot.waitUntil(lambda: w.current == "bill", timeout=10_000)
+    qtbot.waitUntil(lambda: voice.played[-1] == ("check_and_confirm", "en"), timeout=10_000)
+    taps(w.bill.back_button)
+    qtbot.waitUntil(lambda: w.current == "home")
+    taps(w.home.language_button)
+    taps(w.home.buttons["pay"])
+    qtbot.waitUntil(lambda: voice.played[-1] == ("place_card", "zh_CN"), timeout=10_000)
+
+
+def test_the_desk_is_silent_unless_it_says_so(qtbot, desk, desk_settings):
+    assert desk_settings.voice_prompts == "auto" and not desk.voice.voice.enabled
+    assert desk_settings.with_overrides(voice_prompts="on").voice_on

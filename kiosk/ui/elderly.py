@@ -1,4 +1,4 @@
-"""Elderly mode (适老化), switched from the home screen, and voice prompts.
+"""Elderly mode (适老化), switched from the home screen, and the spoken prompts of the main steps.
 
 The rules (MIIT, 互联网应用适老化及无障碍改造专项行动方案 and its design specification, 2021):
 main text at least 18 pt and headings at least 30 pt, line spacing at least 1.3, text
@@ -14,16 +14,18 @@ then shows only the journeys named by the ``elderly_journeys`` setting (four at 
 1.3 rule for plain text: Qt's stylesheets have no line-height. Tables get taller rows. The
 mode ends when the screen is cleared for the next patient (the idle timeout, the notices).
 
-Voice prompts read each screen's title aloud in elderly mode where Qt's text-to-speech is
-installed: PySide6.QtTextToSpeech is in PySide6-Addons, not in PySide6-Essentials (which
-this project depends on), so without it the prompts are off and that is logged once.
+Spoken prompts (``SpokenSteps``): at the main steps of every journey (the card or code asked for, the
+amount to check and confirm, the phone payment, the end, the idle warning) the kiosk plays a recorded
+clip in the screen's language (``kiosk/voice.py``: clips made once with espeak-ng, played by the
+system's player on a thread of its own). Qt's text-to-speech is not used: it is in PySide6-Addons,
+which this project does not ship. On at a kiosk, off at the desk (``voice_prompts``: auto, on, off).
 """
 from __future__ import annotations
 
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLabel, QTableWidget
+from PySide6.QtWidgets import QTableWidget
 
 from kiosk.ui.kit import metrics
 
@@ -38,39 +40,36 @@ def elderly_stylesheet() -> str:
     return stylesheet("elderly")
 
 
-class VoicePrompts:
-    """``say(text)``: spoken where QtTextToSpeech exists; otherwise nothing (logged once)."""
+#: The screen shown -> the prompt spoken (``kiosk.voice.PROMPTS``).
+STEP_PROMPTS = {"identify": "place_card", "bill": "check_and_confirm", "discharge": "check_and_confirm",
+                "confirm": "check_and_confirm", "payment": "pay_by_phone", "outcome": "done"}
 
-    def __init__(self, language: str = "zh_CN"):
-        self._engine = None
-        self._missing_logged = False
-        self.language = language
 
-    @property
-    def available(self) -> bool:
-        return self._load() is not None
+class SpokenSteps(QObject):
+    """The prompt of each main step, spoken when its screen is shown and at the idle warning, in the screen's
+    language; ``voice`` (``kiosk.voice.Voice``) plays it off the GUI thread. ``close`` at shutdown."""
 
-    def _load(self):
-        if self._engine is None and not self._missing_logged:
-            try:
-                from PySide6.QtTextToSpeech import QTextToSpeech  # PySide6-Addons
-            except ImportError:
-                self._missing_logged = True
-                log.info("voice prompts off: PySide6.QtTextToSpeech is not installed (it comes with "
-                         "PySide6-Addons)")
-                return None
-            self._engine = QTextToSpeech()
-        return self._engine
+    def __init__(self, window, settings, languages):
+        super().__init__(window)
+        from kiosk.voice import Voice, find_player
 
-    def say(self, text: str) -> bool:
-        engine = self._load()
-        if engine is None or not text:
-            return False
-        from PySide6.QtCore import QLocale
+        self.languages = languages
+        on = settings.voice_on
+        self.voice = Voice(on, find_player(settings.voice_player) if on else None)
+        if on:
+            window.screen_changed.connect(self._shown)
+            window.idle.warning.connect(lambda _ms: self.say("more_time"))
 
-        engine.setLocale(QLocale(self.language))
-        engine.say(text)
-        return True
+    def _shown(self, name: str) -> None:
+        prompt = STEP_PROMPTS.get(name)
+        if prompt is not None:
+            self.say(prompt)
+
+    def say(self, prompt: str) -> None:
+        self.voice.say(prompt, self.languages.current)
+
+    def close(self) -> None:
+        self.voice.close()
 
 
 class ElderlyMode(QObject):
@@ -81,14 +80,12 @@ class ElderlyMode(QObject):
         self.window = window
         self.on = False
         self.journeys = [k.strip() for k in settings.elderly_journeys.split(",") if k.strip()][:4]
-        self.voice = VoicePrompts() if settings.voice_on else None  # 'off' is a word, not False
         self.languages = languages
         self._stylesheet: str | None = None
         self._rows: dict[QTableWidget, int] = {}
         window.setProperty("elderly", False)
         window.home.elderly_toggled.connect(self.toggle)
         window.idle.expired.connect(lambda: self.set(False))
-        window.screen_changed.connect(self._screen_changed)
         # Whatever puts a screen on the glass (show_screen, a journey's stack, a test), it gets the look.
         window.stack.currentChanged.connect(self._shown)
 
@@ -109,8 +106,6 @@ class ElderlyMode(QObject):
         w.home.limit_journeys(self.journeys if on else None)
         w.home.set_elderly(on)
         self.changed.emit(on)
-        if on:
-            self._speak(w.home)
 
     def _table_rows(self, on: bool) -> None:
         if on:
@@ -138,16 +133,3 @@ class ElderlyMode(QObject):
         self._style(screen)
         if self.on and screen is not self.window.home:
             self._table_rows(True)  # tables of screens built since the mode was switched on
-
-    def _screen_changed(self, name: str) -> None:
-        if self.on:
-            self._speak(self.window.screens.get(name))
-
-    def _speak(self, screen) -> None:
-        if self.voice is None or screen is None:
-            return
-        title = next((label.text() for label in screen.findChildren(QLabel)
-                      if label.objectName() == "heading" and label.text()), "")
-        if self.languages is not None:
-            self.voice.language = self.languages.current
-        self.voice.say(title)
