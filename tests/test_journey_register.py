@@ -363,6 +363,31 @@ def test_cancelling_a_repaid_registration_sends_the_fee_to_the_credit_account(qt
         assert printed in squeezed, printed
 
 
+def test_a_repaid_fee_is_not_cancelled_at_the_kiosk(qtbot, kiosk_app, platform, client, taps):
+    """Through the HIS, a registration whose fee was repaid meanwhile (in cash at the desk) is not cancelled at the
+    kiosk: the credit platform will not void a repaid booking, so nothing is undone anywhere; the patient is told
+    to ask at the cashier window, and the registration stays listed."""
+    app = kiosk_app
+    booked = book(app, "tier2")
+    account_id = booked.account.account_id
+    platform.store.perform(platform.store.repay, account_id=account_id, amount_fen=booked.fee_fen, channel="cash",
+                           operator_id="1001")
+    client.present("tier2")
+    before = client.get(f"/v1/accounts/{account_id}").json()
+
+    w, journey = open_my_registrations(qtbot, app, taps, "tier2")
+    taps(journey.mine_screen.choices.buttons[0])
+    taps(journey.cancel_screen.cancel_button)
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    details = w.outcome.details.text()
+    assert details.startswith("⚠") and "already repaid" in details and "cashier window" in details
+    client.present("tier2")
+    assert client.get(f"/v1/accounts/{account_id}").json()["used_fen"] == before["used_fen"]
+    taps(w.outcome.done_button)
+    w, journey = open_my_registrations(qtbot, app, taps, "tier2")  # still registered
+    assert [r.registration_id for r in journey.booked] == [booked.registration_id]
+
+
 def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kiosk_app, client, taps, monkeypatch):
     """The session begins while the patient is on the cancel screen: the cancel is refused, nothing undone; the
     list then shows the registration as started, not to be tapped."""
