@@ -1,6 +1,8 @@
 """Credit registration (信用挂号) and cancelling, driven like a patient would, against the
 real sandbox on loopback (with its control API: the tests are the patient's phone and
-move the platform's clock)."""
+move the platform's clock). The kiosk has the HIS and the insurance platform: it registers
+through the HIS's departments and sessions (the registration saga); the credit platform's own
+registration is tested on a kiosk with ``registration_saga`` off."""
 from __future__ import annotations
 
 import uuid
