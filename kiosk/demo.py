@@ -237,7 +237,7 @@ class Tour(QObject):
         self.shot("repaid")
         yield from self.done()
 
-        # Credit registration (信用挂号) with its slip.
+        # Credit registration (信用挂号) with its slip: through the HIS's departments and sessions (the saga).
         register = journeys()["register"]
         yield from self.journey("register", "tier1")
         yield lambda: w.current == "register_departments" and bool(register.departments)

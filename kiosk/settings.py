@@ -69,9 +69,11 @@ class Settings:
         "'credit_care_kiosk.credit'."
     )
     registration_saga: bool = _setting(
-        False, "Register for clinics through the HIS's sessions as a saga across the HIS, the insurance platform "
-        "(2201) and the credit platform (kiosk/usecases/registration_saga.py), when the kiosk has all three; off: the "
-        "credit platform's own registration (its departments and sessions)."
+        True, "Register for clinics through the HIS's sessions as a saga across the HIS, the insurance platform "
+        "(2201) and the credit platform (kiosk/usecases/registration_saga.py), when the kiosk has all three. On by "
+        "default: in a hospital the registration belongs to the HIS (its departments, sessions, numbers and fee "
+        "bills; a fee paid by phone goes through the HIS's channel), and the credit platform only books the fee. "
+        "Off, or a kiosk without the HIS: the credit platform's own registration (its departments and sessions)."
     )
     insurance_fixmedins_code: str = _setting(
         "H35020000001", "This hospital's 定点医药机构编号 (fixmedins_code) from the 医保局: 12 characters, the "

@@ -1,6 +1,8 @@
 """Credit registration (信用挂号) and cancelling, driven like a patient would, against the
 real sandbox on loopback (with its control API: the tests are the patient's phone and
-move the platform's clock)."""
+move the platform's clock). The kiosk has the HIS and the insurance platform: it registers
+through the HIS's departments and sessions (the registration saga); the credit platform's own
+registration is tested on a kiosk with ``registration_saga`` off."""
 from __future__ import annotations
 
 import uuid
@@ -31,10 +33,13 @@ def write(client, path: str, body: dict) -> dict:
 
 
 def pay_by_phone(qtbot, app, client) -> None:
-    """What the patient's phone does once the QR code is on the screen."""
+    """What the patient's phone does once the QR code is on the screen: it pays the channel that showed the code
+    (the HIS's, for a registration made through the HIS; the credit platform's without the HIS)."""
+    from tests.helpers import pay_by_phone as phone_pays
+
     qtbot.waitUntil(lambda: app.window.current == "payment" and app.ctx.payments.payment_id is not None,
                     timeout=10_000)
-    write(client, f"/v1/_sandbox/payments/{app.ctx.payments.payment_id}/complete", {})
+    phone_pays(qtbot, app, client)
 
 
 def platform_now(client) -> datetime:
@@ -174,12 +179,30 @@ def test_suspended_patient_is_offered_to_pay_now_or_repay_first(qtbot, kiosk_app
     qtbot.waitUntil(lambda: w.current == "repay" and bool(app.ctx.journeys["repay"].screen.debts), timeout=10_000)
 
 
-def scarce_session(client) -> dict:
-    """A clinic with two numbers (the experts' clinics run on working days): move the
-    platform's clock a day at a time until one is listed."""
+@pytest.fixture
+def his_desk(platform):
+    """The HIS's registration desk (its own terminal): other patients register there."""
+    from tests.sandbox_fixtures import SignedClient
+
+    with SignedClient(platform.his.url, platform.his.desk_terminal_id, platform.his.desk_secret) as desk:
+        yield desk
+
+
+def register_at_desk(desk, role: str, session_id: str) -> dict:
+    """``role``'s card read at the HIS's registration desk, and the patient registered there for the session."""
+    found = desk.post("/v1/patients/find", json={"id_number": patient(role)["id_number"]})
+    assert found.status_code == 200, found.text
+    made = desk.write("/v1/registrations", {"session_id": session_id, "patient_id": found.json()["patient_id"]})
+    assert made.status_code == 200, made.text
+    return made.json()
+
+
+def scarce_session(client, his) -> dict:
+    """A clinic of the HIS with two numbers (the experts' clinics run on working days): move the
+    services' clock a day at a time until one is listed."""
     for _ in range(10):
         for department in ("D03", "D02"):
-            sessions = client.get(f"/v1/departments/{department}/sessions?days=3").json()["sessions"]
+            sessions = his.get(f"/v1/departments/{department}/sessions?days=3").json()["sessions"]
             for s in sessions:
                 if s["slots_total"] <= 2 and s["slots_left"] == s["slots_total"] \
                         and datetime.fromisoformat(s["starts_at"]) > platform_now(client):
@@ -188,14 +211,13 @@ def scarce_session(client) -> dict:
     raise AssertionError("no expert clinic in ten days")
 
 
-def test_a_full_session_is_shown_as_full_and_cannot_be_picked(qtbot, kiosk_app, client, taps):
+def test_a_full_session_is_shown_as_full_and_cannot_be_picked(qtbot, kiosk_app, client, his_desk, taps):
     from PySide6.QtCore import Qt
 
     app = kiosk_app
-    full = scarce_session(client)
-    for role in ("tier1", "tier2"):
-        write(client, "/v1/registrations", {"session_id": full["session_id"],
-                                            "patient_id": patient(role)["patient_id"], "pay": "credit"})
+    full = scarce_session(client, his_desk)
+    for role in ("tier1", "tier2"):  # its two numbers taken at the registration desk
+        register_at_desk(his_desk, role, full["session_id"])
     w, journey = open_departments(qtbot, app, taps, "tier3")
     open_department(qtbot, app, taps, journey, full["department_id"])
     index = [s.session_id for s in journey.sessions].index(full["session_id"])
@@ -210,13 +232,20 @@ def test_a_full_session_is_shown_as_full_and_cannot_be_picked(qtbot, kiosk_app, 
 
 # -- cancelling -------------------------------------------------------------------------------
 
-def book(client, role: str, department_id: str = GENERAL_PRACTICE) -> dict:
-    """A registration made earlier (at another kiosk), for a session that has not started."""
-    now = platform_now(client)
-    sessions = client.get(f"/v1/departments/{department_id}/sessions?days=3").json()["sessions"]
-    session = next(s for s in sessions if datetime.fromisoformat(s["starts_at"]) > now and s["slots_left"])
-    return write(client, "/v1/registrations", {"session_id": session["session_id"],
-                                               "patient_id": patient(role)["patient_id"], "pay": "credit"})
+def book(app, role: str, department_id: str = GENERAL_PRACTICE):
+    """A registration on credit made earlier at this kiosk (its registration use case, as the journey calls it:
+    through the HIS, 2201, the fee booked on the line), for a session that has not started."""
+    from kiosk.domain import clock
+
+    services = app.services
+    session = services.identify(patient(role)["id_number"])
+    registrations = services.registrations
+    department = next(d for d in registrations.departments() if d.department_id == department_id)
+    now = clock.now()
+    clinic = next(s for s in registrations.sessions(department_id) if s.starts_at > now and not s.full)
+    made = registrations.register(session, department, clinic)
+    assert made.registration is not None and made.registration.booked_fen == clinic.fee_fen
+    return made.registration
 
 
 def open_my_registrations(qtbot, app, taps, role: str):
@@ -229,14 +258,14 @@ def open_my_registrations(qtbot, app, taps, role: str):
 @pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
 def test_cancel_returns_the_fee_to_the_credit_line(qtbot, kiosk_app, client, taps, city):
     app = kiosk_app
-    booked = book(client, "tier3")
-    account_id = booked["account"]["account_id"]
+    booked = book(app, "tier3")
+    account_id = booked.account.account_id
     client.present("tier3")  # the patient's card read here: their account may be read
     before = client.get(f"/v1/accounts/{account_id}").json()
 
     w, journey = open_my_registrations(qtbot, app, taps, "tier3")
-    assert [r.registration_id for r in journey.booked] == [booked["registration_id"]]
-    assert format_cny(booked["fee_fen"]) in journey.mine_screen.choices.buttons[0].text()
+    assert [r.registration_id for r in journey.booked] == [booked.registration_id]
+    assert format_cny(booked.fee_fen) in journey.mine_screen.choices.buttons[0].text()
     taps(journey.mine_screen.choices.buttons[0])                                     # tap 3
     assert w.current == "register_cancel"
     assert "credit line" in journey.cancel_screen.effect.text()
@@ -244,15 +273,15 @@ def test_cancel_returns_the_fee_to_the_credit_line(qtbot, kiosk_app, client, tap
         taps(journey.cancel_screen.cancel_button)                                    # tap 4
     outcome = done.args[0]
     qtbot.waitUntil(lambda: w.current == "outcome")
-    assert outcome.returned_to_line_fen == booked["fee_fen"]
-    assert f"The fee {format_cny(booked['fee_fen'])} was returned to your credit line" in w.outcome.details.text()
+    assert outcome.returned_to_line_fen == booked.fee_fen
+    assert f"The fee {format_cny(booked.fee_fen)} was returned to your credit line" in w.outcome.details.text()
 
     client.present("tier3")  # the patient's card read again: their account may be read
     after = client.get(f"/v1/accounts/{account_id}").json()
-    assert after["used_fen"] == before["used_fen"] - booked["fee_fen"]
+    assert after["used_fen"] == before["used_fen"] - booked.fee_fen
     slip = pdf_text(Path(outcome.receipt_job))
-    assert "退号凭条" in slip and booked["reference"] in slip and masked("tier3") in slip
-    assert format_cny(booked["fee_fen"]) in slip
+    assert "退号凭条" in slip and booked.reference in slip and masked("tier3") in slip
+    assert format_cny(booked.fee_fen) in slip
 
     taps(w.outcome.done_button)                                                      # tap 5
     assert taps.count <= 6
@@ -266,14 +295,36 @@ def test_cancel_returns_the_fee_to_the_credit_line(qtbot, kiosk_app, client, tap
     assert not journey.mine_screen.choices.buttons
 
 
-def test_cancelling_a_repaid_registration_sends_the_fee_to_the_credit_account(qtbot, kiosk_app, client, taps):
+def book_at_credit_platform(client, role: str, department_id: str = GENERAL_PRACTICE) -> dict:
+    """A registration made earlier at the credit platform's own registration (a kiosk without the HIS), for a
+    session that has not started."""
+    now = platform_now(client)
+    sessions = client.get(f"/v1/departments/{department_id}/sessions?days=3").json()["sessions"]
+    session = next(s for s in sessions if datetime.fromisoformat(s["starts_at"]) > now and s["slots_left"])
+    return write(client, "/v1/registrations", {"session_id": session["session_id"],
+                                               "patient_id": patient(role)["patient_id"], "pay": "credit"})
+
+
+@pytest.fixture
+def credit_only_app(qtbot, kiosk_settings, sandbox):
+    """A kiosk that registers at the credit platform alone (``registration_saga`` off)."""
+    from tests.conftest import _booted_app
+
+    app = _booted_app(qtbot, kiosk_settings.with_overrides(registration_saga=False), sandbox.secret)
+    yield app
+    app.shutdown()
+
+
+def test_cancelling_a_repaid_registration_sends_the_fee_to_the_credit_account(qtbot, credit_only_app, client, taps):
     """Xiamen 000 art. 17 (医疗机构应将就医款项先退还至用户的信用就医账户): the fee, repaid by phone
     already, goes to the credit-care account, paying the account's other open bill; not back
-    through the channel. The outcome and the slip say where it went, and the slip adds up."""
+    through the channel. The outcome and the slip say where it went, and the slip adds up. The credit
+    platform's own registration (a kiosk without the HIS's): through the HIS, a repaid fee is cancelled at the
+    cashier window (``test_a_repaid_fee_is_not_cancelled_at_the_kiosk``)."""
     from tests.printing.arithmetic import check
 
-    app, who = kiosk_app, client.present("tier3")
-    booked = book(client, "tier3")
+    app, who = credit_only_app, client.present("tier3")
+    booked = book_at_credit_platform(client, "tier3")
     fee, account_id = booked["fee_fen"], booked["account"]["account_id"]
     visit = client.get(f"/v1/patients/{who['patient_id']}/visits?status=open").json()["visits"][0]
     settled = write(client, "/v1/settlements", {"patient_id": who["patient_id"], "account_id": account_id,
@@ -314,17 +365,47 @@ def test_cancelling_a_repaid_registration_sends_the_fee_to_the_credit_account(qt
         assert printed in squeezed, printed
 
 
-def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kiosk_app, client, taps):
+def test_a_repaid_fee_is_not_cancelled_at_the_kiosk(qtbot, kiosk_app, platform, client, taps):
+    """Through the HIS, a registration whose fee was repaid meanwhile (in cash at the desk) is not cancelled at the
+    kiosk: the credit platform will not void a repaid booking, so nothing is undone anywhere; the patient is told
+    to ask at the cashier window, and the registration stays listed."""
     app = kiosk_app
-    booked = book(client, "tier2")
-    starts = datetime.fromisoformat(booked["session"]["starts_at"])
-    write(client, "/v1/_sandbox/clock", {"set_to": (starts + timedelta(minutes=5)).isoformat()})
-    account_id = booked["account"]["account_id"]
-    client.present("tier2")  # the patient's card read here (the clock moved on): their account may be read
+    booked = book(app, "tier2")
+    account_id = booked.account.account_id
+    platform.store.perform(platform.store.repay, account_id=account_id, amount_fen=booked.fee_fen, channel="cash",
+                           operator_id="1001")
+    client.present("tier2")
     before = client.get(f"/v1/accounts/{account_id}").json()
 
     w, journey = open_my_registrations(qtbot, app, taps, "tier2")
     taps(journey.mine_screen.choices.buttons[0])
+    taps(journey.cancel_screen.cancel_button)
+    qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
+    details = w.outcome.details.text()
+    assert details.startswith("⚠") and "already repaid" in details and "cashier window" in details
+    client.present("tier2")
+    assert client.get(f"/v1/accounts/{account_id}").json()["used_fen"] == before["used_fen"]
+    taps(w.outcome.done_button)
+    w, journey = open_my_registrations(qtbot, app, taps, "tier2")  # still registered
+    assert [r.registration_id for r in journey.booked] == [booked.registration_id]
+
+
+def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kiosk_app, client, taps, monkeypatch):
+    """The session begins while the patient is on the cancel screen: the cancel is refused, nothing undone; the
+    list then shows the registration as started, not to be tapped."""
+    from kiosk.domain import clock
+
+    app = kiosk_app
+    booked = book(app, "tier2")
+    account_id = booked.account.account_id
+    client.present("tier2")  # the patient's card read here: their account may be read
+    before = client.get(f"/v1/accounts/{account_id}").json()
+
+    w, journey = open_my_registrations(qtbot, app, taps, "tier2")
+    taps(journey.mine_screen.choices.buttons[0])
+    later = booked.session.starts_at + timedelta(minutes=5)  # the session begins: the services' clock, the kiosk's
+    write(client, "/v1/_sandbox/clock", {"set_to": later.isoformat()})
+    monkeypatch.setattr(clock, "now", lambda: later.astimezone(clock.BUSINESS_TZ))
     taps(journey.cancel_screen.cancel_button)
     qtbot.waitUntil(lambda: w.current == "outcome", timeout=10_000)
     details = w.outcome.details.text()
@@ -333,6 +414,11 @@ def test_cancel_after_the_session_started_is_refused_with_the_reason(qtbot, kios
     assert client.get(f"/v1/accounts/{account_id}").json()["used_fen"] == before["used_fen"]
     taps(w.outcome.done_button)
     assert w.current == "home"
+
+    w, journey = open_my_registrations(qtbot, app, taps, "tier2")  # still registered, shown as started
+    assert [r.registration_id for r in journey.booked] == [booked.registration_id]
+    button = journey.mine_screen.choices.buttons[0]
+    assert "Started: ask at the registration desk" in button.text() and not button.isEnabled()
 
 
 def test_department_names_follow_the_language(qtbot, kiosk_app, taps):

@@ -136,3 +136,29 @@ def test_a_fee_repaid_before_the_cancel_leaves_the_registration_standing_everywh
     assert saga.state == "settled" and not saga.done("unmark")
     assert kiosk.recovery.all() == {}  # nothing left for the recovery
     check(services)
+
+
+def test_a_cancel_once_the_session_began_undoes_nothing(services, kiosk, monkeypatch):
+    """The kiosk keeps the HIS's rule (a paid registration is not cancelled once its session began) before the
+    undo, whose first step (the mark undone) would let the HIS cancel at any time."""
+    from datetime import timedelta
+
+    from kiosk.usecases.registration_saga import SessionStarted
+
+    session = kiosk.session("tier1")
+    clinic = kiosk.clinic(session)
+    made = kiosk.registration.register(session, clinic)
+    used = services.credit.store.account(session.account.account_id)["used_fen"]
+    later = clinic.starts_at + timedelta(minutes=1)
+    services.credit.store.move_clock(set_to=later)  # the three services move together
+    monkeypatch.setattr(clock, "now", lambda: later)
+    with pytest.raises(SessionStarted) as refused:
+        kiosk.registration.cancel(made.registration_id)
+    assert refused.value.code == "too_late"
+    his = his_registration(services, made.registration_id)
+    assert (his["status"], his["bill_status"]) == ("booked", "paid")
+    assert booking(services, his["booking_id"])["voided_at"] is None
+    assert insurance_visit(services, made.registration_id) == "open"
+    assert services.credit.store.account(session.account.account_id)["used_fen"] == used
+    assert kiosk.sagas.get(made.saga_id).state == "settled"
+    check(services)

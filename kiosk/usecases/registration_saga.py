@@ -28,6 +28,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.domain import clock
 from kiosk.domain.errors import Refusal
 from kiosk.domain.plan import SettlementPlan
 from kiosk.domain.settlement import CannotUseCredit
@@ -64,6 +65,14 @@ class FeeRepaid(Refusal):
 
     def __init__(self):
         super().__init__("registration_fee_repaid", "the booking is in use: cancel at the desk")
+
+
+class SessionStarted(Refusal):
+    """The registration's session has begun: it is no longer cancelled at the kiosk (nothing was changed; the
+    registration desk decides), as the HIS refuses a paid registration's cancel once its session began."""
+
+    def __init__(self):
+        super().__init__("too_late", "the session has begun: cancel at the registration desk")
 
 
 @dataclass(frozen=True)
@@ -216,13 +225,17 @@ class RegistrationSettlement(SettlementSaga):
     def cancel(self, registration_id: str) -> str:
         """Cancel a registration this kiosk made (before its session): the settled saga undone everywhere (the
         booking voided: the fee back to the line; a phone payment refunded). Returns the saga's state;
-        ``not_found`` when no saga of this kiosk made it."""
+        ``not_found`` when no saga of this kiosk made it. Raises :class:`SessionStarted` (nothing undone) once the
+        session has begun by the kiosk's clock: the undo unmarks the fee's bill first, after which the HIS would
+        cancel it at any time, so the kiosk keeps the HIS's rule itself."""
         saga_id = self.engine.sagas.find(KIND, "registration_id", registration_id)
         if saga_id is None:
             return "not_found"
         saga = self.engine.sagas.get(saga_id)
         with lane_lock(saga.lane), self._run(saga_id) as run:
             if run.saga.state == "settled":
+                if clock.now() >= datetime.fromisoformat(run.facts["clinic"]["starts_at"]):
+                    raise SessionStarted()
                 run.update(state="undoing", cancel_requested=True)
             if run.saga.state == "undoing":
                 self._undo_or_later(run)
@@ -286,4 +299,4 @@ class RegistrationSettlement(SettlementSaga):
             datetime.fromisoformat(reg["created_at"]) if reg.get("created_at") else saga.created_at)
 
 
-__all__ = ["KIND", "FeeRepaid", "Registered", "RegistrationSettlement", "SagaPending", "SagaUndone"]
+__all__ = ["KIND", "FeeRepaid", "Registered", "RegistrationSettlement", "SagaPending", "SagaUndone", "SessionStarted"]
