@@ -13,14 +13,14 @@ QM     := resources/translations/kiosk_zh_CN.qm
 # swig), ALSA's player for the spoken prompts (alsa-utils: aplay). DEB_TEST adds what the tests use: poppler + zbar (read printed PDFs and QR codes),
 # socat (serial devices on pty pairs), vpcd + pcsc-tools (a virtual smart card), Xvfb + xdotool
 # (a keyboard-wedge scanner typing into a real X server), CUPS with cups-pdf and Ghostscript
-# (a private print server per test run). `make demo` never pulls a print server.
+# (a private print server per test run), gnome-keyring + dbus (a real Secret Service on a private bus). `make demo` never pulls a print server.
 # The Debian step always runs BEFORE pip (an order-only prerequisite of the virtualenv).
 DEB_APP := libglib2.0-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
 	libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-render0 \
 	libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 \
 	fonts-wqy-microhei fonts-noto-cjk pcscd libpcsclite1 libpcsclite-dev swig alsa-utils
 DEB_TEST := poppler-utils zbar-tools socat pcsc-tools vsmartcard-vpcd xvfb xdotool x11-utils dbus-x11 \
-	cups cups-client cups-bsd printer-driver-cups-pdf ghostscript
+	cups cups-client cups-bsd printer-driver-cups-pdf ghostscript gnome-keyring dbus
 DEB_PACKAGES ?= $(DEB_APP)
 
 .PHONY: demo test bench debs debs-app debs-test translations api-doc lint clean voice

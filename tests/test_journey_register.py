@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -79,8 +80,11 @@ def first_open_session(journey) -> int:
 
 # -- registering ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("city", ["xiamen", "hangzhou"])
-def test_register_on_credit_books_the_fee_and_prints_the_slip(qtbot, kiosk_app, client, taps, city):
+@pytest.mark.parametrize(("city", "day"), [("xiamen", "first"), ("hangzhou", "first"), ("hangzhou", "later"),
+                                           ("xiamen", "later")])
+def test_register_on_credit_books_the_fee_and_prints_the_slip(qtbot, kiosk_app, client, taps, city, day):
+    """``day``: the first open session (today's, or tomorrow's once today's are over), or one on a later day
+    (the fee falls due counted from that day's visit, not from the evening it was booked)."""
     app, p = kiosk_app, patient("tier3")
     account_id = client.post("/v1/identity/lookup", json={"id_number": p["id_number"]}).json()["account_id"]
     before = client.get(f"/v1/accounts/{account_id}").json()
@@ -91,7 +95,11 @@ def test_register_on_credit_books_the_fee_and_prints_the_slip(qtbot, kiosk_app, 
     assert "General Practice" in shown  # department names in the UI language
 
     open_department(qtbot, app, taps, journey, GENERAL_PRACTICE)                  # tap 2
-    index = first_open_session(journey)
+    if day == "first":
+        index = first_open_session(journey)
+    else:
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        index = next(i for i, s in enumerate(journey.sessions) if not s.full and s.date > today)
     clinic = journey.sessions[index]
     text = journey.sessions_screen.choices.buttons[index].text()
     for expected in (clinic.doctor, clinic.room, format_cny(clinic.fee_fen), clinic.date.isoformat(),

@@ -20,6 +20,7 @@ def repay_in_cash(qtbot, app, taps) -> int:
     qtbot.waitUntil(lambda: w.current == "repay" and bool(repay.screen.debts), timeout=10_000)
     with qtbot.waitSignal(repay.repaid, timeout=10_000) as done:
         taps(repay.screen.cash_button)
+        taps(w.confirm.confirm_button)  # the desk confirms the cash before it is recorded (issue 13)
     qtbot.waitUntil(lambda: w.current == "outcome")
     taps(w.outcome.done_button)
     return done.args[0].amount_fen

@@ -105,7 +105,7 @@ def _registration_facts(r) -> dict:
 def clinic_facts(clinic) -> dict:
     """The chosen session (``kiosk.usecases.registration.ClinicSession``, the HIS's) as the journal keeps it."""
     return {"session_id": clinic.session_id, "dept_code": clinic.department_id, "doctor": clinic.doctor,
-            "fee_fen": clinic.fee_fen, "starts_at": clinic.starts_at.isoformat()}
+            "fee_fen": clinic.fee_fen, "starts_at": clinic.starts_at.isoformat(), "ends_at": clinic.ends_at.isoformat()}
 
 
 class RegistrationSettlement(SettlementSaga):
@@ -184,8 +184,12 @@ class RegistrationSettlement(SettlementSaga):
         done = run.keyed("his_register", lambda key: self.ports.his.register(
             f["clinic"]["session_id"], f["his_patient_id"], key=key), _registration_facts)
         reg = _registration_facts(done)
+        # The visit is the clinic session: the fee falls due counted from its end (as the credit platform's own
+        # registration counts), not from the moment of booking (tomorrow's session booked tonight).
+        ends = f["clinic"].get("ends_at") or reg["created_at"]
+        ended = max(datetime.fromisoformat(reg["created_at"]), datetime.fromisoformat(ends))
         bill = {"bill_id": reg["bill_id"], "total_fen": reg["total_fen"], "registration_id": reg["registration_id"],
-                "ended_at": reg["created_at"], "items": reg["items"]}
+                "ended_at": ended.isoformat(), "items": reg["items"]}
         run.update(bills=[bill], registration_id=reg["registration_id"])
         if reg["total_fen"] != plan.total_fen:  # the HIS charges another fee than the one shown: undone
             raise StepFailed("his_register", _FeeChanged(), nothing_done=True)
