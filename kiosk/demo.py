@@ -46,6 +46,8 @@ def demo_settings(*, out: Path, work: Path, platform_url: str = "", language: st
         mode=mode,
         full_screen=False,  # a window, not a locked-down kiosk: staff leave a demo as they like
     )
+    if tour:  # the scripted tour runs unattended (often headless, with no sound card): nobody to speak to
+        overrides["voice_prompts"] = "off"
     if size is not None:
         overrides["window_size"] = f"{size[0]}x{size[1]}"
     return load_settings().with_overrides(**overrides)
