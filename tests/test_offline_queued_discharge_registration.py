@@ -343,3 +343,48 @@ def first_fee(sandbox) -> int:
     sessions = [s for s in sandbox.his.store.sessions(next(iter(ref.DEPARTMENTS)), 3)
                 if s["slots_left"] > 0 and datetime.fromisoformat(s["starts_at"]) > now]
     return min(sessions, key=lambda s: (datetime.fromisoformat(s["starts_at"]), s["doctor"]))["fee_fen"]
+
+
+def test_a_registration_whose_fee_waits_cannot_be_cancelled_until_it_is_booked(qtbot, settings, sandbox, proxy,
+                                                                               taps):
+    """While the fee waits in the queue the cancel is refused with the reason and what to do (nothing changed);
+    once the platform booked it, the cancel voids the booking and the fee is back on the line."""
+    from tests.test_journey_register import open_my_registrations
+
+    account_id = "CA000003"
+    app = boot(qtbot, settings, sandbox)
+    try:
+        before = used(sandbox, account_id)
+        outcome, clinic = register_offline(qtbot, app, taps, proxy, "tier3")
+        r = outcome.registration
+        taps(app.window.outcome.done_button)
+
+        w, journey = open_my_registrations(qtbot, app, taps, "tier3")  # still offline: the fee waits
+        (mine,) = journey.booked
+        assert mine.registration_id == r.registration_id and mine.booked_fen == clinic.fee_fen and mine.paid_fen == 0
+        taps(journey.mine_screen.choices.buttons[0])
+        taps(journey.cancel_screen.cancel_button)
+        qtbot.waitUntil(lambda: w.current == "outcome", timeout=15_000)
+        text = all_texts(w.outcome)
+        assert "its fee is still waiting to be confirmed" in text and "cannot be cancelled yet" in text
+        assert "try again once the credit platform answers" in text
+        his = registration_of(sandbox, r.registration_id)
+        assert (his["status"], his["bill_status"]) == ("booked", "paid")  # nothing changed
+        assert len(pending_bookings(app)) == 1
+        taps(w.outcome.done_button)
+
+        drained(qtbot, app, proxy, "registration")
+        assert used(sandbox, account_id) == before + clinic.fee_fen
+
+        w, journey = open_my_registrations(qtbot, app, taps, "tier3")  # booked now: cancelled as any other
+        taps(journey.mine_screen.choices.buttons[0])
+        with qtbot.waitSignal(journey.cancelled, timeout=15_000) as done:
+            taps(journey.cancel_screen.cancel_button)
+        assert done.args[0].returned_to_line_fen == clinic.fee_fen
+        his = registration_of(sandbox, r.registration_id)
+        assert his["status"] == "cancelled" and his["bill_status"] != "paid"
+        (bill,) = credit_bills(sandbox, account_id, "registration")
+        assert bill["voided_at"] is not None and used(sandbox, account_id) == before
+        check_registrations(sandbox)
+    finally:
+        app.shutdown()
