@@ -81,6 +81,12 @@ def drained(qtbot, app, proxy, kind: str) -> None:
                     timeout=30_000)
     qtbot.waitUntil(lambda: saga_state(app, kind) == "settled", timeout=30_000)
     assert banner.status.conflicts == 0
+    # the day's reconciliation with each counterpart agrees to the fen: the queued booking counted once, named
+    from kiosk.usecases.counterparts import ReconcileCounterparts
+
+    report = ReconcileCounterparts(app.services.ports, app.services.sagas.engine.sagas)(
+        clock.business_date(clock.now()))
+    assert report.findings == [] and report.agrees, report.findings
 
 
 def last_payable_day(due_at: str):
