@@ -104,16 +104,21 @@ def insurance_personal_part(sandbox) -> int:
     return rows[0]["cash_fen"]
 
 
-def discharge_offline(qtbot, app, taps, proxy, sandbox):
-    """Seen online, the credit platform goes, the inpatient discharges: the amounts, the confirmation, the outcome."""
+def discharge_offline(qtbot, app, taps, proxy, sandbox, at_the_hold: bool = False):
+    """Seen online, the credit platform goes, the inpatient discharges: the amounts, the confirmation, the outcome.
+    ``at_the_hold``: the stay is shown while the platform answers and it goes while the patient reads it (the hold
+    gets no answer: the part on credit queued within the caps computed when the stay was shown)."""
     w = app.window
-    seen_online(qtbot, app, taps, "inpatient")
-    cut_credit(qtbot, app, proxy)
+    if not at_the_hold:
+        seen_online(qtbot, app, taps, "inpatient")
+        cut_credit(qtbot, app, proxy)
     journey = app.ctx.journeys["discharge"]
     taps(w.home.buttons["discharge"])  # no longer "needs the platform": the saga queues the part on credit
     tap_card(qtbot, app, "inpatient")
     qtbot.waitUntil(lambda: w.current == "discharge" and w.discharge.confirm_button.isVisible(), timeout=30_000)
-    assert journey.session.offline
+    assert journey.session.offline != at_the_hold
+    if at_the_hold:
+        cut_credit(qtbot, app, proxy)
     split = journey.split
     assert split.booked_fen > 0 and split.shortfall_fen == 0
     from kiosk.domain.money import format_cny
@@ -164,15 +169,20 @@ def assert_booked_once(sandbox, personal: int, used_before: int) -> None:
     assert used(sandbox, "CA000009") == used_before + personal
 
 
-@pytest.mark.parametrize("restart", [False, True], ids=["live", "restarted"])
+WHEN = pytest.mark.parametrize("when", ["identification", "at_the_hold", "restarted"])
+
+
+@WHEN
 def test_a_discharge_with_the_credit_platform_down_is_queued_and_booked_once_it_answers(
-        qtbot, settings, sandbox, proxy, taps, restart):
-    """``restarted``: the kiosk stops while the booking waits (the credit platform still down) and starts again on
-    the same data directory (the outbox and the journal on disk) before the platform comes back."""
+        qtbot, settings, sandbox, proxy, taps, when):
+    """The platform down from the identification on (the signed snapshot cached a moment before), or gone at the
+    hold; ``restarted``: the kiosk stops while the booking waits (the credit platform still down) and starts again
+    on the same data directory (the outbox and the journal on disk) before the platform comes back."""
+    restart = when == "restarted"
     app = boot(qtbot, settings, sandbox)
     try:
         before = used(sandbox, "CA000009")
-        outcome = discharge_offline(qtbot, app, taps, proxy, sandbox)
+        outcome = discharge_offline(qtbot, app, taps, proxy, sandbox, at_the_hold=when == "at_the_hold")
         personal = assert_discharged_pending(app, sandbox, outcome, before)
         taps(app.window.outcome.done_button)
         if restart:
@@ -236,11 +246,16 @@ def choose_session(qtbot, app, taps, role: str):
     return w, journey, clinic
 
 
-def register_offline(qtbot, app, taps, proxy, role: str):
-    seen_online(qtbot, app, taps, role)
-    cut_credit(qtbot, app, proxy)
+def register_offline(qtbot, app, taps, proxy, role: str, at_the_hold: bool = False):
+    """``at_the_hold``: the session chosen while the platform answers, it goes before the tap on "Register on
+    credit" (the hold gets no answer)."""
+    if not at_the_hold:
+        seen_online(qtbot, app, taps, role)
+        cut_credit(qtbot, app, proxy)
     w, journey, clinic = choose_session(qtbot, app, taps, role)
-    assert journey.session.offline
+    assert journey.session.offline != at_the_hold
+    if at_the_hold:
+        cut_credit(qtbot, app, proxy)
     confirm = journey.confirm_screen
     assert confirm.confirm_button.text() == "Register on credit"
     with qtbot.waitSignal(journey.registered, timeout=30_000) as done:
@@ -282,14 +297,15 @@ def assert_fee_booked_once(sandbox, outcome, clinic, account_id: str, used_befor
     check_registrations(sandbox)
 
 
-@pytest.mark.parametrize("restart", [False, True], ids=["live", "restarted"])
+@WHEN
 def test_a_registration_with_the_credit_platform_down_is_queued_and_booked_once_it_answers(
-        qtbot, settings, sandbox, proxy, taps, restart):
+        qtbot, settings, sandbox, proxy, taps, when):
+    restart = when == "restarted"
     account_id = "CA000003"
     app = boot(qtbot, settings, sandbox)
     try:
         before = used(sandbox, account_id)
-        outcome, clinic = register_offline(qtbot, app, taps, proxy, "tier3")
+        outcome, clinic = register_offline(qtbot, app, taps, proxy, "tier3", at_the_hold=when == "at_the_hold")
         assert_registered_pending(app, sandbox, outcome, clinic, account_id, before)
         taps(app.window.outcome.done_button)
         if restart:
