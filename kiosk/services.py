@@ -252,14 +252,13 @@ def _build_sagas(ports: Ports, journal, printer, profile, offline) -> SagaServic
 
     kinds = {"outpatient": OutpatientSettlement, "discharge": DischargeSettlement,
              "registration": RegistrationSettlement}
-    # outpatient: the credit platform not answering, the personal part is queued within the offline caps
-    queued = {"outpatient": offline}
-    live = {kind: saga(engine, ports, printer, profile.repay_before_reuse, offline=queued.get(kind))
+    # every kind: the credit platform not answering, the part on credit is queued within the offline caps
+    live = {kind: saga(engine, ports, printer, profile.repay_before_reuse, offline=offline)
             for kind, saga in kinds.items()}
     # The recovery is another sender (its own lease owner): it never takes a saga the live path holds.
     recovering = Engine(sagas, ports.msgids)
     recovery = Recovery(recovering, {kind: saga(recovering, ports, printer, profile.repay_before_reuse,
-                                                offline=queued.get(kind)).recover
+                                                offline=offline).recover
                                      for kind, saga in kinds.items()})
     offline.sync.sweeps.append(recovery.sweep)
     return SagaServices(engine, live["outpatient"], live["discharge"], recovery, live["registration"])

@@ -97,8 +97,13 @@ def _doctor_text(doctor: str, doctor_title: str) -> str:
     return f"{doctor} {doctor_title}".strip()
 
 
-def _line_and_due(booked_fen: int, available_fen: int | None, due_at: datetime | None) -> list[SlipRow]:
-    """剩余可用额度 and 还款截止 (the last payable day) after something was booked."""
+def _line_and_due(booked_fen: int, available_fen: int | None, due_at: datetime | None,
+                  credit_pending: bool = False) -> list[SlipRow]:
+    """剩余可用额度 and 还款截止 (the last payable day) after something was booked. ``credit_pending``: the part
+    on credit was queued while the credit platform did not answer: 信用记账 待信用平台确认 instead (the line
+    left and the due date are the platform's to say, once it has booked it)."""
+    if credit_pending and booked_fen > 0:
+        return [SlipRow("信用记账", "待信用平台确认", "bold")]
     rows = []
     if available_fen is not None:
         rows.append(SlipRow("剩余可用额度", available_fen))
@@ -148,7 +153,7 @@ def registration_slip(
     session_date: date, session: str, time_slot: str, room: str, queue_number: str | int,
     fee_fen: int, booked_fen: int = 0, fund_fen: int = 0, paid_fen: int = 0, channel: str = "",
     cash_fen: int = 0, available_fen: int | None = None, due_at: datetime | None = None,
-    note: str = "", copy: bool = False,
+    note: str = "", copy: bool = False, credit_pending: bool = False,
 ) -> Slip:
     """挂号凭条. The queue number is printed large. ``fee_fen`` must equal
     ``fund_fen + booked_fen + paid_fen + cash_fen`` (fund, credit line, paid on the spot via
@@ -168,7 +173,7 @@ def registration_slip(
     totals = payment_rows(total_label="挂号费", total_fen=fee_fen, fund_fen=fund_fen,
                           personal_fen=fee_fen - fund_fen, booked_fen=booked_fen, paid_fen=paid_fen,
                           channel=channel, cash_fen=cash_fen)
-    totals += _line_and_due(booked_fen, available_fen, due_at)
+    totals += _line_and_due(booked_fen, available_fen, due_at, credit_pending)
     return _slip(header, "挂号凭条", reference, rows=rows, totals=totals,
                  highlight=SlipRow("就诊序号", _check_queue(queue_number)), note=note, copy=copy)
 
@@ -303,7 +308,7 @@ def discharge_receipt(
     admitted_on: date, discharged_on: date, total_fen: int, fund_fen: int, personal_fen: int,
     deposit_used_fen: int, deposit_refunded_fen: int, booked_fen: int, paid_fen: int = 0,
     channel: str = "", cash_fen: int = 0, available_fen: int | None = None, due_at: datetime | None = None,
-    note: str = "", copy: bool = False,
+    note: str = "", copy: bool = False, credit_pending: bool = False,
 ) -> Slip:
     """出院结算凭条. ``total = fund + personal`` and ``personal = deposit used + booked on
     the line + paid on the spot + cash``; the unused deposit (预交金退还) is shown apart."""
@@ -326,7 +331,7 @@ def discharge_receipt(
                           personal_fen=personal_fen, booked_fen=booked_fen, paid_fen=paid_fen, channel=channel,
                           cash_fen=cash_fen, deposit_used_fen=deposit_used_fen)
     totals.append(SlipRow("预交金退还", deposit_refunded_fen))
-    totals += _line_and_due(booked_fen, available_fen, due_at)
+    totals += _line_and_due(booked_fen, available_fen, due_at, credit_pending)
     return _slip(header, "出院结算凭条", reference, rows=rows, totals=totals, note=note, copy=copy)
 
 

@@ -12,7 +12,7 @@ from kiosk.ui.confirm import confirm_screen
 from kiosk.ui.journey import Journey
 from kiosk.ui.kit import back_button, primary_button
 from kiosk.ui.messages import OPEN_HERE, message_for
-from kiosk.ui.outcome import OutcomeText, pending_text, print_note
+from kiosk.ui.outcome import OutcomeText, credit_pending_lines, pending_text, print_note
 from kiosk.ui.widgets import Figures, item_table, set_rows
 
 translate = QCoreApplication.translate
@@ -208,11 +208,14 @@ def discharge_text(outcome) -> OutcomeText:
                       "safely and will be completed automatically; it will never be charged twice."),
             translate("DischargeJourney", "Please collect your documents at the cashier window."))
     d = outcome.data
-    due = last_payable_day(datetime.fromisoformat(d["due_at"])).isoformat() if d.get("due_at") else "—"
-    lines = [translate("DischargeJourney", "{booked} booked on your credit line, to repay by {due}.").format(
-        booked=format_cny(d["booked_fen"]), due=due)]
-    if d["paid_fen"]:
-        lines.append(translate("DischargeJourney", "Paid now: {paid}.").format(paid=format_cny(d["paid_fen"])))
+    paid = [translate("DischargeJourney", "Paid now: {paid}.").format(paid=format_cny(d["paid_fen"]))] \
+        if d["paid_fen"] else []
+    if d.get("credit_pending"):  # the credit platform did not answer: the part on credit queued for it
+        lines = credit_pending_lines(d["booked_fen"], *paid)
+    else:
+        due = last_payable_day(datetime.fromisoformat(d["due_at"])).isoformat() if d.get("due_at") else "—"
+        lines = [translate("DischargeJourney", "{booked} booked on your credit line, to repay by {due}.").format(
+            booked=format_cny(d["booked_fen"]), due=due), *paid]
     if d["deposit_refund_fen"]:
         lines.append(translate("DischargeJourney", "Deposit returned: {amount}.").format(
             amount=format_cny(d["deposit_refund_fen"])))
@@ -221,4 +224,6 @@ def discharge_text(outcome) -> OutcomeText:
                       translate("DischargeJourney", "Your receipt and the itemised statement are printing."),
                       translate("DischargeJourney", "The documents could not be printed. Your discharge is complete; "
                                                     "please ask the cashier window for copies."))
-    return OutcomeText(translate("DischargeJourney", "Discharged"), "\n".join(lines), note)
+    title = translate("DischargeJourney", "Discharged, credit pending confirmation") if d.get("credit_pending") \
+        else translate("DischargeJourney", "Discharged")
+    return OutcomeText(title, "\n".join(lines), note)

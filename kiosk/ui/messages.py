@@ -42,11 +42,16 @@ REPAY_HERE = "repay_here"  # a kiosk's "Repay now": the repay journey, by phone
 REPAY_DESK = "repay_desk"  # the desk's "Repay now": cash or bank card
 OPEN_HERE = "open_here"  # "Open the credit service": the open journey
 PAY_NOW = "pay_now"  # "Pay in full now": nothing on credit, the patient's part paid now
+PAY_PHONE = "pay_phone"  # "Pay now": a registration's fee by phone (the credit platform down: over the offline caps)
 
 
 def _m(problem: str, next_step: str, **ways: str) -> Message:
     return Message(problem, next_step, ways)
 
+
+#: The credit platform not answering, a fee over what may go on credit offline: paid by phone instead (the HIS's
+#: channel does not need the credit platform), the button beside it.
+_OFFLINE_PHONE = QT_TRANSLATE_NOOP("NextStep", "You can pay it now with your phone instead.")
 
 _TEXTS: dict[str, Message] = {
     # ID numbers, typed or read
@@ -165,13 +170,13 @@ _TEXTS: dict[str, Message] = {
     # --- offline ---
     "offline_needs_platform": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here."), QT_TRANSLATE_NOOP("NextStep", "Please try again later or go to the cashier window.")),
     "offline_unknown_patient": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your details were not seen at this kiosk recently."), QT_TRANSLATE_NOOP("NextStep", "Please go to the cashier window.")),
-    "offline_no_credit": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window.")),
-    "offline_account_suspended": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit service is suspended."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window.")),
-    "offline_repay_first": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and a bill of yours is overdue."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window.")),
-    "offline_snapshot_stale": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit details here are too old to use."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window.")),
-    "offline_over_line": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is more than your available credit."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window.")),
-    "offline_over_txn_cap": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is over the amount that can be paid on credit offline."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window.")),
-    "offline_over_terminal_cap": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window.")),
+    "offline_no_credit": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
+    "offline_account_suspended": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit service is suspended."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
+    "offline_repay_first": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and a bill of yours is overdue."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
+    "offline_snapshot_stale": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit details here are too old to use."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
+    "offline_over_line": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is more than your available credit."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
+    "offline_over_txn_cap": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this bill is over the amount that can be paid on credit offline."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
+    "offline_over_terminal_cap": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
     # --- the three counterparts: the hospital's HIS, the medical insurance, the settlement saga (issue 12) ---
     "his_unavailable": _m(QT_TRANSLATE_NOOP("Messages", "The hospital's billing system is not answering, so your bills cannot be shown right now. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please try again shortly or go to the cashier window.")),
     "bill_already_paid": _m(QT_TRANSLATE_NOOP("Messages", "This bill has already been paid."), QT_TRANSLATE_NOOP("NextStep", "If you need its receipt, please ask at the cashier window.")),
@@ -183,6 +188,7 @@ _TEXTS: dict[str, Message] = {
     "insurance_sign_in_renewed": _m(QT_TRANSLATE_NOOP("Messages", "The kiosk had to sign in to the medical insurance platform again. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please try once more.")),
     "not_insured": _m(QT_TRANSLATE_NOOP("Messages", "No medical insurance was found for you here, so the whole bill is yours to pay."), QT_TRANSLATE_NOOP("NextStep", "Please ask at the cashier window if you are insured.")),
     "insurance_answer_lost": _m(QT_TRANSLATE_NOOP("Messages", "The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please try again.")),
+    "registration_fee_pending": _m(QT_TRANSLATE_NOOP("Messages", "This registration was made while the credit platform was not answering, and its fee is still waiting to be confirmed by it, so it cannot be cancelled yet. Nothing was changed."), QT_TRANSLATE_NOOP("NextStep", "Please try again once the credit platform answers, or ask at the registration desk.")),
     "saga_pending": _m(QT_TRANSLATE_NOOP("Messages", "The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice."), QT_TRANSLATE_NOOP("NextStep", "Please ask at the cashier window for your receipt.")),
     "saga_not_prepared": _m(QT_TRANSLATE_NOOP("Messages", "This bill was set aside while you were away. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please start again.")),
     # --- start-up ---

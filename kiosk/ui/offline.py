@@ -23,6 +23,18 @@ translate = QCoreApplication.translate
 #: Journeys that need the platform: offline, their home button says so instead of starting.
 NEEDS_PLATFORM = frozenset({"open", "close", "register", "repay", "refund", "admit", "discharge", "query",
                             "dispute"})
+#: ...unless the kiosk settles them with a saga across the HIS and the insurance platform (issue 12): the credit
+#: platform down, the part on credit is queued within the offline caps as for an outpatient bill. The journey's
+#: use case (an attribute of the services) has its ``saga`` then.
+WITH_SAGA = {"register": "registrations", "discharge": "inpatient"}
+
+
+def waits_for_platform(services, key: str) -> bool:
+    """Does the journey ``key`` wait for the (credit) platform while it does not answer?"""
+    if key not in NEEDS_PLATFORM:
+        return False
+    use = getattr(services, WITH_SAGA.get(key, ""), None)
+    return getattr(use, "saga", None) is None
 SYNCED_NOTICE_MS = 8000
 #: The banner's tone (its ``tone`` property, which kiosk.qss colours): amber while anything is
 #: wrong, green for "all sent". The ⚠/✓ signs say it too: colour is never the only cue.
@@ -111,7 +123,7 @@ def offline_guard(ctx, journey):
         from kiosk.ui.status_bar import printer_notice
 
         offline = ctx.services.offline
-        if journey.key in NEEDS_PLATFORM and offline is not None and not offline.online:
+        if offline is not None and not offline.online and waits_for_platform(ctx.services, journey.key):
             ctx.window.outcome.show_problem("offline_needs_platform")
             ctx.window.show_screen("outcome")
             return

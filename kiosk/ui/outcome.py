@@ -31,6 +31,22 @@ def pending_text(body: str, note: str = "") -> OutcomeText:
     return OutcomeText(QCoreApplication.translate("Outcome", "Waiting for the hospital system"), body, note)
 
 
+def credit_pending_lines(booked_fen: int, *middle: str) -> list[str]:
+    """A part on credit queued while the credit platform did not answer (issue 12: an outpatient bill, a discharge,
+    a registration's fee): what goes on the line pending the platform's confirmation, that it is kept and sent
+    once, then ``middle``, then where the due date will be (the platform gives it once it has booked)."""
+    from kiosk.domain.money import format_cny
+
+    translate = QCoreApplication.translate
+    return [translate("Outcome", "{booked} goes on your credit line, pending confirmation by the credit platform, "
+                      "which is not answering now.").format(booked=format_cny(booked_fen)),
+            translate("Outcome", "It is kept safely on this kiosk and sent as soon as the platform answers; it will "
+                      "never be charged twice."),
+            *middle,
+            translate("Outcome", "Your due date will be in the account query once confirmed, or ask the cashier "
+                      "window.")]
+
+
 def print_note(print_error: str | None, printing: str, failed: str) -> str:
     """What became of the paper: ``printing`` (take it), or ``failed`` with a warning sign (what
     to do instead), never the printer's own words."""

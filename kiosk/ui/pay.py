@@ -8,7 +8,7 @@ from kiosk.domain.money import format_cny
 from kiosk.domain.settlement import CannotUseCredit
 from kiosk.ui.bill import BillScreen
 from kiosk.ui.journey import Journey, error_code
-from kiosk.ui.outcome import OutcomeText, pending_text, print_note
+from kiosk.ui.outcome import OutcomeText, credit_pending_lines, pending_text, print_note
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -177,15 +177,9 @@ def queued_settlement_text(outcome) -> OutcomeText:
     """The fund part settled (the insurance, the hospital); the personal part on credit, queued for the credit
     platform, which did not answer: pending its confirmation, sent by itself, never twice."""
     s = outcome.settlement
-    lines = [translate("PayJourney", "Your bill is paid. {booked} goes on your credit line, pending confirmation by "
-                       "the credit platform, which is not answering now.").format(booked=format_cny(s.booked_fen)),
-             translate("PayJourney", "It is kept safely on this kiosk and sent as soon as the platform answers; it "
-                       "will never be charged twice.")]
-    if s.paid_fen:
-        lines.append(translate("PayJourney", "Paid now: {paid}.").format(paid=format_cny(s.paid_fen)))
-    lines.append(translate("PayJourney", "Medical insurance fund paid {fund}.").format(fund=format_cny(s.fund_fen)))
-    lines.append(translate("PayJourney", "Your due date will be in the account query once confirmed, or ask the "
-                           "cashier window."))
+    middle = [translate("PayJourney", "Paid now: {paid}.").format(paid=format_cny(s.paid_fen))] if s.paid_fen else []
+    middle.append(translate("PayJourney", "Medical insurance fund paid {fund}.").format(fund=format_cny(s.fund_fen)))
+    lines = [translate("PayJourney", "Your bill is paid."), *credit_pending_lines(s.booked_fen, *middle)]
     return OutcomeText(translate("PayJourney", "Paid, credit pending confirmation"), "\n".join(lines),
                        receipt_note(outcome.print_error))
 

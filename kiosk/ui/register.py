@@ -13,7 +13,7 @@ from kiosk.domain.clock import last_payable_day
 from kiosk.domain.money import format_cny
 from kiosk.ui.i18n import pick
 from kiosk.ui.journey import Journey, error_code
-from kiosk.ui.outcome import OutcomeText, pending_text, print_note
+from kiosk.ui.outcome import OutcomeText, credit_pending_lines, pending_text, print_note
 from kiosk.ui.register_screens import (
     CancelScreen,
     ConfirmScreen,
@@ -100,6 +100,10 @@ class RegisterJourney(Journey):
 
         self.pay, self.reason = how_to_pay(self.session.account, self.clinic.fee_fen,
                                            self.ctx.services.profile.repay_before_reuse, patient=self.session.patient)
+        if self.pay == "credit":  # the credit platform not answering: the offline caps, else the fee by phone
+            offline = self._use.credit_refusal(self.session, self.clinic.fee_fen)
+            if offline is not None:
+                self.pay, self.reason = "channel", offline
         self.confirm_screen.show_choice(self.session, self.department, self.clinic, self.pay, self.reason,
                                         can_repay=self.offers("repay"), can_open=self.offers("open"))
         self.show(self.confirm_screen)
@@ -180,14 +184,16 @@ def registration_text(outcome, department) -> OutcomeText:
                                 doctor_text(s)) if p),
         when_text(s) + "  " + translate("RegisterJourney", "Room {room}").format(room=s.room),
     ]
-    if r.booked_fen:
+    if r.credit_pending:  # the credit platform did not answer: the fee queued for it
+        lines += credit_pending_lines(r.booked_fen)
+    elif r.booked_fen:
         due = last_payable_day(r.due_at).isoformat() if r.due_at else "—"
         lines.append(translate("RegisterJourney", "Fee {fee} booked on your credit line, to repay by {due}.").format(
             fee=format_cny(r.booked_fen), due=due))
     if r.paid_fen:
         lines.append(translate("RegisterJourney", "Fee {fee} paid with your phone.").format(
             fee=format_cny(r.paid_fen)))
-    if r.account is not None:
+    if r.account is not None and not r.credit_pending:
         lines.append(translate("RegisterJourney", "Credit available now: {available}.").format(
             available=format_cny(r.account.available_fen)))
     lines.append(translate("RegisterJourney", "Reference {reference}").format(reference=r.reference))

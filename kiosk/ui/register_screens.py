@@ -14,7 +14,7 @@ from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, set_optional_text, who_text
 from kiosk.ui.i18n import pick
 from kiosk.ui.kit import WrapButton, back_button, metrics, primary_button, secondary_button
-from kiosk.ui.messages import message_for
+from kiosk.ui.messages import PAY_PHONE, message_for
 from kiosk.ui.widgets import ChoiceList
 
 translate = QCoreApplication.translate
@@ -197,6 +197,8 @@ class ConfirmScreen(Screen):
                                          "with your phone."),
             "guardian_line_ended": message_for("guardian_line_ended"),  # as the bill says it
         }
+        if self.pay == "channel" and self.reason and self.reason.startswith("offline_"):
+            return message_for(self.reason, PAY_PHONE)  # the credit platform down: the offline caps, as for a bill
         return texts.get(self.reason, "") if self.pay == "channel" else ""
 
     def retranslate(self) -> None:

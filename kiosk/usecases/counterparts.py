@@ -180,7 +180,7 @@ class ReconcileCounterparts:
 
     @staticmethod
     def _credit_side(saga, day: date, bookings: dict) -> None:
-        booked = saga.done("book")
+        booked = _booking_of(saga)
         if not booked or not booked.get("booking_id") or not booked.get("settled_at"):
             return
         if _day_of(datetime.fromisoformat(booked["settled_at"])) != day:
@@ -189,7 +189,8 @@ class ReconcileCounterparts:
         if amount is None:
             amount = SettlementPlan.from_dict(saga.facts.get("settled_plan") or saga.facts["plan"]).on_credit_fen
         bookings[booked["booking_id"]] = {"saga_id": saga.saga_id, "booked_fen": int(amount),
-                                          "status": "voided" if saga.done("void") else "booked"}
+                                          "status": "voided" if saga.done("void") or saga.done("void_queued")
+                                          else "booked"}
 
     @staticmethod
     def _his_side(saga, day: date, marks: dict) -> None:
@@ -197,7 +198,8 @@ class ReconcileCounterparts:
         if mark is None or mark.state != "done" or _day_of(mark.created_at) != day:
             return
         f = saga.facts
-        booking = saga.done("book") or {}
+        # a booking queued while the credit platform did not answer is named at the HIS once made (name_booking)
+        booking = saga.done("book") or (_booking_of(saga) if saga.done("name_booking") else None) or {}
         setl_ids = [((saga.done(f"settle:{n}") or {}).get("setl_id")) for n in range(len(f.get("bills", ())))]
         marks[mark.key] = {
             "saga_id": saga.saga_id, "bill_ids": tuple(b["bill_id"] for b in f.get("bills", ())),
@@ -307,3 +309,9 @@ def _unfinished(saga) -> Iterable[Finding]:
                 yield Finding("journal", "settlement_answer_lost", saga.saga_id, saga.saga_id, detail=step.step)
         return
     yield Finding("journal", "saga_open", saga.saga_id, saga.saga_id, detail=f"{saga.kind}: {saga.state}")
+
+
+def _booking_of(saga) -> dict | None:
+    """The saga's booking at the credit platform: made after its hold (``book``), or queued while the platform did
+    not answer and made when it was sent (``booked``: the same write read again under its key)."""
+    return saga.done("book") or saga.done("booked")

@@ -215,8 +215,9 @@ class Inpatient:
             total_fen=d["total_fen"], fund_fen=d["fund_fen"], personal_fen=d["personal_fen"],
             deposit_used_fen=d["deposit_used_fen"], deposit_refunded_fen=d["deposit_refund_fen"],
             booked_fen=d["booked_fen"], paid_fen=d["paid_fen"], channel="扫码支付" if d["paid_fen"] else "",
-            available_fen=d.get("available_fen"),
+            available_fen=None if d.get("credit_pending") else d.get("available_fen"),
             due_at=datetime.fromisoformat(d["due_at"]) if d.get("due_at") else None,
+            credit_pending=bool(d.get("credit_pending")),
         )
 
     def _statement(self, session, stay: Stay, d: dict):
@@ -240,7 +241,8 @@ class Inpatient:
             reference=d["reference"],
             printed_at=clock.now(),
             info=(("住院号", stay.admission_id), ("科室", stay.department),
-                  ("病区床位", f"{stay.ward} {stay.bed}".strip())),
+                  ("病区床位", f"{stay.ward} {stay.bed}".strip()),
+                  *((("信用记账", "待信用平台确认"),) if d.get("credit_pending") else ())),
         )
 
 
@@ -249,7 +251,10 @@ def outcome_data(settlement, plan: SettlementPlan, facts: dict) -> dict:
     insurance settled it)."""
     if facts.get("settled_plan"):
         plan = SettlementPlan.from_dict(facts["settled_plan"])
-    return {"reference": settlement.reference, "total_fen": plan.total_fen, "fund_fen": plan.fund_fen,
+    # the part on credit queued for the credit platform, which did not answer (issue 12): pending its booking
+    pending = bool(facts.get("credit_queued")) and plan.on_credit_fen > 0 and not facts.get("credit_conflict")
+    return {"credit_pending": pending, "reference": settlement.reference, "total_fen": plan.total_fen,
+            "fund_fen": plan.fund_fen,
             "personal_fen": plan.personal_fen, "booked_fen": plan.on_credit_fen, "paid_fen": plan.paid_now_fen,
             "deposit_used_fen": 0, "deposit_refund_fen": 0, "available_fen": settlement.available_fen,
             "due_at": settlement.due_at.isoformat() if settlement.due_at else None,

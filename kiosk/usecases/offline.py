@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kiosk.domain import clock
-from kiosk.domain.offline import OfflineLimits, OfflineRefused, offline_room, offline_split
+from kiosk.domain.offline import OfflineLimits, OfflineRefused, offline_check, offline_room, offline_split
 from kiosk.domain.settlement import Split
 from kiosk.usecases.patient_cache import NotSeenOffline, PatientCache
 from kiosk.usecases.writes import phase
@@ -170,6 +170,21 @@ class OfflineMode:
         except OfflineRefused as refused:
             return 0, refused.code, None
         return room, None, session.snapshot_at + timedelta(seconds=self.limits.max_age_s)
+
+    def credit_refusal(self, session, amount_fen: int) -> str | None:
+        """Why ``amount_fen`` (a whole fee: a registration's) may not go on credit while the credit platform does
+        not answer: the first offline rule it breaks (``offline_*``), the same rules and the same unsynced credit
+        as :meth:`credit_room`; None when it may."""
+        account = session.account
+        lane = account.account_id if account else None
+        unsynced_lane = self.outbox.unsynced_credit(lane) if lane else 0
+        try:
+            offline_check(session, amount_fen, self.limits, now=clock.now(),
+                          account_unsynced_fen=max(0, unsynced_lane - session.held_fen),
+                          terminal_unsynced_fen=self.outbox.unsynced_credit())
+        except OfflineRefused as refused:
+            return refused.code
+        return None
 
     def queue_booking(self, session_facts: dict, path: str, body: dict, credit_fen: int, who: dict | None, *,
                       key: str | None = None) -> str:

@@ -79,6 +79,8 @@ class Registration:
     status: str  # booked | cancelled
     department: str = ""  # Chinese name, when known
     registered_at: datetime | None = None
+    # the fee on credit queued for the credit platform, which did not answer (issue 12): not yet booked by it
+    credit_pending: bool = False
 
 
 def registration_from(d: dict, department: str = "") -> Registration:
@@ -214,12 +216,29 @@ class Registrations:
             if r.session.ends_at <= now:
                 continue
             bill = r.bill  # its fee on the line (a booking) or paid by phone (paid without one)
-            booked = bill.total_fen if bill.booking_id else 0
-            paid = bill.total_fen if bill.status == "paid" and not bill.booking_id else 0
+            pending = self._fee_pending(r.registration_id)  # on the line, the booking not made yet: none named
+            booked = bill.total_fen if bill.booking_id or pending else 0
+            paid = bill.total_fen if bill.status == "paid" and not booked else 0
             found.append(Registration(r.registration_id, bill.bill_id, str(r.queue_number), _his_session(r.session),
                                       bill.total_fen, booked, paid, session.account, None, r.status,
-                                      department=r.session.dept_name, registered_at=r.created_at))
+                                      department=r.session.dept_name, registered_at=r.created_at,
+                                      credit_pending=pending))
         return tuple(sorted(found, key=lambda r: r.session.starts_at))
+
+    def _fee_pending(self, registration_id: str) -> bool:
+        """Did this kiosk register it with the fee queued for the credit platform, still waiting to be booked?"""
+        from kiosk.usecases.registration_saga import RegistrationSettlement
+
+        sagas = self.saga.engine.sagas
+        saga_id = sagas.find("registration", "registration_id", registration_id)
+        return saga_id is not None and RegistrationSettlement.registered(sagas.get(saga_id)).credit_pending
+
+    def credit_refusal(self, session: PatientSession, fee_fen: int) -> str | None:
+        """Why the fee may not go on the credit line while the credit platform does not answer (the offline caps:
+        ``offline_*``); None when it may, or when the platform answers (``how_to_pay`` says the rest)."""
+        if self.saga is None or not session.offline:
+            return None
+        return self.saga.credit_refusal(session, fee_fen)
 
     def _booked_from_bills(self, patient_id: str) -> tuple[Registration, ...]:
         """No registrations listing: the overview's registration bills (credit registrations only)."""
@@ -264,7 +283,7 @@ class Registrations:
             account = replace(account, available_fen=made.available_fen, used_fen=account.line_fen - made.available_fen)
         registration = Registration(made.registration_id, made.reference, str(made.queue_number), clinic, made.fee_fen,
                                     made.booked_fen, made.paid_fen, account, made.due_at, "booked", department.name,
-                                    made.registered_at)
+                                    made.registered_at, made.credit_pending)
         log.info("registered %s (saga %s)", registration.reference, made.saga_id[:8])
         job, error = print_slip(self.printer, lambda: self._slip(session, registration),
                                 f"registration-{registration.reference}")
@@ -318,7 +337,8 @@ class Registrations:
             time_slot=s.time_slot, room=s.room, queue_number=r.queue_number, fee_fen=r.fee_fen,
             booked_fen=r.booked_fen, fund_fen=r.fee_fen - r.booked_fen - r.paid_fen, paid_fen=r.paid_fen,
             channel="扫码支付" if r.paid_fen else "",
-            available_fen=r.account.available_fen if r.account else None, due_at=r.due_at)
+            available_fen=r.account.available_fen if r.account and not r.credit_pending else None, due_at=r.due_at,
+            credit_pending=r.credit_pending)
 
     def _cancel_slip(self, session: PatientSession, c: CancelOutcome):
         from printing.slips import cancellation_slip

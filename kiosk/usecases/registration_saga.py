@@ -32,14 +32,12 @@ from kiosk.domain import clock
 from kiosk.domain.errors import Refusal
 from kiosk.domain.plan import SettlementPlan
 from kiosk.domain.settlement import CannotUseCredit
-from kiosk.ports.credit import BookingRequest
 from kiosk.ports.insurance import Insured, RegistrationRequest
 from kiosk.usecases.saga import Run, StepFailed, lane_lock
 from kiosk.usecases.settlement_saga import (
     SagaPending,
     SagaUndone,
     SettlementSaga,
-    booking_bills,
     booking_facts,
     credit_refusal,
     insured_from,
@@ -67,6 +65,15 @@ class FeeRepaid(Refusal):
         super().__init__("registration_fee_repaid", "the booking is in use: cancel at the desk")
 
 
+class FeePending(Refusal):
+    """The registration was made while the credit platform did not answer, and its fee still waits in the kiosk's
+    queue for it: the fee cannot be given back before the platform has booked it, so the registration is not
+    cancelled now (nothing was changed). Once the platform answers (the queue is sent by itself) it can be."""
+
+    def __init__(self):
+        super().__init__("registration_fee_pending", "the fee waits for the credit platform: cancel later")
+
+
 class SessionStarted(Refusal):
     """The registration's session has begun: it is no longer cancelled at the kiosk (nothing was changed; the
     registration desk decides), as the HIS refuses a paid registration's cancel once its session began."""
@@ -90,6 +97,7 @@ class Registered:
     due_at: datetime | None
     available_fen: int | None
     registered_at: datetime
+    credit_pending: bool = False  # the fee on credit queued for the credit platform, not yet booked by it
 
 
 def _registration_facts(r) -> dict:
@@ -124,9 +132,9 @@ class RegistrationSettlement(SettlementSaga):
             self._left_behind(lane)
             fee = clinic.fee_fen
             if payment_id is None:
-                room, refusal = credit_refusal(session.patient, session.account, self.repay_before_reuse)
-                if refusal is not None or room < fee:
-                    raise CannotUseCredit(refusal or "insufficient_line")
+                refusal = self.credit_refusal(session, fee)
+                if refusal is not None:
+                    raise CannotUseCredit(refusal)
                 plan = SettlementPlan(fee, 0, 0, fee, fee, 0, 0)
             else:
                 plan = SettlementPlan(fee, 0, 0, fee, 0, fee, 0)
@@ -134,38 +142,57 @@ class RegistrationSettlement(SettlementSaga):
             run = self._begin(session, {"bills": [], "clinic": clinic_facts(clinic), "plan": plan.as_dict(),
                                         **facts}, private)
             try:
-                run.update(state="confirmed", payment_id=payment_id)
+                # the offline caps' room (the credit platform down now, or should it not answer the hold)
+                offline = self._offline_facts(run, session, None) if payment_id is None else {}
+                run.update(state="confirmed", payment_id=payment_id, **offline)
                 return self._forward(run, live=True)
             finally:
                 run.close()
+
+    def credit_refusal(self, session, fee_fen: int) -> str | None:
+        """Why the fee cannot go on the credit line (None: it can): the line's rules, and, the credit platform not
+        answering (an offline session), the offline caps (``offline_*``: the same as an outpatient bill's; the fee
+        is then paid by phone through the HIS's channel, which does not need the credit platform)."""
+        room, refusal = credit_refusal(session.patient, session.account, self.repay_before_reuse)
+        if refusal is None and getattr(session, "offline", False):
+            if self.offline is None:
+                return "offline_no_credit"
+            return self.offline.credit_refusal(session, fee_fen)
+        if refusal is None and room < fee_fen:
+            return "insufficient_line"
+        return refusal
 
     def _forward(self, run: Run, live: bool) -> Registered:
         f = run.facts
         plan = SettlementPlan.from_dict(f["plan"])
         credit, his = self.ports.credit, self.ports.his
         try:
-            if not live and not run.tried("book") and not run.tried("mark"):
+            if not live and not run.tried("book") and not run.tried("mark") and not run.tried("queue_booking"):
                 raise StepFailed("his_register", _NotLive(), nothing_done=True)  # the patient gone: undone
             if not run.done("his_register"):
                 self._register_at_his(run, plan)
             if f["insured"] and not run.done("register:0"):
                 self._register_at_insurance(run, insured_from(run.facts, run.saga.private))
             bills = run.facts["bills"]
-            if plan.on_credit_fen and not run.done("hold"):
-                run.keyed("hold", lambda key: credit.hold(self._hold_request(run.facts, plan), key=key),
-                          lambda h: {"hold_id": h.hold_id})
+            # the credit platform down (or not answering the hold): the fee queued within the offline caps, as an
+            # outpatient bill's personal part (the shared steps of kiosk.usecases.settlement_saga)
+            queued = self._hold_or_queue(run, plan, live)
             booking = run.done("book")
-            if plan.on_credit_fen and booking is None:
+            if queued:
+                if not run.done("queue_booking"):
+                    self._queue_booking(run, plan)
+            elif plan.on_credit_fen and booking is None:
                 hold_id = run.done("hold")["hold_id"]
-                run.keyed("book", lambda key: credit.book(hold_id, BookingRequest(
-                    setl_ids=(), total_fen=plan.total_fen, fund_fen=0, account_pay_fen=0, paid_now_fen=0,
-                    bills=booking_bills(bills, {}), ended_at=self._ended_at(run)), key=key), booking_facts)
+                request = self._booking_request(run, plan, plan)
+                run.keyed("book", lambda key: credit.book(hold_id, request, key=key), booking_facts)
                 booking = run.done("book")
             if not run.done("mark"):
                 run.keyed("mark", lambda key: his.mark_paid(
                     [b["bill_id"] for b in bills], setl_id=None, booking_id=(booking or {}).get("booking_id"),
                     payment_id=run.facts.get("payment_id"), key=key),
                     lambda m: {"key": m.key, "paid_now_fen": m.paid_now_fen})
+            if queued and self._credit_waits(run, live):
+                return self.registered(run.saga)  # registered; the fee pending the credit platform's booking
         except StepFailed as failed:
             if failed.nothing_done:
                 log.info("saga %s: %s refused (%s): undoing", run.saga_id[:8], failed.step, failed.code)
@@ -237,6 +264,8 @@ class RegistrationSettlement(SettlementSaga):
             return "not_found"
         saga = self.engine.sagas.get(saga_id)
         with lane_lock(saga.lane), self._run(saga_id) as run:
+            if run.saga.state == "confirmed" and run.facts.get("credit_queued"):
+                raise FeePending()  # registered, its fee waiting for the credit platform: nothing changed
             if run.saga.state == "settled":
                 if clock.now() >= datetime.fromisoformat(run.facts["clinic"]["starts_at"]):
                     raise SessionStarted()
@@ -248,10 +277,10 @@ class RegistrationSettlement(SettlementSaga):
     def _undo(self, run: Run) -> None:
         """A cancel voids the booking first: a booking repaid meanwhile cannot be voided, and then nothing else
         is undone (the saga settled again, :class:`FeeRepaid` raised) rather than the HIS's mark undone first."""
-        booking = run.done("book")
-        if run.facts.get("cancel_requested") and booking and not run.done("void"):
-            try:
-                run.keyed("void", lambda key: self.ports.credit.void(booking["booking_id"], key=key))
+        step, booking = ("void", run.done("book")) if run.done("book") else ("void_queued", run.done("booked"))
+        if run.facts.get("cancel_requested") and booking and not run.done(step):
+            try:  # a fee queued offline and booked since: voided as one booked online (``void_queued``)
+                run.keyed(step, lambda key: self.ports.credit.void(booking["booking_id"], key=key))
             except StepFailed as failed:
                 if failed.code != "booking_in_use":
                     raise
@@ -294,13 +323,16 @@ class RegistrationSettlement(SettlementSaga):
         f = saga.facts
         reg = saga.done("his_register") or {}
         plan = SettlementPlan.from_dict(f["plan"])
-        booking = saga.done("book") or {}
+        booking = saga.done("book") or saga.done("booked") or {}
+        pending = bool(f.get("credit_queued")) and plan.on_credit_fen > 0 and not booking \
+            and not f.get("credit_conflict")
         return Registered(
             saga.saga_id, reg.get("registration_id", ""), reg.get("bill_id", ""), int(reg.get("queue_number", 0)),
             plan.total_fen, plan.on_credit_fen, plan.paid_now_fen, booking.get("reference") or reg.get("bill_id", ""),
             datetime.fromisoformat(booking["due_at"]) if booking.get("due_at") else None,
             booking.get("available_fen") if booking else None,
-            datetime.fromisoformat(reg["created_at"]) if reg.get("created_at") else saga.created_at)
+            datetime.fromisoformat(reg["created_at"]) if reg.get("created_at") else saga.created_at, pending)
 
 
-__all__ = ["KIND", "FeeRepaid", "Registered", "RegistrationSettlement", "SagaPending", "SagaUndone", "SessionStarted"]
+__all__ = ["KIND", "FeePending", "FeeRepaid", "Registered", "RegistrationSettlement", "SagaPending", "SagaUndone",
+           "SessionStarted"]

@@ -224,6 +224,42 @@ class SettlementSaga:
         return (self.offline is not None and until is not None and plan.on_credit_fen <= f.get("offline_room_fen", 0)
                 and clock.now() <= datetime.fromisoformat(until))
 
+    def _hold_or_queue(self, run: Run, plan: SettlementPlan, live: bool) -> bool:
+        """The credit hold of the part on credit, unless it is queued already. A hold that gets no answer while the
+        patient is here switches the saga to the queued path where the offline caps computed beforehand cover the
+        part on credit (``_may_queue``). Returns whether the part on credit is queued for the credit platform."""
+        f = run.facts
+        queued = bool(f.get("credit_queued"))
+        if plan.on_credit_fen and not queued and not run.done("hold"):
+            try:
+                run.keyed("hold", lambda key: self.ports.credit.hold(self._hold_request(f, plan), key=key),
+                          lambda h: {"hold_id": h.hold_id})
+            except StepFailed as failed:  # no answer: queued for later, where the offline caps allow it
+                if failed.nothing_done or not live or not self._may_queue(run, plan):
+                    raise
+                log.info("saga %s: the credit platform did not answer the hold: the personal part is queued",
+                         run.saga_id[:8])
+                run.update(credit_queued=True)
+                queued = True
+        return queued
+
+    def _credit_waits(self, run: Run, live: bool) -> bool:
+        """After the HIS's mark, on the queued path: does the part on credit still wait for the credit platform?
+        A hold whose answer was lost when the part was queued is given back first (the queue's booking does not
+        use it). While it waits the sweep looks again every ``QUEUED_LOOK_S`` (the local outbox only) and names
+        the booking at the HIS once it is made; the recovery is told :class:`SagaPending`, the live path True."""
+        if not live and run.tried("hold"):
+            # the hold whose answer was lost when the personal part was queued may stand at the platform:
+            # given back (a booking of the queue does not use it), never left reserving the line
+            self._release_lost_hold(run)
+        if self._queued_booking_ended(run):
+            return False
+        self.engine.sagas.update(run.saga_id, error="credit_queued", next_at=time.time() + QUEUED_LOOK_S)
+        run.reload()
+        if not live:
+            raise SagaPending("credit_queued")
+        return True
+
     def _prepare_failed(self, run: Run, failed: StepFailed):
         self._undo_or_later(run)
         run.close()
@@ -248,18 +284,7 @@ class SettlementSaga:
             if not live and not f["insured"] and not run.tried("book") and not run.tried("mark"):
                 # no settlement marks the point of no return here: before the booking, the recovery undoes
                 raise StepFailed("hold", _NotLive(), nothing_done=True)
-            queued = bool(f.get("credit_queued"))
-            if plan.on_credit_fen and not queued and not run.done("hold"):
-                try:
-                    run.keyed("hold", lambda key: credit.hold(self._hold_request(f, plan), key=key),
-                              lambda h: {"hold_id": h.hold_id})
-                except StepFailed as failed:  # no answer: queued for later, where the offline caps allow it
-                    if failed.nothing_done or not live or not self._may_queue(run, plan):
-                        raise
-                    log.info("saga %s: the credit platform did not answer the hold: the personal part is queued",
-                             run.saga_id[:8])
-                    run.update(credit_queued=True)
-                    queued = True
+            queued = self._hold_or_queue(run, plan, live)
             if f["insured"]:
                 self._settle_insurance(run, insured_from(f, run.saga.private), live)
             settled = self._settled_plan(run, plan)
@@ -284,17 +309,7 @@ class SettlementSaga:
                     [b["bill_id"] for b in bills], setl_id=joined or None,
                     booking_id=(booking or {}).get("booking_id"), payment_id=run.facts.get("payment_id"), key=key),
                     lambda m: {"key": m.key, "paid_now_fen": m.paid_now_fen})
-            if queued and not live and run.tried("hold"):
-                # the hold whose answer was lost when the personal part was queued may stand at the platform:
-                # given back (a booking of the queue does not use it), never left reserving the line
-                self._release_lost_hold(run)
-            if queued and not self._queued_booking_ended(run):
-                # settled with the insurance and the HIS; the personal part waits for the credit platform: the
-                # sweep looks again (the local outbox only) and names the booking at the HIS once it is made
-                self.engine.sagas.update(run.saga_id, error="credit_queued", next_at=time.time() + QUEUED_LOOK_S)
-                run.reload()
-                if not live:
-                    raise SagaPending("credit_queued")
+            if queued and self._credit_waits(run, live):
                 return self._settlement(run), run.facts
         except StepFailed as failed:
             if failed.nothing_done:  # refused (or a lost settlement reversed): undo what was done
@@ -390,10 +405,10 @@ class SettlementSaga:
         the insurance and the HIS). False while it waits in the outbox."""
         from offline_cache.journal import CONFLICT, DONE, REFUSED, RESOLVED
 
-        queued = run.done("queue_booking")
-        if queued is None:  # the insurance left nothing for the line
+        queued = run.last("queue_booking")  # its key, even when the kiosk died before its answer was journaled
+        if queued is None or queued.state == "refused":  # nothing left for the line, or nothing was queued
             return True
-        entry = self.offline.outbox.get(queued["key"]) if self.offline is not None else None
+        entry = self.offline.outbox.get(queued.key) if self.offline is not None else None
         if entry is None or entry.state in (CONFLICT, REFUSED, RESOLVED):
             if entry is not None and not run.facts.get("credit_conflict"):
                 run.update(credit_conflict=(entry.result or {}).get("code") or entry.state)
@@ -406,7 +421,7 @@ class SettlementSaga:
             settled = SettlementPlan.from_dict(f.get("settled_plan") or f["plan"])
             request = self._booking_request(run, settled, plan)
             run.keyed("booked", lambda key: self.ports.credit.book_direct(
-                f["patient_id"], f["account_id"], self.CREDIT_KIND, request, key=key), booking_facts, key=queued["key"])
+                f["patient_id"], f["account_id"], self.CREDIT_KIND, request, key=key), booking_facts, key=queued.key)
         booking_id = run.done("booked")["booking_id"]
         if not run.done("name_booking"):
             mark_key = run.last("mark").key
@@ -547,13 +562,13 @@ class SettlementSaga:
         there; voided once booked."""
         from offline_cache.journal import DONE, PENDING
 
-        queued = run.done("queue_booking")
+        queued = run.last("queue_booking")  # journaled before the outbox insert: its key, whatever its answer
         if queued is None or self.offline is None or run.done("void_queued"):
             return
-        entry = self.offline.outbox.get(queued["key"])
+        entry = self.offline.outbox.get(queued.key)
         if entry is not None and entry.state == PENDING:
-            self.offline.outbox.mark_refused(queued["key"], {"code": "withdrawn", "status": 0})
-            entry = self.offline.outbox.get(queued["key"])
+            self.offline.outbox.mark_refused(queued.key, {"code": "withdrawn", "status": 0})
+            entry = self.offline.outbox.get(queued.key)
         if entry is not None and entry.state == DONE:
             if not run.done("booked"):
                 self._queued_booking_ended(run)

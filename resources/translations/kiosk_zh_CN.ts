@@ -253,32 +253,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>CancelScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="306"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="308"/>
         <source>Cancel this registration?</source>
         <translation>确定退掉这个号吗？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="311"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="313"/>
         <source>The fee {fee} goes back to the account you paid from.</source>
         <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="314"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="316"/>
         <source>The fee {fee} goes back to your credit line.</source>
         <translation>挂号费 {fee} 将退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="316"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="318"/>
         <source>Cancelling, please wait…</source>
         <translation>正在退号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="317"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="319"/>
         <source>Cancel registration</source>
         <translation>确认退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="319"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="321"/>
         <source>Keep it</source>
         <translation>不退了</translation>
     </message>
@@ -406,42 +406,42 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <translation>您的可用信用额度不足挂号费，挂号费需用手机现场支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="203"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="205"/>
         <source>Confirm your registration</source>
         <translation>确认挂号信息</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="208"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="210"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="209"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="211"/>
         <source>Registration fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="212"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="214"/>
         <source>Registering, please wait…</source>
         <translation>正在挂号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="214"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="216"/>
         <source>Register on credit</source>
         <translation>信用挂号（记入额度）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="216"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="218"/>
         <source>Pay now {fee}</source>
         <translation>现场支付 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="219"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="221"/>
         <source>Repay first</source>
         <translation>先去还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="221"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="223"/>
         <source>Open my own credit service</source>
         <translation>开通本人信用就医</translation>
     </message>
@@ -463,7 +463,7 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
     </message>
     <message>
         <location filename="../../kiosk/ui/confirm.py" line="73"/>
-        <location filename="../../kiosk/ui/register_screens.py" line="224"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="226"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -1097,37 +1097,42 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <translation>请到收费窗口领取单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="212"/>
+        <location filename="../../kiosk/ui/discharge.py" line="217"/>
         <source>{booked} booked on your credit line, to repay by {due}.</source>
         <translation>已记入信用额度 {booked}，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="215"/>
+        <location filename="../../kiosk/ui/discharge.py" line="211"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="217"/>
+        <location filename="../../kiosk/ui/discharge.py" line="220"/>
         <source>Deposit returned: {amount}.</source>
         <translation>退还预交金：{amount}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="219"/>
+        <location filename="../../kiosk/ui/discharge.py" line="222"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="221"/>
+        <location filename="../../kiosk/ui/discharge.py" line="224"/>
         <source>Your receipt and the itemised statement are printing.</source>
         <translation>凭条和费用清单正在打印。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="222"/>
+        <location filename="../../kiosk/ui/discharge.py" line="225"/>
         <source>The documents could not be printed. Your discharge is complete; please ask the cashier window for copies.</source>
         <translation>单据未能打印。您的出院结算已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/discharge.py" line="224"/>
+        <location filename="../../kiosk/ui/discharge.py" line="227"/>
+        <source>Discharged, credit pending confirmation</source>
+        <translation>已出院，信用记账待确认</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/discharge.py" line="228"/>
         <source>Discharged</source>
         <translation>出院结算成功</translation>
     </message>
@@ -1649,582 +1654,587 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="72"/>
-        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <location filename="../../kiosk/ui/messages.py" line="182"/>
         <source>This bill has already been paid.</source>
         <translation>该账单已支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="73"/>
+        <location filename="../../kiosk/ui/messages.py" line="78"/>
         <source>You have no unpaid outpatient bills.</source>
         <translation>您没有待缴的门诊账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
         <source>The credit service needs your authorisation to look up your credit score. Nothing was opened.</source>
         <translation>开通信用就医需要您授权查询信用分，本次未开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="87"/>
+        <location filename="../../kiosk/ui/messages.py" line="92"/>
         <source>Your credit service is already open.</source>
         <translation>您已开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="94"/>
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
         <source>Your credit service is not open, so there is nothing to close.</source>
         <translation>您未开通信用就医服务，无需关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="95"/>
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
         <source>This bill is already disputed. The hospital will answer the first dispute; a second one is not possible.</source>
         <translation>该账单已有异议在处理中。医院将答复已提交的异议，不能重复提出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
         <source>You have no unpaid bills to dispute.</source>
         <translation>您没有可提出异议的未还账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="53"/>
+        <location filename="../../kiosk/ui/messages.py" line="58"/>
         <source>An ID number has 18 characters.</source>
         <translation>身份证号码为18位。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="54"/>
+        <location filename="../../kiosk/ui/messages.py" line="59"/>
         <source>An ID number has 17 digits and then a digit or X.</source>
         <translation>身份证号码由17位数字加1位数字或X组成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="55"/>
+        <location filename="../../kiosk/ui/messages.py" line="60"/>
         <source>The birth date inside this ID number is not a real date.</source>
         <translation>该身份证号码中的出生日期无效。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="56"/>
-        <location filename="../../kiosk/ui/messages.py" line="57"/>
+        <location filename="../../kiosk/ui/messages.py" line="61"/>
+        <location filename="../../kiosk/ui/messages.py" line="62"/>
         <source>This ID number is not valid (check digit).</source>
         <translation>该身份证号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="59"/>
-        <location filename="../../kiosk/ui/messages.py" line="60"/>
+        <location filename="../../kiosk/ui/messages.py" line="64"/>
+        <location filename="../../kiosk/ui/messages.py" line="65"/>
         <source>The card could not be read.</source>
         <translation>无法读取该卡。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="61"/>
+        <location filename="../../kiosk/ui/messages.py" line="66"/>
         <source>This card could not be verified.</source>
         <translation>该卡无法验证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="63"/>
+        <location filename="../../kiosk/ui/messages.py" line="68"/>
         <source>No patient record was found for this ID.</source>
         <translation>未找到该证件的就诊记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="64"/>
+        <location filename="../../kiosk/ui/messages.py" line="69"/>
         <source>The hospital system is not answering right now.</source>
         <translation>医院系统暂时无响应。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="65"/>
+        <location filename="../../kiosk/ui/messages.py" line="70"/>
         <source>You have not opened the credit service, so nothing can be paid on credit.</source>
         <translation>您尚未开通信用就医，无法使用信用支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="68"/>
+        <location filename="../../kiosk/ui/messages.py" line="73"/>
         <source>Your credit service is suspended because a bill is overdue.</source>
         <translation>您有逾期账单，信用就医服务已暂停。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="71"/>
+        <location filename="../../kiosk/ui/messages.py" line="76"/>
         <source>Your available credit is less than your part of this bill.</source>
         <translation>您的可用信用额度不足以支付本次个人负担部分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="74"/>
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
         <source>Your credit line is used up or a bill is overdue.</source>
         <translation>您的信用额度已用完或有逾期账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <location filename="../../kiosk/ui/messages.py" line="82"/>
         <source>You are 18 now and can no longer use your guardian&apos;s credit line.</source>
         <translation>您已年满18周岁，不能再使用监护人的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
         <source>The rest of the bill has not been paid yet.</source>
         <translation>差额尚未支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="80"/>
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
         <source>The payment code has expired. Nothing was charged.</source>
         <translation>支付码已过期，未产生扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="81"/>
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
         <source>The payment has not been completed. Nothing was charged.</source>
         <translation>支付未完成，未产生扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="82"/>
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
         <source>Something went wrong here. Nothing was charged twice.</source>
         <translation>此处出现问题，不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="84"/>
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
         <source>The consent text was updated while you were reading.</source>
         <translation>您阅读期间授权书已更新。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <location filename="../../kiosk/ui/messages.py" line="91"/>
         <source>This is not a mobile number.</source>
         <translation>这不是有效的手机号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="88"/>
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
         <source>Your credit score does not give a credit line at the moment.</source>
         <translation>您目前的信用分暂不能获得信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
         <source>A patient under 18 needs a parent or guardian to open the credit service.</source>
         <translation>未满18周岁需由父母或监护人开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
         <source>The guardian has not opened the credit service.</source>
         <translation>监护人尚未开通信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="91"/>
-        <location filename="../../kiosk/ui/messages.py" line="101"/>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
         <source>This card is not the card of the guardian registered for this child.</source>
         <translation>该证件不是医院登记的此儿童监护人的证件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="92"/>
+        <location filename="../../kiosk/ui/messages.py" line="97"/>
         <source>The guardian must be an adult with their own ID card.</source>
         <translation>监护人须为持本人身份证的成年人。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="93"/>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
         <source>The credit service can be closed only when nothing is owed.</source>
         <translation>只有在没有欠款时才能关闭信用就医服务。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <location filename="../../kiosk/ui/messages.py" line="102"/>
         <source>No reason for the dispute is chosen.</source>
         <translation>尚未选择异议原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <location filename="../../kiosk/ui/messages.py" line="103"/>
         <source>The note can have at most 200 characters.</source>
         <translation>补充说明最多200字。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="99"/>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
         <source>This is your own card.</source>
         <translation>这是您本人的证件。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
         <source>This card belongs to a person under 18, who cannot be linked as a parent.</source>
         <translation>该证件持有人未满18周岁，不能关联为父母。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="102"/>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
         <source>Only an adult can take on repayment for an adult parent. Nothing was changed.</source>
         <translation>只有成年人才能为成年父母代为还款，未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>To repay for a parent, your own credit service must be open and active.</source>
         <translation>为父母代还款，您本人的信用就医服务须已开通且状态正常。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
         <source>You already repay for this parent.</source>
         <translation>您已在为该父母代为还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
         <source>This clinic session has just become full.</source>
         <translation>该时段刚刚约满。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <location filename="../../kiosk/ui/messages.py" line="112"/>
         <source>You are already registered for this clinic session.</source>
         <translation>您已挂过该时段的号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
         <source>This session has already started, so the registration can no longer be cancelled here.</source>
         <translation>该就诊时段已开始，无法在自助机退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="113"/>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
         <source>The amount is more than what is owed. Nothing was charged.</source>
         <translation>金额超过待还款额，未扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="115"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>The refund is more than what can still be refunded for this settlement.</source>
         <translation>退费金额超过该结算的可退金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>This is not an amount that can be refunded.</source>
         <translation>该金额无法退费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>No reason for the refund is chosen.</source>
         <translation>尚未选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
         <source>There is no hospital stay to settle for you.</source>
         <translation>没有需要结算的住院记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <location filename="../../kiosk/ui/messages.py" line="127"/>
         <source>The card moved before it could be read.</source>
         <translation>卡片在读取完成前被移动了。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="123"/>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
         <source>The card was taken out before it was read.</source>
         <translation>卡片在读取完成前被拔出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
         <source>This is not a social-security card.</source>
         <translation>这不是社会保障卡。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
         <source>The card reader is not working.</source>
         <translation>读卡器出现故障。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
         <source>This code cannot be used here.</source>
         <translation>此二维码无法在这里使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="127"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <source>This code was not recognised.</source>
         <translation>无法识别此二维码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="128"/>
-        <location filename="../../kiosk/ui/messages.py" line="162"/>
+        <location filename="../../kiosk/ui/messages.py" line="133"/>
+        <location filename="../../kiosk/ui/messages.py" line="167"/>
         <source>This code has expired.</source>
         <translation>此二维码已过期。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <location filename="../../kiosk/ui/messages.py" line="135"/>
         <source>The printer cannot be reached or is offline.</source>
         <translation>无法连接打印机或打印机已离线。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
         <source>The printer is out of paper.</source>
         <translation>打印机缺纸。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <location filename="../../kiosk/ui/messages.py" line="137"/>
         <source>The printer cover is open.</source>
         <translation>打印机盖板未合上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="133"/>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
         <source>The print job did not complete and was cancelled.</source>
         <translation>打印任务未完成，已取消。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="134"/>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
         <source>The document could not be saved or sent.</source>
         <translation>单据无法保存或发送。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
         <source>This printer cannot print this document.</source>
         <translation>该打印机无法打印此单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
         <source>The document could not be made. The transaction itself is complete.</source>
         <translation>单据无法生成，交易本身已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
         <source>The printer reported an unexpected error.</source>
         <translation>打印机报告意外错误。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="141"/>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
         <source>This operator is locked after 5 wrong PINs.</source>
         <translation>该工号已因连续 5 次输错密码被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="142"/>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
         <source>The staff number or the PIN is missing.</source>
         <translation>尚未输入工号或密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
         <source>This refund is over the desk&apos;s limit.</source>
         <translation>此笔退费超过收费窗口限额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="149"/>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
         <source>This shift was opened by another cashier.</source>
         <translation>此班次由其他收费员开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <location filename="../../kiosk/ui/messages.py" line="156"/>
         <source>Open your shift first: the platform takes no money at this desk without an open shift of yours.</source>
         <translation>请先开班：您在本窗口开班之前，平台不受理任何收退款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
         <source>Your shift is still open at another desk.</source>
         <translation>您在另一个窗口的班次尚未结束。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
         <source>Your login at this desk has ended.</source>
         <translation>您在本窗口的登录已失效。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <location filename="../../kiosk/ui/messages.py" line="159"/>
         <source>Nobody is logged in at this desk.</source>
         <translation>本窗口尚无操作员登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="155"/>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
         <source>This can only be done at a cashier window.</source>
         <translation>此业务只能在收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
         <source>Your session at this kiosk has ended.</source>
         <translation>您在本机的操作已超时结束。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
         <source>This kiosk has looked up many patients in a short time.</source>
         <translation>本机短时间内查询的患者过多。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <location filename="../../kiosk/ui/messages.py" line="163"/>
         <source>Too many wrong PINs at this terminal.</source>
         <translation>本终端输错密码次数过多。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="159"/>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
         <source>The hospital does not record this adult as the child&apos;s guardian.</source>
         <translation>医院没有登记此成年人为该儿童的监护人。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
         <source>Your parent must consent to this.</source>
         <translation>此项须经您的父母本人同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <location filename="../../kiosk/ui/messages.py" line="166"/>
         <source>This code is not right.</source>
         <translation>验证码不正确。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="163"/>
+        <location filename="../../kiosk/ui/messages.py" line="168"/>
         <source>No mobile number of your parent is on file.</source>
         <translation>医院没有登记您父母的手机号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="164"/>
+        <location filename="../../kiosk/ui/messages.py" line="169"/>
         <source>This card is not the card of the parent you chose.</source>
         <translation>这不是您所选父母的身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="166"/>
+        <location filename="../../kiosk/ui/messages.py" line="171"/>
         <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here.</source>
         <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="167"/>
+        <location filename="../../kiosk/ui/messages.py" line="172"/>
         <source>The hospital system is not answering, and your details were not seen at this kiosk recently.</source>
         <translation>医院系统暂时无法连接，且本机近期没有您的信息。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="169"/>
+        <location filename="../../kiosk/ui/messages.py" line="174"/>
         <source>The hospital system is not answering, and your credit service is suspended.</source>
         <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="170"/>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
         <source>The hospital system is not answering, and a bill of yours is overdue.</source>
         <translation>医院系统暂时无法连接，且您有逾期账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="171"/>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
         <source>The hospital system is not answering, and your credit details here are too old to use.</source>
         <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
         <source>The hospital system is not answering, and this bill is more than your available credit.</source>
         <translation>医院系统暂时无法连接，且本次费用超过您的可用信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="173"/>
+        <location filename="../../kiosk/ui/messages.py" line="178"/>
         <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline.</source>
         <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="174"/>
+        <location filename="../../kiosk/ui/messages.py" line="179"/>
         <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back.</source>
         <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
         <source>The hospital&apos;s billing system is not answering, so your bills cannot be shown right now. Nothing was charged.</source>
         <translation>医院收费系统暂时没有响应，目前无法显示您的账单，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
         <source>This bill was cancelled by the hospital: there is nothing to pay.</source>
         <translation>医院已作废该账单，无需支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="179"/>
+        <location filename="../../kiosk/ui/messages.py" line="184"/>
         <source>The medical insurance platform did not accept this settlement. Nothing was charged.</source>
         <translation>医保平台未受理本次结算，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="180"/>
+        <location filename="../../kiosk/ui/messages.py" line="185"/>
         <source>The medical insurance platform is not answering, so the insurance part cannot be worked out now. Nothing was charged.</source>
         <translation>医保平台暂时没有响应，目前无法计算医保支付部分，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <location filename="../../kiosk/ui/messages.py" line="186"/>
         <source>This kiosk cannot reach the medical insurance platform right now. Nothing was charged.</source>
         <translation>本机暂时无法连接医保平台，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="182"/>
+        <location filename="../../kiosk/ui/messages.py" line="187"/>
         <source>The medical insurance platform&apos;s answer could not be read. Nothing was charged twice; the kiosk checks and puts it right by itself.</source>
         <translation>无法识别医保平台的应答。不会重复扣费，本机会自动核对并纠正。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <location filename="../../kiosk/ui/messages.py" line="188"/>
         <source>The kiosk had to sign in to the medical insurance platform again. Nothing was charged.</source>
         <translation>本机已重新签到医保平台，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="184"/>
+        <location filename="../../kiosk/ui/messages.py" line="189"/>
         <source>No medical insurance was found for you here, so the whole bill is yours to pay.</source>
         <translation>未查询到您在本地的医保参保信息，本次费用需全部自付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <location filename="../../kiosk/ui/messages.py" line="190"/>
         <source>The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged.</source>
         <translation>医保平台未及时确认，本次支付已在各系统全部撤销，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="186"/>
+        <location filename="../../kiosk/ui/messages.py" line="191"/>
+        <source>This registration was made while the credit platform was not answering, and its fee is still waiting to be confirmed by it, so it cannot be cancelled yet. Nothing was changed.</source>
+        <translation>本次挂号是在信用平台无响应时办理的，挂号费仍在等待信用平台确认，暂时不能取消。未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="192"/>
         <source>The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice.</source>
         <translation>由于医院某个系统没有响应，本次支付尚未完成。本机会自动完成或撤销，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="187"/>
+        <location filename="../../kiosk/ui/messages.py" line="193"/>
         <source>This bill was set aside while you were away. Nothing was charged.</source>
         <translation>您离开期间该账单已被搁置，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="189"/>
+        <location filename="../../kiosk/ui/messages.py" line="195"/>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed.</source>
         <translation>本机软件版本低于其数据版本，无法启动，数据未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="191"/>
+        <location filename="../../kiosk/ui/messages.py" line="197"/>
         <source>Something went wrong.</source>
         <translation>出现问题。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="194"/>
+        <location filename="../../kiosk/ui/messages.py" line="200"/>
         <source>{problem} {next_step}</source>
         <translation>{problem}{next_step}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
         <source>This registration was not found or is already cancelled.</source>
         <translation>未找到该挂号记录，或已退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <location filename="../../kiosk/ui/messages.py" line="115"/>
         <source>This clinic session has ended. Nothing was charged.</source>
         <translation>该门诊时段已结束，未扣任何费用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="116"/>
         <source>The fee for this registration was already repaid, so it cannot be cancelled here. Nothing was changed.</source>
         <translation>该挂号费已还款，无法在此退号，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="112"/>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
         <source>The hospital&apos;s fee for this session is not the fee shown. Nothing was charged.</source>
         <translation>医院该时段的挂号费与显示的不一致，未扣任何费用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="114"/>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
         <source>There is nothing to repay on this account.</source>
         <translation>该账户没有待还款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
         <source>You are already admitted.</source>
         <translation>您已办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
         <source>This document is no longer waiting: it was already reprinted.</source>
         <translation>该单据已不在等待队列中：已重打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <location filename="../../kiosk/ui/messages.py" line="145"/>
         <source>The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked.</source>
         <translation>工号或密码错误。连续输错 5 次密码，该工号将被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <location filename="../../kiosk/ui/messages.py" line="148"/>
         <source>This staff number may not work at the cashier desk.</source>
         <translation>该工号无收费窗口操作权限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="144"/>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
         <source>This staff number is not a supervisor&apos;s. A supervisor must approve this refund.</source>
         <translation>该工号不是主管。此笔退费须由主管审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
         <source>This staff number is not IT staff&apos;s.</source>
         <translation>该工号不是信息科人员。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
         <source>A shift is already open at this desk.</source>
         <translation>本窗口已有班次正在进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
         <source>No shift is open at this desk.</source>
         <translation>本窗口当前没有开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="168"/>
+        <location filename="../../kiosk/ui/messages.py" line="173"/>
         <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
         <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
     </message>
@@ -2232,22 +2242,22 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>MyRegistrationsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="275"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="277"/>
         <source>My registrations</source>
         <translation>我的挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="276"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="278"/>
         <source>Tap a registration to cancel it. A registration can be cancelled until its session starts.</source>
         <translation>点击挂号记录即可退号。就诊时段开始前均可退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="278"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="280"/>
         <source>You have no registrations to cancel.</source>
         <translation>您没有可退的挂号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="281"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="283"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -2255,501 +2265,512 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>NextStep</name>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="53"/>
         <location filename="../../kiosk/ui/messages.py" line="54"/>
-        <location filename="../../kiosk/ui/messages.py" line="55"/>
-        <location filename="../../kiosk/ui/messages.py" line="56"/>
-        <location filename="../../kiosk/ui/messages.py" line="57"/>
+        <source>You can pay it now with your phone instead.</source>
+        <extracomment>The credit platform not answering, a fee over what may go on credit offline: paid by phone instead (the HIS&apos;s channel does not need the credit platform), the button beside it.</extracomment>
+        <translation>您也可以现在用手机支付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="58"/>
+        <location filename="../../kiosk/ui/messages.py" line="59"/>
+        <location filename="../../kiosk/ui/messages.py" line="60"/>
+        <location filename="../../kiosk/ui/messages.py" line="61"/>
+        <location filename="../../kiosk/ui/messages.py" line="62"/>
         <source>Please check it and try again.</source>
         <translation>请核对后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="59"/>
+        <location filename="../../kiosk/ui/messages.py" line="64"/>
         <source>Please take it off the reader and place it again.</source>
         <translation>请取下后重新放置。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="60"/>
+        <location filename="../../kiosk/ui/messages.py" line="65"/>
         <source>Please place it flat on the reader and try again.</source>
         <translation>请将卡平放在读卡区后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="61"/>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
-        <location filename="../../kiosk/ui/messages.py" line="155"/>
-        <location filename="../../kiosk/ui/messages.py" line="167"/>
-        <location filename="../../kiosk/ui/messages.py" line="179"/>
-        <location filename="../../kiosk/ui/messages.py" line="182"/>
+        <location filename="../../kiosk/ui/messages.py" line="66"/>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <location filename="../../kiosk/ui/messages.py" line="184"/>
+        <location filename="../../kiosk/ui/messages.py" line="187"/>
         <source>Please go to the cashier window.</source>
         <translation>请到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="63"/>
+        <location filename="../../kiosk/ui/messages.py" line="68"/>
         <source>Please go to the registration desk.</source>
         <translation>请到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="64"/>
-        <location filename="../../kiosk/ui/messages.py" line="176"/>
-        <location filename="../../kiosk/ui/messages.py" line="180"/>
+        <location filename="../../kiosk/ui/messages.py" line="69"/>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <location filename="../../kiosk/ui/messages.py" line="185"/>
         <source>Please try again shortly or go to the cashier window.</source>
         <translation>请稍后重试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="65"/>
-        <location filename="../../kiosk/ui/messages.py" line="71"/>
-        <location filename="../../kiosk/ui/messages.py" line="168"/>
-        <location filename="../../kiosk/ui/messages.py" line="169"/>
-        <location filename="../../kiosk/ui/messages.py" line="170"/>
-        <location filename="../../kiosk/ui/messages.py" line="171"/>
-        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <location filename="../../kiosk/ui/messages.py" line="70"/>
+        <location filename="../../kiosk/ui/messages.py" line="76"/>
         <location filename="../../kiosk/ui/messages.py" line="173"/>
         <location filename="../../kiosk/ui/messages.py" line="174"/>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <location filename="../../kiosk/ui/messages.py" line="179"/>
         <source>Please pay at the cashier window.</source>
         <translation>请到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="66"/>
+        <location filename="../../kiosk/ui/messages.py" line="71"/>
         <source>Tap &quot;Open the credit service&quot; to open it here now and then pay on credit, or pay your part in full now.</source>
         <translation>请点击“开通信用就医”在本机开通后使用信用支付，或现在全额支付个人负担部分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="67"/>
+        <location filename="../../kiosk/ui/messages.py" line="72"/>
         <source>You can pay your part in full now.</source>
         <translation>您可以现在全额支付个人负担部分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="68"/>
+        <location filename="../../kiosk/ui/messages.py" line="73"/>
         <source>Please repay it at the cashier window first.</source>
         <translation>请先到收费窗口还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="69"/>
-        <location filename="../../kiosk/ui/messages.py" line="75"/>
+        <location filename="../../kiosk/ui/messages.py" line="74"/>
+        <location filename="../../kiosk/ui/messages.py" line="80"/>
         <source>Tap &quot;Repay now&quot; to repay it here with your phone; then you can use the credit service again.</source>
         <translation>请点击“立即还款”，在本机用手机还款，还款后即可继续使用信用就医。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="70"/>
-        <location filename="../../kiosk/ui/messages.py" line="76"/>
+        <location filename="../../kiosk/ui/messages.py" line="75"/>
+        <location filename="../../kiosk/ui/messages.py" line="81"/>
         <source>Tap &quot;Repay now&quot; to take the repayment in cash or by bank card; then the credit service can be used again.</source>
         <translation>请点击“立即还款”，收取现金或银行卡还款，还款后即可继续使用信用就医。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="72"/>
-        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <location filename="../../kiosk/ui/messages.py" line="182"/>
         <source>If you need its receipt, please ask at the cashier window.</source>
         <translation>如需凭条，请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="73"/>
+        <location filename="../../kiosk/ui/messages.py" line="78"/>
         <source>If a bill is missing, please ask at the cashier window.</source>
         <translation>如有账单未显示，请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="74"/>
+        <location filename="../../kiosk/ui/messages.py" line="79"/>
         <source>Please repay first at the cashier window; then you can use it again.</source>
         <translation>请先到收费窗口还款，还款后即可继续使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="77"/>
+        <location filename="../../kiosk/ui/messages.py" line="82"/>
         <source>You can open your own credit service, or pay in full now.</source>
         <translation>您可以开通本人的信用就医服务，或现在全额支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="78"/>
+        <location filename="../../kiosk/ui/messages.py" line="83"/>
         <source>Tap &quot;Open my own credit service&quot; to open it here now; then your stay can be settled on your own line.</source>
         <translation>请点击“开通本人信用就医”，现在即可在此开通；之后本次住院可用您本人的信用额度结算。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="79"/>
+        <location filename="../../kiosk/ui/messages.py" line="84"/>
         <source>Please pay it with your phone or at the cashier window.</source>
         <translation>请用手机支付或到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="80"/>
-        <location filename="../../kiosk/ui/messages.py" line="81"/>
-        <location filename="../../kiosk/ui/messages.py" line="92"/>
-        <location filename="../../kiosk/ui/messages.py" line="112"/>
-        <location filename="../../kiosk/ui/messages.py" line="113"/>
-        <location filename="../../kiosk/ui/messages.py" line="187"/>
+        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
+        <location filename="../../kiosk/ui/messages.py" line="193"/>
         <source>Please start again.</source>
         <translation>请重新开始。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="82"/>
+        <location filename="../../kiosk/ui/messages.py" line="87"/>
         <source>Please ask a member of staff for help.</source>
         <translation>请向工作人员求助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="84"/>
+        <location filename="../../kiosk/ui/messages.py" line="89"/>
         <source>Please read the new version and agree again.</source>
         <translation>请阅读新版本后重新同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="85"/>
+        <location filename="../../kiosk/ui/messages.py" line="90"/>
         <source>To open it, start again and agree to the credit score check.</source>
         <translation>如需开通，请重新开始并同意查询信用分。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="86"/>
+        <location filename="../../kiosk/ui/messages.py" line="91"/>
         <source>Please enter 11 digits starting with 1, for example 139 1234 5678.</source>
         <translation>请输入以1开头的11位数字，例如 139 1234 5678。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="87"/>
+        <location filename="../../kiosk/ui/messages.py" line="92"/>
         <source>You can pay your bills on credit now.</source>
         <translation>您现在即可使用信用支付缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="88"/>
+        <location filename="../../kiosk/ui/messages.py" line="93"/>
         <source>You can still pay at the cashier window.</source>
         <translation>您仍可到收费窗口缴费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="89"/>
+        <location filename="../../kiosk/ui/messages.py" line="94"/>
         <source>Please come back with your guardian and their ID card.</source>
         <translation>请与监护人携带其身份证一同办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="90"/>
+        <location filename="../../kiosk/ui/messages.py" line="95"/>
         <source>The guardian should open their own service first, then the child&apos;s.</source>
         <translation>请监护人先开通本人的服务，再为孩子开通。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="91"/>
-        <location filename="../../kiosk/ui/messages.py" line="101"/>
-        <location filename="../../kiosk/ui/messages.py" line="108"/>
+        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="106"/>
+        <location filename="../../kiosk/ui/messages.py" line="113"/>
         <source>Please ask at the registration desk.</source>
         <translation>请到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="93"/>
+        <location filename="../../kiosk/ui/messages.py" line="98"/>
         <source>Please repay first, then close it.</source>
         <translation>请先还款，再办理关闭。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="94"/>
-        <location filename="../../kiosk/ui/messages.py" line="114"/>
+        <location filename="../../kiosk/ui/messages.py" line="99"/>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
         <source>Nothing more needs doing: tap Done.</source>
         <translation>无需其他操作，请点击“完成”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="95"/>
+        <location filename="../../kiosk/ui/messages.py" line="100"/>
         <source>The answer will show in your credit account.</source>
         <translation>答复结果将显示在您的信用账户中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="96"/>
+        <location filename="../../kiosk/ui/messages.py" line="101"/>
         <source>For a bill already paid, please ask at the cashier window.</source>
         <translation>已还清的账单如有疑问，请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="97"/>
+        <location filename="../../kiosk/ui/messages.py" line="102"/>
         <source>Please choose a reason for the dispute.</source>
         <translation>请选择异议原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="98"/>
+        <location filename="../../kiosk/ui/messages.py" line="103"/>
         <source>Please shorten it.</source>
         <translation>请删减。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="99"/>
-        <location filename="../../kiosk/ui/messages.py" line="100"/>
+        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="105"/>
         <source>Your parent must place their own ID card on the reader.</source>
         <translation>请您的父母将其本人身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="102"/>
-        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <location filename="../../kiosk/ui/messages.py" line="116"/>
         <source>Please ask at the cashier window.</source>
         <translation>请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="103"/>
+        <location filename="../../kiosk/ui/messages.py" line="108"/>
         <source>Please open your own credit service first, or repay what is overdue.</source>
         <translation>请先开通本人的信用就医服务，或先还清逾期款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="104"/>
+        <location filename="../../kiosk/ui/messages.py" line="109"/>
         <source>Their bills show in your credit account.</source>
         <translation>其账单显示在您的信用账户中。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="106"/>
-        <location filename="../../kiosk/ui/messages.py" line="110"/>
+        <location filename="../../kiosk/ui/messages.py" line="111"/>
+        <location filename="../../kiosk/ui/messages.py" line="115"/>
         <source>Please choose another time or doctor.</source>
         <translation>请选择其他时间或医生。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="107"/>
+        <location filename="../../kiosk/ui/messages.py" line="112"/>
         <source>Your slip shows your queue number.</source>
         <translation>凭条上有您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="109"/>
+        <location filename="../../kiosk/ui/messages.py" line="114"/>
         <source>Please check your slip, or ask at the registration desk.</source>
         <translation>请核对您的凭条，或到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="115"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>Please enter a smaller amount.</source>
         <translation>请输入较小的金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
         <translation>请输入大于零的金额（元），最多两位小数。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>Please choose the reason for the refund.</source>
         <translation>请选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="124"/>
         <source>Please ask the ward&apos;s nurse station.</source>
         <translation>请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
         <source>If something is not right, please ask the ward&apos;s nurse station.</source>
         <translation>如有疑问，请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <location filename="../../kiosk/ui/messages.py" line="127"/>
         <source>Please place it on the reader again and hold it still.</source>
         <translation>请重新将卡片放在读卡区并保持不动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="123"/>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
         <source>Please insert it again and wait for the screen to change.</source>
         <translation>请重新插入卡片，并等待屏幕变化后再取出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
         <source>Please insert your social-security card, or use your ID card.</source>
         <translation>请插入您的社会保障卡，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="126"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
         <source>Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
         <translation>请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="127"/>
-        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <location filename="../../kiosk/ui/messages.py" line="133"/>
         <source>Please refresh the code on your phone and scan it again.</source>
         <translation>请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <location filename="../../kiosk/ui/messages.py" line="135"/>
         <source>Check that it is switched on and connected, then try again.</source>
         <translation>请检查打印机是否开机并已连接，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
         <source>Load a new roll, close the cover and try again.</source>
         <translation>请装入新纸卷，合上盖板后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <location filename="../../kiosk/ui/messages.py" line="137"/>
         <source>Close it and try again.</source>
         <translation>请合上后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="133"/>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
         <source>Check the printer queue (it may be paused), then try again.</source>
         <translation>请检查打印队列（可能已暂停），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="134"/>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
         <source>Check the printer settings, then try again.</source>
         <translation>请检查打印机设置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
         <source>Set an A4 printer queue for statements.</source>
         <translation>请为清单设置 A4 打印队列。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
         <source>Please report this problem to the IT office.</source>
         <translation>请向信息科报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
         <source>Please try again; if it happens again, report it to the IT office.</source>
         <translation>请重试；如再次出现，请向信息科报告。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
         <source>Tap Refresh to see what still waits.</source>
         <translation>请点击“刷新”查看仍在等待的单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <location filename="../../kiosk/ui/messages.py" line="145"/>
         <source>Please check them and try again.</source>
         <translation>请核对后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="141"/>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
         <source>Please ask the IT office to unlock it.</source>
         <translation>请联系信息科解锁。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="142"/>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
         <source>Please enter the staff number and the PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <location filename="../../kiosk/ui/messages.py" line="148"/>
         <source>Please log in with a cashier&apos;s staff number.</source>
         <translation>请使用收费员工号登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="144"/>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
         <source>Please ask a supervisor to enter their own staff number and PIN.</source>
         <translation>请主管输入其本人的工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
         <source>Please ask the IT office.</source>
         <translation>请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
         <source>A supervisor must enter their staff number and PIN to approve it.</source>
         <translation>须由主管输入工号和密码审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
         <source>You can serve patients now; close the shift when you finish.</source>
         <translation>现在即可为患者办理，结束时请交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
         <source>Tap &quot;Open shift&quot; first.</source>
         <translation>请先点击“开班”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="149"/>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
         <source>They or a supervisor must close it.</source>
         <translation>须由其本人或主管交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <location filename="../../kiosk/ui/messages.py" line="156"/>
         <source>Tap &quot;Open the shift&quot;, then serve the patient again.</source>
         <translation>请点“开班”，然后重新为患者办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
         <source>Close it there first, or ask a supervisor.</source>
         <translation>请先到该窗口交班，或请主管处理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
         <source>Please log in again, then repeat the last step.</source>
         <translation>请重新登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <location filename="../../kiosk/ui/messages.py" line="159"/>
         <source>Please log in, then repeat the last step.</source>
         <translation>请先登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
         <source>Please place your ID card on the reader again.</source>
         <translation>请重新将身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
         <source>Please wait a minute, then try again, or go to the cashier window.</source>
         <translation>请稍等一分钟再试，或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <location filename="../../kiosk/ui/messages.py" line="163"/>
         <source>Please wait a few minutes before trying again.</source>
         <translation>请等几分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="159"/>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
         <source>Please ask at the registration desk to record the family first.</source>
         <translation>请先到挂号窗口登记家庭关系。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
         <source>Your parent can consent with their own ID card here, or with the code sent to their phone.</source>
         <translation>您的父母可在本机放置其本人身份证表示同意，或使用发送到其手机的验证码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <location filename="../../kiosk/ui/messages.py" line="166"/>
         <source>Please check the 6 digits your parent received and type them again.</source>
         <translation>请核对父母收到的 6 位数字后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="162"/>
+        <location filename="../../kiosk/ui/messages.py" line="167"/>
         <source>Tap &quot;Send a code to their phone&quot; to send a new one.</source>
         <translation>请点“发送验证码到其手机”重新发送。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="163"/>
+        <location filename="../../kiosk/ui/messages.py" line="168"/>
         <source>Your parent can consent with their own ID card here instead.</source>
         <translation>请您的父母在本机放置其本人身份证表示同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="164"/>
+        <location filename="../../kiosk/ui/messages.py" line="169"/>
         <source>Please ask that parent to place their own ID card on the reader.</source>
         <translation>请该父母本人将身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="166"/>
+        <location filename="../../kiosk/ui/messages.py" line="171"/>
         <source>Please try again later or go to the cashier window.</source>
         <translation>请稍后再试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
         <source>Please ask at the cashier window if you are unsure.</source>
         <translation>如有疑问请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <location filename="../../kiosk/ui/messages.py" line="186"/>
         <source>Please go to the cashier window; staff will call IT.</source>
         <translation>请到收费窗口办理，工作人员会联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <location filename="../../kiosk/ui/messages.py" line="188"/>
         <source>Please try once more.</source>
         <translation>请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="184"/>
+        <location filename="../../kiosk/ui/messages.py" line="189"/>
         <source>Please ask at the cashier window if you are insured.</source>
         <translation>如您已参保，请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <location filename="../../kiosk/ui/messages.py" line="190"/>
         <source>Please try again.</source>
         <translation>请重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="186"/>
+        <location filename="../../kiosk/ui/messages.py" line="191"/>
+        <source>Please try again once the credit platform answers, or ask at the registration desk.</source>
+        <translation>请在信用平台恢复后再试，或到挂号窗口办理。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="192"/>
         <source>Please ask at the cashier window for your receipt.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="189"/>
+        <location filename="../../kiosk/ui/messages.py" line="195"/>
         <source>Please call IT to reinstall the newer release.</source>
         <translation>请联系信息科重新安装较新的版本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="191"/>
+        <location filename="../../kiosk/ui/messages.py" line="197"/>
         <source>Please go to the cashier window for help.</source>
         <translation>请到收费窗口求助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="192"/>
+        <location filename="../../kiosk/ui/messages.py" line="198"/>
         <source>Please call IT to reinstall version %1 or later.</source>
         <translation>请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
@@ -2799,23 +2820,23 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="79"/>
+        <location filename="../../kiosk/ui/offline.py" line="91"/>
         <source>Offline: the hospital system is not answering. Bills can still be paid on credit within limits; {queued} payment(s) waiting to be sent.</source>
-        <extracomment>The banner&apos;s tone (its ``tone`` property, which kiosk.qss colours): amber while anything is wrong, green for &quot;all sent&quot;. The ⚠/✓ signs say it too: colour is never the only cue.</extracomment>
+        <extracomment>...unless the kiosk settles them with a saga across the HIS and the insurance platform (issue 12): the credit platform down, the part on credit is queued within the offline caps as for an outpatient bill. The journey&apos;s use case (an attribute of the services) has its ``saga`` then. The banner&apos;s tone (its ``tone`` property, which kiosk.qss colours): amber while anything is wrong, green for &quot;all sent&quot;. The ⚠/✓ signs say it too: colour is never the only cue.</extracomment>
         <translation>离线：医院系统暂时无法连接。仍可在限额内信用缴费；{queued} 笔支付等待上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="83"/>
+        <location filename="../../kiosk/ui/offline.py" line="95"/>
         <source>Back online: sending {queued} payment(s) made offline…</source>
         <translation>已恢复连接：正在上传 {queued} 笔离线支付…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="86"/>
+        <location filename="../../kiosk/ui/offline.py" line="98"/>
         <source>Back online: every payment made offline has been sent.</source>
         <translation>已恢复连接：离线支付已全部上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="88"/>
+        <location filename="../../kiosk/ui/offline.py" line="100"/>
         <source>Queue: {conflicts} payment(s) refused by the platform, {expired} waiting too long. Open “Queue conflicts”.</source>
         <translation>队列：{conflicts} 笔支付被平台拒绝，{expired} 笔等待过久。请打开“离线冲突处理”。</translation>
     </message>
@@ -2907,16 +2928,31 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <source>Waiting for the hospital system</source>
         <translation>等待医院系统确认</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/ui/outcome.py" line="41"/>
+        <source>{booked} goes on your credit line, pending confirmation by the credit platform, which is not answering now.</source>
+        <translation>{booked} 记入您的信用额度，信用平台暂时无响应，待其确认。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/outcome.py" line="43"/>
+        <source>It is kept safely on this kiosk and sent as soon as the platform answers; it will never be charged twice.</source>
+        <translation>该笔记账已安全保存在本机，平台恢复后自动发送，绝不会重复扣款。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/outcome.py" line="46"/>
+        <source>Your due date will be in the account query once confirmed, or ask the cashier window.</source>
+        <translation>确认后可在账户查询中查看还款截止日，或到收费窗口咨询。</translation>
+    </message>
 </context>
 <context>
     <name>OutcomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/outcome.py" line="60"/>
+        <location filename="../../kiosk/ui/outcome.py" line="76"/>
         <source>Not done</source>
         <translation>未办理成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/outcome.py" line="67"/>
+        <location filename="../../kiosk/ui/outcome.py" line="83"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
@@ -3018,7 +3054,7 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/pay.py" line="169"/>
-        <location filename="../../kiosk/ui/pay.py" line="185"/>
+        <location filename="../../kiosk/ui/pay.py" line="180"/>
         <source>Paid now: {paid}.</source>
         <translation>现场支付：{paid}。</translation>
     </message>
@@ -3038,62 +3074,52 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>信用支付成功</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="180"/>
-        <source>Your bill is paid. {booked} goes on your credit line, pending confirmation by the credit platform, which is not answering now.</source>
-        <translation>账单已结清。{booked} 记入您的信用额度，信用平台暂时无响应，待其确认。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pay.py" line="182"/>
-        <source>It is kept safely on this kiosk and sent as soon as the platform answers; it will never be charged twice.</source>
-        <translation>该笔记账已安全保存在本机，平台恢复后自动发送，绝不会重复扣款。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/pay.py" line="186"/>
+        <location filename="../../kiosk/ui/pay.py" line="181"/>
         <source>Medical insurance fund paid {fund}.</source>
         <translation>医保基金支付 {fund}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="187"/>
-        <source>Your due date will be in the account query once confirmed, or ask the cashier window.</source>
-        <translation>确认后可在账户查询中查看还款截止日，或到收费窗口咨询。</translation>
+        <location filename="../../kiosk/ui/pay.py" line="182"/>
+        <source>Your bill is paid.</source>
+        <translation>账单已结清。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="189"/>
+        <location filename="../../kiosk/ui/pay.py" line="183"/>
         <source>Paid, credit pending confirmation</source>
         <translation>已结算，信用记账待确认</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="194"/>
+        <location filename="../../kiosk/ui/pay.py" line="188"/>
         <source>Your receipt is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="195"/>
+        <location filename="../../kiosk/ui/pay.py" line="189"/>
         <source>The receipt could not be printed. Your payment is complete; please ask the cashier window for a copy.</source>
         <translation>凭条未能打印。您的支付已完成，请到收费窗口补打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="201"/>
+        <location filename="../../kiosk/ui/pay.py" line="195"/>
         <source>{booked} booked on your credit line while the hospital system was offline.</source>
         <translation>医院系统离线期间，已记入信用额度 {booked}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="203"/>
+        <location filename="../../kiosk/ui/pay.py" line="197"/>
         <source>Medical insurance fund part: {fund}.</source>
         <translation>医保统筹部分：{fund}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="204"/>
+        <location filename="../../kiosk/ui/pay.py" line="198"/>
         <source>It is kept safely on this kiosk and will be sent to the hospital system as soon as it answers; it will never be charged twice.</source>
         <translation>本笔支付已安全保存在本机，医院系统恢复后将自动上传，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="206"/>
+        <location filename="../../kiosk/ui/pay.py" line="200"/>
         <source>Settled offline, will sync</source>
         <translation>离线结算成功，待上传</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pay.py" line="207"/>
+        <location filename="../../kiosk/ui/pay.py" line="201"/>
         <source>The due date and your receipt are available at the cashier window or in the account query once it is sent.</source>
         <translation>上传后，可在收费窗口或信用账户查询中查看还款日期和凭条。</translation>
     </message>
@@ -3533,27 +3559,27 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>可用信用额度 {available}（总额度 {line}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="244"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="246"/>
         <source>Registration {reference}</source>
         <translation>挂号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="246"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="248"/>
         <source>Registered on {when}</source>
         <translation>挂号时间 {when}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="248"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="250"/>
         <source>Fee {fee}</source>
         <translation>挂号费 {fee}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="250"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="252"/>
         <source>No. {queue}</source>
         <translation>{queue} 号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="252"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="254"/>
         <source>Started: ask at the registration desk</source>
         <translation>已开诊：请到挂号窗口咨询</translation>
     </message>
@@ -3567,84 +3593,84 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
         <translation>信用挂号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="174"/>
+        <location filename="../../kiosk/ui/register.py" line="178"/>
         <source>The hospital system did not confirm in time. Your registration is kept safely and will be completed automatically; you will never be charged twice.</source>
         <translation>医院系统未能及时确认。您的挂号已安全保存，将自动完成，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="176"/>
+        <location filename="../../kiosk/ui/register.py" line="180"/>
         <source>Please ask at the registration desk for your queue number.</source>
         <translation>请到挂号窗口查询您的就诊序号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="181"/>
+        <location filename="../../kiosk/ui/register.py" line="185"/>
         <source>Room {room}</source>
         <translation>诊室 {room}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="185"/>
+        <location filename="../../kiosk/ui/register.py" line="191"/>
         <source>Fee {fee} booked on your credit line, to repay by {due}.</source>
         <translation>挂号费 {fee} 已记入信用额度，请于 {due} 前还款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="188"/>
+        <location filename="../../kiosk/ui/register.py" line="194"/>
         <source>Fee {fee} paid with your phone.</source>
         <translation>挂号费 {fee} 已通过手机支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="191"/>
-        <location filename="../../kiosk/ui/register.py" line="217"/>
+        <location filename="../../kiosk/ui/register.py" line="197"/>
+        <location filename="../../kiosk/ui/register.py" line="223"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="193"/>
-        <location filename="../../kiosk/ui/register.py" line="219"/>
+        <location filename="../../kiosk/ui/register.py" line="199"/>
+        <location filename="../../kiosk/ui/register.py" line="225"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="194"/>
+        <location filename="../../kiosk/ui/register.py" line="200"/>
         <source>Registered · your number is {queue}</source>
         <translation>挂号成功 · 您的就诊序号 {queue}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="201"/>
+        <location filename="../../kiosk/ui/register.py" line="207"/>
         <source>The hospital system did not confirm in time. Your cancellation is kept safely and will be completed automatically.</source>
         <translation>医院系统未能及时确认。您的退号申请已安全保存，将自动完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="203"/>
+        <location filename="../../kiosk/ui/register.py" line="209"/>
         <source>Please ask at the registration desk if you need a slip.</source>
         <translation>如需凭条，请到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="206"/>
+        <location filename="../../kiosk/ui/register.py" line="212"/>
         <source>{credit} went back to your credit-care account: {bill} off this registration&apos;s bill, {others} off your other bills; the financial institution returns the balance of {balance} to you.</source>
         <translation>{credit} 已退回您的信用就医账户：冲减本笔挂号欠款 {bill}，冲减其他欠款 {others}；余额 {balance} 由金融机构退还给您。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="211"/>
+        <location filename="../../kiosk/ui/register.py" line="217"/>
         <source>The fee {fee} was returned to your credit line.</source>
         <translation>挂号费 {fee} 已退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="214"/>
+        <location filename="../../kiosk/ui/register.py" line="220"/>
         <source>{fee} will be refunded to the account you paid from.</source>
         <translation>{fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="221"/>
+        <location filename="../../kiosk/ui/register.py" line="227"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="226"/>
+        <location filename="../../kiosk/ui/register.py" line="232"/>
         <source>Your slip is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="227"/>
+        <location filename="../../kiosk/ui/register.py" line="233"/>
         <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
         <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
     </message>
