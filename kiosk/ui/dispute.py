@@ -106,8 +106,10 @@ class DisputeReasonScreen(Screen):
             keyboard.setParent(self)
             keyboard.attach(self.note)
             keyboard.hide()
-            layout.insertWidget(2, keyboard)  # under the page (which scrolls), above the buttons
+            layout.insertWidget(2, keyboard)  # under the page (which scrolls), in the buttons' place
+            keyboard.done.connect(self._keyboard_away)
             self.note.installEventFilter(self)
+            self.findChild(QScrollArea, "pageScroll").viewport().installEventFilter(self)
             self.clear_with(keyboard)
         self.retranslate()
 
@@ -115,14 +117,24 @@ class DisputeReasonScreen(Screen):
         if watched is self.note and event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress) \
                 and self.note.isEnabled():
             self.show_keyboard()
+        elif event.type() == QEvent.Type.Resize and self.keyboard is not None and self.keyboard.isVisible():
+            QTimer.singleShot(0, self, self._note_in_sight)  # the page's room changed (another type)
         return super().eventFilter(watched, event)
 
     def show_keyboard(self) -> None:
-        """The keyboard under the page, the note scrolled into sight once the page has its new height."""
+        """The keyboard in the place of the buttons (Done brings them back: a small screen in the elderly
+        type has room for the keyboard and the note, not for both and the buttons), the note scrolled into
+        sight once the page has its new height."""
         if self.keyboard is None or self.keyboard.isVisible():
             return
         self.keyboard.show()
+        self.back_button.hide()
+        self.submit_button.hide()
         QTimer.singleShot(0, self, self._note_in_sight)
+
+    def _keyboard_away(self) -> None:
+        self.back_button.show()
+        self.submit_button.show()
 
     def _note_in_sight(self) -> None:
         area = self.findChild(QScrollArea, "pageScroll")
@@ -202,8 +214,8 @@ class DisputeReasonScreen(Screen):
         self.say_status(self.tr("Sending your dispute, please wait…"))
         self.back_button.setEnabled(not self.busy)
         self.note.setEnabled(not self.busy)
-        if self.keyboard is not None and self.busy:
-            self.keyboard.hide()
+        if self.keyboard is not None and self.keyboard.isHidden():
+            self._keyboard_away()  # cleared, or sent: the buttons back
         for button in self.reason_buttons.values():
             button.setEnabled(not self.busy)
         self._update_buttons()
