@@ -78,6 +78,7 @@ def test_a_note_tapped_on_the_keyboard_reaches_the_platform(qtbot, kiosk, sandbo
     qtbot.mouseClick(screen.note, Qt.MouseButton.LeftButton)  # the patient taps the note
     qtbot.waitUntil(keyboard.isVisible)
     assert all(k.height() >= LEAST_TARGET and k.width() >= LEAST_TARGET for k in keyboard.keys.values())
+    assert not screen.submit_button.isVisible()  # the keyboard in the buttons' place until Done
 
     type_letters(qtbot, keyboard, "yiyuan")
     assert keyboard.spelling.text() == "yiyuan" and screen.note.text() == ""
@@ -106,7 +107,7 @@ def test_a_note_tapped_on_the_keyboard_reaches_the_platform(qtbot, kiosk, sandbo
     qtbot.keyClicks(screen.note, "x")
     assert screen.note.text() == "医院收费两次。ct 1x"
     tap(qtbot, keyboard.keys["done"])
-    assert not keyboard.isVisible()
+    assert not keyboard.isVisible() and screen.submit_button.isVisible() and screen.back_button.isVisible()
 
     taps(screen.reason_buttons["duplicate_charge"])
     with qtbot.waitSignal(kiosk.ctx.journeys["dispute"].raised, timeout=10_000):
