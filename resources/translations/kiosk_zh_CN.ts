@@ -284,6 +284,15 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
     </message>
 </context>
 <context>
+    <name>CardAnimation</name>
+    <message>
+        <location filename="../../kiosk/ui/card_animation.py" line="45"/>
+        <source>Picture: the card laid on the reader below the screen</source>
+        <extracomment>One move of the card, in ms (the elderly mode&apos;s is slower).</extracomment>
+        <translation>图示：将卡片放在屏幕下方的读卡区</translation>
+    </message>
+</context>
+<context>
     <name>CloseConfirmScreen</name>
     <message>
         <location filename="../../kiosk/ui/close_service.py" line="44"/>
@@ -1408,68 +1417,110 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="137"/>
+        <location filename="../../kiosk/ui/identify.py" line="20"/>
+        <source>Resident ID card</source>
+        <extracomment>Each medium&apos;s name, and where it goes (kiosk.domain.media&apos;s keys).</extracomment>
+        <translation>居民身份证</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="21"/>
+        <source>Social-security card</source>
+        <translation>社保卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="22"/>
+        <source>Medical-insurance e-voucher (QR code)</source>
+        <translation>医保电子凭证（二维码）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="23"/>
+        <source>E-health card (QR code)</source>
+        <translation>电子健康卡（二维码）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="26"/>
+        <source>Lay it on the card reader below the screen</source>
+        <translation>放在屏幕下方的读卡区</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="27"/>
+        <source>Put it in the social-security card reader</source>
+        <translation>插入社保卡读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="28"/>
+        <location filename="../../kiosk/ui/identify.py" line="29"/>
+        <source>Hold the code on your phone under the scanner window</source>
+        <translation>将手机上的二维码对准扫码窗口</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="204"/>
         <source>The last character (selected) does not agree with the other 17. A mistake in any of the 18 shows up there: compare each digit with the card, correct it, press Enter.</source>
         <extracomment>An ID number refused for what it is (kiosk.domain.idnumber): at the desk the typed digits stay, the suspect ones marked (``suspect_span``). ``typed``: the number last sent from the field; ``marked``: the refusal shown on it</extracomment>
         <translation>最后一位（已选中）与前 17 位对不上。18 位中任何一位输错都会在这里显出来：请逐位与证件核对，改正后按回车。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="140"/>
+        <location filename="../../kiosk/ui/identify.py" line="207"/>
         <source>The birth date (digits 7 to 14, selected) is not a real date. Compare them with the card, correct them, press Enter.</source>
         <translation>出生日期（第 7 至 14 位，已选中）不是有效日期。请与证件核对，改正后按回车。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="143"/>
+        <location filename="../../kiosk/ui/identify.py" line="210"/>
         <source>{count} of the 18 characters typed. Type the rest, then press Enter.</source>
         <translation>已输入 18 位中的 {count} 位。请输完其余各位，再按回车。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="146"/>
+        <location filename="../../kiosk/ui/identify.py" line="213"/>
         <source>The selected character does not belong there: 17 digits, then a digit or X.</source>
         <translation>选中的字符不应出现在这里：应为 17 位数字，最后一位为数字或 X。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="150"/>
+        <location filename="../../kiosk/ui/identify.py" line="217"/>
         <source>Identify yourself</source>
         <translation>身份识别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="153"/>
+        <location filename="../../kiosk/ui/identify.py" line="220"/>
         <source>Place the patient&apos;s ID card on the reader, or type the ID number.</source>
         <translation>请将患者身份证放在读卡器上，或输入身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="156"/>
+        <location filename="../../kiosk/ui/identify.py" line="223"/>
+        <source>Use any one of these:</source>
+        <translation>请任选以下一种方式：</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="225"/>
         <source>Place your resident ID card on the reader below the screen.</source>
         <translation>请将您的居民身份证放在屏幕下方的读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="157"/>
+        <location filename="../../kiosk/ui/identify.py" line="230"/>
         <source>18-character ID number</source>
         <translation>18位身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="158"/>
+        <location filename="../../kiosk/ui/identify.py" line="231"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="159"/>
+        <location filename="../../kiosk/ui/identify.py" line="232"/>
         <source>Look up</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="160"/>
+        <location filename="../../kiosk/ui/identify.py" line="233"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="161"/>
+        <location filename="../../kiosk/ui/identify.py" line="234"/>
         <source>Training: demo cards</source>
         <translation>培训：演示卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="164"/>
+        <location filename="../../kiosk/ui/identify.py" line="237"/>
         <source>Reading your details, please wait…</source>
         <translation>正在读取您的信息，请稍候…</translation>
     </message>
@@ -4472,68 +4523,68 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>TrainingCards</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="16"/>
+        <location filename="../../kiosk/ui/identify.py" line="38"/>
         <source>tier 1 credit</source>
-        <extracomment>What each training card stands for (the demo roles, sandbox/demo_data.py), in the screen&apos;s language. A role missing here shows its key: tests/test_training_cards.py fails for it first.</extracomment>
+        <extracomment>The picture of where each medium goes (kiosk/ui/icons.py). What each training card stands for (the demo roles, sandbox/demo_data.py), in the screen&apos;s language. A role missing here shows its key: tests/test_training_cards.py fails for it first.</extracomment>
         <translation>一档信用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="17"/>
+        <location filename="../../kiosk/ui/identify.py" line="39"/>
         <source>tier 2, guardian</source>
         <translation>二档信用，监护人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="18"/>
+        <location filename="../../kiosk/ui/identify.py" line="40"/>
         <source>tier 3, two visits</source>
         <translation>三档，两次就诊</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="19"/>
+        <location filename="../../kiosk/ui/identify.py" line="41"/>
         <source>tier 4, extras</source>
         <translation>四档，增值服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="20"/>
+        <location filename="../../kiosk/ui/identify.py" line="42"/>
         <source>child (guardian)</source>
         <translation>未成年（监护人）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="21"/>
+        <location filename="../../kiosk/ui/identify.py" line="43"/>
         <source>overdue, suspended</source>
         <translation>逾期，已暂停</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="22"/>
+        <location filename="../../kiosk/ui/identify.py" line="44"/>
         <source>credit not opened</source>
         <translation>未开通信用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="23"/>
+        <location filename="../../kiosk/ui/identify.py" line="45"/>
         <source>aged 70+, bill due</source>
         <translation>70岁以上，待还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="24"/>
+        <location filename="../../kiosk/ui/identify.py" line="46"/>
         <source>in hospital</source>
         <translation>住院中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="25"/>
+        <location filename="../../kiosk/ui/identify.py" line="47"/>
         <source>line nearly used</source>
         <translation>额度快用完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="26"/>
+        <location filename="../../kiosk/ui/identify.py" line="48"/>
         <source>turns 18 soon</source>
         <translation>即将年满18岁</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="27"/>
+        <location filename="../../kiosk/ui/identify.py" line="49"/>
         <source>damaged card</source>
         <translation>损坏的卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="40"/>
+        <location filename="../../kiosk/ui/identify.py" line="62"/>
         <source>Demo card:
 {role}</source>
         <translation>示范卡：
