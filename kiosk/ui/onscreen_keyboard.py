@@ -8,7 +8,7 @@ type straight into the field. Keys never take the focus: the field keeps its cur
 keyboard types into the field as ever (the desk has no on-screen keyboard: ``DisputeReasonScreen``).
 
 The candidates come from ``kiosk.domain.pinyin``'s index, built from pypinyin's dictionaries once
-per process on a worker (``TaskRunner``): loading and indexing them takes about half a second, so
+per process on a worker (``TaskRunner``): reading and indexing them takes about half a second, so
 the letters work at once and the candidates follow when the index is there. Without pypinyin (a
 bundle that lacks it) the keyboard types letters only. What is typed is the patient's: never logged,
 dropped by ``clear`` (the window cleared for the next patient).
@@ -18,13 +18,16 @@ candidates holds as many as fit the bar's width in the type in use (each button'
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import logging
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.domain.pinyin import Candidate, PinyinIndex
+from kiosk.domain.pinyin import Candidate, PinyinIndex, build_index
 from kiosk.ui.kit import ELDERLY_TARGET, metrics
 from kiosk.ui.theme import fill
 
@@ -45,18 +48,32 @@ _unavailable = False  # pypinyin missing: letters only
 
 
 def load_index() -> PinyinIndex:
-    """pypinyin's dictionaries loaded and indexed (on a worker: about half a second)."""
+    """pypinyin's dictionaries read and indexed (on a worker: about half a second). Read from its JSON
+    files, not through its modules: those keep the dictionaries (58 MB) for the life of the process,
+    the index alone takes 15 MB."""
     began = time.perf_counter()
-    from pypinyin.phrases_dict import phrases_dict
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    from kiosk.domain.pinyin import build_index
-
+    readings, phrases = _dictionaries()
     loaded = time.perf_counter()
-    index = build_index(pinyin_dict, phrases_dict)
-    log.info("pinyin index: dictionaries loaded in %.0f ms, indexed in %.0f ms",
+    index = build_index(readings, phrases)
+    log.info("pinyin index: dictionaries read in %.0f ms, indexed in %.0f ms",
              (loaded - began) * 1000, (time.perf_counter() - loaded) * 1000)
     return index
+
+
+def _dictionaries() -> tuple[dict[int, str], dict]:
+    """pypinyin's character readings (code point -> "yī,yì") and phrases (phrase -> readings)."""
+    spec = importlib.util.find_spec("pypinyin")  # found, not imported
+    if spec is None:
+        raise ImportError("pypinyin is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations or ()), ""))
+    files = folder / "pinyin_dict.json", folder / "phrases_dict.json"
+    if not all(f.is_file() for f in files):  # another layout: through its modules, which keep them
+        from pypinyin.phrases_dict import phrases_dict
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return pinyin_dict, phrases_dict
+    readings = {int(code): text for code, text in json.loads(files[0].read_text(encoding="utf-8")).items()}
+    return readings, json.loads(files[1].read_text(encoding="utf-8"))
 
 
 class OnScreenKeyboard(QFrame):
