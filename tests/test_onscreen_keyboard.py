@@ -80,8 +80,11 @@ def test_a_note_tapped_on_the_keyboard_reaches_the_platform(qtbot, kiosk, sandbo
     assert all(k.height() >= LEAST_TARGET and k.width() >= LEAST_TARGET for k in keyboard.keys.values())
     assert not screen.submit_button.isVisible()  # the keyboard in the buttons' place until Done
 
-    type_letters(qtbot, keyboard, "yiyuan")
+    type_letters(qtbot, keyboard, "yi")
+    qtbot.waitUntil(lambda: "医" in keyboard.shown_candidates(), timeout=10_000)  # on the first page
+    type_letters(qtbot, keyboard, "yuan")
     assert keyboard.spelling.text() == "yiyuan" and screen.note.text() == ""
+    assert "医院" in keyboard.shown_candidates()
     tap(qtbot, candidate(qtbot, keyboard, "医院"))
     assert screen.note.text() == "医院" and keyboard.letters == ""
 
@@ -103,9 +106,6 @@ def test_a_note_tapped_on_the_keyboard_reaches_the_platform(qtbot, kiosk, sandbo
     tap(qtbot, keyboard.keys["backspace"])
     tap(qtbot, keyboard.keys["1"])
     assert screen.note.text() == "医院收费两次。ct 1"
-    # The physical keyboard still types into the note.
-    qtbot.keyClicks(screen.note, "x")
-    assert screen.note.text() == "医院收费两次。ct 1x"
     tap(qtbot, keyboard.keys["done"])
     assert not keyboard.isVisible() and screen.submit_button.isVisible() and screen.back_button.isVisible()
 
@@ -114,7 +114,7 @@ def test_a_note_tapped_on_the_keyboard_reaches_the_platform(qtbot, kiosk, sandbo
         taps(screen.submit_button)
     bill = next(b for b in account_bills(sandbox_client, "CA000006") if b["bill_id"] == BILL)
     assert bill["dispute"]["reason_code"] == "duplicate_charge"
-    assert recorded_note(sandbox, BILL) == "医院收费两次。ct 1x"
+    assert recorded_note(sandbox, BILL) == "医院收费两次。ct 1"  # typed by taps alone
     # The next patient finds no letters and no keyboard.
     assert keyboard.letters == "" and not keyboard.isVisible()
 
@@ -127,12 +127,23 @@ def test_the_keys_are_elderly_sized_in_the_elderly_mode(qtbot, kiosk, taps):
     qtbot.mouseClick(screen.note, Qt.MouseButton.LeftButton)
     keyboard = screen.keyboard
     qtbot.waitUntil(keyboard.isVisible)
-    type_letters(qtbot, keyboard, "yi")
-    candidate(qtbot, keyboard, "医")
+    type_letters(qtbot, keyboard, "fei")
+    qtbot.waitUntil(lambda: "费" in keyboard.shown_candidates(), timeout=10_000)  # on the first page
     shown = [k for k in [*keyboard.keys.values(), *keyboard.slots] if k.isVisible()]
     assert all(k.height() >= ELDERLY_TARGET and k.width() >= ELDERLY_TARGET for k in shown)
     right = keyboard.mapTo(w, keyboard.rect().bottomRight())
     assert right.x() <= w.width() and right.y() <= w.height()
+
+
+def test_the_physical_keyboard_types_into_the_note_while_the_keyboard_is_up(qtbot, kiosk, taps):
+    w = pick_bill(qtbot, kiosk, taps)
+    taps(w.dispute_bill.bill_buttons[0])
+    screen = w.dispute_reason
+    qtbot.mouseClick(screen.note, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(screen.keyboard.isVisible)
+    qtbot.keyClicks(screen.note, "X-ray")
+    tap(qtbot, screen.keyboard.keys["backspace"])  # the on-screen keys edit what was typed too
+    assert screen.note.text() == "X-ra" and screen.keyboard.letters == ""
 
 
 def test_the_desk_has_no_onscreen_keyboard(qtbot, desk, taps):

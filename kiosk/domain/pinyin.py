@@ -83,20 +83,21 @@ class PinyinIndex:
         """The syllable the letters begin with: the longest whose rest still reads as syllables (the last
         maybe begun), else the longest there is; or the letters themselves while they only begin one."""
         for end in range(min(6, len(letters)), 0, -1):
-            if letters[:end] in self.syllables and self._reads(letters[end:]):
+            if letters[:end] in self.syllables and self._reads(letters[end:], {}):
                 return letters[:end]
         for end in range(min(6, len(letters)), 0, -1):
             if letters[:end] in self.syllables:
                 return letters[:end]
         return letters if letters in self.prefixes else ""
 
-    def _reads(self, rest: str) -> bool:
-        if not rest:
-            return True
-        if rest in self.prefixes:
-            return True  # a syllable begun
-        return any(rest[:end] in self.syllables and self._reads(rest[end:])
-                   for end in range(min(6, len(rest)), 0, -1))
+    def _reads(self, rest: str, known: dict[str, bool]) -> bool:
+        """Whether ``rest`` reads as syllables, the last maybe begun (``known``: the rests already tried)."""
+        if not rest or rest in self.prefixes:
+            return True  # nothing left, or a syllable begun
+        if rest not in known:
+            known[rest] = any(rest[:end] in self.syllables and self._reads(rest[end:], known)
+                              for end in range(min(6, len(rest)), 0, -1))
+        return known[rest]
 
     def candidates(self, letters: str, limit: int = 200) -> list[Candidate]:
         """Words the letters spell, then (more than one syllable typed) words they begin, then the
