@@ -167,6 +167,7 @@ class OnScreenKeyboard(QFrame):
         button.setSizePolicy(QSizePolicy.Policy.Expanding if stretch else QSizePolicy.Policy.Preferred,
                              QSizePolicy.Policy.Fixed)
         button.setText(text)
+        button.setAccessibleName(text)  # a letter or digit says itself; the others are named in retranslate
         line.addWidget(button, stretch)
         self.keys[key] = button
         return button
@@ -362,6 +363,7 @@ class OnScreenKeyboard(QFrame):
             self.tr("Chinese pinyin input: tap for English letters") if self.chinese
             else self.tr("English letters: tap for Chinese pinyin input"))
         keys["space"].setText(self.tr("Space"))
+        keys["space"].setAccessibleName(self.tr("Space"))
         keys["done"].setText(self.tr("Done"))
         keys["done"].setAccessibleName(self.tr("Done: put the keyboard away"))
         keys["backspace"].setAccessibleName(self.tr("Delete"))
@@ -369,6 +371,7 @@ class OnScreenKeyboard(QFrame):
         keys["next"].setAccessibleName(self.tr("More candidates"))
         for slot, mark in enumerate(PUNCTUATION["zh" if self.chinese else "en"]):
             keys[f"punct{slot}"].setText(mark)
+            keys[f"punct{slot}"].setAccessibleName(mark)
         self.setAccessibleName(self.tr("On-screen keyboard"))
         self._show_letters()
         self._fill()
