@@ -1271,45 +1271,45 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <translation>{reference} · {kind} · {outstanding} · 最后还款日 {date} · {status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="233"/>
+        <location filename="../../kiosk/ui/dispute.py" line="245"/>
         <location filename="../../kiosk/ui/journeys.py" line="47"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="264"/>
+        <location filename="../../kiosk/ui/dispute.py" line="276"/>
         <source>Show my account</source>
         <translation>查看我的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="277"/>
+        <location filename="../../kiosk/ui/dispute.py" line="289"/>
         <source>The hospital system did not confirm in time. Your dispute is kept safely and will be sent automatically.</source>
         <translation>医院系统未能及时确认。您的异议已妥善保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="280"/>
+        <location filename="../../kiosk/ui/dispute.py" line="292"/>
         <source>Your dispute on bill {reference} ({amount}) is recorded.
 The hospital will answer by {date} (within {days} working days).</source>
         <translation>您对账单 {reference}（{amount}）的异议已登记。
 医院将于 {date} 前答复（{days}个工作日内）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="283"/>
+        <location filename="../../kiosk/ui/dispute.py" line="295"/>
         <source>Until then the bill is shown as disputed.</source>
         <translation>答复前该账单显示为“异议处理中”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="289"/>
+        <location filename="../../kiosk/ui/dispute.py" line="301"/>
         <source>Dispute raised</source>
         <translation>异议已提交</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="286"/>
+        <location filename="../../kiosk/ui/dispute.py" line="298"/>
         <source>Your acknowledgement is printing. Please take it.</source>
         <translation>正在打印异议受理回执，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="287"/>
+        <location filename="../../kiosk/ui/dispute.py" line="299"/>
         <source>The acknowledgement could not be printed. The cashier window can print a copy; your dispute is recorded all the same.</source>
         <translation>异议受理回执未能打印，可到收费窗口补打；您的异议已照常受理。</translation>
     </message>
@@ -1317,38 +1317,38 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>DisputeReasonScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="194"/>
+        <location filename="../../kiosk/ui/dispute.py" line="206"/>
         <source>Why is this bill wrong?</source>
         <translation>您认为账单哪里有误？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="196"/>
+        <location filename="../../kiosk/ui/dispute.py" line="208"/>
         <source>Tap the reason that fits best.</source>
         <translation>请点击最符合的原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="197"/>
+        <location filename="../../kiosk/ui/dispute.py" line="209"/>
         <source>Anything to add? (optional, up to 200 characters)</source>
         <translation>补充说明（选填，最多200字）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="198"/>
-        <location filename="../../kiosk/ui/dispute.py" line="199"/>
+        <location filename="../../kiosk/ui/dispute.py" line="210"/>
+        <location filename="../../kiosk/ui/dispute.py" line="211"/>
         <source>Optional note</source>
         <translation>补充说明（选填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="200"/>
+        <location filename="../../kiosk/ui/dispute.py" line="212"/>
         <source>Submit dispute</source>
         <translation>提交异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="201"/>
+        <location filename="../../kiosk/ui/dispute.py" line="213"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="202"/>
+        <location filename="../../kiosk/ui/dispute.py" line="214"/>
         <source>Sending your dispute, please wait…</source>
         <translation>正在提交异议，请稍候…</translation>
     </message>
@@ -2874,52 +2874,53 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="343"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="361"/>
         <source>EN</source>
         <translation>英</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="345"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="363"/>
         <source>Chinese pinyin input: tap for English letters</source>
         <translation>中文拼音输入：点按改为英文字母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="346"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="364"/>
         <source>English letters: tap for Chinese pinyin input</source>
         <translation>英文字母：点按改为中文拼音输入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="347"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="365"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="366"/>
         <source>Space</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="348"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="367"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="349"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="368"/>
         <source>Done: put the keyboard away</source>
         <translation>完成：收起键盘</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="350"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="369"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="351"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="370"/>
         <source>Previous candidates</source>
         <translation>上一页候选字</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="352"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="371"/>
         <source>More candidates</source>
         <translation>下一页候选字</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="355"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="375"/>
         <source>On-screen keyboard</source>
         <translation>屏幕键盘</translation>
     </message>
