@@ -182,13 +182,16 @@ class KioskApp(QObject):
         """While a worker builds the services: the shared screens, which need none of them,
         and the journey buttons, labelled but disabled until the services are ready (their
         layout and fonts are then paid before the patient can tap, not after)."""
+        from kiosk.domain.media import media_for
         from kiosk.ui.identify import IdentifyScreen
         from kiosk.ui.journeys import journey_entries
         from kiosk.ui.outcome import OutcomeScreen
         from kiosk.ui.payment import PaymentScreen
 
         w = self.window
-        w.add_screen(IdentifyScreen(desk_mode=self.settings.mode == "desk"))
+        s = self.settings
+        w.add_screen(IdentifyScreen(desk_mode=s.mode == "desk",
+                                    media=media_for(s.id_reader, s.sscard_reader, s.scanner)))
         w.add_screen(OutcomeScreen()).done_requested.connect(w.go_home)
         w.add_screen(PaymentScreen(training=not self.settings.platform_url))  # the embedded sandbox: training
         # Labelled from kiosk.ui.journeys: the journeys' own modules load after the kiosk is usable.

@@ -282,6 +282,16 @@ class Tour(QObject):
         self.tap(w.dispute_bill.bill_buttons[0])
         yield self.on("dispute_reason")
         self.tap(next(iter(w.dispute_reason.reason_buttons.values())))
+        keyboard = w.dispute_reason.keyboard
+        if keyboard is not None:  # a kiosk: the note tapped on the on-screen keyboard, in pinyin
+            self.tap(w.dispute_reason.note)
+            yield keyboard.isVisible
+            for key in "yiyuan":
+                self.tap(keyboard.keys[key])
+            yield lambda: bool(keyboard.shown_candidates())  # the index is built on a worker
+            self.shot("dispute-note")
+            self.tap(keyboard.slots[0])
+            self.tap(keyboard.keys["done"])
         yield from self.tap_ready(w.dispute_reason.submit_button)
         yield self.on("outcome")
         self.shot("disputed")

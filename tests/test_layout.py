@@ -1,10 +1,10 @@
 """Every screen fits every kiosk screen: the demo tour (kiosk/demo.py: every journey's screens
 with the demo patients, then the cashier's desk) walked at 1024x768, 1280x1024, 1920x1080 and
-1080x1920 (portrait), and each screen it shows checked in Chinese and English, in the standard
-and the elderly mode, from the widget tree (tests/layout_check.py): every visible widget inside
-the window, every label's and button's text within its width, touch targets of 44 px (60 px in
-the elderly mode). A screenshot of each is saved (``KIOSK_LAYOUT_SHOTS`` names the folder; else
-the test's temporary folder)."""
+1080x1920 (portrait), with every device (the identify screen's four media), and each screen it
+shows checked in Chinese and English, in the standard and the elderly mode, from the widget tree
+(tests/layout_check.py): every visible widget inside the window, every label's and button's text
+within its width, touch targets of 44 px (60 px in the elderly mode). A screenshot of each is saved
+(``KIOSK_LAYOUT_SHOTS`` names the folder; else the test's temporary folder)."""
 from __future__ import annotations
 
 import os
@@ -48,6 +48,8 @@ def test_every_screen_fits_the_screen(qtbot, tmp_path, shots, size, mode):
     from kiosk.demo import Tour, demo_settings
 
     settings = demo_settings(out=tmp_path / "paper", work=tmp_path / "work", size=size, mode=mode)
+    # Every reader and the scanner: the identification screen names all four media, its longest.
+    settings = settings.with_overrides(sscard_reader="simulated", scanner="simulated")
     app = KioskApp(settings)
     qtbot.addWidget(app.window)
     w = app.window

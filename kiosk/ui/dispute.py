@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLineEdit, QPushButton
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, Signal
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLineEdit, QPushButton, QScrollArea
 
 from kiosk.domain.money import format_cny
 from kiosk.ui.base import Screen, set_button_text, who_text
@@ -73,7 +73,9 @@ class DisputeBillScreen(Screen):
 
 
 class DisputeReasonScreen(Screen):
-    """The platform's reasons as big buttons, an optional note, and submit."""
+    """The platform's reasons as big buttons, an optional note, and submit. At a kiosk (``keyboard``:
+    an ``OnScreenKeyboard``) tapping the note brings up the on-screen keyboard between the page and
+    its buttons, the note scrolled into sight above it; Done puts it away. The desk types."""
 
     name = "dispute_reason"
     submit_requested = Signal(str, str)  # reason code, note
@@ -81,9 +83,10 @@ class DisputeReasonScreen(Screen):
 
     DATA = {"bill": None}
 
-    def __init__(self, language: Callable[[], str] = lambda: "zh_CN", parent=None):
+    def __init__(self, language: Callable[[], str] = lambda: "zh_CN", parent=None, *, keyboard=None):
         super().__init__(parent)
         self._language = language
+        self.keyboard = keyboard
         self.reasons: tuple = ()
         self.reason_buttons: dict[str, QPushButton] = {}
         self.group = QButtonGroup(self)
@@ -97,15 +100,59 @@ class DisputeReasonScreen(Screen):
         self.clear_with(self.note)
         self.submit_button = primary_button(self, self._submit)
         self.back_button = back_button(self, self.back_requested)
-        self.page("bill_label:who", "instructions", self.grid, "note_label", self.note, "status", 1, density="compact",
-                  buttons=[self.back_button, self.submit_button])
+        layout = self.page("bill_label:who", "instructions", self.grid, "note_label", self.note, "status", 1,
+                           density="compact", buttons=[self.back_button, self.submit_button])
+        if keyboard is not None:
+            keyboard.setParent(self)
+            keyboard.attach(self.note)
+            keyboard.hide()
+            layout.insertWidget(2, keyboard)  # under the page (which scrolls), in the buttons' place
+            keyboard.done.connect(self._keyboard_away)
+            self.note.installEventFilter(self)
+            self.findChild(QScrollArea, "pageScroll").viewport().installEventFilter(self)
+            self.clear_with(keyboard)
         self.retranslate()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.note and event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress) \
+                and self.note.isEnabled():
+            self.show_keyboard()
+        elif event.type() == QEvent.Type.Resize and self.keyboard is not None and self.keyboard.isVisible():
+            QTimer.singleShot(0, self, self._note_in_sight)  # the page's room changed (another type)
+        return super().eventFilter(watched, event)
+
+    def show_keyboard(self) -> None:
+        """The keyboard in the place of the buttons (Done brings them back: a small screen in the elderly
+        type has room for the keyboard and the note, not for both and the buttons), the note scrolled into
+        sight once the page has its new height."""
+        if self.keyboard is None or self.keyboard.isVisible():
+            return
+        self.keyboard.show()
+        self.back_button.hide()
+        self.submit_button.hide()
+        QTimer.singleShot(0, self, self._note_in_sight)
+
+    def _keyboard_away(self) -> None:
+        self.back_button.show()
+        self.submit_button.show()
+
+    def _note_in_sight(self) -> None:
+        area = self.findChild(QScrollArea, "pageScroll")
+        if area is not None:
+            area.ensureWidgetVisible(self.note)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.keyboard is not None:
+            self.keyboard.prepare()  # the pinyin index built on a worker while the reason is chosen
 
     def show_bill(self, bill, reasons) -> None:
         if tuple(reasons) != self.reasons:
             self._build(tuple(reasons))
         self._uncheck()
         self.note.clear()
+        if self.keyboard is not None:
+            self.keyboard.clear()
         self.show_items(bill=bill)
 
     def _build(self, reasons) -> None:
@@ -167,6 +214,8 @@ class DisputeReasonScreen(Screen):
         self.say_status(self.tr("Sending your dispute, please wait…"))
         self.back_button.setEnabled(not self.busy)
         self.note.setEnabled(not self.busy)
+        if self.keyboard is not None and self.keyboard.isHidden():
+            self._keyboard_away()  # cleared, or sent: the buttons back
         for button in self.reason_buttons.values():
             button.setEnabled(not self.busy)
         self._update_buttons()
@@ -182,8 +231,13 @@ class DisputeJourney(Journey):
         self.credit, self.disputes = ctx.services.credit, ctx.services.disputes
         w = ctx.window
         self.bill_screen: DisputeBillScreen = self.add_screen(DisputeBillScreen())
-        self.reason_screen: DisputeReasonScreen = self.add_screen(DisputeReasonScreen(lambda: w.home.language),
-                                                                  back=DisputeBillScreen.name)
+        keyboard = None
+        if not ctx.desk:  # the desk has a keyboard
+            from kiosk.ui.onscreen_keyboard import OnScreenKeyboard
+
+            keyboard = OnScreenKeyboard(ctx.tasks)
+        self.reason_screen: DisputeReasonScreen = self.add_screen(
+            DisputeReasonScreen(lambda: w.home.language, keyboard=keyboard), back=DisputeBillScreen.name)
         self.bill_screen.bill_picked.connect(self._picked)
         self.reason_screen.submit_requested.connect(self._submit)
 

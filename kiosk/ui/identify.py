@@ -1,13 +1,35 @@
-"""Identify the patient: a card on the reader, or an ID number typed at the desk."""
+"""Identify the patient: a card on the reader, a code under the scanner, or an ID number typed at the desk.
+
+The screen names every medium the terminal's devices read (``kiosk.domain.media``: the resident ID
+card, the social-security card, the medical-insurance e-voucher and the e-health card's QR codes),
+each with its picture and where it goes; at a kiosk with an ID-card reader a picture shows the card
+laid on the reader, moving while the screen waits (``kiosk/ui/card_animation.py``).
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QGroupBox, QLineEdit
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from kiosk.domain.idnumber import suspect_span
-from kiosk.ui.base import Screen, set_button_text, set_optional_text, set_problem
-from kiosk.ui.kit import RowLayout, back_button, button_row, make_button, metrics, primary_button
+from kiosk.ui.base import Screen, body_text, set_button_text, set_optional_text, set_problem
+from kiosk.ui.kit import OUTLINE, RowLayout, back_button, button_row, make_button, metrics, primary_button
+
+#: Each medium's name, and where it goes (kiosk.domain.media's keys).
+MEDIA_NAMES = {
+    "id_card": QT_TRANSLATE_NOOP("IdentifyScreen", "Resident ID card"),
+    "ss_card": QT_TRANSLATE_NOOP("IdentifyScreen", "Social-security card"),
+    "insurance_qr": QT_TRANSLATE_NOOP("IdentifyScreen", "Medical-insurance e-voucher (QR code)"),
+    "health_qr": QT_TRANSLATE_NOOP("IdentifyScreen", "E-health card (QR code)"),
+}
+MEDIA_PLACES = {
+    "id_card": QT_TRANSLATE_NOOP("IdentifyScreen", "Lay it on the card reader below the screen"),
+    "ss_card": QT_TRANSLATE_NOOP("IdentifyScreen", "Put it in the social-security card reader"),
+    "insurance_qr": QT_TRANSLATE_NOOP("IdentifyScreen", "Hold the code on your phone under the scanner window"),
+    "health_qr": QT_TRANSLATE_NOOP("IdentifyScreen", "Hold the code on your phone under the scanner window"),
+}
+#: The picture of where each medium goes (kiosk/ui/icons.py).
+MEDIA_PLACE_ICONS = {"id_card": "reader", "ss_card": "reader", "insurance_qr": "scan", "health_qr": "scan"}
 
 #: What each training card stands for (the demo roles, sandbox/demo_data.py), in the
 #: screen's language. A role missing here shows its key: tests/test_training_cards.py
@@ -58,9 +80,10 @@ class IdentifyScreen(Screen):
     #: ``typed``: the number last sent from the field; ``marked``: the refusal shown on it
     DATA = {"typed": "", "marked": None}
 
-    def __init__(self, desk_mode: bool, parent=None):
+    def __init__(self, desk_mode: bool, parent=None, media: tuple[str, ...] = ("id_card",)):
         super().__init__(parent)
         self.desk_mode = desk_mode
+        self.media = tuple(m for m in media if m in MEDIA_NAMES)
         self.id_field = QLineEdit(self)
         self.id_field.setObjectName("idField")
         self.id_field.setMaxLength(18)
@@ -78,12 +101,56 @@ class IdentifyScreen(Screen):
         self.training.hide()
         self.training_buttons: dict[str, object] = {}  # role -> button (objectName trainingCard-<role>)
 
+        self.animation = None
+        if not desk_mode and "id_card" in self.media:  # patients are shown where the card goes
+            from kiosk.ui.card_animation import CardAnimation
+
+            self.animation = CardAnimation(self)
+        self.media_box = self._media_list()
+
         typed = button_row([(self.id_field, 3), (self.lookup_button, 1)])
-        self.page("instructions", typed, "hint:error", "status", "error", 1, self.training, density="airy",
-                  centred=True, buttons=[self.back_button])
+        parts = ["instructions", self.media_box, typed, "hint:error", "status", "error", 1, self.training]
+        if self.animation is not None:
+            parts.insert(1, self.animation)
+        self.page(*parts, density="airy", centred=True, buttons=[self.back_button])
         self.id_field.setVisible(desk_mode)
         self.lookup_button.setVisible(desk_mode)
         self.retranslate()
+
+    def _media_list(self) -> QWidget:
+        """One row per medium: its picture, its name, the picture of where it goes, and the words."""
+        from kiosk.ui.icons import set_icon
+
+        box = QWidget(self)
+        box.setObjectName("mediaList")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(metrics().gap)
+        grid.setVerticalSpacing(metrics().gap)
+        side = round(metrics().button * 0.6)
+        self.media_names: dict[str, QLabel] = {}
+        self.media_places: dict[str, QLabel] = {}
+        for row, medium in enumerate(self.media):
+            picture = QLabel(box)
+            picture.setObjectName(f"mediumIcon-{medium}")
+            set_icon(picture, medium, OUTLINE, size=side)
+            place = QLabel(box)
+            place.setObjectName(f"placeIcon-{medium}")
+            set_icon(place, MEDIA_PLACE_ICONS[medium], OUTLINE, size=side)
+            name, where = body_text(box, "media"), body_text(box, "media")
+            name.setObjectName("mediumName")
+            self.media_names[medium], self.media_places[medium] = name, where
+            grid.addWidget(picture, row, 0)
+            grid.addWidget(name, row, 1)
+            grid.addWidget(place, row, 2)
+            grid.addWidget(where, row, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(3, 3)
+        return box
+
+    def named_media(self) -> list[str]:
+        """The media's names as the screen shows them, in order (what a patient reads)."""
+        return [self.media_names[m].text() for m in self.media if self.media_names[m].isVisibleTo(self)]
 
     def add_training_card(self, role: str) -> None:
         """Staff training and demo: a button that lays the demo card of ``role`` on the
@@ -152,8 +219,14 @@ class IdentifyScreen(Screen):
             self.instructions.setText(
                 self.tr("Place the patient's ID card on the reader, or type the ID number.")
             )
+        elif len(self.media) > 1:
+            self.instructions.setText(self.tr("Use any one of these:"))
         else:
             self.instructions.setText(self.tr("Place your resident ID card on the reader below the screen."))
+        translate = QCoreApplication.translate
+        for medium in self.media:
+            self.media_names[medium].setText(translate("IdentifyScreen", MEDIA_NAMES[medium]))
+            self.media_places[medium].setText(translate("IdentifyScreen", MEDIA_PLACES[medium]))
         self.id_field.setPlaceholderText(self.tr("18-character ID number"))
         self.id_field.setAccessibleName(self.tr("ID number"))
         set_button_text(self.lookup_button, self.tr("Look up"))

@@ -284,6 +284,15 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
     </message>
 </context>
 <context>
+    <name>CardAnimation</name>
+    <message>
+        <location filename="../../kiosk/ui/card_animation.py" line="45"/>
+        <source>Picture: the card laid on the reader below the screen</source>
+        <extracomment>One move of the card, in ms (the elderly mode&apos;s is slower).</extracomment>
+        <translation>图示：将卡片放在屏幕下方的读卡区</translation>
+    </message>
+</context>
+<context>
     <name>CloseConfirmScreen</name>
     <message>
         <location filename="../../kiosk/ui/close_service.py" line="44"/>
@@ -1267,45 +1276,45 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
         <translation>{reference} · {kind} · {outstanding} · 最后还款日 {date} · {status}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="191"/>
+        <location filename="../../kiosk/ui/dispute.py" line="245"/>
         <location filename="../../kiosk/ui/journeys.py" line="47"/>
         <source>Dispute a bill</source>
         <translation>账单异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="222"/>
+        <location filename="../../kiosk/ui/dispute.py" line="276"/>
         <source>Show my account</source>
         <translation>查看我的账户</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="235"/>
+        <location filename="../../kiosk/ui/dispute.py" line="289"/>
         <source>The hospital system did not confirm in time. Your dispute is kept safely and will be sent automatically.</source>
         <translation>医院系统未能及时确认。您的异议已妥善保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="238"/>
+        <location filename="../../kiosk/ui/dispute.py" line="292"/>
         <source>Your dispute on bill {reference} ({amount}) is recorded.
 The hospital will answer by {date} (within {days} working days).</source>
         <translation>您对账单 {reference}（{amount}）的异议已登记。
 医院将于 {date} 前答复（{days}个工作日内）。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="241"/>
+        <location filename="../../kiosk/ui/dispute.py" line="295"/>
         <source>Until then the bill is shown as disputed.</source>
         <translation>答复前该账单显示为“异议处理中”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="247"/>
+        <location filename="../../kiosk/ui/dispute.py" line="301"/>
         <source>Dispute raised</source>
         <translation>异议已提交</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="244"/>
+        <location filename="../../kiosk/ui/dispute.py" line="298"/>
         <source>Your acknowledgement is printing. Please take it.</source>
         <translation>正在打印异议受理回执，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="245"/>
+        <location filename="../../kiosk/ui/dispute.py" line="299"/>
         <source>The acknowledgement could not be printed. The cashier window can print a copy; your dispute is recorded all the same.</source>
         <translation>异议受理回执未能打印，可到收费窗口补打；您的异议已照常受理。</translation>
     </message>
@@ -1313,38 +1322,38 @@ The hospital will answer by {date} (within {days} working days).</source>
 <context>
     <name>DisputeReasonScreen</name>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="159"/>
+        <location filename="../../kiosk/ui/dispute.py" line="206"/>
         <source>Why is this bill wrong?</source>
         <translation>您认为账单哪里有误？</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="161"/>
+        <location filename="../../kiosk/ui/dispute.py" line="208"/>
         <source>Tap the reason that fits best.</source>
         <translation>请点击最符合的原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="162"/>
+        <location filename="../../kiosk/ui/dispute.py" line="209"/>
         <source>Anything to add? (optional, up to 200 characters)</source>
         <translation>补充说明（选填，最多200字）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="163"/>
-        <location filename="../../kiosk/ui/dispute.py" line="164"/>
+        <location filename="../../kiosk/ui/dispute.py" line="210"/>
+        <location filename="../../kiosk/ui/dispute.py" line="211"/>
         <source>Optional note</source>
         <translation>补充说明（选填）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="165"/>
+        <location filename="../../kiosk/ui/dispute.py" line="212"/>
         <source>Submit dispute</source>
         <translation>提交异议</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="166"/>
+        <location filename="../../kiosk/ui/dispute.py" line="213"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/dispute.py" line="167"/>
+        <location filename="../../kiosk/ui/dispute.py" line="214"/>
         <source>Sending your dispute, please wait…</source>
         <translation>正在提交异议，请稍候…</translation>
     </message>
@@ -1413,68 +1422,110 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="137"/>
+        <location filename="../../kiosk/ui/identify.py" line="20"/>
+        <source>Resident ID card</source>
+        <extracomment>Each medium&apos;s name, and where it goes (kiosk.domain.media&apos;s keys).</extracomment>
+        <translation>居民身份证</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="21"/>
+        <source>Social-security card</source>
+        <translation>社保卡</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="22"/>
+        <source>Medical-insurance e-voucher (QR code)</source>
+        <translation>医保电子凭证（二维码）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="23"/>
+        <source>E-health card (QR code)</source>
+        <translation>电子健康卡（二维码）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="26"/>
+        <source>Lay it on the card reader below the screen</source>
+        <translation>放在屏幕下方的读卡区</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="27"/>
+        <source>Put it in the social-security card reader</source>
+        <translation>插入社保卡读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="28"/>
+        <location filename="../../kiosk/ui/identify.py" line="29"/>
+        <source>Hold the code on your phone under the scanner window</source>
+        <translation>将手机上的二维码对准扫码窗口</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="204"/>
         <source>The last character (selected) does not agree with the other 17. A mistake in any of the 18 shows up there: compare each digit with the card, correct it, press Enter.</source>
         <extracomment>An ID number refused for what it is (kiosk.domain.idnumber): at the desk the typed digits stay, the suspect ones marked (``suspect_span``). ``typed``: the number last sent from the field; ``marked``: the refusal shown on it</extracomment>
         <translation>最后一位（已选中）与前 17 位对不上。18 位中任何一位输错都会在这里显出来：请逐位与证件核对，改正后按回车。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="140"/>
+        <location filename="../../kiosk/ui/identify.py" line="207"/>
         <source>The birth date (digits 7 to 14, selected) is not a real date. Compare them with the card, correct them, press Enter.</source>
         <translation>出生日期（第 7 至 14 位，已选中）不是有效日期。请与证件核对，改正后按回车。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="143"/>
+        <location filename="../../kiosk/ui/identify.py" line="210"/>
         <source>{count} of the 18 characters typed. Type the rest, then press Enter.</source>
         <translation>已输入 18 位中的 {count} 位。请输完其余各位，再按回车。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="146"/>
+        <location filename="../../kiosk/ui/identify.py" line="213"/>
         <source>The selected character does not belong there: 17 digits, then a digit or X.</source>
         <translation>选中的字符不应出现在这里：应为 17 位数字，最后一位为数字或 X。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="150"/>
+        <location filename="../../kiosk/ui/identify.py" line="217"/>
         <source>Identify yourself</source>
         <translation>身份识别</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="153"/>
+        <location filename="../../kiosk/ui/identify.py" line="220"/>
         <source>Place the patient&apos;s ID card on the reader, or type the ID number.</source>
         <translation>请将患者身份证放在读卡器上，或输入身份证号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="156"/>
+        <location filename="../../kiosk/ui/identify.py" line="223"/>
+        <source>Use any one of these:</source>
+        <translation>请任选以下一种方式：</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/identify.py" line="225"/>
         <source>Place your resident ID card on the reader below the screen.</source>
         <translation>请将您的居民身份证放在屏幕下方的读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="157"/>
+        <location filename="../../kiosk/ui/identify.py" line="230"/>
         <source>18-character ID number</source>
         <translation>18位身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="158"/>
+        <location filename="../../kiosk/ui/identify.py" line="231"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="159"/>
+        <location filename="../../kiosk/ui/identify.py" line="232"/>
         <source>Look up</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="160"/>
+        <location filename="../../kiosk/ui/identify.py" line="233"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="161"/>
+        <location filename="../../kiosk/ui/identify.py" line="234"/>
         <source>Training: demo cards</source>
         <translation>培训：演示卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="164"/>
+        <location filename="../../kiosk/ui/identify.py" line="237"/>
         <source>Reading your details, please wait…</source>
         <translation>正在读取您的信息，请稍候…</translation>
     </message>
@@ -2839,6 +2890,60 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/offline.py" line="100"/>
         <source>Queue: {conflicts} payment(s) refused by the platform, {expired} waiting too long. Open “Queue conflicts”.</source>
         <translation>队列：{conflicts} 笔支付被平台拒绝，{expired} 笔等待过久。请打开“离线冲突处理”。</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="361"/>
+        <source>EN</source>
+        <translation>英</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="363"/>
+        <source>Chinese pinyin input: tap for English letters</source>
+        <translation>中文拼音输入：点按改为英文字母</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="364"/>
+        <source>English letters: tap for Chinese pinyin input</source>
+        <translation>英文字母：点按改为中文拼音输入</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="365"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="366"/>
+        <source>Space</source>
+        <translation>空格</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="367"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="368"/>
+        <source>Done: put the keyboard away</source>
+        <translation>完成：收起键盘</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="369"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="370"/>
+        <source>Previous candidates</source>
+        <translation>上一页候选字</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="371"/>
+        <source>More candidates</source>
+        <translation>下一页候选字</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="375"/>
+        <source>On-screen keyboard</source>
+        <translation>屏幕键盘</translation>
     </message>
 </context>
 <context>
@@ -4445,68 +4550,68 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
 <context>
     <name>TrainingCards</name>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="16"/>
+        <location filename="../../kiosk/ui/identify.py" line="38"/>
         <source>tier 1 credit</source>
-        <extracomment>What each training card stands for (the demo roles, sandbox/demo_data.py), in the screen&apos;s language. A role missing here shows its key: tests/test_training_cards.py fails for it first.</extracomment>
+        <extracomment>The picture of where each medium goes (kiosk/ui/icons.py). What each training card stands for (the demo roles, sandbox/demo_data.py), in the screen&apos;s language. A role missing here shows its key: tests/test_training_cards.py fails for it first.</extracomment>
         <translation>一档信用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="17"/>
+        <location filename="../../kiosk/ui/identify.py" line="39"/>
         <source>tier 2, guardian</source>
         <translation>二档信用，监护人</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="18"/>
+        <location filename="../../kiosk/ui/identify.py" line="40"/>
         <source>tier 3, two visits</source>
         <translation>三档，两次就诊</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="19"/>
+        <location filename="../../kiosk/ui/identify.py" line="41"/>
         <source>tier 4, extras</source>
         <translation>四档，增值服务</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="20"/>
+        <location filename="../../kiosk/ui/identify.py" line="42"/>
         <source>child (guardian)</source>
         <translation>未成年（监护人）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="21"/>
+        <location filename="../../kiosk/ui/identify.py" line="43"/>
         <source>overdue, suspended</source>
         <translation>逾期，已暂停</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="22"/>
+        <location filename="../../kiosk/ui/identify.py" line="44"/>
         <source>credit not opened</source>
         <translation>未开通信用</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="23"/>
+        <location filename="../../kiosk/ui/identify.py" line="45"/>
         <source>aged 70+, bill due</source>
         <translation>70岁以上，待还款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="24"/>
+        <location filename="../../kiosk/ui/identify.py" line="46"/>
         <source>in hospital</source>
         <translation>住院中</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="25"/>
+        <location filename="../../kiosk/ui/identify.py" line="47"/>
         <source>line nearly used</source>
         <translation>额度快用完</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="26"/>
+        <location filename="../../kiosk/ui/identify.py" line="48"/>
         <source>turns 18 soon</source>
         <translation>即将年满18岁</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="27"/>
+        <location filename="../../kiosk/ui/identify.py" line="49"/>
         <source>damaged card</source>
         <translation>损坏的卡</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/identify.py" line="40"/>
+        <location filename="../../kiosk/ui/identify.py" line="62"/>
         <source>Demo card:
 {role}</source>
         <translation>示范卡：
