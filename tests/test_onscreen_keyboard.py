@@ -39,6 +39,26 @@ def test_the_pinyin_index_offers_the_words_of_a_note_first(index):
     assert all("\u4e00" <= ch <= "\u9fff" for c in index.candidates("a") for ch in c.text)
 
 
+def test_the_bundles_gzipped_dictionaries_read_as_the_plain_ones(tmp_path):
+    """The frozen bundle carries pypinyin's dictionaries gzipped (build.spec, for its size): gzip's own tool packs
+    them here, and the keyboard reads the same readings and phrases as from the JSON files pypinyin ships."""
+    import importlib.util
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from kiosk.ui.onscreen_keyboard import read_dictionaries
+
+    shipped = Path(importlib.util.find_spec("pypinyin").origin).parent
+    for name in ("pinyin_dict.json", "phrases_dict.json"):
+        shutil.copy(shipped / name, tmp_path / name)
+        subprocess.run(["gzip", "-9", tmp_path / name], check=True)  # leaves only NAME.gz
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["phrases_dict.json.gz", "pinyin_dict.json.gz"]
+    readings, phrases = read_dictionaries(tmp_path)
+    assert readings[ord("医")] == "yī,yì" and phrases["重复"] == [["chóng"], ["fù"]]
+    assert (readings, phrases) == read_dictionaries(shipped)
+
+
 def tap(qtbot, button) -> None:
     assert button.isVisible() and button.isEnabled(), f"cannot tap {button.text()!r}"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

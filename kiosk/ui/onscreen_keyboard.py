@@ -18,6 +18,7 @@ candidates holds as many as fit the bar's width in the type in use (each button'
 """
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import logging
@@ -65,15 +66,25 @@ def _dictionaries() -> tuple[dict[int, str], dict]:
     spec = importlib.util.find_spec("pypinyin")  # found, not imported
     if spec is None:
         raise ImportError("pypinyin is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations or ()), ""))
-    files = folder / "pinyin_dict.json", folder / "phrases_dict.json"
-    if not all(f.is_file() for f in files):  # another layout: through its modules, which keep them
+    return read_dictionaries(Path(next(iter(spec.submodule_search_locations or ()), "")))
+
+
+def read_dictionaries(folder: Path) -> tuple[dict[int, str], dict]:
+    """The two dictionaries from pypinyin's ``folder``: its JSON files, or the bundle's gzipped copies."""
+    texts = []
+    for name in ("pinyin_dict.json", "phrases_dict.json"):
+        plain, packed = folder / name, folder / (name + ".gz")  # the bundle's are gzipped (build.spec)
+        if packed.is_file():
+            texts.append(gzip.decompress(packed.read_bytes()).decode("utf-8"))
+        elif plain.is_file():
+            texts.append(plain.read_text(encoding="utf-8"))
+    if len(texts) != 2:  # another layout: through its modules, which keep them
         from pypinyin.phrases_dict import phrases_dict
         from pypinyin.pinyin_dict import pinyin_dict
 
         return pinyin_dict, phrases_dict
-    readings = {int(code): text for code, text in json.loads(files[0].read_text(encoding="utf-8")).items()}
-    return readings, json.loads(files[1].read_text(encoding="utf-8"))
+    readings = {int(code): text for code, text in json.loads(texts[0]).items()}
+    return readings, json.loads(texts[1])
 
 
 class OnScreenKeyboard(QFrame):
