@@ -246,12 +246,21 @@ class SettlementSaga:
     def _credit_waits(self, run: Run, live: bool) -> bool:
         """After the HIS's mark, on the queued path: does the part on credit still wait for the credit platform?
         A hold whose answer was lost when the part was queued is given back first (the queue's booking does not
-        use it). While it waits the sweep looks again every ``QUEUED_LOOK_S`` (the local outbox only) and names
+        use it), by the recovery only: the live path leaves the saga open, due at once, even when the sync thread
+        sent the booking already (it once settled the saga there with the lost hold left standing). While it waits the sweep looks again every ``QUEUED_LOOK_S`` (the local outbox only) and names
         the booking at the HIS once it is made; the recovery is told :class:`SagaPending`, the live path True."""
-        if not live and run.tried("hold"):
+        lost_hold = run.tried("hold") and not (run.done("release") or run.done("void"))
+        if not live and lost_hold:
             # the hold whose answer was lost when the personal part was queued may stand at the platform:
             # given back (a booking of the queue does not use it), never left reserving the line
             self._release_lost_hold(run)
+        if live and lost_hold:
+            # the sync thread may have sent the queued booking already, but the lost hold is the recovery's to give
+            # back (a second call to a platform that just failed to answer, not made while the patient waits):
+            # the saga stays open for the next sweep, due at once
+            self.engine.sagas.update(run.saga_id, error="credit_queued", next_at=time.time())
+            run.reload()
+            return True
         if self._queued_booking_ended(run):
             return False
         self.engine.sagas.update(run.saga_id, error="credit_queued", next_at=time.time() + QUEUED_LOOK_S)
