@@ -17,7 +17,12 @@ Held keys must never be lost nor land late where the person did not type them:
 - held keys go to the object that had the keyboard when they were pressed, not to
   whatever has it when they are let go;
 - a burst the length of a scan that ends without Enter (a scanner set up with no
-  suffix) is a scan all the same: it never types into a field.
+  suffix) is a scan all the same: it never types into a field;
+- a digit the scanner types twice ("11") while the GUI thread is busy reaches Qt as a
+  release and a press of the same key with the same timestamp, both queued: Qt calls
+  that a held key's auto-repeat. While keys are held back as a possible scan, such a
+  press is a key like the others (it once went to the field, and the scan lost it: an
+  ID number scanned on a busy machine was refused as an unknown code).
 """
 from __future__ import annotations
 
@@ -91,8 +96,8 @@ class WedgeScanner(QObject):
                 self._pending_releases[key] -= 1
                 return True
             return False
-        if event.isAutoRepeat():
-            return False
+        if event.isAutoRepeat() and not self.detector.holding:
+            return False  # a key held down by a person (a scan's keys are held back: see below)
         key = event.key()
         if key in _MODIFIERS:
             return False

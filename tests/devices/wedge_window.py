@@ -2,14 +2,15 @@
 
 Prints ``ready WINID`` when shown, ``typed TEXT`` when the line edit gets Enter
 (a person typing), ``event KIND TOKEN_TYPE VALUE`` for every scanner event.
-``quit`` on stdin ends it.
+``busy MS`` keeps the GUI thread busy for MS milliseconds; ``quit`` on stdin ends it.
 """
 from __future__ import annotations
 
 import sys
 import threading
+import time
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.devices.events import ReadError, TokenPresented
@@ -42,6 +43,13 @@ class Control(QObject):
         self.line.emit("quit")
 
 
+def busy(ms: int) -> None:
+    """The GUI thread busy for ``ms`` (a screen being built, a slow repaint): keys typed meanwhile wait in the
+    queue, as they do on a loaded kiosk. Says ``busy`` first, so the test types while it is."""
+    say("busy")
+    QTimer.singleShot(0, lambda: time.sleep(ms / 1000))
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1] + ["-platform", "xcb"])
     window = QWidget()
@@ -61,6 +69,8 @@ def main() -> int:
             app.quit()
         elif line == "focus":
             say(f"focus {int(field.hasFocus())}")
+        elif line.startswith("busy "):
+            busy(int(line.split()[1]))
 
     control.line.connect(on_line)
     control.start()
