@@ -247,8 +247,9 @@ class SettlementSaga:
         """After the HIS's mark, on the queued path: does the part on credit still wait for the credit platform?
         A hold whose answer was lost when the part was queued is given back first (the queue's booking does not
         use it), by the recovery only: the live path leaves the saga open, due at once, even when the sync thread
-        sent the booking already (it once settled the saga there with the lost hold left standing). While it waits the sweep looks again every ``QUEUED_LOOK_S`` (the local outbox only) and names
-        the booking at the HIS once it is made; the recovery is told :class:`SagaPending`, the live path True."""
+        sent the booking already (it once settled the saga there with the lost hold left standing). While it waits
+        the sweep looks again every ``QUEUED_LOOK_S`` (the local outbox only) and names the booking at the HIS once
+        it is made; the recovery is told :class:`SagaPending`, the live path True."""
         lost_hold = run.tried("hold") and not (run.done("release") or run.done("void"))
         if not live and lost_hold:
             # the hold whose answer was lost when the personal part was queued may stand at the platform:
