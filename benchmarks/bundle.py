@@ -11,8 +11,9 @@
                             button (``kiosk --exit-after-first-paint``)
 ``rss_mb``                  peak resident memory of the app started as in a hospital (a
                             platform configured: the sandbox in its own process; the secret in
-                            the keyring) up to the home screen with its services ready
-                            (``--exit-when-ready``): the frozen app when a bundle exists (the
+                            the keyring) up to the home screen with its services ready, every
+                            journey's screens built and the printing code loaded on its worker
+                            (``--exit-when-ready``: it quits on ``warmed``): the frozen app when a bundle exists (the
                             Secret Service keyring on a private D-Bus), else the unfrozen one
 ``rss_growth_mb``           resident memory after 1,000 simulated patient sessions (home →
                             identify → bill → home) minus before them, after 50 warm-up sessions;

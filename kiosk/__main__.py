@@ -99,8 +99,8 @@ def run_app(args) -> int:
     app.boot_failed.connect(_collect_from_now_on)
     if args.exit_after_first_paint:  # for `make bench`: cold start to the home screen on the glass
         app.window.first_paint.connect(lambda: _bench_exit(app))
-    if args.exit_when_ready:  # for `make bench`: the app started with its services (RSS)
-        app.ready.connect(app.qapp.quit)
+    if args.exit_when_ready:  # for `make bench`: the app started with its services, printing warmed (RSS)
+        app.warmed.connect(app.qapp.quit)
     if args.exit_when_usable:  # for `make bench`: the home screen on the glass with its journeys
         _quit_when_usable(app)
     if args.exit_when_ready or args.exit_when_usable:

@@ -91,10 +91,11 @@ class KioskApp(QObject):
 
     ``usable``: the home screen's journey buttons are enabled (the services are built; the
     journeys themselves are built in the idle turns that follow, or on a tap). ``ready``:
-    everything is built."""
+    everything is built; ``warmed``: then the printing code loaded on a worker too."""
 
     usable = Signal()
     ready = Signal()
+    warmed = Signal()  # after ready: the printing code and its font loaded (the first receipt pays nothing)
     boot_failed = Signal(str)
 
     def __init__(self, settings: Settings, *, secret: bytes | None = None, boot: bool = True):
@@ -265,9 +266,13 @@ class KioskApp(QObject):
             return
         from kiosk.services import warm_printing
 
-        self.tasks.run(partial(warm_printing, self.services), lambda _: None,
-                       lambda e: log.warning("printing warm-up failed: %s", e))
+        self.tasks.run(partial(warm_printing, self.services), self._warmed, self._warmed)
         self.ready.emit()
+
+    def _warmed(self, failure) -> None:
+        if isinstance(failure, BaseException):
+            log.warning("printing warm-up failed: %s", failure)
+        self.warmed.emit()
 
     def _patients_left(self) -> None:
         """The window cleared for the next patient: the platform ends their patient sessions
