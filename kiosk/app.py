@@ -253,6 +253,9 @@ class KioskApp(QObject):
         # The usable frame now: a repaint is a low-priority event, which the idle turns
         # below would otherwise come before.
         self.window.repaint()
+        from kiosk.ui.kit import start_touch_scrolling
+
+        QTimer.singleShot(0, start_touch_scrolling)
         QTimer.singleShot(0, self._build_journeys)
 
     def _build_journeys(self) -> None:

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QPushButton,
     QScrollArea,
-    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -423,8 +422,33 @@ def touch_scroll(area: QScrollArea, *, always: bool = False) -> QScrollArea:
     if always:
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
     area.verticalScrollBar().setMinimumWidth(metrics().scrollbar)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    if _scrollers_waiting is None:
+        _grab(area.viewport())
+    else:
+        _scrollers_waiting.append(area.viewport())
     return area
+
+
+#: Viewports waiting for their finger scrolling until the kiosk is usable (``start_touch_scrolling``):
+#: PySide6 builds QScroller's Python type, enums and all, on first use, a cost the start need not pay.
+_scrollers_waiting: list[QWidget] | None = []
+
+
+def start_touch_scrolling() -> None:
+    """Finger scrolling for the areas built so far (and, from now on, at once for each new one)."""
+    global _scrollers_waiting
+    from shiboken6 import isValid
+
+    waiting, _scrollers_waiting = _scrollers_waiting or [], None
+    for viewport in waiting:
+        if isValid(viewport):
+            _grab(viewport)
+
+
+def _grab(viewport: QWidget) -> None:
+    from PySide6.QtWidgets import QScroller
+
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.TouchGesture)
 
 
 # -- the page -----------------------------------------------------------------------------------

@@ -239,8 +239,9 @@ class StatusBar(QFrame):
             name = "deviceAlert" if alert else "device"
             if label.objectName() != name:
                 label.setObjectName(name)
-                label.style().unpolish(label)
-                label.style().polish(label)
+                if label.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):  # else polished when first shown
+                    label.style().unpolish(label)
+                    label.style().polish(label)
         label.setText(text)
         label.setAccessibleName(text.replace("✓ ", "").replace("⚠ ", ""))
         label.setVisible(bool(text))
