@@ -375,6 +375,7 @@ class SettlementSaga:
         key = last.key if last is not None else new_key()
         sagas = self.engine.sagas
         seq = sagas.sent(run.saga_id, "queue_booking", key)
+        phase(f"saga:{self.KIND}:queue_booking:sent", run.saga_id)  # journaled in the saga, not yet in the outbox
         outbox = self.offline.outbox
         if outbox.get(key) is None:
             path, body, on_credit = self._queued_write(run)
@@ -388,6 +389,7 @@ class SettlementSaga:
                                  nothing_done=True) from None
         sagas.answered(run.saga_id, seq, "done", {"key": key, "credit_fen": settled.on_credit_fen})
         run.reload()
+        phase(f"saga:{self.KIND}:queue_booking:done", run.saga_id)
 
     def _release_lost_hold(self, run: Run) -> None:
         try:
