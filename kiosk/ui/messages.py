@@ -114,6 +114,7 @@ _TEXTS: dict[str, Message] = {
     "registration_not_found": _m(QT_TRANSLATE_NOOP("Messages", "This registration was not found or is already cancelled."), QT_TRANSLATE_NOOP("NextStep", "Please check your slip, or ask at the registration desk.")),
     "session_closed": _m(QT_TRANSLATE_NOOP("Messages", "This clinic session has ended. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please choose another time or doctor.")),
     "registration_fee_repaid": _m(QT_TRANSLATE_NOOP("Messages", "The fee for this registration was already repaid, so it cannot be cancelled here. Nothing was changed."), QT_TRANSLATE_NOOP("NextStep", "Please ask at the cashier window.")),
+    "registration_fee_collected": _m(QT_TRANSLATE_NOOP("Messages", "The fee for this registration was taken at the cashier window, so it cannot be cancelled here. Nothing was changed."), QT_TRANSLATE_NOOP("NextStep", "Please ask at the cashier window.")),
     "registration_fee_changed": _m(QT_TRANSLATE_NOOP("Messages", "The hospital's fee for this session is not the fee shown. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please start again.")),
     "overpayment": _m(QT_TRANSLATE_NOOP("Messages", "The amount is more than what is owed. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please start again.")),
     "nothing_owed": _m(QT_TRANSLATE_NOOP("Messages", "There is nothing to repay on this account."), QT_TRANSLATE_NOOP("NextStep", "Nothing more needs doing: tap Done.")),

@@ -561,8 +561,9 @@ class SettlementSaga:
 
     def _undo_queued(self, run: Run) -> None:
         """A booking queued for the credit platform whose bill is undone: taken out of the outbox while it waits
-        there; voided once booked."""
-        from offline_cache.journal import DONE, PENDING
+        there; voided once booked; refused by the platform (a conflict for the cashier), its conflict closed as
+        cancelled: nothing is left to collect for a bill that no longer exists."""
+        from offline_cache.journal import CONFLICT, DONE, PENDING
 
         queued = run.last("queue_booking")  # journaled before the outbox insert: its key, whatever its answer
         if queued is None or self.offline is None or run.done("void_queued"):
@@ -571,6 +572,8 @@ class SettlementSaga:
         if entry is not None and entry.state == PENDING:
             self.offline.outbox.mark_refused(queued.key, {"code": "withdrawn", "status": 0})
             entry = self.offline.outbox.get(queued.key)
+        if entry is not None and entry.state == CONFLICT and self.offline.conflict_cancelled(queued.key, self.KIND):
+            run.update(credit_conflict_closed="cancelled")
         if entry is not None and entry.state == DONE:
             if not run.done("booked"):
                 self._queued_booking_ended(run)
