@@ -169,7 +169,11 @@ _TEXTS: dict[str, Message] = {
     "no_phone_on_file": _m(QT_TRANSLATE_NOOP("Messages", "No mobile number of your parent is on file."), QT_TRANSLATE_NOOP("NextStep", "Your parent can consent with their own ID card here instead.")),
     "not_this_parent": _m(QT_TRANSLATE_NOOP("Messages", "This card is not the card of the parent you chose."), QT_TRANSLATE_NOOP("NextStep", "Please ask that parent to place their own ID card on the reader.")),
     # --- offline ---
-    "offline_needs_platform": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here."), QT_TRANSLATE_NOOP("NextStep", "Please try again later or go to the cashier window.")),
+    # the credit platform down: what still goes on credit here (the bills, the registrations and the discharges
+    # the sagas settle, their part on credit queued; a kiosk on the credit platform alone, its outpatient bills):
+    # kiosk.ui.offline.needs_platform_code picks the words for this kiosk
+    "offline_needs_platform": _m(QT_TRANSLATE_NOOP("Messages", "The credit platform is not answering right now, and this needs it. Paying outpatient bills, registering for a clinic and discharge on credit still work here, within the offline limits."), QT_TRANSLATE_NOOP("NextStep", "Please try again later or go to the cashier window.")),
+    "offline_needs_platform_bills": _m(QT_TRANSLATE_NOOP("Messages", "The credit platform is not answering right now, and this needs it. Paying outpatient bills on credit still works here, within the offline limits."), QT_TRANSLATE_NOOP("NextStep", "Please try again later or go to the cashier window.")),
     "offline_unknown_patient": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your details were not seen at this kiosk recently."), QT_TRANSLATE_NOOP("NextStep", "Please go to the cashier window.")),
     "offline_no_credit": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
     "offline_account_suspended": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit service is suspended."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
