@@ -2,10 +2,10 @@
 personal part of an insured outpatient bill is queued in the kiosk's outbox (``_hold_or_queue``,
 ``_queue_booking``), the HIS marks the bill, and the sync engine books the part on credit once the platform answers
 (the booking then read back under its key and named at the HIS). The kiosk is killed at each step, started again with
-the credit platform back (its start-up: the outbox sent, the sagas recovered) and started once more (the drain a
-running kiosk's sync engine makes); then the three services' own databases must say: settled everywhere, once (one
-credit booking, the HIS names it, one insurance settlement, ever), the lost hold given back, nothing left pending;
-or, killed before the insurance settled, nowhere (the hold given back too).
+the credit platform back (its start-up: the outbox sent, the sagas recovered) and, if anything still waits, started
+once more (the drain a running kiosk's sync engine makes); then the three services' own databases must say: settled
+everywhere, once (one credit booking, the HIS names it, one insurance settlement, ever), the lost hold given back,
+nothing left pending; or, killed before the insurance settled, nowhere (the hold given back too).
 
 The headless kiosk (``tests/offline/saga_driver.py``) has the outbox and the sync engine ``kiosk.services`` builds;
 the credit platform "down at the hold": its fault proxy drops (or black-holes: the platform holds, the answer never
@@ -39,7 +39,7 @@ START_UP = {
     "saga:outpatient:name_booking:sent": "the booking named at the HIS, journaled, not sent",
     "saga:outpatient:name_booking:done": "the HIS told the booking, its answer journaled",
 }
-BLACKHOLED = {"saga:outpatient:hold:unknown", "saga:outpatient:mark:done", "sync:answered"}
+BLACKHOLED = {"saga:outpatient:hold:unknown", "saga:outpatient:mark:done"}  # the others: the hold never arrived
 ROLES = ("tier1", "tier2", "tier3", "tier4")
 
 
@@ -71,6 +71,13 @@ def credit_back(world) -> None:
     proxy.cut("pass")
 
 
+def settle_what_waits(world) -> None:
+    """A booking queued by the recovery after the restart waits for the sync engine: the kiosk started once more
+    (its start sends the outbox, then recovers), as a running kiosk's sync engine and sweep would."""
+    if world.open_sagas() or world.queue_left() != (0, 0):
+        world.restart()
+
+
 def assert_settled_once(world, bill_id: str, phase: str) -> None:
     state = check(world.services, insured_paid_elsewhere(world))[bill_id]
     assert state.everywhere, f"{phase}: {state}"
@@ -95,7 +102,7 @@ def test_kill_at_every_step_of_the_queued_booking_then_restart_with_the_credit_p
         # killed there; the credit platform back before the kiosk is started again
         told = world.pay(role, "outpatient", Stop(phase, "kiosk", ("kiosk",), before=lambda: credit_back(world)))
         assert told is None, f"{phase}: never reached ({told})"
-        world.restart()  # started once more: what a running kiosk's sync engine then sends
+        settle_what_waits(world)
         assert_nothing_pending(world, phase)
         if phase == "saga:outpatient:hold:unknown":  # before the insurance settled: undone, nowhere
             state = check(world.services, insured_paid_elsewhere(world))[bill_id]
@@ -114,7 +121,7 @@ def test_kill_at_every_step_of_the_queued_booking_then_restart_with_the_credit_p
         assert state.his_status == "paid" and not state.credit_booked  # the fund part settled, the booking waits
         credit_back(world)
         assert world.restart(Stop(phase, "kiosk", ("kiosk",))), f"{phase}: never reached"
-        world.restart()
+        settle_what_waits(world)
         assert_nothing_pending(world, phase)
         assert_settled_once(world, bill_id, phase)
 
