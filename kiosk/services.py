@@ -295,10 +295,11 @@ def warm_printing(services: Services) -> None:
             log.error("%s", exc)
 
 
-def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool, operator=None):
-    """The outbox and the cache (sealed with the keyring's data key), the sync engine on a
-    client of its own (no retries: the engine backs off itself; at a desk it carries the
-    operator's session, ``operator``, as the desk's own client does), the offline limits."""
+def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool, operator=None,
+                  data_key: bytes | None = None):
+    """The outbox and the cache (sealed with the keyring's data key, or ``data_key``: a headless test
+    kiosk's), the sync engine on a client of its own (no retries: the engine backs off itself; at a desk
+    it carries the operator's session, ``operator``, as the desk's own client does), the offline limits."""
     from kiosk.adapters.sync_transport import PlatformTransport, TrainingLink
     from kiosk.domain.offline import OfflineLimits
     from kiosk.domain.signing import snapshot_key
@@ -311,7 +312,7 @@ def _offline_mode(settings: Settings, url: str, secret: bytes, *, training: bool
     from offline_cache.journal import Journal
     from offline_cache.sync import SyncEngine
 
-    sealer = Sealer(_data_key(training))
+    sealer = Sealer(data_key if data_key is not None else _data_key(training))
     journal = Journal(settings.data_path / "journal.sqlite", sealer)
     cache = SnapshotCache(settings.data_path / "cache.sqlite", sealer)
     client = PlatformClient(url, settings.terminal_id, secret, timeout_s=settings.request_timeout_s,

@@ -138,7 +138,9 @@ _MIGRATIONS = [
     """,
 ]
 
-RESOLUTIONS = ("payment_collected", "settled_elsewhere")
+#: How a conflict ends: the cashier collected the amount, or found it settled another way; or the bill it was for
+#: was cancelled (a registration cancelled at the kiosk: nothing left to collect), closed by the cancel itself.
+RESOLUTIONS = ("payment_collected", "settled_elsewhere", "cancelled")
 _COLUMNS = ("key, kind, lane, seq, sealed, payload, attempts, next_at, lease_owner, lease_until, created_at, "
             "credit_fen, offline")
 
@@ -219,6 +221,7 @@ class Conflict:
     who: dict | None  # name, id_number (sealed at rest); None without the data key
     body: dict | None
     resolution: str | None = None
+    resolved_at: datetime | None = None
 
 
 def _iso(moment: datetime) -> str:
@@ -584,8 +587,11 @@ class Journal:
         )
 
     # -- conflicts and their audit trail -------------------------------------------
-    def conflicts(self, status: str | None = "open") -> list[Conflict]:
-        where, args = ("WHERE c.status = ?", (status,)) if status else ("", ())
+    def conflicts(self, status: str | None = "open", key: str | None = None) -> list[Conflict]:
+        """The conflicts (``status``: open or resolved, None: both; ``key``: the one of that item)."""
+        clauses = [(c, v) for c, v in (("c.status = ?", status), ("c.key = ?", key)) if v]
+        where = "WHERE " + " AND ".join(c for c, _ in clauses) if clauses else ""
+        args = tuple(v for _, v in clauses)
         rows = self.db.query(
             "SELECT c.*, j.sealed, j.payload, j.created_at AS queued_at FROM conflicts c "
             f"LEFT JOIN journal j ON j.key = c.key {where} ORDER BY c.id", args)
@@ -599,11 +605,13 @@ class Journal:
                 id=r["id"], key=r["key"], kind=r["kind"], lane=r["lane"], credit_fen=r["credit_fen"], code=r["code"],
                 status=r["status"], created_at=datetime.fromisoformat(r["created_at"]),
                 queued_at=datetime.fromisoformat(r["queued_at"]) if r["queued_at"] else None,
-                who=content.get("who"), body=content.get("body"), resolution=r["resolution"]))
+                who=content.get("who"), body=content.get("body"), resolution=r["resolution"],
+                resolved_at=datetime.fromisoformat(r["resolved_at"]) if r["resolved_at"] else None))
         return found
 
     def resolve(self, conflict_id: int, resolution: str, operator: str) -> dict:
-        """The cashier settled a conflict: ``payment_collected`` or ``settled_elsewhere``.
+        """The cashier settled a conflict: ``payment_collected`` or ``settled_elsewhere``; or ``cancelled``: its
+        bill was cancelled (``operator`` then names who cancelled it: the kiosk).
         (The desk's audit log, ``offline_cache.audit``, records it: ``OfflineMode.resolve``.)
         Returns what the audit needs: key, kind, credit, code."""
         if resolution not in RESOLUTIONS:

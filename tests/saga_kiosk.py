@@ -1,46 +1,54 @@
-"""A kiosk's use cases without its window, wired as ``kiosk.services`` wires them, on the three sandbox services
-(``sandbox.embedded.EmbeddedServices``): for the saga's tests, which read the three databases afterwards."""
+"""A kiosk's use cases without its window, wired by ``kiosk.services``'s own builders, on the three sandbox services
+(``sandbox.embedded.EmbeddedServices``): for the saga's tests, which read the three databases afterwards.
+
+As the app: the journal is the offline outbox (``kiosk.services._offline_mode``: the outbox, the sealed cache, the
+sync engine on a client of its own, the offline limits), the sagas and their recovery come from
+``kiosk.services._build_sagas`` (the part on credit queued in the outbox when the credit platform does not answer
+the hold; the recovery one of the sync engine's sweeps), the identification falls back on the cache. The sync
+engine's thread is not started: a test drives it (``offline.sync.step()``, ``recover_at_start``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from kiosk.platform import PlatformClient
-from kiosk.services import build_ports
+from kiosk.services import _build_sagas, _offline_mode, build_ports
 from kiosk.settings import Settings
-from kiosk.usecases.discharge import DischargeSettlement
 from kiosk.usecases.identify import IdentifyPatient
-from kiosk.usecases.outpatient import OutpatientSettlement
-from kiosk.usecases.registration_saga import RegistrationSettlement
-from kiosk.usecases.saga import Engine, Recovery
-from offline_cache.crypto import Sealer
-from offline_cache.journal import Journal
-from offline_cache.sagas import Sagas
 from tests.sandbox_fixtures import counterparts
 
 
 class Kiosk:
-    """``Kiosk(services, folder, data_key)``: the ports, the identification, the outpatient and discharge sagas
-    (the live path's engine) and the recovery (an engine of its own, as the app's sync engine has). ``close`` as the app
-    closes; a new ``Kiosk`` on the same folder and key is the kiosk started again."""
+    """``Kiosk(services, folder, data_key)``: the ports, the identification, the outpatient, discharge and
+    registration sagas (the live path's engine), the recovery (an engine of its own, as the app's), the outbox and
+    the sync engine (``offline``). ``close`` as the app closes; a new ``Kiosk`` on the same folder and key is the
+    kiosk started again (``recover_at_start``: what the app does then)."""
 
     def __init__(self, services, folder: Path, data_key: bytes, *, timeout_s: float = 3.0, **settings):
+        from kiosk.policies import load_profile
+        from kiosk.usecases.writes import PlatformWrites
+
         self.settings = Settings(platform_url=services.url, terminal_id=services.terminal_id, data_dir=str(folder),
                                  policy=services.city, request_timeout_s=timeout_s, **counterparts(services),
                                  **settings)
-        self.journal = Journal(Path(folder) / "journal.sqlite", Sealer(data_key))
         self.client = PlatformClient(services.url, services.terminal_id, services.secret, timeout_s=timeout_s,
                                      retries=0)
+        self.offline, _link = _offline_mode(self.settings, services.url, services.secret, training=False,
+                                            data_key=data_key)
+        self.journal = self.offline.outbox  # the journal of writes is the offline outbox, as the app's
         self.ports = build_ports(self.settings, self.client, self.journal)
-        self.sagas = Sagas(self.journal)
-        self.engine = Engine(self.sagas, self.ports.msgids)
-        self.outpatient = OutpatientSettlement(self.engine, self.ports)
-        self.discharge = DischargeSettlement(self.engine, self.ports)
-        self.registration = RegistrationSettlement(self.engine, self.ports)
-        recovering = Engine(self.sagas, self.ports.msgids)
-        self.recovery = Recovery(recovering, {"outpatient": OutpatientSettlement(recovering, self.ports).recover,
-                                              "discharge": DischargeSettlement(recovering, self.ports).recover,
-                                              "registration": RegistrationSettlement(recovering, self.ports).recover})
-        self.identify = IdentifyPatient(self.client, his=self.ports.his)
+        built = _build_sagas(self.ports, self.journal, None, load_profile(self.settings.policy), self.offline)
+        self.engine = built.engine
+        self.sagas = self.engine.sagas
+        self.outpatient, self.discharge, self.registration = built.outpatient, built.discharge, built.registration
+        self.recovery = built.recovery
+        self.writes = PlatformWrites(self.client, self.journal, self.offline.sync)
+        self.identify = IdentifyPatient(self.client, self.offline, his=self.ports.his)
+
+    def recover_at_start(self) -> dict[str, str]:
+        """What the app does once started (``kiosk.services._recover``): the outbox sent (the credit platform
+        answering), then every unfinished saga driven to its end. Each saga's state after."""
+        self.writes.complete_pending()
+        return self.recovery.all()
 
     def session(self, role: str):
         from sandbox.demo_data import patient_by_role
@@ -59,6 +67,7 @@ class Kiosk:
         return _his_session(found[skip])
 
     def close(self) -> None:
+        self.offline.close()  # the sync engine (its thread, if a test started it) and its client, the cache
         self.ports.close()
         self.client.close()
         self.journal.close()

@@ -156,6 +156,11 @@ def test_credit_down_at_identification_the_bill_is_paid_from_the_cache_within_th
     open_bill(qtbot, app, "tier4")  # seen online (the signed snapshot cached); leaves
     qtbot.mouseClick(w.bill.back_button, LEFT)
     cut_credit(qtbot, app, proxy)
+    qtbot.mouseClick(w.home.buttons["open"], LEFT)  # opening the service waits; the sagas' journeys do not
+    assert w.current == "outcome"
+    assert "Paying outpatient bills, registering for a clinic and discharge on credit still work here" in \
+        w.outcome.details.text()
+    qtbot.mouseClick(w.outcome.done_button, LEFT)
 
     open_bill(qtbot, app, "tier4")  # from the cache; the bill from the HIS, pre-settled with the insurance
     journey = app.ctx.journeys["pay"]
@@ -289,3 +294,115 @@ def test_a_hold_whose_answer_was_lost_is_given_back_once_the_platform_answers(qt
     # the queue's booking (held and booked at once); the lost one given back by the sweep, maybe a moment later
     qtbot.waitUntil(lambda: holds() == ["booked", "released"], timeout=30_000)
     assert sandbox.store.account("CA000002")["used_fen"] == before + plan.on_credit_fen
+
+
+# -- a registration's fee refused at sync, then the registration cancelled --------------------------------------
+
+def identify_for_registration(qtbot, app, role: str):
+    """Home → "Register for a clinic" → the ID number typed at the desk → the departments."""
+    w = app.window
+    journey = app.ctx.journeys["register"]
+    qtbot.mouseClick(w.home.buttons["register"], LEFT)
+    qtbot.keyClicks(w.identify.id_field, patient(role)["id_number"])
+    qtbot.keyClick(w.identify.id_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.current == "register_departments" and bool(journey.departments), timeout=15_000)
+    return journey
+
+
+def registration_at_his(sandbox, registration_id: str) -> dict:
+    with sandbox.his.store.snapshot() as conn:
+        return dict(conn.execute(
+            "SELECT r.status, b.bill_id, b.status AS bill_status, b.booking_id FROM registrations r JOIN bills b "
+            "ON b.registration_id = r.registration_id WHERE r.registration_id = ?", (registration_id,)).fetchone())
+
+
+def registration_bookings(sandbox, account_id: str) -> list[dict]:
+    with sandbox.store.snapshot() as conn:
+        return [dict(r) for r in conn.execute("SELECT * FROM bills WHERE account_id = ? AND kind = 'registration'",
+                                              (account_id,))]
+
+
+def test_a_registration_whose_queued_fee_the_platform_refused_is_cancelled_and_its_conflict_closed(
+        qtbot, proxy, sandbox, tmp_path):
+    """The credit platform down at the hold: the registration is made, its fee queued. The platform then refuses the
+    fee (the account suspended meanwhile): a conflict for the cashier. The patient cancels the registration: it is
+    cancelled everywhere, the patient is told the fee was never charged, and the conflict is closed by the cancel
+    (the cashier's list says so, with nothing left to collect and no "Payment collected" to press)."""
+    from kiosk.domain import clock
+    from tests.saga_invariant import check_registrations
+
+    app = boot(qtbot, sandbox, tmp_path, proxy.url, registration_saga=True)
+    try:
+        w = app.window
+        account_id = "CA000003"
+        used_before = sandbox.store.account(account_id)["used_fen"]
+        journey = identify_for_registration(qtbot, app, "tier3")
+        qtbot.mouseClick(journey.departments_screen.buttons[0], LEFT)
+        qtbot.waitUntil(lambda: bool(journey.sessions), timeout=15_000)
+        index = next(i for i, s in enumerate(journey.sessions) if not s.full and s.starts_at > clock.now())
+        clinic = journey.sessions[index]
+        qtbot.mouseClick(journey.sessions_screen.choices.buttons[index], LEFT)
+        cut_credit(qtbot, app, proxy)  # the patient is reading the confirmation; the credit platform goes
+        assert journey.confirm_screen.confirm_button.text() == "Register on credit"
+        with qtbot.waitSignal(journey.registered, timeout=30_000) as done:
+            qtbot.mouseClick(journey.confirm_screen.confirm_button, LEFT)
+        r = done.args[0].registration
+        assert r.credit_pending and r.booked_fen == clinic.fee_fen
+        qtbot.waitUntil(lambda: w.current == "outcome")
+        qtbot.mouseClick(w.outcome.done_button, LEFT)
+        assert registration_at_his(sandbox, r.registration_id)["bill_status"] == "paid"  # marked; the fee queued
+
+        with sandbox.store.transaction() as conn:  # meanwhile the account is suspended: the fee will be refused
+            conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = ?", (account_id,))
+        proxy.cut("pass")
+        banner = w.offline_banner
+        qtbot.waitUntil(lambda: banner.status is not None and banner.status.online and banner.status.conflicts == 1,
+                        timeout=30_000)
+        sagas = app.services.sagas.engine.sagas  # the sweep has seen the refusal: the saga ends, settled without it
+        saga_id = sagas.find("registration", "registration_id", r.registration_id)
+        qtbot.waitUntil(lambda: sagas.get(saga_id).state == "settled", timeout=30_000)
+        assert sagas.get(saga_id).facts["credit_conflict"] == "account_suspended"
+        qtbot.mouseClick(w.home.buttons["conflicts"], LEFT)  # the cashier's list: the registration's fee refused
+        conflicts = app.ctx.journeys["conflicts"]
+        qtbot.waitUntil(lambda: w.current == "conflicts" and not conflicts.list_screen.loading, timeout=10_000)
+        assert [c.credit_fen for c in conflicts.conflicts] == [clinic.fee_fen]
+        qtbot.mouseClick(conflicts.list_screen.back_button, LEFT)
+        qtbot.waitUntil(lambda: w.current == "home")
+
+        journey = identify_for_registration(qtbot, app, "tier3")  # the patient cancels the registration
+        qtbot.mouseClick(journey.departments_screen.mine_button, LEFT)
+        qtbot.waitUntil(lambda: w.current == "register_mine" and bool(journey.booked), timeout=15_000)
+        assert [b.registration_id for b in journey.booked] == [r.registration_id]
+        qtbot.mouseClick(journey.mine_screen.choices.buttons[0], LEFT)
+        assert "was never charged" in all_texts(journey.cancel_screen)
+        with qtbot.waitSignal(journey.cancelled, timeout=30_000) as done:
+            qtbot.mouseClick(journey.cancel_screen.cancel_button, LEFT)
+        cancelled = done.args[0]
+        qtbot.waitUntil(lambda: w.current == "outcome")
+        text = all_texts(w.outcome)
+        assert "Registration cancelled" in text and "was never charged" in text and "returned" not in text
+        assert cancelled.returned_to_line_fen == 0 and cancelled.refunded_to_channel_fen == 0
+
+        # the three systems: cancelled at the HIS (its fee's bill unpaid), the insurance visit cancelled, no booking
+        his = registration_at_his(sandbox, r.registration_id)
+        assert his["status"] == "cancelled" and his["bill_status"] != "paid" and his["booking_id"] is None
+        assert sandbox.insurance.store.read("SELECT status FROM visits WHERE ipt_otp_no = ?",
+                                            (r.registration_id,))[0]["status"] == "cancelled"
+        assert registration_bookings(sandbox, account_id) == []
+        assert sandbox.store.account(account_id)["used_fen"] == used_before
+        check_registrations(sandbox)
+
+        qtbot.mouseClick(w.outcome.done_button, LEFT)  # the cashier's list: nothing left to resolve, and why
+        qtbot.waitUntil(lambda: banner.status.conflicts == 0, timeout=10_000)
+        qtbot.mouseClick(w.home.buttons["conflicts"], LEFT)
+        qtbot.waitUntil(lambda: w.current == "conflicts" and not conflicts.list_screen.loading, timeout=10_000)
+        assert conflicts.conflicts == ()
+        listed = all_texts(conflicts.list_screen)
+        assert "Registration cancelled at the kiosk: nothing to collect" in listed
+        assert "account suspended or closed meanwhile" in listed
+        (row,) = conflicts.list_screen.choices.buttons
+        assert not row.isEnabled()  # nothing to choose: no "Payment collected" for a registration that is gone
+        (record,) = app.services.desk.audit.records("conflict_cancelled")
+        assert record.details["credit_fen"] == clinic.fee_fen and record.details["cancelled"] == "registration"
+    finally:
+        app.shutdown()

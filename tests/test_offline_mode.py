@@ -186,6 +186,9 @@ def test_the_kiosk_goes_on_offline_shows_it_and_syncs_when_back(qtbot, proxy, sa
 
         qtbot.mouseClick(w.home.buttons["open"], LEFT)  # opening the service needs the platform
         assert w.current == "outcome" and "this needs it" in w.outcome.details.text()
+        # a kiosk on the credit platform alone: its outpatient bills still go on credit, nothing else
+        assert "Paying outpatient bills on credit still works here" in w.outcome.details.text()
+        assert "registering" not in w.outcome.details.text()
         qtbot.mouseClick(w.outcome.done_button, LEFT)
 
         qtbot.mouseClick(w.home.buttons["pay"], LEFT)  # a patient never seen here: to the cashier

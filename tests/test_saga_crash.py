@@ -50,7 +50,7 @@ def phases(kind: str, steps) -> dict[str, str]:
 class World:
     """The three services behind their proxies, the kiosk's role, the harness, fresh bills to pay."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, table: dict[str, str] | None = None):
         self.tmp = tmp_path
         from sandbox.store.authority import UNBUDGETED
 
@@ -71,9 +71,9 @@ class World:
         self.data_key = os.urandom(32).hex()
         self.serial = 0
         self.ledger = Ledger(tmp_path / "ledger.jsonl")
-        table = {**phases("outpatient", OUTPATIENT), **phases("discharge", DISCHARGE),
-                 **phases("registration", REGISTRATION), **phases("registration", REGISTRATION_UNDO),
-                 **phases("outpatient", UNDO)}
+        table = table or {**phases("outpatient", OUTPATIENT), **phases("discharge", DISCHARGE),
+                          **phases("registration", REGISTRATION), **phases("registration", REGISTRATION_UNDO),
+                          **phases("outpatient", UNDO)}
         self.table = KillTable(table)
         role = Role("kiosk", argv=lambda: [sys.executable, "-m", "tests.offline.saga_driver", "--data-dir",
                                            str(tmp_path / "kiosk"), "--services", str(tmp_path / "services.json")],
@@ -134,6 +134,18 @@ class World:
         h.close("kiosk")
         return told
 
+    def restart(self, stop: Stop | None = None, context: str = "start-up") -> bool:
+        """Start the kiosk (armed with ``stop``: a kill inside its start-up, the outbox sent and the sagas
+        recovered), started again if it was killed there; closed. Returns whether the stop landed."""
+        h = self.harness
+        h.context = context
+        event = h.start("kiosk", arm=stop)
+        landed = event.kind != "ready"
+        if landed:
+            h.start("kiosk")
+        h.close("kiosk")
+        return landed
+
     def recover(self) -> list[str]:
         h = self.harness
         h.start("kiosk")
@@ -158,6 +170,17 @@ class World:
         journal = Journal(self.tmp / "kiosk" / "journal.sqlite")
         try:
             return Sagas(journal).counts()
+        finally:
+            journal.close()
+
+    def queue_left(self) -> tuple[int, int]:
+        """The kiosk's outbox: (writes still queued, conflicts open)."""
+        from offline_cache.journal import Journal
+
+        journal = Journal(self.tmp / "kiosk" / "journal.sqlite")
+        try:
+            counts = journal.counts(24 * 3600)
+            return counts.queued, counts.conflicts
         finally:
             journal.close()
 

@@ -162,3 +162,52 @@ def test_a_cancel_once_the_session_began_undoes_nothing(services, kiosk, monkeyp
     assert services.credit.store.account(session.account.account_id)["used_fen"] == used
     assert kiosk.sagas.get(made.saga_id).state == "settled"
     check(services)
+
+
+@pytest.mark.parametrize("desk", ["collected", "not_yet"])
+def test_a_fee_queued_then_refused_by_the_platform_and_the_cancel(services, tmp_path, desk):
+    """The hold gets no answer (the fee queued in the outbox), the platform then refuses the fee (a conflict). Not
+    yet resolved by the cashier: the cancel undoes the registration everywhere and closes the conflict (nothing to
+    collect). Collected at the desk meanwhile: the cancel is refused here and nothing changes anywhere."""
+    from kiosk.usecases.registration_saga import FeeCollected
+    from tests.faultproxy import FaultProxy
+    from tests.saga_invariant import check_registrations
+    from tests.test_saga_outpatient import EmbeddedServicesView
+
+    with FaultProxy("127.0.0.1", services.credit.port) as proxy:
+        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=1.0)
+        try:
+            session = k.session("tier1")
+            account_id = session.account.account_id
+            proxy.trigger = b"/v1/holds"
+            proxy.cut("drop")  # the hold never answered: the fee queued
+            made = k.registration.register(session, k.clinic(session))
+            assert made.credit_pending
+            with services.credit.store.transaction() as conn:
+                conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = ?", (account_id,))
+            proxy.trigger = None
+            proxy.cut("pass")
+            k.offline.sync.step()  # the sync engine sends it: refused, a conflict
+            (conflict,) = k.offline.conflicts()
+            k.recovery.all()
+            if desk == "collected":
+                k.offline.resolve(conflict.conflict_id, "payment_collected", "OP-1")
+                with pytest.raises(FeeCollected):
+                    k.registration.cancel(made.registration_id)
+                his = his_registration(services, made.registration_id)
+                assert (his["status"], his["bill_status"]) == ("booked", "paid")
+                assert insurance_visit(services, made.registration_id) == "open"
+                assert k.offline.conflicts() == [] and k.offline.cancelled_conflicts() == []  # the cashier's, as it was
+            else:
+                assert k.registration.cancel(made.registration_id) == "undone"
+                his = his_registration(services, made.registration_id)
+                assert his["status"] == "cancelled" and his["bill_status"] != "paid" and his["booking_id"] is None
+                assert insurance_visit(services, made.registration_id) == "cancelled"
+                assert k.offline.conflicts() == []
+                assert [c.conflict_id for c in k.offline.cancelled_conflicts()] == [conflict.conflict_id]
+            with services.credit.store.snapshot() as conn:
+                assert conn.execute("SELECT COUNT(*) FROM bills WHERE account_id = ? AND kind = 'registration'",
+                                    (account_id,)).fetchone()[0] == 0
+            check_registrations(services)
+        finally:
+            k.close()

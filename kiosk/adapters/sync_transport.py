@@ -43,6 +43,8 @@ class PlatformTransport:
                 else:  # a refused signature, a clock out of step, a batch too big
                     raise TransportDown(f"batch refused: {exc.code}") from None
             else:
+                if self.phase is not None:  # answered; the outbox has not recorded it yet
+                    self.phase("sync:answered", str(len(operations)))
                 return [Answer(r["key"], r["status"], r["body"]) for r in data["results"]]
         answers = []
         for op in operations:
@@ -59,6 +61,8 @@ class PlatformTransport:
                 answers.append(Answer(op["key"], exc.status, {"error": error}))
             else:
                 answers.append(Answer(op["key"], 200, data))
+        if self.phase is not None:
+            self.phase("sync:answered", str(len(answers)))
         return answers
 
 

@@ -5,7 +5,9 @@ no longer covers it, the account was suspended meanwhile, the visit was settled
 elsewhere) is never dropped: it waits here until a cashier resolves it, either by
 collecting the payment from the patient ("Payment collected") or by confirming it was
 settled another way ("Settled elsewhere"). Each resolution goes to the desk's audit log.
-Queued payments waiting longer than the expiry are listed too, as alerts for IT.
+Queued payments waiting longer than the expiry are listed too, as alerts for IT, and the conflicts
+closed today because their registration was cancelled at the kiosk (the platform had refused its fee:
+nothing to collect; the cancel closed the conflict and wrote it in the audit log).
 """
 from __future__ import annotations
 
@@ -47,6 +49,19 @@ def what_text(c) -> str:
     return f"{c.kind} · {c.lane}"
 
 
+def cancelled_text(c) -> str:
+    """A conflict closed by itself: its bill was cancelled at the kiosk (a registration), nothing to collect."""
+    head = translate("Conflicts", "{name}  ID {masked_id} · {amount} on credit · {date}").format(
+        name=c.masked_name, masked_id=c.masked_id, amount=format_cny(c.credit_fen),
+        date=business_date(c.queued_at or c.refused_at).isoformat())
+    if c.what == "registration":
+        done = translate("Conflicts", "Registration cancelled at the kiosk: nothing to collect")
+    else:
+        done = translate("Conflicts", "Bill cancelled at the kiosk: nothing to collect")
+    return "\n".join(("✓ " + head, translate("Conflicts", "{done} (refused: {reason})").format(
+        done=done, reason=reason_text(c.code))))
+
+
 def expired_text(e) -> str:
     return "\n".join((
         "⚠ " + translate("Conflicts", "Not yet sent since {date}: {kind}, {amount} on credit").format(
@@ -60,8 +75,9 @@ class ConflictListScreen(Screen):
     name = "conflicts"
     chosen = Signal(int)
     back_requested = Signal()
-    #: ``notice``: what the last resolution did, above the list
-    DATA = {"conflicts": (), "expired": (), "notice": ""}
+    # ``notice``: what the last resolution did, above the list; ``cancelled``: conflicts closed today because
+    # their registration was cancelled (nothing to collect: listed, not chosen)
+    DATA = {"conflicts": (), "expired": (), "notice": "", "cancelled": ()}
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -78,8 +94,8 @@ class ConflictListScreen(Screen):
         """The desk's keyboard on the first conflict: Enter opens it, the arrows move on."""
         return self.choices.buttons[0] if self.conflicts else None
 
-    def show_conflicts(self, conflicts, expired, notice: str = "") -> None:
-        self.show_items(conflicts=tuple(conflicts), expired=tuple(expired), notice=notice)
+    def show_conflicts(self, conflicts, expired, notice: str = "", cancelled=()) -> None:
+        self.show_items(conflicts=tuple(conflicts), expired=tuple(expired), notice=notice, cancelled=tuple(cancelled))
 
     def _chosen(self, index: int) -> None:
         if 0 <= index < len(self.conflicts):  # the expired rows below are alerts, not choices
@@ -89,6 +105,9 @@ class ConflictListScreen(Screen):
         self.title.setText(self.tr("Queue conflicts"))
         if self.loading:
             status = self.tr("Loading, please wait…")
+        elif not self.conflicts and not self.expired and self.cancelled:
+            status = self.tr("No conflicts to resolve. Closed today because the registration was cancelled: "
+                             "{cancelled}.").format(cancelled=len(self.cancelled))
         elif not self.conflicts and not self.expired:
             status = self.tr("No conflicts: every payment made offline was accepted or is still on its way.")
         else:
@@ -98,8 +117,10 @@ class ConflictListScreen(Screen):
         if self.notice:
             status = self.notice + "\n" + status
         set_optional_text(self.status, status)
-        texts = [conflict_text(c) for c in self.conflicts] + [expired_text(e) for e in self.expired]
-        self.choices.set_choices(texts, [True] * len(self.conflicts) + [False] * len(self.expired))
+        texts = ([conflict_text(c) for c in self.conflicts] + [cancelled_text(c) for c in self.cancelled]
+                 + [expired_text(e) for e in self.expired])
+        self.choices.set_choices(texts, [True] * len(self.conflicts) + [False] * (len(self.cancelled)
+                                                                                + len(self.expired)))
         focus_first(self, self.choices.buttons)
         set_button_text(self.back_button, self.tr("Back to start"))
 
@@ -170,13 +191,13 @@ class ConflictsJourney(Journey):
 
     def _load(self, notice: str = "") -> None:
         offline = self.ctx.services.offline
-        self.ctx.run(lambda: (offline.conflicts(), offline.expired()),
+        self.ctx.run(lambda: (offline.conflicts(), offline.expired(), offline.cancelled_conflicts()),
                      lambda found: self._loaded(found, notice))
 
     def _loaded(self, found, notice: str) -> None:
-        conflicts, expired = found
+        conflicts, expired, cancelled = found
         self.conflicts = tuple(conflicts)
-        self.list_screen.show_conflicts(self.conflicts, expired, notice)
+        self.list_screen.show_conflicts(self.conflicts, expired, notice, cancelled)
         self.show(self.list_screen)
 
     def choose(self, index: int) -> None:

@@ -93,6 +93,10 @@ class Context:
         """Default: the outcome screen with a translated message and a way home (and the way on,
         when one is registered for the refusal)."""
         code = error_code(error)
+        if code == "offline_needs_platform":  # a write the credit platform must answer: what still works here
+            from kiosk.ui.offline import needs_platform_code
+
+            code = needs_platform_code(self.services)
         self.problem(code, self.problem_actions.get(code))
 
     def outcome(self, render: Callable[[], Any], action: Action | None = None) -> None:

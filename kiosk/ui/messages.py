@@ -114,6 +114,7 @@ _TEXTS: dict[str, Message] = {
     "registration_not_found": _m(QT_TRANSLATE_NOOP("Messages", "This registration was not found or is already cancelled."), QT_TRANSLATE_NOOP("NextStep", "Please check your slip, or ask at the registration desk.")),
     "session_closed": _m(QT_TRANSLATE_NOOP("Messages", "This clinic session has ended. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please choose another time or doctor.")),
     "registration_fee_repaid": _m(QT_TRANSLATE_NOOP("Messages", "The fee for this registration was already repaid, so it cannot be cancelled here. Nothing was changed."), QT_TRANSLATE_NOOP("NextStep", "Please ask at the cashier window.")),
+    "registration_fee_collected": _m(QT_TRANSLATE_NOOP("Messages", "The fee for this registration was taken at the cashier window, so it cannot be cancelled here. Nothing was changed."), QT_TRANSLATE_NOOP("NextStep", "Please ask at the cashier window.")),
     "registration_fee_changed": _m(QT_TRANSLATE_NOOP("Messages", "The hospital's fee for this session is not the fee shown. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please start again.")),
     "overpayment": _m(QT_TRANSLATE_NOOP("Messages", "The amount is more than what is owed. Nothing was charged."), QT_TRANSLATE_NOOP("NextStep", "Please start again.")),
     "nothing_owed": _m(QT_TRANSLATE_NOOP("Messages", "There is nothing to repay on this account."), QT_TRANSLATE_NOOP("NextStep", "Nothing more needs doing: tap Done.")),
@@ -168,7 +169,11 @@ _TEXTS: dict[str, Message] = {
     "no_phone_on_file": _m(QT_TRANSLATE_NOOP("Messages", "No mobile number of your parent is on file."), QT_TRANSLATE_NOOP("NextStep", "Your parent can consent with their own ID card here instead.")),
     "not_this_parent": _m(QT_TRANSLATE_NOOP("Messages", "This card is not the card of the parent you chose."), QT_TRANSLATE_NOOP("NextStep", "Please ask that parent to place their own ID card on the reader.")),
     # --- offline ---
-    "offline_needs_platform": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here."), QT_TRANSLATE_NOOP("NextStep", "Please try again later or go to the cashier window.")),
+    # the credit platform down: what still goes on credit here (the bills, the registrations and the discharges
+    # the sagas settle, their part on credit queued; a kiosk on the credit platform alone, its outpatient bills):
+    # kiosk.ui.offline.needs_platform_code picks the words for this kiosk
+    "offline_needs_platform": _m(QT_TRANSLATE_NOOP("Messages", "The credit platform is not answering right now, and this needs it. Paying outpatient bills, registering for a clinic and discharge on credit still work here, within the offline limits."), QT_TRANSLATE_NOOP("NextStep", "Please try again later or go to the cashier window.")),
+    "offline_needs_platform_bills": _m(QT_TRANSLATE_NOOP("Messages", "The credit platform is not answering right now, and this needs it. Paying outpatient bills on credit still works here, within the offline limits."), QT_TRANSLATE_NOOP("NextStep", "Please try again later or go to the cashier window.")),
     "offline_unknown_patient": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your details were not seen at this kiosk recently."), QT_TRANSLATE_NOOP("NextStep", "Please go to the cashier window.")),
     "offline_no_credit": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),
     "offline_account_suspended": _m(QT_TRANSLATE_NOOP("Messages", "The hospital system is not answering, and your credit service is suspended."), QT_TRANSLATE_NOOP("NextStep", "Please pay at the cashier window."), pay_phone=_OFFLINE_PHONE),

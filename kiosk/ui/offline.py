@@ -35,6 +35,17 @@ def waits_for_platform(services, key: str) -> bool:
         return False
     use = getattr(services, WITH_SAGA.get(key, ""), None)
     return getattr(use, "saga", None) is None
+
+
+def needs_platform_code(services) -> str:
+    """The words for a journey that waits for the credit platform (``offline_needs_platform``), as true for this
+    kiosk: with the sagas (the HIS and the insurance platform) the bills, the registrations and the discharges still
+    queue their part on credit; else (the credit platform alone, or a saga's setting off) the outpatient bills."""
+    if all(not waits_for_platform(services, key) for key in WITH_SAGA):
+        return "offline_needs_platform"
+    return "offline_needs_platform_bills"
+
+
 SYNCED_NOTICE_MS = 8000
 #: The banner's tone (its ``tone`` property, which kiosk.qss colours): amber while anything is
 #: wrong, green for "all sent". The ⚠/✓ signs say it too: colour is never the only cue.
@@ -124,7 +135,7 @@ def offline_guard(ctx, journey):
 
         offline = ctx.services.offline
         if offline is not None and not offline.online and waits_for_platform(ctx.services, journey.key):
-            ctx.window.outcome.show_problem("offline_needs_platform")
+            ctx.window.outcome.show_problem(needs_platform_code(ctx.services))
             ctx.window.show_screen("outcome")
             return
         if printer_notice(ctx, journey):  # no paper: said before the patient starts, not after paying

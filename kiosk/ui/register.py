@@ -216,6 +216,9 @@ def cancellation_text(outcome) -> OutcomeText:
     elif outcome.returned_to_line_fen:
         lines.append(translate("RegisterJourney", "The fee {fee} was returned to your credit line.").format(
             fee=format_cny(outcome.returned_to_line_fen)))
+    elif outcome.fee_never_charged:
+        lines.append(translate("RegisterJourney", "The fee {fee} was never charged: the credit platform refused it. "
+                               "Nothing is left to pay.").format(fee=format_cny(outcome.registration.fee_fen)))
     if outcome.refunded_to_channel_fen:
         lines.append(translate("RegisterJourney", "{fee} will be refunded to the account you paid from.").format(
             fee=format_cny(outcome.refunded_to_channel_fen)))

@@ -309,6 +309,9 @@ class CancelScreen(Screen):
         self.details.setText(registration_text(r, self.departments) if r else "")
         if r is None:
             effect = ""
+        elif r.credit_refused:
+            effect = self.tr("The fee {fee} was never charged: the credit platform refused it. Nothing is given "
+                             "back, and nothing is left to pay.").format(fee=format_cny(r.fee_fen))
         elif r.paid_fen and not r.booked_fen:
             effect = self.tr("The fee {fee} goes back to the account you paid from.").format(
                 fee=format_cny(r.fee_fen))

@@ -50,6 +50,9 @@ class ConflictView:
     refused_at: datetime
     visits: tuple[str, ...]  # the visits a settlement was about
     lane: str  # the account (else the patient) it booked on
+    what: str = ""  # the booking's kind (outpatient, inpatient, registration), else the write's
+    resolution: str | None = None  # closed: how (``cancelled``: its bill cancelled, nothing to collect)
+    resolved_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -201,17 +204,39 @@ class OfflineMode:
 
     # the cashier desk --------------------------------------------------------
     def conflicts(self) -> list[ConflictView]:
-        from kiosk.domain.idnumber import mask_id, mask_name
+        return [_view(c) for c in self.outbox.conflicts("open")]
 
-        views = []
-        for c in self.outbox.conflicts("open"):
-            who = c.who or {}
-            body = c.body or {}
-            views.append(ConflictView(c.id, c.kind, c.code, c.credit_fen,
-                                      mask_name(who["name"]) if who.get("name") else "—",
-                                      mask_id(who["id_number"]) if who.get("id_number") else "—",
-                                      c.queued_at, c.created_at, _visits_of(body), c.lane))
-        return views
+    def cancelled_conflicts(self) -> list[ConflictView]:
+        """The conflicts closed today because their bill was cancelled (a registration cancelled at the kiosk after
+        the platform refused its fee): nothing to collect; listed for the cashier, with nothing to do."""
+        today = clock.business_date(clock.now())
+        return [_view(c) for c in self.outbox.conflicts("resolved") if c.resolution == "cancelled"
+                and c.resolved_at is not None and clock.business_date(c.resolved_at) == today]
+
+    def conflict_cancelled(self, key: str, why: str) -> bool:
+        """The bill the queued write ``key`` was for is cancelled, after the platform refused the write (a
+        registration cancelled at the kiosk, its fee never booked): nothing is left to collect, so its open conflict
+        is closed as ``cancelled`` by the kiosk, into the audit log first (as a cashier's resolution). ``why``: the
+        saga's kind. False when no conflict of ``key`` is open (none, or the cashier resolved it)."""
+        conflict = next(iter(self.outbox.conflicts("open", key=key)), None)
+        if conflict is None:
+            return False
+        if self.audit is not None:
+            body = conflict.body or {}
+            self.audit("conflict_cancelled", {
+                "conflict_id": conflict.id, "key": conflict.key, "kind": conflict.kind, "code": conflict.code,
+                "credit_fen": conflict.credit_fen, "cancelled": why, "visit_ids": list(_visits_of(body)),
+                "account_id": body.get("account_id")}, CANCELLED_BY)
+        self.outbox.resolve(conflict.id, "cancelled", CANCELLED_BY)
+        log.info("conflict %d closed: its %s was cancelled", conflict.id, why)
+        self.sync.wake()  # new counts for the banner
+        return True
+
+    def conflict_resolution(self, key: str) -> str | None:
+        """How the conflict of the queued write ``key`` was closed (``payment_collected``, ``settled_elsewhere``,
+        ``cancelled``); None while it is open, or when there is none."""
+        conflict = next(iter(self.outbox.conflicts(None, key=key)), None)
+        return conflict.resolution if conflict is not None else None
 
     def expired(self) -> list[ExpiredView]:
         now = clock.now()
@@ -233,6 +258,21 @@ class OfflineMode:
                 "account_id": body.get("account_id")}, operator_id)
         self.outbox.resolve(conflict_id, resolution, operator_id)
         self.sync.wake()  # new counts for the banner
+
+
+#: Who closes a conflict whose bill was cancelled at the kiosk (the audit log's operator: no cashier did).
+CANCELLED_BY = "kiosk"
+
+
+def _view(c) -> ConflictView:
+    """One conflict as the cashier sees it: the name and ID masked."""
+    from kiosk.domain.idnumber import mask_id, mask_name
+
+    who, body = c.who or {}, c.body or {}
+    return ConflictView(c.id, c.kind, c.code, c.credit_fen, mask_name(who["name"]) if who.get("name") else "—",
+                        mask_id(who["id_number"]) if who.get("id_number") else "—", c.queued_at, c.created_at,
+                        _visits_of(body), c.lane, what=body.get("kind") or c.kind, resolution=c.resolution,
+                        resolved_at=c.resolved_at)
 
 
 def _lane_of(session) -> str:

@@ -81,6 +81,8 @@ class Registration:
     registered_at: datetime | None = None
     # the fee on credit queued for the credit platform, which did not answer (issue 12): not yet booked by it
     credit_pending: bool = False
+    # ... and refused by it when sent (a conflict for the cashier): the fee was never charged
+    credit_refused: bool = False
 
 
 def registration_from(d: dict, department: str = "") -> Registration:
@@ -144,6 +146,8 @@ class CancelOutcome:
     to_bill_fen: int = 0
     to_other_bills_fen: int = 0
     to_balance_fen: int = 0
+    #: the fee was queued for the credit platform, which refused it: never charged, nothing given back
+    fee_never_charged: bool = False
 
     @property
     def pending(self) -> bool:
@@ -216,22 +220,25 @@ class Registrations:
             if r.session.ends_at <= now:
                 continue
             bill = r.bill  # its fee on the line (a booking) or paid by phone (paid without one)
-            pending = self._fee_pending(r.registration_id)  # on the line, the booking not made yet: none named
+            made = self._made_here(r.registration_id)
+            pending = made is not None and made.credit_pending  # on the line, the booking not made yet: none named
+            refused = made is not None and made.credit_refused  # queued, refused by the platform: never charged
             booked = bill.total_fen if bill.booking_id or pending else 0
-            paid = bill.total_fen if bill.status == "paid" and not booked else 0
+            paid = bill.total_fen if bill.status == "paid" and not booked and not refused else 0
             found.append(Registration(r.registration_id, bill.bill_id, str(r.queue_number), _his_session(r.session),
                                       bill.total_fen, booked, paid, session.account, None, r.status,
                                       department=r.session.dept_name, registered_at=r.created_at,
-                                      credit_pending=pending))
+                                      credit_pending=pending, credit_refused=refused))
         return tuple(sorted(found, key=lambda r: r.session.starts_at))
 
-    def _fee_pending(self, registration_id: str) -> bool:
-        """Did this kiosk register it with the fee queued for the credit platform, still waiting to be booked?"""
+    def _made_here(self, registration_id: str):
+        """The registration as this kiosk's saga made it (``Registered``: its fee queued for the credit platform and
+        still waiting, or refused by it), None when made elsewhere."""
         from kiosk.usecases.registration_saga import RegistrationSettlement
 
         sagas = self.saga.engine.sagas
         saga_id = sagas.find("registration", "registration_id", registration_id)
-        return saga_id is not None and RegistrationSettlement.registered(sagas.get(saga_id)).credit_pending
+        return RegistrationSettlement.registered(sagas.get(saga_id)) if saga_id is not None else None
 
     def credit_refusal(self, session: PatientSession, fee_fen: int) -> str | None:
         """Why the fee may not go on the credit line while the credit platform does not answer (the offline caps:
@@ -301,7 +308,7 @@ class Registrations:
         made = RegistrationSettlement.registered(self.saga.engine.sagas.get(saga_id))
         data = {"reference": made.reference}
         outcome = CancelOutcome(registration, data, made.booked_fen, made.paid_fen, session.account,
-                                to_bill_fen=made.booked_fen)
+                                to_bill_fen=made.booked_fen, fee_never_charged=made.credit_refused)
         log.info("cancelled %s (saga %s)", registration.reference, saga_id[:8])
         job, error = print_slip(self.printer, lambda: self._cancel_slip(session, outcome),
                                 f"cancellation-{registration.reference}")

@@ -74,6 +74,15 @@ class FeePending(Refusal):
         super().__init__("registration_fee_pending", "the fee waits for the credit platform: cancel later")
 
 
+class FeeCollected(Refusal):
+    """The platform refused the fee queued for it (a conflict) and the cashier has since collected it, or found it
+    settled another way: the kiosk cannot give that money back, so the registration is not cancelled here (nothing
+    was changed; the cashier window cancels it and refunds what it took)."""
+
+    def __init__(self):
+        super().__init__("registration_fee_collected", "the fee was collected at the desk: cancel there")
+
+
 class SessionStarted(Refusal):
     """The registration's session has begun: it is no longer cancelled at the kiosk (nothing was changed; the
     registration desk decides), as the HIS refuses a paid registration's cancel once its session began."""
@@ -98,6 +107,8 @@ class Registered:
     available_fen: int | None
     registered_at: datetime
     credit_pending: bool = False  # the fee on credit queued for the credit platform, not yet booked by it
+    #: the fee queued for the credit platform and refused by it (a conflict for the cashier): not on the line
+    credit_refused: bool = False
 
 
 def _registration_facts(r) -> dict:
@@ -265,7 +276,14 @@ class RegistrationSettlement(SettlementSaga):
         saga = self.engine.sagas.get(saga_id)
         with lane_lock(saga.lane), self._run(saga_id) as run:
             if run.saga.state == "confirmed" and run.facts.get("credit_queued"):
-                raise FeePending()  # registered, its fee waiting for the credit platform: nothing changed
+                try:  # the queue may have had its answer since the sweep last looked: the saga ended first
+                    self._forward(run, live=False)
+                except (SagaPending, SagaUndone):
+                    pass
+                if run.saga.state == "confirmed":
+                    raise FeePending()  # registered, its fee waiting for the credit platform: nothing changed
+            if run.saga.state == "settled" and run.facts.get("credit_conflict") and self._fee_collected(run):
+                raise FeeCollected()  # refused by the platform, then taken at the desk: cancelled there
             if run.saga.state == "settled":
                 if clock.now() >= datetime.fromisoformat(run.facts["clinic"]["starts_at"]):
                     raise SessionStarted()
@@ -273,6 +291,12 @@ class RegistrationSettlement(SettlementSaga):
             if run.saga.state == "undoing":
                 self._undo_or_later(run)
             return run.saga.state
+
+    def _fee_collected(self, run: Run) -> bool:
+        """Did the cashier resolve the conflict of the fee the platform refused (collected, or settled elsewhere)?"""
+        queued = run.last("queue_booking")
+        resolution = self.offline.conflict_resolution(queued.key) if queued and self.offline else None
+        return resolution in ("payment_collected", "settled_elsewhere")
 
     def _undo(self, run: Run) -> None:
         """A cancel voids the booking first: a booking repaid meanwhile cannot be voided, and then nothing else
@@ -324,15 +348,17 @@ class RegistrationSettlement(SettlementSaga):
         reg = saga.done("his_register") or {}
         plan = SettlementPlan.from_dict(f["plan"])
         booking = saga.done("book") or saga.done("booked") or {}
-        pending = bool(f.get("credit_queued")) and plan.on_credit_fen > 0 and not booking \
-            and not f.get("credit_conflict")
+        refused = bool(f.get("credit_conflict")) and not booking  # the platform refused the queued fee
+        pending = bool(f.get("credit_queued")) and plan.on_credit_fen > 0 and not booking and not refused
         return Registered(
             saga.saga_id, reg.get("registration_id", ""), reg.get("bill_id", ""), int(reg.get("queue_number", 0)),
-            plan.total_fen, plan.on_credit_fen, plan.paid_now_fen, booking.get("reference") or reg.get("bill_id", ""),
+            plan.total_fen, 0 if refused else plan.on_credit_fen, plan.paid_now_fen,
+            booking.get("reference") or reg.get("bill_id", ""),
             datetime.fromisoformat(booking["due_at"]) if booking.get("due_at") else None,
             booking.get("available_fen") if booking else None,
-            datetime.fromisoformat(reg["created_at"]) if reg.get("created_at") else saga.created_at, pending)
+            datetime.fromisoformat(reg["created_at"]) if reg.get("created_at") else saga.created_at, pending,
+            refused)
 
 
-__all__ = ["KIND", "FeePending", "FeeRepaid", "Registered", "RegistrationSettlement", "SagaPending", "SagaUndone",
-           "SessionStarted"]
+__all__ = ["KIND", "FeeCollected", "FeePending", "FeeRepaid", "Registered", "RegistrationSettlement", "SagaPending",
+           "SagaUndone", "SessionStarted"]

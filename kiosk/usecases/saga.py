@@ -15,8 +15,8 @@ counterpart said no: nothing was done; also an insurance message that was never 
 answer: it may have been done). A failed call raises :class:`StepFailed`.
 
 The crash tests stop a kiosk at every boundary: ``phase("saga:<kind>:<step>:sent")`` after a call is
-journaled and before it goes out, ``phase("saga:<kind>:<step>:done")`` after its answer is journaled
-(``kiosk.usecases.writes.phase``: a no-op in the app).
+journaled and before it goes out, ``phase("saga:<kind>:<step>:done")`` after its answer is journaled, ``:unknown``
+or ``:refused`` after its loss or its refusal is journaled (``kiosk.usecases.writes.phase``: a no-op in the app).
 """
 from __future__ import annotations
 
@@ -190,6 +190,7 @@ class Run:
             state, nothing_done = _outcome(error)
             sagas.answered(self.saga_id, seq, state, _error_facts(error))
             self.reload()
+            phase(f"saga:{self.saga.kind}:{step.split(':')[0]}:{state}", self.saga_id)
             log.info("saga %s %s %s: %s", self.saga_id[:8], step, state, getattr(error, "code", type(error).__name__))
             if not isinstance(error, Refusal):
                 raise

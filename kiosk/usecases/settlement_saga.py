@@ -385,6 +385,7 @@ class SettlementSaga:
         key = last.key if last is not None else new_key()
         sagas = self.engine.sagas
         seq = sagas.sent(run.saga_id, "queue_booking", key)
+        phase(f"saga:{self.KIND}:queue_booking:sent", run.saga_id)  # journaled in the saga, not yet in the outbox
         outbox = self.offline.outbox
         if outbox.get(key) is None:
             path, body, on_credit = self._queued_write(run)
@@ -398,6 +399,7 @@ class SettlementSaga:
                                  nothing_done=True) from None
         sagas.answered(run.saga_id, seq, "done", {"key": key, "credit_fen": settled.on_credit_fen})
         run.reload()
+        phase(f"saga:{self.KIND}:queue_booking:done", run.saga_id)
 
     def _release_lost_hold(self, run: Run) -> None:
         try:
@@ -569,8 +571,9 @@ class SettlementSaga:
 
     def _undo_queued(self, run: Run) -> None:
         """A booking queued for the credit platform whose bill is undone: taken out of the outbox while it waits
-        there; voided once booked."""
-        from offline_cache.journal import DONE, PENDING
+        there; voided once booked; refused by the platform (a conflict for the cashier), its conflict closed as
+        cancelled: nothing is left to collect for a bill that no longer exists."""
+        from offline_cache.journal import CONFLICT, DONE, PENDING
 
         queued = run.last("queue_booking")  # journaled before the outbox insert: its key, whatever its answer
         if queued is None or self.offline is None or run.done("void_queued"):
@@ -579,6 +582,8 @@ class SettlementSaga:
         if entry is not None and entry.state == PENDING:
             self.offline.outbox.mark_refused(queued.key, {"code": "withdrawn", "status": 0})
             entry = self.offline.outbox.get(queued.key)
+        if entry is not None and entry.state == CONFLICT and self.offline.conflict_cancelled(queued.key, self.KIND):
+            run.update(credit_conflict_closed="cancelled")
         if entry is not None and entry.state == DONE:
             if not run.done("booked"):
                 self._queued_booking_ended(run)

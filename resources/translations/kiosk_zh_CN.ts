@@ -259,26 +259,31 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
     </message>
     <message>
         <location filename="../../kiosk/ui/register_screens.py" line="313"/>
+        <source>The fee {fee} was never charged: the credit platform refused it. Nothing is given back, and nothing is left to pay.</source>
+        <translation>挂号费 {fee} 未曾扣款：信用平台拒绝了该笔费用。无需退还，也无需再付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register_screens.py" line="316"/>
         <source>The fee {fee} goes back to the account you paid from.</source>
         <translation>挂号费 {fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="316"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="319"/>
         <source>The fee {fee} goes back to your credit line.</source>
         <translation>挂号费 {fee} 将退回您的信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="318"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="321"/>
         <source>Cancelling, please wait…</source>
         <translation>正在退号，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="319"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="322"/>
         <source>Cancel registration</source>
         <translation>确认退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register_screens.py" line="321"/>
+        <location filename="../../kiosk/ui/register_screens.py" line="324"/>
         <source>Keep it</source>
         <translation>不退了</translation>
     </message>
@@ -480,28 +485,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConflictListScreen</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="89"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="105"/>
         <source>Queue conflicts</source>
-        <extracomment>``notice``: what the last resolution did, above the list</extracomment>
         <translation>离线冲突处理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="91"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="107"/>
         <source>Loading, please wait…</source>
         <translation>正在加载，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="93"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="109"/>
+        <source>No conflicts to resolve. Closed today because the registration was cancelled: {cancelled}.</source>
+        <translation>没有待处理的冲突。今日因退号而关闭：{cancelled} 笔。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="112"/>
         <source>No conflicts: every payment made offline was accepted or is still on its way.</source>
         <translation>没有冲突：离线支付均已被接受或正在上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="95"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="114"/>
         <source>{conflicts} payment(s) refused by the platform after they were made offline; {expired} queued payment(s) waiting too long.</source>
         <translation>{conflicts} 笔离线支付被平台拒绝；{expired} 笔排队支付等待过久。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="104"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="125"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
@@ -509,32 +518,32 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConflictScreen</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="135"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="156"/>
         <source>Resolve a queue conflict</source>
         <translation>处理离线冲突</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="137"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="158"/>
         <source>The patient left with this bill paid on credit while the hospital system was offline; the platform has since refused it. Collect the amount from the patient, or confirm the bill was settled another way.</source>
         <translation>患者在医院系统离线期间以信用支付了此笔费用，平台事后拒绝了该笔结算。请向患者收取该款项，或确认该笔费用已通过其他方式结清。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="140"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="161"/>
         <source>Saving, please wait…</source>
         <translation>正在保存，请稍候…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="141"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="162"/>
         <source>Payment collected</source>
         <translation>已收款</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="142"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="163"/>
         <source>Settled elsewhere</source>
         <translation>已在别处结清</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="143"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="164"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -542,47 +551,63 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>Conflicts</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="27"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="29"/>
         <source>credit line no longer covers it</source>
         <translation>信用额度已不足</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="29"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="31"/>
         <source>account suspended or closed meanwhile</source>
         <translation>其间账户已暂停或关闭</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="31"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="33"/>
         <source>already settled elsewhere</source>
         <translation>已在别处结算</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="32"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="34"/>
         <source>refused by the platform ({code})</source>
         <translation>平台拒绝（{code}）</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="37"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="39"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="54"/>
         <source>{name}  ID {masked_id} · {amount} on credit · {date}</source>
         <translation>{name}  证件号 {masked_id} · 信用 {amount} · {date}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="40"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="42"/>
         <source>{what}: {reason}</source>
         <translation>{what}：{reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="46"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="48"/>
         <source>Visits {visits}</source>
         <translation>就诊 {visits}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="52"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="58"/>
+        <source>Registration cancelled at the kiosk: nothing to collect</source>
+        <translation>已在自助机退号：无需收费</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="60"/>
+        <source>Bill cancelled at the kiosk: nothing to collect</source>
+        <translation>已在自助机撤销：无需收费</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="61"/>
+        <source>{done} (refused: {reason})</source>
+        <translation>{done}（平台拒绝原因：{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/conflicts.py" line="67"/>
         <source>Not yet sent since {date}: {kind}, {amount} on credit</source>
         <translation>自 {date} 起仍未上传：{kind}，信用 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="54"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="69"/>
         <source>Attempts {attempts}; last problem: {error}. IT: kiosk-admin queue list</source>
         <translation>已尝试 {attempts} 次；最近问题：{error}。IT：kiosk-admin queue list</translation>
     </message>
@@ -590,18 +615,18 @@ Please go to {ward} of {department} with your admission order: your bed is {bed}
 <context>
     <name>ConflictsJourney</name>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="163"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="184"/>
         <location filename="../../kiosk/ui/journeys.py" line="55"/>
         <source>Queue conflicts</source>
         <translation>离线冲突处理</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="200"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="221"/>
         <source>✓ Marked as payment collected.</source>
         <translation>✓ 已标记为已收款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/conflicts.py" line="201"/>
+        <location filename="../../kiosk/ui/conflicts.py" line="222"/>
         <source>✓ Marked as settled elsewhere.</source>
         <translation>✓ 已标记为已在别处结清。</translation>
     </message>
@@ -1706,7 +1731,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     <name>Messages</name>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="77"/>
-        <location filename="../../kiosk/ui/messages.py" line="182"/>
+        <location filename="../../kiosk/ui/messages.py" line="187"/>
         <source>This bill has already been paid.</source>
         <translation>该账单已支付。</translation>
     </message>
@@ -1919,303 +1944,303 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>该就诊时段已开始，无法在自助机退号。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="118"/>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <source>The fee for this registration was taken at the cashier window, so it cannot be cancelled here. Nothing was changed.</source>
+        <translation>该挂号费已在收费窗口收取，无法在此退号，未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
         <source>The amount is more than what is owed. Nothing was charged.</source>
         <translation>金额超过待还款额，未扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>The refund is more than what can still be refunded for this settlement.</source>
         <translation>退费金额超过该结算的可退金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="121"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>This is not an amount that can be refunded.</source>
         <translation>该金额无法退费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <location filename="../../kiosk/ui/messages.py" line="123"/>
         <source>No reason for the refund is chosen.</source>
         <translation>尚未选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
         <source>There is no hospital stay to settle for you.</source>
         <translation>没有需要结算的住院记录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="127"/>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
         <source>The card moved before it could be read.</source>
         <translation>卡片在读取完成前被移动了。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
         <source>The card was taken out before it was read.</source>
         <translation>卡片在读取完成前被拔出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="129"/>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
         <source>This is not a social-security card.</source>
         <translation>这不是社会保障卡。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="130"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
         <source>The card reader is not working.</source>
         <translation>读卡器出现故障。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <source>This code cannot be used here.</source>
         <translation>此二维码无法在这里使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
+        <location filename="../../kiosk/ui/messages.py" line="133"/>
         <source>This code was not recognised.</source>
         <translation>无法识别此二维码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="133"/>
-        <location filename="../../kiosk/ui/messages.py" line="167"/>
+        <location filename="../../kiosk/ui/messages.py" line="134"/>
+        <location filename="../../kiosk/ui/messages.py" line="168"/>
         <source>This code has expired.</source>
         <translation>此二维码已过期。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
         <source>The printer cannot be reached or is offline.</source>
         <translation>无法连接打印机或打印机已离线。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <location filename="../../kiosk/ui/messages.py" line="137"/>
         <source>The printer is out of paper.</source>
         <translation>打印机缺纸。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
         <source>The printer cover is open.</source>
         <translation>打印机盖板未合上。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
         <source>The print job did not complete and was cancelled.</source>
         <translation>打印任务未完成，已取消。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="139"/>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
         <source>The document could not be saved or sent.</source>
         <translation>单据无法保存或发送。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
         <source>This printer cannot print this document.</source>
         <translation>该打印机无法打印此单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="141"/>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
         <source>The document could not be made. The transaction itself is complete.</source>
         <translation>单据无法生成，交易本身已完成。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="142"/>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
         <source>The printer reported an unexpected error.</source>
         <translation>打印机报告意外错误。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
         <source>This operator is locked after 5 wrong PINs.</source>
         <translation>该工号已因连续 5 次输错密码被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <location filename="../../kiosk/ui/messages.py" line="148"/>
         <source>The staff number or the PIN is missing.</source>
         <translation>尚未输入工号或密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
         <source>This refund is over the desk&apos;s limit.</source>
         <translation>此笔退费超过收费窗口限额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <location filename="../../kiosk/ui/messages.py" line="155"/>
         <source>This shift was opened by another cashier.</source>
         <translation>此班次由其他收费员开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
         <source>Open your shift first: the platform takes no money at this desk without an open shift of yours.</source>
         <translation>请先开班：您在本窗口开班之前，平台不受理任何收退款。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
         <source>Your shift is still open at another desk.</source>
         <translation>您在另一个窗口的班次尚未结束。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <location filename="../../kiosk/ui/messages.py" line="159"/>
         <source>Your login at this desk has ended.</source>
         <translation>您在本窗口的登录已失效。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="159"/>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
         <source>Nobody is logged in at this desk.</source>
         <translation>本窗口尚无操作员登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="160"/>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
         <source>This can only be done at a cashier window.</source>
         <translation>此业务只能在收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
         <source>Your session at this kiosk has ended.</source>
         <translation>您在本机的操作已超时结束。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="162"/>
+        <location filename="../../kiosk/ui/messages.py" line="163"/>
         <source>This kiosk has looked up many patients in a short time.</source>
         <translation>本机短时间内查询的患者过多。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="163"/>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
         <source>Too many wrong PINs at this terminal.</source>
         <translation>本终端输错密码次数过多。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="164"/>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
         <source>The hospital does not record this adult as the child&apos;s guardian.</source>
         <translation>医院没有登记此成年人为该儿童的监护人。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="165"/>
+        <location filename="../../kiosk/ui/messages.py" line="166"/>
         <source>Your parent must consent to this.</source>
         <translation>此项须经您的父母本人同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="166"/>
+        <location filename="../../kiosk/ui/messages.py" line="167"/>
         <source>This code is not right.</source>
         <translation>验证码不正确。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="168"/>
+        <location filename="../../kiosk/ui/messages.py" line="169"/>
         <source>No mobile number of your parent is on file.</source>
         <translation>医院没有登记您父母的手机号码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="169"/>
+        <location filename="../../kiosk/ui/messages.py" line="170"/>
         <source>This card is not the card of the parent you chose.</source>
         <translation>这不是您所选父母的身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="171"/>
-        <source>The hospital system is not answering right now, and this needs it. Paying outpatient bills on credit still works here.</source>
-        <translation>医院系统暂时无法连接，此项业务需要联网办理。门诊信用缴费仍可在本机使用。</translation>
-    </message>
-    <message>
-        <location filename="../../kiosk/ui/messages.py" line="172"/>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
         <source>The hospital system is not answering, and your details were not seen at this kiosk recently.</source>
         <translation>医院系统暂时无法连接，且本机近期没有您的信息。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="174"/>
+        <location filename="../../kiosk/ui/messages.py" line="179"/>
         <source>The hospital system is not answering, and your credit service is suspended.</source>
         <translation>医院系统暂时无法连接，且您的信用就医服务已暂停。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <location filename="../../kiosk/ui/messages.py" line="180"/>
         <source>The hospital system is not answering, and a bill of yours is overdue.</source>
         <translation>医院系统暂时无法连接，且您有逾期账单。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
         <source>The hospital system is not answering, and your credit details here are too old to use.</source>
         <translation>医院系统暂时无法连接，本机保存的信用信息已过期，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="182"/>
         <source>The hospital system is not answering, and this bill is more than your available credit.</source>
         <translation>医院系统暂时无法连接，且本次费用超过您的可用信用额度。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="178"/>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
         <source>The hospital system is not answering, and this bill is over the amount that can be paid on credit offline.</source>
         <translation>医院系统暂时无法连接，且本次费用超过离线信用支付的单笔上限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="179"/>
+        <location filename="../../kiosk/ui/messages.py" line="184"/>
         <source>The hospital system is not answering, and this kiosk has taken all the credit payments it may hold until it is back.</source>
         <translation>医院系统暂时无法连接，本机离线信用支付已达上限，需待系统恢复。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <location filename="../../kiosk/ui/messages.py" line="186"/>
         <source>The hospital&apos;s billing system is not answering, so your bills cannot be shown right now. Nothing was charged.</source>
         <translation>医院收费系统暂时没有响应，目前无法显示您的账单，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <location filename="../../kiosk/ui/messages.py" line="188"/>
         <source>This bill was cancelled by the hospital: there is nothing to pay.</source>
         <translation>医院已作废该账单，无需支付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="184"/>
+        <location filename="../../kiosk/ui/messages.py" line="189"/>
         <source>The medical insurance platform did not accept this settlement. Nothing was charged.</source>
         <translation>医保平台未受理本次结算，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <location filename="../../kiosk/ui/messages.py" line="190"/>
         <source>The medical insurance platform is not answering, so the insurance part cannot be worked out now. Nothing was charged.</source>
         <translation>医保平台暂时没有响应，目前无法计算医保支付部分，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="186"/>
+        <location filename="../../kiosk/ui/messages.py" line="191"/>
         <source>This kiosk cannot reach the medical insurance platform right now. Nothing was charged.</source>
         <translation>本机暂时无法连接医保平台，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="187"/>
+        <location filename="../../kiosk/ui/messages.py" line="192"/>
         <source>The medical insurance platform&apos;s answer could not be read. Nothing was charged twice; the kiosk checks and puts it right by itself.</source>
         <translation>无法识别医保平台的应答。不会重复扣费，本机会自动核对并纠正。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="188"/>
+        <location filename="../../kiosk/ui/messages.py" line="193"/>
         <source>The kiosk had to sign in to the medical insurance platform again. Nothing was charged.</source>
         <translation>本机已重新签到医保平台，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="189"/>
+        <location filename="../../kiosk/ui/messages.py" line="194"/>
         <source>No medical insurance was found for you here, so the whole bill is yours to pay.</source>
         <translation>未查询到您在本地的医保参保信息，本次费用需全部自付。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="190"/>
+        <location filename="../../kiosk/ui/messages.py" line="195"/>
         <source>The medical insurance platform did not confirm in time, so the payment was undone everywhere. Nothing was charged.</source>
         <translation>医保平台未及时确认，本次支付已在各系统全部撤销，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="191"/>
+        <location filename="../../kiosk/ui/messages.py" line="196"/>
         <source>This registration was made while the credit platform was not answering, and its fee is still waiting to be confirmed by it, so it cannot be cancelled yet. Nothing was changed.</source>
         <translation>本次挂号是在信用平台无响应时办理的，挂号费仍在等待信用平台确认，暂时不能取消。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="192"/>
+        <location filename="../../kiosk/ui/messages.py" line="197"/>
         <source>The payment is not finished yet because a hospital system did not answer. The kiosk completes it, or undoes it, by itself; you will never be charged twice.</source>
         <translation>由于医院某个系统没有响应，本次支付尚未完成。本机会自动完成或撤销，绝不会重复扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="193"/>
+        <location filename="../../kiosk/ui/messages.py" line="198"/>
         <source>This bill was set aside while you were away. Nothing was charged.</source>
         <translation>您离开期间该账单已被搁置，未产生任何扣费。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="195"/>
+        <location filename="../../kiosk/ui/messages.py" line="200"/>
         <source>This kiosk&apos;s software is older than its data, so it cannot start. Nothing was changed.</source>
         <translation>本机软件版本低于其数据版本，无法启动，数据未作任何改动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="197"/>
+        <location filename="../../kiosk/ui/messages.py" line="202"/>
         <source>Something went wrong.</source>
         <translation>出现问题。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="200"/>
+        <location filename="../../kiosk/ui/messages.py" line="205"/>
         <source>{problem} {next_step}</source>
         <translation>{problem}{next_step}</translation>
     </message>
@@ -2235,57 +2260,67 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>该挂号费已还款，无法在此退号，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="117"/>
+        <location filename="../../kiosk/ui/messages.py" line="118"/>
         <source>The hospital&apos;s fee for this session is not the fee shown. Nothing was charged.</source>
         <translation>医院该时段的挂号费与显示的不一致，未扣任何费用。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>There is nothing to repay on this account.</source>
         <translation>该账户没有待还款项。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
         <source>You are already admitted.</source>
         <translation>您已办理入院。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <location filename="../../kiosk/ui/messages.py" line="144"/>
         <source>This document is no longer waiting: it was already reprinted.</source>
         <translation>该单据已不在等待队列中：已重打。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
         <source>The staff number or the PIN is wrong. After 5 wrong PINs in a row the operator is locked.</source>
         <translation>工号或密码错误。连续输错 5 次密码，该工号将被锁定。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
         <source>This staff number may not work at the cashier desk.</source>
         <translation>该工号无收费窗口操作权限。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="149"/>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
         <source>This staff number is not a supervisor&apos;s. A supervisor must approve this refund.</source>
         <translation>该工号不是主管。此笔退费须由主管审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="150"/>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
         <source>This staff number is not IT staff&apos;s.</source>
         <translation>该工号不是信息科人员。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
         <source>A shift is already open at this desk.</source>
         <translation>本窗口已有班次正在进行。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
         <source>No shift is open at this desk.</source>
         <translation>本窗口当前没有开班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="173"/>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <source>The credit platform is not answering right now, and this needs it. Paying outpatient bills, registering for a clinic and discharge on credit still work here, within the offline limits.</source>
+        <translation>信用平台暂时无法连接，此项业务需要信用平台。门诊缴费、挂号和出院结算仍可在本机以信用方式办理（受离线限额限制）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
+        <source>The credit platform is not answering right now, and this needs it. Paying outpatient bills on credit still works here, within the offline limits.</source>
+        <translation>信用平台暂时无法连接，此项业务需要信用平台。门诊信用缴费仍可在本机办理（受离线限额限制）。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/messages.py" line="178"/>
         <source>The hospital system is not answering. Without the credit service, bills can only be paid at the cashier window for now.</source>
         <translation>医院系统暂时无法连接。您未开通信用就医，目前只能到收费窗口缴费。</translation>
     </message>
@@ -2342,11 +2377,11 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="66"/>
-        <location filename="../../kiosk/ui/messages.py" line="130"/>
-        <location filename="../../kiosk/ui/messages.py" line="160"/>
-        <location filename="../../kiosk/ui/messages.py" line="172"/>
-        <location filename="../../kiosk/ui/messages.py" line="184"/>
-        <location filename="../../kiosk/ui/messages.py" line="187"/>
+        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <location filename="../../kiosk/ui/messages.py" line="177"/>
+        <location filename="../../kiosk/ui/messages.py" line="189"/>
+        <location filename="../../kiosk/ui/messages.py" line="192"/>
         <source>Please go to the cashier window.</source>
         <translation>请到收费窗口办理。</translation>
     </message>
@@ -2357,21 +2392,21 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="69"/>
-        <location filename="../../kiosk/ui/messages.py" line="181"/>
-        <location filename="../../kiosk/ui/messages.py" line="185"/>
+        <location filename="../../kiosk/ui/messages.py" line="186"/>
+        <location filename="../../kiosk/ui/messages.py" line="190"/>
         <source>Please try again shortly or go to the cashier window.</source>
         <translation>请稍后重试或到收费窗口办理。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="70"/>
         <location filename="../../kiosk/ui/messages.py" line="76"/>
-        <location filename="../../kiosk/ui/messages.py" line="173"/>
-        <location filename="../../kiosk/ui/messages.py" line="174"/>
-        <location filename="../../kiosk/ui/messages.py" line="175"/>
-        <location filename="../../kiosk/ui/messages.py" line="176"/>
-        <location filename="../../kiosk/ui/messages.py" line="177"/>
         <location filename="../../kiosk/ui/messages.py" line="178"/>
         <location filename="../../kiosk/ui/messages.py" line="179"/>
+        <location filename="../../kiosk/ui/messages.py" line="180"/>
+        <location filename="../../kiosk/ui/messages.py" line="181"/>
+        <location filename="../../kiosk/ui/messages.py" line="182"/>
+        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <location filename="../../kiosk/ui/messages.py" line="184"/>
         <source>Please pay at the cashier window.</source>
         <translation>请到收费窗口缴费。</translation>
     </message>
@@ -2404,7 +2439,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="77"/>
-        <location filename="../../kiosk/ui/messages.py" line="182"/>
+        <location filename="../../kiosk/ui/messages.py" line="187"/>
         <source>If you need its receipt, please ask at the cashier window.</source>
         <translation>如需凭条，请到收费窗口咨询。</translation>
     </message>
@@ -2437,9 +2472,9 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <location filename="../../kiosk/ui/messages.py" line="85"/>
         <location filename="../../kiosk/ui/messages.py" line="86"/>
         <location filename="../../kiosk/ui/messages.py" line="97"/>
-        <location filename="../../kiosk/ui/messages.py" line="117"/>
         <location filename="../../kiosk/ui/messages.py" line="118"/>
-        <location filename="../../kiosk/ui/messages.py" line="193"/>
+        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="198"/>
         <source>Please start again.</source>
         <translation>请重新开始。</translation>
     </message>
@@ -2497,7 +2532,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     </message>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="99"/>
-        <location filename="../../kiosk/ui/messages.py" line="119"/>
+        <location filename="../../kiosk/ui/messages.py" line="120"/>
         <source>Nothing more needs doing: tap Done.</source>
         <translation>无需其他操作，请点击“完成”。</translation>
     </message>
@@ -2530,6 +2565,7 @@ Guardian: tap the button, then place your ID card on the reader.</source>
     <message>
         <location filename="../../kiosk/ui/messages.py" line="107"/>
         <location filename="../../kiosk/ui/messages.py" line="116"/>
+        <location filename="../../kiosk/ui/messages.py" line="117"/>
         <source>Please ask at the cashier window.</source>
         <translation>请到收费窗口咨询。</translation>
     </message>
@@ -2560,268 +2596,269 @@ Guardian: tap the button, then place your ID card on the reader.</source>
         <translation>请核对您的凭条，或到挂号窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="120"/>
+        <location filename="../../kiosk/ui/messages.py" line="121"/>
         <source>Please enter a smaller amount.</source>
         <translation>请输入较小的金额。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="121"/>
+        <location filename="../../kiosk/ui/messages.py" line="122"/>
         <source>Please enter an amount in yuan greater than zero, with at most two decimals.</source>
         <translation>请输入大于零的金额（元），最多两位小数。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="122"/>
+        <location filename="../../kiosk/ui/messages.py" line="123"/>
         <source>Please choose the reason for the refund.</source>
         <translation>请选择退费原因。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="124"/>
+        <location filename="../../kiosk/ui/messages.py" line="125"/>
         <source>Please ask the ward&apos;s nurse station.</source>
         <translation>请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="125"/>
+        <location filename="../../kiosk/ui/messages.py" line="126"/>
         <source>If something is not right, please ask the ward&apos;s nurse station.</source>
         <translation>如有疑问，请咨询病区护士站。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="127"/>
+        <location filename="../../kiosk/ui/messages.py" line="128"/>
         <source>Please place it on the reader again and hold it still.</source>
         <translation>请重新将卡片放在读卡区并保持不动。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="128"/>
+        <location filename="../../kiosk/ui/messages.py" line="129"/>
         <source>Please insert it again and wait for the screen to change.</source>
         <translation>请重新插入卡片，并等待屏幕变化后再取出。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="129"/>
+        <location filename="../../kiosk/ui/messages.py" line="130"/>
         <source>Please insert your social-security card, or use your ID card.</source>
         <translation>请插入您的社会保障卡，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="131"/>
+        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <source>Please show your medical-insurance e-voucher or e-health card code, or use your ID card.</source>
         <translation>请出示医保电子凭证或电子健康卡二维码，或使用身份证。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="132"/>
         <location filename="../../kiosk/ui/messages.py" line="133"/>
+        <location filename="../../kiosk/ui/messages.py" line="134"/>
         <source>Please refresh the code on your phone and scan it again.</source>
         <translation>请在手机上刷新二维码后重新扫描。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="135"/>
+        <location filename="../../kiosk/ui/messages.py" line="136"/>
         <source>Check that it is switched on and connected, then try again.</source>
         <translation>请检查打印机是否开机并已连接，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="136"/>
+        <location filename="../../kiosk/ui/messages.py" line="137"/>
         <source>Load a new roll, close the cover and try again.</source>
         <translation>请装入新纸卷，合上盖板后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="137"/>
+        <location filename="../../kiosk/ui/messages.py" line="138"/>
         <source>Close it and try again.</source>
         <translation>请合上后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="138"/>
+        <location filename="../../kiosk/ui/messages.py" line="139"/>
         <source>Check the printer queue (it may be paused), then try again.</source>
         <translation>请检查打印队列（可能已暂停），然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="139"/>
+        <location filename="../../kiosk/ui/messages.py" line="140"/>
         <source>Check the printer settings, then try again.</source>
         <translation>请检查打印机设置，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="140"/>
+        <location filename="../../kiosk/ui/messages.py" line="141"/>
         <source>Set an A4 printer queue for statements.</source>
         <translation>请为清单设置 A4 打印队列。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="141"/>
+        <location filename="../../kiosk/ui/messages.py" line="142"/>
         <source>Please report this problem to the IT office.</source>
         <translation>请向信息科报告此问题。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="142"/>
+        <location filename="../../kiosk/ui/messages.py" line="143"/>
         <source>Please try again; if it happens again, report it to the IT office.</source>
         <translation>请重试；如再次出现，请向信息科报告。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="143"/>
+        <location filename="../../kiosk/ui/messages.py" line="144"/>
         <source>Tap Refresh to see what still waits.</source>
         <translation>请点击“刷新”查看仍在等待的单据。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="145"/>
+        <location filename="../../kiosk/ui/messages.py" line="146"/>
         <source>Please check them and try again.</source>
         <translation>请核对后重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="146"/>
+        <location filename="../../kiosk/ui/messages.py" line="147"/>
         <source>Please ask the IT office to unlock it.</source>
         <translation>请联系信息科解锁。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="147"/>
+        <location filename="../../kiosk/ui/messages.py" line="148"/>
         <source>Please enter the staff number and the PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="148"/>
+        <location filename="../../kiosk/ui/messages.py" line="149"/>
         <source>Please log in with a cashier&apos;s staff number.</source>
         <translation>请使用收费员工号登录。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="149"/>
+        <location filename="../../kiosk/ui/messages.py" line="150"/>
         <source>Please ask a supervisor to enter their own staff number and PIN.</source>
         <translation>请主管输入其本人的工号和密码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="150"/>
+        <location filename="../../kiosk/ui/messages.py" line="151"/>
         <source>Please ask the IT office.</source>
         <translation>请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="151"/>
+        <location filename="../../kiosk/ui/messages.py" line="152"/>
         <source>A supervisor must enter their staff number and PIN to approve it.</source>
         <translation>须由主管输入工号和密码审批。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="152"/>
+        <location filename="../../kiosk/ui/messages.py" line="153"/>
         <source>You can serve patients now; close the shift when you finish.</source>
         <translation>现在即可为患者办理，结束时请交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="153"/>
+        <location filename="../../kiosk/ui/messages.py" line="154"/>
         <source>Tap &quot;Open shift&quot; first.</source>
         <translation>请先点击“开班”。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="154"/>
+        <location filename="../../kiosk/ui/messages.py" line="155"/>
         <source>They or a supervisor must close it.</source>
         <translation>须由其本人或主管交班。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="156"/>
+        <location filename="../../kiosk/ui/messages.py" line="157"/>
         <source>Tap &quot;Open the shift&quot;, then serve the patient again.</source>
         <translation>请点“开班”，然后重新为患者办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="157"/>
+        <location filename="../../kiosk/ui/messages.py" line="158"/>
         <source>Close it there first, or ask a supervisor.</source>
         <translation>请先到该窗口交班，或请主管处理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="158"/>
+        <location filename="../../kiosk/ui/messages.py" line="159"/>
         <source>Please log in again, then repeat the last step.</source>
         <translation>请重新登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="159"/>
+        <location filename="../../kiosk/ui/messages.py" line="160"/>
         <source>Please log in, then repeat the last step.</source>
         <translation>请先登录，然后重做上一步。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="161"/>
+        <location filename="../../kiosk/ui/messages.py" line="162"/>
         <source>Please place your ID card on the reader again.</source>
         <translation>请重新将身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="162"/>
+        <location filename="../../kiosk/ui/messages.py" line="163"/>
         <source>Please wait a minute, then try again, or go to the cashier window.</source>
         <translation>请稍等一分钟再试，或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="163"/>
+        <location filename="../../kiosk/ui/messages.py" line="164"/>
         <source>Please wait a few minutes before trying again.</source>
         <translation>请等几分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="164"/>
+        <location filename="../../kiosk/ui/messages.py" line="165"/>
         <source>Please ask at the registration desk to record the family first.</source>
         <translation>请先到挂号窗口登记家庭关系。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="165"/>
+        <location filename="../../kiosk/ui/messages.py" line="166"/>
         <source>Your parent can consent with their own ID card here, or with the code sent to their phone.</source>
         <translation>您的父母可在本机放置其本人身份证表示同意，或使用发送到其手机的验证码。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="166"/>
+        <location filename="../../kiosk/ui/messages.py" line="167"/>
         <source>Please check the 6 digits your parent received and type them again.</source>
         <translation>请核对父母收到的 6 位数字后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="167"/>
+        <location filename="../../kiosk/ui/messages.py" line="168"/>
         <source>Tap &quot;Send a code to their phone&quot; to send a new one.</source>
         <translation>请点“发送验证码到其手机”重新发送。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="168"/>
+        <location filename="../../kiosk/ui/messages.py" line="169"/>
         <source>Your parent can consent with their own ID card here instead.</source>
         <translation>请您的父母在本机放置其本人身份证表示同意。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="169"/>
+        <location filename="../../kiosk/ui/messages.py" line="170"/>
         <source>Please ask that parent to place their own ID card on the reader.</source>
         <translation>请该父母本人将身份证放在读卡区。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="171"/>
+        <location filename="../../kiosk/ui/messages.py" line="175"/>
+        <location filename="../../kiosk/ui/messages.py" line="176"/>
         <source>Please try again later or go to the cashier window.</source>
         <translation>请稍后再试或到收费窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="183"/>
+        <location filename="../../kiosk/ui/messages.py" line="188"/>
         <source>Please ask at the cashier window if you are unsure.</source>
         <translation>如有疑问请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="186"/>
+        <location filename="../../kiosk/ui/messages.py" line="191"/>
         <source>Please go to the cashier window; staff will call IT.</source>
         <translation>请到收费窗口办理，工作人员会联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="188"/>
+        <location filename="../../kiosk/ui/messages.py" line="193"/>
         <source>Please try once more.</source>
         <translation>请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="189"/>
+        <location filename="../../kiosk/ui/messages.py" line="194"/>
         <source>Please ask at the cashier window if you are insured.</source>
         <translation>如您已参保，请到收费窗口咨询。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="190"/>
+        <location filename="../../kiosk/ui/messages.py" line="195"/>
         <source>Please try again.</source>
         <translation>请重试。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="191"/>
+        <location filename="../../kiosk/ui/messages.py" line="196"/>
         <source>Please try again once the credit platform answers, or ask at the registration desk.</source>
         <translation>请在信用平台恢复后再试，或到挂号窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="192"/>
+        <location filename="../../kiosk/ui/messages.py" line="197"/>
         <source>Please ask at the cashier window for your receipt.</source>
         <translation>请到收费窗口领取凭条。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="195"/>
+        <location filename="../../kiosk/ui/messages.py" line="200"/>
         <source>Please call IT to reinstall the newer release.</source>
         <translation>请联系信息科重新安装较新的版本。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="197"/>
+        <location filename="../../kiosk/ui/messages.py" line="202"/>
         <source>Please go to the cashier window for help.</source>
         <translation>请到收费窗口求助。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/messages.py" line="198"/>
+        <location filename="../../kiosk/ui/messages.py" line="203"/>
         <source>Please call IT to reinstall version %1 or later.</source>
         <translation>请联系信息科重新安装 %1 或更高版本。</translation>
     </message>
@@ -2871,23 +2908,23 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="91"/>
+        <location filename="../../kiosk/ui/offline.py" line="102"/>
         <source>Offline: the hospital system is not answering. Bills can still be paid on credit within limits; {queued} payment(s) waiting to be sent.</source>
         <extracomment>...unless the kiosk settles them with a saga across the HIS and the insurance platform (issue 12): the credit platform down, the part on credit is queued within the offline caps as for an outpatient bill. The journey&apos;s use case (an attribute of the services) has its ``saga`` then. The banner&apos;s tone (its ``tone`` property, which kiosk.qss colours): amber while anything is wrong, green for &quot;all sent&quot;. The ⚠/✓ signs say it too: colour is never the only cue.</extracomment>
         <translation>离线：医院系统暂时无法连接。仍可在限额内信用缴费；{queued} 笔支付等待上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="95"/>
+        <location filename="../../kiosk/ui/offline.py" line="106"/>
         <source>Back online: sending {queued} payment(s) made offline…</source>
         <translation>已恢复连接：正在上传 {queued} 笔离线支付…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="98"/>
+        <location filename="../../kiosk/ui/offline.py" line="109"/>
         <source>Back online: every payment made offline has been sent.</source>
         <translation>已恢复连接：离线支付已全部上传。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/offline.py" line="100"/>
+        <location filename="../../kiosk/ui/offline.py" line="111"/>
         <source>Queue: {conflicts} payment(s) refused by the platform, {expired} waiting too long. Open “Queue conflicts”.</source>
         <translation>队列：{conflicts} 笔支付被平台拒绝，{expired} 笔等待过久。请打开“离线冲突处理”。</translation>
     </message>
@@ -2895,53 +2932,53 @@ Guardian: tap the button, then place your ID card on the reader.</source>
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="361"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="372"/>
         <source>EN</source>
         <translation>英</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="363"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="374"/>
         <source>Chinese pinyin input: tap for English letters</source>
         <translation>中文拼音输入：点按改为英文字母</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="364"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="375"/>
         <source>English letters: tap for Chinese pinyin input</source>
         <translation>英文字母：点按改为中文拼音输入</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="365"/>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="366"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="376"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="377"/>
         <source>Space</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="367"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="378"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="368"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="379"/>
         <source>Done: put the keyboard away</source>
         <translation>完成：收起键盘</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="369"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="380"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="370"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="381"/>
         <source>Previous candidates</source>
         <translation>上一页候选字</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="371"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="382"/>
         <source>More candidates</source>
         <translation>下一页候选字</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="375"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="386"/>
         <source>On-screen keyboard</source>
         <translation>屏幕键盘</translation>
     </message>
@@ -3724,13 +3761,13 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/register.py" line="197"/>
-        <location filename="../../kiosk/ui/register.py" line="223"/>
+        <location filename="../../kiosk/ui/register.py" line="226"/>
         <source>Credit available now: {available}.</source>
         <translation>当前可用额度：{available}。</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/register.py" line="199"/>
-        <location filename="../../kiosk/ui/register.py" line="225"/>
+        <location filename="../../kiosk/ui/register.py" line="228"/>
         <source>Reference {reference}</source>
         <translation>流水号 {reference}</translation>
     </message>
@@ -3761,21 +3798,26 @@ Tap Continue, then ask your parent to place their own ID card on the reader.</so
     </message>
     <message>
         <location filename="../../kiosk/ui/register.py" line="220"/>
+        <source>The fee {fee} was never charged: the credit platform refused it. Nothing is left to pay.</source>
+        <translation>挂号费 {fee} 未曾扣款：信用平台拒绝了该笔费用。无需再付。</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/register.py" line="223"/>
         <source>{fee} will be refunded to the account you paid from.</source>
         <translation>{fee} 将原路退回您的支付账户。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="227"/>
+        <location filename="../../kiosk/ui/register.py" line="230"/>
         <source>Registration cancelled</source>
         <translation>已退号</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="232"/>
+        <location filename="../../kiosk/ui/register.py" line="235"/>
         <source>Your slip is printing. Please take it.</source>
         <translation>凭条正在打印，请取走。</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/register.py" line="233"/>
+        <location filename="../../kiosk/ui/register.py" line="236"/>
         <source>The slip could not be printed. This does not change anything above; please ask at the registration desk for a copy.</source>
         <translation>凭条未能打印，不影响以上办理结果，请到挂号窗口补打。</translation>
     </message>

@@ -1,5 +1,5 @@
-"""A headless kiosk for the saga's crash tests (issue 12): the real ports, journal, sagas and recovery
-(``tests/saga_kiosk.py``, wired as ``kiosk.services`` wires them), no Qt, no printer.
+"""A headless kiosk for the saga's crash tests (issue 12): the real ports, journal (the offline outbox), sync
+engine, sagas and recovery (``tests/saga_kiosk.py``, built by ``kiosk.services``'s own builders), no Qt, no printer.
 
 ``python -m tests.offline.saga_driver --data-dir D --services FILE``
 
@@ -8,7 +8,8 @@
 terminal secret comes from ``KIOSK_TEST_SECRET`` (hex), the HIS's and the insurance gateway's from the keyring
 the environment pins (as a hospital's IT leaves them); the data key from ``KIOSK_TEST_DATA_KEY`` (hex).
 
-At start, as the app: every unfinished saga driven to its end (the recovery), then ``ready <states>``.
+At start, as the app: the outbox sent (a booking queued while the credit platform did not answer), then every
+unfinished saga driven to its end (the recovery), then ``ready <states>``.
 Commands, one a line (``tests/offline/trace.py`` for the stop commands; ``TRACE_ARM`` stops inside the
 start-up recovery):
 
@@ -20,8 +21,10 @@ start-up recovery):
 - ``recover``: the recovery's sweep now; ``recovered <states>``.
 - ``quit``.
 
-The saga's phases (``saga:<kind>:<step>:sent|done``, ``saga:<kind>:settled``, ``saga:<kind>:undone``) are stop
-points: an armed one prints ``stop kiosk <phase> <saga>`` and waits there for the harness's SIGKILL.
+The saga's phases (``saga:<kind>:<step>:sent|done|unknown|refused``, ``saga:<kind>:settled``,
+``saga:<kind>:undone``), the outbox's (``journal``: a booking queued) and the sync engine's (``sync``: a batch about
+to go, ``sync:answered``: its answer come, not yet recorded) are stop points: an armed one prints
+``stop kiosk <phase> <saga>`` and waits there for the harness's SIGKILL.
 """
 from __future__ import annotations
 
@@ -173,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     kiosk = build(args)
     try:
         driver = Driver(kiosk, tracer)
-        states = driver.recover()  # as the app at start
+        states = kiosk.recover_at_start()  # as the app at start: the outbox sent, the sagas driven to their end
         tracer.say("ready " + json.dumps(sorted(states.values())))
         driver.serve(commands)
     finally:
