@@ -107,16 +107,17 @@ class World:
                                   now - timedelta(minutes=30), now)
         return "MZ" + visit_id
 
-    def new_stay(self, role: str) -> None:
-        """A stay of ``role`` to discharge (60 charges over 3 days: two 2301 messages)."""
+    def new_stay(self, role: str, days: int = 3, lines: int = 60) -> str:
+        """A stay of ``role`` to discharge (by default 60 charges over 3 days: two 2301 messages); its id."""
         from sandbox.his.seed import SeedMixin
 
         self.serial += 1
+        admission_id = f"A9{self.serial:05d}"
         his = self.services.his.store
         with his.transaction() as conn:
-            SeedMixin._seed_stay(conn, {"admission_id": f"A9{self.serial:05d}", "role": role,
-                                        "department_id": "D02", "bed": f"{self.serial}床", "days": 3, "lines": 60},
-                                 his.now())
+            SeedMixin._seed_stay(conn, {"admission_id": admission_id, "role": role, "department_id": "D02",
+                                        "bed": f"{self.serial}床", "days": days, "lines": lines}, his.now())
+        return admission_id
 
     # -- the kiosk ------------------------------------------------------------------------------------
     def pay(self, role: str, kind: str, stop: Stop | None = None, context: str = "online"):
