@@ -192,7 +192,7 @@ def test_a_counterpart_down_and_a_bill_still_open_are_said_the_others_compared(s
     from tests.test_saga_outpatient import EmbeddedServicesView
 
     with FaultProxy("127.0.0.1", services.credit.port) as proxy:
-        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=1.0)
+        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=2.0)
         try:
             settle(k, "tier2")
             looking = k.outpatient.prepare(k.session("tier1"), k.session("tier1").his_visits)

@@ -67,7 +67,7 @@ def test_a_stay_left_unconfirmed_is_undone_at_the_insurance_and_can_be_prepared_
 def test_a_lost_2304_answer_is_reversed_and_the_stay_stays_in(services, tmp_path):
     import requests
 
-    slow = Kiosk(services, tmp_path / "kiosk", new_key(), timeout_s=1.0)
+    slow = Kiosk(services, tmp_path / "kiosk", new_key(), timeout_s=2.0)
     try:
         session = slow.session("inpatient")
         prepared = slow.discharge.prepare(session, slow.discharge.current_stay(session))

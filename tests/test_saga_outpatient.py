@@ -146,7 +146,7 @@ def test_a_hold_refused_undoes_everything_and_gives_the_phone_payment_back(servi
 
 
 def test_a_lost_settlement_answer_is_reversed_by_its_msgid_and_the_bill_undone(services, tmp_path, key):
-    slow = Kiosk(services, tmp_path / "kiosk", key, timeout_s=1.0)
+    slow = Kiosk(services, tmp_path / "kiosk", key, timeout_s=2.0)
     try:
         session = slow.session("tier2")
         prepared = slow.outpatient.prepare(session, session.his_visits)
@@ -178,7 +178,7 @@ def test_a_bill_paid_elsewhere_meanwhile_is_undone_here(services, kiosk):
 def test_the_credit_platform_down_after_the_settlement_is_completed_by_the_recovery(services, tmp_path, key):
     with FaultProxy("127.0.0.1", services.credit.port) as proxy:
         proxied = EmbeddedServicesView(services, credit_url=proxy.url)
-        k = Kiosk(proxied, tmp_path / "kiosk", key, timeout_s=1.0)
+        k = Kiosk(proxied, tmp_path / "kiosk", key, timeout_s=2.0)
         try:
             session = k.session("tier2")
             prepared = k.outpatient.prepare(session, session.his_visits)

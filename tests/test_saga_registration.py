@@ -175,7 +175,7 @@ def test_a_fee_queued_then_refused_by_the_platform_and_the_cancel(services, tmp_
     from tests.test_saga_outpatient import EmbeddedServicesView
 
     with FaultProxy("127.0.0.1", services.credit.port) as proxy:
-        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=1.0)
+        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=2.0)
         try:
             session = k.session("tier1")
             account_id = session.account.account_id

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
@@ -79,14 +80,26 @@ def test_the_usable_frame_is_reported_only_with_the_platform_answering(tmp_path)
     assert FRAME not in down.stdout
 
 
-def test_a_kiosk_shut_down_while_it_starts_leaves_nothing_running(qtbot, kiosk_settings, sandbox):
+def test_a_kiosk_shut_down_while_it_starts_leaves_nothing_running(qtbot, kiosk_settings, sandbox, monkeypatch):
     """Shut down while the worker builds the services (whose sync thread starts among them):
     what was built is closed, no thread stays (the autouse check of leftover threads)."""
+    import kiosk.services
+
+    building, go = threading.Event(), threading.Event()
+    build = kiosk.services.build_services
+
+    def held_build(*args, **kwargs):  # the real build, once the test has the kiosk shutting down
+        building.set()
+        go.wait(30)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(kiosk.services, "build_services", held_build)
     app = KioskApp(kiosk_settings, secret=sandbox.secret)
     qtbot.addWidget(app.window)
     app.show()
-    qtbot.waitUntil(lambda: app.sync_bridge is not None, timeout=10_000)  # the worker has started
+    qtbot.waitUntil(building.is_set, timeout=10_000)  # the worker has started
     assert app.services is None
+    go.set()  # it builds them while the kiosk shuts down (which waits for it)
     app.shutdown()
     QCoreApplication.processEvents()  # the worker's answer, queued before shutdown returned, finds it shut down
     assert app.services is None and app.ctx is None
