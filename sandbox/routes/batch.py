@@ -34,10 +34,12 @@ from sandbox.routes.common import MAX_KEY_CHARS, Answered, check_key
 from sandbox.schemas import RequestModel, responses
 from sandbox.store import Refusal, Store
 from sandbox.store.base import Redo
+from sandbox.store.settle_run import SettlementRun
 
 log = logging.getLogger("sandbox.batch")
 
 MAX_OPERATIONS = 200
+SETTLEMENTS = "/v1/settlements"  # batched set-based when they fit (_Settlements)
 
 
 class Operation(RequestModel):
@@ -186,9 +188,8 @@ def _prepare(dispatch: _Dispatch, batch: dict, op: Operation) -> _Call | tuple[i
     return _Call(target, kwargs, scope)
 
 
-def _apply(dispatch: _Dispatch, batch: dict, op: Operation) -> tuple[int, str]:
-    """One operation through its endpoint's handler: (status, JSON text)."""
-    call = _prepare(dispatch, batch, op)
+def _apply(call: _Call | tuple[int, str]) -> tuple[int, str]:
+    """One prepared operation (``_prepare``) through its endpoint's handler: (status, JSON text)."""
     if not isinstance(call, _Call):
         return call
     scope = call.scope
@@ -201,6 +202,52 @@ def _apply(dispatch: _Dispatch, batch: dict, op: Operation) -> tuple[int, str]:
     if isinstance(response, Answered):
         return response.status_code, response.text
     return response.status_code, bytes(response.body).decode()
+
+
+class _Settlements:
+    """The batch's settlements set-based (``sandbox.store.settle_run``): those that fit go through
+    their route with the run's ``apply`` as the store operation (``settle_op`` in the request's
+    state); every other operation runs after the kept rows are written, and one that wrote
+    more than its idempotency row makes the run read again what it had read."""
+
+    def __init__(self, store: Store, conn, calls: list):
+        self.store = store
+        self.conn = conn
+        self.calls = calls
+        self.run = SettlementRun(store, conn)
+
+    @staticmethod
+    def is_settlement(call) -> bool:
+        return isinstance(call, _Call) and call.target.route.path == SETTLEMENTS and call.target.body_param
+
+    def fields(self, call: _Call) -> dict:
+        return call.kwargs[call.target.body_param].model_dump()
+
+    def apply(self, index: int) -> tuple[int, str]:
+        call, run = self.calls[index], self.run
+        if self.is_settlement(call):
+            fields = self.fields(call)
+            if not run.loaded:
+                run.load([self.fields(c) for c in self.calls[index:] if self.is_settlement(c)])
+            if run.fits(fields, self.store.now()):
+                call.scope["state"]["settle_op"] = run.apply
+                try:
+                    status, text = _apply(call)
+                except BaseException:
+                    run.drop()
+                    raise
+                if status == 200:
+                    run.keep()
+                else:
+                    run.drop()
+                return status, text
+        run.flush()
+        mark = self.conn.total_changes
+        try:
+            return _apply(call)
+        finally:
+            if self.conn.total_changes - mark > 1:  # more than its idempotency row (or a refusal's trail)
+                run.invalidate()
 
 
 def _dispatch_for(app) -> _Dispatch:
@@ -247,16 +294,26 @@ def _run(store: Store, dispatch: _Dispatch, batch: dict, operations: list[Operat
          optimistic: bool) -> list[str]:
     """Every operation in order, in one transaction: each one's answer as a part of the batch's."""
     parts = []
-    with store.transaction(optimistic=optimistic):
+    with store.transaction(optimistic=optimistic) as conn:
+        calls = []
         for op in operations:
             try:
-                status, text = _apply(dispatch, batch, op)
+                calls.append(_prepare(dispatch, batch, op))
+            except Exception as exc:  # noqa: BLE001 - one operation's failure is its own answer
+                log.error("batch operation failed: %s %s", op.path, type(exc).__name__)
+                calls.append(_error(500, "internal_error", "The platform failed; see its log."))
+        settlements = _Settlements(store, conn, calls) if any(map(_Settlements.is_settlement, calls)) else None
+        for index, op in enumerate(operations):
+            try:
+                status, text = settlements.apply(index) if settlements is not None else _apply(calls[index])
             except Refusal as refusal:  # e.g. idempotency_key_reused, raised before the store acts
                 status, text = refusal.status, json.dumps(refusal.envelope(), separators=(",", ":"))
             except Exception as exc:  # noqa: BLE001 - one operation's failure is its own answer
                 log.error("batch operation failed: %s %s", op.path, type(exc).__name__)
                 status, text = _error(500, "internal_error", "The platform failed; see its log.")
             parts.append(_part(op.key, status, text))
+        if settlements is not None:
+            settlements.run.flush()
     return parts
 
 
