@@ -13,7 +13,8 @@ and the GUI thread while the sync drains.
   same queue (the same patients and bodies, keys of the same length, another outbox file)
   drained by the same engine and client to the same server's no-op batch endpoint
   (``POST /v1/_sandbox/batch/noop``: the batch checked as ``/v1/batch`` checks it, then
-  discarded). The order alternates from round to round.
+  discarded). The order alternates from round to round, after one uncounted no-op round (the
+  server process warmed).
 - ``drain_batch_gain``: that rate against one request per operation (1,000 more).
 - ``gui_stall_max_ms``: the longest gap between ticks of a 5 ms ``QTimer`` on the GUI thread
   (the kiosk's main window shown, offscreen, its offline banner fed by the sync thread)
@@ -261,6 +262,9 @@ def measure(rounds: int) -> dict:
             start += ops // VISITS_EACH
         process, url = start_platform(folder / "platform.sqlite", secret)
         try:
+            # uncounted: the server process warmed (its first batch pays for imports and caches, which fell on
+            # round 0's no-op alone); the no-op applies nothing, so round 0's patients stay as they were
+            drain_rate(folder, "warm-up", url, secret, groups["round0"], batch=True, noop=True)
             drained, noop = [], []
             for i in range(rounds):  # the no-op first in even rounds, last in odd ones
                 pair = [("noop", noop), ("drain", drained)]
