@@ -6,10 +6,11 @@ and the platform client (``kiosk.platform``), so that all three apply one rule:
 - **The URL.** ``https://`` anywhere; plain ``http://`` only to a loopback address (the
   embedded or a local sandbox), never with a user name in it.
 - **The trust anchor** (:func:`trust_store`). The CA bundle named by ``ca_bundle``, else
-  the system's own bundle (:func:`system_trust_store`). It is always handed to ``requests``
-  as a file path: given ``verify=True``, requests would take ``REQUESTS_CA_BUNDLE`` or
+  the system's own bundle (:func:`system_trust_store`). It is always handed on as a file
+  path (to ``kiosk.connections``, and to ``requests`` where the insurance adapter and
+  ``kiosk-admin`` use it: given ``verify=True``, requests would take ``REQUESTS_CA_BUNDLE`` or
   ``CURL_CA_BUNDLE`` from the environment instead, and otherwise use ``certifi``'s copy of
-  Mozilla's list, never the system's. The environment (those two, ``SSL_CERT_FILE``) is
+  Mozilla's list, never the system's). The environment (those two, ``SSL_CERT_FILE``) is
   never asked: whom the kiosk trusts is decided by its settings file and the system alone.
 - **A named bundle must be one** (:func:`ca_bundle_problems`): a path that does not exist,
   a folder, or a file without a PEM certificate is a settings error at start, never a
