@@ -164,6 +164,95 @@ def test_a_cancel_once_the_session_began_undoes_nothing(services, kiosk, monkeyp
     check(services)
 
 
+def test_a_cancel_under_way_closes_the_fee_conflict_first_so_the_desk_cannot_collect_it(services, tmp_path):
+    """The cancel closes the refused fee's conflict before it undoes anything: while its undo waits for the
+    insurance platform (2202 unanswered), the cashier can no longer take the fee of a registration being
+    cancelled; once the insurance answers, the registration is cancelled everywhere."""
+    from tests.faultproxy import FaultProxy
+    from tests.saga_invariant import check_registrations
+    from tests.test_saga_outpatient import EmbeddedServicesView, fault
+
+    with FaultProxy("127.0.0.1", services.credit.port) as proxy:
+        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=2.0)
+        try:
+            session = k.session("tier1")
+            account_id = session.account.account_id
+            proxy.trigger = b"/v1/holds"
+            proxy.cut("drop")  # the hold never answered: the fee queued
+            made = k.registration.register(session, k.clinic(session))
+            with services.credit.store.transaction() as conn:
+                conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = ?", (account_id,))
+            proxy.trigger = None
+            proxy.cut("pass")
+            k.offline.sync.step()  # refused by the platform: a conflict for the cashier
+            (conflict,) = k.offline.conflicts()
+            k.recovery.all()
+            fault(services, "2202", "blackhole")
+            try:
+                assert k.registration.cancel(made.registration_id) == "undoing"  # waits for the insurance
+            finally:
+                fault(services, "2202", "none")
+            assert k.offline.conflicts() == []  # closed by the cancel already
+            with pytest.raises(LookupError):
+                k.offline.resolve(conflict.conflict_id, "payment_collected", "OP-1")  # the cashier, too late
+            k.recovery.all()
+            his = his_registration(services, made.registration_id)
+            assert his["status"] == "cancelled" and his["bill_status"] != "paid"
+            assert insurance_visit(services, made.registration_id) == "cancelled"
+            assert [c.conflict_id for c in k.offline.cancelled_conflicts()] == [conflict.conflict_id]
+            check_registrations(services)
+        finally:
+            k.close()
+
+
+def test_the_cashier_collecting_the_fee_in_the_instant_the_kiosk_cancels_wins_and_nothing_is_undone(
+        services, tmp_path, monkeypatch):
+    """The kiosk reads the fee's conflict open, and in that instant the cashier takes the fee (their resolution is
+    written first): the kiosk's closing of the conflict finds it resolved, so the cancel is refused and nothing
+    is undone anywhere (before, the undo went on and the patient paid for a cancelled registration)."""
+    from kiosk.usecases.registration_saga import FeeCollected
+    from tests.faultproxy import FaultProxy
+    from tests.saga_invariant import check_registrations
+    from tests.test_saga_outpatient import EmbeddedServicesView
+
+    with FaultProxy("127.0.0.1", services.credit.port) as proxy:
+        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=2.0)
+        try:
+            session = k.session("tier1")
+            account_id = session.account.account_id
+            proxy.trigger = b"/v1/holds"
+            proxy.cut("drop")  # the hold never answered: the fee queued
+            made = k.registration.register(session, k.clinic(session))
+            with services.credit.store.transaction() as conn:
+                conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = ?", (account_id,))
+            proxy.trigger = None
+            proxy.cut("pass")
+            k.offline.sync.step()  # refused by the platform: a conflict for the cashier
+            (conflict,) = k.offline.conflicts()
+            k.recovery.all()
+
+            outbox = k.offline.outbox
+            read = outbox.conflicts
+
+            def read_then_cashier(status, **kwargs):  # the desk's resolution lands right after the kiosk's read
+                found = read(status, **kwargs)
+                if status == "open" and found:
+                    monkeypatch.setattr(outbox, "conflicts", read)
+                    outbox.resolve(conflict.conflict_id, "payment_collected", "OP-1")
+                return found
+
+            monkeypatch.setattr(outbox, "conflicts", read_then_cashier)
+            with pytest.raises(FeeCollected):
+                k.registration.cancel(made.registration_id)
+            his = his_registration(services, made.registration_id)
+            assert (his["status"], his["bill_status"]) == ("booked", "paid")
+            assert insurance_visit(services, made.registration_id) == "open"
+            assert k.offline.cancelled_conflicts() == []  # the cashier's resolution stands
+            check_registrations(services)
+        finally:
+            k.close()
+
+
 @pytest.mark.parametrize("desk", ["collected", "not_yet"])
 def test_a_fee_queued_then_refused_by_the_platform_and_the_cancel(services, tmp_path, desk):
     """The hold gets no answer (the fee queued in the outbox), the platform then refuses the fee (a conflict). Not

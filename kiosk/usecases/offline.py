@@ -227,7 +227,13 @@ class OfflineMode:
                 "conflict_id": conflict.id, "key": conflict.key, "kind": conflict.kind, "code": conflict.code,
                 "credit_fen": conflict.credit_fen, "cancelled": why, "visit_ids": list(_visits_of(body)),
                 "account_id": body.get("account_id")}, CANCELLED_BY)
-        self.outbox.resolve(conflict.id, "cancelled", CANCELLED_BY)
+        try:
+            self.outbox.resolve(conflict.id, "cancelled", CANCELLED_BY)  # only while open: the cashier's or this
+        except LookupError:  # the cashier resolved it in the instant since it was read: theirs stands
+            log.warning("conflict %d: resolved at the desk as its %s was cancelled", conflict.id, why)
+            if self.audit is not None:  # the line above in the audit log did not take effect
+                self.audit("conflict_cancel_lost", {"conflict_id": conflict.id, "key": conflict.key}, CANCELLED_BY)
+            return False
         log.info("conflict %d closed: its %s was cancelled", conflict.id, why)
         self.sync.wake()  # new counts for the banner
         return True

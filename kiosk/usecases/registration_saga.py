@@ -287,10 +287,24 @@ class RegistrationSettlement(SettlementSaga):
             if run.saga.state == "settled":
                 if clock.now() >= datetime.fromisoformat(run.facts["clinic"]["starts_at"]):
                     raise SessionStarted()
+                if run.facts.get("credit_conflict") and not self._claim_conflict(run):
+                    raise FeeCollected()  # the cashier resolved it in the meantime: nothing changed here
                 run.update(state="undoing", cancel_requested=True)
             if run.saga.state == "undoing":
                 self._undo_or_later(run)
             return run.saga.state
+
+    def _claim_conflict(self, run: Run) -> bool:
+        """The conflict of the refused fee closed as cancelled before anything is undone (closing it is atomic at
+        the outbox, as the cashier's resolution is: one of them wins), so the desk cannot collect the fee of a
+        registration this cancel is undoing. False when the cashier had resolved it first."""
+        queued = run.last("queue_booking")
+        if queued is None or self.offline is None:
+            return True
+        if self.offline.conflict_cancelled(queued.key, self.KIND):
+            run.update(credit_conflict_closed="cancelled")
+            return True
+        return self.offline.conflict_resolution(queued.key) in (None, "cancelled")
 
     def _fee_collected(self, run: Run) -> bool:
         """Did the cashier resolve the conflict of the fee the platform refused (collected, or settled elsewhere)?"""
