@@ -5,6 +5,8 @@ services' own databases."""
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 
@@ -164,13 +166,21 @@ def test_a_cancel_once_the_session_began_undoes_nothing(services, kiosk, monkeyp
     check(services)
 
 
-def test_a_cancel_under_way_closes_the_fee_conflict_first_so_the_desk_cannot_collect_it(services, tmp_path):
-    """The cancel closes the refused fee's conflict before it undoes anything: while its undo waits for the
-    insurance platform (2202 unanswered), the cashier can no longer take the fee of a registration being
-    cancelled; once the insurance answers, the registration is cancelled everywhere."""
+@dataclass
+class RefusedFee:
+    """A registration whose fee was queued (the hold never answered) and then refused by the credit platform at
+    sync (the account suspended meanwhile): a conflict for the cashier."""
+
+    kiosk: Kiosk
+    made: object  # the registration as the kiosk made it
+    account_id: str
+    conflict: object
+
+
+@contextmanager
+def refused_fee(services, tmp_path):
     from tests.faultproxy import FaultProxy
-    from tests.saga_invariant import check_registrations
-    from tests.test_saga_outpatient import EmbeddedServicesView, fault
+    from tests.test_saga_outpatient import EmbeddedServicesView
 
     with FaultProxy("127.0.0.1", services.credit.port) as proxy:
         k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=2.0)
@@ -184,25 +194,37 @@ def test_a_cancel_under_way_closes_the_fee_conflict_first_so_the_desk_cannot_col
                 conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = ?", (account_id,))
             proxy.trigger = None
             proxy.cut("pass")
-            k.offline.sync.step()  # refused by the platform: a conflict for the cashier
+            k.offline.sync.step()  # the sync engine sends it: refused, a conflict
             (conflict,) = k.offline.conflicts()
             k.recovery.all()
-            fault(services, "2202", "blackhole")
-            try:
-                assert k.registration.cancel(made.registration_id) == "undoing"  # waits for the insurance
-            finally:
-                fault(services, "2202", "none")
-            assert k.offline.conflicts() == []  # closed by the cancel already
-            with pytest.raises(LookupError):
-                k.offline.resolve(conflict.conflict_id, "payment_collected", "OP-1")  # the cashier, too late
-            k.recovery.all()
-            his = his_registration(services, made.registration_id)
-            assert his["status"] == "cancelled" and his["bill_status"] != "paid"
-            assert insurance_visit(services, made.registration_id) == "cancelled"
-            assert [c.conflict_id for c in k.offline.cancelled_conflicts()] == [conflict.conflict_id]
-            check_registrations(services)
+            yield RefusedFee(k, made, account_id, conflict)
         finally:
             k.close()
+
+
+def test_a_cancel_under_way_closes_the_fee_conflict_first_so_the_desk_cannot_collect_it(services, tmp_path):
+    """The cancel closes the refused fee's conflict before it undoes anything: while its undo waits for the
+    insurance platform (2202 unanswered), the cashier can no longer take the fee of a registration being
+    cancelled; once the insurance answers, the registration is cancelled everywhere."""
+    from tests.saga_invariant import check_registrations
+    from tests.test_saga_outpatient import fault
+
+    with refused_fee(services, tmp_path) as fee:
+        k, made, conflict = fee.kiosk, fee.made, fee.conflict
+        fault(services, "2202", "blackhole")
+        try:
+            assert k.registration.cancel(made.registration_id) == "undoing"  # waits for the insurance
+        finally:
+            fault(services, "2202", "none")
+        assert k.offline.conflicts() == []  # closed by the cancel already
+        with pytest.raises(LookupError):
+            k.offline.resolve(conflict.conflict_id, "payment_collected", "OP-1")  # the cashier, too late
+        k.recovery.all()
+        his = his_registration(services, made.registration_id)
+        assert his["status"] == "cancelled" and his["bill_status"] != "paid"
+        assert insurance_visit(services, made.registration_id) == "cancelled"
+        assert [c.conflict_id for c in k.offline.cancelled_conflicts()] == [conflict.conflict_id]
+        check_registrations(services)
 
 
 def test_the_cashier_collecting_the_fee_in_the_instant_the_kiosk_cancels_wins_and_nothing_is_undone(
@@ -211,46 +233,28 @@ def test_the_cashier_collecting_the_fee_in_the_instant_the_kiosk_cancels_wins_an
     written first): the kiosk's closing of the conflict finds it resolved, so the cancel is refused and nothing
     is undone anywhere (before, the undo went on and the patient paid for a cancelled registration)."""
     from kiosk.usecases.registration_saga import FeeCollected
-    from tests.faultproxy import FaultProxy
     from tests.saga_invariant import check_registrations
-    from tests.test_saga_outpatient import EmbeddedServicesView
 
-    with FaultProxy("127.0.0.1", services.credit.port) as proxy:
-        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=2.0)
-        try:
-            session = k.session("tier1")
-            account_id = session.account.account_id
-            proxy.trigger = b"/v1/holds"
-            proxy.cut("drop")  # the hold never answered: the fee queued
-            made = k.registration.register(session, k.clinic(session))
-            with services.credit.store.transaction() as conn:
-                conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = ?", (account_id,))
-            proxy.trigger = None
-            proxy.cut("pass")
-            k.offline.sync.step()  # refused by the platform: a conflict for the cashier
-            (conflict,) = k.offline.conflicts()
-            k.recovery.all()
+    with refused_fee(services, tmp_path) as fee:
+        k, made, conflict = fee.kiosk, fee.made, fee.conflict
+        outbox = k.offline.outbox
+        read = outbox.conflicts
 
-            outbox = k.offline.outbox
-            read = outbox.conflicts
+        def read_then_cashier(status, **kwargs):  # the desk's resolution lands right after the kiosk's read
+            found = read(status, **kwargs)
+            if status == "open" and found:
+                monkeypatch.setattr(outbox, "conflicts", read)
+                outbox.resolve(conflict.conflict_id, "payment_collected", "OP-1")
+            return found
 
-            def read_then_cashier(status, **kwargs):  # the desk's resolution lands right after the kiosk's read
-                found = read(status, **kwargs)
-                if status == "open" and found:
-                    monkeypatch.setattr(outbox, "conflicts", read)
-                    outbox.resolve(conflict.conflict_id, "payment_collected", "OP-1")
-                return found
-
-            monkeypatch.setattr(outbox, "conflicts", read_then_cashier)
-            with pytest.raises(FeeCollected):
-                k.registration.cancel(made.registration_id)
-            his = his_registration(services, made.registration_id)
-            assert (his["status"], his["bill_status"]) == ("booked", "paid")
-            assert insurance_visit(services, made.registration_id) == "open"
-            assert k.offline.cancelled_conflicts() == []  # the cashier's resolution stands
-            check_registrations(services)
-        finally:
-            k.close()
+        monkeypatch.setattr(outbox, "conflicts", read_then_cashier)
+        with pytest.raises(FeeCollected):
+            k.registration.cancel(made.registration_id)
+        his = his_registration(services, made.registration_id)
+        assert (his["status"], his["bill_status"]) == ("booked", "paid")
+        assert insurance_visit(services, made.registration_id) == "open"
+        assert k.offline.cancelled_conflicts() == []  # the cashier's resolution stands
+        check_registrations(services)
 
 
 @pytest.mark.parametrize("desk", ["collected", "not_yet"])
@@ -259,44 +263,27 @@ def test_a_fee_queued_then_refused_by_the_platform_and_the_cancel(services, tmp_
     yet resolved by the cashier: the cancel undoes the registration everywhere and closes the conflict (nothing to
     collect). Collected at the desk meanwhile: the cancel is refused here and nothing changes anywhere."""
     from kiosk.usecases.registration_saga import FeeCollected
-    from tests.faultproxy import FaultProxy
     from tests.saga_invariant import check_registrations
-    from tests.test_saga_outpatient import EmbeddedServicesView
 
-    with FaultProxy("127.0.0.1", services.credit.port) as proxy:
-        k = Kiosk(EmbeddedServicesView(services, credit_url=proxy.url), tmp_path / "kiosk", new_key(), timeout_s=2.0)
-        try:
-            session = k.session("tier1")
-            account_id = session.account.account_id
-            proxy.trigger = b"/v1/holds"
-            proxy.cut("drop")  # the hold never answered: the fee queued
-            made = k.registration.register(session, k.clinic(session))
-            assert made.credit_pending
-            with services.credit.store.transaction() as conn:
-                conn.execute("UPDATE accounts SET status = 'suspended' WHERE account_id = ?", (account_id,))
-            proxy.trigger = None
-            proxy.cut("pass")
-            k.offline.sync.step()  # the sync engine sends it: refused, a conflict
-            (conflict,) = k.offline.conflicts()
-            k.recovery.all()
-            if desk == "collected":
-                k.offline.resolve(conflict.conflict_id, "payment_collected", "OP-1")
-                with pytest.raises(FeeCollected):
-                    k.registration.cancel(made.registration_id)
-                his = his_registration(services, made.registration_id)
-                assert (his["status"], his["bill_status"]) == ("booked", "paid")
-                assert insurance_visit(services, made.registration_id) == "open"
-                assert k.offline.conflicts() == [] and k.offline.cancelled_conflicts() == []  # the cashier's, as it was
-            else:
-                assert k.registration.cancel(made.registration_id) == "undone"
-                his = his_registration(services, made.registration_id)
-                assert his["status"] == "cancelled" and his["bill_status"] != "paid" and his["booking_id"] is None
-                assert insurance_visit(services, made.registration_id) == "cancelled"
-                assert k.offline.conflicts() == []
-                assert [c.conflict_id for c in k.offline.cancelled_conflicts()] == [conflict.conflict_id]
-            with services.credit.store.snapshot() as conn:
-                assert conn.execute("SELECT COUNT(*) FROM bills WHERE account_id = ? AND kind = 'registration'",
-                                    (account_id,)).fetchone()[0] == 0
-            check_registrations(services)
-        finally:
-            k.close()
+    with refused_fee(services, tmp_path) as fee:
+        k, made, conflict = fee.kiosk, fee.made, fee.conflict
+        assert made.credit_pending
+        if desk == "collected":
+            k.offline.resolve(conflict.conflict_id, "payment_collected", "OP-1")
+            with pytest.raises(FeeCollected):
+                k.registration.cancel(made.registration_id)
+            his = his_registration(services, made.registration_id)
+            assert (his["status"], his["bill_status"]) == ("booked", "paid")
+            assert insurance_visit(services, made.registration_id) == "open"
+            assert k.offline.conflicts() == [] and k.offline.cancelled_conflicts() == []  # the cashier's, as it was
+        else:
+            assert k.registration.cancel(made.registration_id) == "undone"
+            his = his_registration(services, made.registration_id)
+            assert his["status"] == "cancelled" and his["bill_status"] != "paid" and his["booking_id"] is None
+            assert insurance_visit(services, made.registration_id) == "cancelled"
+            assert k.offline.conflicts() == []
+            assert [c.conflict_id for c in k.offline.cancelled_conflicts()] == [conflict.conflict_id]
+        with services.credit.store.snapshot() as conn:
+            assert conn.execute("SELECT COUNT(*) FROM bills WHERE account_id = ? AND kind = 'registration'",
+                                (fee.account_id,)).fetchone()[0] == 0
+        check_registrations(services)

@@ -70,6 +70,30 @@ def give_back(conn: sqlite3.Connection, now: datetime, settlement: sqlite3.Row, 
             "allocations": parts["allocations"], "to_channel_fen": amount_fen - to_credit, "restored": restored}
 
 
+
+def settlement_answer(settlement_id: str, reference: str, patient_id: str, account_id: str | None,
+                      visit_ids, *, total: int, fund: int, personal: int, booked: int, paid: int, line: int,
+                      available: int, due_at: str | None, settled_at: str, items: int) -> dict:
+    """A settlement's answer (``POST /v1/settlements``), from the store's ``settle`` or a batch's set-based run
+    (``sandbox.store.settle_run``)."""
+    return {
+        "settlement_id": settlement_id,
+        "reference": reference,
+        "patient_id": patient_id,
+        "account_id": account_id,
+        "visit_ids": list(visit_ids),
+        "total_fen": total,
+        "fund_fen": fund,
+        "personal_fen": personal,
+        "booked_fen": booked,
+        "paid_fen": paid,
+        "line_fen": line,
+        "available_fen": available,
+        "due_at": due_at,
+        "settled_at": settled_at,
+        "items_count": items,
+    }
+
 class MoneyMixin:
 
     # -- one visit (the first endpoint, kept as it was) -------------------------------------
@@ -186,23 +210,9 @@ class MoneyMixin:
         # what create_bill has just put on the line (nothing else wrote to it since).
         line = account["line_fen"] if account is not None else 0
         available = max(0, line - account["used_fen"] - booked) if account is not None else 0
-        return {
-            "settlement_id": settlement_id,
-            "reference": reference,
-            "patient_id": patient_id,
-            "account_id": account_id,
-            "visit_ids": list(visit_ids),
-            "total_fen": total,
-            "fund_fen": fund,
-            "personal_fen": personal,
-            "booked_fen": booked,
-            "paid_fen": paid,
-            "line_fen": line,
-            "available_fen": available,
-            "due_at": iso(due_at) if due_at else None,
-            "settled_at": iso(now),
-            "items_count": items,
-        }
+        return settlement_answer(settlement_id, reference, patient_id, account_id, visit_ids, total=total, fund=fund,
+                                 personal=personal, booked=booked, paid=paid, line=line, available=available,
+                                 due_at=iso(due_at) if due_at else None, settled_at=iso(now), items=items)
 
     # -- repayment -------------------------------------------------------------------------
 

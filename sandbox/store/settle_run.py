@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from kiosk.domain.clock import business_date
 from kiosk.policies import load_profile
 from sandbox.store.base import iso, new_id, parse_iso
+from sandbox.store.money import settlement_answer
 from sandbox.store.views import _BILLS_SQL
 
 #: A bill due this close to the moment a settlement is checked counts as overdue for the
@@ -143,23 +144,10 @@ class SettlementRun:
             ("ledger", (terminal_id, business_date(now).isoformat(), "settlement", reference, personal, personal, 0,
                         0, at)),
         ])
-        return {
-            "settlement_id": settlement_id,
-            "reference": reference,
-            "patient_id": patient_id,
-            "account_id": account_id,
-            "visit_ids": list(visit_ids),
-            "total_fen": total,
-            "fund_fen": fund,
-            "personal_fen": personal,
-            "booked_fen": personal,
-            "paid_fen": 0,
-            "line_fen": line,
-            "available_fen": max(0, line - used - personal),
-            "due_at": iso(due_at),
-            "settled_at": at,
-            "items_count": items,
-        }
+        return settlement_answer(settlement_id, reference, patient_id, account_id, visit_ids, total=total, fund=fund,
+                                 personal=personal, booked=personal, paid=0, line=line,
+                                 available=max(0, line - used - personal), due_at=iso(due_at), settled_at=at,
+                                 items=items)
 
     def keep(self) -> None:
         """The settlement :meth:`apply` made has its answer stored: its rows are the batch's."""
