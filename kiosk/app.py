@@ -256,7 +256,14 @@ class KioskApp(QObject):
         from kiosk.ui.kit import start_touch_scrolling
 
         QTimer.singleShot(0, start_touch_scrolling)
+        QTimer.singleShot(0, self._warm_use_cases)
         QTimer.singleShot(0, self._build_journeys)
+
+    def _warm_use_cases(self) -> None:
+        """After the usable frame, on a worker: the journeys' use cases (else built on first use)."""
+        if self.services is not None and not self._closing:
+            self.tasks.run(self.services.warm_use_cases, lambda _none: None,
+                           lambda e: log.warning("use cases not built ahead: %s", e))
 
     def _build_journeys(self) -> None:
         """After the usable frame, one journey (its screens) per turn of the event loop, so a

@@ -56,13 +56,8 @@ class Services:
     writes: object  # PlatformWrites: every write, journal first
     printer: object  # DocumentPrinter
     payments: object  # PaymentChannel
-    inpatient: object  # Inpatient: admission and discharge
     overview: Callable  # ReadOverview: account, bills, linked relations (money journeys)
-    registrations: object  # Registrations: departments, sessions, register, cancel
-    repay: Callable  # Repay: kiosk (phone) or desk (cash, bank card)
-    refund: Callable  # RefundSettlement (desk)
     identify: Callable
-    settle: Callable
     recover: Callable
     reader: object  # DeviceManager: start/stop every device; present() lays a training card
     training_cards: dict = field(default_factory=dict)  # demo role -> IdCard (simulated reader only)
@@ -73,10 +68,56 @@ class Services:
     link: object | None = None  # TrainingLink (embedded sandbox only): cut and restore the network
     ports: Ports | None = None  # the three counterparts' adapters (kiosk/ports, kiosk/adapters; issue 12)
     sagas: SagaServices | None = None  # settlement as a saga across the three (with the HIS and the insurance)
+    registering: bool = False  # registration as a saga (``settings.registration_saga`` with all three ports)
 
     @property
     def training(self) -> bool:
         return self.sandbox is not None
+
+    # The journeys' use cases are built on first use: their modules are not imported on the way to a
+    # usable home screen (``warm_use_cases`` builds them on a worker right after; a tap first builds them).
+    @cached_property
+    def settle(self):
+        """SettleOutpatient: a bill settled on credit (the saga's, with all three ports)."""
+        from kiosk.usecases.settle import SettleOutpatient
+
+        return SettleOutpatient(self.writes, self.printer, self.offline,
+                                saga=self.sagas.outpatient if self.sagas else None)
+
+    @cached_property
+    def inpatient(self):
+        """Inpatient: admission and discharge."""
+        from kiosk.usecases.inpatient import Inpatient
+
+        return Inpatient(self.platform, self.writes, self.printer,
+                         saga=self.sagas.discharge if self.sagas else None)
+
+    @cached_property
+    def registrations(self):
+        """Registrations: departments, sessions, register, cancel."""
+        from kiosk.usecases.registration import Registrations
+
+        return Registrations(self.platform, self.writes, self.printer, self.overview,
+                             saga=self.sagas.registration if self.registering else None)
+
+    @cached_property
+    def repay(self):
+        """Repay: kiosk (phone) or desk (cash, bank card)."""
+        from kiosk.usecases.repayment import Repay
+
+        return Repay(self.writes, self.printer)
+
+    @cached_property
+    def refund(self):
+        """RefundSettlement (desk)."""
+        from kiosk.usecases.refund import RefundSettlement
+
+        return RefundSettlement(self.writes, self.printer, self.desk)
+
+    def warm_use_cases(self) -> None:
+        """Build every journey's use case now (on a worker, once the kiosk is usable)."""
+        for name in ("settle", "inpatient", "registrations", "repay", "refund", "credit", "disputes"):
+            getattr(self, name)
 
     @cached_property
     def credit(self):
@@ -123,12 +164,8 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
     from kiosk.platform import PlatformClient
     from kiosk.policies import load_profile
     from kiosk.usecases.identify import IdentifyPatient
-    from kiosk.usecases.inpatient import Inpatient
     from kiosk.usecases.payments import HIS_PURPOSES, PaymentChannel
-    from kiosk.usecases.refund import RefundSettlement
-    from kiosk.usecases.registration import Registrations
-    from kiosk.usecases.repayment import ReadOverview, Repay
-    from kiosk.usecases.settle import SettleOutpatient
+    from kiosk.usecases.repayment import ReadOverview
     from kiosk.usecases.writes import PlatformWrites
 
     sandbox = None
@@ -177,14 +214,8 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             printer=printer,
             payments=PaymentChannel(platform, training=sandbox is not None, his=ports.his,
                                     his_purposes=HIS_PURPOSES | ({"registration"} if registering else set())),
-            inpatient=Inpatient(platform, writes, printer, saga=sagas.discharge if sagas else None),
             overview=overview,
-            registrations=Registrations(platform, writes, printer, overview,
-                                        saga=sagas.registration if registering else None),
-            repay=Repay(writes, printer),
-            refund=RefundSettlement(writes, printer, desk),
             identify=IdentifyPatient(platform, offline, his=ports.his),
-            settle=SettleOutpatient(writes, printer, offline, saga=sagas.outpatient if sagas else None),
             recover=_recover(writes, sagas),
             reader=reader,
             training_cards=training_cards,
@@ -195,6 +226,7 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
             link=link,
             ports=ports,
             sagas=sagas,
+            registering=registering,
         )
     except BaseException:
         offline.sync.stop()
