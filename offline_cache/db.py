@@ -27,7 +27,8 @@ DISTRIBUTION = "credit-care-kiosk"
 @functools.cache
 def software_version() -> str:
     """This release's version ("" where the package metadata is missing, as in a frozen build,
-    which is not searched: importlib.metadata costs tens of ms on the kiosk's start path)."""
+    which is not searched: importlib.metadata costs tens of ms on the kiosk's start path; it is
+    asked only when a database is first brought to a schema version, or refused)."""
     if getattr(sys, "frozen", False):
         return ""
     import importlib.metadata
@@ -79,7 +80,7 @@ class Database:
         migrates to (default: the installed package's)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.software = software_version() if software is None else software
+        self._software = software
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=30
@@ -94,6 +95,11 @@ class Database:
         except BaseException:
             self._conn.close()
             raise
+
+    @property
+    def software(self) -> str:
+        """This release's version: read from the package metadata only when needed (a migration, a refusal)."""
+        return software_version() if self._software is None else self._software
 
     def _wal(self, patience_s: float = 30.0) -> None:
         """Switch to WAL. Two processes opening a new file at once: the switch can meet the
@@ -134,8 +140,10 @@ class Database:
                 conn.execute(f"PRAGMA user_version={number}")
             # The first release seen at this schema version (also for files migrated before
             # the table existed): the one a downgraded kiosk is told to reinstall.
-            if self.software:
-                conn.execute("INSERT OR IGNORE INTO schema_software (user_version, software) VALUES (?, ?)",
+            recorded = conn.execute("SELECT 1 FROM schema_software WHERE user_version = ?",
+                                    (len(migrations),)).fetchone()
+            if not recorded and self.software:
+                conn.execute("INSERT INTO schema_software (user_version, software) VALUES (?, ?)",
                              (len(migrations), self.software))
 
     @contextmanager
