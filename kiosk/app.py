@@ -116,6 +116,7 @@ class KioskApp(QObject):
         self._secret = secret  # tests and the demo hand it in; otherwise the keyring
         self._closing = False
         self._unowned = None  # services built on the worker, not yet taken by _booted
+        self._boot_finished = False  # _finish_boot has run
         self.heartbeat = None  # fleet health reports (kiosk/heartbeat.py), once booted
         self.sync_bridge = None  # the sync engine's status to the offline banner, once booting
         self._started_at = _started_at()
@@ -180,12 +181,21 @@ class KioskApp(QObject):
         self._prepare_screens()  # meanwhile, here: what needs no service
 
     def _prepare_screens(self) -> None:
-        """While a worker builds the services: the shared screens, which need none of them,
-        and the journey buttons, labelled but disabled until the services are ready (their
-        layout and fonts are then paid before the patient can tap, not after)."""
+        """While a worker builds the services: the journey buttons, labelled but disabled until the
+        services are ready (their layout and fonts are then paid before the patient can tap, not
+        after). The shared screens come after the usable frame (``_finish_boot``)."""
+        from kiosk.ui.journeys import journey_entries
+
+        w = self.window
+        # Labelled from kiosk.ui.journeys: the journeys' own modules load after the kiosk is usable.
+        self._journey_entries = journey_entries(self.settings.mode)
+        for entry in self._journey_entries:
+            w.home.add_journey(entry.key, entry.title, partial(self._start_journey, entry.key)).setEnabled(False)
+
+    def _shared_screens(self) -> None:
+        """The screens every journey uses: identification, outcome, payment."""
         from kiosk.domain.media import media_for
         from kiosk.ui.identify import IdentifyScreen
-        from kiosk.ui.journeys import journey_entries
         from kiosk.ui.outcome import OutcomeScreen
         from kiosk.ui.payment import PaymentScreen
 
@@ -195,23 +205,22 @@ class KioskApp(QObject):
                                     media=media_for(s.id_reader, s.sscard_reader, s.scanner)))
         w.add_screen(OutcomeScreen()).done_requested.connect(w.go_home)
         w.add_screen(PaymentScreen(training=not self.settings.platform_url))  # the embedded sandbox: training
-        # Labelled from kiosk.ui.journeys: the journeys' own modules load after the kiosk is usable.
-        self._journey_entries = journey_entries(self.settings.mode)
-        for entry in self._journey_entries:
-            w.home.add_journey(entry.key, entry.title, partial(self._start_journey, entry.key)).setEnabled(False)
 
     def _start_journey(self, key: str, *_checked) -> None:
-        """A journey button tapped (enabled once the services are ready): its journey, built
-        now if the idle turns have not built it yet. (``clicked`` may add its ``checked``.)"""
+        """A journey button tapped (enabled once the services are ready): the start finished first
+        if the tap came before its turn, then the journey, built now if the idle turns have not
+        built it yet. (``clicked`` may add its ``checked``.)"""
         from kiosk.ui.offline import offline_guard
 
         if self.ctx is not None:
+            self._finish_boot()
             offline_guard(self.ctx, self.ctx.journeys.lazy(key))()
 
     def _booted(self, services) -> None:
-        from kiosk.ui.identification import Identification
+        """The services are built: the journey buttons enabled and painted (``usable``); the rest
+        of the start in the next turn of the event loop, or at once if a tap comes first (at the
+        desk, before the buttons: the cashier logs in first)."""
         from kiosk.ui.journey import Context
-        from kiosk.ui.payment import Payments
 
         if self._closing:  # shut down while they were built: shutdown() closed them
             return
@@ -219,12 +228,33 @@ class KioskApp(QObject):
         self.services = services
         w = self.window
         ctx = self.ctx = Context(w, self.tasks, services)
-        w.cleared.connect(self._patients_left)
-        ctx.identification = Identification(ctx, self)
-        ctx.payments = Payments(ctx, self)
         ctx.journeys = Journeys(ctx, self._journey_entries)  # each built on first use, or in the idle turns
         for button in w.home.buttons.values():
             button.setEnabled(True)
+        w.home.set_ready(True)
+        if self.settings.mode == "desk":
+            self._finish_boot()
+        self.usable.emit()
+        # The usable frame now: a repaint is a low-priority event, which the idle turns
+        # below would otherwise come before.
+        self.window.repaint()
+        QTimer.singleShot(0, self._finish_boot)
+
+    def _finish_boot(self) -> None:
+        """The rest of the start (once): the shared screens, identification and payments, the
+        devices, the status bar's printer, the desk's login, IT's exit, the idle notices, the
+        recovery of unfinished work and the heartbeat; then the journeys in the idle turns."""
+        from kiosk.ui.identification import Identification
+        from kiosk.ui.payment import Payments
+
+        if self._boot_finished or self.services is None or self._closing:
+            return
+        self._boot_finished = True
+        services, ctx, w = self.services, self.ctx, self.window
+        self._shared_screens()
+        w.cleared.connect(self._patients_left)
+        ctx.identification = Identification(ctx, self)
+        ctx.payments = Payments(ctx, self)
         self.bridge.event.connect(ctx.identification.on_device_event)
         self.bridge.state_changed.connect(self._device_state_changed)
         for role in services.training_cards:
@@ -233,7 +263,6 @@ class KioskApp(QObject):
         services.reader.start()
         self._device_state_changed()
         w.services_ready(services, self.tasks)  # the status bar's printer, the icons
-        w.home.set_ready(True)
         if self.settings.mode == "desk":
             from kiosk.ui.login import DeskLogin
 
@@ -249,10 +278,6 @@ class KioskApp(QObject):
         from kiosk.heartbeat import start_heartbeat
 
         self.heartbeat = start_heartbeat(services, self.settings, started_at=self._started_at)
-        self.usable.emit()
-        # The usable frame now: a repaint is a low-priority event, which the idle turns
-        # below would otherwise come before.
-        self.window.repaint()
         from kiosk.ui.kit import start_touch_scrolling
 
         QTimer.singleShot(0, start_touch_scrolling)

@@ -1,7 +1,7 @@
 """The window: the status bar, the idle, offline and device banners, and one screen at a time.
 
 Only the home screen is built before the first paint; the other screens are
-added when the services are ready (``add_screen``).
+added once the kiosk is usable (``add_screen``; ``KioskApp._finish_boot``).
 """
 from __future__ import annotations
 
