@@ -215,20 +215,26 @@ class _Settlements:
         self.conn = conn
         self.calls = calls
         self.run = SettlementRun(store, conn)
+        self._fields: dict[int, dict] = {}
 
     @staticmethod
     def is_settlement(call) -> bool:
         return isinstance(call, _Call) and call.target.route.path == SETTLEMENTS and call.target.body_param
 
-    def fields(self, call: _Call) -> dict:
-        return call.kwargs[call.target.body_param].model_dump()
+    def fields(self, index: int) -> dict:
+        """The settlement's body as the store takes it (dumped once)."""
+        fields = self._fields.get(index)
+        if fields is None:
+            call = self.calls[index]
+            fields = self._fields[index] = call.kwargs[call.target.body_param].model_dump()
+        return fields
 
     def apply(self, index: int) -> tuple[int, str]:
         call, run = self.calls[index], self.run
         if self.is_settlement(call):
-            fields = self.fields(call)
+            fields = self.fields(index)
             if not run.loaded:
-                run.load([self.fields(c) for c in self.calls[index:] if self.is_settlement(c)])
+                run.load([self.fields(i) for i in range(index, len(self.calls)) if self.is_settlement(self.calls[i])])
             if run.fits(fields, self.store.now()):
                 call.scope["state"]["settle_op"] = run.apply
                 try:
@@ -246,7 +252,7 @@ class _Settlements:
         try:
             return _apply(call)
         finally:
-            if self.conn.total_changes - mark > 1:  # more than its idempotency row (or a refusal's trail)
+            if self.conn.total_changes != mark:  # it wrote (its idempotency row waits: Store.batch_memo)
                 run.invalidate()
 
 
@@ -294,7 +300,8 @@ def _run(store: Store, dispatch: _Dispatch, batch: dict, operations: list[Operat
          optimistic: bool) -> list[str]:
     """Every operation in order, in one transaction: each one's answer as a part of the batch's."""
     parts = []
-    with store.transaction(optimistic=optimistic) as conn:
+    with store.transaction(optimistic=optimistic) as conn, \
+            store.batch_memo(conn, batch["state"]["terminal_id"], (op.key for op in operations)):
         calls = []
         for op in operations:
             try:

@@ -161,6 +161,12 @@ class AuthorityMixin(PresenceMixin):
     def terminal_role(self, terminal_id: str, conn: sqlite3.Connection | None = None) -> str:
         """``desk`` or ``kiosk``; a terminal registered without a role is a kiosk (the lesser)."""
         sql = "SELECT role FROM terminal_roles WHERE terminal_id = ?"
+        memo = self._memo  # inside a batch: read once for all its operations
+        if conn is not None and memo is not None and memo.terminal_id == terminal_id:
+            if memo.role is None:
+                row = conn.execute(sql, (terminal_id,)).fetchone()
+                memo.role = row["role"] if row else "kiosk"
+            return memo.role
         if conn is not None:
             row = conn.execute(sql, (terminal_id,)).fetchone()
         else:

@@ -10,7 +10,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -23,6 +23,8 @@ from kiosk.policies import load_profile
 from sandbox.store import schema
 
 DEFAULT_CITY = "xiamen"
+_STORE_ANSWER = ("INSERT INTO idempotency (terminal_id, key, body_digest, status_code, response_json, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)")
 
 
 class SchemaTooNew(RuntimeError):
@@ -56,6 +58,27 @@ class Guarded:
 
     def __call__(self, conn: sqlite3.Connection, now: datetime) -> dict:
         return self._action(conn, now)
+
+
+class BatchMemo:
+    """What the operations of one ``POST /v1/batch`` would each read again, read once for the
+    batch (:meth:`StoreBase.batch_memo`): the answers already stored under the batch's keys
+    (one ``SELECT ... IN``) and the terminal's role. It lives inside the batch's transaction
+    (which holds the store's lock: nothing else writes meanwhile), and every answer the batch
+    stores goes into it as well (:meth:`StoreBase.answer_once`): a key sent twice in one batch
+    finds its first answer. Those answers' idempotency rows are written together
+    (``executemany``) when the block ends, before the batch's transaction commits: inside it
+    nothing reads the idempotency table but through the memo. (An operation's failure never
+    comes after its answer is stored, so no savepoint undoes a row kept here.)"""
+
+    __slots__ = ("terminal_id", "keys", "answers", "role", "rows")
+
+    def __init__(self, terminal_id: str, keys: frozenset[str], answers: dict[str, tuple[str, int, str]]):
+        self.terminal_id = terminal_id
+        self.keys = keys  # every key of the batch: one of them not in ``answers`` has no stored answer
+        self.answers = answers  # key -> (body digest, status, response JSON)
+        self.role: str | None = None
+        self.rows: list[tuple] = []  # the idempotency rows stored meanwhile, written when the block ends
 
 
 class Refusal(Exception):
@@ -115,6 +138,7 @@ class StoreBase:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._optimistic = False  # inside transaction(optimistic=True): no savepoints
+        self._memo: BatchMemo | None = None  # inside a batch's transaction: see batch_memo
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         with self._lock:
@@ -264,7 +288,7 @@ class StoreBase:
         answered yet, in the same transaction: a refusal there is raised, not stored.
         """
         with self.transaction() as conn:
-            seen = self.stored_answer(conn, terminal_id, idempotency_key, digest)
+            seen = self._stored(conn, terminal_id, idempotency_key, digest)
             if seen is not None:
                 return seen
             admit = getattr(action, "admit", None)  # a Guarded action: the platform's authority first
@@ -279,12 +303,45 @@ class StoreBase:
         ``idempotency_key_reused`` for another request under the key."""
         seen = conn.execute("SELECT body_digest, status_code, response_json FROM idempotency "
                             "WHERE terminal_id = ? AND key = ?", (terminal_id, idempotency_key)).fetchone()
+        return StoreBase._same_request(seen, digest)
+
+    @staticmethod
+    def _same_request(seen, digest: str) -> tuple[int, str] | None:
         if seen is None:
             return None
         if seen[0] != digest:
             raise Refusal(409, "idempotency_key_reused",
                           "This Idempotency-Key was already used for a different request.")
         return seen[1], seen[2]
+
+    def _stored(self, conn: sqlite3.Connection, terminal_id: str, idempotency_key: str,
+                digest: str) -> tuple[int, str] | None:
+        """:meth:`stored_answer`, from the batch's memo when the key is one of its batch's."""
+        memo = self._memo
+        if memo is not None and memo.terminal_id == terminal_id and idempotency_key in memo.keys:
+            return self._same_request(memo.answers.get(idempotency_key), digest)
+        return self.stored_answer(conn, terminal_id, idempotency_key, digest)
+
+    @contextmanager
+    def batch_memo(self, conn: sqlite3.Connection, terminal_id: str, keys: Iterable[str]) -> Iterator[BatchMemo]:
+        """Inside a batch's transaction (``sandbox.routes.batch``): the answers stored under the
+        batch's ``keys`` read at once, and kept (:class:`BatchMemo`) for :meth:`keyed` until the
+        block ends (before the transaction does)."""
+        wanted = sorted(set(keys))
+        answers: dict[str, tuple[str, int, str]] = {}
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            for key, digest, status, text in conn.execute(
+                    "SELECT key, body_digest, status_code, response_json FROM idempotency "
+                    f"WHERE terminal_id = ? AND key IN ({','.join('?' * len(part))})", (terminal_id, *part)):
+                answers[key] = (digest, status, text)
+        memo = self._memo = BatchMemo(terminal_id, frozenset(wanted), answers)
+        try:
+            yield memo
+            if memo.rows:
+                conn.executemany(_STORE_ANSWER, memo.rows)
+        finally:
+            self._memo = None
 
     def answer_once(self, conn: sqlite3.Connection, terminal_id: str, idempotency_key: str, digest: str,
                     action: Callable[[sqlite3.Connection, datetime], dict]) -> tuple[int, str]:
@@ -298,10 +355,13 @@ class StoreBase:
         except Refusal as refusal:
             status, body = refusal.status, refusal.envelope()
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        conn.execute(
-            "INSERT INTO idempotency (terminal_id, key, body_digest, status_code, "
-            "response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (terminal_id, idempotency_key, digest, status, text, iso(now)))
+        row = (terminal_id, idempotency_key, digest, status, text, iso(now))
+        memo = self._memo
+        if memo is not None and memo.terminal_id == terminal_id:  # a batch's: written with the others
+            memo.answers[idempotency_key] = (digest, status, text)
+            memo.rows.append(row)
+        else:
+            conn.execute(_STORE_ANSWER, row)
         return status, text
 
     @contextmanager
