@@ -454,14 +454,17 @@ class Journal:
         still pending change (another sender may have finished one whose lease ran out)."""
         now = time.time() if now is None else now
         stamp = _now()
+        outcomes = list(outcomes)
+        done = [(_dumps(summarize(o.data or {})), stamp, o.key) for o in outcomes if o.verdict == DONE]
         with self.db.transaction() as conn:
+            if done:  # most often all of them: one statement
+                conn.executemany(
+                    "UPDATE journal SET state = 'done', result = ?, lease_owner = NULL, lease_until = 0, "
+                    "last_error = NULL, updated_at = ? WHERE key = ? AND state = 'pending'", done)
             for o in outcomes:
                 if o.verdict == DONE:
-                    conn.execute(
-                        "UPDATE journal SET state = 'done', result = ?, lease_owner = NULL, lease_until = 0, "
-                        "last_error = NULL, updated_at = ? WHERE key = ? AND state = 'pending'",
-                        (_dumps(summarize(o.data or {})), stamp, o.key))
-                elif o.verdict == REFUSED:
+                    continue
+                if o.verdict == REFUSED:
                     conn.execute(
                         "UPDATE journal SET state = 'refused', result = ?, lease_owner = NULL, updated_at = ? "
                         "WHERE key = ? AND state = 'pending'",
