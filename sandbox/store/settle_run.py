@@ -16,7 +16,7 @@ batch runs and at its end, inside the batch's transaction: whatever runs next re
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from kiosk.domain.clock import business_date
 from kiosk.policies import load_profile
@@ -51,6 +51,10 @@ class SettlementRun:
         self.store = store
         self.conn = conn
         self.repay_first = store.profile.repay_before_reuse
+        # Pure functions of their keys, kept for the run (small: a batch's few visit ends and days)
+        self._parsed: dict[str, datetime] = {}
+        self._dues_at: dict[tuple[str, datetime], datetime] = {}
+        self._heads: dict[tuple[str, date], str] = {}
         self._clear()
 
     def _clear(self) -> None:
@@ -123,16 +127,19 @@ class SettlementRun:
             raise NotAsChecked("a bill of the account fell due since the settlement was checked")
         visits = [self.visits[v] for v in visit_ids]
         account = self.accounts[account_id]
-        total = sum(v["total_fen"] for v in visits)
-        fund = sum(v["fund_fen"] for v in visits)
-        personal = sum(v["personal_fen"] for v in visits)
-        items = sum(v["items_count"] for v in visits)
+        total = fund = personal = items = 0
+        for v in visits:
+            total += v["total_fen"]
+            fund += v["fund_fen"]
+            personal += v["personal_fen"]
+            items += v["items_count"]
         settlement_id, bill_id = new_id("STL"), new_id("BIL")
-        head, number = self._reference("ST", now)
+        day = business_date(now)
+        head, number = self._reference("ST", day)
         reference = f"{head}{number:06d}"
         at = iso(now)
-        ended = max(parse_iso(v["ended_at"]) if v["ended_at"] else now for v in visits)
-        due_at = load_profile(account["policy"]).due.due_at(ended)
+        ended = max(self._ended(v["ended_at"]) if v["ended_at"] else now for v in visits)
+        due_at = self._due_at(account["policy"], ended)
         line, used = account["line_fen"], account["used_fen"]
         self._pending = (head, number, account_id, personal, due_at, visits, at, [
             ("settlements", (settlement_id, reference, "outpatient", patient_id, account_id, terminal_id, total, fund,
@@ -141,8 +148,7 @@ class SettlementRun:
             *(("visits", (at, v["visit_id"])) for v in visits),
             ("bills", (bill_id, "outpatient", settlement_id, account_id, patient_id,
                        visit_ids[0] if len(visit_ids) == 1 else None, None, None, personal, at, iso(due_at))),
-            ("ledger", (terminal_id, business_date(now).isoformat(), "settlement", reference, personal, personal, 0,
-                        0, at)),
+            ("ledger", (terminal_id, day.isoformat(), "settlement", reference, personal, personal, 0, 0, at)),
         ])
         return settlement_answer(settlement_id, reference, patient_id, account_id, visit_ids, total=total, fund=fund,
                                  personal=personal, booked=personal, paid=0, line=line,
@@ -170,9 +176,26 @@ class SettlementRun:
         """The operation did not end with the settlement's answer: nothing of it is kept."""
         self._pending = None
 
-    def _reference(self, prefix: str, now: datetime) -> tuple[str, int]:
-        """:meth:`StoreBase.next_reference`'s head and number, counted here and written at :meth:`flush`."""
-        head = f"{prefix}{business_date(now):%Y%m%d}"
+    def _ended(self, text: str) -> datetime:
+        """A visit's end as stored, parsed (the visits of a batch mostly share a few)."""
+        ended = self._parsed.get(text)
+        if ended is None:
+            ended = self._parsed[text] = parse_iso(text)
+        return ended
+
+    def _due_at(self, policy: str, ended: datetime) -> datetime:
+        """The bill's due time (:meth:`DueRule.due_at` of the account's policy) for a visit end."""
+        due = self._dues_at.get((policy, ended))
+        if due is None:
+            due = self._dues_at[(policy, ended)] = load_profile(policy).due.due_at(ended)
+        return due
+
+    def _reference(self, prefix: str, day: date) -> tuple[str, int]:
+        """:meth:`StoreBase.next_reference`'s head and number for the business ``day``, counted here and
+        written at :meth:`flush`."""
+        head = self._heads.get((prefix, day))
+        if head is None:
+            head = self._heads[(prefix, day)] = f"{prefix}{day:%Y%m%d}"
         last = self.sequences.get(head)
         if last is None:
             row = self.conn.execute("SELECT last FROM sequences WHERE prefix = ?", (head,)).fetchone()
