@@ -6,6 +6,7 @@ included."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -146,3 +147,23 @@ def test_the_set_based_way_is_taken_for_what_fits(tmp_path, monkeypatch, fits):
         monkeypatch.setattr(batch.SettlementRun, "fits", lambda self, body, now: False)
     apply_all(tmp_path, "count")
     assert len(booked) == (9 if fits else 0), booked  # a1 a2 b1 b2 c1 e1 h2 h8 i1
+
+
+@pytest.mark.parametrize("optimistic", [True, False])
+def test_the_batch_memo_answers_and_stores_as_a_lookup_per_operation(tmp_path, monkeypatch, optimistic):
+    """``Store.batch_memo`` (the answers stored under a batch's keys read at once, its new idempotency rows
+    written together before the commit) answers and writes what a lookup and an insert per operation did:
+    replays, a key twice in one batch, a key reused with another body, refusals, the batch run again."""
+    answers, rows = apply_all(tmp_path, "memo", optimistic)
+
+    @contextmanager
+    def per_operation(self, conn, terminal_id, keys):
+        yield None
+
+    monkeypatch.setattr(Store, "batch_memo", per_operation)
+    plain_answers, plain_rows = apply_all(tmp_path, "plain", optimistic)
+    assert answers == plain_answers
+    for table in TABLES:
+        assert rows[table] == plain_rows[table], table
+    # one row per key that reached its endpoint (x1 and x2 did not: not batchable, invalid)
+    assert rows["idempotency"].count(f"'{TERMINAL}'") == 25
