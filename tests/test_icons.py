@@ -66,6 +66,23 @@ def test_a_widget_named_before_the_font_loads_gets_its_picture(qtbot, monkeypatc
     assert button.text() == "Pay"  # the words stay
 
 
+def test_a_widget_deleted_before_the_font_loads_is_passed_over(qtbot, monkeypatch):
+    """A screen rebuilt or a window closed before the icons came: the others still get theirs."""
+    from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+    from shiboken6 import delete
+
+    monkeypatch.setattr(icons, "_font", None)
+    gone = QWidget()
+    label = QLabel(gone)  # kept by this reference, its C++ side deleted with its parent below
+    icons.set_icon(label, "printer")
+    button = QPushButton("Pay")
+    qtbot.addWidget(button)
+    icons.set_icon(button, "pay")
+    delete(gone)
+    assert icons.load()
+    assert not button.icon().isNull()
+
+
 def test_loading_the_icons_imports_no_qtpy():
     code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
             "from kiosk.ui import icons; assert icons.load(); icons.pixmap('pay', 48); "

@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QIconEngine, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from shiboken6 import isValid
 
 log = logging.getLogger("kiosk.ui.icons")
 
@@ -129,7 +130,8 @@ def load() -> bool:
             log.warning("icons off: %s", exc)
             return False
     for widget, (key, colour, size) in list(_waiting.items()):
-        _apply(widget, key, colour, size)
+        if isValid(widget):  # not deleted meanwhile (a screen rebuilt, a window closed)
+            _apply(widget, key, colour, size)
     _waiting.clear()
     return True
 
