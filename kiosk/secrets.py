@@ -46,10 +46,40 @@ def keyring_module():
 
 
 def _read(account: str) -> str | None:
-    """The kiosk's entry ``account`` in the keyring (None: there is none)."""
+    """The kiosk's entry ``account`` in the keyring (None: there is none): as ``read_ahead`` read
+    it (once), else read now."""
+    with _reading_ahead:
+        if account in _read_ahead:
+            return _read_ahead.pop(account)
+    return _read_many([account])[account]
+
+
+def _read_many(accounts: list[str]) -> dict[str, str | None]:
     if _reads_secret_service_directly():
-        return _secret_service_read(SERVICE, account)
-    return keyring_module().get_password(SERVICE, account)
+        return _secret_service_read(SERVICE, accounts)
+    keyring = keyring_module()
+    return {account: keyring.get_password(SERVICE, account) for account in accounts}
+
+
+_read_ahead: dict[str, str | None] = {}
+_reading_ahead = threading.Lock()
+
+
+def read_ahead(accounts: list[str]) -> None:
+    """Read these entries now, in one conversation with the keyring (one D-Bus connection and one
+    encrypted session for the Secret Service, instead of one each), and keep each (in memory) for
+    the first ``_read`` of it: the start reads its terminal secret and its data key so."""
+    from kiosk import startup
+
+    found = _read_many(list(dict.fromkeys(accounts)))
+    with _reading_ahead:
+        _read_ahead.update(found)
+    startup.mark("keyring read")
+
+
+def start_accounts(terminal_id: str) -> list[str]:
+    """The entries a kiosk with a platform reads on its way to a usable home screen."""
+    return [_account(terminal_id), DATA_KEY_ACCOUNT]
 
 
 def _write(account: str, value: str) -> None:
@@ -70,24 +100,31 @@ def _keyringrc() -> Path:
     return Path(root, "python_keyring", "keyringrc.cfg")
 
 
-def _secret_service_read(service: str, username: str) -> str | None:
-    """keyring's ``SecretService.Keyring.get_password`` (default collection and scheme)."""
+def _secret_service_read(service: str, usernames: list[str]) -> dict[str, str | None]:
+    """keyring's ``SecretService.Keyring.get_password`` (default collection and scheme) for each
+    of ``usernames``, on one connection and one session."""
     from contextlib import closing
 
     import secretstorage
+    from secretstorage.util import open_session
 
+    found: dict[str, str | None] = dict.fromkeys(usernames)
     with closing(secretstorage.dbus_init()) as bus:
         collection = secretstorage.get_default_collection(bus)
         if collection.is_locked():
             collection.unlock()
             if collection.is_locked():
                 raise KeyringLocked("the keyring's collection is locked")
-        for item in collection.search_items({"username": username, "service": service}):
-            item.unlock()
-            if item.is_locked():
-                raise KeyringLocked("the keyring's item is locked")
-            return item.get_secret().decode("utf-8")
-    return None
+        session = None
+        for username in usernames:
+            for item in collection.search_items({"username": username, "service": service}):
+                item.unlock()
+                if item.is_locked():
+                    raise KeyringLocked("the keyring's item is locked")
+                item.session = session = session or open_session(bus)
+                found[username] = item.get_secret().decode("utf-8")
+                break
+    return found
 
 
 #: The item attributes and label keyring's Secret Service back-end gives what it stores.

@@ -174,8 +174,9 @@ def build_services(settings: Settings, device_listener: Callable[[object], None]
         sandbox, secret = _start_training_sandbox(settings, secret)
         url = sandbox.url
     elif secret is None:
-        from kiosk.secrets import get_terminal_secret
+        from kiosk.secrets import get_terminal_secret, read_ahead, start_accounts
 
+        read_ahead(start_accounts(settings.terminal_id))  # with the data key, in one conversation
         secret = get_terminal_secret(settings.terminal_id)
 
     platform = PlatformClient(url, settings.terminal_id, secret,

@@ -96,3 +96,43 @@ def test_a_back_end_named_in_the_environment_is_kept(secret_service):
     out = subprocess.run([sys.executable, "-c", READ], env=env, cwd=ROOT, capture_output=True, text=True,
                          timeout=60)
     assert out.returncode != 0 and "no secret in the keyring" in out.stderr
+
+
+# The start (kiosk.services.build_services): both entries read ahead, in one conversation.
+READ_AHEAD = ("import sys; sys.frozen = True\n"
+            "import secretstorage\n"
+            "opened = []\n"
+            "real = secretstorage.dbus_init\n"
+            "secretstorage.dbus_init = lambda: opened.append(1) or real()\n"
+            "from kiosk import secrets\n"
+            "secrets.read_ahead(secrets.start_accounts(sys.argv[1]))\n"
+            "try:\n"
+            "    print(secrets.get_terminal_secret(sys.argv[1]).hex())\n"
+            "except secrets.SecretMissing as exc:\n"
+            "    print('missing:', exc)\n"
+            "print(secrets.data_key().hex())\n"
+            "print(len(opened), 'keyring' in sys.modules)\n")
+
+
+def read_ahead(env: dict, terminal: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", READ_AHEAD, terminal], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout.splitlines()
+
+
+def test_the_start_reads_the_terminal_secret_and_the_data_key_in_one_conversation(secret_service):
+    key = "cd" * 32
+    store = ("import keyring; from keyring.backends.SecretService import Keyring\n"
+             f"keyring.set_keyring(Keyring()); keyring.set_password('credit-care-kiosk', 'data-key', '{key}')\n")
+    subprocess.run([sys.executable, "-c", store], env=secret_service, check=True, timeout=60)
+    assert read_ahead(secret_service, "KIOSK-DEMO-01") == [SECRET, key, "1 False"]
+
+
+def test_read_ahead_a_missing_secret_is_refused_and_a_missing_data_key_made(secret_service):
+    """No entry for this terminal: refused where the services read it, as before; no data key yet:
+    made, stored, and the same at the next start."""
+    missing, made, counts = read_ahead(secret_service, "KIOSK-OTHER-09")
+    assert missing == "missing: no secret in the keyring for terminal KIOSK-OTHER-09"
+    assert len(bytes.fromhex(made)) == 32 and counts.endswith("False")
+    assert read_ahead(secret_service, "KIOSK-OTHER-09")[1] == made
