@@ -425,13 +425,15 @@ def touch_scroll(area: QScrollArea, *, always: bool = False) -> QScrollArea:
     if _scrollers_waiting is None:
         _grab(area.viewport())
     else:
-        _scrollers_waiting.append(area.viewport())
+        _scrollers_waiting.append(area)
     return area
 
 
-#: Viewports waiting for their finger scrolling until the kiosk is usable (``start_touch_scrolling``):
-#: PySide6 builds QScroller's Python type, enums and all, on first use, a cost the start need not pay.
-_scrollers_waiting: list[QWidget] | None = []
+#: Scroll areas waiting for their finger scrolling until the kiosk is usable (``start_touch_scrolling``):
+#: PySide6 builds QScroller's Python type, enums and all, on first use, a cost the start need not pay;
+#: and the first widget Qt made that Python is handed (the first ``viewport()``) makes PySide6 build
+#: the Python type of every widget class QtWidgets has (about 10 ms).
+_scrollers_waiting: list[QScrollArea] | None = []
 
 
 def start_touch_scrolling() -> None:
@@ -440,9 +442,9 @@ def start_touch_scrolling() -> None:
     from shiboken6 import isValid
 
     waiting, _scrollers_waiting = _scrollers_waiting or [], None
-    for viewport in waiting:
-        if isValid(viewport):
-            _grab(viewport)
+    for area in waiting:
+        if isValid(area):
+            _grab(area.viewport())
 
 
 def _grab(viewport: QWidget) -> None:

@@ -67,6 +67,7 @@ class OfflineBanner(QFrame):
     def __init__(self, desk: bool = False, parent=None):
         super().__init__(parent)
         self.setObjectName("offlineBanner")
+        self.setProperty("tone", "ok")  # the platform answering: no re-polish (QStyle's Python type) for it
         self.desk = desk
         self.status = None
         self._synced_notice = False
