@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.admin import main as admin_main
 
         return admin_main(sys.argv[1:])
+    from kiosk import startup
+
+    startup.begin()
     args = _parser().parse_args(argv)
     if args.command != "demo":
         import gc
@@ -95,6 +98,9 @@ def run_app(args) -> int:
     from kiosk.app import KioskApp
 
     app = KioskApp(settings, boot=not args.exit_after_first_paint)
+    from kiosk import startup
+
+    startup.mark("window made")
     app.usable.connect(_collect_from_now_on)
     app.boot_failed.connect(_collect_from_now_on)
     if args.exit_after_first_paint:  # for `make bench`: cold start to the home screen on the glass

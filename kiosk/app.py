@@ -9,6 +9,7 @@ from functools import partial
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from kiosk import startup
 from kiosk.devices.qt import DeviceBridge
 from kiosk.settings import Settings
 from kiosk.ui.i18n import Languages
@@ -151,8 +152,10 @@ class KioskApp(QObject):
     def _build_services(self):
         from kiosk.services import build_services
 
+        startup.mark("services begun")
         services = self._unowned = build_services(self.settings, self.bridge.deliver, secret=self._secret,
                                                   sync_listener=self.sync_bridge.deliver)
+        startup.mark("services built")
         return services
 
     def show(self) -> None:
@@ -172,11 +175,13 @@ class KioskApp(QObject):
 
         if self._closing:  # shut down before the first paint's turn came
             return
+        startup.mark("first paint")
 
         # The offline banner hears the sync engine, whose thread the services start as soon
         # as they can (the platform's first answer is then not left for after the start).
         self.sync_bridge = SyncBridge(self)
         self.sync_bridge.status.connect(self.window.offline_banner.show_status)
+        self.sync_bridge.status.connect(_platform_heard)
         self.tasks.run(self._build_services, self._booted, self._boot_error)
         self._prepare_screens()  # meanwhile, here: what needs no service
 
@@ -235,6 +240,7 @@ class KioskApp(QObject):
         if self.settings.mode == "desk":
             self._finish_boot()
         self.usable.emit()
+        startup.mark("usable")
         # The usable frame now: a repaint is a low-priority event, which the idle turns
         # below would otherwise come before.
         self.window.repaint()
@@ -367,6 +373,11 @@ class KioskApp(QObject):
             self.services.close()
             self.services = None
         self.window.close()
+
+
+def _platform_heard(status) -> None:
+    if status.online:
+        startup.mark("platform answered")
 
 
 def _started_at():

@@ -5,9 +5,11 @@ tap that needs them first. And the benchmark hook that times it (``kiosk
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
@@ -75,6 +77,15 @@ def test_the_usable_frame_is_reported_only_with_the_platform_answering(tmp_path)
         platform.stop()
     assert up.returncode == 0, up.stderr[-3000:]
     assert [line for line in up.stdout.splitlines() if line.startswith(FRAME)]
+    # For IT: the start's timeline in the kiosk's log, milestones in the order they came.
+    log = (Path(env["KIOSK_DATA_DIR"]) / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    timeline = [line.split("start-up: ", 1)[1] for line in log.splitlines() if "start-up: " in line]
+    assert len(timeline) == 1, log[-3000:]
+    marks = {name: float(ms) for name, ms in (re.fullmatch(r"([a-z ]+) (\d+) ms", part).groups()
+                                             for part in timeline[0].split(", "))}
+    assert {"window made", "first paint", "keyring read", "services built", "usable", "platform answered"} <= set(marks)
+    assert marks["window made"] <= marks["first paint"] <= marks["usable"]
+    assert marks["keyring read"] <= marks["services built"] <= marks["usable"]
     down = _kiosk_until_usable(env)  # the same kiosk, its platform gone: not a usable frame
     assert down.returncode == 4, down.stderr[-3000:]
     assert FRAME not in down.stdout
