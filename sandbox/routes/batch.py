@@ -30,7 +30,8 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.routing import Match
 
 from kiosk.domain import signing
-from sandbox.routes.common import MAX_KEY_CHARS, Answered, check_key
+from sandbox import authority
+from sandbox.routes.common import MAX_KEY_CHARS, Answered, check_key, keyed_answer
 from sandbox.schemas import RequestModel, responses
 from sandbox.store import Refusal, Store
 from sandbox.store.base import Redo
@@ -205,16 +206,22 @@ def _apply(call: _Call | tuple[int, str]) -> tuple[int, str]:
 
 
 class _Settlements:
-    """The batch's settlements set-based (``sandbox.store.settle_run``): those that fit go through
-    their route with the run's ``apply`` as the store operation (``settle_op`` in the request's
-    state); every other operation runs after the kept rows are written, and one that wrote
-    more than its idempotency row makes the run read again what it had read."""
+    """The batch's settlements set-based (``sandbox.store.settle_run``). One that fits is settled
+    here, not through its route's handler: its key checked and its digest made as the route would
+    (``keyed_write``), then :func:`~sandbox.routes.common.keyed_answer`, the route's own way to
+    the idempotency store and the platform's authority (stored answers first, the settlement
+    rule's admission, the idempotency row), with the run's ``apply`` as the store operation,
+    which answers in the answer model's form already. Every other operation goes through its
+    route after the kept rows are written, and one that wrote more than its idempotency row
+    makes the run read again what it had read."""
 
-    def __init__(self, store: Store, conn, calls: list):
+    def __init__(self, store: Store, conn, calls: list, batch: dict):
         self.store = store
         self.conn = conn
         self.calls = calls
         self.run = SettlementRun(store, conn)
+        self.request = Request(batch)  # what the authority reads: the terminal, the operator session
+        self.terminal_id = batch["state"]["terminal_id"]
         self._fields: dict[int, dict] = {}
 
     @staticmethod
@@ -236,9 +243,8 @@ class _Settlements:
             if not run.loaded:
                 run.load([self.fields(i) for i in range(index, len(self.calls)) if self.is_settlement(self.calls[i])])
             if run.fits(fields, self.store.now()):
-                call.scope["state"]["settle_op"] = run.apply
                 try:
-                    status, text = _apply(call)
+                    status, text = self._settle(call, fields)
                 except BaseException:
                     run.drop()
                     raise
@@ -254,6 +260,15 @@ class _Settlements:
         finally:
             if self.conn.total_changes != mark:  # it wrote (its idempotency row waits: Store.batch_memo)
                 run.invalidate()
+
+    def _settle(self, call: _Call, fields: dict) -> tuple[int, str]:
+        """What ``POST /v1/settlements`` answers for a settlement that fits, as its handler would
+        (``sandbox.routes.money``: ``keyed_write`` with ``store.settle``), the run booking it."""
+        key = check_key(call.kwargs["idempotency_key"])  # its refusal: the operation's answer (_run)
+        scope = call.scope  # the settlements path has no parameters: the canonical body's digest
+        digest = signing.body_digest(scope["raw_path"] + b"\n" + scope["state"]["raw_body"])
+        return keyed_answer(self.store, self.request, self.terminal_id, key, digest, self.run.apply,
+                            rule=authority.SETTLEMENT, fields=dict(fields), model=None)
 
 
 def _dispatch_for(app) -> _Dispatch:
@@ -309,7 +324,7 @@ def _run(store: Store, dispatch: _Dispatch, batch: dict, operations: list[Operat
             except Exception as exc:  # noqa: BLE001 - one operation's failure is its own answer
                 log.error("batch operation failed: %s %s", op.path, type(exc).__name__)
                 calls.append(_error(500, "internal_error", "The platform failed; see its log."))
-        settlements = _Settlements(store, conn, calls) if any(map(_Settlements.is_settlement, calls)) else None
+        settlements = _Settlements(store, conn, calls, batch) if any(map(_Settlements.is_settlement, calls)) else None
         for index, op in enumerate(operations):
             try:
                 status, text = settlements.apply(index) if settlements is not None else _apply(calls[index])

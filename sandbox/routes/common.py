@@ -86,23 +86,35 @@ def keyed_write(store: Store, request: Request, idempotency_key: str | None,
     ``digest``) and takes the answer as :class:`Answered`."""
     key = check_key(idempotency_key)
     state = request.scope["state"]
-    terminal_id = state["terminal_id"]
     digest = state.get("digest") or request_digest(request.url.path, state["raw_body"])
+    status, text = keyed_answer(store, request, state["terminal_id"], key, digest, op, rule=rule, fields=fields,
+                                model=model)
+    if state.get("batch"):
+        return Answered(status, text)
+    return Response(content=text.encode(), status_code=status, media_type="application/json")
+
+
+def keyed_answer(store: Store, request: Request, terminal_id: str, key: str, digest: str,
+                 op: Callable[..., dict], *, rule: authority.Rule, fields: dict,
+                 model: type[BaseModel] | None) -> tuple[int, str]:
+    """:func:`keyed_write`'s answer ``(status, JSON text)`` for a checked ``key`` and the request's
+    ``digest``: the stored answer, or the rule's admission and ``op`` run once under the key (its
+    refusal by the authority raised, after the trail). ``model`` None: ``op`` answers what the
+    answer model would dump, no more and no less, in its field order (``POST /v1/batch``'s own
+    settlements: ``sandbox.store.settle_run``, whose answers the tests compare byte for byte)."""
 
     def action(conn, now) -> dict:
-        done = model.model_validate(op(conn, now, terminal_id, **fields)).model_dump(mode="json")
+        done = op(conn, now, terminal_id, **fields)
+        if model is not None:
+            done = model.model_validate(done).model_dump(mode="json")
         if rule.within is not None:
             rule.within(store, conn, now, guarded.admitted, done)
         return done
 
     guarded = Guarded(action, lambda conn: authority.admit(store, conn, request, rule, fields))
     try:
-        answer = store.keyed(terminal_id, key, digest, guarded)  # one way in, stored answers too
+        return store.keyed(terminal_id, key, digest, guarded)  # one way in, stored answers too
     except Refusal as refusal:
         if guarded.deciding:
             authority.refused(store, request, rule, refusal)
         raise
-    status, text = answer
-    if state.get("batch"):
-        return Answered(status, text)
-    return Response(content=text.encode(), status_code=status, media_type="application/json")

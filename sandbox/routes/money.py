@@ -139,10 +139,9 @@ def build(store: Store) -> APIRouter:
                      r422="`duplicate_visit`"))
     def settle(body: SettlementRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
-        # In a batch, a settlement that fits is booked set-based with the batch's others
-        # (``sandbox.store.settle_run``: the same rows and answer as ``store.settle``).
-        op = getattr(request.state, "settle_op", None) or store.settle
-        return keyed_write(store, request, idempotency_key, MultiSettlement, op,
+        # In a batch, a settlement that fits is booked set-based with the batch's others, not
+        # through here (``sandbox.routes.batch``: the same answer and rows as ``store.settle``).
+        return keyed_write(store, request, idempotency_key, MultiSettlement, store.settle,
                            rule=authority.SETTLEMENT, **body.model_dump())
 
     @router.post("/v1/repayments", response_model=Repayment,
