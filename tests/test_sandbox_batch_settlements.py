@@ -31,7 +31,7 @@ TABLES = {
     "payments": "SELECT * FROM payments ORDER BY payment_id",
     "repayments": "SELECT account_id, amount_fen, channel, reference FROM repayments ORDER BY rowid",
 }
-RANDOM_IDS = re.compile(r"\b(STL|BIL|RPY)[0-9A-F]{16}\b")
+RANDOM_IDS = re.compile(r"\b(STL|BIL|RPY)[0-9A-F]{16,}\b")  # STL, BIL: 11 of time, 16 random
 
 
 def op(key: str, body: dict, path: str = "/v1/settlements") -> batch.Operation:

@@ -14,7 +14,7 @@ from kiosk.domain.clock import business_date
 from kiosk.domain.idnumber import parse_id_number
 from kiosk.domain.policy import PolicyProfile
 from kiosk.policies import load_profile
-from sandbox.store.base import Refusal, StoreBase, iso, new_id, parse_iso
+from sandbox.store.base import Refusal, StoreBase, iso, new_ordered_id, parse_iso
 from sandbox.store.views import outstanding, overdue_bills, patient_row
 
 
@@ -127,7 +127,7 @@ def line_then_channel(conn: sqlite3.Connection, now: datetime, profile: PolicyPr
         require_linked(conn, account, patient_id, now)
         booked = bookable(conn, account, profile, owed, now, partial=True)
     shortfall = owed - booked
-    settlement_id = new_id("STL")
+    settlement_id = new_ordered_id("STL")
     paid = take_payment(conn, now, payment_id, purpose=purpose, amount=shortfall,
                         patient_id=patient_id, consumer=settlement_id,
                         unpaid=shortfall_refusal(shortfall, booked))
@@ -167,7 +167,7 @@ def create_settlement(conn: sqlite3.Connection, now: datetime, *, kind: str, pre
                       deposit_used: int = 0, payment_id: str | None = None,
                       registration_id: str | None = None, admission_id: str | None = None,
                       settlement_id: str | None = None) -> tuple[str, str]:
-    settlement_id = settlement_id or new_id("STL")
+    settlement_id = settlement_id or new_ordered_id("STL")
     reference = StoreBase.next_reference(conn, prefix, now)
     conn.execute(
         "INSERT INTO settlements (settlement_id, reference, kind, patient_id, account_id, "
@@ -185,7 +185,7 @@ def create_bill(conn: sqlite3.Connection, now: datetime, *, kind: str, settlemen
                 visit_id: str | None = None, registration_id: str | None = None,
                 admission_id: str | None = None, bill_id: str | None = None) -> str:
     """A bill for ``amount`` booked on the line (``used_fen`` grows by it)."""
-    bill_id = bill_id or new_id("BIL")
+    bill_id = bill_id or new_ordered_id("BIL")
     conn.execute(
         "INSERT INTO bills (bill_id, kind, settlement_id, account_id, patient_id, visit_id, "
         "registration_id, admission_id, amount_fen, created_at, due_at) "

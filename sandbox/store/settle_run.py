@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from kiosk.domain.clock import business_date
 from kiosk.policies import load_profile
-from sandbox.store.base import iso, new_id, parse_iso
+from sandbox.store.base import iso, new_ordered_id, parse_iso
 from sandbox.store.money import settlement_answer
 from sandbox.store.views import _BILLS_SQL
 
@@ -133,7 +133,7 @@ class SettlementRun:
             fund += v["fund_fen"]
             personal += v["personal_fen"]
             items += v["items_count"]
-        settlement_id, bill_id = new_id("STL"), new_id("BIL")
+        settlement_id, bill_id = new_ordered_id("STL"), new_ordered_id("BIL")
         day = business_date(now)
         head, number = self._reference("ST", day)
         reference = f"{head}{number:06d}"
