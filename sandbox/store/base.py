@@ -24,6 +24,8 @@ from kiosk.policies import load_profile
 from sandbox.store import schema
 
 DEFAULT_CITY = "xiamen"
+#: ``json.dumps(answer, ensure_ascii=False, separators=(",", ":"))``, its encoder made once
+_ANSWER_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _STORE_ANSWER = ("INSERT INTO idempotency (terminal_id, key, body_digest, status_code, response_json, created_at) "
                  "VALUES (?, ?, ?, ?, ?, ?)")
 
@@ -366,7 +368,7 @@ class StoreBase:
                 status, body = 200, action(conn, now)
         except Refusal as refusal:
             status, body = refusal.status, refusal.envelope()
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        text = _ANSWER_JSON(body)
         row = (terminal_id, idempotency_key, digest, status, text, iso(now))
         memo = self._memo
         if memo is not None and memo.terminal_id == terminal_id:  # a batch's: written with the others

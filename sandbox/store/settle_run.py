@@ -62,7 +62,9 @@ class SettlementRun:
         self.dishonest: set[str] = set()
         self.visits: dict[str, dict] = {}
         self.accounts: dict[str, dict] = {}
-        self.dues: dict[str, list[datetime]] = {}  # account -> due times of its unpaid, undisputed bills
+        # account -> the earliest due time of its unpaid, undisputed bills (None: none); "a bill due by
+        # then" is "the earliest due by then"
+        self.first_due: dict[str, datetime | None] = {}
         self.sequences: dict[str, int] = {}  # head -> its last number, as read or counted here
         self._bumped: set[str] = set()  # heads counted here, not yet written
         self.loaded = False
@@ -86,11 +88,11 @@ class SettlementRun:
                   "FROM visits v WHERE v.visit_id IN ({marks})", visits)}
         self.accounts = {r["account_id"]: dict(r) for r in _rows(
             conn, "SELECT * FROM accounts WHERE account_id IN ({marks})", accounts)}
-        self.dues = {a: [] for a in self.accounts}
+        self.first_due = dict.fromkeys(self.accounts)
         for r in _rows(conn, _BILLS_SQL + " WHERE b.account_id IN ({marks}) "
                        "AND b.amount_fen - b.paid_fen - b.refunded_fen > 0", list(self.accounts)):
             if not r["open_disputes"]:
-                self.dues[r["account_id"]].append(parse_iso(r["due_at"]))
+                self._due(r["account_id"], parse_iso(r["due_at"]))
         self.loaded = True
 
     def invalidate(self) -> None:
@@ -116,14 +118,16 @@ class SettlementRun:
             return False
         if owed <= 0 or account["line_fen"] - account["used_fen"] < owed:
             return False
-        return not (self.repay_first and any(due <= now + MARGIN for due in self.dues[account_id]))
+        first = self.first_due[account_id]
+        return not (self.repay_first and first is not None and first <= now + MARGIN)
 
     def apply(self, conn: sqlite3.Connection, now: datetime, terminal_id: str | None, *, patient_id: str,
               account_id: str | None, visit_ids: list[str], payment_id: str | None = None) -> dict:
         """What ``settle`` answers for a settlement that :meth:`fits`; its rows are kept once the
         batch has its answer (:meth:`keep`; :meth:`drop` if it has not)."""
         # Checked by :meth:`fits` just before (nothing written since): only time may have moved on.
-        if self.repay_first and any(due <= now for due in self.dues[account_id]):
+        first = self.first_due[account_id]
+        if self.repay_first and first is not None and first <= now:
             raise NotAsChecked("a bill of the account fell due since the settlement was checked")
         visits = [self.visits[v] for v in visit_ids]
         account = self.accounts[account_id]
@@ -141,15 +145,12 @@ class SettlementRun:
         ended = max(self._ended(v["ended_at"]) if v["ended_at"] else now for v in visits)
         due_at = self._due_at(account["policy"], ended)
         line, used = account["line_fen"], account["used_fen"]
-        self._pending = (head, number, account_id, personal, due_at, visits, at, [
-            ("settlements", (settlement_id, reference, "outpatient", patient_id, account_id, terminal_id, total, fund,
-                             personal, 0, personal, 0, None, None, None, at)),
-            *(("links", (settlement_id, v["visit_id"])) for v in visits),
-            *(("visits", (at, v["visit_id"])) for v in visits),
-            ("bills", (bill_id, "outpatient", settlement_id, account_id, patient_id,
-                       visit_ids[0] if len(visit_ids) == 1 else None, None, None, personal, at, iso(due_at))),
-            ("ledger", (terminal_id, day.isoformat(), "settlement", reference, personal, personal, 0, 0, at)),
-        ])
+        self._pending = (head, number, account_id, personal, due_at, visits, at, settlement_id, (
+            (settlement_id, reference, "outpatient", patient_id, account_id, terminal_id, total, fund,
+             personal, 0, personal, 0, None, None, None, at),
+            (bill_id, "outpatient", settlement_id, account_id, patient_id,
+             visit_ids[0] if len(visit_ids) == 1 else None, None, None, personal, at, iso(due_at)),
+            (terminal_id, day.isoformat(), "settlement", reference, personal, personal, 0, 0, at)))
         return settlement_answer(settlement_id, reference, patient_id, account_id, visit_ids, total=total, fund=fund,
                                  personal=personal, booked=personal, paid=0, line=line,
                                  available=max(0, line - used - personal), due_at=iso(due_at), settled_at=at,
@@ -160,17 +161,26 @@ class SettlementRun:
         pending, self._pending = self._pending, None
         if pending is None:  # a stored answer: nothing applied
             return
-        head, number, account_id, personal, due_at, visits, at, rows = pending
+        head, number, account_id, personal, due_at, visits, at, settlement_id, (settlement, bill, ledger) = pending
         self.sequences[head] = number
         self._bumped.add(head)
-        for table, row in rows:
-            self._rows[table].append(row)
+        rows = self._rows
+        rows["settlements"].append(settlement)
         for visit in visits:
+            rows["links"].append((settlement_id, visit["visit_id"]))
+            rows["visits"].append((at, visit["visit_id"]))
             visit["status"] = "settled"
             visit["ended_at"] = visit["ended_at"] or at
+        rows["bills"].append(bill)
+        rows["ledger"].append(ledger)
         self.accounts[account_id]["used_fen"] += personal
         self._used[account_id] = self._used.get(account_id, 0) + personal
-        self.dues[account_id].append(due_at)
+        self._due(account_id, due_at)
+
+    def _due(self, account_id: str, due_at: datetime) -> None:
+        first = self.first_due[account_id]
+        if first is None or due_at < first:
+            self.first_due[account_id] = due_at
 
     def drop(self) -> None:
         """The operation did not end with the settlement's answer: nothing of it is kept."""
