@@ -158,6 +158,16 @@ class Database:
             else:
                 self._conn.execute("COMMIT")
 
+    def write(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+        """One statement in a transaction of its own (SQLite's autocommit: it takes the write
+        lock, waiting as ``BEGIN IMMEDIATE`` does, and commits when it completes): committed,
+        fsynced, when this returns. Refused inside an open transaction, where it would not be
+        committed on its own."""
+        with self._lock:
+            if self._conn.in_transaction:
+                raise sqlite3.OperationalError("write() inside an open transaction")
+            return self._conn.execute(sql, params)
+
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """A read transaction (``BEGIN``, no write lock): several queries see one state."""

@@ -283,6 +283,13 @@ def _dumps(obj) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+#: What is sealed: compact UTF-8 JSON, by one encoder made once (``json.dumps`` with options
+#: makes an encoder per call, a few microseconds of every enqueue).
+_SEALED_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_INSERT = ("INSERT INTO journal(key, kind, sealed, lane, credit_fen, offline, lease_owner, lease_until, created_at, "
+           "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 class Journal:
     """The outbox. ``sealer`` (the data key) is needed to queue and to send; without it the
     queue's metadata can be read (``kiosk-admin queue``)."""
@@ -301,7 +308,7 @@ class Journal:
     def _seal(self, key: str, content: dict) -> bytes:
         if self.sealer is None:
             raise RuntimeError("the outbox was opened without the data key")
-        return self.sealer.seal(json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode(), key.encode())
+        return self.sealer.seal(_SEALED_JSON.encode(content).encode(), key.encode())
 
     def _open(self, key: str, sealed: bytes | None, payload: str = "") -> dict | None:
         if sealed is None:
@@ -336,22 +343,20 @@ class Journal:
         (the live path sends it itself). ``credit_cap_fen``: refuse (``CapExceeded``) if the
         terminal's unsynced credit would go over it. Returns the idempotency key."""
         key = key or new_key()
-        lane = lane or lane_of(body)
-        content = {"path": path, "body": body}
-        if who:
-            content["who"] = who
-        sealed = self._seal(key, content)
+        sealed = self._seal(key, {"path": path, "body": body, "who": who} if who else {"path": path, "body": body})
         stamp = _now()
-        with self.db.transaction() as conn:
-            if credit_cap_fen is not None and credit_fen:
-                unsynced = self._unsynced(conn)
-                if unsynced + credit_fen > credit_cap_fen:
-                    raise CapExceeded(unsynced)
-            conn.execute(
-                "INSERT INTO journal(key, kind, sealed, lane, credit_fen, offline, lease_owner, lease_until, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, kind, sealed, lane, credit_fen, int(offline), owner,
-                 time.time() + lease_s if owner else 0.0, stamp, stamp))
+        row = (key, kind, sealed, lane or lane_of(body), credit_fen, int(offline), owner,
+               time.time() + lease_s if owner else 0.0, stamp, stamp)
+        if credit_cap_fen is None or not credit_fen:
+            # One statement is its own transaction: committed (WAL, synchronous=FULL: fsynced)
+            # when it returns, as BEGIN IMMEDIATE … COMMIT would be, with two statements fewer.
+            self.db.write(_INSERT, row)
+            return key
+        with self.db.transaction() as conn:  # the cap is read and the item written in one transaction
+            unsynced = self._unsynced(conn)
+            if unsynced + credit_fen > credit_cap_fen:
+                raise CapExceeded(unsynced)
+            conn.execute(_INSERT, row)
         return key
 
     @staticmethod
