@@ -184,6 +184,9 @@ class Item:
     created_at: datetime
     credit_fen: int
     offline: bool
+    #: The length in UTF-8 of ``{"key","method","path","body"}`` as a batch carries it, at most (the sealed
+    #: text's, which holds path and body in the same compact JSON, and ``who`` besides); 0: not known.
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -279,8 +282,11 @@ def lane_of(body: dict) -> str:
     return "-"
 
 
+_RESULT_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _dumps(obj) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _RESULT_JSON.encode(obj)
 
 
 #: What is sealed: compact UTF-8 JSON, by one encoder made once (``json.dumps`` with options
@@ -311,11 +317,17 @@ class Journal:
         return self.sealer.seal(_SEALED_JSON.encode(content).encode(), key.encode())
 
     def _open(self, key: str, sealed: bytes | None, payload: str = "") -> dict | None:
+        text = self._open_text(key, sealed, payload)
+        return json.loads(text) if text else None
+
+    def _open_text(self, key: str, sealed: bytes | None, payload: str = "") -> str:
+        """The sealed JSON text ("" for none: a journal entry from before sealing holds it in clear in
+        ``payload``; without the data key, "")."""
         if sealed is None:
-            return json.loads(payload) if payload else None  # a journal entry from before sealing
+            return payload
         if self.sealer is None:
-            return None
-        return json.loads(self.sealer.open(sealed, key.encode()))
+            return ""
+        return self.sealer.open(sealed, key.encode()).decode()
 
     def _seal_legacy(self) -> None:
         """Entries written before the outbox sealed them held path and body in clear."""
@@ -401,24 +413,29 @@ class Journal:
                 rows = conn.execute(f"SELECT {_COLUMNS} FROM journal WHERE state = 'pending' AND lane = ? "
                                     "ORDER BY seq LIMIT ?", (lane, limit))
             else:
-                rows = self._queue_in_order(conn)
+                rows = self._queue_in_order(conn, max(limit, 32))
             taken = self._heads(rows, limit, now)
             if taken:
-                stamp = _now()
-                conn.executemany(
+                stamp, until = _now(), now + lease_s
+                conn.executemany(  # by seq, the rowid: no search of the key's index
                     "UPDATE journal SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? "
-                    "WHERE key = ?", [(owner, now + lease_s, stamp, row["key"]) for row in taken])
+                    "WHERE seq = ?", [(owner, until, stamp, row["seq"]) for row in taken])
         items = []
         for row in taken:
-            content = self._open(row["key"], row["sealed"], row["payload"]) or {}
-            items.append(Item(row["key"], row["kind"], row["lane"], row["seq"], content["path"], content["body"],
+            key = row["key"]
+            text = self._open_text(key, row["sealed"], row["payload"])
+            content = json.loads(text)
+            # the batch's {"key":"…","method":"POST", + the sealed text from its "path" on: the op's length, or
+            # more by the sealed "who" (never sent)
+            items.append(Item(key, row["kind"], row["lane"], row["seq"], content["path"], content["body"],
                               row["attempts"] + 1, datetime.fromisoformat(row["created_at"]), row["credit_fen"],
-                              bool(row["offline"])))
+                              bool(row["offline"]), len(text.encode()) + len(key.encode()) + 25))
         return items
 
-    def _queue_in_order(self, conn, chunk: int = 256):
-        """Pending rows in ``seq`` order, read a chunk at a time from the oldest pending one
-        (``seq`` is the rowid: a claim reads about as many rows as it takes).
+    def _queue_in_order(self, conn, chunk: int):
+        """Pending rows in ``seq`` order, read ``chunk`` at a time (a claim's limit, 32 at least:
+        when every lane is free, one read of as many rows as it takes) from the oldest pending
+        one (``seq`` is the rowid).
 
         ``_floor``: no pending item has a lower ``seq``. Items only leave the queue, and new
         ones get a higher ``seq`` (SQLite gives max + 1, and ``prune`` always keeps the

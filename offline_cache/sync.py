@@ -289,7 +289,9 @@ class SyncEngine:
         chunks, current, size = [], [], 2
         for item in items:
             op = {"key": item.key, "method": "POST", "path": item.path, "body": item.body}
-            op_size = len(json.dumps(op, ensure_ascii=False, separators=(",", ":")).encode()) + 1
+            # its length as the batch's JSON carries it, or more (``Item.size``: known from the claim, not dumped
+            # again here), and a comma
+            op_size = (item.size or len(json.dumps(op, ensure_ascii=False, separators=(",", ":")).encode())) + 1
             if current and size + op_size > self.max_batch_bytes:
                 chunks.append(current)
                 current, size = [], 2
@@ -317,6 +319,10 @@ class SyncEngine:
             by_key = {a.key: a for a in answers}
             outcomes = [self._verdict(item, by_key.get(item.key), live, report) for item, _ in chunk]
             self.outbox.finish(self.owner, outcomes)
+            confirmed = sum(o.verdict == DONE for o in outcomes)
+            if confirmed:
+                with self._state_lock:
+                    self._synced += confirmed
             if len(answers) < len(chunk):  # the transport stopped part-way: the rest waits
                 report.down = True
                 self.note_down("partial answer")
@@ -332,8 +338,6 @@ class SyncEngine:
                            delay_s=backoff_s(item.attempts, self.backoff_base_s, self.backoff_max_s, self.rng))
         if 200 <= answer.status < 300:
             report.done[item.key] = answer.body
-            with self._state_lock:
-                self._synced += 1
             return Outcome(item.key, DONE, status=answer.status, data=answer.body)
         code = _error_code(answer.status, answer.body)
         if answer.status >= 500 or answer.status in RETRYABLE_STATUS:
