@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -113,3 +114,27 @@ def test_an_enqueue_inside_an_open_transaction_is_refused_not_folded_into_it(out
     with pytest.raises(sqlite3.OperationalError), outbox.db.transaction():
         outbox.enqueue("settlement", "/v1/settlements", BODY)
     assert outbox.pending() == []
+
+
+def test_the_outboxs_times_are_utc_iso_to_the_microsecond_also_at_a_whole_second(monkeypatch):
+    from offline_cache import journal
+
+    for ns, expected in ((1767225600_123456789, "2026-01-01T00:00:00.123456+00:00"),
+                         (1767225600_999999999, "2026-01-01T00:00:00.999999+00:00"),
+                         (1767225601_000000999, "2026-01-01T00:00:01.000000+00:00"),  # the next second
+                         (1782864000_000001000, "2026-07-01T00:00:00.000001+00:00")):
+        monkeypatch.setattr(journal.time, "time_ns", lambda ns=ns: ns)
+        assert journal._now() == expected
+    monkeypatch.undo()
+    stamp = datetime.fromisoformat(journal._now())
+    assert stamp.utcoffset() == timedelta(0) and abs(stamp - datetime.now(UTC)) < timedelta(seconds=2)
+
+
+def test_a_body_that_holds_itself_is_refused_before_anything_is_written(outbox):
+    looped = {"account_id": "CA000009", "visit_ids": []}
+    looped["visit_ids"].append(looped)
+    with pytest.raises(RecursionError):
+        outbox.enqueue("settlement", "/v1/settlements", looped)
+    assert outbox.db.query("SELECT COUNT(*) FROM journal")[0][0] == 0
+    outbox.enqueue("settlement", "/v1/settlements", BODY)  # and the outbox goes on
+    assert len(outbox.pending()) == 1
