@@ -73,7 +73,8 @@ def statements(script: str) -> Iterator[str]:
 
 
 class Database:
-    """A connection shared by threads behind a lock; ``transaction()`` is ``BEGIN IMMEDIATE``."""
+    """A connection shared by threads behind a lock; ``transaction()`` is ``BEGIN IMMEDIATE``;
+    ``write()`` one statement that is a transaction of its own."""
 
     def __init__(self, path: Path | str, migrations: Sequence[str], *, software: str | None = None):
         """``software``: this release's version, recorded beside each schema version it
