@@ -76,6 +76,8 @@ def test_killed_between_journal_and_answer_books_exactly_once(mode, sandbox, tmp
                      what="the settlement intent in the journal")
             if mode == "blackhole":
                 wait_for(lambda: sandbox.store.bill_count(ACCOUNT) == 1, what="the platform to book it")
+            else:  # the request on its way, held by the proxy (the journal row comes first: it may be later)
+                wait_for(lambda: proxy.triggered >= 1, what="the settlement request at the proxy")
         finally:
             stop(tour)  # kill -9: no clean-up of any kind
         assert tour.returncode == -signal.SIGKILL
