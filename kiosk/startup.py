@@ -35,8 +35,3 @@ def mark(name: str) -> None:
         _logged = True
         line = ", ".join(f"{name} {ms:.0f} ms" for name, ms in sorted(_marks.items(), key=lambda kv: kv[1]))
     log.info("start-up: %s", line)
-
-
-def marks() -> dict[str, float]:
-    with _lock:
-        return dict(_marks)
