@@ -181,6 +181,37 @@ def test_the_back_off_doubles_to_its_cap_and_starts_over_after_a_good_run():
     assert supervisor.round() - now[0] == 0.5
 
 
+class DiesWhileLookedAt:
+    """A device whose process ends between the supervisor's reads: alive until ``running``
+    is read, and only then is there a reason (as a process killed at that moment)."""
+
+    name, kind, supervised = "id-reader", "test", True
+
+    def __init__(self):
+        self.state, self.problem, self.ended = "ready", "", False
+
+    @property
+    def running(self) -> bool:
+        self.ended = True
+        return False
+
+    @property
+    def failure(self) -> str:
+        return "the simulated reader process ended (killed by signal 9)" if self.ended else ""
+
+    def fail(self, problem: str) -> None:
+        self.state, self.problem = "lost", problem
+
+
+def test_a_device_that_ends_while_it_is_looked_at_is_down_with_its_reason():
+    device = DiesWhileLookedAt()
+    supervisor = DeviceSupervisor([device], clock=lambda: 1000.0)
+    supervisor.started(device)
+    supervisor.round()
+    assert "killed by signal 9" in supervisor.watches["id-reader"].last_failure
+    assert device.state == "lost" and "killed by signal 9" in device.problem
+
+
 # -- the real drivers on their peers --------------------------------------------------------------
 
 @pytest.mark.slow

@@ -132,8 +132,11 @@ class DeviceSupervisor:
         return next_due
 
     def _look(self, device, watch: Watch) -> None:
+        # ``running`` first, then why: a device that ends between the two reads is then seen
+        # down with its reason (read the other way round, the reason could still be "").
+        running = device.running
         failure = getattr(device, "failure", "") or watch.start_error
-        if device.running and not failure:
+        if running and not failure:
             if watch.streak and self.clock() - watch.up_since >= self.stable_s:
                 watch.streak = 0  # it has run a good while: the next failure is a fresh one
             return
