@@ -101,8 +101,8 @@ def run_app(args) -> int:
     from kiosk import startup
 
     startup.mark("window made")
-    app.usable.connect(_collect_from_now_on)
-    app.boot_failed.connect(_collect_from_now_on)
+    app.usable.connect(startup.collect_from_now_on)
+    app.boot_failed.connect(startup.collect_from_now_on)
     if args.exit_after_first_paint:  # for `make bench`: cold start to the home screen on the glass
         app.window.first_paint.connect(lambda: _bench_exit(app))
     if args.exit_when_ready:  # for `make bench`: the app started with its services, printing warmed (RSS)
@@ -115,15 +115,6 @@ def run_app(args) -> int:
     code = app.qapp.exec()
     app.shutdown()
     return code
-
-
-def _collect_from_now_on(*_) -> None:
-    """The start is over: what it built stays (frozen out of the collector's scans, which
-    then stay short on the GUI thread) and garbage is collected again."""
-    import gc
-
-    gc.freeze()
-    gc.enable()
 
 
 def _bench_exit(app, code: int = 0) -> None:

@@ -114,3 +114,18 @@ def test_a_kiosk_shut_down_while_it_starts_leaves_nothing_running(qtbot, kiosk_s
     app.shutdown()
     QCoreApplication.processEvents()  # the worker's answer, queued before shutdown returned, finds it shut down
     assert app.services is None and app.ctx is None
+
+
+def test_once_the_start_is_over_garbage_is_collected_again_and_the_start_is_left_out():
+    import gc
+
+    from kiosk import startup
+
+    gc.disable()  # as the entry point does for the start
+    try:
+        startup.collect_from_now_on()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 1000  # what the start made: out of every later scan
+    finally:
+        gc.unfreeze()
+        gc.enable()
