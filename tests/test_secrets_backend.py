@@ -136,3 +136,18 @@ def test_read_ahead_a_missing_secret_is_refused_and_a_missing_data_key_made(secr
     assert missing == "missing: no secret in the keyring for terminal KIOSK-OTHER-09"
     assert len(bytes.fromhex(made)) == 32 and counts.endswith("False")
     assert read_ahead(secret_service, "KIOSK-OTHER-09")[1] == made
+
+
+# The read leaves cryptography's OpenSSL binding alone (secretstorage's ``get_secret`` passes the
+# legacy ``default_backend()``, which loads and initialises all of it, on the way to the home screen).
+LEAN_READ = ("import sys; sys.frozen = True\n"
+             "from kiosk import secrets\n"
+             "print(secrets.get_terminal_secret('KIOSK-DEMO-01').hex())\n"
+             "print(any(name.startswith('cryptography.hazmat.backends.openssl') for name in sys.modules))\n")
+
+
+def test_the_secret_is_decrypted_without_loading_the_openssl_backend(secret_service):
+    out = subprocess.run([sys.executable, "-c", LEAN_READ], env=secret_service, cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == [SECRET, "False"]
