@@ -294,3 +294,35 @@ def test_sandbox_own_service_refused_the_last_minute_before_the_birthday_opened_
     opened = api.post("/v1/credit/open", body)
     assert opened["line_fen"] == 100_000
     assert opened["account"]["account_id"] != guardian["account_id"]
+
+
+# --- a minor on a guardian's line: the guardian bears the obligations and the sanctions ---------
+# 001 §3.2.1: 少儿参保市民 "使用其关联亲属的授信额度，由关联的亲属承担按时付费、失信惩戒等义务";
+# §3.3: overdue past 48 hours "暂停其'舒心就医'服务"; over 1 month the 失信市民's insurance real-time
+# settlement is suspended (the relative who bears the sanction, not the minor).
+
+@pytest.mark.parametrize("sandbox_control", [
+    {"city": "hangzhou", "start_at": sh(2026, 11, 2, 10, 0)}], indirect=True)
+def test_sandbox_guardian_overdue_suspends_the_minors_line_but_lists_only_the_guardian(api: Api):
+    guardian, minor = api.who("tier2"), api.who("minor")
+    assert minor["account_id"] == guardian["account_id"]
+    visit = api.open_visits(guardian["patient_id"])[0]
+    done = api.post("/v1/settlements", {"patient_id": guardian["patient_id"],
+                                        "account_id": guardian["account_id"],
+                                        "visit_ids": [visit["visit_id"]]})
+    assert datetime.fromisoformat(done["due_at"]) == sh(2026, 11, 5)
+    # overdue from 00:00 5 Nov; one month from then ends at 24:00 5 Dec: listed from 6 Dec
+    api.set_clock(sh(2026, 12, 5, 23, 59).isoformat())
+    account = api.account(guardian["account_id"])
+    assert (account["status"], account["dishonest"]) == ("suspended", False)
+    minor_visit = api.open_visits(minor["patient_id"])[0]
+    r = api.post("/v1/settlements", {"patient_id": minor["patient_id"], "account_id": guardian["account_id"],
+                                     "visit_ids": [minor_visit["visit_id"]]}, 403)
+    assert r["error"]["code"] == "account_suspended"
+
+    api.set_clock(sh(2026, 12, 6, 0, 0, 1).isoformat())
+    assert api.account(guardian["account_id"])["dishonest"] is True
+    payment = api.paid(minor["patient_id"], minor_visit["personal_fen"], "settlement")
+    paid = api.post("/v1/settlements", {"patient_id": minor["patient_id"], "account_id": None,
+                                        "visit_ids": [minor_visit["visit_id"]], "payment_id": payment})
+    assert paid["paid_fen"] == minor_visit["personal_fen"]  # the minor's insurance settlement still runs
