@@ -23,6 +23,8 @@ MAX_SKEW_S = 120  # the platform refuses signatures beyond 300 s; warn well befo
 
 @dataclass(frozen=True)
 class Check:
+    """One line of ``kiosk-admin selftest``: what was checked, whether it passed, and the detail IT reads."""
+
     name: str
     ok: bool
     detail: str

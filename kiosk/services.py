@@ -49,6 +49,8 @@ class SagaServices:
 
 @dataclass
 class Services:
+    """What the use cases and journeys work with, built once at start (``build_services``) and closed at exit."""
+
     settings: Settings
     profile: object  # the city's PolicyProfile
     platform: object

@@ -38,6 +38,8 @@ def _setting(default, description: str):
 
 @dataclass(frozen=True)
 class Settings:
+    """The kiosk's settings (``kiosk.toml``; see docs/deployment.md for every key), immutable once loaded."""
+
     platform_url: str = _setting(
         "", "Base URL of the hospital platform gateway; empty runs the embedded sandbox (training)."
     )

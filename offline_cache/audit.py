@@ -85,6 +85,8 @@ _MIGRATIONS = [
 
 @dataclass(frozen=True)
 class Record:
+    """One record of the hash-chained operator audit trail."""
+
     seq: int
     at: datetime
     operator_id: str
@@ -96,6 +98,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Verification:
+    """The audit trail checked: its records, its head hash and any break in the chain."""
+
     records: int
     head: str  # hash of the newest record (GENESIS when empty)
     problems: tuple[str, ...] = ()

@@ -155,6 +155,8 @@ class CapExceeded(Exception):
 
 @dataclass(frozen=True)
 class Entry:
+    """An outbox entry as IT and the cashier see it (``payload`` None without the data key)."""
+
     key: str
     kind: str
     payload: dict | None  # {"path", "body", "who"}: None without the data key
@@ -203,6 +205,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Counts:
+    """The outbox in numbers, for the offline banner and the heartbeat."""
+
     queued: int
     unsynced_credit_fen: int
     conflicts: int
@@ -212,6 +216,8 @@ class Counts:
 
 @dataclass(frozen=True)
 class Conflict:
+    """A queued write the platform refused once it answered, kept for the cashier (never dropped)."""
+
     id: int
     key: str
     kind: str

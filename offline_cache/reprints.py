@@ -61,6 +61,8 @@ class ReprintItem:
 
 @dataclass(frozen=True)
 class StoredDocument:
+    """A printed document kept for reprint: the item, the document (JSON) and the PDF of its copy."""
+
     item: ReprintItem
     document: str  # JSON (printing.serialize)
     pdf: bytes  # rendered as the copy

@@ -44,6 +44,8 @@ def _json(value) -> str:
 
 @dataclass(frozen=True)
 class Step:
+    """One step of a saga (a call to one counterpart) and its answer."""
+
     seq: int
     step: str
     key: str
@@ -54,6 +56,8 @@ class Step:
 
 @dataclass
 class Saga:
+    """A settlement across the three counterparts, step by step, resumable after a crash."""
+
     saga_id: str
     kind: str
     state: str

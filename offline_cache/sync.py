@@ -45,6 +45,8 @@ class TransportDown(Exception):
 
 @dataclass(frozen=True)
 class Answer:
+    """The platform's answer to one sent item: its HTTP status and body."""
+
     key: str
     status: int
     body: dict
@@ -61,6 +63,8 @@ class Transport(Protocol):
 
 @dataclass(frozen=True)
 class SyncStatus:
+    """What the offline banner shows: online or not, what is queued and the conflicts."""
+
     online: bool
     queued: int = 0
     unsynced_credit_fen: int = 0
@@ -72,6 +76,8 @@ class SyncStatus:
 
 @dataclass
 class DrainReport:
+    """What one drain did: done, refused, in conflict, retried, and whether the platform went away."""
+
     done: dict[str, dict] = field(default_factory=dict)  # key -> the platform's answer
     refused: dict[str, tuple[int, dict]] = field(default_factory=dict)  # live keys: (status, error body)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (key, code)

@@ -65,6 +65,8 @@ class PrintJob:
 
 @dataclass(frozen=True)
 class QueueState:
+    """A print queue as CUPS reports it: there, enabled, printing, its jobs and its message (paper out, ...)."""
+
     exists: bool
     enabled: bool
     printing: bool

@@ -45,6 +45,8 @@ DLE_EOT = b"\x10\x04"
 
 @dataclass(frozen=True)
 class Connection:
+    """Where an ESC/POS printer is: a USB device, a serial port, a network address or a CUPS queue."""
+
     kind: str  # usb | serial | tcp | cups
     target: str  # "0416:5011", "/dev/ttyUSB0", "host", "QUEUE"
     number: int = 0  # baud rate (serial) or port (tcp)

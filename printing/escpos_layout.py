@@ -45,6 +45,8 @@ _COLUMN_FACE = Face("escpos-columns", lambda text, size: columns(text) * size)
 
 @dataclass(frozen=True)
 class Line:
+    """A line of a slip in ESC/POS text mode: text, alignment, bold and size."""
+
     text: str
     align: str = "left"  # left | centre (text is padded for anything else)
     bold: bool = False
@@ -53,6 +55,8 @@ class Line:
 
 @dataclass(frozen=True)
 class QR:
+    """A QR code on a slip."""
+
     payload: str
 
 

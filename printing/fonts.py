@@ -58,6 +58,8 @@ class FontUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class FontFile:
+    """A font file and the face's index in it (a .ttc holds several)."""
+
     path: Path
     index: int = 0  # the face within a .ttc collection
 

@@ -61,6 +61,8 @@ _PLATFORM_FILL = colors.HexColor("#9fc5e8")
 
 @dataclass(frozen=True)
 class KindFigures:
+    """A kind of operation's figures in a shift report, the kiosk's beside the platform's."""
+
     kind: str
     kiosk: dict  # count, amount_fen, credit_fen, channel_fen, cash_fen
     platform: dict
@@ -72,6 +74,8 @@ class KindFigures:
 
 @dataclass(frozen=True)
 class ShiftSheet:
+    """What the shift report prints: the shift, its figures and the cash."""
+
     hospital: str
     terminal_id: str
     operator_id: str

@@ -66,6 +66,8 @@ def parse_payload(payload: str) -> tuple[str, str, str]:
 
 @dataclass(frozen=True)
 class Verification:
+    """A printed document's signature checked: valid or not, and what it names."""
+
     valid: bool
     reference: str | None
     terminal_id: str | None

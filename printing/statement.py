@@ -149,6 +149,8 @@ def _columns(lines: Sequence[StatementLine], amount_samples: Sequence[str], deta
 
 @dataclass
 class _Row:
+    """A charge item laid out on the A4 statement (its wrapped name lines, code, category and quantity)."""
+
     line: StatementLine
     names: list[str]
     code: str

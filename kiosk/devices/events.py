@@ -21,12 +21,16 @@ class IdCard:
 
 @dataclass(frozen=True)
 class CardPresented:
+    """An ID or social-security card read on ``device`` (to the UI thread through the device bridge)."""
+
     device: str
     card: IdCard
 
 
 @dataclass(frozen=True)
 class CardRemoved:
+    """The card left ``device``'s field or slot."""
+
     device: str
 
 
@@ -41,11 +45,15 @@ class ReadError:
 
 @dataclass(frozen=True)
 class DeviceLost:
+    """``device`` stopped answering (unplugged, its worker died): shown as a device problem."""
+
     device: str
 
 
 @dataclass(frozen=True)
 class DeviceBack:
+    """``device`` answers again after a :class:`DeviceLost`."""
+
     device: str
 
 

@@ -43,6 +43,9 @@ SCANNERS = ("", "wedge", "serial", "simulated")
 
 @dataclass(frozen=True)
 class DeviceStatus:
+    """A configured device as the heartbeat, selftest and support bundle report it: its state, its problem in
+    words and its restarts."""
+
     name: str
     kind: str
     state: str  # starting, ready, lost, stopped
@@ -54,6 +57,8 @@ class DeviceStatus:
 
 @dataclass(frozen=True)
 class CheckResult:
+    """A device's answer to ``kiosk-admin selftest``'s check."""
+
     name: str
     kind: str
     ok: bool

@@ -35,6 +35,8 @@ _ID_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]")
 
 @dataclass(frozen=True)
 class Payload:
+    """What a scanned code is (``kind``: a 医保电子凭证, an e-health card QR or a typed ID number) and its text."""
+
     kind: str  # EVOUCHER, HEALTH_CARD or ID_NUMBER
     value: str = field(repr=False)
 

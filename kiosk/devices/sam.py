@@ -106,6 +106,8 @@ LONG_TERM = "长期"
 
 @dataclass(frozen=True)
 class Command:
+    """A frame to the ID-card SAM module: command, parameter and data (GA 467 framing)."""
+
     cmd: int
     para: int
     data: bytes = b""
@@ -113,6 +115,8 @@ class Command:
 
 @dataclass(frozen=True)
 class Response:
+    """A frame from the SAM module: its status words (SW1 SW2 SW3) and data."""
+
     sw3: int
     data: bytes = b""
     sw1: int = 0

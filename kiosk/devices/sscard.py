@@ -57,6 +57,8 @@ def read_record(tag: int) -> bytes:
 
 @dataclass(frozen=True)
 class Answer:
+    """A smart card's APDU answer: the data and the status word (SW1 SW2, 0x9000 when all is well)."""
+
     data: bytes
     sw: int
 

@@ -74,6 +74,8 @@ class HoldRequest:
 
 @dataclass(frozen=True)
 class Hold:
+    """Credit set aside on an account for bills being settled (``held``), then booked or released."""
+
     hold_id: str
     status: str  # held | booked | released
     account_id: str
@@ -85,6 +87,8 @@ class Hold:
 
 @dataclass(frozen=True)
 class BookingItem:
+    """One charge item of a booked bill, as the insurance interface names it (code, count, unit price)."""
+
     code: str
     name: str
     cnt: str  # a decimal string
@@ -96,6 +100,8 @@ class BookingItem:
 
 @dataclass(frozen=True)
 class BookingBill:
+    """A HIS bill in a booking: its total, and its items when given (they add up to it)."""
+
     his_bill_id: str
     total_fen: int
     items: tuple[BookingItem, ...] = ()
@@ -133,6 +139,9 @@ class BookingRequest:
 
 @dataclass(frozen=True)
 class Booking:
+    """A hold booked on the account: the settlement's parts (fund, personal, credit, paid now, cash) and the line
+    after it."""
+
     booking_id: str
     reference: str
     hold_id: str

@@ -77,6 +77,9 @@ def _fen(value: int, what: str) -> None:
 
 @dataclass(frozen=True)
 class PatientKey:
+    """How a patient is looked up at the HIS: by ``kind`` (ID number, social-security card, e-health code, ...)
+    and its value."""
+
     kind: PatientKeyKind
     value: str = field(repr=False)
 
@@ -100,6 +103,8 @@ class PatientSession:
 
 @dataclass(frozen=True)
 class HisPatient:
+    """A patient as the HIS knows them: masked name and phone, ID number, birth date, guardian for a minor."""
+
     patient_id: str  # the hospital's patient id
     name_masked: str  # the HIS never gives a terminal the full name: 王*, 林*英
     id_number: str = field(repr=False)  # the resident ID number the key stands for
@@ -179,6 +184,8 @@ class PaidMark:
 
 @dataclass(frozen=True)
 class HisBill:
+    """A HIS bill (a visit's charges, a registration fee, a stay): its patient, status, total and items."""
+
     bill_id: str
     kind: BillKind
     patient_id: str
@@ -226,6 +233,8 @@ class OutpatientVisit:
 
 @dataclass(frozen=True)
 class Department:
+    """A clinical department that takes registrations."""
+
     dept_code: str
     name: str
     name_en: str
@@ -233,6 +242,8 @@ class Department:
 
 @dataclass(frozen=True)
 class ClinicSession:
+    """A doctor's clinic session in a department on a day: the slots a registration books."""
+
     session_id: str
     dept_code: str
     dept_name: str
@@ -255,6 +266,8 @@ class ClinicSession:
 
 @dataclass(frozen=True)
 class Registration:
+    """A registration at the HIS: the session, the queue number and the fee's bill."""
+
     registration_id: str
     patient_id: str
     session: ClinicSession

@@ -129,6 +129,8 @@ class RegistrationRequest:
 
 @dataclass(frozen=True)
 class Diagnosis:
+    """A diagnosis as the insurance interface carries it (2201/2203 ``diseinfo``)."""
+
     diag_code: str  # ICD-10
     diag_name: str
     diag_dept: str

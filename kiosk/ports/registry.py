@@ -33,6 +33,8 @@ GROUP_PREFIX = "credit_care_kiosk."
 
 @dataclass(frozen=True)
 class PortSpec:
+    """A counterpart port: its protocol, the setting that chooses its adapter and the built-in adapters."""
+
     name: str
     protocol: str  # "module:attribute" of the port's Protocol
     setting: str  # the setting that names the adapter

@@ -17,6 +17,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 @dataclass(frozen=True)
 class JourneyEntry:
+    """A journey on the home screen: its key, where its class lives (imported on first use) and its title."""
+
     key: str
     module: str
     class_name: str

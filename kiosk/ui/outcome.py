@@ -19,6 +19,8 @@ from kiosk.ui.messages import message_for
 
 @dataclass(frozen=True)
 class OutcomeText:
+    """What an outcome screen says: title, body, a note, and whether it went well."""
+
     title: str
     body: str
     note: str = ""

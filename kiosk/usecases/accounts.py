@@ -37,6 +37,8 @@ def account_from(data: dict | None) -> Account | None:
 
 @dataclass(frozen=True)
 class Bill:
+    """A credit bill as the patient sees it: amount, what is still owed and when it is due."""
+
     bill_id: str
     kind: str  # registration | outpatient | inpatient
     reference: str

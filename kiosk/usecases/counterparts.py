@@ -105,6 +105,8 @@ class InsuranceGroup:
 
 @dataclass
 class CounterpartsReport:
+    """The day's check of the three counterparts against each other (insurance, credit, HIS) and what differs."""
+
     day: date
     insurance: dict[str, InsuranceGroup] = field(default_factory=dict)  # by reference
     credit: dict[str, dict] = field(default_factory=dict)  # booking id -> {saga_id, booked_fen, status}

@@ -51,6 +51,8 @@ def valid_phone(text: str) -> bool:
 # -- what the platform says -------------------------------------------------
 @dataclass(frozen=True)
 class Consent:
+    """The credit service's consent text, in both languages, as the platform publishes it."""
+
     version: str
     title: str
     text_zh: str
@@ -63,6 +65,8 @@ class Consent:
 
 @dataclass(frozen=True)
 class Relation:
+    """A patient linked to another's credit line (a minor on a guardian's) and how."""
+
     patient_id: str
     relation: str  # child | parent | guardian
     masked_name: str
@@ -103,6 +107,8 @@ class Opened:
 
 @dataclass(frozen=True)
 class Closed:
+    """What closing the credit service did (``pending``: queued while the platform was away)."""
+
     pending: bool = False
     closed_patient_ids: tuple[str, ...] = ()
 
@@ -125,6 +131,9 @@ class PersonAccount:
 
 @dataclass(frozen=True)
 class Overview:
+    """A patient's credit service: whether they have it, their grade, their own account and the lines linked to
+    it."""
+
     patient_id: str
     has_credit_service: bool
     insurance_credit_grade: str | None

@@ -21,6 +21,8 @@ MAX_TEXT = 200
 
 @dataclass(frozen=True)
 class DisputeReason:
+    """A reason a patient can give for disputing a bill, in both languages."""
+
     code: str
     text_zh: str
     text_en: str
@@ -31,6 +33,8 @@ class DisputeReason:
 
 @dataclass(frozen=True)
 class DisputeRaised:
+    """A dispute raised: when the answer is due and its receipt."""
+
     pending: bool = False  # the platform did not answer: the journal completes it later
     dispute_id: str = ""
     bill_id: str = ""

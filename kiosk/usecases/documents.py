@@ -29,6 +29,8 @@ log = logging.getLogger("kiosk.documents")
 
 @dataclass(frozen=True)
 class PrintConfig:
+    """What every printed document carries: the hospital, the terminal and the paper width."""
+
     hospital: str
     terminal_id: str
     width_mm: int = 80

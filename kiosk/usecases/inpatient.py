@@ -36,6 +36,8 @@ class StayItem:
 
 @dataclass(frozen=True)
 class Stay:
+    """An inpatient stay up to discharge: ward and bed, deposit paid and the charges so far."""
+
     admission_id: str
     department: str
     ward: str
@@ -98,6 +100,8 @@ def discharge_split(stay: Stay, session: PatientSession, repay_before_reuse: boo
 
 @dataclass(frozen=True)
 class DischargeOutcome:
+    """A discharge settled: the platform's answer, the receipt and the statement."""
+
     data: dict | None  # the platform's discharge settlement; None while pending
     receipt_job: str | None = None
     statement_job: str | None = None

@@ -57,6 +57,8 @@ class ConflictView:
 
 @dataclass(frozen=True)
 class ExpiredView:
+    """A queued write the platform never answered in time, for the cashier's conflicts screen."""
+
     key: str
     kind: str
     credit_fen: int

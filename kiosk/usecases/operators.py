@@ -26,6 +26,8 @@ ROLE_REFUSALS = {SUPERVISOR: "not_a_supervisor", IT: "not_it_staff", CASHIER: "n
 
 @dataclass(frozen=True)
 class Operator:
+    """A cashier or supervisor signed in at the desk, with the roles the platform gave them."""
+
     operator_id: str
     name: str
     roles: frozenset[str]

@@ -14,6 +14,8 @@ SAGA_LEDGER_KIND = {"outpatient": "settlement", "discharge": "discharge", "regis
 
 @dataclass(frozen=True)
 class Reconciliation:
+    """The day's ledger of this terminal against the platform's, and the differences."""
+
     day: date
     kiosk: dict  # totals by kind
     platform: dict  # totals by kind

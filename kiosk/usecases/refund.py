@@ -79,6 +79,8 @@ def refund_amount(text: str, item: Refundable) -> int:
 
 @dataclass(frozen=True)
 class RefundOutcome:
+    """A refund made: how much went back to the credit account (first), to the bill and to the payment channel."""
+
     data: dict | None  # the platform's refund; None while the write is pending
     amount_fen: int
     to_credit_fen: int = 0  # back to the credit account: the three parts below

@@ -24,6 +24,8 @@ DAYS_AHEAD = 3  # today and the next two days
 
 @dataclass(frozen=True)
 class Department:
+    """A department offered for registration, in both languages."""
+
     department_id: str
     name: str  # Chinese, as printed
     name_en: str
@@ -67,6 +69,8 @@ def session_from(d: dict) -> ClinicSession:
 
 @dataclass(frozen=True)
 class Registration:
+    """A registration made: session, queue number, the fee and how it was paid (booked on credit, paid now)."""
+
     registration_id: str
     reference: str
     queue_number: str
@@ -120,6 +124,8 @@ def how_to_pay(account: Account | None, fee_fen: int, repay_before_reuse: bool =
 
 @dataclass(frozen=True)
 class RegisterOutcome:
+    """A registration made, with its receipt."""
+
     registration: Registration | None  # None while the write is pending
     receipt_job: str | None = None
     print_error: str | None = None

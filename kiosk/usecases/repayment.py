@@ -49,6 +49,8 @@ class Linked:
 
 @dataclass(frozen=True)
 class Overview:
+    """What a patient owes on their credit line: the account, the bills and the lines linked to it."""
+
     patient_id: str
     has_credit_service: bool
     account: Account | None
@@ -158,6 +160,8 @@ def slip_header(printer, session: PatientSession):
 
 @dataclass(frozen=True)
 class RepayOutcome:
+    """A repayment made: the bills it paid, and whether it reactivated the account or cleared a dishonest mark."""
+
     data: dict | None  # the platform's repayment; None while the write is pending
     amount_fen: int
     account: Account | None = None  # after the repayment

@@ -23,6 +23,8 @@ log = logging.getLogger("kiosk.settle")
 
 @dataclass(frozen=True)
 class SettleOutcome:
+    """An outpatient settlement: the platform's answer (or the offline split, queued), the plan and the receipt."""
+
     settlement: Settlement | None
     receipt_job: str | None = None
     print_error: str | None = None

@@ -88,6 +88,8 @@ def cash_to_hand_over(totals: dict) -> int:
 
 @dataclass(frozen=True)
 class Shift:
+    """A cashier's shift at the desk, as opened here and at the platform."""
+
     number: int  # the audit record that opened it
     operator_id: str
     operator_name: str
@@ -98,6 +100,8 @@ class Shift:
 
 @dataclass(frozen=True)
 class ShiftClosed:
+    """A shift closed: the kiosk's and the platform's figures, their differences and the cash counted."""
+
     shift: Shift
     closed_at: datetime
     platform_closed_at: datetime

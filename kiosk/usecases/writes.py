@@ -60,6 +60,8 @@ class NeedsPlatform(PlatformError):
 
 @dataclass(frozen=True)
 class RecoveryReport:
+    """What recovery at start did with the writes a crash left: completed, refused, still pending."""
+
     completed: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()  # keys that became conflicts (for the cashier)
     still_pending: int = 0
