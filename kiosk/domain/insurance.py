@@ -191,6 +191,8 @@ _MSGID = re.compile(r"([0-9A-Za-z]{12})(\d{14})(\d{4})")
 
 @dataclass(frozen=True)
 class MsgId:
+    """An insurance message id (``msgid``): the institution's code, the moment and a 4-digit sequence."""
+
     fixmedins_code: str
     moment: datetime
     sequence: int

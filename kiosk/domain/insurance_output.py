@@ -75,6 +75,8 @@ def _ratio(node: dict, name: str, places: int = 4) -> Decimal | None:
 
 @dataclass(frozen=True)
 class SignIn:
+    """The insurance platform's answer to sign-in (9001): the sign-in number later messages carry, and when."""
+
     sign_no: str
     sign_time: str
 

@@ -14,6 +14,8 @@ from kiosk.domain.idnumber import mask_id, mask_name
 
 @dataclass(frozen=True)
 class Patient:
+    """A patient as the platform knows them (name and ID number kept out of repr; shown masked)."""
+
     patient_id: str
     name: str = field(repr=False)
     id_number: str = field(repr=False)
@@ -36,6 +38,8 @@ class Patient:
 
 @dataclass(frozen=True)
 class Account:
+    """A credit account: its status, line, what is used and available, and what is overdue."""
+
     account_id: str
     status: str  # active | suspended | closed
     line_fen: int
@@ -51,6 +55,8 @@ class Account:
 
 @dataclass(frozen=True)
 class VisitItem:
+    """One charge item of a visit: quantity, unit price and amount in fen."""
+
     code: str
     name: str
     quantity: str
@@ -61,6 +67,8 @@ class VisitItem:
 
 @dataclass(frozen=True)
 class Visit:
+    """An outpatient visit's bill: its items, total, and the fund's and the patient's parts (they add up)."""
+
     visit_id: str
     department: str
     doctor: str
@@ -79,6 +87,8 @@ class Visit:
 
 @dataclass(frozen=True)
 class Settlement:
+    """A settlement the platform made: the visits it paid, its parts, what it booked on the line and when that is due."""
+
     settlement_id: str
     reference: str
     visit_ids: tuple[str, ...]

@@ -22,6 +22,8 @@ class OfflineRefused(CannotUseCredit):
 
 @dataclass(frozen=True)
 class OfflineLimits:
+    """What the kiosk may promise without the platform: the snapshot's age, per payment and in all unsynced."""
+
     max_age_s: int = 1800
     txn_cap_fen: int = 50_000
     terminal_cap_fen: int = 300_000

@@ -33,6 +33,9 @@ def _fen(value: int, name: str) -> None:
 
 @dataclass(frozen=True)
 class SettlementPlan:
+    """How a bill is paid, in fen: fund, personal account, and the personal cash part on credit, paid now through
+    the channel or in cash; every part adds up."""
+
     total_fen: int
     fund_fen: int
     account_fen: int

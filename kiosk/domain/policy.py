@@ -14,6 +14,8 @@ from kiosk.domain.clock import business_date, midnight
 
 @dataclass(frozen=True)
 class Tier:
+    """A credit tier of a city's policy: from this score up, this credit line."""
+
     min_score: int  # inclusive
     line_fen: int
     value_added: bool = False
@@ -87,6 +89,9 @@ class OverdueRule:
 
 @dataclass(frozen=True)
 class PolicyProfile:
+    """A city's credit-care rules (the seeds): score tiers, when bills fall due, what overdue leads to, adult
+    age, dispute answer time."""
+
     city: str
     name: str
     score_name: str

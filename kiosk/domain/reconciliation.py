@@ -13,6 +13,8 @@ KINDS = ("registration", "registration_cancel", "settlement", "discharge", "repa
 
 @dataclass(frozen=True)
 class Entry:
+    """One confirmed write as it counts in the day's ledger: on credit, through the channel, in cash."""
+
     kind: str
     reference: str
     credit_fen: int = 0
@@ -48,6 +50,8 @@ def entry_from_write(kind: str, reference: str, amounts: dict, channel: str | No
 
 @dataclass
 class Totals:
+    """A kind of write's count and amounts in the day's ledger."""
+
     count: int = 0
     amount_fen: int = 0
     credit_fen: int = 0
@@ -68,6 +72,8 @@ class Totals:
 
 @dataclass
 class DayReport:
+    """The terminal's confirmed writes of one business day, totalled by kind."""
+
     entries: list[Entry] = field(default_factory=list)
 
     def totals(self) -> dict[str, dict]:

@@ -18,6 +18,9 @@ class CannotUseCredit(Refusal):
 
 @dataclass(frozen=True)
 class Split:
+    """A bill split: the fund's part and the personal part, which goes on the credit line (booked) and any
+    shortfall paid now."""
+
     total_fen: int
     fund_fen: int
     personal_fen: int

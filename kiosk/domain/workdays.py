@@ -15,6 +15,8 @@ from kiosk.domain import holidays_cn
 
 @dataclass(frozen=True)
 class Calendar:
+    """Holidays and make-up working days (调休) of the years it covers; other years count Monday to Friday."""
+
     holidays: frozenset[date]
     makeup_workdays: frozenset[date]
     years: frozenset[int]
