@@ -33,7 +33,8 @@ def check_character(first17: str) -> str:
 
 @dataclass(frozen=True)
 class IdNumber:
-    """A resident ID number (GB 11643, 18 characters; checked by :func:`parse_id_number`) and what it says: birth date and sex."""
+    """A resident ID number (GB 11643, 18 characters; checked by :func:`parse_id_number`) and what
+    it says: birth date and sex."""
 
     value: str
 

@@ -87,7 +87,8 @@ class Visit:
 
 @dataclass(frozen=True)
 class Settlement:
-    """A settlement the platform made: the visits it paid, its parts, what it booked on the line and when that is due."""
+    """A settlement the platform made: the visits it paid, its parts, what it booked on the line and
+    when that is due."""
 
     settlement_id: str
     reference: str
