@@ -84,9 +84,10 @@ def test_answer_due_over_national_day_and_a_make_up_saturday(api: Api):
 @pytest.mark.parametrize("sandbox_control", [
     {"city": "hangzhou", "start_at": datetime(2027, 9, 30, 10, 0, tzinfo=BUSINESS_TZ)}],
     indirect=True)
-def test_outside_the_covered_years_weekdays_are_counted(api: Api):
-    # Thu 30 Sep 2027: no published arrangement in the data; Fri 1 Oct counts as working.
+def test_outside_the_covered_years_weekdays_are_counted_less_the_law_s_fixed_holidays(api: Api):
+    # Thu 30 Sep 2027: no published arrangement in the data; Fri 1 Oct is a holiday by law
+    # (全国年节及纪念日放假办法 Art. 2): Mon 4, Tue 5, Wed 6, Thu 7, Fri 8 October.
     bill = booked_bill(api)
     raised = api.post("/v1/disputes", {"bill_id": bill["bill_id"], "reason_code": "other"})
-    assert raised["answer_due"] == date(2027, 10, 7).isoformat()
+    assert raised["answer_due"] == date(2027, 10, 8).isoformat()
     assert raised["calendar_covered"] is False

@@ -65,12 +65,22 @@ def test_day_itself_does_not_count_and_zero_is_the_day():
         add_working_days(date(2026, 11, 23), -1)
 
 
-def test_outside_the_covered_years_weekdays_are_counted():
+def test_outside_the_covered_years_weekdays_are_counted_less_the_law_s_fixed_holidays():
+    """全国年节及纪念日放假办法 Art. 2 (Decree No. 795, from 2025): 1 January, 1-2 May and 1-3 October
+    are holidays by law, whatever the year's notice adds (not published for 2027 in the data)."""
     assert not CN_CALENDAR.covers(2027) and not CN_CALENDAR.covers(2024)
-    # 1 Oct 2027 is a Friday: without the (unpublished) arrangement it counts as working.
-    assert is_working_day(date(2027, 10, 1))
+    # 1 Jan 2027 and 1 Oct 2027 are Fridays: holidays by law all the same
+    assert not is_working_day(date(2027, 1, 1)) and not is_working_day(date(2027, 10, 1))
+    assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)  # Thu 31 Dec -> Mon 4 Jan
+    assert add_working_days(date(2027, 9, 30), 1) == date(2027, 10, 4)
     assert not is_working_day(date(2027, 10, 2))
     assert add_working_days(date(2027, 10, 1), 5) == date(2027, 10, 8)
+    # 2028: 1 and 2 May are Monday and Tuesday, 3 May a plain working day (the notice may say more)
+    assert [is_working_day(date(2028, 5, d)) for d in (1, 2, 3)] == [False, False, True]
+    # the lunar holidays are the notice's: Spring Festival 2027 (6 Feb, a Saturday; eve Fri 5 Feb) is not known
+    assert is_working_day(date(2027, 2, 5))
+    # before the 2025 amendment Labour Day was 1 May alone (2024 is not in the data either)
+    assert not is_working_day(date(2024, 5, 1)) and is_working_day(date(2024, 5, 2))
     assert add_working_days(date(2024, 12, 27), 5) == date(2025, 1, 6)  # 2024 uncovered,
     # 1 Jan 2025 (covered) is a holiday: Mon 30, Tue 31, Thu 2, Fri 3, Mon 6.
 

@@ -14,6 +14,12 @@ Covered years: 2025, 2026.
 ``HOLIDAYS``: days off that would otherwise be working days or fall in a holiday block
 (weekends inside a block are listed too, for clarity). ``MAKEUP_WORKDAYS`` (调休上班):
 weekend days declared working days.
+
+``fixed_statutory_days(year)``: for a year the notice has not reached this module yet, the
+holidays whose dates the law itself fixes (全国年节及纪念日放假办法, Art. 2, as amended by State
+Council Decree No. 795, in force from 2025: New Year's Day 1 January, Labour Day 1 and 2 May,
+National Day 1 to 3 October; before 2025 Labour Day was 1 May only). The lunar holidays
+(Spring Festival, Qingming, Dragon Boat, Mid-Autumn) and the make-up days are the notice's.
 """
 from __future__ import annotations
 
@@ -55,3 +61,9 @@ MAKEUP_WORKDAYS: frozenset[date] = frozenset([
     date(2026, 5, 9),                                   # Labour Day
     date(2026, 9, 20), date(2026, 10, 10),              # National Day
 ])
+
+
+def fixed_statutory_days(year: int) -> frozenset[date]:
+    """The holidays of ``year`` whose dates the law fixes (see the module's docstring)."""
+    labour = [date(year, 5, 1), date(year, 5, 2)] if year >= 2025 else [date(year, 5, 1)]
+    return frozenset([date(year, 1, 1), *labour, *_span(date(year, 10, 1), date(year, 10, 3))])

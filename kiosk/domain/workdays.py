@@ -2,11 +2,14 @@
 
 Pure functions over a :class:`Calendar`; the official data is in
 ``kiosk.domain.holidays_cn`` (updated yearly). For a year the calendar does not cover,
-the rule falls back to weekdays (Monday to Friday), which may be wrong around holidays:
-``Calendar.covers(year)`` tells callers when that happens.
+the rule falls back to weekdays (Monday to Friday) less the holidays whose dates the law
+fixes (New Year's Day, Labour Day, National Day): the lunar holidays and the make-up days of
+that year are not known, so the count may be wrong around them, and ``Calendar.covers(year)``
+tells callers when that happens.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,13 +23,15 @@ class Calendar:
     holidays: frozenset[date]
     makeup_workdays: frozenset[date]
     years: frozenset[int]
+    #: A year it does not cover -> the holidays known anyway (the law's fixed dates); None: none.
+    fixed: Callable[[int], frozenset[date]] | None = None
 
     def covers(self, year: int) -> bool:
         return year in self.years
 
 
 CN_CALENDAR = Calendar(holidays_cn.HOLIDAYS, holidays_cn.MAKEUP_WORKDAYS,
-                       holidays_cn.COVERED_YEARS)
+                       holidays_cn.COVERED_YEARS, holidays_cn.fixed_statutory_days)
 #: No holiday data: Monday to Friday.
 WEEKDAYS_ONLY = Calendar(frozenset(), frozenset(), frozenset())
 
@@ -37,6 +42,8 @@ def is_working_day(day: date, calendar: Calendar = CN_CALENDAR) -> bool:
             return True
         if day in calendar.holidays:
             return False
+    elif calendar.fixed is not None and day in calendar.fixed(day.year):
+        return False
     return day.weekday() < 5
 
 
