@@ -24,7 +24,9 @@ write (sessions, shifts, approvals, presence, budgets) are in ``sandbox.store.au
   an ID typed by a logged-in operator), covering the patient: 403 ``patient_not_present``.
   Lookups are budgeted per terminal (429 ``too_many_lookups`` with ``Retry-After``).
   Opening or closing a service, and taking on a relative, need the people concerned present
-  (the relative: present too, or a code sent to their phone).
+  (the relative: present too, or a code sent to their phone); a dispute, a patient present whose
+  bills include the bill; an admission and a registration's cancelling, their patient present (or
+  one who acts for them: a minor's guardian).
 
 Refusals here are decided before the write and never stored under its idempotency key (the
 request may be sent again once allowed); an answer already stored under the key is given
@@ -262,6 +264,38 @@ def _relation(store, conn, now, grant: Grant, fields: dict) -> None:
                        method)
 
 
+def _dispute(store, conn, now, grant: Grant, fields: dict) -> None:
+    """A dispute stops a bill's overdue processing: raised for a patient here, on a bill they may read
+    (its account among those of the patients present: ``require_present``). An unknown bill is the
+    store's 404."""
+    bill = conn.execute("SELECT account_id FROM bills WHERE bill_id = ?", (fields["bill_id"],)).fetchone()
+    if bill is None:
+        return
+    _, accounts = store.circle(conn, store.present_patients(conn, now, grant.terminal_id))
+    if bill["account_id"] not in accounts:
+        raise not_present()
+
+
+def _covered(store, conn, now, grant: Grant, patient_id: str) -> None:
+    """``patient_id`` is among those the patients present at the caller's terminal act for (themselves,
+    the minors on their line, the parents they took on: ``require_present``)."""
+    patients, _ = store.circle(conn, store.present_patients(conn, now, grant.terminal_id))
+    if patient_id not in patients:
+        raise not_present()
+
+
+def _registration_cancel(store, conn, now, grant: Grant, fields: dict) -> None:
+    """A registration is cancelled for a patient here (an unknown one is the store's 404)."""
+    row = conn.execute("SELECT patient_id FROM registrations WHERE registration_id = ?",
+                       (fields["registration_id"],)).fetchone()
+    if row is not None:
+        _covered(store, conn, now, grant, row["patient_id"])
+
+
+def _admission(store, conn, now, grant: Grant, fields: dict) -> None:
+    _covered(store, conn, now, grant, fields["patient_id"])
+
+
 def _shift_close(store, conn, now, grant: Grant, fields: dict) -> None:
     fields["supervisor"] = grant.supervisor
 
@@ -270,13 +304,13 @@ CONTROL = Rule("control", control=True)
 PAYMENT = Rule("payment", money=True)
 SETTLEMENT = Rule("settlement", money=True)
 REGISTRATION = Rule("registration", money=True)
-REGISTRATION_CANCEL = Rule("registration_cancel", money=True)
-ADMISSION = Rule("admission")
+REGISTRATION_CANCEL = Rule("registration_cancel", money=True, check=_registration_cancel)
+ADMISSION = Rule("admission", check=_admission)
 DISCHARGE = Rule("discharge", money=True)
 REPAYMENT = Rule("repayment", money=True, operator_field="operator_id", check=_repayment)
 REFUND = Rule("refund", desk_only=True, money=True, operator_field="operator_id", check=_refund,
               within=_spend_approval)
-DISPUTE = Rule("dispute")
+DISPUTE = Rule("dispute", check=_dispute)
 CREDIT_OPEN = Rule("credit_open", check=_open_credit)
 CREDIT_CLOSE = Rule("credit_close", check=_close_credit)
 RELATION = Rule("relation", check=_relation)

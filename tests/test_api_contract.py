@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from kiosk.platform import PlatformClient, PlatformError
+from sandbox.demo_data import patient_by_role
 from sandbox.openapi import DOC_PATH, render
 from tests.wiretap import Captured, Wiretap
 
@@ -185,6 +186,7 @@ def test_the_platform_accepts_what_openssl_signs_and_the_client_signs_the_same(s
     repeated with its key is answered from the platform's store). The desk's request carries
     a live operator session (the cashier logged in, the shift open)."""
     sandbox_client.present("tier3")  # the patient's card read at the kiosk: their visits may be read
+    sandbox_client.present("shortline")  # and the disputed bill's patient (a dispute needs them present)
     desk_client.log_in("1001", "246810")
     desk_client.open_shift()
     with Wiretap("127.0.0.1", sandbox.port) as tap:
@@ -415,6 +417,8 @@ def test_the_requests_the_kiosk_sends_are_the_documented_ones(qtbot, tmp_path, s
                       "body": json.loads(SETTLE_BODY)}
             answers = PlatformTransport(client).send([queued])
             assert [a.status for a in answers] == [200]
+            client.request("POST", "/v1/identity/lookup",  # the disputed bill's patient present (BIL000910)
+                           {"id_number": patient_by_role("shortline")["id_number"]})
             client.request("POST", "/v1/disputes", json.loads(DISPUTE_BODY), key=uuid.uuid4().hex)
             client.health()
         finally:

@@ -101,6 +101,7 @@ def test_optional_note_is_sent_and_limited_to_200_characters(qtbot, kiosk, sandb
 
 
 def test_a_disputed_bill_is_marked_and_cannot_be_picked(qtbot, kiosk, sandbox_client, taps):
+    sandbox_client.present("arrears")  # a dispute is raised for a patient present (sandbox/authority.py)
     response = sandbox_client.post("/v1/disputes", json={"bill_id": BILL, "reason_code": "other"},
                                    headers={signing.HEADER_IDEMPOTENCY: uuid.uuid4().hex})
     assert response.status_code == 200, response.text

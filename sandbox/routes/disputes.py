@@ -52,8 +52,10 @@ def build(store: Store) -> APIRouter:
 
     @router.post("/v1/disputes", response_model=Dispute,
                  summary="Dispute a bill: it is left out of overdue processing while open",
-                 description=WRITE_DESCRIPTION,
+                 description=WRITE_DESCRIPTION + " A patient present at this terminal whose bills include it "
+                             "(as for reading them).",
                  responses=write_responses(
+                     r403="`patient_not_present`: no patient present at this terminal whose bills include it",
                      r404="`bill_not_found`",
                      r409="`already_disputed`",
                      r422="`unknown_reason`"))

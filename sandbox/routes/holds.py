@@ -150,10 +150,25 @@ class Empty(RequestModel):
     pass
 
 
+def _own(store: Store, conn, now, grant: authority.Grant, fields: dict) -> None:
+    """A hold is booked or released, a booking voided, only by the terminal whose saga made it (as a
+    payment is cancelled only by the terminal that started it): another terminal's key could otherwise
+    void a patient's debt away or break a saga under way."""
+    if "hold_id" in fields:
+        row = conn.execute("SELECT terminal_id FROM holds WHERE hold_id = ?", (fields["hold_id"],)).fetchone()
+    elif "booking_id" in fields:
+        row = conn.execute("SELECT terminal_id FROM settlements WHERE settlement_id = ? AND hold_id IS NOT NULL",
+                           (fields["booking_id"],)).fetchone()
+    else:  # a direct booking: its own hold
+        return
+    if row is not None and row["terminal_id"] != grant.terminal_id:
+        raise Refusal(403, "not_this_terminal", "Only the terminal that made the hold may do this.")
+
+
 HOLD = authority.Rule("hold", money=True)
-BOOK = authority.Rule("booking", money=True)
-RELEASE = authority.Rule("hold_release")
-VOID = authority.Rule("booking_void")
+BOOK = authority.Rule("booking", money=True, check=_own)
+RELEASE = authority.Rule("hold_release", check=_own)
+VOID = authority.Rule("booking_void", check=_own)
 
 
 def build(store: Store) -> APIRouter:
@@ -177,6 +192,7 @@ def build(store: Store) -> APIRouter:
                          "settlement",
                  description=WRITE_DESCRIPTION + " Due under the city's policy, counted from `ended_at`.",
                  responses=write_responses(
+                     r403="`not_this_terminal`: another terminal's hold",
                      r404="`hold_not_found`",
                      r409="`shift_not_open` (a desk), `hold_released`, `hold_already_booked` (details `booking_id`)",
                      r422="`amount_mismatch` (details `hold_fen`), `bills_mismatch`"))
@@ -208,7 +224,8 @@ def build(store: Store) -> APIRouter:
     @router.post("/v1/holds/{hold_id}/release", response_model=Hold,
                  summary="Release a hold that will not be booked (the saga compensates); again: the same",
                  description=WRITE_DESCRIPTION,
-                 responses=write_responses(r404="`hold_not_found`", r409="`hold_booked` (details `booking_id`)"))
+                 responses=write_responses(r403="`not_this_terminal`: another terminal's hold", r404="`hold_not_found`",
+                                           r409="`hold_booked` (details `booking_id`)"))
     def release(hold_id: Annotated[str, path_id("HLD0123456789ABCDEF")], body: Empty, request: Request,
                 idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Hold, store.release_hold, rule=RELEASE, hold_id=hold_id)
@@ -216,7 +233,8 @@ def build(store: Store) -> APIRouter:
     @router.post("/v1/bookings/{booking_id}/void", response_model=Booking,
                  summary="Void a booking whose insurance settlement was cancelled; again: the same",
                  description=WRITE_DESCRIPTION + " Only while nothing was repaid, refunded or disputed on it.",
-                 responses=write_responses(r404="`booking_not_found`", r409="`booking_in_use`"))
+                 responses=write_responses(r403="`not_this_terminal`: another terminal's booking",
+                                           r404="`booking_not_found`", r409="`booking_in_use`"))
     def void(booking_id: Annotated[str, path_id("STL0123456789ABCDEF")], body: Empty, request: Request,
              idempotency_key: IdempotencyKey = None) -> Response:
         return keyed_write(store, request, idempotency_key, Booking, store.void_booking, rule=VOID,

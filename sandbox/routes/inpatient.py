@@ -144,8 +144,8 @@ def build(store: Store) -> APIRouter:
                  summary="Credit admission on an admission order: no deposit, the line guarantees the stay",
                  description=WRITE_DESCRIPTION,
                  responses=write_responses(
-                     r403="`account_suspended`, `account_not_linked`, `guardian_line_ended` (come of age: "
-                          "details `adult_from`)",
+                     r403="`patient_not_present`, `account_suspended`, `account_not_linked`, `guardian_line_ended` "
+                          "(come of age: details `adult_from`)",
                      r404="`patient_not_found`, `account_not_found`, `admission_order_not_found` (also another "
                           "patient's order)",
                      r409="`no_credit_service`, `repay_first`, `already_admitted`, `admission_order_used`, "

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from sandbox import authority
-from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, check_key, keyed_write
+from sandbox.routes.common import WRITE_DESCRIPTION, IdempotencyKey, keyed_write
 from sandbox.schemas import PositiveFen, RequestModel, path_id, responses, write_responses
 from sandbox.store import Refusal, Store
 from sandbox.store.base import parse_iso
@@ -20,10 +20,6 @@ Late = Literal["refunded_after_cancel", "refunded_walked_away"]
 LATE_DESCRIPTION = ("Why the payment is late, and refunded through the channel: `refunded_after_cancel` (paid "
                     "before the patient's Cancel reached the channel), `refunded_walked_away` (paid as the idle "
                     "guard cleared the screen: the patient had gone).")
-
-PAYMENT_CANCEL = authority.Rule("payment_cancel")
-PAYMENT_REFUND = authority.Rule("payment_refund")
-
 
 class PaymentRequest(RequestModel):
     patient_id: str = Field(min_length=1, max_length=64, examples=["P000007"],
@@ -73,17 +69,16 @@ class LatePayments(BaseModel):
     payments: list[LatePayment]
 
 
-def _own(store: Store, request: Request, payment_id: str, idempotency_key: str | None) -> None:
-    """Only the terminal that started a payment may cancel it or give it back (the key checked first, as
-    for every write)."""
-    check_key(idempotency_key)
-    found = store.payment(payment_id)
-    if found is None:
-        raise Refusal(404, "payment_not_found", "No payment with this id.")
-    with store.snapshot() as conn:
-        row = conn.execute("SELECT terminal_id FROM payments WHERE payment_id = ?", (payment_id,)).fetchone()
-    if row["terminal_id"] != request.state.terminal_id:
+def _own(store: Store, conn, now, grant: authority.Grant, fields: dict) -> None:
+    """Only the terminal that started a payment may cancel it or give it back. Decided in the write's
+    transaction (a batch's too) as every authority rule is; an unknown payment is the store's 404."""
+    row = conn.execute("SELECT terminal_id FROM payments WHERE payment_id = ?", (fields["payment_id"],)).fetchone()
+    if row is not None and row["terminal_id"] != grant.terminal_id:
         raise Refusal(403, "not_this_terminal", "Only the terminal that started the payment may do this.")
+
+
+PAYMENT_CANCEL = authority.Rule("payment_cancel", check=_own)
+PAYMENT_REFUND = authority.Rule("payment_refund", check=_own)
 
 
 def build(store: Store) -> APIRouter:
@@ -138,7 +133,6 @@ def build(store: Store) -> APIRouter:
                                            r409="`payment_already_paid` (details: `payment`)"))
     def cancel(payment_id: Annotated[str, path_id("PAY000001")], body: EmptyRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
-        _own(store, request, payment_id, idempotency_key)
         return keyed_write(store, request, idempotency_key, Payment, store.cancel_payment,
                            rule=PAYMENT_CANCEL, payment_id=payment_id)
 
@@ -150,7 +144,6 @@ def build(store: Store) -> APIRouter:
                                            r409="`payment_not_paid`, `payment_already_used`"))
     def refund(payment_id: Annotated[str, path_id("PAY000001")], body: RefundPaymentRequest, request: Request,
                idempotency_key: IdempotencyKey = None) -> Response:
-        _own(store, request, payment_id, idempotency_key)
         return keyed_write(store, request, idempotency_key, Payment, store.refund_payment,
                            rule=PAYMENT_REFUND, payment_id=payment_id, late=body.late)
 

@@ -160,6 +160,7 @@ def build(store: Store) -> APIRouter:
                          "(its debt, other bills, the balance) or, paid by phone, the channel",
                  description=WRITE_DESCRIPTION,
                  responses=write_responses(
+                     r403="`patient_not_present`: the registration's patient (or a minor's guardian) is not here",
                      r404="`registration_not_found`",
                      r409="`shift_not_open` (a desk), `already_cancelled`, `too_late`"))
     def cancel(registration_id: str, body: CancelRequest, request: Request,
