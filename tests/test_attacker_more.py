@@ -541,3 +541,24 @@ def test_nobody_is_admitted_who_is_not_here(sandbox, sandbox_client):
     assert state(sandbox.store) == before and stored(sandbox.store) == answers
     sandbox_client.present("tier3")
     assert sandbox_client.post("/v1/admissions", json=body, headers=key()).json()["status"] == "admitted"
+
+
+def test_a_voided_booking_gives_nothing_back_again(sandbox, sandbox_client, desk):
+    """The void gave everything back (the line's part, and the part paid on the spot recorded as going back):
+    a refund of the same settlement afterwards would give the patient's channel payment back twice."""
+    tier3 = sandbox_client.present("tier3")
+    hold = sandbox_client.post("/v1/holds", json={"patient_id": tier3["patient_id"], "account_id": tier3["account_id"],
+                                                  "kind": "outpatient", "amount_fen": 2_000,
+                                                  "his_bill_ids": ["MZX-V"]}, headers=key()).json()
+    booking = sandbox_client.post(f"/v1/holds/{hold['hold_id']}/book", json={
+        **booking_body(3_000, "MZX-V"), "paid_now_fen": 1_000}, headers=key()).json()
+    assert (booking["booked_fen"], booking["paid_fen"]) == (2_000, 1_000)
+    assert sandbox_client.post(f"/v1/bookings/{booking['booking_id']}/void", json={},
+                               headers=key()).json()["status"] == "voided"
+    before = state(sandbox.store)
+    for amount in (1_000, 1, 3_000):
+        r = desk.post("/v1/refunds", json={"settlement_id": booking["booking_id"], "amount_fen": amount,
+                                           "reason": "x"}, headers=key())
+        refused(r, 409, "refund_exceeds")
+        assert error_of(r)["details"] == {"refundable_fen": 0, "fund_refundable_fen": 0}
+    assert state(sandbox.store) == before

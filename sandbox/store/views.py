@@ -48,14 +48,17 @@ def refundable(conn: sqlite3.Connection, settlement_id: str) -> dict:
     """What a refund of the settlement may still give back: ``on_credit_fen`` (its bill's
     charge less earlier refunds: goes first, to the credit account), ``on_the_spot_fen`` (paid
     through the channel, less what went back there), ``refundable_fen`` (the two, within the
-    personal part less earlier refunds) and ``fund_refundable_fen``."""
+    personal part less earlier refunds) and ``fund_refundable_fen``. A voided booking gives back
+    nothing more: its void undid it all (``void_booking``)."""
     row = conn.execute(
-        "SELECT s.personal_fen, s.refunded_fen, s.paid_fen + s.deposit_used_fen AS spot, s.fund_fen, "
+        "SELECT s.personal_fen, s.refunded_fen, s.paid_fen + s.deposit_used_fen AS spot, s.fund_fen, s.voided_at, "
         "(SELECT b.amount_fen - b.refunded_fen FROM bills b WHERE b.settlement_id = s.settlement_id) AS credit, "
         "(SELECT COALESCE(SUM(r.to_channel_fen), 0) FROM refunds r WHERE r.settlement_id = s.settlement_id) "
         "AS channel_back, "
         "(SELECT COALESCE(SUM(r.fund_fen), 0) FROM refunds r WHERE r.settlement_id = s.settlement_id) AS fund_back "
         "FROM settlements s WHERE s.settlement_id = ?", (settlement_id,)).fetchone()
+    if row["voided_at"] is not None:
+        return {"on_credit_fen": 0, "on_the_spot_fen": 0, "refundable_fen": 0, "fund_refundable_fen": 0}
     on_credit = row["credit"] or 0
     on_the_spot = max(0, row["spot"] - row["channel_back"])
     return {"on_credit_fen": on_credit, "on_the_spot_fen": on_the_spot,
