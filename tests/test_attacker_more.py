@@ -12,7 +12,8 @@ import pytest
 
 from sandbox.demo_data import patient_by_role
 from tests.sandbox_fixtures import SignedClient, error_of
-from tests.test_attacker import CASHIER, CASHIER_PIN, LIMIT_FEN, WATCHED, other_kiosk, refused, settled  # noqa: F401
+from tests.test_attacker import (  # noqa: F401 - settled: the fixture
+    ARREARS_ACCOUNT, CASHIER, CASHIER_PIN, LIMIT_FEN, WATCHED, other_kiosk, refused, settled)
 
 #: What holds money, service or authority (``test_attacker.WATCHED``) and more, without the stored answers:
 #: a refusal of the store's (not of authority) is kept under its key, by design (``stored``).
@@ -562,3 +563,24 @@ def test_a_voided_booking_gives_nothing_back_again(sandbox, sandbox_client, desk
         refused(r, 409, "refund_exceeds")
         assert error_of(r)["details"] == {"refundable_fen": 0, "fund_refundable_fen": 0}
     assert state(sandbox.store) == before
+
+
+def test_a_payment_started_at_another_terminal_repays_nothing_here(sandbox, sandbox_client):
+    """A payment's id is on the kiosk's screen (its QR code): another kiosk's key must not spend the patient's
+    completed payment on another account before the kiosk that started it does."""
+    elder = sandbox_client.present("elder")
+    payment = sandbox_client.post("/v1/payments", json={"patient_id": elder["patient_id"], "amount_fen": 100,
+                                                        "purpose": "repayment"}, headers=key()).json()
+    sandbox.store.perform(sandbox.store.complete_payment, payment_id=payment["payment_id"])
+    before = state(sandbox.store)
+    with other_kiosk(sandbox) as lobby:
+        for account in (ARREARS_ACCOUNT, elder["account_id"]):
+            r = lobby.post("/v1/repayments", json={"account_id": account, "amount_fen": 100,
+                                                   "channel": "payment_channel", "payment_id": payment["payment_id"]},
+                           headers=key())
+            refused(r, 409, "payment_mismatch")
+    assert state(sandbox.store) == before
+    r = sandbox_client.post("/v1/repayments", json={"account_id": elder["account_id"], "amount_fen": 100,
+                                                    "channel": "payment_channel", "payment_id": payment["payment_id"]},
+                            headers=key())
+    assert r.status_code == 200, r.text

@@ -136,12 +136,13 @@ def line_then_channel(conn: sqlite3.Connection, now: datetime, profile: PolicyPr
 
 def take_payment(conn: sqlite3.Connection, now: datetime, payment_id: str | None, *,
                  purpose: str, amount: int, patient_id: str | None, consumer: str,
-                 unpaid: Refusal) -> int:
+                 unpaid: Refusal, terminal_id: str | None = None) -> int:
     """Mark a completed channel payment of exactly ``amount`` as used by ``consumer``.
 
     ``unpaid`` is raised when there is no payment, it is not completed or its amount
     differs; a payment for another purpose or patient, or one already used, is refused
-    with its own code."""
+    with its own code. ``terminal_id``: the payment must have been started there (its id
+    is on that terminal's screen, in the QR code, for anyone to read)."""
     if amount <= 0:
         if payment_id is not None:
             raise Refusal(409, "payment_not_needed",
@@ -155,6 +156,8 @@ def take_payment(conn: sqlite3.Connection, now: datetime, payment_id: str | None
     if row["purpose"] != purpose or (patient_id is not None and row["patient_id"] != patient_id):
         raise Refusal(409, "payment_mismatch",
                       f"The payment is not a {purpose} payment of this patient.")
+    if terminal_id is not None and row["terminal_id"] != terminal_id:
+        raise Refusal(409, "payment_mismatch", "The payment was started at another terminal.")
     if payment_status(row, now) != "paid" or row["amount_fen"] != amount:
         raise unpaid
     conn.execute("UPDATE payments SET used_by = ? WHERE payment_id = ?", (consumer, payment_id))

@@ -253,7 +253,7 @@ class MoneyMixin:
         repayment_id = new_id("RPY")
         if channel == "payment_channel":
             take_payment(conn, now, payment_id, purpose="repayment", amount=amount_fen,
-                         patient_id=None, consumer=repayment_id,
+                         patient_id=None, consumer=repayment_id, terminal_id=terminal_id,
                          unpaid=Refusal(409, "payment_not_completed",
                                         "The repayment needs a completed channel payment of "
                                         "the same amount.", {"amount_fen": amount_fen}))
