@@ -12,8 +12,15 @@ import pytest
 
 from sandbox.demo_data import patient_by_role
 from tests.sandbox_fixtures import SignedClient, error_of
-from tests.test_attacker import (  # noqa: F401 - settled: the fixture
-    ARREARS_ACCOUNT, CASHIER, CASHIER_PIN, LIMIT_FEN, WATCHED, other_kiosk, refused, settled)
+from tests.test_attacker import (
+    ARREARS_ACCOUNT,
+    CASHIER,
+    CASHIER_PIN,
+    WATCHED,
+    other_kiosk,
+    refused,
+    settled,  # noqa: F401 - the fixture
+)
 
 #: What holds money, service or authority (``test_attacker.WATCHED``) and more, without the stored answers:
 #: a refusal of the store's (not of authority) is kept under its key, by design (``stored``).
