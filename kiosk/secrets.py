@@ -147,12 +147,12 @@ def _secret_of(bus, item_path: str, session) -> bytes:
 
 
 def pkcs7_unpadded(padded: bytes, block: int = 16) -> bytes:
-    """``padded`` without its PKCS #7 padding (RFC 5652, 6.3): 1 to ``block`` bytes, each the
-    count; anything else is not a secret the Secret Service encrypted (ValueError)."""
-    count = padded[-1] if padded else 0
-    if not padded or len(padded) % block or not 1 <= count <= block or padded[-count:] != bytes([count]) * count:
-        raise ValueError("the keyring's answer is not a padded secret")
-    return padded[:-count]
+    """``padded`` without its PKCS #7 padding (RFC 5652, 6.3), by cryptography's own unpadder;
+    anything else is not a secret the Secret Service encrypted (ValueError)."""
+    from cryptography.hazmat.primitives.padding import PKCS7
+
+    unpadder = PKCS7(block * 8).unpadder()
+    return unpadder.update(padded) + unpadder.finalize()
 
 
 #: The item attributes and label keyring's Secret Service back-end gives what it stores.

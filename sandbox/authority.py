@@ -271,7 +271,7 @@ def _dispute(store, conn, now, grant: Grant, fields: dict) -> None:
     bill = conn.execute("SELECT account_id FROM bills WHERE bill_id = ?", (fields["bill_id"],)).fetchone()
     if bill is None:
         return
-    _, accounts = store.circle(conn, store.present_patients(conn, now, grant.terminal_id))
+    _, accounts = _acted_for(store, conn, now, grant)
     if bill["account_id"] not in accounts:
         raise not_present()
 
@@ -279,9 +279,14 @@ def _dispute(store, conn, now, grant: Grant, fields: dict) -> None:
 def _covered(store, conn, now, grant: Grant, patient_id: str) -> None:
     """``patient_id`` is among those the patients present at the caller's terminal act for (themselves,
     the minors on their line, the parents they took on: ``require_present``)."""
-    patients, _ = store.circle(conn, store.present_patients(conn, now, grant.terminal_id))
+    patients, _ = _acted_for(store, conn, now, grant)
     if patient_id not in patients:
         raise not_present()
+
+
+def _acted_for(store, conn, now, grant: Grant) -> tuple[set[str], set[str]]:
+    """The patients and accounts those present at the caller's terminal act for (``store.circle``)."""
+    return store.circle(conn, store.present_patients(conn, now, grant.terminal_id))
 
 
 def _registration_cancel(store, conn, now, grant: Grant, fields: dict) -> None:

@@ -38,9 +38,9 @@ WATCHED = {
 }
 
 
-def state(store) -> dict:
+def state(store, watched: dict[str, str] = WATCHED) -> dict:
     with store.snapshot() as conn:
-        return {name: sorted(tuple(r) for r in conn.execute(sql)) for name, sql in WATCHED.items()}
+        return {name: sorted(tuple(r) for r in conn.execute(sql)) for name, sql in watched.items()}
 
 
 def key() -> dict:

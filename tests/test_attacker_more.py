@@ -21,6 +21,7 @@ from tests.test_attacker import (
     refused,
     settled,  # noqa: F401 - the fixture
 )
+from tests.test_attacker import state as attacker_state
 
 #: What holds money, service or authority (``test_attacker.WATCHED``) and more, without the stored answers:
 #: a refusal of the store's (not of authority) is kept under its key, by design (``stored``).
@@ -36,8 +37,7 @@ MORE = {
 
 
 def state(store) -> dict:
-    with store.snapshot() as conn:
-        return {name: sorted(tuple(r) for r in conn.execute(sql)) for name, sql in MORE.items()}
+    return attacker_state(store, MORE)
 
 
 def stored(store) -> list:

@@ -18,7 +18,8 @@ from kiosk.domain import holidays_cn
 
 @dataclass(frozen=True)
 class Calendar:
-    """Holidays and make-up working days (调休) of the years it covers; other years count Monday to Friday."""
+    """Holidays and make-up working days (调休) of the years it covers; other years count Monday to
+    Friday less the holidays ``fixed`` knows."""
 
     holidays: frozenset[date]
     makeup_workdays: frozenset[date]
